@@ -1,0 +1,1 @@
+"""The pure pay engine: facts in, pay lines with explanations out (RULEBOOK.md §2–3)."""
