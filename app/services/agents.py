@@ -1,0 +1,178 @@
+"""Agents (人员): add, edit, deactivate, list. One function per user action."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.money import D
+from app.services.audit import audit
+from app.services.errors import ServiceError, ValidationFailed
+from db.models import Agent
+
+ROLES = ("电话回访岗", "电话接听岗", "电话咨诉岗")
+
+
+@dataclass(frozen=True)
+class AgentInput:
+    code: str
+    name: str
+    base_salary: Decimal
+    hire_date: date
+    role: str = ""
+    team: str = ""
+    leave_date: date | None = None
+    payslip_password: str | None = None
+
+
+@dataclass(frozen=True)
+class AgentView:
+    id: int
+    code: str
+    name: str
+    role: str
+    team: str
+    base_salary: Decimal
+    hire_date: date
+    leave_date: date | None
+    has_payslip_password: bool
+
+    @property
+    def active(self) -> bool:
+        return self.leave_date is None
+
+    def employed_in(self, first: date, last: date) -> bool:
+        return self.hire_date <= last and (self.leave_date is None or self.leave_date >= first)
+
+
+def _view(agent: Agent) -> AgentView:
+    return AgentView(
+        id=agent.id,
+        code=agent.code,
+        name=agent.name,
+        role=agent.role,
+        team=agent.team,
+        base_salary=agent.base_salary,
+        hire_date=agent.hire_date,
+        leave_date=agent.leave_date,
+        has_payslip_password=bool(agent.payslip_password),
+    )
+
+
+def _snapshot(agent: Agent) -> dict[str, object]:
+    return {
+        "code": agent.code,
+        "name": agent.name,
+        "role": agent.role,
+        "team": agent.team,
+        "base_salary": str(agent.base_salary),
+        "hire_date": str(agent.hire_date),
+        "leave_date": str(agent.leave_date) if agent.leave_date else None,
+    }
+
+
+def validate(data: AgentInput) -> tuple[list[str], list[str]]:
+    """Field problems in Chinese and English; empty lists when the input is fine."""
+    zh: list[str] = []
+    en: list[str] = []
+    if not data.code.strip():
+        zh.append("工号不能为空")
+        en.append("code is required")
+    elif len(data.code.strip()) > 32:
+        zh.append("工号最长 32 个字符")
+        en.append("code is at most 32 characters")
+    if not data.name.strip():
+        zh.append("姓名不能为空")
+        en.append("name is required")
+    try:
+        base = D(data.base_salary)
+        if base < 0:
+            zh.append("底薪不能为负数")
+            en.append("base salary cannot be negative")
+    except (InvalidOperation, TypeError, ValueError):
+        zh.append("底薪不是数字")
+        en.append("base salary is not a number")
+    if data.leave_date is not None and data.leave_date < data.hire_date:
+        zh.append("离职日期早于入职日期")
+        en.append("leave date is before hire date")
+    return zh, en
+
+
+def _check(data: AgentInput) -> AgentInput:
+    zh, en = validate(data)
+    if zh:
+        raise ValidationFailed(zh, en)
+    return AgentInput(
+        code=data.code.strip(),
+        name=data.name.strip(),
+        base_salary=D(data.base_salary),
+        hire_date=data.hire_date,
+        role=data.role.strip(),
+        team=data.team.strip(),
+        leave_date=data.leave_date,
+        payslip_password=(data.payslip_password or None),
+    )
+
+
+def get_agent(session: Session, code: str) -> Agent:
+    agent = session.scalar(select(Agent).where(Agent.code == code))
+    if agent is None:
+        raise ServiceError(f"没有工号为 {code} 的人员", f"no agent with code {code}")
+    return agent
+
+
+def list_agents(session: Session, *, include_inactive: bool = True, search: str = "") -> list[AgentView]:
+    stmt = select(Agent).order_by(Agent.code)
+    if not include_inactive:
+        stmt = stmt.where(Agent.leave_date.is_(None))
+    agents = [_view(a) for a in session.scalars(stmt)]
+    needle = search.strip().lower()
+    if needle:
+        agents = [
+            a
+            for a in agents
+            if needle in a.code.lower() or needle in a.name.lower() or needle in a.team.lower() or needle in a.role.lower()
+        ]
+    return agents
+
+
+def add_agent(session: Session, data: AgentInput) -> AgentView:
+    clean = _check(data)
+    if session.scalar(select(Agent.id).where(Agent.code == clean.code)) is not None:
+        raise ValidationFailed([f"工号 {clean.code} 已存在"], [f"code {clean.code} already exists"])
+    agent = Agent(**asdict(clean))
+    session.add(agent)
+    session.flush()
+    audit(session, "agent.add", entity="agent", key=agent.code, after=_snapshot(agent))
+    return _view(agent)
+
+
+def edit_agent(session: Session, code: str, data: AgentInput) -> AgentView:
+    """Change an agent's data; the code itself may be changed when the new one is free."""
+    clean = _check(data)
+    agent = get_agent(session, code)
+    if clean.code != code and session.scalar(select(Agent.id).where(Agent.code == clean.code)) is not None:
+        raise ValidationFailed([f"工号 {clean.code} 已存在"], [f"code {clean.code} already exists"])
+    before = _snapshot(agent)
+    for key, value in asdict(clean).items():
+        if key == "payslip_password" and value is None:
+            continue  # an empty password field keeps the stored one
+        setattr(agent, key, value)
+    session.flush()
+    audit(session, "agent.edit", entity="agent", key=agent.code, before=before, after=_snapshot(agent))
+    return _view(agent)
+
+
+def deactivate_agent(session: Session, code: str, leave_date: date) -> AgentView:
+    agent = get_agent(session, code)
+    if leave_date < agent.hire_date:
+        raise ValidationFailed(["离职日期早于入职日期"], ["leave date is before hire date"])
+    before = _snapshot(agent)
+    agent.leave_date = leave_date
+    session.flush()
+    audit(session, "agent.deactivate", entity="agent", key=agent.code, before=before, after=_snapshot(agent))
+    return _view(agent)

@@ -1,0 +1,281 @@
+"""The tables of BranchPay (SQLAlchemy 2.0 typed models).
+
+Money and rates use :class:`db.types.DecimalText`, dates are DATE, months are
+``YYYY-MM`` text. Nothing here is SQLite-specific: a shared PostgreSQL comes later.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.types import DecimalText
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(64), default="")
+    team: Mapped[str] = mapped_column(String(64), default="")
+    base_salary: Mapped[Decimal] = mapped_column(DecimalText())
+    hire_date: Mapped[date] = mapped_column(Date)
+    leave_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    payslip_password: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+
+    @property
+    def active(self) -> bool:
+        return self.leave_date is None
+
+
+class PlanVersion(Base):
+    """A plan (提成方案) in force from ``effective_from``; frozen once a locked month used it."""
+
+    __tablename__ = "plan_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effective_from: Mapped[str] = mapped_column(String(7), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    toml_text: Mapped[str] = mapped_column(Text)
+    frozen: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+class AttendanceRecord(Base):
+    __tablename__ = "attendance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    date: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    days: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Scorecard(Base):
+    """A QA scorecard (评分表); a new version is made once one has been used."""
+
+    __tablename__ = "scorecards"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    items: Mapped[list[ScorecardItem]] = relationship(
+        back_populates="scorecard", order_by="ScorecardItem.position", cascade="all, delete-orphan"
+    )
+
+
+class ScorecardItem(Base):
+    __tablename__ = "scorecard_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecards.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    section: Mapped[str] = mapped_column(String(64), default="")
+    name: Mapped[str] = mapped_column(Text)
+    max_points: Mapped[Decimal] = mapped_column(DecimalText())
+    scorecard: Mapped[Scorecard] = relationship(back_populates="items")
+
+
+class QAEvaluation(Base):
+    __tablename__ = "qa_evaluations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    date: Mapped[date] = mapped_column(Date, index=True)
+    scorecard_id: Mapped[int | None] = mapped_column(ForeignKey("scorecards.id"), nullable=True)
+    score: Mapped[Decimal] = mapped_column(DecimalText())
+    fatal: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="valid")
+    evaluator: Mapped[str] = mapped_column(String(64), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    overturn_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class QAItemScore(Base):
+    __tablename__ = "qa_item_scores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("qa_evaluations.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("scorecard_items.id"))
+    points: Mapped[Decimal] = mapped_column(DecimalText())
+
+
+class Policy(Base):
+    __tablename__ = "policies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    policy_no: Mapped[str] = mapped_column(String(64), unique=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    product_code: Mapped[str] = mapped_column(String(32))
+    premium: Mapped[Decimal] = mapped_column(DecimalText())
+    customer_level: Mapped[str] = mapped_column(String(16), default="")
+    new_customer: Mapped[bool] = mapped_column(Boolean, default=False)
+    sign_date: Mapped[date] = mapped_column(Date, index=True)
+    cancel_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # RULEBOOK 3.3: what this policy paid, recorded when its sign month was locked.
+    paid_amount: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+    paid_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    # The locked month in which the paid amount was clawed back.
+    clawed_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    date: Mapped[date] = mapped_column(Date, index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="upheld")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class Praise(Base):
+    __tablename__ = "praise"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    date: Mapped[date] = mapped_column(Date, index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class KpiMetric(Base):
+    __tablename__ = "kpi_metrics"
+    __table_args__ = (UniqueConstraint("agent_id", "month", "indicator"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    indicator: Mapped[str] = mapped_column(String(32))
+    value: Mapped[Decimal] = mapped_column(DecimalText())
+
+
+class Adjustment(Base):
+    __tablename__ = "adjustments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    amount: Mapped[Decimal] = mapped_column(DecimalText())
+    category: Mapped[str] = mapped_column(String(32), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class MonthStatus(Base):
+    """``open`` (no row or status open) → ``calculated`` → ``locked``."""
+
+    __tablename__ = "month_status"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    plan_version_id: Mapped[int | None] = mapped_column(ForeignKey("plan_versions.id"), nullable=True)
+    calculated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    warnings: Mapped[str] = mapped_column(Text, default="")  # JSON list
+
+
+class PayrollResult(Base):
+    """One agent's pay for a month: a frozen snapshot once the month is locked."""
+
+    __tablename__ = "payroll_results"
+    __table_args__ = (UniqueConstraint("month", "agent_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), index=True)
+    agent_code: Mapped[str] = mapped_column(String(32))
+    agent_name: Mapped[str] = mapped_column(String(64))
+    team: Mapped[str] = mapped_column(String(64), default="")
+    gross: Mapped[Decimal] = mapped_column(DecimalText())
+    deductions: Mapped[Decimal] = mapped_column(DecimalText())
+    net: Mapped[Decimal] = mapped_column(DecimalText())
+    carry_to_next: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    facts_json: Mapped[str] = mapped_column(Text, default="{}")
+    lines: Mapped[list[PayrollLine]] = relationship(
+        back_populates="result", order_by="PayrollLine.position", cascade="all, delete-orphan"
+    )
+
+
+class PayrollLine(Base):
+    __tablename__ = "payroll_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("payroll_results.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[Decimal] = mapped_column(DecimalText())
+    label: Mapped[str] = mapped_column(String(64))
+    label_en: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    detail_en: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[PayrollResult] = relationship(back_populates="lines")
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+class CalendarOverride(Base):
+    """A branch-level exception to the calendar: a date marked workday (True) or day off (False)."""
+
+    __tablename__ = "calendar_overrides"
+
+    date: Mapped[date] = mapped_column(Date, primary_key=True)
+    workday: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=_now, index=True)
+    user: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64), default="")
+    entity_key: Mapped[str] = mapped_column(String(128), default="")
+    before: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
