@@ -1,0 +1,243 @@
+"""The ``branchpay`` command line (FORMATS.md): a thin layer over the services.
+
+Exit status 0 on success; on failure a one-line reason on stderr (then, for an
+import, one line per problem) and a non-zero status. Every command runs in one
+transaction, so nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import __version__
+from app.i18n import set_language, tr
+from app.money import ZERO
+
+EXIT_FAILURE = 1
+EXIT_NOT_AVAILABLE = 3
+KINDS = ("agents", "attendance", "qa", "sales", "complaints", "praise", "metrics", "adjustments")
+
+
+def _month(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text.strip()):
+        raise argparse.ArgumentTypeError(tr(f"月份应为 YYYY-MM，例如 2026-10：{text!r}",
+                                            f"a month is YYYY-MM, e.g. 2026-10: {text!r}"))
+    return text.strip()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="branchpay", description="BranchPay 网点客服薪酬台 — command line")
+    parser.add_argument("--db", type=Path, default=None, help="database file (default: the app's own)")
+    parser.add_argument("--lang", choices=("zh", "en"), default=None, help="language of messages")
+    parser.add_argument("--version", action="version", version=f"branchpay {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("init", help="create the database with the default plan and scorecards")
+    sub.add_parser("demo", help="fill an empty database with a realistic demo branch")
+
+    plan = sub.add_parser("plan", help="import or export a plan (TOML)").add_subparsers(dest="plan_cmd", required=True)
+    p_imp = plan.add_parser("import", help="store a plan file as a plan version")
+    p_imp.add_argument("file", type=Path)
+    p_exp = plan.add_parser("export", help="write the plan in force for a month")
+    p_exp.add_argument("--month", type=_month, required=True)
+    p_exp.add_argument("--out", type=Path, required=True)
+
+    imp = sub.add_parser("import", help="import records from .xlsx or .csv")
+    imp.add_argument("kind", choices=KINDS)
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="validate and report only; write nothing")
+
+    pay = sub.add_parser("payroll", help="calculate, show, lock or unlock a month").add_subparsers(
+        dest="payroll_cmd", required=True)
+    for name in ("run", "show", "lock", "unlock"):
+        p = pay.add_parser(name)
+        p.add_argument("--month", type=_month, required=True)
+        if name == "show":
+            p.add_argument("--json", action="store_true", help="print the result as JSON")
+        if name == "unlock":
+            p.add_argument("--reason", required=True)
+
+    slips = sub.add_parser("payslips", help="write PDF payslips for a month")
+    slips.add_argument("--month", type=_month, required=True)
+    slips.add_argument("--out", type=Path, required=True)
+    slips.add_argument("--agent")
+    slips.add_argument("--encrypt", action="store_true")
+
+    exp = sub.add_parser("export", help="write the Excel summary for head office")
+    exp.add_argument("--month", type=_month, required=True)
+    exp.add_argument("--out", type=Path, required=True)
+    return parser
+
+
+def _fail(message: str, details: Sequence[str] = (), code: int = EXIT_FAILURE) -> int:
+    print(message.replace("\n", " "), file=sys.stderr)
+    for line in details:
+        print(line, file=sys.stderr)
+    return code
+
+
+def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command reads best
+    from app.services.errors import ServiceError
+    from db.session import open_database
+
+    if args.command in ("payslips", "export"):
+        return _fail(tr(f"“{args.command}” 功能尚未提供。", f"'{args.command}' is not available yet."),
+                     code=EXIT_NOT_AVAILABLE)
+
+    db = open_database(args.db)
+    try:
+        if args.command == "init":
+            from app.services.setup import initialise
+
+            with db.session_scope() as s:
+                initialise(s)
+            print(tr(f"数据库已就绪：{db.path}", f"database ready: {db.path}"))
+            return 0
+        if args.command == "demo":
+            from app.services.demo import fill_demo
+
+            with db.session_scope() as s:
+                summary = fill_demo(s)
+            print(tr(f"演示数据已生成：{summary}", f"demo branch created: {summary}"))
+            return 0
+        if args.command == "plan":
+            from app.services import plans
+
+            if args.plan_cmd == "import":
+                try:
+                    text = args.file.read_text(encoding="utf-8-sig")
+                except OSError as exc:
+                    return _fail(tr(f"无法读取 {args.file}：{exc.strerror}", f"cannot read {args.file}: {exc.strerror}"))
+                with db.session_scope() as s:
+                    version = plans.save_plan(s, text, source=args.file.name)
+                    print(tr(f"方案“{version.name}”已保存，生效月份 {version.effective_from}",
+                             f"plan '{version.name}' saved, effective from {version.effective_from}"))
+                return 0
+            with db.session_scope() as s:
+                text = plans.export_plan(s, args.month)
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(text, encoding="utf-8")
+            print(tr(f"方案已导出到 {args.out}", f"plan written to {args.out}"))
+            return 0
+        if args.command == "import":
+            return _import(db, args)
+        if args.command == "payroll":
+            from app.services import payroll
+
+            if args.payroll_cmd == "run":
+                with db.session_scope() as s:
+                    pay = payroll.calculate_month(s, args.month)
+                total = sum((a.net for a in pay.agents), start=ZERO)
+                print(tr(f"{args.month} 已计算：{len(pay.agents)} 人，实发合计 {total:.2f}",
+                         f"{args.month} calculated: {len(pay.agents)} agents, net total {total:.2f}"))
+                for warning in pay.warnings:
+                    print(warning, file=sys.stderr)
+                return 0
+            if args.payroll_cmd == "show":
+                from app.i18n import language
+
+                with db.session_scope() as s:
+                    data = payroll.show_month(s, args.month, lang=language())
+                if args.json:
+                    print(json.dumps(data, ensure_ascii=False, indent=2))
+                else:
+                    print(_table(data))
+                return 0
+            if args.payroll_cmd == "lock":
+                with db.session_scope() as s:
+                    payroll.lock_month(s, args.month)
+                print(tr(f"{args.month} 已锁定", f"{args.month} locked"))
+                return 0
+            with db.session_scope() as s:
+                payroll.unlock_month(s, args.month, args.reason)
+            print(tr(f"{args.month} 已解锁", f"{args.month} unlocked"))
+            return 0
+    except ServiceError as exc:
+        from app.i18n import language
+
+        details = getattr(exc, "problems", None)
+        lines = details if details and len(details) > 1 else []
+        return _fail(exc.text(language()), lines)
+    finally:
+        db.dispose()
+    return _fail(f"unknown command {args.command}")
+
+
+def _import(db: object, args: argparse.Namespace) -> int:
+    from app.i18n import language
+    from app.services.imports import ImportRefused, commit_import, preview_import
+
+    if not args.file.exists():
+        return _fail(tr(f"找不到文件 {args.file}", f"file not found: {args.file}"))
+    session_scope = db.session_scope  # type: ignore[attr-defined]
+    try:
+        with session_scope() as s:
+            if args.dry_run:
+                result = preview_import(s, args.kind, args.file)
+                if result.problems:
+                    raise ImportRefused(result)
+            else:
+                result = commit_import(s, args.kind, args.file)
+    except ImportRefused as exc:
+        lang = language()
+        return _fail(exc.text(lang), [p.message(lang) for p in exc.result.problems])
+    for w in result.warnings:
+        print(w.message(language()), file=sys.stderr)
+    verb = tr("检查通过（未写入）", "checked (nothing written)") if args.dry_run else tr("已导入", "imported")
+    print(tr(f"{args.file.name}：{verb} {len(result.rows)} 行（新增 {result.adds}，更新 {result.updates}）",
+             f"{args.file.name}: {verb} {len(result.rows)} rows ({result.adds} added, {result.updates} updated)"))
+    return 0
+
+
+def _table(data: dict[str, object]) -> str:
+    lines = [f"{data['month']}  {data['status']}"]
+    agents = data["agents"]
+    assert isinstance(agents, list)
+    for a in agents:
+        lines.append(f"{a['code']:<10}{a['name']:<8}{a['gross']:>12}{a['deductions']:>12}{a['net']:>12}")
+    totals = data["totals"]
+    assert isinstance(totals, dict)
+    lines.append(f"{tr('合计', 'Total'):<18}{totals['gross']:>12}{totals['deductions']:>12}{totals['net']:>12}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.lang:
+        set_language(args.lang)
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        return _fail(tr("已取消", "cancelled"), code=130)
+    except Exception as exc:  # noqa: BLE001 - never a traceback for the user; the log keeps it
+        logging.getLogger("branchpay").debug("unexpected error", exc_info=True)
+        _log_crash(args)
+        return _fail(tr(f"意外错误：{type(exc).__name__}: {exc}（详情见日志）",
+                        f"unexpected error: {type(exc).__name__}: {exc} (see the log)"))
+
+
+def _log_crash(args: argparse.Namespace) -> None:
+    import traceback
+
+    try:
+        from db.session import default_data_dir
+
+        folder = args.db.parent if args.db else default_data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / "branchpay.log").open("a", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc())
+    except OSError:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,270 @@
+"""Importing a file of records: validate everything first, then write it all in one transaction.
+
+The importers (``app.importers``) turn a file into typed rows and problems without
+touching the database; this module gives them what the database knows (agents,
+products, locked months, existing keys), adds the checks only the database can
+make, and writes the rows. Nothing is written when any problem exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from app.importers import ImportContext, ImportResult, Problem, parse_file
+from app.services.audit import audit
+from app.services.errors import ServiceError
+from app.services.months import locked_months, month_of
+from app.services.plans import plan_for_month
+from app.services.scorecards import scorecard_names
+from db.models import (
+    Adjustment,
+    Agent,
+    AttendanceRecord,
+    Complaint,
+    KpiMetric,
+    Policy,
+    PlanVersion,
+    Praise,
+    QAEvaluation,
+)
+
+
+class ImportRefused(ServiceError):
+    """The file has problems; nothing was written. ``result`` lists them."""
+
+    def __init__(self, result: ImportResult) -> None:
+        n = len(result.problems)
+        first_zh = result.problems[0].message("zh") if result.problems else ""
+        first_en = result.problems[0].message("en") if result.problems else ""
+        super().__init__(
+            f"{result.file}：发现 {n} 个问题，未导入任何数据。{first_zh}",
+            f"{result.file}: {n} problem(s) found, nothing was imported. {first_en}",
+        )
+        self.result = result
+
+
+def _all_products_and_indicators(session: Session) -> tuple[set[str], set[str]]:
+    """Products and KPI indicators of every stored plan version: a row is checked against the plan
+    of its own month in :func:`_month_checks`."""
+    products: set[str] = set()
+    indicators: set[str] = set()
+    from app.plan.toml_io import load_plan
+
+    for text in session.scalars(select(PlanVersion.toml_text)):
+        plan = load_plan(text)
+        products.update(p.code for p in plan.products)
+        indicators.update(i.code for i in plan.kpi.indicators if i.source == "metric")
+    return products, indicators
+
+
+def build_context(session: Session, kind: str) -> ImportContext:
+    agents = {code: (hire, leave) for code, hire, leave in session.execute(
+        select(Agent.code, Agent.hire_date, Agent.leave_date))}
+    products: set[str] = set()
+    indicators: set[str] = set()
+    if kind in ("sales", "metrics"):
+        products, indicators = _all_products_and_indicators(session)
+    existing_policies: dict[str, date] = {}
+    if kind == "sales":
+        existing_policies = dict(session.execute(select(Policy.policy_no, Policy.sign_date)).tuples().all())
+    existing_metric_keys: set[tuple[str, str, str]] = set()
+    if kind == "metrics":
+        existing_metric_keys = {
+            (code, month, ind)
+            for code, month, ind in session.execute(
+                select(Agent.code, KpiMetric.month, KpiMetric.indicator).join(Agent, Agent.id == KpiMetric.agent_id)
+            )
+        }
+    return ImportContext(
+        agents=agents,
+        check_agents=kind != "agents",
+        products=products,
+        indicators=indicators,
+        scorecards=set(scorecard_names(session)) if kind == "qa" else set(),
+        locked_months=locked_months(session),
+        existing_policies=existing_policies,
+        existing_metric_keys=existing_metric_keys,
+    )
+
+
+def _problem(result: ImportResult, row: int, column: str, zh: str, en: str, action_zh: str, action_en: str) -> Problem:
+    return Problem(file=result.file, row=row, column=column, reason=zh, action=action_zh, reason_en=en,
+                   action_en=action_en)
+
+
+def _database_checks(session: Session, result: ImportResult) -> list[Problem]:
+    """Checks that need stored rows: a product or indicator must belong to the plan of the row's month,
+    and a policy of a locked month may only receive a cancel date."""
+    problems: list[Problem] = []
+    if result.kind == "sales":
+        plans: dict[str, set[str]] = {}
+        locked = locked_months(session)
+        existing = {p.policy_no: p for p in session.scalars(
+            select(Policy).where(Policy.policy_no.in_([r.policy_no for r in result.rows])))} if result.rows else {}
+        codes = dict(session.execute(select(Agent.id, Agent.code)).tuples().all())
+        for r in result.rows:
+            month = month_of(r.sign_date)
+            if month not in plans:
+                try:
+                    plans[month] = {p.code for p in plan_for_month(session, month)[1].products}
+                except ServiceError:
+                    plans[month] = set()
+            if plans[month] and r.product not in plans[month]:
+                problems.append(_problem(result, r.row, "产品", f"产品 {r.product} 不在 {month} 适用的方案中",
+                                         f"product {r.product} is not in the plan in force for {month}",
+                                         "请使用方案中的产品代码", "use a product code of the plan"))
+            old = existing.get(r.policy_no)
+            if old is not None and month_of(old.sign_date) in locked:
+                changed = (
+                    codes.get(old.agent_id) != r.code or old.product_code != r.product or old.premium != r.premium
+                    or old.customer_level != r.customer_level or old.new_customer != r.new_customer
+                    or old.sign_date != r.sign_date
+                )
+                if changed:
+                    problems.append(_problem(
+                        result, r.row, "保单号",
+                        f"保单 {r.policy_no} 的签单月份 {month_of(old.sign_date)} 已锁定，只能填写撤单日期",
+                        f"policy {r.policy_no} belongs to locked month {month_of(old.sign_date)}: only its cancel date "
+                        "may change", "只修改撤单日期，其他更正请录入调整项", "change only the cancel date; enter "
+                        "other corrections as adjustments"))
+            if old is not None and old.clawed_month is not None and r.cancel_date != old.cancel_date:
+                problems.append(_problem(
+                    result, r.row, "撤单日期", f"保单 {r.policy_no} 已在 {old.clawed_month} 追回提成，撤单日期不能再改",
+                    f"policy {r.policy_no} was already clawed back in {old.clawed_month}; its cancel date is final",
+                    "如需更正请录入调整项", "enter an adjustment to correct it"))
+    return problems
+
+
+def preview_import(session: Session, kind: str, path: Path) -> ImportResult:
+    """Validate ``path`` as records of ``kind``; nothing is written."""
+    result = parse_file(kind, Path(path), build_context(session, kind))
+    if result.ok:
+        result.problems.extend(_database_checks(session, result))
+    return result
+
+
+def _agent_ids(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(Agent.code, Agent.id)).tuples().all())
+
+
+def _write_agents(session: Session, result: ImportResult) -> None:
+    existing = {a.code: a for a in session.scalars(select(Agent))}
+    for r in result.rows:
+        agent = existing.get(r.code)
+        values: dict[str, Any] = {
+            "name": r.name, "role": r.role or "", "team": r.team or "", "base_salary": r.base_salary,
+            "hire_date": r.hire_date, "leave_date": r.leave_date,
+        }
+        if r.payslip_password:
+            values["payslip_password"] = r.payslip_password
+        if agent is None:
+            session.add(Agent(code=r.code, **values))
+        else:
+            before = {k: str(getattr(agent, k)) for k in values if k != "payslip_password"}
+            for k, v in values.items():
+                setattr(agent, k, v)
+            after = {k: str(getattr(agent, k)) for k in values if k != "payslip_password"}
+            if before != after:
+                audit(session, "agent.update", entity="agent", key=r.code, before=before, after=after)
+
+
+def _write_sales(session: Session, result: ImportResult) -> None:
+    ids = _agent_ids(session)
+    existing = {p.policy_no: p for p in session.scalars(
+        select(Policy).where(Policy.policy_no.in_([r.policy_no for r in result.rows])))}
+    new_rows = []
+    for r in result.rows:
+        values = {
+            "agent_id": ids[r.code], "product_code": r.product, "premium": r.premium,
+            "customer_level": r.customer_level or "", "new_customer": r.new_customer,
+            "sign_date": r.sign_date, "cancel_date": r.cancel_date,
+        }
+        old = existing.get(r.policy_no)
+        if old is None:
+            new_rows.append({"policy_no": r.policy_no, **values})
+            continue
+        before = {k: str(getattr(old, k)) for k in values}
+        for k, v in values.items():
+            setattr(old, k, v)
+        after = {k: str(getattr(old, k)) for k in values}
+        if before != after:
+            audit(session, "policy.update", entity="policy", key=r.policy_no, before=before, after=after)
+    if new_rows:
+        session.execute(insert(Policy), new_rows)
+
+
+def _write_metrics(session: Session, result: ImportResult) -> None:
+    ids = _agent_ids(session)
+    months = {r.month for r in result.rows}
+    existing = {(m.agent_id, m.month, m.indicator): m for m in session.scalars(
+        select(KpiMetric).where(KpiMetric.month.in_(months)))}
+    new_rows = []
+    for r in result.rows:
+        key = (ids[r.code], r.month, r.indicator)
+        old = existing.get(key)
+        if old is None:
+            new_rows.append({"agent_id": key[0], "month": r.month, "indicator": r.indicator, "value": r.value})
+        elif old.value != r.value:
+            audit(session, "metric.update", entity="kpi_metric", key=f"{r.code}/{r.month}/{r.indicator}",
+                  before=str(old.value), after=str(r.value))
+            old.value = r.value
+    if new_rows:
+        session.execute(insert(KpiMetric), new_rows)
+
+
+def _bulk(model: type, make: Callable[[Any, dict[str, int]], dict[str, Any]]) -> Callable[[Session, ImportResult], None]:
+    def write(session: Session, result: ImportResult) -> None:
+        ids = _agent_ids(session)
+        rows = [make(r, ids) for r in result.rows]
+        if rows:
+            session.execute(insert(model), rows)
+    return write
+
+
+def _qa_row(session: Session) -> Callable[[Any, dict[str, int]], dict[str, Any]]:
+    cards = scorecard_names(session)
+
+    def make(r: Any, ids: dict[str, int]) -> dict[str, Any]:
+        return {"agent_id": ids[r.code], "date": r.date, "scorecard_id": cards.get(r.scorecard or ""),
+                "score": r.score, "fatal": r.fatal, "status": r.status, "evaluator": r.evaluator or "",
+                "note": r.note or ""}
+    return make
+
+
+WRITERS: dict[str, Callable[[Session, ImportResult], None]] = {
+    "agents": _write_agents,
+    "sales": _write_sales,
+    "metrics": _write_metrics,
+    "attendance": _bulk(AttendanceRecord, lambda r, ids: {
+        "agent_id": ids[r.code], "date": r.date, "kind": r.kind, "minutes": r.minutes, "days": r.days,
+        "note": r.note or ""}),
+    "complaints": _bulk(Complaint, lambda r, ids: {
+        "agent_id": ids[r.code], "date": r.date, "level": r.level, "status": r.status,
+        "description": r.description or ""}),
+    "praise": _bulk(Praise, lambda r, ids: {"agent_id": ids[r.code], "date": r.date,
+                                            "description": r.description or ""}),
+    "adjustments": _bulk(Adjustment, lambda r, ids: {
+        "agent_id": ids[r.code], "month": r.month, "amount": r.amount, "category": r.category or "",
+        "reason": r.reason or ""}),
+}
+
+
+def commit_import(session: Session, kind: str, path: Path) -> ImportResult:
+    """Validate and write ``path`` in the caller's transaction; refuse the whole file on any problem."""
+    result = preview_import(session, kind, path)
+    if not result.ok or result.problems:
+        raise ImportRefused(result)
+    if kind == "qa":
+        _bulk(QAEvaluation, _qa_row(session))(session, result)
+    else:
+        WRITERS[kind](session, result)
+    audit(session, f"import.{kind}", entity=kind, key=Path(path).name,
+          after={"rows": len(result.rows), "adds": result.adds, "updates": result.updates})
+    session.flush()
+    return result

@@ -1,0 +1,297 @@
+"""The month's life (RULEBOOK §4): calculate, show, lock, unlock; clawbacks and carry-over.
+
+Facts are read from the database in a handful of queries (not one per agent), handed
+to the pure engine, and the result is stored as a snapshot that locking freezes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.calendar import month_bounds, month_workdays
+from app.engine.compute import compute_month
+from app.engine.facts import (
+    AdjustmentFact,
+    AgentMonth,
+    AttendanceFact,
+    ClawbackFact,
+    ComplaintFact,
+    MonthFacts,
+    MonthPay,
+    PolicyFact,
+    QAFact,
+)
+from app.money import ZERO, fmt_money
+from app.services.audit import audit
+from app.services.errors import ServiceError
+from app.services.months import month_of, month_status
+from app.services.plans import plan_for_month
+from db.models import (
+    Adjustment,
+    Agent,
+    AttendanceRecord,
+    CalendarOverride,
+    Complaint,
+    KpiMetric,
+    MonthStatus,
+    PayrollLine,
+    PayrollResult,
+    PlanVersion,
+    Policy,
+    Praise,
+    QAEvaluation,
+)
+
+
+def previous_month(month: str) -> str:
+    y, m = int(month[:4]), int(month[5:7])
+    return f"{y - 1:04d}-12" if m == 1 else f"{y:04d}-{m - 1:02d}"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def gather_facts(session: Session, month: str) -> tuple[PlanVersion, MonthFacts, dict[str, int]]:
+    """Everything the engine needs for ``month``; also the agent code → id map."""
+    version, plan = plan_for_month(session, month)
+    first, last = month_bounds(month)
+    overrides = {o.date: o.workday for o in session.scalars(
+        select(CalendarOverride).where(CalendarOverride.date >= first, CalendarOverride.date <= last))}
+    workdays, warning = month_workdays(month, plan.pay.calendar, overrides)
+
+    agents = list(session.scalars(
+        select(Agent).where(Agent.hire_date <= last, (Agent.leave_date.is_(None)) | (Agent.leave_date >= first))
+        .order_by(Agent.code)))
+    ids = {a.id for a in agents}
+
+    def by_agent(rows: Any) -> dict[int, list[Any]]:
+        out: dict[int, list[Any]] = defaultdict(list)
+        for row in rows:
+            if row.agent_id in ids:
+                out[row.agent_id].append(row)
+        return out
+
+    attendance = by_agent(session.scalars(select(AttendanceRecord).where(
+        AttendanceRecord.date >= first, AttendanceRecord.date <= last).order_by(AttendanceRecord.date)))
+    policies = by_agent(session.scalars(select(Policy).where(Policy.sign_date >= first, Policy.sign_date <= last)
+                                        .order_by(Policy.sign_date, Policy.policy_no)))
+    qa = by_agent(session.scalars(select(QAEvaluation).where(QAEvaluation.date >= first, QAEvaluation.date <= last)))
+    metrics = by_agent(session.scalars(select(KpiMetric).where(KpiMetric.month == month)))
+    complaints = by_agent(session.scalars(select(Complaint).where(Complaint.date >= first, Complaint.date <= last)))
+    praise = by_agent(session.scalars(select(Praise).where(Praise.date >= first, Praise.date <= last)))
+    adjustments = by_agent(session.scalars(select(Adjustment).where(Adjustment.month == month)
+                                           .order_by(Adjustment.id)))
+    locked = {m for m in session.scalars(select(MonthStatus.month).where(MonthStatus.status == "locked"))}
+    clawbacks = by_agent(
+        p for p in session.scalars(select(Policy).where(
+            Policy.cancel_date.is_not(None), Policy.cancel_date <= last, Policy.paid_amount.is_not(None),
+            Policy.clawed_month.is_(None)).order_by(Policy.sign_date, Policy.policy_no))
+        if p.paid_month in locked and p.paid_month is not None and p.paid_month < month
+    )
+    prev = previous_month(month)
+    carry = dict(session.execute(select(PayrollResult.agent_id, PayrollResult.carry_to_next)
+                                 .where(PayrollResult.month == prev)).tuples().all())
+
+    facts = tuple(
+        AgentMonth(
+            code=a.code, name=a.name, base_salary=a.base_salary, hire_date=a.hire_date, leave_date=a.leave_date,
+            team=a.team, role=a.role,
+            attendance=tuple(AttendanceFact(date=r.date, kind=r.kind, minutes=r.minutes, days=r.days)
+                             for r in attendance.get(a.id, [])),
+            policies=tuple(PolicyFact(policy_no=p.policy_no, product_code=p.product_code, premium=p.premium,
+                                      customer_level=p.customer_level, new_customer=p.new_customer,
+                                      sign_date=p.sign_date, cancel_date=p.cancel_date)
+                           for p in policies.get(a.id, [])),
+            qa=tuple(QAFact(date=e.date, score=e.score, fatal=e.fatal, status=e.status) for e in qa.get(a.id, [])),
+            metrics={m.indicator: m.value for m in metrics.get(a.id, [])},
+            complaints=tuple(ComplaintFact(date=c.date, level=c.level, status=c.status)
+                             for c in complaints.get(a.id, [])),
+            praise_count=len(praise.get(a.id, [])),
+            adjustments=tuple(AdjustmentFact(amount=j.amount, category=j.category, reason=j.reason)
+                              for j in adjustments.get(a.id, [])),
+            clawbacks=tuple(ClawbackFact(policy_no=p.policy_no, sign_month=month_of(p.sign_date),
+                                         paid=p.paid_amount or ZERO) for p in clawbacks.get(a.id, [])),
+            carry_forward=carry.get(a.id, ZERO) or ZERO,
+        )
+        for a in agents
+    )
+    return version, MonthFacts(month=month, workdays=tuple(workdays), agents=facts, calendar_warning=warning), {
+        a.code: a.id for a in agents}
+
+
+def _store(session: Session, month: str, version: PlanVersion, pay: MonthPay, ids: dict[str, int],
+           teams: dict[str, str]) -> None:
+    result_ids = list(session.scalars(select(PayrollResult.id).where(PayrollResult.month == month)))
+    if result_ids:
+        session.execute(delete(PayrollLine).where(PayrollLine.result_id.in_(result_ids)))
+        session.execute(delete(PayrollResult).where(PayrollResult.id.in_(result_ids)))
+    for agent in pay.agents:
+        facts = dict(agent.facts)
+        facts["policy_paid"] = {k: str(v) for k, v in agent.policy_paid.items()}
+        facts["warnings"] = list(agent.warnings)
+        result = PayrollResult(
+            month=month, agent_id=ids[agent.code], agent_code=agent.code, agent_name=agent.name,
+            team=teams.get(agent.code, ""), gross=agent.gross, deductions=agent.deductions, net=agent.net,
+            carry_to_next=agent.carry_to_next, facts_json=json.dumps(_jsonable(facts), ensure_ascii=False),
+        )
+        result.lines = [
+            PayrollLine(position=i, code=line.code, amount=line.amount, label=line.label, label_en=line.label_en,
+                        detail=line.detail, detail_en=line.detail_en)
+            for i, line in enumerate(agent.lines)
+        ]
+        session.add(result)
+    status = session.get(MonthStatus, month) or MonthStatus(month=month)
+    status.status = "calculated"
+    status.plan_version_id = version.id
+    status.calculated_at = datetime.now().replace(microsecond=0)
+    status.warnings = json.dumps(list(pay.warnings), ensure_ascii=False)
+    session.add(status)
+
+
+def calculate_month(session: Session, month: str) -> MonthPay:
+    """Compute ``month`` from the records and replace its previous (unlocked) result."""
+    if month_status(session, month) == "locked":
+        raise ServiceError(f"{month} 已锁定，不能重新计算；如需更正请先解锁（需填写原因）。",
+                           f"{month} is locked and cannot be recalculated; unlock it first (a reason is required).")
+    version, facts, ids = gather_facts(session, month)
+    pay = compute_month(load_plan_of(version), facts)
+    _store(session, month, version, pay, ids, {a.code: a.team for a in facts.agents})
+    audit(session, "payroll.calculate", entity="month", key=month,
+          after={"agents": len(pay.agents), "net": fmt_money(sum((a.net for a in pay.agents), ZERO))})
+    session.flush()
+    return pay
+
+
+def load_plan_of(version: PlanVersion) -> Any:
+    from app.plan.toml_io import load_plan
+
+    return load_plan(version.toml_text, source=f"plan {version.effective_from}")
+
+
+def _result_signature(session: Session, month: str) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for r in session.scalars(select(PayrollResult).where(PayrollResult.month == month)):
+        out[r.agent_code] = [(line.code, fmt_money(line.amount)) for line in r.lines]
+    return out
+
+
+def lock_month(session: Session, month: str) -> None:
+    """Freeze the month: its result, the plan version it used, its records, and what each policy paid."""
+    status = month_status(session, month)
+    if status == "locked":
+        raise ServiceError(f"{month} 已经锁定。", f"{month} is already locked.")
+    if status != "calculated":
+        raise ServiceError(f"{month} 尚未计算，请先计算再锁定。", f"{month} has not been calculated; calculate it first.")
+    version, facts, ids = gather_facts(session, month)
+    fresh = compute_month(load_plan_of(version), facts)
+    stored = _result_signature(session, month)
+    current = {a.code: [(line.code, fmt_money(line.amount)) for line in a.lines] for a in fresh.agents}
+    if stored != current:
+        raise ServiceError(f"{month} 的数据在上次计算后已变化，请重新计算并核对后再锁定。",
+                           f"the records of {month} changed since it was calculated; recalculate and check before locking.")
+    paid = {no: amount for a in fresh.agents for no, amount in a.policy_paid.items()}
+    if paid:
+        for policy in session.scalars(select(Policy).where(Policy.policy_no.in_(list(paid)))):
+            policy.paid_amount = paid[policy.policy_no]
+            policy.paid_month = month
+    clawed = [c.policy_no for a in facts.agents for c in a.clawbacks]
+    if clawed:
+        for policy in session.scalars(select(Policy).where(Policy.policy_no.in_(clawed))):
+            policy.clawed_month = month
+    row = session.get(MonthStatus, month)
+    assert row is not None
+    row.status = "locked"
+    row.locked_at = datetime.now().replace(microsecond=0)
+    version.frozen = True
+    audit(session, "payroll.lock", entity="month", key=month, before="calculated", after="locked")
+    session.flush()
+
+
+def unlock_month(session: Session, month: str, reason: str) -> None:
+    """Reopen the latest locked month; the reason goes to the audit log."""
+    if not reason.strip():
+        raise ServiceError("解锁必须填写原因。", "a reason is required to unlock a month.")
+    row = session.get(MonthStatus, month)
+    if row is None or row.status != "locked":
+        raise ServiceError(f"{month} 没有锁定。", f"{month} is not locked.")
+    later = session.scalar(select(MonthStatus.month).where(MonthStatus.status == "locked", MonthStatus.month > month)
+                           .order_by(MonthStatus.month.desc()))
+    if later is not None:
+        raise ServiceError(f"只能解锁最近锁定的月份（{later}）。", f"only the latest locked month ({later}) can be unlocked.")
+    for policy in session.scalars(select(Policy).where(Policy.paid_month == month)):
+        policy.paid_amount = None
+        policy.paid_month = None
+    for policy in session.scalars(select(Policy).where(Policy.clawed_month == month)):
+        policy.clawed_month = None
+    row.status = "calculated"
+    row.locked_at = None
+    if row.plan_version_id is not None:
+        still_used = session.scalar(select(MonthStatus.month).where(
+            MonthStatus.plan_version_id == row.plan_version_id, MonthStatus.status == "locked",
+            MonthStatus.month != month))
+        if still_used is None:
+            version = session.get(PlanVersion, row.plan_version_id)
+            if version is not None:
+                version.frozen = False
+    audit(session, "payroll.unlock", entity="month", key=month, before="locked", after="calculated", reason=reason)
+    session.flush()
+
+
+def show_month(session: Session, month: str, *, lang: str = "zh") -> dict[str, Any]:
+    """The month's stored result in the shape of ``payroll show --json`` (FORMATS.md)."""
+    row = session.get(MonthStatus, month)
+    if row is None or row.status not in ("calculated", "locked"):
+        raise ServiceError(f"{month} 尚未计算：请先运行 payroll run --month {month}。",
+                           f"{month} has not been calculated: run payroll run --month {month} first.")
+    version = session.get(PlanVersion, row.plan_version_id) if row.plan_version_id else None
+    agents = []
+    total_gross = total_ded = total_net = ZERO
+    for r in session.scalars(select(PayrollResult).where(PayrollResult.month == month)
+                             .order_by(PayrollResult.agent_code)):
+        facts = json.loads(r.facts_json or "{}")
+        facts.pop("policy_paid", None)
+        warnings = facts.pop("warnings", [])
+        agents.append({
+            "code": r.agent_code,
+            "name": r.agent_name,
+            "team": r.team,
+            "lines": [
+                {"code": line.code, "amount": fmt_money(line.amount),
+                 "label": line.label_en if lang == "en" else line.label,
+                 "detail": (line.detail_en or line.detail) if lang == "en" else line.detail,
+                 "label_en": line.label_en}
+                for line in r.lines
+            ],
+            "gross": fmt_money(r.gross),
+            "deductions": fmt_money(r.deductions),
+            "net": fmt_money(r.net),
+            "facts": facts,
+            "warnings": warnings,
+        })
+        total_gross += r.gross
+        total_ded += r.deductions
+        total_net += r.net
+    return {
+        "month": month,
+        "status": row.status,
+        "plan": {"name": version.name if version else "", "effective_from": version.effective_from if version else ""},
+        "agents": agents,
+        "totals": {"gross": fmt_money(total_gross), "deductions": fmt_money(total_ded), "net": fmt_money(total_net)},
+        "warnings": json.loads(row.warnings or "[]"),
+    }
