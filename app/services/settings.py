@@ -1,0 +1,57 @@
+"""Settings (设置), declared once with defaults and bilingual titles (after Picard's options)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.services.audit import audit
+from db.models import Setting
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    default: str
+    title_zh: str
+    title_en: str
+
+
+OPTIONS: dict[str, Option] = {
+    o.key: o
+    for o in (
+        Option("branch_name", "客户服务中心", "网点名称", "Branch name"),
+        Option("branch_logo", "", "网点标志图片", "Branch logo image"),
+        Option("language", "zh", "界面语言", "Language"),
+        Option("payslip_size", "A5", "工资条纸张（A4/A5）", "Payslip paper (A4/A5)"),
+        Option("payslip_font", "", "工资条字体文件（TTF，可留空）", "Payslip font file (TTF, optional)"),
+        Option("minimum_wage", "2200.00", "最低工资提醒线", "Minimum wage warning level"),
+        Option("backup_keep", "10", "保留备份份数", "Backups to keep"),
+        Option("backup_every_days", "7", "自动备份间隔（天）", "Automatic backup every (days)"),
+    )
+}
+
+
+def get_setting(session: Session, key: str) -> str:
+    option = OPTIONS[key]
+    row = session.get(Setting, key)
+    return row.value if row is not None else option.default
+
+
+def all_settings(session: Session) -> dict[str, str]:
+    return {key: get_setting(session, key) for key in OPTIONS}
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    if key not in OPTIONS:
+        raise KeyError(key)
+    row = session.get(Setting, key)
+    before = row.value if row is not None else OPTIONS[key].default
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    if before != value:
+        audit(session, "setting.change", entity="setting", key=key, before=before, after=value)
+    session.flush()
