@@ -28,8 +28,8 @@ from db.models import (
     AttendanceRecord,
     Complaint,
     KpiMetric,
-    Policy,
     PlanVersion,
+    Policy,
     Praise,
     QAEvaluation,
 )
