@@ -1,0 +1,159 @@
+"""销售提成 and 新客户奖励 (RULEBOOK §3.2), plus what each policy paid (§3.3, recorded at lock).
+
+This is the hot loop of the engine (tens of thousands of policies a month), so the per-policy
+work is kept to a product lookup and a few Decimal multiplications; detail texts are built
+from per-level totals, never per policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.engine.facts import AgentMonth, PayLine
+from app.engine.lines import make_line, money, num, pct
+from app.engine.period import Period
+from app.engine.quality import QAResult
+from app.money import ZERO, round_cents
+from app.plan.model import CommissionConfig, Plan
+
+
+@dataclass(frozen=True)
+class CommissionResult:
+    lines: tuple[PayLine, ...]
+    standard_premium: Decimal  # S, unrounded
+    tier_commission: Decimal  # T, unrounded
+    level_bonus: Decimal  # Lv, unrounded
+    counted: int
+    new_customers: int
+    commission: Decimal  # rounded line amounts (0 when the line is omitted)
+    new_customer_bonus: Decimal
+    policy_paid: dict[str, Decimal]
+    warnings: tuple[str, ...]
+
+
+def tier_commission(cfg: CommissionConfig, s: Decimal) -> tuple[Decimal, str]:
+    """T for standard premium ``s`` and the arithmetic as text (same in both languages)."""
+    tiers = cfg.tiers
+    if s <= 0 or not tiers:
+        return ZERO, "0"
+    if cfg.mode == "whole":
+        rate = ZERO
+        for tier in tiers:
+            if tier.from_ <= s:
+                rate = tier.rate
+        return s * rate, f"{num(s)} × {pct(rate)}"
+    total = ZERO
+    parts: list[str] = []
+    for i, tier in enumerate(tiers):
+        upper = tiers[i + 1].from_ if i + 1 < len(tiers) else None
+        if s <= tier.from_:
+            break
+        top = s if upper is None or s < upper else upper
+        slice_ = top - tier.from_
+        total += slice_ * tier.rate
+        parts.append(f"{num(slice_)} × {pct(tier.rate)}")
+    return total, " + ".join(parts)
+
+
+def compute_commission(plan: Plan, agent: AgentMonth, period: Period, qa: QAResult) -> CommissionResult:
+    cfg = plan.commission
+    products = plan.products_by_code
+    level_rates = cfg.level_bonus_rate
+    first, last = period.first, period.last
+
+    counted: list[tuple[str, Decimal, Decimal, bool]] = []  # policy_no, std, level rate, new
+    s = ZERO
+    by_level: dict[str, Decimal] = {}
+    new_count = 0
+    unknown: dict[str, int] = {}
+    for p in agent.policies:
+        if p.cancel_date is not None or not (first <= p.sign_date <= last):
+            continue
+        product = products.get(p.product_code)
+        if product is None:
+            unknown[p.product_code] = unknown.get(p.product_code, 0) + 1
+            continue
+        std = p.premium * product.factor
+        s += std
+        rate = level_rates.get(p.customer_level, ZERO)
+        if rate:
+            by_level[p.customer_level] = by_level.get(p.customer_level, ZERO) + std
+        if p.new_customer:
+            new_count += 1
+        counted.append((p.policy_no, std, rate, p.new_customer))
+
+    t, t_text = tier_commission(cfg, s)
+    lv = sum((total * level_rates[level] for level, total in by_level.items()), ZERO)
+    c = qa.coefficient
+    c_zh, c_en = qa.coefficient_text()
+
+    lines: list[PayLine] = []
+    commission_line = make_line(
+        "commission",
+        (t + lv) * c,
+        _commission_text("标准保费", "阶梯", "等级加提", s, t, t_text, lv, by_level, level_rates, c, c_zh),
+        _commission_text(
+            "standard premium", "tiers", "level bonus", s, t, t_text, lv, by_level, level_rates, c, c_en
+        ),
+    )
+    if commission_line.amount != 0:
+        lines.append(commission_line)
+    ncb = cfg.new_customer_bonus
+    ncb_line = make_line(
+        "new_customer_bonus",
+        ncb * new_count,
+        f"新客户 {new_count} × {money(ncb)}",
+        f"new customers {new_count} × {money(ncb)}",
+    )
+    if ncb_line.amount != 0:
+        lines.append(ncb_line)
+
+    # What each policy paid, so that a later cancellation claws back exactly that (§3.3).
+    ratio = t / s if s else ZERO
+    paid: dict[str, Decimal] = {}
+    for policy_no, std, rate, is_new in counted:
+        amount = round_cents(std * ratio * c + std * rate * c)
+        if is_new:
+            amount += ncb
+        paid[policy_no] = paid.get(policy_no, ZERO) + amount
+
+    warnings = tuple(
+        f"{agent.code}: 方案中没有产品 {code}，{n} 张保单未计提成 / "
+        f"product {code!r} is not in the plan: {n} policy(ies) not counted"
+        for code, n in sorted(unknown.items())
+    )
+    return CommissionResult(
+        lines=tuple(lines),
+        standard_premium=s,
+        tier_commission=t,
+        level_bonus=lv,
+        counted=len(counted),
+        new_customers=new_count,
+        commission=commission_line.amount,
+        new_customer_bonus=ncb_line.amount,
+        policy_paid=paid,
+        warnings=warnings,
+    )
+
+
+def _commission_text(
+    w_s: str,
+    w_t: str,
+    w_lv: str,
+    s: Decimal,
+    t: Decimal,
+    t_text: str,
+    lv: Decimal,
+    by_level: dict[str, Decimal],
+    rates: dict[str, Decimal],
+    c: Decimal,
+    c_text: str,
+) -> str:
+    parts = [f"{w_s} {num(s)}", f"{w_t} {t_text} = {money(t)}"]
+    if by_level:
+        lv_text = " + ".join(f"{num(total)} × {pct(rates[level])}" for level, total in by_level.items())
+        parts.append(f"{w_lv} {lv_text} = {money(lv)}")
+    parts.append(c_text)
+    parts.append(f"({money(t)} + {money(lv)}) × {num(c)}")
+    return "; ".join(parts)

@@ -1,0 +1,197 @@
+"""Put the components together: facts of a month in, every agent's pay lines out.
+
+The computation has two passes because of the monthly award: pass one computes each
+agent's own figures (including K), the award is then decided across all of them, and
+pass two finishes the lines that depend on the award (penalty cap, carry-over, totals).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from typing import Any
+
+from app.engine import attendance as att_mod
+from app.engine.adjustments import adjustment_lines
+from app.engine.award import AwardDecision, Candidate, decide_award
+from app.engine.base import BaseResult, compute_base
+from app.engine.carry import carry_forward_line, carry_to_next_line
+from app.engine.clawback import clawback_line
+from app.engine.commission import CommissionResult, compute_commission
+from app.engine.complaints import ComplaintResult, compute_complaints, praise_line
+from app.engine.facts import AgentMonth, AgentPay, MonthFacts, MonthPay, PayLine
+from app.engine.kpi import KpiResult, compute_kpi
+from app.engine.limits import ReliefResult, penalty_relief
+from app.engine.period import Period, employed_workdays, in_payroll
+from app.engine.quality import QAResult, evaluate, fatal_penalty_line
+from app.money import ZERO, round2
+from app.plan.model import Plan
+
+# A fixed arithmetic context, so a caller who changed the thread's decimal context cannot
+# change anybody's pay. Rounding to the cent is always explicit (ROUND_HALF_UP in make_line).
+_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+ZERO_CENTS = Decimal("0.00")  # totals start here so even an empty payslip reads 0.00
+
+
+@dataclass(frozen=True)
+class AgentDraft:
+    """Pass one: everything about an agent that does not depend on the other agents."""
+
+    agent: AgentMonth
+    period: Period
+    employed_days: int
+    attendance: att_mod.AttendanceSummary
+    base: BaseResult
+    qa: QAResult
+    commission: CommissionResult
+    kpi: KpiResult
+    complaints: ComplaintResult
+    praise: PayLine | None
+    warnings: tuple[str, ...]
+
+    @property
+    def candidate(self) -> Candidate:
+        penalized = self.complaints.upheld > 0 or self.qa.fatal_count > 0
+        return Candidate(code=self.agent.code, score=self.kpi.score, penalized=penalized)
+
+
+def prepare_agent(plan: Plan, period: Period, agent: AgentMonth) -> AgentDraft:
+    employed_days = len(employed_workdays(agent, period))
+    workdays = len(period.workdays)
+    summary = att_mod.summarize(agent, period)
+    base = compute_base(plan, agent.base_salary, employed_days, workdays, summary)
+    qa = evaluate(plan.quality, agent, period)
+    commission = compute_commission(plan, agent, period, qa)
+    kpi = compute_kpi(plan.kpi, agent, qa.avg)
+    complaints = compute_complaints(plan.complaints, agent, period)
+    warnings = list(commission.warnings)
+    if workdays == 0:
+        warnings.append(
+            f"{agent.code}: 本月没有工作日，基本工资为 0 / the month has no workdays: base pay is 0"
+        )
+    return AgentDraft(
+        agent=agent,
+        period=period,
+        employed_days=employed_days,
+        attendance=summary,
+        base=base,
+        qa=qa,
+        commission=commission,
+        kpi=kpi,
+        complaints=complaints,
+        praise=praise_line(plan.awards, agent),
+        warnings=tuple(warnings),
+    )
+
+
+def finish_agent(plan: Plan, draft: AgentDraft, top_award: PayLine | None) -> AgentPay:
+    agent = draft.agent
+    workdays = len(draft.period.workdays)
+    summary = draft.attendance
+    candidates: list[PayLine | None] = [
+        *draft.base.lines,
+        *draft.commission.lines,
+        draft.kpi.line,
+        att_mod.full_attendance_line(plan.attendance, summary, draft.employed_days, workdays),
+        top_award,
+        draft.praise,
+        att_mod.penalty_line(plan.attendance, summary),
+        draft.complaints.line,
+        fatal_penalty_line(plan.quality, draft.qa),
+        clawback_line(agent),
+        *adjustment_lines(agent),
+    ]
+    lines: list[PayLine] = [line for line in candidates if line is not None]
+    relief = penalty_relief(plan.limits, lines)
+    if relief.line is not None:
+        lines.append(relief.line)
+    carried = carry_forward_line(agent.carry_forward)
+    if carried is not None:
+        lines.append(carried)
+    to_next = carry_to_next_line(lines)
+    if to_next is not None:
+        lines.append(to_next)
+
+    gross = sum((line.amount for line in lines if line.amount > 0), ZERO_CENTS)
+    deductions = sum((line.amount for line in lines if line.amount < 0), ZERO_CENTS)
+    return AgentPay(
+        code=agent.code,
+        name=agent.name,
+        lines=tuple(lines),
+        gross=gross,
+        deductions=deductions,
+        net=gross + deductions,
+        facts=_facts(draft, relief, top_award is not None),
+        policy_paid=draft.commission.policy_paid,
+        carry_to_next=to_next.amount if to_next is not None else ZERO,
+        warnings=draft.warnings,
+    )
+
+
+def _facts(draft: AgentDraft, relief: ReliefResult, won: bool) -> dict[str, Any]:
+    """The intermediate figures the payroll page and payslip show; money-like ones to 2 places."""
+    s = draft.attendance
+    qa = draft.qa
+    com = draft.commission
+    leave_zh, leave_en = att_mod.leave_text(s.leave_days)
+    return {
+        "workdays": len(draft.period.workdays),
+        "employed_workdays": draft.employed_days,
+        "daily_rate": round2(draft.base.daily_rate),
+        "standard_premium": round2(com.standard_premium),
+        "tier_commission": round2(com.tier_commission),
+        "level_bonus": round2(com.level_bonus),
+        "policies_counted": com.counted,
+        "new_customers": com.new_customers,
+        "qa_count": qa.count,
+        "qa_avg": qa.avg,
+        "qa_grade": qa.grade,
+        "qa_coefficient": qa.coefficient,
+        "qa_fatal_count": qa.fatal_count,
+        "kpi_score": draft.kpi.score,
+        "indicator_scores": dict(draft.kpi.indicator_scores),
+        "indicator_values": dict(draft.kpi.indicator_values),
+        "leave_days": {k: v for k, v in s.leave_days.items() if v},
+        "leave_text": leave_zh,
+        "leave_text_en": leave_en,
+        "absence_days": s.absence_days,
+        "late_count": len(s.late),
+        "early_leave_count": len(s.early_leave),
+        "away_count": s.away,
+        "swap_count": s.swap,
+        "complaints_upheld": draft.complaints.upheld,
+        "praise_count": draft.agent.praise_count,
+        "top_award": won,
+        "penalty_total": relief.penalties,
+        "penalty_allowance": relief.allowance,
+    }
+
+
+def compute_agent(plan: Plan, facts: MonthFacts, agent: AgentMonth, *, top_award: bool = False) -> AgentPay:
+    """One agent alone (a preview): the award cannot be decided without the peers, so the
+    caller says whether the agent won it. ``compute_month`` is the payroll's entry point."""
+    with localcontext(_CONTEXT):
+        period = Period.of(facts.month, facts.workdays)
+        draft = prepare_agent(plan, period, agent)
+        award_line = None
+        if top_award:
+            decision = AwardDecision(1, 1, draft.kpi.score, frozenset({agent.code}), frozenset({agent.code}))
+            award_line = decision.line_for(plan.awards, agent.code, draft.kpi.score)
+        return finish_agent(plan, draft, award_line)
+
+
+def compute_month(plan: Plan, facts: MonthFacts) -> MonthPay:
+    """The month's payroll: agents outside the month (hire/leave dates) are left out."""
+    with localcontext(_CONTEXT):
+        period = Period.of(facts.month, facts.workdays)
+        drafts = [prepare_agent(plan, period, a) for a in facts.agents if in_payroll(a, period)]
+        decision = decide_award(plan.awards, [d.candidate for d in drafts])
+        agents = tuple(
+            finish_agent(plan, d, decision.line_for(plan.awards, d.agent.code, d.kpi.score)) for d in drafts
+        )
+        warnings: list[str] = []
+        if facts.calendar_warning:
+            warnings.append(facts.calendar_warning)
+        if not period.workdays:
+            warnings.append(f"{facts.month} 没有工作日 / {facts.month} has no workdays")
+        return MonthPay(month=facts.month, agents=agents, warnings=tuple(warnings))

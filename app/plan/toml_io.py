@@ -1,0 +1,670 @@
+"""Read and write a plan as TOML (RULEBOOK §5).
+
+Loading validates the whole document before anything is built and reports *every*
+problem at once, each naming its key path (``commission.tiers[1].from: …``), so the
+manager can fix a file in one go instead of one error per attempt.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from typing import Any
+
+import tomli_w
+
+from app.money import D, fmt_num
+from app.plan.model import (
+    BETTER_VALUES,
+    CALENDARS,
+    COMMISSION_MODES,
+    COMPLAINT_LEVELS,
+    DEFAULT_GRADES,
+    DEFAULT_LEAVE_PAY_RATIO,
+    LEAVE_TYPES,
+    SOURCE_VALUES,
+    AttendanceConfig,
+    AwardsConfig,
+    Band,
+    CommissionConfig,
+    ComplaintsConfig,
+    Grade,
+    Indicator,
+    KpiConfig,
+    LimitsConfig,
+    MinuteTier,
+    PayConfig,
+    Plan,
+    Product,
+    QualityConfig,
+    Tier,
+)
+
+SCHEMA_VERSION = 1
+_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MISSING: Any = object()
+
+
+class PlanError(ValueError):
+    """A plan document that cannot be used; ``problems`` lists each one with its key path."""
+
+    def __init__(self, problems: list[str], *, source: str = "plan") -> None:
+        self.problems = list(problems)
+        self.source = source
+        summary = "; ".join(self.problems[:5])
+        more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
+        super().__init__(f"{source}: {len(self.problems)} problem(s): {summary}{more}")
+
+
+@dataclass
+class _Checker:
+    """Collects problems while walking the document, so one pass reports them all."""
+
+    problems: list[str] = field(default_factory=list)
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(f"{path}: {message}" if path else message)
+
+    # -- containers -------------------------------------------------------------------------
+    def table(self, value: Any, path: str, allowed: Iterable[str] | None) -> dict[str, Any]:
+        """Return ``value`` as a table, reporting a wrong type and every unknown key.
+
+        ``allowed=None`` accepts any key (customer levels are the branch's own words).
+        """
+        if not isinstance(value, dict):
+            self.fail(path, f"must be a table, not {_kind(value)}")
+            return {}
+        if allowed is None:
+            return value
+        allowed = tuple(allowed)
+        for key in value:
+            if key not in allowed:
+                self.fail(_join(path, key), f"unknown key (allowed here: {', '.join(allowed)})")
+        return value
+
+    def array(self, value: Any, path: str) -> list[Any]:
+        if not isinstance(value, list):
+            self.fail(path, f"must be a list, not {_kind(value)}")
+            return []
+        return value
+
+    # -- scalars ----------------------------------------------------------------------------
+    def number(
+        self,
+        tbl: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        default: Any = _MISSING,
+        rate: bool = False,
+        min_value: Decimal | None = Decimal(0),
+        positive: bool = False,
+        max_value: Decimal | None = None,
+    ) -> Any:
+        """A Decimal from an int/float (already Decimal via ``parse_float``) or, for rates, text.
+
+        ``min_value`` defaults to 0 because nearly every plan number is an amount or a rate,
+        and the rulebook forbids negative ones; pass ``None`` where a sign is meaningful.
+        """
+        full = _join(path, key)
+        if key not in tbl:
+            if default is _MISSING:
+                self.fail(full, "is required")
+            return default
+        raw = tbl[key]
+        value: Decimal | None = None
+        if isinstance(raw, bool):
+            value = None
+        elif isinstance(raw, int | Decimal):
+            value = D(raw)
+        elif isinstance(raw, str) and rate:
+            try:
+                value = D(raw)
+            except (InvalidOperation, ValueError, TypeError):
+                self.fail(full, f"{raw!r} is not a number or percentage")
+                return default if default is not _MISSING else None
+        if value is None or not value.is_finite():
+            what = 'a number or a percentage text like "95%"' if rate else "a number"
+            self.fail(full, f"must be {what}, not {_kind(raw)}")
+            return default if default is not _MISSING else None
+        if positive and value <= 0:
+            self.fail(full, f"must be greater than 0 (got {fmt_num(value)})")
+        elif min_value is not None and value < min_value:
+            if min_value == 0:
+                self.fail(full, f"must not be negative (got {fmt_num(value)})")
+            else:
+                self.fail(full, f"must be at least {fmt_num(min_value)} (got {fmt_num(value)})")
+        if max_value is not None and value > max_value:
+            self.fail(full, f"must be at most {fmt_num(max_value)} (got {fmt_num(value)})")
+        return value
+
+    def integer(
+        self, tbl: dict[str, Any], key: str, path: str, *, default: Any = _MISSING, min_value: int = 0
+    ) -> Any:
+        full = _join(path, key)
+        if key not in tbl:
+            if default is _MISSING:
+                self.fail(full, "is required")
+            return default
+        raw = tbl[key]
+        if isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value():
+            raw = int(raw)
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            self.fail(full, f"must be a whole number, not {_kind(raw)}")
+            return default if default is not _MISSING else None
+        if raw < min_value:
+            self.fail(full, f"must be at least {min_value} (got {raw})")
+        return raw
+
+    def text(
+        self,
+        tbl: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        default: Any = _MISSING,
+        choices: tuple[str, ...] | None = None,
+    ) -> Any:
+        full = _join(path, key)
+        if key not in tbl:
+            if default is _MISSING:
+                self.fail(full, "is required")
+            return default
+        raw = tbl[key]
+        if not isinstance(raw, str):
+            self.fail(full, f"must be text, not {_kind(raw)}")
+            return default if default is not _MISSING else None
+        if choices is not None and raw not in choices:
+            self.fail(full, f"unknown value {raw!r} (expected one of: {', '.join(choices)})")
+        elif choices is None and not raw.strip():
+            self.fail(full, "must not be empty")
+        return raw
+
+    def boolean(self, tbl: dict[str, Any], key: str, path: str, *, default: bool) -> bool:
+        full = _join(path, key)
+        raw = tbl.get(key, default)
+        if not isinstance(raw, bool):
+            self.fail(full, f"must be true or false, not {_kind(raw)}")
+            return default
+        return raw
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | Decimal):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+# ---------------------------------------------------------------------------------------------
+# loading
+# ---------------------------------------------------------------------------------------------
+
+_TOP_KEYS = (
+    "schema",
+    "name",
+    "effective_from",
+    "pay",
+    "leave_pay_ratio",
+    "products",
+    "commission",
+    "quality",
+    "kpi",
+    "attendance",
+    "complaints",
+    "awards",
+    "limits",
+)
+
+
+def load_plan(text: str, *, source: str = "plan") -> Plan:
+    """Parse and validate a plan document; raise :class:`PlanError` listing every problem."""
+    try:
+        doc = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError([f"not valid TOML: {exc}"], source=source) from exc
+    return plan_from_dict(doc, source=source)
+
+
+def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
+    """Validate an already-parsed document (floats must already be Decimal)."""
+    ck = _Checker()
+    top = ck.table(doc, "", _TOP_KEYS)
+    schema = ck.integer(top, "schema", "", default=SCHEMA_VERSION)
+    if isinstance(schema, int) and schema != SCHEMA_VERSION:
+        ck.fail("schema", f"unsupported schema version {schema} (this app reads {SCHEMA_VERSION})")
+    name = ck.text(top, "name", "")
+    effective_from = ck.text(top, "effective_from", "")
+    if isinstance(effective_from, str) and not _MONTH_RE.match(effective_from):
+        ck.fail("effective_from", f"must be a month written YYYY-MM, e.g. 2026-01 (got {effective_from!r})")
+
+    pay = _load_pay(ck, top.get("pay", {}))
+    leave = _load_leave(ck, top.get("leave_pay_ratio", {}))
+    products = _load_products(ck, top.get("products", []))
+    commission = _load_commission(ck, top.get("commission", _MISSING))
+    quality = _load_quality(ck, top.get("quality", {}))
+    kpi = _load_kpi(ck, top.get("kpi", {}))
+    attendance = _load_attendance(ck, top.get("attendance", {}))
+    complaints = _load_complaints(ck, top.get("complaints", {}))
+    awards = _load_awards(ck, top.get("awards", {}))
+    limits = _load_limits(ck, top.get("limits", {}))
+
+    if ck.problems:
+        raise PlanError(ck.problems, source=source)
+    assert commission is not None
+    return Plan(
+        schema=schema,
+        name=name,
+        effective_from=effective_from,
+        pay=pay,
+        leave_pay_ratio=leave,
+        products=products,
+        commission=commission,
+        quality=quality,
+        kpi=kpi,
+        attendance=attendance,
+        complaints=complaints,
+        awards=awards,
+        limits=limits,
+    )
+
+
+def _load_pay(ck: _Checker, raw: Any) -> PayConfig:
+    t = ck.table(raw, "pay", ("calendar", "days_per_month"))
+    return PayConfig(
+        calendar=ck.text(t, "calendar", "pay", default="cn", choices=CALENDARS),
+        days_per_month=ck.number(t, "days_per_month", "pay", default=Decimal("21.75"), positive=True),
+    )
+
+
+def _load_leave(ck: _Checker, raw: Any) -> dict[str, Decimal]:
+    t = ck.table(raw, "leave_pay_ratio", LEAVE_TYPES)
+    return {
+        kind: ck.number(
+            t, kind, "leave_pay_ratio", default=DEFAULT_LEAVE_PAY_RATIO[kind], rate=True, max_value=Decimal(1)
+        )
+        for kind in LEAVE_TYPES
+    }
+
+
+def _load_products(ck: _Checker, raw: Any) -> tuple[Product, ...]:
+    out: list[Product] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(ck.array(raw, "products")):
+        path = f"products[{i}]"
+        t = ck.table(item, path, ("code", "name", "factor"))
+        code = ck.text(t, "code", path)
+        name = ck.text(t, "name", path, default=code if isinstance(code, str) else "")
+        factor = ck.number(t, "factor", path, default=Decimal(1), rate=True)
+        if isinstance(code, str):
+            if code in seen:
+                ck.fail(f"{path}.code", f"duplicate product code {code!r} (also products[{seen[code]}])")
+            seen.setdefault(code, i)
+        out.append(Product(code=code or "", name=name or "", factor=factor or Decimal(0)))
+    return tuple(out)
+
+
+def _load_commission(ck: _Checker, raw: Any) -> CommissionConfig | None:
+    if raw is _MISSING:
+        ck.fail("commission", "is required (at least commission.tiers)")
+        return None
+    path = "commission"
+    t = ck.table(raw, path, ("mode", "tiers", "level_bonus_rate", "new_customer_bonus"))
+    mode = ck.text(t, "mode", path, default="marginal", choices=COMMISSION_MODES)
+    tiers: list[Tier] = []
+    if "tiers" not in t:
+        ck.fail("commission.tiers", "is required")
+    raw_tiers = ck.array(t.get("tiers", []), "commission.tiers")
+    if "tiers" in t and not raw_tiers and isinstance(t.get("tiers"), list):
+        ck.fail("commission.tiers", "needs at least one tier starting at 0")
+    previous: Decimal | None = None
+    for i, item in enumerate(raw_tiers):
+        tp = f"commission.tiers[{i}]"
+        tt = ck.table(item, tp, ("from", "rate"))
+        start = ck.number(tt, "from", tp)
+        rate = ck.number(tt, "rate", tp, rate=True)
+        if isinstance(start, Decimal):
+            if i == 0 and start != 0:
+                ck.fail(f"{tp}.from", f"the first tier must start at 0 (got {fmt_num(start)})")
+            if previous is not None and start <= previous:
+                ck.fail(f"{tp}.from", f"must be greater than the previous tier ({fmt_num(previous)})")
+            previous = start if previous is None or start > previous else previous
+        tiers.append(Tier(from_=start if start is not None else Decimal(0), rate=rate or Decimal(0)))
+    lb = ck.table(t.get("level_bonus_rate", {}), "commission.level_bonus_rate", None)
+    level_bonus = {
+        str(level): ck.number(lb, level, "commission.level_bonus_rate", rate=True) or Decimal(0)
+        for level in lb
+    }
+    ncb = ck.number(t, "new_customer_bonus", path, default=Decimal(0))
+    return CommissionConfig(
+        tiers=tuple(tiers), mode=mode, level_bonus_rate=level_bonus, new_customer_bonus=ncb
+    )
+
+
+def _bands(
+    ck: _Checker,
+    raw: Any,
+    path: str,
+    value_key: str,
+    read_value: Callable[[dict[str, Any], str], Any],
+) -> list[tuple[Decimal, Any]]:
+    """Shared by QA bands and grades: each needs a ``min``, mins are unique and one is 0."""
+    items: list[tuple[Decimal, Any]] = []
+    seen: dict[Decimal, int] = {}
+    raw_list = ck.array(raw, path)
+    for i, item in enumerate(raw_list):
+        ip = f"{path}[{i}]"
+        t = ck.table(item, ip, ("min", value_key))
+        low = ck.number(t, "min", ip, max_value=Decimal(100))
+        value = read_value(t, ip)
+        if isinstance(low, Decimal):
+            if low in seen:
+                ck.fail(f"{ip}.min", f"duplicate min {fmt_num(low)} (also {path}[{seen[low]}])")
+            seen.setdefault(low, i)
+            items.append((low, value))
+    if isinstance(raw, list) and not any(low == 0 for low in seen):
+        ck.fail(path, "must include an entry with min = 0 (so every score has a value)")
+    items.sort(key=lambda pair: pair[0], reverse=True)
+    return items
+
+
+def _load_quality(ck: _Checker, raw: Any) -> QualityConfig:
+    path = "quality"
+    t = ck.table(raw, path, ("min_evaluations", "no_data_coefficient", "fatal_penalty", "bands", "grades"))
+    defaults = QualityConfig()
+    bands = defaults.bands
+    if "bands" in t:
+        pairs = _bands(
+            ck,
+            t["bands"],
+            "quality.bands",
+            "coefficient",
+            lambda bt, bp: ck.number(bt, "coefficient", bp, rate=True),
+        )
+        bands = tuple(Band(low, coef or Decimal(0)) for low, coef in pairs)
+    grades = DEFAULT_GRADES
+    if "grades" in t:
+        gpairs = _bands(ck, t["grades"], "quality.grades", "grade", lambda gt, gp: ck.text(gt, "grade", gp))
+        grades = tuple(Grade(low, g or "") for low, g in gpairs)
+    return QualityConfig(
+        min_evaluations=ck.integer(t, "min_evaluations", path, default=1),
+        no_data_coefficient=ck.number(t, "no_data_coefficient", path, default=Decimal(1), rate=True),
+        fatal_penalty=ck.number(t, "fatal_penalty", path, default=Decimal(0)),
+        bands=bands,
+        grades=grades,
+    )
+
+
+_INDICATOR_KEYS = (
+    "code",
+    "name",
+    "weight",
+    "target",
+    "step",
+    "down",
+    "up",
+    "max_down",
+    "max_up",
+    "better",
+    "source",
+)
+
+
+def _load_kpi(ck: _Checker, raw: Any) -> KpiConfig:
+    path = "kpi"
+    t = ck.table(
+        raw, path, ("standard", "bonus_from", "bonus_per_point", "deduction_per_point", "indicators")
+    )
+    standard = ck.number(t, "standard", path, default=Decimal(80))
+    bonus_from = ck.number(t, "bonus_from", path, default=Decimal(90))
+    if isinstance(standard, Decimal) and isinstance(bonus_from, Decimal) and bonus_from < standard:
+        ck.fail("kpi.bonus_from", f"must not be below kpi.standard ({fmt_num(standard)})")
+    indicators: list[Indicator] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(ck.array(t.get("indicators", []), "kpi.indicators")):
+        ip = f"kpi.indicators[{i}]"
+        it = ck.table(item, ip, _INDICATOR_KEYS)
+        code = ck.text(it, "code", ip)
+        if isinstance(code, str):
+            if code in seen:
+                ck.fail(
+                    f"{ip}.code", f"duplicate indicator code {code!r} (also kpi.indicators[{seen[code]}])"
+                )
+            seen.setdefault(code, i)
+        indicators.append(
+            Indicator(
+                code=code or "",
+                name=ck.text(it, "name", ip, default=code if isinstance(code, str) else "") or "",
+                weight=ck.number(it, "weight", ip, rate=True, positive=True) or Decimal(1),
+                target=ck.number(it, "target", ip, rate=True, min_value=None) or Decimal(0),
+                step=ck.number(it, "step", ip, rate=True, positive=True) or Decimal(1),
+                down=ck.number(it, "down", ip, default=Decimal(1)),
+                up=ck.number(it, "up", ip, default=Decimal(1)),
+                max_down=ck.number(it, "max_down", ip, default=None),
+                max_up=ck.number(it, "max_up", ip, default=None),
+                better=ck.text(it, "better", ip, default="higher", choices=BETTER_VALUES),
+                source=ck.text(it, "source", ip, default="metric", choices=SOURCE_VALUES),
+            )
+        )
+    return KpiConfig(
+        standard=standard if standard is not None else Decimal(80),
+        bonus_from=bonus_from if bonus_from is not None else Decimal(90),
+        bonus_per_point=ck.number(t, "bonus_per_point", path, default=Decimal(0)),
+        deduction_per_point=ck.number(t, "deduction_per_point", path, default=Decimal(0)),
+        indicators=tuple(indicators),
+    )
+
+
+def _minute_tiers(ck: _Checker, raw: Any, path: str) -> tuple[MinuteTier, ...]:
+    tiers: list[MinuteTier] = []
+    previous: int | None = None
+    for i, item in enumerate(ck.array(raw, path)):
+        ip = f"{path}[{i}]"
+        t = ck.table(item, ip, ("up_to_minutes", "amount"))
+        up_to = ck.integer(t, "up_to_minutes", ip)
+        amount = ck.number(t, "amount", ip)
+        if isinstance(up_to, int):
+            if previous is not None and up_to <= previous:
+                ck.fail(f"{ip}.up_to_minutes", f"must be greater than the previous tier ({previous})")
+            previous = up_to if previous is None or up_to > previous else previous
+        tiers.append(MinuteTier(up_to_minutes=up_to or 0, amount=amount or Decimal(0)))
+    return tuple(tiers)
+
+
+def _load_attendance(ck: _Checker, raw: Any) -> AttendanceConfig:
+    path = "attendance"
+    t = ck.table(
+        raw,
+        path,
+        (
+            "late_free",
+            "late",
+            "early_leave",
+            "away",
+            "swap",
+            "absence_multiplier",
+            "cap",
+            "full_attendance_bonus",
+            "full_attendance_breakers",
+        ),
+    )
+    breakers: tuple[str, ...] = ("personal", "sick")
+    if "full_attendance_breakers" in t:
+        items = ck.array(t["full_attendance_breakers"], "attendance.full_attendance_breakers")
+        good: list[str] = []
+        for i, kind in enumerate(items):
+            if kind not in LEAVE_TYPES:
+                ck.fail(
+                    f"attendance.full_attendance_breakers[{i}]",
+                    f"unknown leave type {kind!r} (expected one of: {', '.join(LEAVE_TYPES)})",
+                )
+            else:
+                good.append(kind)
+        breakers = tuple(good)
+    return AttendanceConfig(
+        late_free=ck.integer(t, "late_free", path, default=0),
+        late=_minute_tiers(ck, t.get("late", []), "attendance.late"),
+        early_leave=_minute_tiers(ck, t.get("early_leave", []), "attendance.early_leave"),
+        away=ck.number(t, "away", path, default=Decimal(0)),
+        swap=ck.number(t, "swap", path, default=Decimal(0)),
+        absence_multiplier=ck.number(t, "absence_multiplier", path, default=Decimal(1), rate=True),
+        cap=ck.number(t, "cap", path, default=None),
+        full_attendance_bonus=ck.number(t, "full_attendance_bonus", path, default=Decimal(0)),
+        full_attendance_breakers=breakers,
+    )
+
+
+def _load_complaints(ck: _Checker, raw: Any) -> ComplaintsConfig:
+    t = ck.table(raw, "complaints", ("amounts", "cap"))
+    amounts_t = ck.table(t.get("amounts", {}), "complaints.amounts", COMPLAINT_LEVELS)
+    amounts = {
+        level: ck.number(amounts_t, level, "complaints.amounts", default=Decimal(0))
+        for level in COMPLAINT_LEVELS
+    }
+    return ComplaintsConfig(amounts=amounts, cap=ck.number(t, "cap", "complaints", default=None))
+
+
+def _load_awards(ck: _Checker, raw: Any) -> AwardsConfig:
+    path = "awards"
+    t = ck.table(raw, path, ("top_share", "top_amount", "min_score", "exclude_penalized", "praise_amount"))
+    return AwardsConfig(
+        top_share=ck.number(t, "top_share", path, default=Decimal(0), rate=True, max_value=Decimal(1)),
+        top_amount=ck.number(t, "top_amount", path, default=Decimal(0)),
+        min_score=ck.number(t, "min_score", path, default=Decimal(0)),
+        exclude_penalized=ck.boolean(t, "exclude_penalized", path, default=True),
+        praise_amount=ck.number(t, "praise_amount", path, default=Decimal(0)),
+    )
+
+
+def _load_limits(ck: _Checker, raw: Any) -> LimitsConfig:
+    t = ck.table(raw, "limits", ("penalty_share",))
+    return LimitsConfig(
+        penalty_share=ck.number(t, "penalty_share", "limits", default=None, rate=True, max_value=Decimal(1))
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# writing
+# ---------------------------------------------------------------------------------------------
+
+
+def _num(value: Decimal) -> int | Decimal:
+    """Whole numbers written without a point (``100``, not ``100.0``), others as their exact text.
+
+    tomli-w writes a Decimal with its ``str``, so ``0.045`` comes back as exactly ``0.045``.
+    """
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= 0:
+        return int(value)
+    return value
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The TOML document of ``plan`` with every key written out (defaults included)."""
+    q, k, a, c, aw = plan.quality, plan.kpi, plan.attendance, plan.complaints, plan.awards
+    doc: dict[str, Any] = {
+        "schema": plan.schema,
+        "name": plan.name,
+        "effective_from": plan.effective_from,
+        "pay": {"calendar": plan.pay.calendar, "days_per_month": _num(plan.pay.days_per_month)},
+        "leave_pay_ratio": {kind: _num(plan.leave_ratio(kind)) for kind in LEAVE_TYPES},
+        "products": [{"code": p.code, "name": p.name, "factor": _num(p.factor)} for p in plan.products],
+        "commission": {
+            "mode": plan.commission.mode,
+            "tiers": [{"from": _num(t.from_), "rate": _num(t.rate)} for t in plan.commission.tiers],
+            "level_bonus_rate": {lvl: _num(r) for lvl, r in plan.commission.level_bonus_rate.items()},
+            "new_customer_bonus": _num(plan.commission.new_customer_bonus),
+        },
+        "quality": {
+            "min_evaluations": q.min_evaluations,
+            "no_data_coefficient": _num(q.no_data_coefficient),
+            "fatal_penalty": _num(q.fatal_penalty),
+            "bands": [{"min": _num(b.min), "coefficient": _num(b.coefficient)} for b in q.bands],
+            "grades": [{"min": _num(g.min), "grade": g.grade} for g in q.grades],
+        },
+        "kpi": {
+            "standard": _num(k.standard),
+            "bonus_from": _num(k.bonus_from),
+            "bonus_per_point": _num(k.bonus_per_point),
+            "deduction_per_point": _num(k.deduction_per_point),
+            "indicators": [_indicator_dict(ind) for ind in k.indicators],
+        },
+        "attendance": {
+            "late_free": a.late_free,
+            "late": [{"up_to_minutes": t.up_to_minutes, "amount": _num(t.amount)} for t in a.late],
+            "early_leave": [
+                {"up_to_minutes": t.up_to_minutes, "amount": _num(t.amount)} for t in a.early_leave
+            ],
+            "away": _num(a.away),
+            "swap": _num(a.swap),
+            "absence_multiplier": _num(a.absence_multiplier),
+            "full_attendance_bonus": _num(a.full_attendance_bonus),
+            "full_attendance_breakers": list(a.full_attendance_breakers),
+        },
+        "complaints": {"amounts": {lvl: _num(v) for lvl, v in c.amounts.items()}},
+        "awards": {
+            "top_share": _num(aw.top_share),
+            "top_amount": _num(aw.top_amount),
+            "min_score": _num(aw.min_score),
+            "exclude_penalized": aw.exclude_penalized,
+            "praise_amount": _num(aw.praise_amount),
+        },
+        "limits": {},
+    }
+    # TOML has no null: an absent optional key is how "no cap" is written.
+    if a.cap is not None:
+        doc["attendance"]["cap"] = _num(a.cap)
+    if c.cap is not None:
+        doc["complaints"]["cap"] = _num(c.cap)
+    if plan.limits.penalty_share is not None:
+        doc["limits"]["penalty_share"] = _num(plan.limits.penalty_share)
+    return doc
+
+
+def _indicator_dict(ind: Indicator) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "code": ind.code,
+        "name": ind.name,
+        "weight": _num(ind.weight),
+        "target": _num(ind.target),
+        "step": _num(ind.step),
+        "down": _num(ind.down),
+        "up": _num(ind.up),
+    }
+    if ind.max_down is not None:
+        out["max_down"] = _num(ind.max_down)
+    if ind.max_up is not None:
+        out["max_up"] = _num(ind.max_up)
+    out["better"] = ind.better
+    out["source"] = ind.source
+    return out
+
+
+def dump_plan(plan: Plan) -> str:
+    """Write ``plan`` as TOML such that ``load_plan(dump_plan(p)) == p``."""
+    return tomli_w.dumps(plan_to_dict(plan))
+
+
+def default_plan_text() -> str:
+    """The shipped default plan (``resources/default_plan.toml``), comments included."""
+    return resources.files("resources").joinpath("default_plan.toml").read_text(encoding="utf-8")
+
+
+def default_plan() -> Plan:
+    """The shipped default plan, validated."""
+    return load_plan(default_plan_text(), source="default_plan.toml")
