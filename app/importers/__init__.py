@@ -1,0 +1,47 @@
+"""xlsx/csv → validated rows; problems are returned as data, never half-imported.
+
+Pure: no database and no Qt. The services layer passes in what the database knows
+(:class:`ImportContext`) and writes :attr:`ImportResult.rows` only when
+:attr:`ImportResult.ok`.
+"""
+
+from app.importers.kinds import (
+    COLUMNS,
+    KINDS,
+    AdjustmentRow,
+    AgentRow,
+    AttendanceRow,
+    Column,
+    ComplaintRow,
+    ImportRow,
+    MetricRow,
+    PraiseRow,
+    QARow,
+    SalesRow,
+)
+from app.importers.parse import ImportContext, ImportResult, parse_file, parse_table
+from app.importers.problems import Problem
+from app.importers.table import Table, TableError, read_table
+
+__all__ = [
+    "COLUMNS",
+    "KINDS",
+    "AdjustmentRow",
+    "AgentRow",
+    "AttendanceRow",
+    "Column",
+    "ComplaintRow",
+    "ImportContext",
+    "ImportResult",
+    "ImportRow",
+    "MetricRow",
+    "PraiseRow",
+    "Problem",
+    "QARow",
+    "SalesRow",
+    "Table",
+    "TableError",
+    "parse_file",
+    "parse_table",
+    "read_table",
+]

@@ -1,0 +1,307 @@
+"""What each import kind contains: its columns (FORMATS.md order), value words and row records.
+
+The column lists and value words are a promise to users and to the acceptance
+checks (``FORMATS.md``): extend them, never rename. Rows are frozen dataclasses so
+a validated file can be handed to the services layer (and previewed) without any
+risk of being changed on the way; each remembers its spreadsheet ``row`` so a
+later database check can still point the user at the right line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from app.engine.facts import ATTENDANCE_KINDS, COMPLAINT_LEVELS, COMPLAINT_STATUSES, LEAVE_KINDS, QA_STATUSES
+
+KINDS: tuple[str, ...] = (
+    "agents",
+    "attendance",
+    "qa",
+    "sales",
+    "complaints",
+    "praise",
+    "metrics",
+    "adjustments",
+)
+
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "agents": ("员工", "Agents"),
+    "attendance": ("考勤", "Attendance"),
+    "qa": ("质检", "QA evaluations"),
+    "sales": ("保单", "Sales"),
+    "complaints": ("投诉", "Complaints"),
+    "praise": ("表扬", "Praise"),
+    "metrics": ("指标", "Metrics"),
+    "adjustments": ("调整", "Adjustments"),
+}
+
+
+class Column(NamedTuple):
+    """One column of an import file; unpacks as ``key, zh, en, required``.
+
+    ``en`` is also the ``key``: FORMATS.md's English headers are the stable names.
+    """
+
+    key: str
+    zh: str
+    en: str
+    required: bool
+
+
+def _cols(*spec: tuple[str, str, bool]) -> tuple[Column, ...]:
+    return tuple(Column(en, zh, en, req) for zh, en, req in spec)
+
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "agents": _cols(
+        ("工号", "code", True),
+        ("姓名", "name", True),
+        ("岗位", "role", False),
+        ("团队", "team", False),
+        ("底薪", "base_salary", True),
+        ("入职日期", "hire_date", True),
+        ("离职日期", "leave_date", False),
+        ("工资条密码", "payslip_password", False),
+    ),
+    "attendance": _cols(
+        ("工号", "code", True),
+        ("日期", "date", True),
+        ("类型", "type", True),
+        ("分钟", "minutes", False),
+        ("天数", "days", False),
+        ("备注", "note", False),
+    ),
+    "qa": _cols(
+        ("工号", "code", True),
+        ("日期", "date", True),
+        ("评分表", "scorecard", False),
+        ("得分", "score", True),
+        ("致命", "fatal", False),
+        ("状态", "status", False),
+        ("质检员", "evaluator", False),
+        ("备注", "note", False),
+    ),
+    "sales": _cols(
+        ("保单号", "policy_no", True),
+        ("工号", "code", True),
+        ("产品", "product", True),
+        ("保费", "premium", True),
+        ("客户等级", "customer_level", False),
+        ("新客户", "new_customer", False),
+        ("签单日期", "sign_date", True),
+        ("撤单日期", "cancel_date", False),
+    ),
+    "complaints": _cols(
+        ("工号", "code", True),
+        ("日期", "date", True),
+        ("级别", "level", True),
+        ("状态", "status", False),
+        ("说明", "description", False),
+    ),
+    "praise": _cols(
+        ("工号", "code", True),
+        ("日期", "date", True),
+        ("说明", "description", False),
+    ),
+    "metrics": _cols(
+        ("工号", "code", True),
+        ("月份", "month", True),
+        ("指标", "indicator", True),
+        ("数值", "value", True),
+    ),
+    "adjustments": _cols(
+        ("工号", "code", True),
+        ("月份", "month", True),
+        ("金额", "amount", True),
+        ("类别", "category", False),
+        ("原因", "reason", False),
+    ),
+}
+
+# ---------------------------------------------------------------------------
+# Value words. Keys are normalised (casefolded, spaces and hyphens as "_");
+# values are the canonical English words of app.engine.facts.
+
+ATTENDANCE_ZH = {
+    "late": "迟到",
+    "early_leave": "早退",
+    "away": "空岗",
+    "swap": "私自调班",
+    "absence": "旷工",
+    "personal": "事假",
+    "sick": "病假",
+    "annual": "年假",
+    "other": "其他假",
+}
+QA_STATUS_ZH = {"valid": "有效", "overturned": "撤销"}
+COMPLAINT_LEVEL_ZH = {"hotline": "热线", "city": "市级", "province": "省级"}
+COMPLAINT_STATUS_ZH = {"pending": "待定", "upheld": "成立", "overturned": "不成立"}
+
+MINUTE_KINDS = ("late", "early_leave")
+DAY_KINDS = ("absence", *LEAVE_KINDS)
+
+
+def _words(zh: dict[str, str], canon: tuple[str, ...], **aliases: str) -> dict[str, str]:
+    assert set(zh) == set(canon)
+    words = {k: k for k in canon}
+    words.update({v: k for k, v in zh.items()})
+    words.update({k.casefold(): v for k, v in aliases.items()})
+    return words
+
+
+ATTENDANCE_WORDS = _words(
+    ATTENDANCE_ZH,
+    ATTENDANCE_KINDS,
+    **{
+        "擅自离岗": "away",
+        "离岗": "away",
+        "调班": "swap",
+        "其它假": "other",
+        "其他": "other",
+        "early": "early_leave",
+        "earlyleave": "early_leave",
+        "personal_leave": "personal",
+        "sick_leave": "sick",
+        "annual_leave": "annual",
+        "other_leave": "other",
+        "absent": "absence",
+    },
+)
+QA_STATUS_WORDS = _words(QA_STATUS_ZH, QA_STATUSES, **{"撤消": "overturned", "无效": "overturned"})
+COMPLAINT_LEVEL_WORDS = _words(
+    COMPLAINT_LEVEL_ZH,
+    COMPLAINT_LEVELS,
+    **{"热线投诉": "hotline", "市级投诉": "city", "省级及以上": "province", "省级投诉": "province"},
+)
+COMPLAINT_STATUS_WORDS = _words(COMPLAINT_STATUS_ZH, COMPLAINT_STATUSES)
+
+BOOL_WORDS: dict[str, bool] = {
+    "是": True,
+    "否": False,
+    "yes": True,
+    "no": False,
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+    "y": True,
+    "n": False,
+}
+
+# ---------------------------------------------------------------------------
+# Row records.
+
+
+@dataclass(frozen=True)
+class AgentRow:
+    """An agent to add, or to update when the code already exists (FORMATS.md: code is the key)."""
+
+    code: str
+    name: str
+    role: str
+    team: str
+    base_salary: Decimal
+    hire_date: date
+    leave_date: date | None
+    payslip_password: str | None
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One attendance record. ``minutes`` only for late/early_leave, ``days`` only for absence and
+    leave types (default 1); both ``None`` for away/swap, which count once per row."""
+
+    code: str
+    date: date
+    kind: str
+    minutes: int | None
+    days: Decimal | None
+    note: str
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+@dataclass(frozen=True)
+class QARow:
+    code: str
+    date: date
+    scorecard: str | None
+    score: Decimal
+    fatal: bool
+    status: str
+    evaluator: str
+    note: str
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+@dataclass(frozen=True)
+class SalesRow:
+    """A policy; re-importing an existing ``policy_no`` updates it (typically its cancel date)."""
+
+    policy_no: str
+    code: str
+    product: str
+    premium: Decimal
+    customer_level: str
+    new_customer: bool
+    sign_date: date
+    cancel_date: date | None
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    code: str
+    date: date
+    level: str
+    status: str
+    description: str
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+@dataclass(frozen=True)
+class PraiseRow:
+    code: str
+    date: date
+    description: str
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """A monthly indicator value; a percentage in the file (``95%``) arrives here as 0.95."""
+
+    code: str
+    month: str
+    indicator: str
+    value: Decimal
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+@dataclass(frozen=True)
+class AdjustmentRow:
+    """A manual adjustment, signed: positive pays more (补发), negative recovers (追回)."""
+
+    code: str
+    month: str
+    amount: Decimal
+    category: str
+    reason: str
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+ROW_TYPES: dict[str, type] = {
+    "agents": AgentRow,
+    "attendance": AttendanceRow,
+    "qa": QARow,
+    "sales": SalesRow,
+    "complaints": ComplaintRow,
+    "praise": PraiseRow,
+    "metrics": MetricRow,
+    "adjustments": AdjustmentRow,
+}
+
+ImportRow = AgentRow | AttendanceRow | QARow | SalesRow | ComplaintRow | PraiseRow | MetricRow | AdjustmentRow

@@ -1,0 +1,843 @@
+"""Validate a :class:`~app.importers.table.Table` of one kind into row records and problems.
+
+The import is all or nothing (FORMATS.md), so parsing never stops at the first
+error: every row is checked and every problem collected, each naming the row as
+the spreadsheet shows it and the column as its header reads in the file. Nothing
+here raises on bad input — an unexpected exception in a cell or row becomes a
+problem too — because a traceback is useless to a branch manager.
+
+No database: what the database knows (agents, products, locked months, existing
+policies …) comes in through :class:`ImportContext`, which the services layer
+fills. Checks that need the old values of a record (e.g. "only the cancel date of
+a locked policy changed") stay with the services layer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from app.importers.cells import (
+    Cell,
+    CellError,
+    as_bool,
+    as_date,
+    as_month,
+    as_number,
+    as_text,
+    as_word,
+    show,
+)
+from app.importers.kinds import (
+    ATTENDANCE_WORDS,
+    ATTENDANCE_ZH,
+    COLUMNS,
+    COMPLAINT_LEVEL_WORDS,
+    COMPLAINT_LEVEL_ZH,
+    COMPLAINT_STATUS_WORDS,
+    COMPLAINT_STATUS_ZH,
+    DAY_KINDS,
+    KINDS,
+    MINUTE_KINDS,
+    QA_STATUS_WORDS,
+    QA_STATUS_ZH,
+    AdjustmentRow,
+    AgentRow,
+    AttendanceRow,
+    Column,
+    ComplaintRow,
+    ImportRow,
+    MetricRow,
+    PraiseRow,
+    QARow,
+    SalesRow,
+)
+from app.importers.problems import ERROR, WARNING, Problem
+from app.importers.table import Table, TableError, read_table
+from app.money import ZERO
+
+_ONE = Decimal(1)
+_TWO = Decimal(2)
+_HUNDRED = Decimal(100)
+_NO_DATE = date(1900, 1, 1)  # placeholder after a failed required date; the row is dropped anyway
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """What the database knows that a file is checked against.
+
+    ``None`` means "don't check" for ``agents``, ``products``, ``indicators`` and
+    ``scorecards``; any collection, *even an empty one*, means "check against
+    exactly these" (an empty database knows no agents, so every code is unknown).
+    ``check_agents`` overrides that for agents when set.
+    Name lookups are exact first, then case-insensitive, and the row then carries
+    the spelling the database uses.
+    """
+
+    agents: Mapping[str, tuple[date, date | None]] | None = None  # code -> (hire_date, leave_date)
+    products: Collection[str] | None = None
+    indicators: Collection[str] | None = None
+    scorecards: Collection[str] | None = None  # names or codes
+    locked_months: Collection[str] = frozenset()  # "YYYY-MM"
+    existing_policies: Mapping[str, date] = field(default_factory=dict)  # policy_no -> sign_date
+    existing_metric_keys: Collection[tuple[str, str, str]] = frozenset()  # (code, month, indicator)
+    check_agents: bool | None = None
+
+    @property
+    def checks_agents(self) -> bool:
+        return self.agents is not None if self.check_agents is None else self.check_agents
+
+
+RowT = TypeVar("RowT")
+
+
+@dataclass
+class ImportResult(Generic[RowT]):
+    """The outcome of validating one file: the rows that are valid, counts for the preview, and problems.
+
+    Generic in the row type so a caller can write
+    ``result: ImportResult[AgentRow] = parse_file("agents", path, ctx)``.
+    ``rows`` leaves out the rows that have errors; the services layer writes nothing
+    unless ``ok`` (FORMATS.md: all or nothing).
+    """
+
+    kind: str
+    file: str
+    rows: list[RowT] = field(default_factory=list)
+    adds: int = 0
+    updates: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def messages(self, lang: str = "zh") -> list[str]:
+        """Errors then warnings, each rendered on one line."""
+        return [p.message(lang) for p in (*self.problems, *self.warnings)]
+
+
+class _Lookup:
+    """Known names: exact match first, then case-insensitive, answering the canonical spelling."""
+
+    def __init__(self, names: Collection[str]) -> None:
+        self.exact = {str(n): str(n) for n in names}
+        self.folded: dict[str, str] = {}
+        for n in self.exact:
+            self.folded.setdefault(n.strip().casefold(), n)
+
+    def get(self, name: str) -> str | None:
+        found = self.exact.get(name)
+        if found is None:
+            found = self.folded.get(name.casefold())
+        return found
+
+
+def _norm_header(text: str) -> str:
+    return re.sub(r"[\s_\-*]+", "", text.casefold())
+
+
+_PAREN = re.compile(r"^(.*?)\s*[(（](.*?)[)）]\s*$")
+
+
+def _words_shown(zh: Mapping[str, str]) -> tuple[str, str]:
+    return "、".join(zh.values()), ", ".join(zh)
+
+
+_ATT_SHOWN = _words_shown(ATTENDANCE_ZH)
+_QA_STATUS_SHOWN = _words_shown(QA_STATUS_ZH)
+_LEVEL_SHOWN = _words_shown(COMPLAINT_LEVEL_ZH)
+_CSTATUS_SHOWN = _words_shown(COMPLAINT_STATUS_ZH)
+
+
+class _Row:
+    """One data row being read: converters that record problems instead of raising.
+
+    Required getters return a harmless placeholder on failure and mark the row
+    ``bad``, so every cell of the row is still checked (all problems at once) and
+    the row is dropped at the end.
+    """
+
+    __slots__ = ("p", "number", "vals", "bad")
+
+    def __init__(self, parser: _Parser, number: int, cells: list[Cell]) -> None:
+        self.p = parser
+        self.number = number
+        # One pass over the row up front: trimmed, empty cells dropped, keyed by column key.
+        vals: dict[str, Cell] = {}
+        n = len(cells)
+        for key, i in parser.positions:
+            if i < n:
+                v = cells[i]
+                if v.__class__ is str:
+                    v = v.strip() or None
+                if v is not None:
+                    vals[key] = v
+        self.vals = vals
+        self.bad = False
+
+    # -- reporting ---------------------------------------------------------
+    def err(
+        self, key: str | None, reason: str, reason_en: str, action: str = "", action_en: str = ""
+    ) -> None:
+        self.bad = True
+        self.p.add(self.number, key, reason, reason_en, action, action_en, ERROR)
+
+    def warn(
+        self, key: str | None, reason: str, reason_en: str, action: str = "", action_en: str = ""
+    ) -> None:
+        self.p.add(self.number, key, reason, reason_en, action, action_en, WARNING)
+
+    # -- raw access --------------------------------------------------------
+    def raw(self, key: str) -> Cell:
+        return self.vals.get(key)
+
+    def _convert(self, key: str, conv: Callable[[Cell], Any]) -> Any:
+        """Run a converter on the key's cell; None when empty, ``_FAILED`` (and a problem) when bad."""
+        v = self.vals.get(key)
+        if v is None:
+            return None
+        try:
+            return conv(v)
+        except CellError as e:
+            self.err(key, e.reason, e.reason_en, e.action, e.action_en)
+        except Exception:  # never let a strange cell crash an import
+            self.err(
+                key,
+                f"无法读取这个值 “{_safe_show(v)}”",
+                f'this value cannot be read "{_safe_show(v)}"',
+                "请检查并重新填写该单元格",
+                "check the cell and type it again",
+            )
+        return _FAILED
+
+    def _required(self, key: str) -> None:
+        zh, en = self.p.names(key)
+        self.err(key, "必填，不能为空", "is required but empty", f"请填写{zh}", f"fill in the {en}")
+
+    # -- typed getters -----------------------------------------------------
+    def text(self, key: str) -> str:
+        v = self.vals.get(key)
+        if v.__class__ is str:  # already trimmed in __init__: the common case, kept cheap
+            return v  # type: ignore[return-value]
+        v = self._convert(key, as_text)
+        return "" if v is None or v is _FAILED else v
+
+    def text_req(self, key: str) -> str:
+        v = self.vals.get(key)
+        if v.__class__ is str:
+            return v  # type: ignore[return-value]
+        v = self._convert(key, as_text)
+        if v is None:
+            self._required(key)
+        return "" if v is None or v is _FAILED else v
+
+    def decimal(
+        self, key: str, *, required: bool, non_negative: bool = False, percent: bool = False
+    ) -> Decimal | None:
+        v = self._convert(key, lambda c: as_number(c, percent=percent))
+        if v is None:
+            if required:
+                self._required(key)
+            return None
+        if v is _FAILED:
+            return None
+        if non_negative and v < 0:
+            self.err(
+                key,
+                f"不能为负数 “{show(self.raw(key))}”",
+                f'must not be negative "{show(self.raw(key))}"',
+                "请填写 0 或正数",
+                "enter zero or a positive number",
+            )
+            return None
+        return v
+
+    def day(self, key: str, *, required: bool) -> date | None:
+        v = self._convert(key, as_date)
+        if v is None and required:
+            self._required(key)
+        return None if v is None or v is _FAILED else v
+
+    def month(self, key: str) -> str:
+        v = self._convert(key, as_month)
+        if v is None:
+            self._required(key)
+        return "" if v is None or v is _FAILED else v
+
+    def boolean(self, key: str, default: bool) -> bool:
+        v = self._convert(key, as_bool)
+        return default if v is None or v is _FAILED else v
+
+    def word(
+        self,
+        key: str,
+        words: Mapping[str, str],
+        label: tuple[str, str],
+        shown: tuple[str, str],
+        default: str | None,
+    ) -> str:
+        v = self._convert(key, lambda c: as_word(c, words, label, shown))
+        if v is None:
+            if default is not None:
+                return default
+            self._required(key)
+            return ""
+        return "" if v is _FAILED else v
+
+    # -- checks against the context ---------------------------------------
+    def agent(self, key: str = "code") -> str:
+        """The agent code, in the database's spelling; a problem when the code is unknown."""
+        code = self.text_req(key)
+        lookup = self.p.agents
+        if not code or lookup is None:
+            return code
+        found = lookup.get(code)
+        if found is None:
+            self.err(
+                key,
+                f"工号 “{show(code)}” 不存在",
+                f'unknown agent code "{show(code)}"',
+                "请先导入或新增该员工，或检查工号",
+                "import or add the agent first, or check the code",
+            )
+            return code
+        return found
+
+    def known(
+        self, key: str, value: str, lookup: _Lookup | None, what: tuple[str, str], action: tuple[str, str]
+    ) -> str:
+        if not value or lookup is None:
+            return value
+        found = lookup.get(value)
+        if found is None:
+            self.err(key, f"未知的{what[0]} “{show(value)}”", f'unknown {what[1]} "{show(value)}"', *action)
+            return value
+        return found
+
+    def locked_day(self, key: str, day: date | None) -> None:
+        if day is not None and self.p.locked:
+            self.locked(key, _month_of(day))
+
+    def locked(self, key: str, month: str) -> None:
+        if month and month in self.p.locked:
+            self.err(
+                key,
+                f"{month} 月已锁定，不能导入该月的记录",
+                f"month {month} is locked; records in it cannot be imported",
+                "请把更正作为未锁定月份的调整导入",
+                "enter corrections as an adjustment in an open month",
+            )
+
+    def employed(self, key: str, code: str, day: date | None) -> None:
+        """Attendance outside the agent's employment cannot be right (and would distort pay)."""
+        if day is None or self.p.agents_info is None:
+            return
+        info = self.p.agents_info.get(code)
+        if not info:
+            return
+        try:
+            hire, leave = info[0], info[1]
+        except Exception:
+            return
+        if isinstance(hire, date) and day < hire:
+            self.err(
+                key,
+                f"日期 {day.isoformat()} 早于该员工入职日期 {hire.isoformat()}",
+                f"{day.isoformat()} is before the agent's hire date {hire.isoformat()}",
+                "请检查日期或工号",
+                "check the date or the agent code",
+            )
+        elif isinstance(leave, date) and day > leave:
+            self.err(
+                key,
+                f"日期 {day.isoformat()} 晚于该员工离职日期 {leave.isoformat()}",
+                f"{day.isoformat()} is after the agent's leave date {leave.isoformat()}",
+                "请检查日期或工号",
+                "check the date or the agent code",
+            )
+
+    def duplicate(self, key: str, value: object, seen: dict[object, int], what: tuple[str, str]) -> None:
+        first = seen.get(value)
+        if first is None:
+            seen[value] = self.number
+            return
+        self.err(
+            key,
+            f"与第{first}行重复（同一{what[0]}）",
+            f"duplicates row {first} (same {what[1]})",
+            f"每个{what[0]}只能出现一次，请删除或合并重复的行",
+            f"keep one row per {what[1]}; delete or merge the duplicate",
+        )
+
+
+_FAILED: Any = object()
+
+
+def _safe_show(v: object) -> str:
+    try:
+        return show(v)
+    except Exception:
+        return "?"
+
+
+def _month_of(d: date | None) -> str:
+    return "" if d is None else d.isoformat()[:7]
+
+
+class _Parser:
+    """Holds one kind's header mapping, the context lookups and the problems found so far."""
+
+    def __init__(self, kind: str, table: Table, ctx: ImportContext) -> None:
+        self.kind = kind
+        self.table = table
+        self.file = table.file
+        self.ctx = ctx
+        self.columns: dict[str, Column] = {c.key: c for c in COLUMNS[kind]}
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.index: dict[str, int] = {}
+        self.header: dict[str, str] = {}
+        self.agents_info = ctx.agents if ctx.checks_agents else None
+        self.agents = _Lookup(list(ctx.agents or ())) if ctx.checks_agents else None
+        self.products = None if ctx.products is None else _Lookup(ctx.products)
+        self.indicators = None if ctx.indicators is None else _Lookup(ctx.indicators)
+        self.scorecards = None if ctx.scorecards is None else _Lookup(ctx.scorecards)
+        self.locked = frozenset(ctx.locked_months or ())
+        self.seen: dict[object, int] = {}
+        self.positions: list[tuple[str, int]] = []
+
+    def names(self, key: str) -> tuple[str, str]:
+        col = self.columns[key]
+        return col.zh, col.en
+
+    def add(
+        self,
+        row: int | None,
+        key: str | None,
+        reason: str,
+        reason_en: str,
+        action: str,
+        action_en: str,
+        severity: str,
+    ) -> None:
+        column = alt = None
+        if key is not None:
+            col = self.columns.get(key)
+            column = self.header.get(key) or (col.zh if col else key)
+            if col is not None:
+                alt = col.en if column.casefold() == col.zh.casefold() else col.zh
+        problem = Problem(self.file, row, column, reason, action, severity, reason_en, action_en, alt)
+        (self.errors if severity == ERROR else self.warnings).append(problem)
+
+    # -- header -----------------------------------------------------------
+    def map_headers(self) -> bool:
+        """Match headers (Chinese or English, any case and order); False when a required one is missing."""
+        lookup: dict[str, str] = {}
+        for col in COLUMNS[self.kind]:
+            lookup[_norm_header(col.zh)] = col.key
+            lookup[_norm_header(col.en)] = col.key
+        hrow = self.table.header_row
+        for i, text in enumerate(self.table.headers):
+            if not text:
+                continue
+            key = lookup.get(_norm_header(text))
+            if key is None:
+                m = _PAREN.match(text)  # "保费(premium)", "工号（code）"
+                if m:
+                    key = lookup.get(_norm_header(m[1])) or lookup.get(_norm_header(m[2]))
+            if key is None:
+                names = "、".join(c.zh for c in COLUMNS[self.kind])
+                names_en = ", ".join(c.en for c in COLUMNS[self.kind])
+                problem = Problem(
+                    self.file,
+                    hrow,
+                    show(text),
+                    "未知的列，已忽略",
+                    f"本类文件的列为：{names}",
+                    WARNING,
+                    "unknown column, ignored",
+                    f"the columns of this file are: {names_en}",
+                )
+                self.warnings.append(problem)
+                continue
+            if key in self.index:
+                first = self.header[key]
+                self.header_problem(
+                    text,
+                    key,
+                    f"与第{self.index[key] + 1}列“{first}”重复",
+                    f'same column as column {self.index[key] + 1} "{first}"',
+                    "请删除重复的列",
+                    "delete one of the two columns",
+                )
+                continue
+            self.index[key] = i
+            self.header[key] = text
+        complete = True
+        for col in COLUMNS[self.kind]:
+            if col.required and col.key not in self.index:
+                complete = False
+                self.errors.append(
+                    Problem(
+                        self.file,
+                        hrow,
+                        col.zh,
+                        "缺少必填列",
+                        f"请添加“{col.zh}”列（英文表头 {col.en}）",
+                        ERROR,
+                        "required column is missing",
+                        f'add a column "{col.en}" (or Chinese "{col.zh}")',
+                        col.en,
+                    )
+                )
+        return complete
+
+    def header_problem(
+        self, text: str, key: str, reason: str, reason_en: str, action: str, action_en: str
+    ) -> None:
+        col = self.columns[key]
+        alt = col.en if text.casefold() == col.zh.casefold() else col.zh
+        self.errors.append(
+            Problem(self.file, self.table.header_row, text, reason, action, ERROR, reason_en, action_en, alt)
+        )
+
+    # -- rows -------------------------------------------------------------
+    def run(self) -> ImportResult[Any]:
+        result: ImportResult[Any] = ImportResult(
+            self.kind, self.file, problems=self.errors, warnings=self.warnings
+        )
+        if not self.map_headers():
+            return result
+        self.positions = list(self.index.items())
+        if not self.table.rows:
+            self.errors.append(
+                Problem(
+                    self.file,
+                    None,
+                    None,
+                    "文件中没有数据行",
+                    "请从表头下一行开始填写数据",
+                    ERROR,
+                    "the file has no data rows",
+                    "fill in the data below the header row",
+                )
+            )
+            return result
+        parse_row: Callable[[_Row], ImportRow | None] = getattr(self, f"_{self.kind}")
+        rows = result.rows
+        for number, cells in self.table.rows:
+            r = _Row(self, number, cells)
+            try:
+                rec = parse_row(r)
+            except Exception:  # a bug or a truly strange row must not stop the other rows' checks
+                r.err(
+                    None,
+                    "这一行无法读取",
+                    "this row could not be read",
+                    "请检查这一行的内容",
+                    "check the contents of this row",
+                )
+                continue
+            if rec is not None and not r.bad:
+                rows.append(rec)
+        self.count(result)
+        return result
+
+    def count(self, result: ImportResult[Any]) -> None:
+        ctx = self.ctx
+        if self.kind == "agents":
+            known = self.agents or _Lookup(list(ctx.agents or ()))
+            updates = sum(1 for r in result.rows if isinstance(r, AgentRow) and known.get(r.code) is not None)
+        elif self.kind == "sales":
+            existing = ctx.existing_policies or {}
+            updates = sum(1 for r in result.rows if isinstance(r, SalesRow) and r.policy_no in existing)
+        elif self.kind == "metrics":
+            keys = ctx.existing_metric_keys or frozenset()
+            updates = sum(
+                1 for r in result.rows if isinstance(r, MetricRow) and (r.code, r.month, r.indicator) in keys
+            )
+        else:
+            updates = 0
+        result.updates = updates
+        result.adds = len(result.rows) - updates
+
+    # -- one method per kind ---------------------------------------------
+    def _agents(self, r: _Row) -> AgentRow | None:
+        code = r.text_req("code")
+        if code:
+            r.duplicate("code", code.casefold(), self.seen, ("工号", "code"))
+        name = r.text_req("name")
+        role = r.text("role")
+        team = r.text("team")
+        base = r.decimal("base_salary", required=True, non_negative=True)
+        hire = r.day("hire_date", required=True)
+        leave = r.day("leave_date", required=False)
+        if hire is not None and leave is not None and leave < hire:
+            r.err(
+                "leave_date",
+                f"离职日期 {leave.isoformat()} 早于入职日期 {hire.isoformat()}",
+                f"the leave date {leave.isoformat()} is before the hire date {hire.isoformat()}",
+                "请检查两个日期",
+                "check both dates",
+            )
+        password = r.text("payslip_password") or None
+        if r.bad or base is None or hire is None:
+            return None
+        return AgentRow(code, name, role, team, base, hire, leave, password, row=r.number)
+
+    def _attendance(self, r: _Row) -> AttendanceRow | None:
+        code = r.agent()
+        day = r.day("date", required=True)
+        kind = r.word("type", ATTENDANCE_WORDS, ("考勤类型", "attendance type"), _ATT_SHOWN, None)
+        minutes_raw = r.decimal("minutes", required=False, non_negative=True)
+        days_raw = r.decimal("days", required=False, non_negative=True)
+        note = r.text("note")
+        minutes: int | None = None
+        days: Decimal | None = None
+        if kind in MINUTE_KINDS:
+            if minutes_raw is None:
+                if r.raw("minutes") is None:
+                    zh = ATTENDANCE_ZH[kind]
+                    r.err(
+                        "minutes",
+                        f"{zh}必须填写分钟数",
+                        f"{kind} needs the number of minutes",
+                        "请填写大于 0 的整数分钟数",
+                        "enter the minutes as a whole number above 0",
+                    )
+            elif minutes_raw <= 0 or minutes_raw != minutes_raw.to_integral_value():
+                r.err(
+                    "minutes",
+                    f"分钟数须为大于 0 的整数 “{show(r.raw('minutes'))}”",
+                    f'minutes must be a whole number above 0 "{show(r.raw("minutes"))}"',
+                    "请填写大于 0 的整数分钟数",
+                    "enter the minutes as a whole number above 0",
+                )
+            else:
+                minutes = int(minutes_raw)
+            if days_raw is not None:
+                r.warn("days", "该类型不使用天数，已忽略", "days are not used for this type and were ignored")
+        elif kind in DAY_KINDS:
+            days = _ONE if days_raw is None and r.raw("days") is None else days_raw
+            if days is not None and (days <= 0 or (days * _TWO) != (days * _TWO).to_integral_value()):
+                r.err(
+                    "days",
+                    f"天数须大于 0 且为 0.5 的倍数 “{show(r.raw('days'))}”",
+                    f'days must be above 0 in steps of 0.5 "{show(r.raw("days"))}"',
+                    "请填写如 1、0.5、1.5 的天数",
+                    "enter days such as 1, 0.5 or 1.5",
+                )
+                days = None
+            if minutes_raw is not None:
+                r.warn(
+                    "minutes",
+                    "该类型不使用分钟数，已忽略",
+                    "minutes are not used for this type and were ignored",
+                )
+        elif kind:
+            if minutes_raw is not None:
+                r.warn(
+                    "minutes",
+                    "该类型不使用分钟数，已忽略",
+                    "minutes are not used for this type and were ignored",
+                )
+            if days_raw is not None:
+                r.warn("days", "该类型不使用天数，已忽略", "days are not used for this type and were ignored")
+        r.locked_day("date", day)
+        if code:
+            r.employed("date", code, day)
+        if r.bad or day is None:
+            return None
+        return AttendanceRow(code, day, kind, minutes, days, note, row=r.number)
+
+    def _qa(self, r: _Row) -> QARow | None:
+        code = r.agent()
+        day = r.day("date", required=True)
+        scorecard = r.text("scorecard")
+        scorecard = r.known(
+            "scorecard",
+            scorecard,
+            self.scorecards,
+            ("评分表", "scorecard"),
+            ("请填写系统中已有的评分表名称或编号", "use the name or code of a scorecard in the app"),
+        )
+        score = r.decimal("score", required=True)
+        if score is not None and not ZERO <= score <= _HUNDRED:
+            r.err(
+                "score",
+                f"得分须在 0 到 100 之间 “{show(r.raw('score'))}”",
+                f'the score must be between 0 and 100 "{show(r.raw("score"))}"',
+                "请填写 0 到 100 之间的得分",
+                "enter a score from 0 to 100",
+            )
+        fatal = r.boolean("fatal", False)
+        status = r.word("status", QA_STATUS_WORDS, ("质检状态", "QA status"), _QA_STATUS_SHOWN, "valid")
+        evaluator = r.text("evaluator")
+        note = r.text("note")
+        r.locked_day("date", day)
+        if r.bad or day is None or score is None:
+            return None
+        return QARow(code, day, scorecard or None, score, fatal, status, evaluator, note, row=r.number)
+
+    def _sales(self, r: _Row) -> SalesRow | None:
+        policy = r.text_req("policy_no")
+        if policy:
+            r.duplicate("policy_no", policy, self.seen, ("保单号", "policy number"))
+        code = r.agent()
+        product = r.text_req("product")
+        product = r.known(
+            "product",
+            product,
+            self.products,
+            ("产品", "product"),
+            (
+                "请填写系统中已有的产品代码，或先在方案中添加该产品",
+                "use a product code from the plan, or add the product to the plan first",
+            ),
+        )
+        premium = r.decimal("premium", required=True, non_negative=True)
+        level = r.text("customer_level")
+        new_customer = r.boolean("new_customer", False)
+        sign = r.day("sign_date", required=True)
+        cancel = r.day("cancel_date", required=False)
+        if sign is not None and cancel is not None and cancel < sign:
+            r.err(
+                "cancel_date",
+                f"撤单日期 {cancel.isoformat()} 早于签单日期 {sign.isoformat()}",
+                f"the cancel date {cancel.isoformat()} is before the sign date {sign.isoformat()}",
+                "请检查两个日期",
+                "check both dates",
+            )
+        if sign is not None and policy and policy not in (self.ctx.existing_policies or {}):
+            month = _month_of(sign)
+            if month in self.locked:
+                r.err(
+                    "sign_date",
+                    f"{month} 月已锁定，不能新增该月签单的保单",
+                    f"month {month} is locked; a new policy signed in it cannot be added",
+                    "请先解锁该月，或把更正作为未锁定月份的调整导入",
+                    "unlock the month first, or enter the correction as an adjustment in an open month",
+                )
+        if r.bad or premium is None or sign is None:
+            return None
+        return SalesRow(policy, code, product, premium, level, new_customer, sign, cancel, row=r.number)
+
+    def _complaints(self, r: _Row) -> ComplaintRow | None:
+        code = r.agent()
+        day = r.day("date", required=True)
+        level = r.word("level", COMPLAINT_LEVEL_WORDS, ("投诉级别", "complaint level"), _LEVEL_SHOWN, None)
+        status = r.word(
+            "status", COMPLAINT_STATUS_WORDS, ("投诉状态", "complaint status"), _CSTATUS_SHOWN, "upheld"
+        )
+        description = r.text("description")
+        r.locked_day("date", day)
+        if r.bad or day is None:
+            return None
+        return ComplaintRow(code, day, level, status, description, row=r.number)
+
+    def _praise(self, r: _Row) -> PraiseRow | None:
+        code = r.agent()
+        day = r.day("date", required=True)
+        description = r.text("description")
+        r.locked_day("date", day)
+        if r.bad or day is None:
+            return None
+        return PraiseRow(code, day, description, row=r.number)
+
+    def _metrics(self, r: _Row) -> MetricRow | None:
+        code = r.agent()
+        month = r.month("month")
+        indicator = r.text_req("indicator")
+        indicator = r.known(
+            "indicator",
+            indicator,
+            self.indicators,
+            ("指标", "indicator"),
+            ("请填写方案中已有的指标代码", "use an indicator code from the plan"),
+        )
+        value = r.decimal("value", required=True, percent=True)
+        if code and month and indicator:
+            r.duplicate(
+                "indicator",
+                (code.casefold(), month, indicator.casefold()),
+                self.seen,
+                ("工号、月份和指标", "code, month and indicator"),
+            )
+        r.locked("month", month)
+        if r.bad or value is None:
+            return None
+        return MetricRow(code, month, indicator, value, row=r.number)
+
+    def _adjustments(self, r: _Row) -> AdjustmentRow | None:
+        code = r.agent()
+        month = r.month("month")
+        amount = r.decimal("amount", required=True)
+        if amount is not None and amount == 0:
+            r.err(
+                "amount",
+                "金额不能为 0",
+                "the amount must not be 0",
+                "补发填正数，追回填负数",
+                "enter a positive amount to pay, a negative one to recover",
+            )
+        category = r.text("category")
+        reason = r.text("reason")
+        r.locked("month", month)
+        if r.bad or amount is None:
+            return None
+        return AdjustmentRow(code, month, amount, category, reason, row=r.number)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
+
+
+def parse_table(kind: str, table: Table, ctx: ImportContext | None = None) -> ImportResult[Any]:
+    """Validate a table of ``kind``; never raises for any table content (only for an unknown ``kind``)."""
+    _check_kind(kind)
+    ctx = ctx or ImportContext()
+    try:
+        return _Parser(kind, table, ctx).run()
+    except Exception:  # last line of defence: a bug must surface as a problem, not a traceback
+        problem = Problem(
+            str(getattr(table, "file", "")),
+            None,
+            None,
+            "读取文件时发生内部错误",
+            "请检查文件内容；如问题持续，请联系技术支持",
+            ERROR,
+            "an internal error occurred while reading the file",
+            "check the file; if it keeps happening, contact support",
+        )
+        return ImportResult(kind, str(getattr(table, "file", "")), problems=[problem])
+
+
+def parse_file(kind: str, path: Path, ctx: ImportContext | None = None) -> ImportResult[Any]:
+    """Read and validate an import file; an unreadable file is a problem in the result, not an exception."""
+    _check_kind(kind)
+    path = Path(path)
+    try:
+        table = read_table(path)
+    except TableError as exc:
+        return ImportResult(kind, path.name, problems=[exc.problem])
+    except Exception:
+        problem = Problem(
+            path.name,
+            None,
+            None,
+            "不是可读取的表格文件（.xlsx 或 .csv）",
+            "请使用导入模板，在 Excel 中保存为 .xlsx 或 CSV 后重新导入",
+            ERROR,
+            "this is not a readable spreadsheet (.xlsx or .csv)",
+            "use the import template and save it from Excel as .xlsx or CSV",
+        )
+        return ImportResult(kind, path.name, problems=[problem])
+    return parse_table(kind, table, ctx)

@@ -1,0 +1,271 @@
+"""Read an ``.xlsx`` or ``.csv`` file into a plain grid of header + numbered rows.
+
+Everything format-specific stops here: the kind parsers only ever see a
+:class:`Table`, which is why they can be tested (and fuzzed) without files and why
+xlsx and csv give the same problems with the same row numbers.
+
+Cells keep the type the file gave them (text, ``int``/``float`` numbers, ``date``,
+``datetime``, ``bool``, ``None``); turning a float into a number happens later via
+``repr`` so that a 0.1 typed in Excel stays exactly 0.1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from app.importers.problems import Problem
+
+Cell = Any  # str | int | float | Decimal | date | datetime | bool | None
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
+_XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+def _load_calamine() -> Any:
+    """python-calamine (Rust) reads xlsx ~10x faster than openpyxl; openpyxl stays the fallback."""
+    try:
+        from python_calamine import CalamineWorkbook
+    except Exception:  # pragma: no cover - depends on the environment
+        return None
+    return CalamineWorkbook
+
+
+_CalamineWorkbook: Any = _load_calamine()
+
+
+@dataclass
+class Table:
+    """A sheet as header + rows; ``rows`` holds ``(row number as the spreadsheet shows it, cells)``.
+
+    Fully empty rows are left out, but numbering is never shifted, so a problem on
+    "row 7" is on the row the user sees as 7.
+    """
+
+    file: str
+    headers: list[str]
+    rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
+    header_row: int = 1
+
+
+class TableError(Exception):
+    """The file is not a spreadsheet we can read at all; carries the :class:`Problem` to show."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message("en"))
+        self.problem = problem
+
+
+def _fail(file: str, reason: str, reason_en: str, action: str, action_en: str) -> TableError:
+    return TableError(Problem(file, None, None, reason, action, reason_en=reason_en, action_en=action_en))
+
+
+def _empty(cell: Cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _header_text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return str(cell).replace("\ufeff", "").strip()
+
+
+def _build(file: str, numbered: Iterable[tuple[int, list[Cell]]]) -> Table:
+    """Take the first non-empty row as the header and keep the non-empty rows after it."""
+    it: Iterator[tuple[int, list[Cell]]] = iter(numbered)
+    header: list[Cell] | None = None
+    header_no = 1
+    for number, cells in it:
+        if not all(_empty(c) for c in cells):
+            header, header_no = cells, number
+            break
+    if header is None:
+        raise _fail(
+            file,
+            "文件是空的，没有表头",
+            "the file is empty: no header row",
+            "请使用导入模板，第1行为表头，从第2行开始填写数据",
+            "use the import template: headers in row 1, data from row 2",
+        )
+    headers = [_header_text(c) for c in header]
+    while headers and not headers[-1]:
+        headers.pop()
+    width = len(headers)
+    rows: list[tuple[int, list[Cell]]] = []
+    append = rows.append
+    for number, cells in it:
+        for c in cells:
+            if c is not None and (not isinstance(c, str) or c.strip()):
+                break
+        else:
+            continue
+        if len(cells) > width:
+            cells = cells[:width]
+        append((number, cells))
+    return Table(file=file, headers=headers, rows=rows, header_row=header_no)
+
+
+def _decode(file: str, data: bytes) -> str:
+    """UTF-8 (with or without BOM) first, then GB18030, which is what Excel on Chinese Windows saves."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise _fail(
+            file,
+            "无法识别文件的文字编码",
+            "the text encoding of the file is not recognised",
+            "请在 Excel 中另存为“CSV UTF-8”或 .xlsx 后重新导入",
+            'save it from Excel as "CSV UTF-8" or .xlsx and import again',
+        ) from None
+
+
+def _read_csv(file: str, data: bytes) -> Table:
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _not_spreadsheet(file)
+    text = _decode(file, data)
+    if "\x00" in text:
+        raise _not_spreadsheet(file)
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if ("\t" in first_line and "," not in first_line) else ","
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        # line_num counts physical lines; a quoted multi-line cell still belongs to its start row,
+        # but spreadsheet row numbers count records, which is what Excel shows.
+        return _build(file, enumerate(reader, start=1))
+    except csv.Error as exc:
+        raise _fail(
+            file,
+            f"CSV 格式有误：{exc}",
+            f"the CSV file is malformed: {exc}",
+            "请在 Excel 中打开并重新另存为 CSV 或 .xlsx",
+            "open it in Excel and save it again as CSV or .xlsx",
+        ) from None
+
+
+def _not_spreadsheet(file: str) -> TableError:
+    return _fail(
+        file,
+        "不是可读取的表格文件（.xlsx 或 .csv）",
+        "this is not a readable spreadsheet (.xlsx or .csv)",
+        "请使用导入模板，在 Excel 中保存为 .xlsx 或 CSV 后重新导入",
+        "use the import template and save it from Excel as .xlsx or CSV",
+    )
+
+
+def _calamine_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
+    assert _CalamineWorkbook is not None
+    wb = _CalamineWorkbook.from_path(str(path))
+    try:
+        sheet = wb.get_sheet_by_index(0)
+        # skip_empty_area=False keeps leading empty rows so row numbers match Excel's.
+        for number, cells in enumerate(sheet.to_python(skip_empty_area=False), start=1):
+            yield number, [None if c == "" else c for c in cells]
+    finally:
+        close = getattr(wb, "close", None)
+        if close is not None:
+            close()
+
+
+def _midnight_to_date(value: datetime) -> date | datetime:
+    return value.date() if value.time() == time(0) else value
+
+
+def _openpyxl_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb.worksheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            # Some writers store a wrong <dimension>; read-only mode would then cut rows or columns.
+            ws.reset_dimensions()
+        for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+            # openpyxl gives every date cell as a datetime; a date is what the user typed.
+            yield number, [_midnight_to_date(c) if c.__class__ is datetime else c for c in cells]
+    finally:
+        wb.close()
+
+
+def _read_xlsx(file: str, path: Path, engine: str | None) -> Table:
+    use = engine or ("calamine" if _CalamineWorkbook is not None else "openpyxl")
+    rows = _calamine_rows(path) if use == "calamine" else _openpyxl_rows(path)
+    try:
+        return _build(file, rows)
+    except TableError:
+        raise
+    except Exception:
+        raise _not_spreadsheet(file) from None
+
+
+def read_table(path: Path, *, engine: str | None = None) -> Table:
+    """Read the first sheet of an ``.xlsx`` or a ``.csv`` file.
+
+    The format is decided by the file's first bytes (a zip is an xlsx), not only its
+    name, because users rename files. ``engine`` ("calamine" or "openpyxl") is for
+    benchmarks and tests; by default the faster one installed is used.
+
+    Raises :class:`TableError` (carrying a :class:`Problem`) when the file cannot be
+    read as a table at all: missing, empty, random bytes, no header.
+    """
+    path = Path(path)
+    file = path.name
+    try:
+        if path.suffix.lower() in _XLSX_SUFFIXES:
+            with path.open("rb") as fh:
+                data_head = fh.read(8)
+            if not data_head.startswith(_ZIP_MAGIC) or not zipfile.is_zipfile(path):
+                if data_head.startswith(_OLE_MAGIC):
+                    raise _old_xls(file)
+                raise _not_spreadsheet(file)
+            return _read_xlsx(file, path, engine)
+        data = path.read_bytes()
+        if data.startswith(_ZIP_MAGIC) and zipfile.is_zipfile(io.BytesIO(data)):
+            return _read_xlsx(file, path, engine)
+        if data.startswith(_OLE_MAGIC):
+            raise _old_xls(file)
+        return _read_csv(file, data)
+    except TableError:
+        raise
+    except OSError as exc:
+        raise _fail(
+            file,
+            f"无法打开文件：{exc.strerror or exc}",
+            f"the file cannot be opened: {exc.strerror or exc}",
+            "请确认文件存在且未被 Excel 等程序占用",
+            "check that the file exists and is not open in Excel",
+        ) from None
+    except Exception:
+        raise _not_spreadsheet(file) from None
+
+
+def _old_xls(file: str) -> TableError:
+    return _fail(
+        file,
+        "这是旧版 Excel 97-2003 (.xls) 文件",
+        "this is an old Excel 97-2003 (.xls) file",
+        "请在 Excel 中另存为 .xlsx 后重新导入",
+        "save it from Excel as .xlsx and import again",
+    )
