@@ -84,3 +84,9 @@ def test_session_scope_rolls_back_on_error(database: Database) -> None:
         raise RuntimeError("boom")
     with database.session_scope() as s:
         assert s.scalars(select(AuditLog)).all() == []
+
+
+def test_head_revision_constant_matches_the_migration_scripts() -> None:
+    from db.session import HEAD_REVISION
+
+    assert HEAD_REVISION == head_revision()
