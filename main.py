@@ -1,0 +1,93 @@
+"""Start the BranchPay window: ``python main.py [--db PATH] [--lang zh|en]``.
+
+Also the GUI-script entry point ``main:main``; importing this module does nothing by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+log = logging.getLogger("branchpay")
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    from app import APP_NAME, __version__
+    from app.i18n import LANGUAGES
+    from db.session import default_db_path
+
+    parser = argparse.ArgumentParser(prog="branchpay-gui", description=APP_NAME)
+    parser.add_argument("--db", type=Path, default=None, help=f"database file (default: {default_db_path()})")
+    parser.add_argument("--lang", choices=LANGUAGES, default="zh", help="language of the window (zh or en)")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.db is None:
+        args.db = default_db_path()
+    args.version_text = f"{APP_NAME} {__version__}"
+    return args
+
+
+def build_window(db_path: Path, *, month: str | None = None) -> MainWindow:
+    """Open (and migrate) the database and build the main window; a QApplication must exist."""
+    from db.session import Database
+    from ui.main_window import MainWindow
+
+    return MainWindow(Database(db_path), month=month)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.version:
+        if sys.stdout is not None:  # a windowed (pythonw) start has no console
+            print(args.version_text)
+        return 0
+
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app import APP_NAME, ORG_NAME, __version__
+    from app.i18n import set_language, tr
+    from ui.errors import configure_logging, install_excepthook, unexpected_text
+
+    set_language(args.lang)
+    db_path = Path(args.db).expanduser()
+    with contextlib.suppress(OSError):  # a folder we cannot write to is reported when the database opens
+        configure_logging(db_path.parent)
+    install_excepthook()
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationVersion(__version__)
+
+    try:
+        window = build_window(db_path)
+    except Exception:  # noqa: BLE001 - the user sees a short message, the log has the details
+        log.exception("could not open the database %s", db_path)
+        QMessageBox.critical(
+            None,
+            APP_NAME,
+            tr(f"无法打开数据库 {db_path}。", f"Could not open the database {db_path}.")
+            + "\n\n"
+            + unexpected_text(),
+        )
+        return 1
+    window.show()
+    code = app.exec()
+    QThreadPool.globalInstance().waitForDone()
+    window.db.dispose()
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+import main
+from app import APP_NAME, __version__
+from app.i18n import set_language
+from db.session import Database
+from ui.main_window import MainWindow
+from ui.pages import AREAS, PAGE_FACTORIES, PlaceholderPage
+from ui.pages.agents_page import AgentsPage
+from ui.pages.overview_page import OverviewPage
+from ui.widgets.month_selector import previous_month, shift_month
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database) -> MainWindow:
+    win = MainWindow(db, month="2025-03")
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_window_opens_with_every_area(window: MainWindow) -> None:
+    assert window.sidebar.count() == len(AREAS) == 10
+    titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
+    assert titles == ["概览", "人员", "考勤", "质检", "保单", "奖惩", "月度核算", "方案", "报表", "设置"]
+    assert window.current_key() == "overview"
+    assert window.title_label.text() == "概览"
+    assert str(window.db.path) in window.db_label.text()
+    assert "2025-03" in window.month_status_label.text()
+    assert "未核算" in window.month_status_label.text()
+
+
+def test_sidebar_switches_pages(qtbot: QtBot, window: MainWindow) -> None:
+    window.sidebar.setCurrentRow(1)
+    assert window.stack.currentWidget() is window.pages["agents"]
+    assert isinstance(window.pages["agents"], AgentsPage)
+    assert window.title_label.text() == "人员"
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_Down)
+    assert window.current_key() == "attendance"
+
+
+def test_unbuilt_areas_say_so_and_show_nothing_fake(window: MainWindow) -> None:
+    for area in AREAS:
+        page = window.pages[area.key]
+        if area.key in PAGE_FACTORIES:
+            assert not isinstance(page, PlaceholderPage)
+            continue
+        assert isinstance(page, PlaceholderPage)
+        texts = [label.text() for label in page.findChildren(QLabel)]
+        assert area.zh in texts
+        assert "此功能尚未提供" in texts
+
+
+def test_month_selector_reaches_every_page(qtbot: QtBot, window: MainWindow) -> None:
+    assert {page.month for page in window.pages.values()} == {"2025-03"}
+    with qtbot.waitSignal(window.month_changed) as blocker:
+        window.month_selector._next.click()
+    assert blocker.args == ["2025-04"]
+    assert {page.month for page in window.pages.values()} == {"2025-04"}
+    assert "2025-04" in window.month_status_label.text()
+    window.month_selector.set_month("2019-01")  # older than the list: inserted, still followed
+    assert window.month() == "2019-01"
+    assert {page.month for page in window.pages.values()} == {"2019-01"}
+
+
+def test_default_month_is_previous_month(qtbot: QtBot, db: Database) -> None:
+    win = MainWindow(db)
+    qtbot.addWidget(win)
+    assert win.month() == previous_month()
+    assert shift_month("2026-01", -1) == "2025-12"
+
+
+def test_overview_shows_real_counts_and_follows_agent_changes(qtbot: QtBot, window: MainWindow) -> None:
+    overview = window.pages["overview"]
+    assert isinstance(overview, OverviewPage)
+    assert overview.values["active_agents"].text() == "3"
+    assert overview.values["left_agents"].text() == "1"
+    assert overview.values["status"].text() == "未核算"
+
+    agents = window.show_area("agents")
+    assert isinstance(agents, AgentsPage)
+    agents.select_code("A001")
+    dialog = agents.deactivate_selected()
+    assert dialog is not None
+    dialog.accept()
+    window.show_area("overview")
+    assert overview.values["active_agents"].text() == "2"
+    assert overview.values["left_agents"].text() == "2"
+
+
+def test_overview_guides_an_empty_database(qtbot: QtBot, empty_db: Database) -> None:
+    win = MainWindow(empty_db, month="2025-03")
+    qtbot.addWidget(win)
+    overview = win.pages["overview"]
+    assert isinstance(overview, OverviewPage)
+    assert "还没有任何人员" in overview.hint.text()
+
+
+def test_menus_backup_disabled_about_shows_version(qtbot: QtBot, window: MainWindow) -> None:
+    assert not window.backup_action.isEnabled()
+    assert window.backup_action.toolTip() == "此功能尚未提供"
+    box = window.show_about()
+    assert APP_NAME in box.text() and __version__ in box.text()
+    box.close()
+
+
+def test_english_window(qtbot: QtBot, db: Database) -> None:
+    set_language("en")
+    win = MainWindow(db, month="2025-03")
+    qtbot.addWidget(win)
+    assert win.sidebar.item(1).text() == "Agents"
+    assert "not calculated" in win.month_status_label.text()
+
+
+def test_build_window_opens_and_migrates(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "new.sqlite3"
+    win = main.build_window(path, month="2025-01")
+    qtbot.addWidget(win)
+    assert path.exists()
+    assert win.month() == "2025-01"
+    win.db.dispose()
+
+
+def test_main_version_and_arguments(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main.main(["--version"]) == 0
+    assert __version__ in capsys.readouterr().out
+    args = main.parse_args(["--db", str(tmp_path / "x.sqlite3"), "--lang", "en"])
+    assert args.db == tmp_path / "x.sqlite3" and args.lang == "en"
+    from db.session import default_db_path
+
+    assert main.parse_args([]).db == default_db_path()

@@ -1,0 +1,1 @@
+"""Dialogs: forms and previews opened from pages."""

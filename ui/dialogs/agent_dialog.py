@@ -1,0 +1,292 @@
+"""Add or edit an agent (人员), and the leave-date question asked when an agent leaves.
+
+Problems are shown in red under the field as the user types, using the service's own
+:func:`~app.services.agents.validate`, and OK stays disabled while there are any — so the
+form never lets through what the service would refuse. A refusal that only the database
+can detect (a code already taken) comes back as a ServiceError and is shown under the form.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import QDate, QRegularExpression, Signal, Slot
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import language, tr
+from app.money import fmt_money
+from app.services.agents import ROLES, AgentInput, AgentView, validate
+from app.services.errors import ServiceError
+from ui.dialogs.common import button_box, date_edit, error_label, set_error, to_date
+from ui.errors import show_error
+
+log = logging.getLogger("branchpay.ui.agents")
+
+MONEY_PATTERN = r"^-?\d{0,9}([.]\d{0,2})?$"
+
+SaveAgent = Callable[[AgentInput], AgentView]
+
+# Which field a validate() message belongs to, by the word it starts with (Chinese list).
+_FIELD_OF_PREFIX = (("工号", "code"), ("姓名", "name"), ("底薪", "base"), ("离职", "leave"))
+
+
+def _field_of(message_zh: str) -> str:
+    for prefix, field in _FIELD_OF_PREFIX:
+        if message_zh.startswith(prefix):
+            return field
+    return "form"
+
+
+class AgentDialog(QDialog):
+    """``save`` is called with the typed input when OK is pressed; ``saved`` carries its result."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        save: SaveAgent,
+        *,
+        agent: AgentView | None = None,
+        teams: Sequence[str] = (),
+        parent: QWidget | None = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._save = save
+        self._agent = agent
+        today = today or date.today()
+        self.setWindowTitle(tr("编辑人员", "Edit agent") if agent else tr("添加人员", "Add agent"))
+        self.setMinimumWidth(420)
+
+        self.code = QLineEdit(self)
+        self.code.setMaxLength(32)
+        self.code.setPlaceholderText(tr("必填，例如 A001", "required, e.g. A001"))
+        self.name = QLineEdit(self)
+        self.name.setMaxLength(64)
+        self.name.setPlaceholderText(tr("必填", "required"))
+        self.role = QComboBox(self)
+        self.role.setEditable(True)
+        self.role.addItems(list(ROLES))
+        self.team = QComboBox(self)
+        self.team.setEditable(True)
+        self.team.addItems([""] + [t for t in teams if t])
+        self.base = QLineEdit(self)
+        self.base.setValidator(QRegularExpressionValidator(QRegularExpression(MONEY_PATTERN), self.base))
+        self.base.setPlaceholderText(tr("元，例如 4000.00", "yuan, e.g. 4000.00"))
+        self.hire = date_edit(self, today)
+        self.no_leave = QCheckBox(tr("在职（没有离职日期）", "Active (no leave date)"), self)
+        self.no_leave.setChecked(True)
+        self.leave = date_edit(self, today)
+        self.leave.setEnabled(False)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMaxLength(128)
+        if agent is not None and agent.has_payslip_password:
+            self.password.setPlaceholderText(tr("已设置；留空则保持不变", "set; leave empty to keep it"))
+        else:
+            self.password.setPlaceholderText(
+                tr("可不填；用于加密工资条 PDF", "optional; encrypts the payslip PDF")
+            )
+
+        self.errors = {key: error_label(self) for key in ("code", "name", "base", "leave", "form")}
+
+        form = QFormLayout()
+        form.addRow(tr("工号", "Code"), self._with_error(self.code, "code"))
+        form.addRow(tr("姓名", "Name"), self._with_error(self.name, "name"))
+        form.addRow(tr("岗位", "Role"), self.role)
+        form.addRow(tr("团队", "Team"), self.team)
+        form.addRow(tr("底薪（元）", "Base salary"), self._with_error(self.base, "base"))
+        form.addRow(tr("入职日期", "Hire date"), self.hire)
+        leave_row = QWidget(self)
+        leave_layout = QHBoxLayout(leave_row)
+        leave_layout.setContentsMargins(0, 0, 0, 0)
+        leave_layout.addWidget(self.no_leave)
+        leave_layout.addWidget(self.leave, 1)
+        form.addRow(tr("离职日期", "Leave date"), self._with_error(leave_row, "leave"))
+        form.addRow(tr("工资条密码", "Payslip password"), self.password)
+
+        self.buttons = button_box(self, tr("保存", "Save"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.errors["form"])
+        layout.addWidget(self.buttons)
+
+        # Only fields the user has touched show their problem; the OK button reflects all of them.
+        self._touched: set[str] = set()
+        if agent is not None:
+            self._fill(agent)
+            self._touched = {"code", "name", "base", "leave"}
+
+        self.code.textEdited.connect(lambda: self._touch("code"))
+        self.name.textEdited.connect(lambda: self._touch("name"))
+        self.base.textEdited.connect(lambda: self._touch("base"))
+        self.hire.dateChanged.connect(lambda: self._touch("leave"))
+        self.leave.dateChanged.connect(lambda: self._touch("leave"))
+        self.no_leave.toggled.connect(self._on_no_leave)
+        for line in (self.code, self.name, self.base):
+            line.textChanged.connect(self.revalidate)  # also when text is set programmatically
+        self.revalidate()
+
+    def _with_error(self, field: QWidget, key: str) -> QWidget:
+        box = QWidget(self)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(field)
+        layout.addWidget(self.errors[key])
+        return box
+
+    def _fill(self, agent: AgentView) -> None:
+        self.code.setText(agent.code)
+        self.name.setText(agent.name)
+        self.role.setCurrentText(agent.role)
+        self.team.setCurrentText(agent.team)
+        self.base.setText(fmt_money(agent.base_salary))
+        self.hire.setDate(QDate(agent.hire_date.year, agent.hire_date.month, agent.hire_date.day))
+        if agent.leave_date is not None:
+            self.no_leave.setChecked(False)
+            self.leave.setEnabled(True)
+            self.leave.setDate(QDate(agent.leave_date.year, agent.leave_date.month, agent.leave_date.day))
+
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    @Slot(bool)
+    def _on_no_leave(self, checked: bool) -> None:
+        self.leave.setEnabled(not checked)
+        self._touch("leave")
+
+    def _touch(self, key: str) -> None:
+        self._touched.add(key)
+        set_error(self.errors["form"], "")
+        self.revalidate()
+
+    def _base_salary(self) -> Decimal | None:
+        try:
+            value = Decimal(self.base.text().strip())
+        except InvalidOperation:
+            return None
+        return value if value.is_finite() else None
+
+    def current_input(self) -> AgentInput:
+        base = self._base_salary()
+        return AgentInput(
+            code=self.code.text().strip(),
+            name=self.name.text().strip(),
+            base_salary=base if base is not None else Decimal(0),
+            hire_date=to_date(self.hire),
+            role=self.role.currentText().strip(),
+            team=self.team.currentText().strip(),
+            leave_date=None if self.no_leave.isChecked() else to_date(self.leave),
+            payslip_password=self.password.text() or None,
+        )
+
+    def problems(self) -> dict[str, list[str]]:
+        """Problems by field key, in the user's language."""
+        found: dict[str, list[str]] = {}
+        zh, en = validate(self.current_input())
+        for message_zh, message_en in zip(zh, en, strict=False):
+            found.setdefault(_field_of(message_zh), []).append(
+                message_en if language() == "en" else message_zh
+            )
+        if self._base_salary() is None:
+            text = self.base.text().strip()
+            found["base"] = [
+                tr("请填写底薪", "enter the base salary")
+                if not text
+                else tr("底薪不是数字", "base salary is not a number")
+            ]
+        return found
+
+    def revalidate(self) -> bool:
+        found = self.problems()
+        for key in ("code", "name", "base", "leave"):
+            shown = found.get(key, []) if key in self._touched else []
+            set_error(self.errors[key], "；".join(shown) if language() != "en" else "; ".join(shown))
+        ok = not found
+        self.ok_button.setEnabled(ok)
+        return ok
+
+    def accept(self) -> None:
+        if not self.revalidate():
+            return
+        try:
+            view = self._save(self.current_input())
+        except ServiceError as exc:
+            set_error(self.errors["form"], exc.text(language()))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown briefly, traceback logged
+            show_error(self, exc)
+            return
+        self.saved.emit(view)
+        super().accept()
+
+
+class LeaveDateDialog(QDialog):
+    """Asks the leave date (离职日期) before an agent is marked as left."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        agent: AgentView,
+        deactivate: Callable[[date], AgentView],
+        *,
+        default: date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._agent = agent
+        self._deactivate = deactivate
+        self.setWindowTitle(tr("办理离职", "Mark as left"))
+        intro = QLabel(
+            tr(
+                f"{agent.code} {agent.name} 的最后工作日（离职日期）：",
+                f"Last working day (leave date) of {agent.code} {agent.name}:",
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        self.date = date_edit(self, max(default or date.today(), agent.hire_date))
+        self.date.setMinimumDate(QDate(agent.hire_date.year, agent.hire_date.month, agent.hire_date.day))
+        self.error = error_label(self)
+        self.buttons = button_box(self, tr("办理离职", "Mark as left"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.date)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def accept(self) -> None:
+        try:
+            view = self._deactivate(to_date(self.date))
+        except ServiceError as exc:
+            set_error(self.error, exc.text(language()))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown briefly, traceback logged
+            show_error(self, exc)
+            return
+        self.saved.emit(view)
+        super().accept()

@@ -1,0 +1,217 @@
+"""Preview of an import file before anything is written: counts, then every problem and warning.
+
+Generic for every import kind. The Import button is enabled only when the file has no
+problems, because an import is all or nothing (FORMATS.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import language, tr
+from ui.dialogs.common import ERROR_STYLE, button_box
+
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "agents": ("人员", "agents"),
+    "attendance": ("考勤", "attendance"),
+    "qa": ("质检", "QA evaluations"),
+    "sales": ("保单", "policies"),
+    "complaints": ("投诉", "complaints"),
+    "praise": ("表扬", "praise"),
+    "metrics": ("指标", "metrics"),
+    "adjustments": ("奖惩调整", "adjustments"),
+}
+
+
+def kind_name(kind: str) -> str:
+    zh, en = KIND_NAMES.get(kind, (kind, kind))
+    return tr(zh, en)
+
+
+class ProblemLike(Protocol):
+    file: str
+    row: int | None
+    column: str | None
+
+    def message(self, lang: str = "zh") -> str: ...
+
+
+class ResultLike(Protocol):
+    kind: str
+    file: Any
+    adds: int
+    updates: int
+    problems: list[Any]
+    warnings: list[Any]
+
+
+def problem_column(problem: Any) -> str:
+    column = getattr(problem, "column", None) or ""
+    alt = getattr(problem, "column_alt", None)
+    if column and alt and alt.casefold() != column.casefold():
+        return f"{column}（{alt}）" if language() != "en" else f"{column} ({alt})"
+    return column
+
+
+def problem_text(problem: Any) -> str:
+    """The reason and what to do, without the file/row/column the table already shows."""
+    en = language() == "en"
+    reason = getattr(problem, "reason", None)
+    if reason is None:
+        return str(problem.message(language()))
+    if en:
+        reason = getattr(problem, "reason_en", "") or reason
+        action = getattr(problem, "action_en", "") or getattr(problem, "action", "")
+    else:
+        action = getattr(problem, "action", "")
+    return f"{reason} — {action}" if action else str(reason)
+
+
+class ImportPreviewDialog(QDialog):
+    HEADERS = (("类型", "Type"), ("行", "Row"), ("列", "Column"), ("说明", "Explanation"))
+
+    def __init__(self, result: ResultLike, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.import_result = result
+        self.setWindowTitle(
+            tr(f"导入{kind_name(result.kind)} — 预览", f"Import {kind_name(result.kind)} — preview")
+        )
+        self.resize(760, 460)
+
+        file_label = QLabel(
+            tr(f"文件：{Path(str(result.file)).name}", f"File: {Path(str(result.file)).name}"), self
+        )
+        file_label.setToolTip(str(result.file))
+
+        counts = QGridLayout()
+        self.count_labels: dict[str, QLabel] = {}
+        for col, (key, zh, en, value) in enumerate(
+            (
+                ("adds", "新增", "To add", result.adds),
+                ("updates", "更新", "To update", result.updates),
+                ("problems", "问题", "Problems", len(result.problems)),
+                ("warnings", "提示", "Warnings", len(result.warnings)),
+            )
+        ):
+            title = QLabel(tr(zh, en), self)
+            title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            number = QLabel(str(value), self)
+            number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            font = number.font()
+            font.setPointSizeF(font.pointSizeF() * 1.6)
+            font.setBold(True)
+            number.setFont(font)
+            if key == "problems" and value:
+                number.setStyleSheet(ERROR_STYLE)
+            self.count_labels[key] = number
+            counts.addWidget(number, 0, col)
+            counts.addWidget(title, 1, col)
+
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        if result.problems:
+            self.summary.setStyleSheet(ERROR_STYLE)
+            self.summary.setText(
+                tr(
+                    f"文件中有 {len(result.problems)} 个问题，什么都不会导入。请在 Excel 中改正下列问题后再导入。",
+                    f"The file has {len(result.problems)} problem(s); nothing will be imported. "
+                    "Correct them in Excel and import again.",
+                )
+            )
+        elif result.adds == 0 and result.updates == 0:
+            self.summary.setText(tr("文件中没有要导入的行。", "The file has no rows to import."))
+        else:
+            self.summary.setText(
+                tr(
+                    f"检查通过：将新增 {result.adds} 条、更新 {result.updates} 条。点击「导入」写入。",
+                    f"Checked: {result.adds} to add, {result.updates} to update. Press Import to save them.",
+                )
+            )
+
+        self.table = QTableWidget(0, len(self.HEADERS), self)
+        self.table.setHorizontalHeaderLabels([tr(zh, en) for zh, en in self.HEADERS])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        # Wrapped explanations need their row heights recomputed whenever the width changes.
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        self._fill()
+        self.table.setVisible(self.table.rowCount() > 0)
+
+        self.buttons = button_box(self, tr("导入", "Import"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.can_commit)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(file_label)
+        layout.addLayout(counts)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.buttons)
+
+    @property
+    def can_commit(self) -> bool:
+        result = self.import_result
+        return not result.problems and (result.adds > 0 or result.updates > 0)
+
+    @property
+    def commit_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def _fill(self) -> None:
+        error_brush = QBrush(QColor("#c62828"))
+        entries = [(True, p) for p in self.import_result.problems] + [
+            (False, w) for w in self.import_result.warnings
+        ]
+        self.table.setRowCount(len(entries))
+        for row, (is_problem, problem) in enumerate(entries):
+            row_no = getattr(problem, "row", None)
+            cells = (
+                tr("问题", "Problem") if is_problem else tr("提示", "Warning"),
+                "" if row_no is None else str(row_no),
+                problem_column(problem),
+                problem_text(problem),
+            )
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col == 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if is_problem and col == 0:
+                    item.setForeground(error_brush)
+                if col == 3:
+                    item.setToolTip(text)
+                self.table.setItem(row, col, item)
+        self.table.resizeRowsToContents()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
+
+    def accept(self) -> None:
+        if not self.can_commit:
+            return
+        super().accept()

@@ -1,0 +1,201 @@
+"""The main window: sidebar of areas, one page per area, the month selector every page follows."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import APP_NAME, __version__
+from app.i18n import tr
+from app.services.months import month_status
+from db.session import Database
+from ui.pages import AREAS, Area, Page, make_page
+from ui.pages.overview_page import status_text
+from ui.widgets.month_selector import MonthSelector
+
+
+class MainWindow(QMainWindow):
+    month_changed = Signal(str)
+
+    def __init__(self, db: Database, *, month: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.setWindowTitle(APP_NAME)
+        self.resize(1180, 740)
+        self._stale: set[str] = set()
+
+        # Month selector in a fixed toolbar at the top.
+        self.month_selector = MonthSelector(month, self)
+        toolbar = QToolBar(tr("月份", "Month"), self)
+        toolbar.setObjectName("monthToolbar")
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        self.title_label = QLabel(self)
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.title_label.setContentsMargins(8, 0, 8, 0)
+        spacer = QWidget(self)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        month_label = QLabel(tr("月份：", "Month: "), self)
+        toolbar.addWidget(self.title_label)
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(month_label)
+        toolbar.addWidget(self.month_selector)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+
+        # Sidebar + pages.
+        self.sidebar = QListWidget(self)
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setSpacing(2)
+        self.stack = QStackedWidget(self)
+        self.pages: dict[str, Page] = {}
+        self.areas: list[Area] = list(AREAS)
+        style = self.style()
+        for area in self.areas:
+            item = QListWidgetItem(style.standardIcon(area.icon), area.title)
+            item.setData(Qt.ItemDataRole.UserRole, area.key)
+            item.setSizeHint(QSize(0, 34))
+            self.sidebar.addItem(item)
+            page = make_page(area.key, db)
+            page.setObjectName(f"page_{area.key}")
+            page.data_changed.connect(self._on_data_changed)
+            self.pages[area.key] = page
+            self.stack.addWidget(page)
+        # Wide enough for the longest title in the current language (icon + text + padding).
+        metrics = self.sidebar.fontMetrics()
+        text_width = max(metrics.horizontalAdvance(area.title) for area in self.areas)
+        self.sidebar.setFixedWidth(max(text_width + self.sidebar.iconSize().width() + 44, 120))
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        right = QVBoxLayout()
+        right.setContentsMargins(8, 4, 8, 4)
+        right.addWidget(self.stack)
+        layout.addLayout(right, 1)
+        self.setCentralWidget(central)
+
+        # Status bar: where the data is and what state the month is in.
+        self.db_label = QLabel(tr(f"数据库：{db.path}", f"Database: {db.path}"), self)
+        self.db_label.setToolTip(str(db.path))
+        self.month_status_label = QLabel(self)
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.month_status_label)
+
+        self._build_menus()
+
+        self.sidebar.currentRowChanged.connect(self._on_area)
+        self.month_selector.month_changed.connect(self.set_month)
+        for page in self.pages.values():
+            self.month_changed.connect(page.set_month)
+        self._month = ""
+        self.set_month(self.month_selector.month())
+        self.sidebar.setCurrentRow(0)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(tr("文件(&F)", "&File"))
+        file_menu.setToolTipsVisible(True)
+        self.backup_action = QAction(tr("备份…", "Back up…"), self)
+        self.backup_action.setEnabled(False)
+        self.backup_action.setToolTip(tr("此功能尚未提供", "Not available yet"))
+        self.backup_action.setStatusTip(tr("此功能尚未提供", "Not available yet"))
+        file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
+        quit_action = QAction(tr("退出", "Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        help_menu = self.menuBar().addMenu(tr("帮助(&H)", "&Help"))
+        about_action = QAction(tr("关于…", "About…"), self)
+        about_action.triggered.connect(self.show_about)
+        help_menu.addAction(about_action)
+
+    # --- month ------------------------------------------------------------------------
+
+    def month(self) -> str:
+        return self._month
+
+    @Slot(str)
+    def set_month(self, month: str) -> None:
+        if month == self._month:
+            return
+        self._month = month
+        if self.month_selector.month() != month:
+            self.month_selector.set_month(month)  # re-enters through month_changed; guarded above
+        self.month_changed.emit(month)
+        self.update_month_status()
+
+    def update_month_status(self) -> None:
+        with self.db.session_scope() as session:
+            status = month_status(session, self._month)
+        self.month_status_label.setText(
+            tr(f"{self._month}：{status_text(status)}", f"{self._month}: {status_text(status)}")
+        )
+
+    # --- pages ------------------------------------------------------------------------
+
+    def current_key(self) -> str:
+        return self.areas[self.stack.currentIndex()].key
+
+    def show_area(self, key: str) -> Page:
+        index = next(i for i, area in enumerate(self.areas) if area.key == key)
+        self.sidebar.setCurrentRow(index)
+        return self.pages[key]
+
+    @Slot(int)
+    def _on_area(self, row: int) -> None:
+        if row < 0:
+            return
+        area = self.areas[row]
+        self.stack.setCurrentIndex(row)
+        self.title_label.setText(area.title)
+        if area.key in self._stale:
+            self._stale.discard(area.key)
+            self.pages[area.key].refresh()
+
+    @Slot(str)
+    def _on_data_changed(self, _what: str) -> None:
+        sender = self.sender()
+        current = self.current_key()
+        for key, page in self.pages.items():
+            if page is not sender and key != current:
+                self._stale.add(key)
+        self.update_month_status()
+
+    # --- menu actions -----------------------------------------------------------------
+
+    @Slot()
+    def show_about(self) -> QMessageBox:
+        box = QMessageBox(self)
+        box.setWindowTitle(tr("关于", "About"))
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setText(f"<b>{APP_NAME}</b><br>{tr('版本', 'Version')} {__version__}")
+        box.setInformativeText(
+            tr(
+                "离线的网点客服薪酬核算工具：人员、考勤、质检、保单、奖惩与月度工资。",
+                "Offline payroll for an insurance customer-service branch: agents, attendance, QA, "
+                "sales, rewards and monthly pay.",
+            )
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
