@@ -92,8 +92,15 @@ class Database:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(self.path)
-        if upgrade and self._stored_revision() != HEAD_REVISION:
-            migrate(self.engine)
+        if upgrade:
+            stored = self._stored_revision()
+            if stored != HEAD_REVISION:
+                if stored is not None:
+                    # An existing database is about to change shape: keep a copy first.
+                    from db.backup import make_backup
+
+                    make_backup(self.path, reason="before-migration")
+                migrate(self.engine)
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
 
     def _stored_revision(self) -> str | None:

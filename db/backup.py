@@ -1,0 +1,152 @@
+"""Backups, restores and integrity checks of the database file.
+
+Copies are made with SQLite's online backup API, which gives a consistent snapshot
+even while the app has the database open (WAL included), and written to a temporary
+name first so a crash never leaves a half-written backup that looks complete.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+BACKUP_DIRNAME = "backups"
+_NAME = re.compile(r"^branchpay-(\d{8}-\d{6})(?:-\d+)?-([a-z-]+)\.sqlite3$")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: datetime
+    reason: str
+    size: int
+
+
+def backup_dir_for(db_path: Path) -> Path:
+    return Path(db_path).parent / BACKUP_DIRNAME
+
+
+def _copy(src: Path, dst: Path) -> None:
+    tmp = dst.with_name(dst.name + ".partial")
+    if tmp.exists():
+        tmp.unlink()
+    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(tmp)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+    finally:
+        source.close()
+    os.replace(tmp, dst)
+
+
+def make_backup(db_path: Path, *, reason: str = "manual", folder: Path | None = None, keep: int | None = None) -> Path:
+    """Copy the database to ``folder`` (default: ``backups/`` beside it); keep the newest ``keep``."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise FileNotFoundError(db_path)
+    folder = folder or backup_dir_for(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    reason = re.sub(r"[^a-z-]", "-", reason.lower()) or "manual"
+    dst = folder / f"branchpay-{stamp}-{reason}.sqlite3"
+    n = 1
+    while dst.exists():
+        dst = folder / f"branchpay-{stamp}-{n}-{reason}.sqlite3"
+        n += 1
+    _copy(db_path, dst)
+    if keep is not None:
+        prune(folder, keep)
+    return dst
+
+
+def list_backups(folder: Path) -> list[BackupInfo]:
+    """Newest first."""
+    if not folder.exists():
+        return []
+    out = []
+    for path in folder.iterdir():
+        m = _NAME.match(path.name)
+        if m:
+            out.append(BackupInfo(path, datetime.strptime(m.group(1), "%Y%m%d-%H%M%S"), m.group(2), path.stat().st_size))
+    return sorted(out, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+
+def prune(folder: Path, keep: int) -> list[Path]:
+    removed = []
+    for info in list_backups(folder)[max(keep, 1):]:
+        info.path.unlink(missing_ok=True)
+        removed.append(info.path)
+    return removed
+
+
+def check_file(path: Path) -> str | None:
+    """None when ``path`` is a healthy BranchPay database; otherwise what is wrong (English, for the log)."""
+    path = Path(path)
+    if not path.exists():
+        return "file does not exist"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return f"cannot open: {exc}"
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+        if [r[0] for r in rows] != ["ok"]:
+            return "integrity check failed: " + "; ".join(str(r[0]) for r in rows[:5])
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and not {"alembic_version", "agents"} <= tables:
+            return "not a BranchPay database (tables missing)"
+    except sqlite3.DatabaseError as exc:
+        return f"not a database: {exc}"
+    finally:
+        conn.close()
+    return None
+
+
+def move_aside(db_path: Path) -> Path:
+    """Rename a damaged database (and its WAL files) so a fresh or restored one can take its place."""
+    db_path = Path(db_path)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = db_path.with_name(f"{db_path.name}.damaged-{stamp}")
+    os.replace(db_path, target)
+    for suffix in ("-wal", "-shm"):
+        side = db_path.with_name(db_path.name + suffix)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + suffix))
+    return target
+
+
+def restore(db_path: Path, backup: Path, *, keep: int | None = None) -> Path | None:
+    """Replace the database with ``backup`` after checking it; the current file is backed up first.
+
+    Returns the safety backup of the current database (None when there was none). The caller
+    must have closed every connection to ``db_path``.
+    """
+    problem = check_file(backup)
+    if problem is not None:
+        raise ValueError(f"{backup.name}: {problem}")
+    safety = None
+    if Path(db_path).exists():
+        safety = make_backup(db_path, reason="before-restore", keep=None)
+    tmp = Path(db_path).with_name(Path(db_path).name + ".restoring")
+    _copy(backup, tmp)
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    os.replace(tmp, db_path)
+    if keep is not None:
+        prune(backup_dir_for(db_path), keep)
+    return safety
+
+
+def newest_good_backup(db_path: Path) -> BackupInfo | None:
+    for info in list_backups(backup_dir_for(db_path)):
+        if check_file(info.path) is None:
+            return info
+    return None
