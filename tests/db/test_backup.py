@@ -15,7 +15,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from db.backup import backup_dir_for, check_file, list_backups, make_backup, move_aside, newest_good_backup, prune, restore
+from db.backup import (
+    backup_dir_for,
+    check_file,
+    list_backups,
+    make_backup,
+    move_aside,
+    newest_good_backup,
+    prune,
+    restore,
+)
 from db.instance_lock import AlreadyRunning, InstanceLock
 from db.models import Agent
 from db.session import Database

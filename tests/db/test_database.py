@@ -89,4 +89,4 @@ def test_session_scope_rolls_back_on_error(database: Database) -> None:
 def test_head_revision_constant_matches_the_migration_scripts() -> None:
     from db.session import HEAD_REVISION
 
-    assert HEAD_REVISION == head_revision()
+    assert head_revision() == HEAD_REVISION
