@@ -17,6 +17,7 @@ from db.session import Database
 from ui.pages.agents_page import AgentsPage
 from ui.pages.base import Page, PlaceholderPage
 from ui.pages.overview_page import OverviewPage
+from ui.pages.plan_page import PlanPage
 
 PageFactory = Callable[[Database], Page]
 
@@ -53,6 +54,7 @@ AREA_BY_KEY: dict[str, Area] = {area.key: area for area in AREAS}
 PAGE_FACTORIES: dict[str, PageFactory] = {
     "overview": OverviewPage,
     "agents": AgentsPage,
+    "plan": PlanPage,
 }
 
 
