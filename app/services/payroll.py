@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds, month_workdays
@@ -80,29 +80,37 @@ def gather_facts(session: Session, month: str) -> tuple[PlanVersion, MonthFacts,
         .order_by(Agent.code)))
     ids = {a.id for a in agents}
 
-    def by_agent(rows: Any) -> dict[int, list[Any]]:
+    def by_agent(stmt: Any) -> dict[int, list[Any]]:
+        # Plain rows, not ORM objects: a month can hold tens of thousands of policies.
         out: dict[int, list[Any]] = defaultdict(list)
-        for row in rows:
+        for row in session.execute(stmt):
             if row.agent_id in ids:
                 out[row.agent_id].append(row)
         return out
 
-    attendance = by_agent(session.scalars(select(AttendanceRecord).where(
-        AttendanceRecord.date >= first, AttendanceRecord.date <= last).order_by(AttendanceRecord.date)))
-    policies = by_agent(session.scalars(select(Policy).where(Policy.sign_date >= first, Policy.sign_date <= last)
-                                        .order_by(Policy.sign_date, Policy.policy_no)))
-    qa = by_agent(session.scalars(select(QAEvaluation).where(QAEvaluation.date >= first, QAEvaluation.date <= last)))
-    metrics = by_agent(session.scalars(select(KpiMetric).where(KpiMetric.month == month)))
-    complaints = by_agent(session.scalars(select(Complaint).where(Complaint.date >= first, Complaint.date <= last)))
-    praise = by_agent(session.scalars(select(Praise).where(Praise.date >= first, Praise.date <= last)))
-    adjustments = by_agent(session.scalars(select(Adjustment).where(Adjustment.month == month)
-                                           .order_by(Adjustment.id)))
+    attendance = by_agent(select(AttendanceRecord.agent_id, AttendanceRecord.date, AttendanceRecord.kind,
+                                 AttendanceRecord.minutes, AttendanceRecord.days)
+                          .where(AttendanceRecord.date >= first, AttendanceRecord.date <= last)
+                          .order_by(AttendanceRecord.date, AttendanceRecord.id))
+    policies = by_agent(select(Policy.agent_id, Policy.policy_no, Policy.product_code, Policy.premium,
+                               Policy.customer_level, Policy.new_customer, Policy.sign_date, Policy.cancel_date)
+                        .where(Policy.sign_date >= first, Policy.sign_date <= last)
+                        .order_by(Policy.sign_date, Policy.policy_no))
+    qa = by_agent(select(QAEvaluation.agent_id, QAEvaluation.date, QAEvaluation.score, QAEvaluation.fatal,
+                         QAEvaluation.status).where(QAEvaluation.date >= first, QAEvaluation.date <= last))
+    metrics = by_agent(select(KpiMetric.agent_id, KpiMetric.indicator, KpiMetric.value)
+                       .where(KpiMetric.month == month))
+    complaints = by_agent(select(Complaint.agent_id, Complaint.date, Complaint.level, Complaint.status)
+                          .where(Complaint.date >= first, Complaint.date <= last))
+    praise = by_agent(select(Praise.agent_id).where(Praise.date >= first, Praise.date <= last))
+    adjustments = by_agent(select(Adjustment.agent_id, Adjustment.amount, Adjustment.category, Adjustment.reason)
+                           .where(Adjustment.month == month).order_by(Adjustment.id))
     locked = {m for m in session.scalars(select(MonthStatus.month).where(MonthStatus.status == "locked"))}
     clawbacks = by_agent(
-        p for p in session.scalars(select(Policy).where(
-            Policy.cancel_date.is_not(None), Policy.cancel_date <= last, Policy.paid_amount.is_not(None),
-            Policy.clawed_month.is_(None)).order_by(Policy.sign_date, Policy.policy_no))
-        if p.paid_month in locked and p.paid_month is not None and p.paid_month < month
+        select(Policy.agent_id, Policy.policy_no, Policy.sign_date, Policy.paid_amount)
+        .where(Policy.cancel_date.is_not(None), Policy.cancel_date <= last, Policy.paid_amount.is_not(None),
+               Policy.clawed_month.is_(None), Policy.paid_month.in_(sorted(locked)), Policy.paid_month < month)
+        .order_by(Policy.sign_date, Policy.policy_no)
     )
     prev = previous_month(month)
     carry = dict(session.execute(select(PayrollResult.agent_id, PayrollResult.carry_to_next)
@@ -141,27 +149,36 @@ def _store(session: Session, month: str, version: PlanVersion, pay: MonthPay, id
     if result_ids:
         session.execute(delete(PayrollLine).where(PayrollLine.result_id.in_(result_ids)))
         session.execute(delete(PayrollResult).where(PayrollResult.id.in_(result_ids)))
+    rows = []
     for agent in pay.agents:
         facts = dict(agent.facts)
         facts["policy_paid"] = {k: str(v) for k, v in agent.policy_paid.items()}
         facts["warnings"] = list(agent.warnings)
-        result = PayrollResult(
-            month=month, agent_id=ids[agent.code], agent_code=agent.code, agent_name=agent.name,
-            team=teams.get(agent.code, ""), gross=agent.gross, deductions=agent.deductions, net=agent.net,
-            carry_to_next=agent.carry_to_next, facts_json=json.dumps(_jsonable(facts), ensure_ascii=False),
-        )
-        result.lines = [
-            PayrollLine(position=i, code=line.code, amount=line.amount, label=line.label, label_en=line.label_en,
-                        detail=line.detail, detail_en=line.detail_en)
+        rows.append({
+            "month": month, "agent_id": ids[agent.code], "agent_code": agent.code, "agent_name": agent.name,
+            "team": teams.get(agent.code, ""), "gross": agent.gross, "deductions": agent.deductions,
+            "net": agent.net, "carry_to_next": agent.carry_to_next,
+            "facts_json": json.dumps(_jsonable(facts), ensure_ascii=False),
+        })
+    if rows:
+        new_ids = session.scalars(
+            insert(PayrollResult).returning(PayrollResult.id, sort_by_parameter_order=True), rows
+        ).all()
+        lines = [
+            {"result_id": rid, "position": i, "code": line.code, "amount": line.amount, "label": line.label,
+             "label_en": line.label_en, "detail": line.detail, "detail_en": line.detail_en}
+            for rid, agent in zip(new_ids, pay.agents, strict=True)
             for i, line in enumerate(agent.lines)
         ]
-        session.add(result)
+        if lines:
+            session.execute(insert(PayrollLine), lines)
     status = session.get(MonthStatus, month) or MonthStatus(month=month)
     status.status = "calculated"
     status.plan_version_id = version.id
     status.calculated_at = datetime.now().replace(microsecond=0)
     status.warnings = json.dumps(list(pay.warnings), ensure_ascii=False)
     session.add(status)
+    session.expire_all()  # ORM views of the month's results must not outlive the bulk writes
 
 
 def calculate_month(session: Session, month: str) -> MonthPay:
