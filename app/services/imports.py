@@ -72,7 +72,7 @@ def build_context(session: Session, kind: str) -> ImportContext:
         products, indicators = _all_products_and_indicators(session)
     existing_policies: dict[str, date] = {}
     if kind == "sales":
-        existing_policies = dict(session.execute(select(Policy.policy_no, Policy.sign_date)).tuples().all())
+        existing_policies = dict(session.execute(select(Policy.policy_no, Policy.sign_date)).all())
     existing_metric_keys: set[tuple[str, str, str]] = set()
     if kind == "metrics":
         existing_metric_keys = {
@@ -107,7 +107,7 @@ def _database_checks(session: Session, result: ImportResult) -> list[Problem]:
         locked = locked_months(session)
         existing = {p.policy_no: p for p in session.scalars(
             select(Policy).where(Policy.policy_no.in_([r.policy_no for r in result.rows])))} if result.rows else {}
-        codes = dict(session.execute(select(Agent.id, Agent.code)).tuples().all())
+        codes = dict(session.execute(select(Agent.id, Agent.code)).all())
         for r in result.rows:
             month = month_of(r.sign_date)
             if month not in plans:
@@ -150,7 +150,7 @@ def preview_import(session: Session, kind: str, path: Path) -> ImportResult:
 
 
 def _agent_ids(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Agent.code, Agent.id)).tuples().all())
+    return dict(session.execute(select(Agent.code, Agent.id)).all())
 
 
 def _write_agents(session: Session, result: ImportResult) -> None:

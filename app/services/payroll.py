@@ -114,7 +114,7 @@ def gather_facts(session: Session, month: str) -> tuple[PlanVersion, MonthFacts,
     )
     prev = previous_month(month)
     carry = dict(session.execute(select(PayrollResult.agent_id, PayrollResult.carry_to_next)
-                                 .where(PayrollResult.month == prev)).tuples().all())
+                                 .where(PayrollResult.month == prev)).all())
 
     facts = tuple(
         AgentMonth(

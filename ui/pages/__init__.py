@@ -17,7 +17,9 @@ from db.session import Database
 from ui.pages.agents_page import AgentsPage
 from ui.pages.base import Page, PlaceholderPage
 from ui.pages.overview_page import OverviewPage
+from ui.pages.payroll_page import PayrollPage
 from ui.pages.plan_page import PlanPage
+from ui.pages.settings_page import SettingsPage
 
 PageFactory = Callable[[Database], Page]
 
@@ -54,7 +56,9 @@ AREA_BY_KEY: dict[str, Area] = {area.key: area for area in AREAS}
 PAGE_FACTORIES: dict[str, PageFactory] = {
     "overview": OverviewPage,
     "agents": AgentsPage,
+    "payroll": PayrollPage,
     "plan": PlanPage,
+    "settings": SettingsPage,
 }
 
 

@@ -1,0 +1,352 @@
+"""What the payroll page shows besides the result itself: the month's state, what changed
+since the last calculation, the grouped columns of the main table, and the warnings.
+
+Kept out of Qt so every rule here is tested without a ``QApplication``. Most functions are
+pure over the ``show_month`` dict; the few that need the database take a session and do one
+query each, so the page stays responsive with hundreds of agents.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.engine.lines import LINE_ORDER
+from app.money import ZERO, D, fmt_money
+from app.services.errors import ServiceError
+from app.services.plans import plan_version_for_month
+from app.services.settings import get_setting
+from db.models import Agent, KpiMetric, MonthStatus, PlanVersion
+
+# --- the month's state (the banner) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthState:
+    """Status of a month and the plan it uses (or would use, when not yet calculated).
+
+    ``plan_name`` is empty when no plan is in force — the banner then says so instead of
+    guessing, because a month without a plan cannot be calculated.
+    """
+
+    month: str
+    status: str  # open | calculated | locked
+    calculated_at: datetime | None = None
+    locked_at: datetime | None = None
+    plan_name: str = ""
+    plan_effective_from: str = ""
+
+
+def month_state(session: Session, month: str) -> MonthState:
+    row = session.get(MonthStatus, month)
+    status = row.status if row is not None else "open"
+    version: PlanVersion | None = None
+    if row is not None and row.plan_version_id is not None and status in ("calculated", "locked"):
+        version = session.get(PlanVersion, row.plan_version_id)
+    else:
+        try:
+            version = plan_version_for_month(session, month)
+        except ServiceError:
+            version = None
+    return MonthState(
+        month=month,
+        status=status,
+        calculated_at=row.calculated_at if row is not None and status != "open" else None,
+        locked_at=row.locked_at if row is not None and status == "locked" else None,
+        plan_name=version.name if version is not None else "",
+        plan_effective_from=version.effective_from if version is not None else "",
+    )
+
+
+# --- grouped columns of the main table ---------------------------------------------------
+
+# Column key -> the line codes summed into it. Every line code is in exactly one group, so the
+# row's groups always add up to its net: the manager can check the row with a calculator.
+# penalty_relief gives back part of the penalties, so it sits with them; the carry lines move
+# money between months, which the manager thinks of as an adjustment.
+COLUMN_GROUPS: dict[str, tuple[str, ...]] = {
+    "base": ("base", "leave", "absence"),
+    "commission": ("commission", "new_customer_bonus"),
+    "kpi": ("kpi",),
+    "awards": ("full_attendance", "top_award", "praise"),
+    "penalties": (
+        "attendance_penalty",
+        "complaint_penalty",
+        "qa_fatal_penalty",
+        "clawback",
+        "penalty_relief",
+    ),
+    "adjustments": ("adjustment", "carry_forward", "carry_to_next"),
+}
+_GROUP_OF: dict[str, str] = {code: key for key, codes in COLUMN_GROUPS.items() for code in codes}
+
+
+def column_amounts(agent: Mapping[str, Any]) -> dict[str, Decimal]:
+    """The agent's lines summed into the table's groups; an unknown code counts as an adjustment."""
+    out = {key: ZERO for key in COLUMN_GROUPS}
+    for line in agent.get("lines", []):
+        out[_GROUP_OF.get(line["code"], "adjustments")] += D(line["amount"])
+    return out
+
+
+# --- what changed since the previous result ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineChange:
+    """One line code of one agent whose amount differs. Several adjustment lines are summed,
+    because they share a code and the manager asks "how much more adjustment", not which row."""
+
+    code: str
+    label: str
+    old: Decimal
+    new: Decimal
+
+    @property
+    def delta(self) -> Decimal:
+        return self.new - self.old
+
+
+@dataclass(frozen=True)
+class AgentChange:
+    code: str
+    name: str
+    kind: str  # added | removed | changed
+    old_net: Decimal | None
+    new_net: Decimal | None
+    lines: tuple[LineChange, ...] = ()
+
+    @property
+    def net_delta(self) -> Decimal:
+        return (self.new_net or ZERO) - (self.old_net or ZERO)
+
+
+def _line_sums(agent: Mapping[str, Any]) -> tuple[dict[str, Decimal], dict[str, str]]:
+    sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    labels: dict[str, str] = {}
+    for line in agent.get("lines", []):
+        sums[line["code"]] += D(line["amount"])
+        labels.setdefault(line["code"], line.get("label") or line["code"])
+    return dict(sums), labels
+
+
+def _line_order(code: str) -> int:
+    return LINE_ORDER.get(code, len(LINE_ORDER))
+
+
+def diff_results(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[AgentChange]:
+    """Per agent (added, removed, changed net) and per line code, ``after`` compared with ``before``.
+
+    An empty list means nothing changed. ``before`` may be ``None`` (first calculation): every
+    agent is then "added", which the page words as a first result rather than a change.
+    """
+    old = {a["code"]: a for a in (before or {}).get("agents", [])}
+    new = {a["code"]: a for a in after.get("agents", [])}
+    changes: list[AgentChange] = []
+    for code in sorted(old.keys() | new.keys()):
+        a, b = old.get(code), new.get(code)
+        if a is None:
+            assert b is not None
+            changes.append(AgentChange(code, b["name"], "added", None, D(b["net"]), _lines_between(None, b)))
+        elif b is None:
+            changes.append(
+                AgentChange(code, a["name"], "removed", D(a["net"]), None, _lines_between(a, None))
+            )
+        else:
+            lines = _lines_between(a, b)
+            if lines or D(a["net"]) != D(b["net"]):
+                changes.append(AgentChange(code, b["name"], "changed", D(a["net"]), D(b["net"]), lines))
+    return changes
+
+
+def _lines_between(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> tuple[LineChange, ...]:
+    old, old_labels = _line_sums(a or {})
+    new, new_labels = _line_sums(b or {})
+    labels = {**old_labels, **new_labels}
+    out = [
+        LineChange(code, labels[code], old.get(code, ZERO), new.get(code, ZERO))
+        for code in old.keys() | new.keys()
+        if old.get(code, ZERO) != new.get(code, ZERO)
+    ]
+    return tuple(sorted(out, key=lambda c: _line_order(c.code)))
+
+
+# --- warnings ------------------------------------------------------------------------------
+
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (WARNING, INFO)
+
+
+class MonthWarning(NamedTuple):
+    """``(severity, zh, en)``: severity ``warning`` needs a look before locking; ``info`` is for the record."""
+
+    severity: str
+    zh: str
+    en: str
+
+
+def split_bilingual(text: str) -> tuple[str, str]:
+    """The engine writes month warnings as ``"中文 / English"``; split them for the user's language."""
+    zh, sep, en = text.partition(" / ")
+    return (zh.strip(), en.strip()) if sep else (text, text)
+
+
+def _money(value: Decimal) -> str:
+    return fmt_money(value)
+
+
+def _parse_money(text: str) -> Decimal | None:
+    try:
+        value = D(text)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def _minimum_for(agent: Mapping[str, Any], minimum: Decimal) -> tuple[Decimal, str, str]:
+    """The minimum wage the agent's net is compared with, pro rata for a part month.
+
+    Someone hired on the 16th is not expected to earn a full month's minimum; comparing with
+    the whole amount would flag every new starter and teach the manager to ignore the warning.
+    """
+    facts = agent.get("facts", {})
+    try:
+        employed, workdays = int(facts.get("employed_workdays")), int(facts.get("workdays"))
+    except (TypeError, ValueError):
+        return minimum, "", ""
+    if 0 < employed < workdays:
+        share = minimum * employed / workdays
+        return (
+            share,
+            f"（按在岗 {employed}/{workdays} 天折算 {_money(share)}）",
+            (f" (pro rata {employed}/{workdays} days: {_money(share)})"),
+        )
+    return minimum, "", ""
+
+
+def _who(agent: Mapping[str, Any]) -> str:
+    return f"{agent['code']} {agent['name']}"
+
+
+def agent_warnings(
+    data: Mapping[str, Any], *, minimum_wage: Decimal | None, codes_with_metrics: Iterable[str]
+) -> dict[str, list[MonthWarning]]:
+    """Every warning about one agent, by agent code (pure: the page also uses it for the filter)."""
+    with_metrics = set(codes_with_metrics)
+    out: dict[str, list[MonthWarning]] = {}
+    for agent in data.get("agents", []):
+        code = agent["code"]
+        facts = agent.get("facts", {})
+        found: list[MonthWarning] = []
+        net = D(agent["net"])
+        if minimum_wage is not None:
+            floor, note_zh, note_en = _minimum_for(agent, minimum_wage)
+            if net < floor:
+                found.append(
+                    MonthWarning(
+                        WARNING,
+                        f"{_who(agent)}：实发 {_money(net)} 低于最低工资提醒线 {_money(minimum_wage)}{note_zh}",
+                        f"{_who(agent)}: net {_money(net)} is below the minimum wage level {_money(minimum_wage)}{note_en}",
+                    )
+                )
+        if not facts.get("qa_count"):
+            found.append(
+                MonthWarning(
+                    WARNING,
+                    f"{_who(agent)}：本月没有有效的质检评分（质检系数按无数据处理）",
+                    f"{_who(agent)}: no valid QA evaluations this month (the no-data QA coefficient was used)",
+                )
+            )
+        if code not in with_metrics:
+            found.append(
+                MonthWarning(
+                    WARNING,
+                    f"{_who(agent)}：本月没有导入绩效指标数据",
+                    f"{_who(agent)}: no KPI metrics were imported for this month",
+                )
+            )
+        lines = defaultdict(lambda: ZERO, _line_sums(agent)[0])
+        if lines["carry_to_next"]:
+            found.append(
+                MonthWarning(
+                    WARNING,
+                    f"{_who(agent)}：本月合计为负，实发为 0，{_money(lines['carry_to_next'])} 结转下月扣回",
+                    f"{_who(agent)}: the month sums below zero; net is 0 and {_money(lines['carry_to_next'])} "
+                    "is deducted next month",
+                )
+            )
+        if lines["clawback"]:
+            found.append(
+                MonthWarning(
+                    INFO,
+                    f"{_who(agent)}：撤单追回提成 {_money(lines['clawback'])}",
+                    f"{_who(agent)}: commission clawed back for cancelled policies {_money(lines['clawback'])}",
+                )
+            )
+        for text in agent.get("warnings", []):
+            zh, en = split_bilingual(str(text))
+            found.append(MonthWarning(WARNING, f"{_who(agent)}：{zh}", f"{_who(agent)}: {en}"))
+        if found:
+            out[code] = found
+    return out
+
+
+def build_warnings(
+    data: Mapping[str, Any], *, minimum_wage: Decimal | None, codes_with_metrics: Iterable[str]
+) -> list[MonthWarning]:
+    """The month's warnings, month-wide first (calendar fallback), then per agent; warnings before infos."""
+    month_level = [MonthWarning(WARNING, *split_bilingual(str(text))) for text in data.get("warnings", [])]
+    per_agent = [
+        w
+        for ws in agent_warnings(
+            data, minimum_wage=minimum_wage, codes_with_metrics=codes_with_metrics
+        ).values()
+        for w in ws
+    ]
+    ordered = month_level + per_agent
+    return sorted(ordered, key=lambda w: SEVERITIES.index(w.severity) if w.severity in SEVERITIES else 0)
+
+
+def metric_codes(session: Session, month: str) -> set[str]:
+    """Codes of the agents with at least one KPI metric imported for ``month``."""
+    return set(
+        session.scalars(
+            select(Agent.code)
+            .join(KpiMetric, KpiMetric.agent_id == Agent.id)
+            .where(KpiMetric.month == month)
+            .distinct()
+        )
+    )
+
+
+def minimum_wage_level(session: Session) -> Decimal | None:
+    """The configured warning level; ``None`` (no check) when blank, zero or not a number."""
+    return _parse_money(get_setting(session, "minimum_wage"))
+
+
+def month_warnings(session: Session, month: str, data: Mapping[str, Any]) -> list[MonthWarning]:
+    """Warnings for the payroll of ``month`` (``data`` is its ``show_month`` dict)."""
+    return build_warnings(
+        data, minimum_wage=minimum_wage_level(session), codes_with_metrics=metric_codes(session, month)
+    )
+
+
+def month_agent_warnings(
+    session: Session, month: str, data: Mapping[str, Any]
+) -> dict[str, list[MonthWarning]]:
+    """Per-agent warnings for ``month`` (the table's warning marks and its "only with warnings" filter)."""
+    return agent_warnings(
+        data, minimum_wage=minimum_wage_level(session), codes_with_metrics=metric_codes(session, month)
+    )
+
+
+def total_net(data: Mapping[str, Any]) -> Decimal:
+    return D(data.get("totals", {}).get("net", "0"))

@@ -1,0 +1,342 @@
+"""月度核算 page on the RULEBOOK §6 worked example: calculate, explain, compare, lock, unlock, hand out."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QApplication
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from app.services.imports import commit_import
+from app.services.payroll import calculate_month, show_month
+from app.services.payroll_view import diff_results, month_warnings
+from app.services.setup import initialise
+from db.models import Adjustment, Agent, AuditLog
+from db.session import Database
+from ui.models.payroll_panels import ChangesModel, PayLinesModel, WarningsModel
+from ui.models.payroll_table import COLUMN_KEYS, PayrollModel, PayrollProxy, PayrollTotalsModel
+from ui.pages.payroll_page import PayrollPage
+
+pytestmark = pytest.mark.gui
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "acceptance" / "worked_example"
+KINDS = ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
+MONTH = "2026-10"
+COL = {key: i for i, key in enumerate(COLUMN_KEYS)}
+
+
+@pytest.fixture
+def example_db(empty_db: Database) -> Database:
+    with empty_db.session_scope() as session:
+        initialise(session)
+        for kind in KINDS:
+            commit_import(session, kind, EXAMPLE / f"{kind}.csv")
+    return empty_db
+
+
+class Recorder:
+    """Stands in for the page's dialogs and the system viewer, and remembers what was asked."""
+
+    def __init__(self, answer: bool = True) -> None:
+        self.answer = answer
+        self.questions: list[tuple[str, str]] = []
+        self.urls: list[QUrl] = []
+        self.printed: list[Path] = []
+
+    def confirm(self, title: str, text: str) -> bool:
+        self.questions.append((title, text))
+        return self.answer
+
+    def open_url(self, url: QUrl) -> bool:
+        self.urls.append(url)
+        return True
+
+    def print_file(self, path: Path) -> bool:
+        self.printed.append(path)
+        return True
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def page(qtbot: QtBot, example_db: Database, recorder: Recorder, tmp_path: Path) -> PayrollPage:
+    widget = PayrollPage(example_db)
+    widget.confirm = recorder.confirm  # type: ignore[method-assign]
+    widget.open_url = recorder.open_url  # type: ignore[method-assign]
+    widget.print_file = recorder.print_file  # type: ignore[method-assign]
+    widget.make_temp_dir = lambda: Path(tmp_path / "preview")  # type: ignore[method-assign]
+    qtbot.addWidget(widget)
+    widget.set_month(MONTH)
+    widget.resize(1400, 860)
+    widget.show()
+    return widget
+
+
+def run(qtbot: QtBot, page: PayrollPage, action: str) -> Any:
+    """Start an action that runs off the GUI thread and wait until it has ended."""
+    op = getattr(page, action)()
+    assert op is not None, action
+    with qtbot.waitSignal(op.finished, timeout=30000):
+        pass
+    return op
+
+
+def calculate(qtbot: QtBot, page: PayrollPage) -> None:
+    with qtbot.waitSignal(page.data_changed, timeout=30000) as blocker:
+        assert page.calculate() is not None
+    assert blocker.args == ["payroll"]
+    qtbot.waitUntil(lambda: page.op is None)
+
+
+def cell(page: PayrollPage, code: str, key: str) -> str:
+    proxy = page.proxy
+    for r in range(proxy.rowCount()):
+        if proxy.data(proxy.index(r, COL["code"])) == code:
+            return str(proxy.data(proxy.index(r, COL[key])))
+    raise KeyError(code)
+
+
+def shown_codes(page: PayrollPage) -> list[str]:
+    return [page.proxy.data(page.proxy.index(r, COL["code"])) for r in range(page.proxy.rowCount())]
+
+
+def totals(page: PayrollPage, key: str) -> str:
+    return str(page.totals_model.data(page.totals_model.index(0, COL[key])))
+
+
+def add_adjustment(db: Database, code: str, amount: str) -> None:
+    with db.session_scope() as session:
+        agent = session.scalar(select(Agent).where(Agent.code == code))
+        assert agent is not None
+        session.add(
+            Adjustment(agent_id=agent.id, month=MONTH, amount=Decimal(amount), category="补发", reason="补发")
+        )
+
+
+# --- models ------------------------------------------------------------------------------------
+
+
+def test_models_pass_the_model_tester(
+    qtmodeltester: ModelTester, qapp: QApplication, example_db: Database
+) -> None:
+    with example_db.session_scope() as session:
+        calculate_month(session, MONTH)
+    with example_db.session_scope() as session:
+        before = show_month(session, MONTH)
+        warnings = month_warnings(session, MONTH, before)
+    after = {
+        **before,
+        "agents": [dict(a, net="1.00") if a["code"] == "A002" else a for a in before["agents"]],
+    }
+
+    model = PayrollModel()
+    model.set_result(before)
+    qtmodeltester.check(model, force_py=True)
+    proxy = PayrollProxy()
+    proxy.setSourceModel(model)
+    proxy.set_search("a00")
+    proxy.sort(COL["net"], Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(proxy, force_py=True)
+    qtmodeltester.check(PayrollTotalsModel(proxy), force_py=True)
+
+    lines = PayLinesModel()
+    lines.set_lines(before["agents"][0]["lines"])
+    qtmodeltester.check(lines, force_py=True)
+    changes = ChangesModel()
+    changes.set_changes(diff_results(before, after))
+    assert changes.rowCount() == 1
+    qtmodeltester.check(changes, force_py=True)
+    warnings_model = WarningsModel()
+    warnings_model.set_warnings(warnings)
+    qtmodeltester.check(warnings_model, force_py=True)
+
+
+# --- before and after Calculate ------------------------------------------------------------------
+
+
+def test_open_month_says_so_and_offers_only_calculate(page: PayrollPage) -> None:
+    assert page.banner.status == "open"
+    assert "未核算" in page.banner.text() and "客服提成方案" in page.banner.text()
+    assert page.calculate_button.isEnabled()
+    for b in (
+        page.lock_button,
+        page.unlock_button,
+        page.payslips_button,
+        page.export_button,
+        page.preview_button,
+    ):
+        assert not b.isEnabled()
+    assert page.model.rowCount() == 0
+    assert "尚未核算" in page.detail.placeholder.text()
+
+
+def test_calculate_fills_the_table_and_totals(qtbot: QtBot, page: PayrollPage) -> None:
+    calculate(qtbot, page)
+    assert shown_codes(page) == ["A001", "A002", "A003"]
+    assert cell(page, "A001", "net") == "7502.04"
+    assert cell(page, "A001", "commission") == "2087.04"  # commission 1987.04 + new customer bonus 100.00
+    assert cell(page, "A003", "penalties") == "-530.00"
+    alignment = page.proxy.data(page.proxy.index(0, COL["net"]), Qt.ItemDataRole.TextAlignmentRole)
+    assert alignment & Qt.AlignmentFlag.AlignRight.value
+    assert totals(page, "net") == "14591.91"
+    assert totals(page, "code") == "合计"
+    assert page.banner.status == "calculated"
+    assert "已核算" in page.banner.text() and "14591.91" in page.banner.text()
+    assert "首次计算" in page.changes.summary.text()
+    assert page.lock_button.isEnabled() and not page.unlock_button.isEnabled()
+
+
+def test_selecting_an_agent_explains_its_pay(qtbot: QtBot, page: PayrollPage) -> None:
+    calculate(qtbot, page)
+    assert page.select_code("A001")
+    lines = page.detail.lines_model
+    by_code = {lines.line(r)["code"]: r for r in range(lines.rowCount())}
+    row = by_code["commission"]
+    assert lines.data(lines.index(row, 0)) == "销售提成"
+    assert lines.data(lines.index(row, 1)) == "1987.04"
+    detail = lines.data(lines.index(row, 2))
+    assert "标准保费 70200" in detail and "(1606.00 + 200.40) × 1.1" in detail
+    assert page.detail.lines.wordWrap()
+    assert "7502.04" in page.detail.heading.text()
+    assert page.detail.fact_labels["attendance"].text().startswith("18 / 18")
+    assert page.detail.fact_labels["premium"].text().startswith("70200.00")
+    assert page.detail.fact_labels["qa"].text().startswith("91.67（3 次")
+    assert page.detail.fact_labels["kpi"].text() == "102.30"
+    assert page.preview_button.isEnabled() and page.print_button.isEnabled()
+
+
+def test_sort_filter_and_filtered_totals(qtbot: QtBot, page: PayrollPage) -> None:
+    calculate(qtbot, page)
+    page.table.sortByColumn(COL["net"], Qt.SortOrder.AscendingOrder)
+    assert shown_codes(page) == ["A002", "A003", "A001"]  # 2997.97 < 4091.90 < 7502.04, as numbers
+    page.search.setText("张")
+    assert shown_codes(page) == ["A001"]
+    assert totals(page, "net") == "7502.04"
+    assert "1/3" in totals(page, "name")
+    page.search.clear()
+    page.team_filter.setCurrentIndex(page.team_filter.findData("咨诉三组"))
+    assert shown_codes(page) == ["A003"]
+    page.team_filter.setCurrentIndex(0)
+    page.only_warnings.setChecked(True)
+    assert shown_codes(page) == ["A002"]
+    page.only_warnings.setChecked(False)
+    assert totals(page, "net") == "14591.91"
+
+
+def test_warnings_panel_names_a002_without_qa(qtbot: QtBot, page: PayrollPage) -> None:
+    calculate(qtbot, page)
+    texts = page.warnings_model.texts()
+    assert any(t.startswith("A002 李四") and "没有有效的质检评分" in t for t in texts), texts
+    assert page.tabs.tabText(0) == f"提醒（{len(texts)}）"
+    tooltip = page.proxy.data(
+        page.proxy.index(shown_codes(page).index("A002"), 0), Qt.ItemDataRole.ToolTipRole
+    )
+    assert "质检" in tooltip
+
+
+def test_recalculating_shows_what_changed(qtbot: QtBot, page: PayrollPage, example_db: Database) -> None:
+    calculate(qtbot, page)
+    calculate(qtbot, page)
+    assert "没有变化" in page.changes.summary.text()
+    add_adjustment(example_db, "A002", "100")
+    calculate(qtbot, page)
+    assert page.tabs.currentWidget() is page.changes
+    rows = [page.changes.model.row_texts(r) for r in range(page.changes.model.rowCount())]
+    assert rows[0][:2] == ("A002", "李四") and rows[0][3:] == ("2997.97", "3097.97", "+100.00")
+    assert ("", "", "其他调整", "0.00", "100.00", "+100.00") in rows
+    assert len(rows) == 2
+    assert cell(page, "A002", "adjustments") == "100.00"
+    assert totals(page, "net") == "14691.91"
+
+
+# --- lock and unlock -------------------------------------------------------------------------------
+
+
+def test_lock_asks_then_makes_the_month_read_only(
+    qtbot: QtBot, page: PayrollPage, recorder: Recorder
+) -> None:
+    calculate(qtbot, page)
+    recorder.answer = False
+    assert page.lock() is None
+    assert page.banner.status == "calculated"
+    title, text = recorder.questions[-1]
+    assert MONTH in title and MONTH in text and "14591.91" in text
+    recorder.answer = True
+    with qtbot.waitSignal(page.data_changed, timeout=30000):
+        run(qtbot, page, "lock")
+    assert page.banner.status == "locked"
+    assert "已锁定" in page.banner.text() and "只读" in page.banner.text()
+    assert not page.calculate_button.isEnabled()
+    assert not page.lock_button.isEnabled()
+    assert page.unlock_button.isEnabled()
+    assert page.payslips_button.isEnabled()
+
+
+def test_unlock_requires_a_reason(
+    qtbot: QtBot, page: PayrollPage, example_db: Database, recorder: Recorder
+) -> None:
+    calculate(qtbot, page)
+    run(qtbot, page, "lock")
+    dialog = page.unlock()
+    assert dialog is not None
+    assert not dialog.ok_button.isEnabled()
+    dialog.reason_edit.setPlainText("   ")
+    assert not dialog.ok_button.isEnabled()
+    dialog.accept()  # refused while blank
+    assert dialog.isVisible() and page.banner.status == "locked"
+    dialog.reason_edit.setPlainText("补录考勤")
+    assert dialog.ok_button.isEnabled()
+    with qtbot.waitSignal(page.data_changed):
+        dialog.ok_button.click()  # type: ignore[attr-defined]
+    assert page.banner.status == "calculated"
+    assert page.calculate_button.isEnabled() and page.lock_button.isEnabled()
+    with example_db.session_scope() as session:
+        entry = session.scalar(select(AuditLog).where(AuditLog.action == "payroll.unlock"))
+        assert entry is not None and "补录考勤" in (entry.reason or "")
+
+
+# --- payslips, preview, print, export ---------------------------------------------------------------
+
+
+def test_payslips_go_to_the_chosen_folder(
+    qtbot: QtBot, page: PayrollPage, recorder: Recorder, tmp_path: Path
+) -> None:
+    calculate(qtbot, page)
+    out = tmp_path / "slips"
+    out.mkdir()
+    page.ask_directory = lambda: out  # type: ignore[method-assign]
+    run(qtbot, page, "write_payslips")
+    assert len(list(out.glob("*.pdf"))) == 3
+    assert "3 份工资条" in recorder.questions[-1][1]
+    assert recorder.urls == [QUrl.fromLocalFile(str(out))]
+
+
+def test_preview_and_print_the_selected_agent(qtbot: QtBot, page: PayrollPage, recorder: Recorder) -> None:
+    calculate(qtbot, page)
+    page.select_code("A001")
+    run(qtbot, page, "preview")
+    (url,) = recorder.urls
+    previewed = Path(url.toLocalFile())
+    assert previewed.suffix == ".pdf" and previewed.exists()
+    run(qtbot, page, "print_payslip")
+    (printed,) = recorder.printed
+    assert printed.suffix == ".pdf" and printed.exists()
+
+
+def test_export_adds_the_xlsx_suffix(
+    qtbot: QtBot, page: PayrollPage, recorder: Recorder, tmp_path: Path
+) -> None:
+    calculate(qtbot, page)
+    page.ask_save_file = lambda suggested: tmp_path / "summary"  # type: ignore[method-assign]
+    run(qtbot, page, "export")
+    assert (tmp_path / "summary.xlsx").exists()
+    assert recorder.urls == [QUrl.fromLocalFile(str(tmp_path / "summary.xlsx"))]

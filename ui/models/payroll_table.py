@@ -1,0 +1,315 @@
+"""The payroll page's main table: one row per agent with grouped money columns, the proxy that
+sorts, searches and filters it, and the one-row totals model under it.
+
+Amounts come from the stored result (``show_month``) and are grouped by
+:data:`app.services.payroll_view.COLUMN_GROUPS`, so each row's groups add up to its net.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QApplication, QStyle
+
+from app.i18n import tr
+from app.money import ZERO, D, fmt_money
+from app.services.payroll_view import MonthWarning, column_amounts
+
+Index = QModelIndex | QPersistentModelIndex
+
+# key, 中文, English, tooltip 中文, tooltip English
+COLUMNS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("code", "工号", "Code", "", ""),
+    ("name", "姓名", "Name", "", ""),
+    ("team", "团队", "Team", "", ""),
+    ("base", "基本工资", "Base pay", "基本工资 + 请假扣款 + 旷工扣款", "base pay + leave + absence"),
+    ("commission", "提成", "Commission", "销售提成 + 新客户奖励", "sales commission + new customer bonus"),
+    ("kpi", "绩效", "KPI", "绩效考核奖惩", "KPI bonus / deduction"),
+    ("awards", "奖励", "Awards", "全勤奖 + 月度优秀奖 + 客户表扬奖", "full attendance + top award + praise"),
+    (
+        "penalties",
+        "扣款",
+        "Penalties",
+        "考勤扣款 + 投诉扣款 + 质检致命差错扣款 + 撤单追回 + 扣款上限返还",
+        "attendance + complaint + QA fatal penalties + clawback + penalty cap relief",
+    ),
+    (
+        "adjustments",
+        "调整",
+        "Adjustments",
+        "其他调整 + 上月结转扣款 + 结转下月",
+        "adjustments + carried from last month + carried to next month",
+    ),
+    ("gross", "应发", "Gross", "所有正数项目之和", "sum of the positive lines"),
+    ("deductions", "扣款合计", "Deductions", "所有负数项目之和", "sum of the negative lines"),
+    ("net", "实发", "Net", "应发 + 扣款合计", "gross + deductions"),
+)
+COLUMN_KEYS: tuple[str, ...] = tuple(c[0] for c in COLUMNS)
+TEXT_KEYS = ("code", "name", "team")
+MONEY_KEYS: tuple[str, ...] = tuple(k for k in COLUMN_KEYS if k not in TEXT_KEYS)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+NEGATIVE = QColor("#c62828")
+
+
+@dataclass(frozen=True)
+class PayRow:
+    """One agent of the month as the table shows it; ``agent`` is its ``show_month`` entry."""
+
+    code: str
+    name: str
+    team: str
+    amounts: dict[str, Decimal]
+    agent: dict[str, Any] = field(repr=False)
+    warnings: tuple[MonthWarning, ...] = ()
+
+    @classmethod
+    def of(cls, agent: dict[str, Any], warnings: Sequence[MonthWarning] = ()) -> PayRow:
+        amounts = column_amounts(agent)
+        amounts.update(gross=D(agent["gross"]), deductions=D(agent["deductions"]), net=D(agent["net"]))
+        return cls(agent["code"], agent["name"], agent.get("team") or "", amounts, agent, tuple(warnings))
+
+    def value(self, key: str) -> str | Decimal:
+        if key in TEXT_KEYS:
+            return str(getattr(self, key))
+        return self.amounts[key]
+
+
+def header(section: int, orientation: Qt.Orientation, role: int) -> Any:
+    """Header data shared by the table and its totals row, so both align and explain the same way."""
+    if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+        return None
+    key, zh, en, tip_zh, tip_en = COLUMNS[section]
+    if role == Qt.ItemDataRole.DisplayRole:
+        return tr(zh, en)
+    if role == Qt.ItemDataRole.ToolTipRole and tip_zh:
+        return tr(tip_zh, tip_en)
+    if role == Qt.ItemDataRole.TextAlignmentRole:
+        return RIGHT if key in MONEY_KEYS else LEFT
+    return None
+
+
+def money_foreground(value: Decimal) -> QBrush | None:
+    return QBrush(NEGATIVE) if value < 0 else None
+
+
+class PayrollModel(QAbstractTableModel):
+    """One row per agent of the month, in the order of the stored result (by code)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[PayRow] = []
+
+    def set_result(
+        self, data: Mapping[str, Any] | None, warnings: Mapping[str, Sequence[MonthWarning]] | None = None
+    ) -> None:
+        self.beginResetModel()
+        warnings = warnings or {}
+        agents = (data or {}).get("agents", [])
+        self._rows = [PayRow.of(a, warnings.get(a["code"], ())) for a in agents]
+        self.endResetModel()
+
+    def row(self, row: int) -> PayRow:
+        return self._rows[row]
+
+    def rows(self) -> list[PayRow]:
+        return list(self._rows)
+
+    def row_of(self, code: str) -> int:
+        for i, r in enumerate(self._rows):
+            if r.code == code:
+                return i
+        return -1
+
+    def teams(self) -> list[str]:
+        return sorted({r.team for r in self._rows if r.team})
+
+    # --- Qt overrides -------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        return header(section, orientation, role)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        key = COLUMN_KEYS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = row.value(key)
+            return fmt_money(value) if isinstance(value, Decimal) else value
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT if key in MONEY_KEYS else LEFT
+        if role == Qt.ItemDataRole.ForegroundRole and key in MONEY_KEYS:
+            return money_foreground(row.amounts[key])
+        if role == Qt.ItemDataRole.FontRole and key == "net":
+            font = QFont()
+            font.setBold(True)
+            return font
+        if key == "code" and row.warnings:
+            if role == Qt.ItemDataRole.DecorationRole:
+                return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "\n".join(tr(w.zh, w.en) for w in row.warnings)
+        return None
+
+
+class PayrollProxy(QSortFilterProxyModel):
+    """Search (code, name), team and "only with warnings" filters; money sorts as numbers."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._search = ""
+        self._team: str | None = None
+        self._only_warnings = False
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def source(self) -> PayrollModel:
+        model = self.sourceModel()
+        assert isinstance(model, PayrollModel)
+        return model
+
+    def _refilter(self, change: Callable[[], None]) -> None:
+        """Apply a filter change the way the running Qt wants it (begin/end since Qt 6.9)."""
+        if hasattr(self, "beginFilterChange") and hasattr(self, "endFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - Qt before 6.9
+            change()
+            self.invalidateRowsFilter()
+
+    def set_search(self, text: str) -> None:
+        def change() -> None:
+            self._search = text.strip().casefold()
+
+        self._refilter(change)
+
+    def set_team(self, team: str | None) -> None:
+        def change() -> None:
+            self._team = team or None
+
+        self._refilter(change)
+
+    def set_only_warnings(self, only: bool) -> None:
+        def change() -> None:
+            self._only_warnings = only
+
+        self._refilter(change)
+
+    def accepts(self, row: PayRow) -> bool:
+        if self._team is not None and row.team != self._team:
+            return False
+        if self._only_warnings and not row.warnings:
+            return False
+        return not self._search or any(self._search in part.casefold() for part in (row.code, row.name))
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if source_parent.isValid():
+            return False
+        return self.accepts(self.source().row(source_row))
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        key = COLUMN_KEYS[left.column()]
+        model = self.source()
+        a, b = model.row(left.row()).value(key), model.row(right.row()).value(key)
+        if isinstance(a, str) and isinstance(b, str):
+            return a.casefold() < b.casefold()
+        return a < b  # type: ignore[operator]
+
+    def visible_rows(self) -> list[PayRow]:
+        model = self.source()
+        return [model.row(self.mapToSource(self.index(r, 0)).row()) for r in range(self.rowCount())]
+
+
+class PayrollTotalsModel(QAbstractTableModel):
+    """The totals row under the table: sums of the rows the proxy shows (a filtered team sums to itself)."""
+
+    def __init__(self, proxy: PayrollProxy, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._proxy = proxy
+        self._count = 0
+        self._total_count = 0
+        self._sums: dict[str, Decimal] = {key: ZERO for key in MONEY_KEYS}
+        for signal in (proxy.modelReset, proxy.rowsInserted, proxy.rowsRemoved, proxy.layoutChanged):
+            signal.connect(self.recompute)
+
+    def recompute(self) -> None:
+        rows = self._proxy.visible_rows()
+        self._count = len(rows)
+        self._total_count = self._proxy.source().rowCount()
+        self._sums = {key: sum((r.amounts[key] for r in rows), ZERO) for key in MONEY_KEYS}
+        self.dataChanged.emit(self.index(0, 0), self.index(0, len(COLUMNS) - 1))
+
+    def total(self, key: str) -> Decimal:
+        return self._sums[key]
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 1
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        return header(section, orientation, role)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() != 0:
+            return None
+        key = COLUMN_KEYS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if key == "code":
+                return tr("合计", "Total")
+            if key == "name":
+                if self._count == self._total_count:
+                    return tr(f"{self._count} 人", f"{self._count} agents")
+                return tr(
+                    f"筛选 {self._count}/{self._total_count} 人", f"{self._count} of {self._total_count}"
+                )
+            if key in MONEY_KEYS:
+                return fmt_money(self._sums[key])
+            return ""
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT if key in MONEY_KEYS else LEFT
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and key in MONEY_KEYS:
+            return money_foreground(self._sums[key])
+        return None

@@ -1,0 +1,1075 @@
+"""月度核算 Payroll: calculate, check, lock and hand out the month's pay.
+
+The page shows the stored result of the selected month (``show_month``), never a private
+calculation, so what the manager checks here is exactly what the payslips and the Excel
+summary print. Every figure can be explained: selecting an agent lists its pay lines with
+the arithmetic the engine wrote, and the facts those lines were computed from.
+
+Long work (calculate, lock, payslips, export) runs through :func:`ui.ops.run_op`. File and
+folder choices, confirmations and "open this file" go through small methods that tests
+replace (Dangerzone style), so no test ever opens a real dialog or viewer.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QPointF, QRectF, QSize, Qt, QUrl, Slot
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStyle,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import language, tr
+from app.money import D, fmt_money
+from app.services.months import month_status
+from app.services.payroll import calculate_month, lock_month, show_month, unlock_month
+from app.services.payroll_view import (
+    AgentChange,
+    MonthState,
+    MonthWarning,
+    agent_warnings,
+    build_warnings,
+    diff_results,
+    metric_codes,
+    minimum_wage_level,
+    month_state,
+)
+from db.session import Database
+from ui.dialogs.unlock_dialog import UnlockDialog
+from ui.errors import show_error, show_message
+from ui.models.payroll_panels import ChangesModel, PayLinesModel, WarningsModel, signed
+from ui.models.payroll_table import PayrollModel, PayrollProxy, PayrollTotalsModel, PayRow
+from ui.ops import CancelToken, Op, run_op
+from ui.pages.base import Page
+from ui.widgets.table_view import TableView
+
+# Banner colours by status: neutral (nothing yet), blue (calculated, still editable),
+# green-grey with a lock (locked, read-only) — background, border, text.
+BANNER_COLOURS: dict[str, tuple[str, str, str]] = {
+    "open": ("#f3f3f3", "#c8c8c8", "#424242"),
+    "calculated": ("#e3f0fc", "#8fbfea", "#0d47a1"),
+    "locked": ("#e3ebe5", "#9fb5a6", "#2f4b39"),
+}
+
+
+def lock_pixmap(size: int, colour: str) -> QPixmap:
+    """A padlock drawn with QPainter: no standard Qt icon means "locked", and fonts may lack 🔒."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(QColor(colour), max(2.0, size / 9))
+    painter.setPen(pen)
+    shackle = QRectF(size * 0.28, size * 0.08, size * 0.44, size * 0.5)
+    path = QPainterPath()
+    path.moveTo(shackle.left(), size * 0.48)
+    path.lineTo(shackle.left(), shackle.center().y())
+    path.arcTo(shackle, 180, -180)
+    path.lineTo(shackle.right(), size * 0.48)
+    painter.drawPath(path)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+    painter.drawRoundedRect(
+        QRectF(size * 0.15, size * 0.44, size * 0.7, size * 0.5), size * 0.08, size * 0.08
+    )
+    painter.setBrush(QColor("#ffffff"))
+    painter.drawEllipse(QPointF(size * 0.5, size * 0.66), size * 0.07, size * 0.07)
+    painter.end()
+    return pixmap
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else ""
+
+
+class StatusBanner(QFrame):
+    """The month's status in words and colour, at the top of the page where it cannot be missed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("payrollBanner")
+        self.icon = QLabel(self)
+        self.icon.setFixedSize(QSize(36, 36))
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = QLabel(self)
+        self.title.setObjectName("bannerTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.detail = QLabel(self)
+        self.detail.setObjectName("bannerDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        text.addWidget(self.title)
+        text.addWidget(self.detail)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addLayout(text, 1)
+        self.status = "open"
+
+    def show_state(self, state: MonthState, total_net: str | None = None, agents: int = 0) -> None:
+        self.status = state.status
+        background, border, foreground = BANNER_COLOURS.get(state.status, BANNER_COLOURS["open"])
+        self.setStyleSheet(
+            f"QFrame#payrollBanner {{ background: {background}; border: 1px solid {border}; border-radius: 6px; }}"
+            f"QFrame#payrollBanner QLabel {{ color: {foreground}; background: transparent; border: none; }}"
+        )
+        style = self.style()
+        if state.plan_name:
+            plan = tr(
+                f"方案：{state.plan_name}（{state.plan_effective_from} 版）",
+                f"Plan: {state.plan_name} (version {state.plan_effective_from})",
+            )
+        else:
+            plan = tr(
+                "没有适用的提成方案，请先在“方案”中导入", "No plan is in force; add one on the Plan page"
+            )
+        money = (
+            tr(f"{agents} 人，实发合计 {total_net} 元", f"{agents} agents, total net {total_net}")
+            if total_net is not None
+            else ""
+        )
+        if state.status == "locked":
+            self.icon.setPixmap(lock_pixmap(30, foreground))
+            self.title.setText(tr(f"{state.month} 已锁定 · 只读", f"{state.month} locked · read-only"))
+            parts = [
+                tr(f"锁定于 {_when(state.locked_at)}", f"locked {_when(state.locked_at)}"),
+                money,
+                plan,
+                tr(
+                    "本月的结果和记录不能再修改；更正请在未锁定的月份录入调整，或解锁（需填写原因）。",
+                    "Its result and records can no longer change; enter corrections as adjustments "
+                    "of an open month, or unlock it (a reason is required).",
+                ),
+            ]
+        elif state.status == "calculated":
+            icon = style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton)
+            self.icon.setPixmap(icon.pixmap(28, 28))
+            self.title.setText(tr(f"{state.month} 已核算", f"{state.month} calculated"))
+            parts = [
+                tr(f"计算于 {_when(state.calculated_at)}", f"calculated {_when(state.calculated_at)}"),
+                money,
+                plan,
+                tr(
+                    "数据有变动时请重新计算；核对无误后锁定。",
+                    "Recalculate after any change to the records; lock once checked.",
+                ),
+            ]
+        else:
+            icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+            self.icon.setPixmap(icon.pixmap(28, 28))
+            self.title.setText(tr(f"{state.month} 未核算", f"{state.month} not calculated"))
+            parts = [
+                plan,
+                tr(
+                    "导入并核对本月的考勤、质检、保单和绩效数据后，点击“计算”。",
+                    "Import and check the month's attendance, QA, sales and KPI data, then press Calculate.",
+                ),
+            ]
+        self.detail.setText(" · ".join(p for p in parts if p))
+
+    def text(self) -> str:
+        return f"{self.title.text()} {self.detail.text()}"
+
+
+class AgentDetail(QGroupBox):
+    """The selected agent's pay explained: each line with its arithmetic, then the facts used."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(tr("明细与计算说明", "Pay lines explained"), parent)
+        self.heading = QLabel(self)
+        font = self.heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.heading.setFont(font)
+        self.heading.setWordWrap(True)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.lines_model = PayLinesModel(self)
+        self.lines = TableView(self)
+        self.lines.setModel(self.lines_model)
+        self.lines.setSortingEnabled(False)
+        self.lines.setWordWrap(True)
+        self.lines.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.lines.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.lines.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # As tall as its lines, so the facts sit right under them instead of at the panel's foot.
+        self.lines.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.lines.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        header = self.lines.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
+        self.facts = QFormLayout()
+        self.facts.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.fact_labels: dict[str, QLabel] = {}
+        for key, zh, en in (
+            ("attendance", "出勤天数", "Days employed"),
+            ("premium", "标准保费", "Standard premium"),
+            ("qa", "质检均分", "QA average"),
+            ("kpi", "绩效得分", "KPI score"),
+            ("leave", "请假", "Leave"),
+        ):
+            value = QLabel(self)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)
+            self.facts.addRow(tr(f"{zh}：", f"{en}:"), value)
+            self.fact_labels[key] = value
+
+        self.agent_warnings = QLabel(self)
+        self.agent_warnings.setWordWrap(True)
+        self.agent_warnings.setStyleSheet("color: #b26a00;")
+        self.agent_warnings.setVisible(False)
+
+        self.placeholder = QLabel(self)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setEnabled(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.placeholder)
+        layout.addWidget(self.lines)
+        layout.addSpacing(6)
+        layout.addLayout(self.facts)
+        layout.addWidget(self.agent_warnings)
+        layout.addStretch(1)
+        self.show_row(None)
+
+    def _set_content_visible(self, visible: bool) -> None:
+        self.heading.setVisible(visible)
+        self.lines.setVisible(visible)
+        for row in range(self.facts.rowCount()):
+            self.facts.setRowVisible(row, visible)
+        self.placeholder.setVisible(not visible)
+
+    def show_row(self, row: PayRow | None, placeholder: str | None = None) -> None:
+        if row is None:
+            self.lines_model.set_lines([])
+            self.agent_warnings.setVisible(False)
+            self.placeholder.setText(
+                placeholder
+                or tr(
+                    "在左侧表格中选择一名人员查看明细。", "Select an agent in the table to see the details."
+                )
+            )
+            self._set_content_visible(False)
+            return
+        agent = row.agent
+        self._set_content_visible(True)
+        self.heading.setText(
+            tr(
+                f"{row.code} {row.name}{'（' + row.team + '）' if row.team else ''}　实发 {agent['net']}"
+                f"（应发 {agent['gross']}，扣款 {agent['deductions']}）",
+                f"{row.code} {row.name}{' (' + row.team + ')' if row.team else ''}  net {agent['net']} "
+                f"(gross {agent['gross']}, deductions {agent['deductions']})",
+            )
+        )
+        self.lines_model.set_lines(agent.get("lines", []))
+        self.lines.resizeRowsToContents()
+        facts: dict[str, Any] = agent.get("facts", {})
+        self.fact_labels["attendance"].setText(
+            tr(
+                f"{facts.get('employed_workdays', '—')} / {facts.get('workdays', '—')} 个工作日",
+                f"{facts.get('employed_workdays', '—')} of {facts.get('workdays', '—')} workdays",
+            )
+        )
+        premium = facts.get("standard_premium")
+        policies = facts.get("policies_counted", 0)
+        self.fact_labels["premium"].setText(
+            tr(
+                f"{fmt_money(D(premium))}（{policies} 张保单）",
+                f"{fmt_money(D(premium))} ({policies} policies)",
+            )
+            if premium is not None
+            else "—"
+        )
+        qa_count = facts.get("qa_count") or 0
+        if facts.get("qa_avg") is not None:
+            qa = tr(
+                f"{facts['qa_avg']}（{qa_count} 次，等级 {facts.get('qa_grade') or '—'}，"
+                f"提成系数 {facts.get('qa_coefficient', '—')}）",
+                f"{facts['qa_avg']} ({qa_count} evaluations, grade {facts.get('qa_grade') or '—'}, "
+                f"coefficient {facts.get('qa_coefficient', '—')})",
+            )
+        else:
+            qa = tr(
+                f"无（{qa_count} 次有效评分，提成系数 {facts.get('qa_coefficient', '—')}）",
+                f"none ({qa_count} valid evaluations, coefficient {facts.get('qa_coefficient', '—')})",
+            )
+        self.fact_labels["qa"].setText(qa)
+        self.fact_labels["kpi"].setText(str(facts.get("kpi_score") or "—"))
+        leave = facts.get("leave_text_en" if language() == "en" else "leave_text") or tr("无", "none")
+        self.fact_labels["leave"].setText(str(leave))
+        self.agent_warnings.setText("\n".join("⚠ " + tr(w.zh, w.en) for w in row.warnings))
+        self.agent_warnings.setVisible(bool(row.warnings))
+
+
+class ChangesPanel(QWidget):
+    """变化: what the last Calculate changed compared with the result it replaced."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.model = ChangesModel(self)
+        self.table = TableView(self)
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(False)
+        self.table.horizontalHeader().setStretchLastSection(False)  # keep "change" next to its amounts
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        self.clear()
+
+    def clear(self) -> None:
+        self.model.set_changes([])
+        self.table.setVisible(False)
+        self.summary.setText(
+            tr(
+                "点击“计算”后，这里列出与上次计算结果相比每人每项的变化。",
+                "After Calculate, this lists what changed per agent and per line since the previous result.",
+            )
+        )
+
+    def show_changes(self, changes: list[AgentChange], *, first: bool, agents: int) -> None:
+        if first:
+            self.model.set_changes([])
+            self.table.setVisible(False)
+            self.summary.setText(
+                tr(
+                    f"首次计算本月：共 {agents} 人，没有可比较的上次结果。",
+                    f"First calculation of the month: {agents} agents, no previous result to compare.",
+                )
+            )
+            return
+        self.model.set_changes(changes)
+        self.table.setVisible(bool(changes))
+        if not changes:
+            self.summary.setText(tr("与上次计算结果相比没有变化。", "No change since the previous result."))
+            return
+        delta = sum((c.net_delta for c in changes), D(0))
+        self.summary.setText(
+            tr(
+                f"与上次计算结果相比，{len(changes)} 人的工资有变化，实发合计变化 {signed(delta)}：",
+                f"Since the previous result, the pay of {len(changes)} agents changed; total net {signed(delta)}:",
+            )
+        )
+        self.table.fit_columns()
+
+
+class PayrollPage(Page):
+    """月度核算: banner, actions, the agents' pay table with totals, details, warnings and changes."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(db, parent)
+        self.state: MonthState | None = None
+        self.result: dict[str, Any] | None = None
+        self.warnings: list[MonthWarning] = []
+        self.op: Op | None = None
+        self.dialog: UnlockDialog | None = None
+        self.message: QMessageBox | None = None
+        self._balanced = False
+
+        self.banner = StatusBanner(self)
+
+        style = self.style()
+
+        def button(text: str, icon: QStyle.StandardPixmap, tip: str) -> QPushButton:
+            b = QPushButton(style.standardIcon(icon), text, self)
+            b.setToolTip(tip)
+            return b
+
+        SP = QStyle.StandardPixmap
+        self.calculate_button = button(
+            tr("计算", "Calculate"),
+            SP.SP_BrowserReload,
+            tr(
+                "按本月的记录和方案计算每人工资（替换上次的计算结果）",
+                "Compute everyone's pay from the month's records",
+            ),
+        )
+        self.lock_button = button(
+            tr("锁定", "Lock"),
+            SP.SP_DialogApplyButton,
+            tr(
+                "冻结本月结果：之后本月的记录不能再修改", "Freeze the month: its records can no longer change"
+            ),
+        )
+        self.unlock_button = button(
+            tr("解锁…", "Unlock…"),
+            SP.SP_DialogResetButton,
+            tr(
+                "重新打开最近锁定的月份（需填写原因）",
+                "Reopen the latest locked month (a reason is required)",
+            ),
+        )
+        self.payslips_button = button(
+            tr("工资条…", "Payslips…"),
+            SP.SP_DirOpenIcon,
+            tr(
+                "为本月每人生成一份工资条 PDF，保存到选择的文件夹",
+                "Write one payslip PDF per agent into a folder",
+            ),
+        )
+        self.preview_button = button(
+            tr("预览", "Preview"),
+            SP.SP_FileDialogContentsView,
+            tr("打开选中人员的工资条 PDF", "Open the selected agent's payslip PDF"),
+        )
+        self.print_button = button(
+            tr("打印", "Print"),
+            SP.SP_FileIcon,
+            tr(
+                "生成选中人员的工资条 PDF，交给系统的 PDF 阅读器打印",
+                "Make the selected agent's payslip PDF and print it through the system PDF viewer",
+            ),
+        )
+        self.export_button = button(
+            tr("导出 Excel…", "Export Excel…"),
+            SP.SP_DialogSaveButton,
+            tr("导出本月工资汇总表（交总部）", "Export the month's Excel summary (for head office)"),
+        )
+        self.calculate_button.clicked.connect(self.calculate)
+        self.lock_button.clicked.connect(self.lock)
+        self.unlock_button.clicked.connect(self.unlock)
+        self.payslips_button.clicked.connect(self.write_payslips)
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button.clicked.connect(self.print_payslip)
+        self.export_button.clicked.connect(self.export)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(tr("搜索工号、姓名…", "Search code, name…"))
+        self.search.setClearButtonEnabled(True)
+        self.team_filter = QComboBox(self)
+        self.team_filter.setToolTip(tr("按团队筛选", "Filter by team"))
+        self.team_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.only_warnings = QCheckBox(tr("只看有提醒的", "Only with warnings"), self)
+
+        self.model = PayrollModel(self)
+        self.proxy = PayrollProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.totals_model = PayrollTotalsModel(self.proxy, self)
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.team_filter.currentIndexChanged.connect(self._on_team)
+        self.only_warnings.toggled.connect(self.proxy.set_only_warnings)
+
+        self.table = TableView(self)
+        self.table.setModel(self.proxy)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+
+        self.totals = TableView(self)
+        self.totals.setModel(self.totals_model)
+        self.totals.setObjectName("payrollTotals")
+        self.totals.setSortingEnabled(False)
+        self.totals.setAlternatingRowColors(False)
+        self.totals.horizontalHeader().setVisible(False)
+        self.totals.horizontalHeader().setStretchLastSection(False)
+        self.totals.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.totals.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.totals.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.totals.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.totals.setFixedHeight(
+            self.totals.verticalHeader().defaultSectionSize() + 2 * self.totals.frameWidth()
+        )
+        self.totals.setToolTip(tr("表格中显示的人员的合计", "Totals of the agents shown in the table"))
+        self.table.horizontalHeader().sectionResized.connect(
+            lambda col, _old, new: self.totals.setColumnWidth(col, new)
+        )
+        self.table.horizontalScrollBar().valueChanged.connect(self.totals.horizontalScrollBar().setValue)
+
+        self.detail = AgentDetail(self)
+
+        self.warnings_model = WarningsModel(self)
+        self.warnings_view = TableView(self)
+        self.warnings_view.setModel(self.warnings_model)
+        self.warnings_view.setSortingEnabled(False)
+        self.warnings_view.horizontalHeader().setVisible(False)
+        self.warnings_view.doubleClicked.connect(self._on_warning_double_click)
+        self.warnings_empty = QLabel(self)
+        self.warnings_empty.setWordWrap(True)
+        self.warnings_empty.setEnabled(False)
+        warnings_box = QWidget(self)
+        warnings_layout = QVBoxLayout(warnings_box)
+        warnings_layout.setContentsMargins(4, 4, 4, 4)
+        warnings_layout.addWidget(self.warnings_empty)
+        warnings_layout.addWidget(self.warnings_view, 1)
+        self.changes = ChangesPanel(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(warnings_box, "")
+        self.tabs.addTab(self.changes, tr("变化", "What changed"))
+
+        actions = QHBoxLayout()
+        for b in (self.calculate_button, self.lock_button, self.unlock_button):
+            actions.addWidget(b)
+        actions.addSpacing(16)
+        for b in (self.payslips_button, self.preview_button, self.print_button, self.export_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        filters.addWidget(self.team_filter)
+        filters.addWidget(self.only_warnings)
+        filters.addStretch(1)
+
+        table_box = QWidget(self)
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.setSpacing(0)
+        table_layout.addLayout(filters)
+        table_layout.addSpacing(4)
+        table_layout.addWidget(self.table, 1)
+        table_layout.addWidget(self.totals)
+
+        self.h_split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.h_split.addWidget(table_box)
+        self.h_split.addWidget(self.detail)
+        self.h_split.setStretchFactor(0, 3)
+        self.h_split.setStretchFactor(1, 2)
+        self.h_split.setChildrenCollapsible(False)
+
+        self.v_split = QSplitter(Qt.Orientation.Vertical, self)
+        self.v_split.addWidget(self.h_split)
+        self.v_split.addWidget(self.tabs)
+        self.v_split.setStretchFactor(0, 4)
+        self.v_split.setStretchFactor(1, 1)
+        self.v_split.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(actions)
+        layout.addWidget(self.v_split, 1)
+
+        self._update_warnings_tab()
+        self._update_buttons()
+
+    # --- replaceable for tests (Dangerzone style) --------------------------------------------
+
+    def ask_directory(self) -> Path | None:
+        folder = QFileDialog.getExistingDirectory(
+            self, tr("选择保存工资条的文件夹", "Choose the folder for the payslips")
+        )
+        return Path(folder) if folder else None
+
+    def ask_save_file(self, suggested: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            tr("保存工资汇总表", "Save the payroll summary"),
+            suggested,
+            tr("Excel 文件 (*.xlsx)", "Excel files (*.xlsx)"),
+        )
+        return Path(name) if name else None
+
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def open_url(self, url: QUrl) -> bool:
+        return QDesktopServices.openUrl(url)
+
+    def print_file(self, path: Path) -> bool:
+        """Send a PDF to the printer through the system's PDF viewer.
+
+        PySide6-Essentials has QtPrintSupport but no QtPdf, so the app cannot render a PDF
+        onto a QPrinter itself. On Windows the viewer's "print" verb prints directly; elsewhere
+        (or when the viewer has no print verb) the PDF is opened and the caller says to print
+        from the viewer. Returns True when the file went to the printer.
+        """
+        startfile = getattr(os, "startfile", None)
+        if sys.platform == "win32" and startfile is not None:
+            try:
+                startfile(str(path), "print")
+                return True
+            except OSError:
+                pass
+        self.open_url(QUrl.fromLocalFile(str(path)))
+        return False
+
+    def make_temp_dir(self) -> Path:
+        """A fresh folder per preview: a viewer may still hold the previous file open (Windows locks it)."""
+        return Path(tempfile.mkdtemp(prefix="branchpay-payslip-"))
+
+    # --- data -------------------------------------------------------------------------------
+
+    def month_changed(self, month: str) -> None:
+        self.changes.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the month's state, stored result and warnings; keep the selected agent."""
+        if not self.month:
+            return
+        selected = self.selected_code()
+        try:
+            with self.db.session_scope() as session:
+                state = month_state(session, self.month)
+                data: dict[str, Any] | None = None
+                by_agent: dict[str, list[MonthWarning]] = {}
+                warnings: list[MonthWarning] = []
+                if state.status in ("calculated", "locked"):
+                    data = show_month(session, self.month, lang=language())
+                    minimum = minimum_wage_level(session)
+                    codes = metric_codes(session, self.month)
+                    by_agent = agent_warnings(data, minimum_wage=minimum, codes_with_metrics=codes)
+                    warnings = build_warnings(data, minimum_wage=minimum, codes_with_metrics=codes)
+        except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
+            self.message = show_error(self, exc)
+            return
+        self.state, self.result, self.warnings = state, data, warnings
+        first_fill = self.model.rowCount() == 0
+        self.model.set_result(data, by_agent)
+        if first_fill and data:
+            self._fit_columns()
+        self._fill_teams()
+        self.warnings_model.set_warnings(warnings)
+        self.warnings_view.resizeColumnsToContents()
+        self._update_warnings_tab()
+        self.banner.show_state(
+            state, data["totals"]["net"] if data else None, len(data["agents"]) if data else 0
+        )
+        if selected is None or not self.select_code(selected):
+            self._on_selection()
+        self._update_buttons()
+
+    def _fit_columns(self) -> None:
+        """Fit columns to the rows *and* the bold totals, which are the widest numbers of all."""
+        self.table.resizeColumnsToContents()
+        bold = QFont(self.totals.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        for col in range(self.model.columnCount()):
+            total = str(self.totals_model.data(self.totals_model.index(0, col)) or "")
+            width = max(self.table.columnWidth(col), metrics.horizontalAdvance(total) + 12, 56) + 8
+            self.table.setColumnWidth(col, width)
+            self.totals.setColumnWidth(col, width)
+        self._balance_split()
+
+    def _balance_split(self) -> None:
+        """Give the table the width its columns need (up to 70%), the explanation the rest."""
+        total = sum(self.h_split.sizes())
+        if total <= 0:
+            return
+        need = (
+            sum(self.table.columnWidth(c) for c in range(self.model.columnCount()))
+            + self.table.verticalScrollBar().sizeHint().width()
+            + 2 * self.table.frameWidth()
+            + 2
+        )
+        left = max(int(total * 0.5), min(need, int(total * 0.7)))
+        self.h_split.setSizes([left, total - left])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._balanced:
+            self._balanced = True
+            self._balance_split()
+
+    def _fill_teams(self) -> None:
+        current = self.team_filter.currentData()
+        self.team_filter.blockSignals(True)
+        self.team_filter.clear()
+        self.team_filter.addItem(tr("全部团队", "All teams"), None)
+        for team in self.model.teams():
+            self.team_filter.addItem(team, team)
+        index = self.team_filter.findData(current) if current else 0
+        self.team_filter.setCurrentIndex(max(index, 0))
+        self.team_filter.blockSignals(False)
+        self.proxy.set_team(self.team_filter.currentData())
+
+    @Slot(int)
+    def _on_team(self, _index: int) -> None:
+        self.proxy.set_team(self.team_filter.currentData())
+
+    def _update_warnings_tab(self) -> None:
+        count = self.warnings_model.rowCount()
+        self.tabs.setTabText(0, tr(f"提醒（{count}）", f"Warnings ({count})"))
+        self.warnings_view.setVisible(count > 0)
+        self.warnings_empty.setVisible(count == 0)
+        if self.result is None:
+            self.warnings_empty.setText(
+                tr("计算后，这里列出需要核对的情况。", "After Calculate, things to check are listed here.")
+            )
+        else:
+            self.warnings_empty.setText(
+                tr(
+                    "没有提醒：每人都有质检和绩效数据，实发都不低于最低工资提醒线。",
+                    "No warnings: everyone has QA and KPI data and no net is below the minimum wage level.",
+                )
+            )
+
+    def selected_row(self) -> PayRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row(self.proxy.mapToSource(rows[0]).row())
+
+    def selected_code(self) -> str | None:
+        row = self.selected_row()
+        return row.code if row is not None else None
+
+    def select_code(self, code: str) -> bool:
+        row = self.model.row_of(code)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
+
+    @Slot()
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection(self, *_args: object) -> None:
+        row = self.selected_row()
+        if row is None and self.result is None:
+            self.detail.show_row(
+                None,
+                tr(
+                    "本月尚未核算，没有明细可看。",
+                    "The month has not been calculated; there are no details yet.",
+                ),
+            )
+        else:
+            self.detail.show_row(row)
+        self._update_buttons()
+
+    @Slot()
+    def _on_warning_double_click(self) -> None:
+        """Jump from a warning to its agent: the warning text starts with the agent's code."""
+        rows = self.warnings_view.selectionModel().selectedRows()
+        if not rows:
+            return
+        text = self.warnings_model.warning(rows[0].row()).zh
+        code = text.split(" ", 1)[0]
+        if self.model.row_of(code) >= 0:
+            self.search.clear()
+            self.only_warnings.setChecked(False)
+            self.team_filter.setCurrentIndex(0)
+            self.select_code(code)
+
+    def _update_buttons(self) -> None:
+        status = self.state.status if self.state is not None else "open"
+        busy = self.op is not None
+        has_result = self.result is not None and bool(self.result.get("agents"))
+        selected = self.selected_row() is not None
+        self.calculate_button.setEnabled(not busy and status != "locked")
+        self.lock_button.setEnabled(not busy and status == "calculated")
+        self.unlock_button.setEnabled(not busy and status == "locked")
+        self.payslips_button.setEnabled(not busy and has_result)
+        self.export_button.setEnabled(not busy and has_result)
+        self.preview_button.setEnabled(not busy and has_result and selected)
+        self.print_button.setEnabled(not busy and has_result and selected)
+        if status == "locked":
+            self.calculate_button.setToolTip(
+                tr(
+                    "本月已锁定，不能重新计算；如需更正请先解锁",
+                    "The month is locked; unlock it to recalculate",
+                )
+            )
+        else:
+            self.calculate_button.setToolTip(
+                tr(
+                    "按本月的记录和方案计算每人工资（替换上次的计算结果）",
+                    "Compute everyone's pay from the month's records",
+                )
+            )
+
+    def _start(self, op: Op) -> Op:
+        """Keep one operation at a time: the buttons stay disabled until it ends."""
+        self.op = op
+        op.finished.connect(self._on_op_finished)
+        self._update_buttons()
+        return op
+
+    @Slot()
+    def _on_op_finished(self) -> None:
+        self.op = None
+        self._update_buttons()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    @Slot()
+    def calculate(self) -> Op | None:
+        """Run calculate_month off the GUI thread, keeping the result it replaces for the changes panel."""
+        if not self.month or self.op is not None:
+            return None
+        month, lang, db = self.month, language(), self.db
+
+        def work(token: CancelToken) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+            with db.session_scope() as session:
+                before = (
+                    show_month(session, month, lang=lang)
+                    if month_status(session, month) == "calculated"
+                    else None
+                )
+                token.check()
+                calculate_month(session, month)
+                after = show_month(session, month, lang=lang)
+                token.check()  # a cancel here rolls the whole calculation back
+            return before, after
+
+        def done(result: tuple[dict[str, Any] | None, dict[str, Any]]) -> None:
+            before, after = result
+            self.refresh()
+            self.data_changed.emit("payroll")
+            if self.month != month:  # the user moved on to another month while it ran
+                return
+            self.changes.show_changes(
+                diff_results(before, after), first=before is None, agents=len(after["agents"])
+            )
+            if before is not None:
+                self.tabs.setCurrentWidget(self.changes)
+
+        return self._start(
+            run_op(
+                self,
+                work,
+                label=tr(f"正在计算 {month} 的工资…", f"Calculating the pay of {month}…"),
+                on_done=done,
+            )
+        )
+
+    @Slot()
+    def lock(self) -> Op | None:
+        """Ask, naming the month and its total net, then lock it off the GUI thread."""
+        if (
+            self.state is None
+            or self.state.status != "calculated"
+            or self.result is None
+            or self.op is not None
+        ):
+            return None
+        month = self.month
+        total = self.result["totals"]["net"]
+        count = len(self.result["agents"])
+        warning_count = sum(1 for w in self.warnings if w.severity == "warning")
+        extra = (
+            tr(
+                f"\n\n注意：本月还有 {warning_count} 条提醒未处理。",
+                f"\n\nNote: {warning_count} warnings are open.",
+            )
+            if warning_count
+            else ""
+        )
+        if not self.confirm(
+            tr(f"锁定 {month}", f"Lock {month}"),
+            tr(
+                f"确定锁定 {month} 吗？\n\n{count} 人，实发合计 {total} 元。\n\n"
+                "锁定后本月的工资结果、所用方案和本月的所有记录都不能再修改；"
+                "如需更正，只能在以后的月份录入调整，或解锁（需填写原因）。",
+                f"Lock {month}?\n\n{count} agents, total net {total}.\n\n"
+                "Its result, the plan version it used and every record of the month are then frozen; "
+                "corrections go in as adjustments of a later month, or by unlocking (with a reason).",
+            )
+            + extra,
+        ):
+            return None
+        db = self.db
+
+        def work(_token: CancelToken) -> None:
+            with db.session_scope() as session:
+                lock_month(session, month)
+
+        def done(_result: object) -> None:
+            self.refresh()
+            self.data_changed.emit("payroll")
+
+        return self._start(
+            run_op(self, work, label=tr(f"正在锁定 {month}…", f"Locking {month}…"), on_done=done)
+        )
+
+    @Slot()
+    def unlock(self) -> UnlockDialog | None:
+        if self.state is None or self.state.status != "locked" or self.op is not None:
+            return None
+        month = self.month
+        dialog = UnlockDialog(month, self)
+        dialog.accepted.connect(lambda: self._unlock(month, dialog.reason()))
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _unlock(self, month: str, reason: str) -> bool:
+        try:
+            with self.db.session_scope() as session:
+                unlock_month(session, month, reason)
+        except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
+            self.message = show_error(self, exc)
+            return False
+        self.refresh()
+        self.data_changed.emit("payroll")
+        return True
+
+    @Slot()
+    def write_payslips(self) -> Op | None:
+        """Every agent's payslip into a chosen folder, then offer to open the folder."""
+        if self.result is None or self.op is not None:
+            return None
+        folder = self.ask_directory()
+        if folder is None:
+            return None
+        month, db = self.month, self.db
+
+        def work(token: CancelToken) -> list[Path]:
+            from app.services.reports import write_payslips  # reportlab loads only when needed
+
+            with db.session_scope() as session:
+                token.check()
+                return write_payslips(session, month, folder)
+
+        def done(paths: list[Path]) -> None:
+            if self.confirm(
+                tr("工资条", "Payslips"),
+                tr(
+                    f"已生成 {len(paths)} 份工资条，保存在：\n{folder}\n\n现在打开这个文件夹吗？",
+                    f"{len(paths)} payslips were written to:\n{folder}\n\nOpen the folder now?",
+                ),
+            ):
+                self.open_url(QUrl.fromLocalFile(str(folder)))
+
+        return self._start(
+            run_op(
+                self,
+                work,
+                label=tr(f"正在生成 {month} 的工资条…", f"Writing the payslips of {month}…"),
+                on_done=done,
+            )
+        )
+
+    def _selected_payslip(self, then: Any, label: str) -> Op | None:
+        row = self.selected_row()
+        if row is None or self.result is None or self.op is not None:
+            return None
+        month, db, code = self.month, self.db, row.code
+        folder = self.make_temp_dir()
+
+        def work(_token: CancelToken) -> Path:
+            from app.services.reports import write_payslips
+
+            with db.session_scope() as session:
+                return write_payslips(session, month, folder, agent=code)[0]
+
+        return self._start(run_op(self, work, label=label, on_done=then))
+
+    @Slot()
+    def preview(self) -> Op | None:
+        """The selected agent's payslip in a temporary file, opened in the system's PDF viewer."""
+
+        def done(path: Path) -> None:
+            if not self.open_url(QUrl.fromLocalFile(str(path))):
+                self.message = show_message(
+                    self,
+                    tr(
+                        f"无法打开 PDF 阅读器。文件在：{path}",
+                        f"Could not open a PDF viewer. The file is at: {path}",
+                    ),
+                )
+
+        return self._selected_payslip(done, tr("正在生成工资条…", "Writing the payslip…"))
+
+    @Slot()
+    def print_payslip(self) -> Op | None:
+        def done(path: Path) -> None:
+            if not self.print_file(path):
+                self.message = show_message(
+                    self,
+                    tr(
+                        "工资条已在 PDF 阅读器中打开，请在阅读器中选择“打印”。",
+                        "The payslip is open in the PDF viewer; print it from there.",
+                    ),
+                    icon=QMessageBox.Icon.Information,
+                )
+
+        return self._selected_payslip(done, tr("正在准备打印…", "Preparing to print…"))
+
+    @Slot()
+    def export(self) -> Op | None:
+        """The month's Excel summary to a chosen file, then offer to open it."""
+        if self.result is None or self.op is not None:
+            return None
+        path = self.ask_save_file(tr(f"工资汇总-{self.month}.xlsx", f"payroll-{self.month}.xlsx"))
+        if path is None:
+            return None
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+        month, db = self.month, self.db
+
+        def work(_token: CancelToken) -> Path:
+            from app.services.reports import export_summary  # openpyxl loads only when needed
+
+            with db.session_scope() as session:
+                return export_summary(session, month, path)
+
+        def done(out: Path) -> None:
+            if self.confirm(
+                tr("导出 Excel", "Export Excel"),
+                tr(
+                    f"汇总表已保存：\n{out}\n\n现在打开吗？", f"The summary was saved:\n{out}\n\nOpen it now?"
+                ),
+            ):
+                self.open_url(QUrl.fromLocalFile(str(out)))
+
+        return self._start(
+            run_op(
+                self,
+                work,
+                label=tr(f"正在导出 {month} 的汇总表…", f"Exporting the summary of {month}…"),
+                on_done=done,
+            )
+        )
+
+
+__all__ = ["PayrollPage"]
