@@ -19,6 +19,8 @@ from ui.pages.base import Page, PlaceholderPage
 from ui.pages.overview_page import OverviewPage
 from ui.pages.payroll_page import PayrollPage
 from ui.pages.plan_page import PlanPage
+from ui.pages.rewards_page import RewardsPage
+from ui.pages.sales_page import SalesPage
 from ui.pages.settings_page import SettingsPage
 
 PageFactory = Callable[[Database], Page]
@@ -57,6 +59,8 @@ PAGE_FACTORIES: dict[str, PageFactory] = {
     "overview": OverviewPage,
     "agents": AgentsPage,
     "payroll": PayrollPage,
+    "sales": SalesPage,
+    "rewards": RewardsPage,
     "plan": PlanPage,
     "settings": SettingsPage,
 }

@@ -1,0 +1,549 @@
+"""Policies (保单): list a month's sales, add, edit, cancel (撤单) and delete them. One function per user action.
+
+The rules mirror the sales import (:mod:`app.services.imports`) so that typing a policy by hand
+and importing it can never disagree:
+
+* a policy belongs to the month of its ``sign_date``; once that month is locked its record is
+  frozen (RULEBOOK §4) — except its ``cancel_date``, because setting it is how a clawback
+  arrives (§3.3);
+* a policy whose commission was already clawed back has a final cancel date;
+* the product must be in the plan in force for the sign month (its factor gives the standard
+  premium), the premium is positive, the policy number is unique and the agent was employed on
+  the sign date.
+
+Every change is written to the audit log with the record before and after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.calendar import month_bounds
+from app.money import ZERO, D
+from app.plan.model import Plan
+from app.services.audit import audit
+from app.services.errors import MonthLocked, ServiceError, ValidationFailed
+from app.services.months import ensure_open, locked_months, month_of, month_status
+from app.services.plans import plan_for_month
+from db.models import Agent, Policy
+
+STATUS_COUNTED = "counted"
+STATUS_CANCELLED = "cancelled"
+STATUSES = (STATUS_COUNTED, STATUS_CANCELLED)
+
+POLICY_NO_MAX = 64
+LEVEL_MAX = 16
+
+# (hire date, leave date) of each agent code: what employment checks need, without a session.
+Employment = Mapping[str, tuple[date, date | None]]
+
+
+@dataclass(frozen=True)
+class PolicyInput:
+    """What the user typed for one policy. ``premium`` is ``None`` while the field is not a number."""
+
+    policy_no: str
+    agent_code: str
+    product_code: str
+    premium: Decimal | None
+    sign_date: date
+    customer_level: str = ""
+    new_customer: bool = False
+    cancel_date: date | None = None
+
+
+@dataclass(frozen=True)
+class ProductView:
+    """A product of the plan in force for a month; ``factor`` is its 折标系数."""
+
+    code: str
+    name: str
+    factor: Decimal
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    """One policy as the sales table shows it.
+
+    ``product_name``/``factor``/``std_premium`` come from the plan of the sign month; they are
+    empty (``""``/``None``) when that plan does not know the product (an old import, a plan
+    changed afterwards), so the table can show the gap instead of hiding the policy.
+    """
+
+    id: int
+    policy_no: str
+    agent_code: str
+    agent_name: str
+    product_code: str
+    product_name: str
+    factor: Decimal | None
+    premium: Decimal
+    std_premium: Decimal | None
+    customer_level: str
+    new_customer: bool
+    sign_date: date
+    cancel_date: date | None
+    paid_amount: Decimal | None
+    paid_month: str | None
+    clawed_month: str | None
+    locked: bool  # the sign month is locked: only the cancel date may change
+
+    @property
+    def counted(self) -> bool:
+        """RULEBOOK §3.2: a policy counts for its sign month when it has no cancel date."""
+        return self.cancel_date is None
+
+    @property
+    def status(self) -> str:
+        return STATUS_COUNTED if self.counted else STATUS_CANCELLED
+
+    @property
+    def month(self) -> str:
+        return month_of(self.sign_date)
+
+
+@dataclass(frozen=True)
+class AgentSalesTotal:
+    """The month's counted policies of one agent: what the commission tiers are applied to."""
+
+    agent_code: str
+    agent_name: str
+    policies: int
+    premium: Decimal
+    std_premium: Decimal
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A problem with one field of the form (``field`` is a PolicyInput attribute or ``"form"``)."""
+
+    field: str
+    zh: str
+    en: str
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+def check_policy(
+    data: PolicyInput,
+    *,
+    products: Collection[str] | None = None,
+    agents: Employment | None = None,
+) -> list[FieldProblem]:
+    """Every field problem of ``data``; empty when the input is fine.
+
+    Kept free of the session so the dialog can run it on every keystroke: the caller passes the
+    product codes of the sign month's plan and the agents' employment dates when it knows them.
+    Uniqueness and locked months need the database and are checked by the actions themselves.
+    """
+    found: list[FieldProblem] = []
+    no = data.policy_no.strip()
+    if not no:
+        found.append(FieldProblem("policy_no", "保单号不能为空", "policy number is required"))
+    elif len(no) > POLICY_NO_MAX:
+        found.append(
+            FieldProblem(
+                "policy_no",
+                f"保单号最长 {POLICY_NO_MAX} 个字符",
+                f"policy number is at most {POLICY_NO_MAX} characters",
+            )
+        )
+    code = data.agent_code.strip()
+    if not code:
+        found.append(FieldProblem("agent_code", "请选择业务员（工号）", "choose the agent"))
+    elif agents is not None:
+        employment = agents.get(code)
+        if employment is None:
+            found.append(FieldProblem("agent_code", f"工号 {code} 不存在", f"unknown agent code {code}"))
+        else:
+            hire, leave = employment
+            if data.sign_date < hire or (leave is not None and data.sign_date > leave):
+                found.append(
+                    FieldProblem(
+                        "agent_code",
+                        f"工号 {code} 在签单日期 {data.sign_date.isoformat()} 不在职",
+                        f"agent {code} was not employed on the sign date {data.sign_date.isoformat()}",
+                    )
+                )
+    product = data.product_code.strip()
+    if not product:
+        found.append(FieldProblem("product_code", "请选择产品", "choose the product"))
+    elif products is not None and product not in products:
+        month = month_of(data.sign_date)
+        found.append(
+            FieldProblem(
+                "product_code",
+                f"产品 {product} 不在 {month} 适用的方案中",
+                f"product {product} is not in the plan in force for {month}",
+            )
+        )
+    if data.premium is None:
+        found.append(FieldProblem("premium", "请填写保费（数字）", "enter the premium (a number)"))
+    elif not data.premium.is_finite() or data.premium <= 0:
+        found.append(FieldProblem("premium", "保费必须大于 0", "the premium must be greater than 0"))
+    if len(data.customer_level.strip()) > LEVEL_MAX:
+        found.append(
+            FieldProblem(
+                "customer_level",
+                f"客户等级最长 {LEVEL_MAX} 个字符",
+                f"customer level is at most {LEVEL_MAX} characters",
+            )
+        )
+    if data.cancel_date is not None and data.cancel_date < data.sign_date:
+        found.append(
+            FieldProblem(
+                "cancel_date",
+                f"撤单日期 {data.cancel_date.isoformat()} 早于签单日期 {data.sign_date.isoformat()}",
+                f"the cancel date {data.cancel_date.isoformat()} is before the sign date {data.sign_date.isoformat()}",
+            )
+        )
+    return found
+
+
+def _refuse(problems: list[FieldProblem]) -> None:
+    if problems:
+        raise ValidationFailed([p.zh for p in problems], [p.en for p in problems])
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _plan_or_none(session: Session, month: str) -> Plan | None:
+    """The month's plan, or ``None`` when no plan is in force: listing must still work then."""
+    try:
+        return plan_for_month(session, month)[1]
+    except ServiceError:
+        return None
+
+
+def plan_products(session: Session, month: str) -> list[ProductView]:
+    """Products of the plan in force for ``month`` (empty when there is no plan)."""
+    plan = _plan_or_none(session, month)
+    return [ProductView(p.code, p.name, p.factor) for p in plan.products] if plan else []
+
+
+def customer_levels(session: Session, month: str) -> list[str]:
+    """The customer levels that earn a level bonus in ``month`` (keys of ``level_bonus_rate``)."""
+    plan = _plan_or_none(session, month)
+    return list(plan.commission.level_bonus_rate) if plan else []
+
+
+def agent_employment(session: Session) -> dict[str, tuple[date, date | None]]:
+    """Every agent's hire and leave date by code, for :func:`check_policy`."""
+    return {
+        code: (hire, leave)
+        for code, hire, leave in session.execute(select(Agent.code, Agent.hire_date, Agent.leave_date))
+    }
+
+
+def _views(session: Session, policies: list[Policy]) -> list[PolicyView]:
+    agents = (
+        {a.id: a for a in session.scalars(select(Agent).where(Agent.id.in_({p.agent_id for p in policies})))}
+        if policies
+        else {}
+    )
+    plans: dict[str, Plan | None] = {}
+    locked = locked_months(session)
+    out = []
+    for p in policies:
+        month = month_of(p.sign_date)
+        if month not in plans:
+            plans[month] = _plan_or_none(session, month)
+        plan = plans[month]
+        product = plan.product(p.product_code) if plan is not None else None
+        agent = agents.get(p.agent_id)
+        out.append(
+            PolicyView(
+                id=p.id,
+                policy_no=p.policy_no,
+                agent_code=agent.code if agent else "",
+                agent_name=agent.name if agent else "",
+                product_code=p.product_code,
+                product_name=product.name if product else "",
+                factor=product.factor if product else None,
+                premium=p.premium,
+                std_premium=p.premium * product.factor if product else None,
+                customer_level=p.customer_level,
+                new_customer=p.new_customer,
+                sign_date=p.sign_date,
+                cancel_date=p.cancel_date,
+                paid_amount=p.paid_amount,
+                paid_month=p.paid_month,
+                clawed_month=p.clawed_month,
+                locked=month in locked,
+            )
+        )
+    return out
+
+
+def list_policies(
+    session: Session,
+    month: str,
+    *,
+    agent_code: str | None = None,
+    product_code: str | None = None,
+    status: str | None = None,
+    search: str = "",
+) -> list[PolicyView]:
+    """Policies signed in ``month``, by sign date then number; the filters narrow the list.
+
+    ``status`` is ``"counted"`` (no cancel date) or ``"cancelled"``; ``search`` matches the policy
+    number, the agent's code or name, case-insensitively.
+    """
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+    first, last = month_bounds(month)
+    stmt = (
+        select(Policy)
+        .where(Policy.sign_date >= first, Policy.sign_date <= last)
+        .order_by(Policy.sign_date, Policy.policy_no)
+    )
+    if product_code:
+        stmt = stmt.where(Policy.product_code == product_code)
+    if status == STATUS_COUNTED:
+        stmt = stmt.where(Policy.cancel_date.is_(None))
+    elif status == STATUS_CANCELLED:
+        stmt = stmt.where(Policy.cancel_date.is_not(None))
+    if agent_code:
+        stmt = stmt.join(Agent, Agent.id == Policy.agent_id).where(Agent.code == agent_code)
+    views = _views(session, list(session.scalars(stmt)))
+    needle = search.strip().casefold()
+    if needle:
+        views = [
+            v
+            for v in views
+            if needle in v.policy_no.casefold()
+            or needle in v.agent_code.casefold()
+            or needle in v.agent_name.casefold()
+        ]
+    return views
+
+
+def month_totals(session: Session, month: str) -> list[AgentSalesTotal]:
+    """Per agent, the month's counted policies: count, Σ premium, Σ standard premium (RULEBOOK §3.2).
+
+    Cancelled policies are left out because they do not count for the month; a product unknown
+    to the plan adds its premium but no standard premium, exactly as the engine would see it.
+    """
+    totals: dict[str, AgentSalesTotal] = {}
+    for v in list_policies(session, month, status=STATUS_COUNTED):
+        old = totals.get(v.agent_code) or AgentSalesTotal(v.agent_code, v.agent_name, 0, ZERO, ZERO)
+        totals[v.agent_code] = replace(
+            old,
+            policies=old.policies + 1,
+            premium=old.premium + v.premium,
+            std_premium=old.std_premium + (v.std_premium if v.std_premium is not None else ZERO),
+        )
+    return [totals[code] for code in sorted(totals)]
+
+
+def get_policy(session: Session, policy_no: str) -> Policy:
+    policy = session.scalar(select(Policy).where(Policy.policy_no == policy_no))
+    if policy is None:
+        raise ServiceError(f"没有保单号为 {policy_no} 的保单", f"no policy with number {policy_no}")
+    return policy
+
+
+def get_policy_view(session: Session, policy_no: str) -> PolicyView:
+    return _views(session, [get_policy(session, policy_no)])[0]
+
+
+# --- changing -------------------------------------------------------------------------------
+
+
+def _snapshot(session: Session, policy: Policy) -> dict[str, object]:
+    agent = session.get(Agent, policy.agent_id)
+    return {
+        "policy_no": policy.policy_no,
+        "agent": agent.code if agent else "",
+        "product": policy.product_code,
+        "premium": str(policy.premium),
+        "customer_level": policy.customer_level,
+        "new_customer": policy.new_customer,
+        "sign_date": policy.sign_date.isoformat(),
+        "cancel_date": policy.cancel_date.isoformat() if policy.cancel_date else None,
+    }
+
+
+def _clean(session: Session, data: PolicyInput) -> tuple[PolicyInput, Agent]:
+    """Validate against the sign month's plan and the agents; the cleaned input and its agent."""
+    month = month_of(data.sign_date)
+    plan = _plan_or_none(session, month)
+    if plan is None:
+        raise ServiceError(
+            f"{month} 没有适用的提成方案，无法确认产品：请先导入方案。",
+            f"no plan is in force for {month}, so the product cannot be checked: import a plan first.",
+        )
+    _refuse(check_policy(data, products={p.code for p in plan.products}, agents=agent_employment(session)))
+    assert data.premium is not None
+    clean = PolicyInput(
+        policy_no=data.policy_no.strip(),
+        agent_code=data.agent_code.strip(),
+        product_code=data.product_code.strip(),
+        premium=D(data.premium),
+        sign_date=data.sign_date,
+        customer_level=data.customer_level.strip(),
+        new_customer=data.new_customer,
+        cancel_date=data.cancel_date,
+    )
+    agent = session.scalar(select(Agent).where(Agent.code == clean.agent_code))
+    assert agent is not None  # check_policy saw it among the agents
+    return clean, agent
+
+
+def _ensure_unique(session: Session, policy_no: str, *, except_id: int | None = None) -> None:
+    found = session.scalar(select(Policy.id).where(Policy.policy_no == policy_no))
+    if found is not None and found != except_id:
+        raise ValidationFailed([f"保单号 {policy_no} 已存在"], [f"policy number {policy_no} already exists"])
+
+
+def add_policy(session: Session, data: PolicyInput) -> PolicyView:
+    """Record a new policy; refused when its sign month is locked (that month's pay is final)."""
+    clean, agent = _clean(session, data)
+    ensure_open(session, month_of(clean.sign_date))
+    _ensure_unique(session, clean.policy_no)
+    assert clean.premium is not None
+    policy = Policy(
+        policy_no=clean.policy_no,
+        agent_id=agent.id,
+        product_code=clean.product_code,
+        premium=clean.premium,
+        customer_level=clean.customer_level,
+        new_customer=clean.new_customer,
+        sign_date=clean.sign_date,
+        cancel_date=clean.cancel_date,
+    )
+    session.add(policy)
+    session.flush()
+    audit(session, "policy.add", entity="policy", key=policy.policy_no, after=_snapshot(session, policy))
+    return get_policy_view(session, policy.policy_no)
+
+
+def _check_cancel_allowed(policy: Policy, cancel_date: date | None) -> None:
+    if policy.clawed_month is not None and cancel_date != policy.cancel_date:
+        raise ServiceError(
+            f"保单 {policy.policy_no} 已在 {policy.clawed_month} 追回提成，撤单日期不能再改；如需更正请录入调整项。",
+            f"policy {policy.policy_no} was already clawed back in {policy.clawed_month}; its cancel date is final. "
+            "Enter an adjustment to correct it.",
+        )
+    if cancel_date is not None and cancel_date < policy.sign_date:
+        raise ValidationFailed(
+            [f"撤单日期 {cancel_date.isoformat()} 早于签单日期 {policy.sign_date.isoformat()}"],
+            [
+                f"the cancel date {cancel_date.isoformat()} is before the sign date {policy.sign_date.isoformat()}"
+            ],
+        )
+
+
+def edit_policy(session: Session, policy_no: str, data: PolicyInput) -> PolicyView:
+    """Change a policy. In a locked sign month only the cancel date may change (as in the import);
+    a policy may not be moved into a locked month either."""
+    policy = get_policy(session, policy_no)
+    before = _snapshot(session, policy)
+    old_month = month_of(policy.sign_date)
+    if month_status(session, old_month) == "locked":
+        wanted = PolicyInput(
+            policy_no=data.policy_no.strip(),
+            agent_code=data.agent_code.strip(),
+            product_code=data.product_code.strip(),
+            premium=data.premium,
+            sign_date=data.sign_date,
+            customer_level=data.customer_level.strip(),
+            new_customer=data.new_customer,
+            cancel_date=data.cancel_date,
+        )
+        current = PolicyInput(
+            policy_no=policy.policy_no,
+            agent_code=str(before["agent"]),
+            product_code=policy.product_code,
+            premium=policy.premium,
+            sign_date=policy.sign_date,
+            customer_level=policy.customer_level,
+            new_customer=policy.new_customer,
+            cancel_date=data.cancel_date,
+        )
+        if wanted != current:
+            raise ServiceError(
+                f"保单 {policy.policy_no} 的签单月份 {old_month} 已锁定，只能修改撤单日期；其他更正请在未锁定月份录入调整项。",
+                f"policy {policy.policy_no} belongs to locked month {old_month}: only its cancel date may change; "
+                "enter other corrections as adjustments of an open month.",
+            )
+        return cancel_policy(session, policy_no, data.cancel_date)
+    clean, agent = _clean(session, data)
+    ensure_open(session, month_of(clean.sign_date))
+    _check_cancel_allowed(policy, clean.cancel_date)
+    if clean.policy_no != policy.policy_no:
+        _ensure_unique(session, clean.policy_no, except_id=policy.id)
+    assert clean.premium is not None
+    policy.policy_no = clean.policy_no
+    policy.agent_id = agent.id
+    policy.product_code = clean.product_code
+    policy.premium = clean.premium
+    policy.customer_level = clean.customer_level
+    policy.new_customer = clean.new_customer
+    policy.sign_date = clean.sign_date
+    policy.cancel_date = clean.cancel_date
+    session.flush()
+    after = _snapshot(session, policy)
+    if after != before:
+        audit(session, "policy.edit", entity="policy", key=policy.policy_no, before=before, after=after)
+    return get_policy_view(session, policy.policy_no)
+
+
+def cancel_policy(session: Session, policy_no: str, cancel_date: date | None) -> PolicyView:
+    """Set (or, with ``None``, withdraw) a policy's cancel date (撤单).
+
+    Allowed even when the sign month is locked — that is how a clawback arrives (RULEBOOK §3.3,
+    §4) — but refused once the clawback happened, since a locked month already took it back.
+    """
+    policy = get_policy(session, policy_no)
+    _check_cancel_allowed(policy, cancel_date)
+    if cancel_date == policy.cancel_date:
+        return get_policy_view(session, policy_no)
+    before = _snapshot(session, policy)
+    policy.cancel_date = cancel_date
+    session.flush()
+    audit(
+        session,
+        "policy.cancel" if cancel_date is not None else "policy.uncancel",
+        entity="policy",
+        key=policy.policy_no,
+        before=before,
+        after=_snapshot(session, policy),
+    )
+    return get_policy_view(session, policy_no)
+
+
+def delete_policy(session: Session, policy_no: str) -> None:
+    """Remove a policy typed in error; refused in a locked month or once its commission was paid,
+    because the payslips already handed out must stay explainable."""
+    policy = get_policy(session, policy_no)
+    month = month_of(policy.sign_date)
+    if month_status(session, month) == "locked":
+        raise MonthLocked(month)
+    if policy.paid_amount is not None:
+        raise ServiceError(
+            f"保单 {policy.policy_no} 已在 {policy.paid_month} 发放提成，不能删除；请改为撤单。",
+            f"commission for policy {policy.policy_no} was paid in {policy.paid_month}; it cannot be deleted. "
+            "Cancel it instead.",
+        )
+    before = _snapshot(session, policy)
+    session.delete(policy)
+    session.flush()
+    audit(session, "policy.delete", entity="policy", key=policy_no, before=before)
+
+
+def parse_premium(text: str) -> Decimal | None:
+    """The premium typed in a form, or ``None`` when it is not a number (the form says so)."""
+    try:
+        value = D(text)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    return value if value.is_finite() else None

@@ -1,0 +1,245 @@
+"""The KPI metrics month grid (绩效指标): agents × the plan's metric indicators, editable like a sheet.
+
+Edits do not stay in the model: every change (one cell, a pasted block, a cleared selection)
+goes through ``writer`` — the page's bridge to :func:`app.services.rewards.set_metrics` — as one
+all-or-nothing write, and the model shows what the service stored. A refusal is reported with
+:attr:`MetricsGridModel.failed` and leaves every cell as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from app.i18n import tr
+from app.money import HUNDRED, fmt_num
+from app.services.errors import ValidationFailed
+from app.services.rewards import MetricCell, MetricColumn, MetricsGrid
+
+Index = QModelIndex | QPersistentModelIndex
+Writer = Callable[[list[MetricCell]], dict[tuple[str, str], Decimal | None]]
+
+FIXED_COLUMNS = 2  # 工号, 姓名
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+SUSPECT_BACKGROUND = QColor("#fff3cd")
+
+
+def format_value(column: MetricColumn, value: Decimal | None) -> str:
+    """A rate as the telephony report prints it (``95.5%``), anything else as a plain number."""
+    if value is None:
+        return ""
+    if column.is_rate:
+        return f"{fmt_num(value * HUNDRED)}%"
+    return fmt_num(value)
+
+
+def target_text(column: MetricColumn) -> str:
+    arrow = "↑" if column.better == "higher" else "↓"
+    return tr(
+        f"目标 {format_value(column, column.target)} {arrow}",
+        f"target {format_value(column, column.target)} {arrow}",
+    )
+
+
+def parse_block(text: str) -> list[list[str]]:
+    """Tab-separated text as Excel puts it on the clipboard: rows of cells, without the final newline."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and lines[-1] == "":
+        lines.pop()
+    return [line.split("\t") for line in lines]
+
+
+class MetricsGridModel(QAbstractTableModel):
+    failed = Signal(object)  # the exception a refused write raised
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._grid = MetricsGrid("", (), (), {})
+        self._values: dict[tuple[str, str], Decimal] = {}
+        self._editable = False
+        self.writer: Writer | None = None
+
+    # --- content --------------------------------------------------------------------
+
+    def set_grid(self, grid: MetricsGrid, *, editable: bool) -> None:
+        self.beginResetModel()
+        self._grid = grid
+        self._values = dict(grid.values)
+        self._editable = editable
+        self.endResetModel()
+
+    @property
+    def grid(self) -> MetricsGrid:
+        return self._grid
+
+    @property
+    def editable(self) -> bool:
+        return self._editable
+
+    def indicator(self, column: int) -> MetricColumn | None:
+        i = column - FIXED_COLUMNS
+        return self._grid.indicators[i] if 0 <= i < len(self._grid.indicators) else None
+
+    def agent_code(self, row: int) -> str:
+        return self._grid.agents[row].agent_code
+
+    def value(self, row: int, column: int) -> Decimal | None:
+        indicator = self.indicator(column)
+        if indicator is None or not (0 <= row < len(self._grid.agents)):
+            return None
+        return self._values.get((self.agent_code(row), indicator.code))
+
+    def filled(self) -> int:
+        return len(self._values)
+
+    # --- writing --------------------------------------------------------------------
+
+    def write(self, cells: Sequence[tuple[int, int, str | None]]) -> bool:
+        """Write ``(row, column, text)`` cells in one go; ``None`` or empty text clears a cell."""
+        if not self._editable or self.writer is None or not cells:
+            return False
+        wanted: list[MetricCell] = []
+        for row, column, text in cells:
+            indicator = self.indicator(column)
+            if indicator is None or not (0 <= row < len(self._grid.agents)):
+                self.failed.emit(
+                    ValidationFailed(
+                        ["只能在指标列中填写数值"], ["values can only be entered in the indicator columns"]
+                    )
+                )
+                return False
+            wanted.append(MetricCell(self.agent_code(row), indicator.code, text))
+        try:
+            stored = self.writer(wanted)
+        except Exception as exc:  # noqa: BLE001 - the page shows it; nothing was written
+            self.failed.emit(exc)
+            return False
+        for key, number in stored.items():
+            if number is None:
+                self._values.pop(key, None)
+            else:
+                self._values[key] = number
+        rows = [row for row, _, _ in cells]
+        columns = [column for _, column, _ in cells]
+        self.dataChanged.emit(
+            self.index(min(rows), min(columns)),
+            self.index(max(rows), max(columns)),
+            [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole],
+        )
+        return True
+
+    def paste(self, top: int, left: int, text: str) -> bool:
+        """Paste a block copied from Excel with its top-left cell at (top, left); all or nothing."""
+        block = parse_block(text)
+        if not block:
+            return False
+        width = max(len(line) for line in block)
+        if left < FIXED_COLUMNS or top + len(block) > self.rowCount() or left + width > self.columnCount():
+            self.failed.emit(
+                ValidationFailed(
+                    [
+                        f"粘贴的内容（{len(block)} 行 × {width} 列）超出了指标区域：请先选中要粘贴到的第一个指标单元格"
+                    ],
+                    [
+                        f"the pasted block ({len(block)} rows × {width} columns) does not fit the indicator cells: "
+                        "select the first indicator cell to paste into"
+                    ],
+                )
+            )
+            return False
+        cells = [
+            (top + r, left + c, cell.strip()) for r, line in enumerate(block) for c, cell in enumerate(line)
+        ]
+        return self.write(cells)
+
+    # --- Qt overrides -------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._grid.agents)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else FIXED_COLUMNS + len(self._grid.indicators)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not (0 <= section < self.columnCount()):
+            return None
+        indicator = self.indicator(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if indicator is None:
+                return tr("工号", "Code") if section == 0 else tr("姓名", "Name")
+            return f"{indicator.name}\n{target_text(indicator)}"
+        if role == Qt.ItemDataRole.ToolTipRole and indicator is not None:
+            better = (
+                tr("越高越好", "higher is better")
+                if indicator.better == "higher"
+                else tr("越低越好", "lower is better")
+            )
+            example = "95%" if indicator.is_rate else fmt_num(indicator.target)
+            return tr(
+                f"{indicator.name}（{indicator.code}）\n{target_text(indicator)}，{better}，权重 {fmt_num(indicator.weight)}\n"
+                f"可填数字或百分比，例如 {example}；清空单元格即删除该值",
+                f"{indicator.name} ({indicator.code})\n{target_text(indicator)}, {better}, weight "
+                f"{fmt_num(indicator.weight)}\nEnter a number or a percentage, e.g. {example}; clear the cell to "
+                "delete the value",
+            )
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter) if indicator is not None else LEFT
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        if self._editable and index.column() >= FIXED_COLUMNS:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def _suspect(self, indicator: MetricColumn, value: Decimal | None) -> bool:
+        """A share above 100% (typed "95" instead of "95%") is almost surely a slip worth flagging."""
+        return value is not None and indicator.is_rate and value > 1
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < self.rowCount()):
+            return None
+        if not (0 <= index.column() < self.columnCount()):
+            return None
+        row, column = index.row(), index.column()
+        indicator = self.indicator(column)
+        if indicator is None:
+            agent = self._grid.agents[row]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return agent.agent_code if column == 0 else agent.agent_name
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return LEFT
+            return None
+        value = self.value(row, column)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return format_value(indicator, value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT
+        if value is not None and self._suspect(indicator, value):
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(SUSPECT_BACKGROUND)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return tr(
+                    f"{fmt_num(value * HUNDRED)}% 超过 100%：是否应填 {fmt_num(value)}%？",
+                    f"{fmt_num(value * HUNDRED)}% is above 100%: did you mean {fmt_num(value)}%?",
+                )
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self._editable:
+            return False
+        if self.indicator(index.column()) is None:
+            return False
+        text = "" if value is None else str(value)
+        if text.strip() == self.data(index, Qt.ItemDataRole.EditRole):
+            return True  # leaving an editor unchanged writes nothing (and no audit row)
+        return self.write([(index.row(), index.column(), text)])

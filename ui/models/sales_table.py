@@ -1,0 +1,211 @@
+"""A read-only table model over a list of frozen records, described by its columns, and the proxy
+that searches, filters and sorts it by typed keys.
+
+The sales page and the three record tabs of the rewards page show lists of immutable views
+from the services; describing each table as a tuple of :class:`Column` keeps those models
+to a few lines each and guarantees they all sort money as numbers and dates as dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QPalette
+from PySide6.QtWidgets import QApplication
+
+from app.i18n import tr
+
+Index = QModelIndex | QPersistentModelIndex
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def empty_last(value: Any) -> tuple[int, Any]:
+    """A sort key that puts ``None`` and empty text after every real value."""
+    if value is None or value == "":
+        return (1, "")
+    if isinstance(value, str):
+        return (0, value.casefold())
+    return (0, value)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header in both languages, how a record shows in it and how it sorts.
+
+    ``sort`` defaults to the shown text; ``numeric`` right-aligns (money, counts);
+    ``tip`` gives an optional tooltip for a cell.
+    """
+
+    key: str
+    zh: str
+    en: str
+    text: Callable[[Any], str]
+    sort: Callable[[Any], Any] | None = None
+    numeric: bool = False
+    tip: Callable[[Any], str | None] | None = None
+
+    @property
+    def title(self) -> str:
+        return tr(self.zh, self.en)
+
+    def sort_key(self, record: Any) -> Any:
+        return empty_last(self.sort(record) if self.sort is not None else self.text(record))
+
+
+class RecordsModel(QAbstractTableModel):
+    """One row per record, in the order the service gave. ``muted(record)`` greys a row out
+    (a cancelled policy, an overturned complaint) without hiding it."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        key: Callable[[Any], object],
+        muted: Callable[[Any], bool] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        self._key = key
+        self._muted = muted
+        self._records: list[Any] = []
+
+    def column(self, key: str) -> int:
+        for i, col in enumerate(self.columns):
+            if col.key == key:
+                return i
+        raise KeyError(key)
+
+    def set_records(self, records: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._records = list(records)
+        self.endResetModel()
+
+    def record(self, row: int) -> Any:
+        return self._records[row]
+
+    def records(self) -> list[Any]:
+        return list(self._records)
+
+    def row_of(self, key: object) -> int:
+        for row, record in enumerate(self._records):
+            if self._key(record) == key:
+                return row
+        return -1
+
+    # --- Qt overrides -------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.columns[section].title
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return RIGHT if self.columns[section].numeric else LEFT
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._records)):
+            return None
+        if not (0 <= index.column() < len(self.columns)):
+            return None
+        record = self._records[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(record)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT if column.numeric else LEFT
+        if role == Qt.ItemDataRole.ToolTipRole and column.tip is not None:
+            return column.tip(record)
+        if role == Qt.ItemDataRole.ForegroundRole and self._muted is not None and self._muted(record):
+            return QBrush(QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+        return None
+
+
+class RecordsProxy(QSortFilterProxyModel):
+    """Free-text search over the searchable columns plus named filters; typed sorting by column."""
+
+    def __init__(self, search_keys: Sequence[str] = (), parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._search = ""
+        self._search_keys = tuple(search_keys)
+        self._filters: dict[str, Callable[[Any], bool]] = {}
+
+    def source(self) -> RecordsModel:
+        model = self.sourceModel()
+        assert isinstance(model, RecordsModel)
+        return model
+
+    def _refilter(self, change: Callable[[], None]) -> None:
+        """Apply a filter change the way the running Qt wants it (begin/end since Qt 6.9)."""
+        if hasattr(self, "beginFilterChange") and hasattr(self, "endFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - Qt before 6.9
+            change()
+            self.invalidateRowsFilter()
+
+    def set_search(self, text: str) -> None:
+        def change() -> None:
+            self._search = text.strip().casefold()
+
+        self._refilter(change)
+
+    def set_filter(self, name: str, accepts: Callable[[Any], bool] | None) -> None:
+        """Add, replace or (with ``None``) remove one named filter."""
+
+        def change() -> None:
+            if accepts is None:
+                self._filters.pop(name, None)
+            else:
+                self._filters[name] = accepts
+
+        self._refilter(change)
+
+    def accepts(self, record: Any) -> bool:
+        if not all(accepts(record) for accepts in self._filters.values()):
+            return False
+        if self._search:
+            model = self.source()
+            keys = self._search_keys or tuple(c.key for c in model.columns)
+            texts = (model.columns[model.column(k)].text(record) for k in keys)
+            return any(self._search in t.casefold() for t in texts)
+        return True
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if source_parent.isValid():
+            return False
+        return self.accepts(self.source().record(source_row))
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        model = self.source()
+        column = model.columns[left.column()]
+        return bool(column.sort_key(model.record(left.row())) < column.sort_key(model.record(right.row())))
+
+    def visible(self) -> list[Any]:
+        model = self.source()
+        return [model.record(self.mapToSource(self.index(row, 0)).row()) for row in range(self.rowCount())]

@@ -1,0 +1,498 @@
+"""保单 Sales: the month's policies as a sortable, filterable table with totals; add, edit, cancel
+(撤单), delete, import and template export.
+
+A locked month is shown read-only with a banner; only 撤单 stays available, because setting a
+cancel date on a locked month's policy is how its commission is clawed back (RULEBOOK §3.3, §4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.calendar import month_bounds
+from app.i18n import language, tr
+from app.money import fmt_money
+from app.services.agents import list_agents
+from app.services.months import month_status
+from app.services.sales import (
+    STATUS_CANCELLED,
+    STATUS_COUNTED,
+    PolicyInput,
+    PolicyView,
+    ProductView,
+    add_policy,
+    cancel_policy,
+    customer_levels,
+    delete_policy,
+    edit_policy,
+    list_policies,
+    plan_products,
+)
+from db.session import Database
+from ui.dialogs.policy_dialog import AgentChoice, CancelPolicyDialog, PolicyDialog
+from ui.errors import show_error, show_message
+from ui.importing import ImportFlow
+from ui.models.sales_model import PoliciesModel, PoliciesProxy
+from ui.pages.base import Page
+from ui.widgets.table_view import TableView
+
+SPREADSHEET_FILTER_ZH = "表格文件 (*.xlsx *.csv);;Excel 文件 (*.xlsx);;CSV 文件 (*.csv)"
+SPREADSHEET_FILTER_EN = "Spreadsheets (*.xlsx *.csv);;Excel files (*.xlsx);;CSV files (*.csv)"
+BANNER_STYLE = "QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; border-radius: 4px; padding: 6px 10px; }"
+
+
+def locked_banner(parent: QWidget) -> QLabel:
+    """The visible sign that a month is read-only (DESIGN: locked months are visibly read-only)."""
+    banner = QLabel(parent)
+    banner.setObjectName("lockedBanner")
+    banner.setStyleSheet(BANNER_STYLE)
+    banner.setWordWrap(True)
+    banner.setVisible(False)
+    return banner
+
+
+def default_day(month: str, today: date | None = None) -> date:
+    """Today when it lies in ``month``, else the month's first day: a new record lands in the shown month."""
+    today = today or date.today()
+    first, last = month_bounds(month)
+    return today if first <= today <= last else first
+
+
+def agent_choices(db: Database) -> list[AgentChoice]:
+    with db.session_scope() as session:
+        return [AgentChoice(a.code, a.name, a.hire_date, a.leave_date) for a in list_agents(session)]
+
+
+def save_template(parent: QWidget, kind: str, path: Path) -> tuple[Path | None, QMessageBox]:
+    """Write the import template of ``kind`` to ``path`` (``.xlsx`` added when missing); shared by both
+    pages. Returns the saved path (``None`` on failure) and the message box telling the user."""
+    if path.suffix.lower() != ".xlsx":
+        path = path.with_name(path.name + ".xlsx")
+    try:
+        # Imported when used: openpyxl is not needed to start the app.
+        from app.importers.templates import write_template
+
+        write_template(kind, path, language())
+    except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
+        return None, show_error(parent, exc)
+    return path, show_message(
+        parent, tr(f"模板已保存：{path}", f"Template saved: {path}"), icon=QMessageBox.Icon.Information
+    )
+
+
+class SalesPage(Page):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(db, parent)
+        self.model = PoliciesModel(self)
+        self.proxy = PoliciesProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.locked = False
+        self.import_flow: ImportFlow | None = None
+        self.dialog: PolicyDialog | CancelPolicyDialog | None = None
+        self.message: QMessageBox | None = None
+
+        style = self.style()
+
+        self.banner = locked_banner(self)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(tr("搜索保单号、工号、姓名…", "Search policy no., code, name…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_search)
+
+        self.product_filter = QComboBox(self)
+        self.product_filter.setToolTip(tr("按产品筛选", "Filter by product"))
+        self.product_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.product_filter.currentIndexChanged.connect(self._on_product)
+
+        self.status_filter = QComboBox(self)
+        self.status_filter.setToolTip(tr("按是否计入业绩筛选", "Filter by counted/cancelled"))
+        for text, value in (
+            (tr("全部保单", "All policies"), None),
+            (tr("计入业绩", "Counted"), STATUS_COUNTED),
+            (tr("已撤单", "Cancelled"), STATUS_CANCELLED),
+        ):
+            self.status_filter.addItem(text, value)
+        self.status_filter.currentIndexChanged.connect(self._on_status)
+
+        def button(text: str, icon: QStyle.StandardPixmap, tip: str) -> QPushButton:
+            b = QPushButton(style.standardIcon(icon), text, self)
+            b.setToolTip(tip)
+            return b
+
+        self.add_button = button(
+            tr("添加", "Add"), QStyle.StandardPixmap.SP_FileIcon, tr("添加一张保单", "Add a policy")
+        )
+        self.edit_button = button(
+            tr("编辑", "Edit"),
+            QStyle.StandardPixmap.SP_FileDialogDetailedView,
+            tr("编辑选中的保单（或双击）", "Edit the selected policy (or double-click)"),
+        )
+        self.cancel_button = button(
+            tr("撤单…", "Cancel…"),
+            QStyle.StandardPixmap.SP_DialogCancelButton,
+            tr(
+                "为选中的保单填写撤单日期（已锁定月份也可以）",
+                "Enter a cancel date for the selected policy (allowed in locked months too)",
+            ),
+        )
+        self.delete_button = button(
+            tr("删除", "Delete"),
+            QStyle.StandardPixmap.SP_TrashIcon,
+            tr(
+                "删除录错的保单（已发提成的保单请撤单）",
+                "Delete a policy entered in error (cancel a paid one instead)",
+            ),
+        )
+        self.import_button = button(
+            tr("导入…", "Import…"),
+            QStyle.StandardPixmap.SP_DialogOpenButton,
+            tr(
+                "从 Excel 或 CSV 文件导入保单（也可批量填写撤单日期）",
+                "Import policies from an Excel or CSV file (also cancel dates in bulk)",
+            ),
+        )
+        self.template_button = button(
+            tr("导出模板…", "Export template…"),
+            QStyle.StandardPixmap.SP_DialogSaveButton,
+            tr("保存保单导入模板（Excel）", "Save the sales import template (Excel)"),
+        )
+        self.add_button.clicked.connect(self.add_policy)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.import_button.clicked.connect(self.import_file)
+        self.template_button.clicked.connect(self.export_template)
+
+        self.table = TableView(self)
+        self.table.setModel(self.proxy)
+        self.table.sortByColumn(self.model.column("sign_date"), Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.doubleClicked.connect(self._on_double_click)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.edit_selected)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_selected)
+
+        self.totals = QLabel(self)
+        self.totals.setObjectName("salesTotals")
+        self.totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for signal in (
+            self.proxy.modelReset,
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.layoutChanged,
+        ):
+            signal.connect(self._update_totals)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        filters.addWidget(self.product_filter)
+        filters.addWidget(self.status_filter)
+        filters.addStretch(1)
+
+        actions = QHBoxLayout()
+        for b in (self.add_button, self.edit_button, self.cancel_button, self.delete_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        actions.addWidget(self.import_button)
+        actions.addWidget(self.template_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(actions)
+        layout.addWidget(self.banner)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.totals)
+
+        self.refresh()
+
+    # --- replaceable for tests (Dangerzone style) -----------------------------------
+
+    def ask_open_file(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            tr("选择要导入的保单文件", "Choose the sales file to import"),
+            "",
+            tr(SPREADSHEET_FILTER_ZH, SPREADSHEET_FILTER_EN),
+        )
+        return Path(name) if name else None
+
+    def ask_save_file(self, suggested: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            tr("保存导入模板", "Save the import template"),
+            suggested,
+            tr("Excel 文件 (*.xlsx)", "Excel files (*.xlsx)"),
+        )
+        return Path(name) if name else None
+
+    def ask_confirm(self, text: str) -> bool:
+        answer = QMessageBox.question(self, tr("请确认", "Please confirm"), text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # --- data -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        selected = self.selected_policy()
+        policies: list[PolicyView] = []
+        products: list[ProductView] = []
+        status = "open"
+        if self.month:
+            with self.db.session_scope() as session:
+                policies = list_policies(session, self.month)
+                products = plan_products(session, self.month)
+                status = month_status(session, self.month)
+        first_fill = self.model.rowCount() == 0
+        self.model.set_records(policies)
+        if first_fill and policies:
+            self.table.fit_columns()
+        self._fill_products(products, policies)
+        self.locked = status == "locked"
+        self.banner.setText(
+            tr(
+                f"{self.month} 已锁定：保单只读，只能填写撤单日期（撤单提成将在下一个计算的月份追回）。其他更正请在未锁定月份录入调整项。",
+                f"{self.month} is locked: policies are read-only; only a cancel date can be entered (its commission is "
+                "clawed back in the next month calculated). Enter other corrections as adjustments of an open month.",
+            )
+        )
+        self.banner.setVisible(self.locked)
+        self._update_totals()
+        if selected is not None:
+            self.select_policy(selected.policy_no)
+        self._update_buttons()
+
+    def _fill_products(self, products: list[ProductView], policies: list[PolicyView]) -> None:
+        current = self.product_filter.currentData()
+        self.product_filter.blockSignals(True)
+        self.product_filter.clear()
+        self.product_filter.addItem(tr("全部产品", "All products"), None)
+        codes = [p.code for p in products] + sorted(
+            {p.product_code for p in policies} - {p.code for p in products}
+        )
+        names = {p.code: p.name for p in products}
+        for code in codes:
+            self.product_filter.addItem(f"{code} {names[code]}" if code in names else code, code)
+        index = self.product_filter.findData(current) if current else 0
+        self.product_filter.setCurrentIndex(max(index, 0))
+        self.product_filter.blockSignals(False)
+        self.proxy.set_product(self.product_filter.currentData())
+
+    @Slot(int)
+    def _on_product(self, _index: int) -> None:
+        self.proxy.set_product(self.product_filter.currentData())
+
+    @Slot(int)
+    def _on_status(self, _index: int) -> None:
+        self.proxy.set_status(self.status_filter.currentData())
+
+    @Slot()
+    def _update_totals(self) -> None:
+        t = self.proxy.totals()
+        total = self.model.rowCount()
+        prefix = (
+            ""
+            if t.count == total
+            else tr(f"筛选出 {t.count} / {total} 张；", f"{t.count} of {total} shown; ")
+        )
+        self.totals.setText(
+            prefix
+            + tr(
+                f"共 {t.count} 张保单（计入 {t.counted} 张）；保费合计 {fmt_money(t.premium)} 元；"
+                f"标准保费合计 {fmt_money(t.std_premium)} 元，其中计入业绩 {fmt_money(t.counted_std_premium)} 元",
+                f"{t.count} policies ({t.counted} counted); premium {fmt_money(t.premium)}; "
+                f"standard premium {fmt_money(t.std_premium)}, counted {fmt_money(t.counted_std_premium)}",
+            )
+        )
+
+    def selected_policy(self) -> PolicyView | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        return self.model.policy(self.proxy.mapToSource(rows[0]).row())
+
+    def select_policy(self, policy_no: str) -> bool:
+        row = self.model.row_of(policy_no)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        policy = self.selected_policy()
+        has_month = bool(self.month)
+        self.add_button.setEnabled(has_month and not self.locked)
+        self.edit_button.setEnabled(policy is not None and not policy.locked)
+        self.delete_button.setEnabled(policy is not None and not policy.locked and policy.paid_amount is None)
+        self.cancel_button.setEnabled(policy is not None and policy.clawed_month is None)
+
+    def _changed(self, policy_no: str | None = None) -> None:
+        self.refresh()
+        if policy_no:
+            self.select_policy(policy_no)
+        self.data_changed.emit("sales")
+
+    # --- dialogs' data ------------------------------------------------------------------
+
+    def _plan_lookups(
+        self,
+    ) -> tuple[Callable[[str], tuple[ProductView, ...]], Callable[[str], tuple[str, ...]]]:
+        """Memoised plan look-ups for one dialog (the sign date may move between months)."""
+
+        @cache
+        def products(month: str) -> tuple[ProductView, ...]:
+            with self.db.session_scope() as session:
+                return tuple(plan_products(session, month))
+
+        @cache
+        def levels(month: str) -> tuple[str, ...]:
+            with self.db.session_scope() as session:
+                return tuple(customer_levels(session, month))
+
+        return products, levels
+
+    def _open(self, dialog: PolicyDialog | CancelPolicyDialog) -> None:
+        dialog.saved.connect(lambda view: self._changed(view.policy_no))
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+
+    # --- actions ----------------------------------------------------------------------
+
+    @Slot()
+    def add_policy(self) -> PolicyDialog | None:
+        if not self.month or self.locked:
+            return None
+
+        def save(data: PolicyInput) -> PolicyView:
+            with self.db.session_scope() as session:
+                return add_policy(session, data)
+
+        products, levels = self._plan_lookups()
+        dialog = PolicyDialog(
+            save,
+            agents=agent_choices(self.db),
+            products_for=products,
+            levels_for=levels,
+            default_sign=default_day(self.month),
+            parent=self,
+        )
+        self._open(dialog)
+        return dialog
+
+    @Slot()
+    def edit_selected(self) -> PolicyDialog | None:
+        policy = self.selected_policy()
+        if policy is None or policy.locked:
+            return None
+        return self.edit_policy(policy)
+
+    def edit_policy(self, policy: PolicyView) -> PolicyDialog:
+        def save(data: PolicyInput) -> PolicyView:
+            with self.db.session_scope() as session:
+                return edit_policy(session, policy.policy_no, data)
+
+        products, levels = self._plan_lookups()
+        dialog = PolicyDialog(
+            save,
+            agents=agent_choices(self.db),
+            products_for=products,
+            levels_for=levels,
+            policy=policy,
+            parent=self,
+        )
+        self._open(dialog)
+        return dialog
+
+    @Slot(QModelIndex)
+    def _on_double_click(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        policy = self.model.policy(self.proxy.mapToSource(index).row())
+        if policy.locked:
+            if policy.clawed_month is None:
+                self.cancel_policy(policy)
+        else:
+            self.edit_policy(policy)
+
+    @Slot()
+    def cancel_selected(self) -> CancelPolicyDialog | None:
+        policy = self.selected_policy()
+        if policy is None or policy.clawed_month is not None:
+            return None
+        return self.cancel_policy(policy)
+
+    def cancel_policy(self, policy: PolicyView) -> CancelPolicyDialog:
+        def cancel(when: date | None) -> PolicyView:
+            with self.db.session_scope() as session:
+                return cancel_policy(session, policy.policy_no, when)
+
+        dialog = CancelPolicyDialog(policy, cancel, parent=self)
+        self._open(dialog)
+        return dialog
+
+    @Slot()
+    def delete_selected(self) -> bool:
+        policy = self.selected_policy()
+        if policy is None or policy.locked or policy.paid_amount is not None:
+            return False
+        if not self.ask_confirm(
+            tr(
+                f"删除保单 {policy.policy_no}（{policy.agent_name}，保费 {fmt_money(policy.premium)} 元）？",
+                f"Delete policy {policy.policy_no} ({policy.agent_name}, premium "
+                f"{fmt_money(policy.premium)})?",
+            )
+        ):
+            return False
+        try:
+            with self.db.session_scope() as session:
+                delete_policy(session, policy.policy_no)
+        except Exception as exc:  # noqa: BLE001 - a refusal explains itself; others are logged
+            self.message = show_error(self, exc)
+            return False
+        self._changed()
+        return True
+
+    @Slot()
+    def import_file(self) -> ImportFlow | None:
+        path = self.ask_open_file()
+        if path is None:
+            return None
+        self.import_button.setEnabled(False)
+        flow = ImportFlow(self, self.db, "sales", path)
+        flow.committed.connect(lambda _result: self._changed())
+        flow.finished.connect(lambda: self.import_button.setEnabled(True))
+        self.import_flow = flow
+        return flow.start()
+
+    @Slot()
+    def export_template(self) -> Path | None:
+        path = self.ask_save_file(tr("保单导入模板.xlsx", "sales-template.xlsx"))
+        if path is None:
+            return None
+        saved, self.message = save_template(self, "sales", path)
+        return saved
