@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QStyle
 from app.i18n import tr
 from db.session import Database
 from ui.pages.agents_page import AgentsPage
+from ui.pages.attendance_page import AttendancePage
 from ui.pages.base import Page, PlaceholderPage
 from ui.pages.overview_page import OverviewPage
 from ui.pages.payroll_page import PayrollPage
@@ -58,6 +59,7 @@ AREA_BY_KEY: dict[str, Area] = {area.key: area for area in AREAS}
 PAGE_FACTORIES: dict[str, PageFactory] = {
     "overview": OverviewPage,
     "agents": AgentsPage,
+    "attendance": AttendancePage,
     "payroll": PayrollPage,
     "sales": SalesPage,
     "rewards": RewardsPage,
