@@ -1,0 +1,511 @@
+"""Table models of the 质检 Quality page: evaluations, the monthly summary, scorecards and their items.
+
+Each model keeps the service's frozen views and shows them; sorting goes through
+:class:`TypedSortProxy`, which asks the model for a typed key so scores sort as numbers and
+"no data" goes last, whatever the display text says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any, Protocol
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from app.i18n import tr
+from app.money import fmt_num
+from app.services.quality import AgentQASummary, EvaluationView, ScorecardItemView, ScorecardView
+
+Index = QModelIndex | QPersistentModelIndex
+SortKey = tuple[int, Any]
+
+FATAL_COLOR = QColor("#c62828")
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+CENTER = int(Qt.AlignmentFlag.AlignCenter)
+
+
+def _disabled_brush() -> QBrush:
+    return QBrush(QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+
+
+def _text_key(value: str) -> SortKey:
+    """Empty text goes last; the rest case-insensitively."""
+    return (0 if value else 1, value.casefold())
+
+
+def _number_key(value: Decimal | int | None) -> SortKey:
+    return (1, Decimal(0)) if value is None else (0, value)
+
+
+def status_label(status: str) -> str:
+    return tr("有效", "Valid") if status == "valid" else tr("已撤销", "Overturned")
+
+
+class _KeyedTable(QAbstractTableModel):
+    """Shared plumbing: a fixed column list of (key, zh, en) and right-aligned numeric columns."""
+
+    COLUMNS: tuple[tuple[str, str, str], ...] = ()
+    NUMERIC: frozenset[str] = frozenset()
+
+    @classmethod
+    def keys(cls) -> tuple[str, ...]:
+        return tuple(key for key, _, _ in cls.COLUMNS)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def _count(self) -> int:
+        raise NotImplementedError
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not (0 <= section < len(self.COLUMNS)):
+            return None
+        key, zh, en = self.COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return tr(zh, en)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT if key in self.NUMERIC else LEFT
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def _valid(self, index: Index) -> bool:
+        return (
+            index.isValid() and 0 <= index.row() < self._count() and 0 <= index.column() < len(self.COLUMNS)
+        )
+
+    def sort_key(self, row: int, column: int) -> SortKey:
+        raise NotImplementedError
+
+
+class _Sortable(Protocol):
+    def sort_key(self, row: int, column: int) -> SortKey: ...
+
+
+class TypedSortProxy(QSortFilterProxyModel):
+    """Sorts by the source model's ``sort_key``; subclasses add filters through :meth:`accepts_row`."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def _refilter(self, change: Callable[[], None]) -> None:
+        """Apply a filter change the way the running Qt wants it (begin/end since Qt 6.9)."""
+        if hasattr(self, "beginFilterChange") and hasattr(self, "endFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - Qt before 6.9
+            change()
+            self.invalidateRowsFilter()
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        model: Any = self.sourceModel()
+        keyed: _Sortable = model
+        a = keyed.sort_key(left.row(), left.column())
+        b = keyed.sort_key(right.row(), right.column())
+        if a[0] != b[0]:
+            # Empty values ("—", no data) go last in both directions, as in a spreadsheet.
+            empty_last = a[0] < b[0]
+            return empty_last if self.sortOrder() == Qt.SortOrder.AscendingOrder else not empty_last
+        return a < b
+
+    def accepts_row(self, source_row: int) -> bool:
+        return True
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if source_parent.isValid():
+            return False
+        return self.accepts_row(source_row)
+
+
+# --- evaluations -----------------------------------------------------------------------------
+
+
+class EvaluationsModel(_KeyedTable):
+    """One row per evaluation of the month; overturned rows are greyed, fatal ones marked in red."""
+
+    COLUMNS = (
+        ("date", "日期", "Date"),
+        ("code", "工号", "Code"),
+        ("name", "姓名", "Name"),
+        ("scorecard", "评分表", "Scorecard"),
+        ("score", "得分", "Score"),
+        ("fatal", "致命", "Fatal"),
+        ("status", "状态", "Status"),
+        ("evaluator", "质检员", "Evaluator"),
+        ("note", "备注", "Note"),
+    )
+    NUMERIC = frozenset({"score"})
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[EvaluationView] = []
+
+    def _count(self) -> int:
+        return len(self._rows)
+
+    def set_evaluations(self, rows: Sequence[EvaluationView]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def evaluation(self, row: int) -> EvaluationView:
+        return self._rows[row]
+
+    def evaluations(self) -> list[EvaluationView]:
+        return list(self._rows)
+
+    def row_of(self, eval_id: int) -> int:
+        return next((r for r, ev in enumerate(self._rows) if ev.id == eval_id), -1)
+
+    @staticmethod
+    def display(ev: EvaluationView, key: str) -> str:
+        if key == "date":
+            return ev.date.isoformat()
+        if key == "code":
+            return ev.agent_code
+        if key == "name":
+            return ev.agent_name
+        if key == "scorecard":
+            return ev.scorecard_label or tr("（无）", "(none)")
+        if key == "score":
+            return fmt_num(ev.score)
+        if key == "fatal":
+            return tr("致命", "Fatal") if ev.fatal else ""
+        if key == "status":
+            return status_label(ev.status)
+        if key == "evaluator":
+            return ev.evaluator
+        return ev.note
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not self._valid(index):
+            return None
+        ev = self._rows[index.row()]
+        key = self.COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(ev, key)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if key == "score":
+                return RIGHT
+            return CENTER if key == "fatal" else LEFT
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if not ev.valid:
+                return _disabled_brush()
+            if ev.fatal and key in ("fatal", "score"):
+                return QBrush(FATAL_COLOR)
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(ev, key)
+        return None
+
+    @staticmethod
+    def tooltip(ev: EvaluationView, key: str) -> str | None:
+        if not ev.valid and key in ("status", "score", "code", "name"):
+            return tr(
+                f"申诉改判，不计入质检均分。原因：{ev.overturn_reason or '（未填写）'}",
+                f"Overturned on appeal; not counted. Reason: {ev.overturn_reason or '(none)'}",
+            )
+        if ev.fatal and key in ("fatal", "score"):
+            return tr(
+                f"致命差错：评分表得分 {fmt_num(ev.score)}，计算工资时按 0 分计入质检均分",
+                f"Fatal error: sheet score {fmt_num(ev.score)}, counted as 0 in the QA average for pay",
+            )
+        if key == "note" and ev.note:
+            return ev.note
+        return None
+
+    def sort_key(self, row: int, column: int) -> SortKey:
+        ev = self._rows[row]
+        key = self.COLUMNS[column][0]
+        if key == "date":
+            return (0, (ev.date, ev.agent_code, ev.id))
+        if key == "score":
+            return _number_key(ev.score)
+        if key == "fatal":
+            return (0, 0 if ev.fatal else 1)
+        if key == "status":
+            return (0, 0 if ev.valid else 1)
+        return _text_key(self.display(ev, key))
+
+
+class EvaluationsProxy(TypedSortProxy):
+    """Search (code, name, evaluator, note), a scorecard code and a status filter."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._search = ""
+        self._scorecard: str | None = None
+        self._status: str | None = None
+
+    def source(self) -> EvaluationsModel:
+        model = self.sourceModel()
+        assert isinstance(model, EvaluationsModel)
+        return model
+
+    def set_search(self, text: str) -> None:
+        def change() -> None:
+            self._search = text.strip().casefold()
+
+        self._refilter(change)
+
+    def set_scorecard(self, code: str | None) -> None:
+        def change() -> None:
+            self._scorecard = code or None
+
+        self._refilter(change)
+
+    def set_status(self, status: str | None) -> None:
+        def change() -> None:
+            self._status = status or None
+
+        self._refilter(change)
+
+    def accepts_row(self, source_row: int) -> bool:
+        ev = self.source().evaluation(source_row)
+        if self._scorecard is not None and ev.scorecard_code != self._scorecard:
+            return False
+        if self._status is not None and ev.status != self._status:
+            return False
+        if self._search:
+            haystack = (ev.agent_code, ev.agent_name, ev.evaluator, ev.note)
+            if not any(self._search in part.casefold() for part in haystack):
+                return False
+        return True
+
+    def visible(self) -> list[EvaluationView]:
+        model = self.source()
+        return [model.evaluation(self.mapToSource(self.index(r, 0)).row()) for r in range(self.rowCount())]
+
+
+# --- monthly summary ---------------------------------------------------------------------------
+
+
+class SummaryModel(_KeyedTable):
+    """Per agent: counted evaluations, average, grade, fatal, overturned and the commission coefficient."""
+
+    COLUMNS = (
+        ("code", "工号", "Code"),
+        ("name", "姓名", "Name"),
+        ("team", "团队", "Team"),
+        ("count", "有效次数", "Counted"),
+        ("average", "均分", "Average"),
+        ("grade", "等级", "Grade"),
+        ("fatal", "致命差错", "Fatal"),
+        ("overturned", "改判撤销", "Overturned"),
+        ("coefficient", "提成系数", "Coefficient"),
+    )
+    NUMERIC = frozenset({"count", "average", "fatal", "overturned", "coefficient"})
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[AgentQASummary] = []
+
+    def _count(self) -> int:
+        return len(self._rows)
+
+    def set_rows(self, rows: Sequence[AgentQASummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def summary(self, row: int) -> AgentQASummary:
+        return self._rows[row]
+
+    def row_of(self, code: str) -> int:
+        return next((r for r, s in enumerate(self._rows) if s.agent_code == code), -1)
+
+    @staticmethod
+    def display(s: AgentQASummary, key: str) -> str:
+        if key == "code":
+            return s.agent_code
+        if key == "name":
+            return s.agent_name
+        if key == "team":
+            return s.team
+        if key == "count":
+            return str(s.count)
+        if key == "average":
+            return f"{s.average:.2f}" if s.average is not None else "—"
+        if key == "grade":
+            return s.grade or "—"
+        if key == "fatal":
+            return str(s.fatal_count) if s.fatal_count else ""
+        if key == "overturned":
+            return str(s.overturned_count) if s.overturned_count else ""
+        return fmt_num(s.coefficient) if s.coefficient is not None else "—"
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not self._valid(index):
+            return None
+        s = self._rows[index.row()]
+        key = self.COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(s, key)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if key == "grade":
+                return CENTER
+            return RIGHT if key in self.NUMERIC else LEFT
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if key == "fatal" and s.fatal_count:
+                return QBrush(FATAL_COLOR)
+            if key in ("average", "grade", "coefficient") and s.average is None:
+                return _disabled_brush()
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("average", "grade", "coefficient"):
+            if s.coefficient is None:
+                return tr("本月没有适用的提成方案", "No plan is in force for this month")
+            if s.average is None:
+                return tr(
+                    f"有效质检 {s.count} 次，少于方案要求的 {s.min_evaluations} 次：按无质检数据处理，"
+                    f"提成系数 {fmt_num(s.coefficient)}",
+                    f"{s.count} counted evaluation(s), fewer than the plan's {s.min_evaluations}: "
+                    f"treated as no QA data, coefficient {fmt_num(s.coefficient)}",
+                )
+            return tr(
+                "致命差错按 0 分计入均分；改判撤销的不计入",
+                "Fatal errors count as 0 in the average; overturned ones are not counted",
+            )
+        return None
+
+    def sort_key(self, row: int, column: int) -> SortKey:
+        s = self._rows[row]
+        key = self.COLUMNS[column][0]
+        if key == "count":
+            return (0, s.count)
+        if key == "average":
+            return _number_key(s.average)
+        if key == "grade":
+            return _text_key(s.grade or "")
+        if key == "fatal":
+            return (0, s.fatal_count)
+        if key == "overturned":
+            return (0, s.overturned_count)
+        if key == "coefficient":
+            return _number_key(s.coefficient)
+        return _text_key(self.display(s, key))
+
+
+# --- scorecards ---------------------------------------------------------------------------------
+
+
+class ScorecardsModel(QAbstractListModel):
+    """The current version of each scorecard, as the list on the Scorecards tab shows it."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cards: list[ScorecardView] = []
+
+    def set_cards(self, cards: Sequence[ScorecardView]) -> None:
+        self.beginResetModel()
+        self._cards = list(cards)
+        self.endResetModel()
+
+    def card(self, row: int) -> ScorecardView:
+        return self._cards[row]
+
+    def cards(self) -> list[ScorecardView]:
+        return list(self._cards)
+
+    def row_of(self, code: str) -> int:
+        return next((r for r, c in enumerate(self._cards) if c.code == code), -1)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._cards)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._cards)) or index.column() != 0:
+            return None
+        card = self._cards[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return tr(
+                f"{card.name}（{card.code}，第 {card.version} 版）",
+                f"{card.name} ({card.code}, version {card.version})",
+            )
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tr(
+                f"{len(card.items)} 项，满分合计 {fmt_num(card.total)}；已用于 {card.used} 条质检记录",
+                f"{len(card.items)} items totalling {fmt_num(card.total)}; used by {card.used} evaluation(s)",
+            )
+        return None
+
+
+class ScorecardItemsModel(_KeyedTable):
+    """The items of one scorecard version: position, section, name and maximum points."""
+
+    COLUMNS = (
+        ("position", "序号", "No."),
+        ("section", "分类", "Section"),
+        ("name", "评分项", "Item"),
+        ("max", "满分", "Max points"),
+    )
+    NUMERIC = frozenset({"position", "max"})
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[ScorecardItemView] = []
+
+    def _count(self) -> int:
+        return len(self._items)
+
+    def set_items(self, items: Sequence[ScorecardItemView]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def item(self, row: int) -> ScorecardItemView:
+        return self._items[row]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not self._valid(index):
+            return None
+        item = self._items[index.row()]
+        key = self.COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if key == "position":
+                return str(item.position)
+            if key == "section":
+                return item.section
+            if key == "name":
+                return item.name
+            return fmt_num(item.max_points)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT if key in self.NUMERIC else LEFT
+        if role == Qt.ItemDataRole.ToolTipRole and key == "name":
+            return item.name
+        return None
+
+    def sort_key(self, row: int, column: int) -> SortKey:
+        item = self._items[row]
+        key = self.COLUMNS[column][0]
+        if key == "position":
+            return (0, item.position)
+        if key == "max":
+            return (0, item.max_points)
+        return _text_key(item.section if key == "section" else item.name)
