@@ -67,8 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     slips = sub.add_parser("payslips", help="write PDF payslips for a month")
     slips.add_argument("--month", type=_month, required=True)
     slips.add_argument("--out", type=Path, required=True)
-    slips.add_argument("--agent")
-    slips.add_argument("--encrypt", action="store_true")
+    slips.add_argument("--agent", help="only this agent code")
+    slips.add_argument("--encrypt", action="store_true", help="protect each file with the agent's payslip password")
+    slips.add_argument("--combined", action="store_true", help="one PDF with every payslip instead of one per agent")
 
     exp = sub.add_parser("export", help="write the Excel summary for head office")
     exp.add_argument("--month", type=_month, required=True)
@@ -86,10 +87,6 @@ def _fail(message: str, details: Sequence[str] = (), code: int = EXIT_FAILURE) -
 def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command reads best
     from app.services.errors import ServiceError
     from db.session import open_database
-
-    if args.command in ("payslips", "export"):
-        return _fail(tr(f"“{args.command}” 功能尚未提供。", f"'{args.command}' is not available yet."),
-                     code=EXIT_NOT_AVAILABLE)
 
     db = open_database(args.db)
     try:
@@ -128,6 +125,24 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
             return 0
         if args.command == "import":
             return _import(db, args)
+        if args.command == "payslips":
+            from app.services.reports import write_payslips
+
+            with db.session_scope() as s:
+                paths = write_payslips(s, args.month, args.out, agent=args.agent, encrypt=args.encrypt,
+                                       combined=args.combined)
+            where = paths[0].parent if paths else args.out
+            print(tr(f"已生成 {len(paths)} 个工资条文件到 {where}", f"{len(paths)} payslip file(s) written to {where}"))
+            for path in paths:
+                print(path)
+            return 0
+        if args.command == "export":
+            from app.services.reports import export_summary
+
+            with db.session_scope() as s:
+                path = export_summary(s, args.month, args.out)
+            print(tr(f"汇总表已导出到 {path}", f"summary written to {path}"))
+            return 0
         if args.command == "payroll":
             from app.services import payroll
 
@@ -162,7 +177,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
     except ServiceError as exc:
         from app.i18n import language
 
-        details = getattr(exc, "problems", None)
+        details = getattr(exc, "problems_en" if language() == "en" else "problems", None)
         lines = details if details and len(details) > 1 else []
         return _fail(exc.text(language()), lines)
     finally:

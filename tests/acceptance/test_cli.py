@@ -87,7 +87,47 @@ def test_demo_then_payroll_for_last_demo_month(cli: Cli) -> None:
     assert refused.code != 0
 
 
-def test_not_yet_available_commands_say_so(cli: Cli, tmp_path: Path) -> None:
-    cli("init")
-    result = cli("export", "--month", "2026-10", "--out", tmp_path / "x.xlsx", ok=False)
-    assert result.code != 0 and result.err.strip()
+def test_payslips_and_export_commands(example_db: Cli, tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    import openpyxl
+    from pypdf import PdfReader
+
+    early = example_db("export", "--month", "2026-10", "--out", tmp_path / "early.xlsx", ok=False)
+    assert early.code != 0 and "2026-10" in early.err and len(early.err.strip().splitlines()) == 1
+    assert not (tmp_path / "early.xlsx").exists()
+
+    example_db("payroll", "run", "--month", "2026-10")
+    shown = example_db("payroll", "show", "--month", "2026-10", "--json").json()
+
+    slips = tmp_path / "slips"
+    result = example_db("payslips", "--month", "2026-10", "--out", slips)
+    names = sorted(p.name for p in slips.iterdir())
+    assert names == ["2026-10_A001_张三.pdf", "2026-10_A002_李四.pdf", "2026-10_A003_王五.pdf"]
+    assert all(name in result.out for name in names)
+    text = "".join(PdfReader(slips / names[0]).pages[0].extract_text().split())
+    assert "张三" in text and "7502.04" in text
+
+    one = tmp_path / "one"
+    example_db("payslips", "--month", "2026-10", "--out", one, "--agent", "A003")
+    assert [p.name for p in one.iterdir()] == ["2026-10_A003_王五.pdf"]
+    combined = tmp_path / "combined"
+    example_db("payslips", "--month", "2026-10", "--out", combined, "--combined")
+    assert len(PdfReader(next(combined.iterdir())).pages) == 3
+
+    refused = example_db("payslips", "--month", "2026-10", "--out", tmp_path / "enc", "--encrypt", ok=False)
+    assert refused.code != 0 and len(refused.err.strip().splitlines()) == 1
+    assert all(code in refused.err for code in ("A001", "A002", "A003"))
+    assert not (tmp_path / "enc").exists() or not any((tmp_path / "enc").iterdir())
+    unknown = example_db("payslips", "--month", "2026-10", "--out", tmp_path / "x", "--agent", "Z9", ok=False)
+    assert unknown.code != 0 and "Z9" in unknown.err
+
+    xlsx = tmp_path / "summary.xlsx"
+    assert str(xlsx) in example_db("export", "--month", "2026-10", "--out", xlsx).out
+    ws = openpyxl.load_workbook(xlsx)["汇总"]
+    rows = list(ws.iter_rows(values_only=True))
+    header = rows[0]
+    by_code = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
+    for agent in shown["agents"]:
+        assert Decimal(str(by_code[agent["code"]]["实发金额"])).quantize(Decimal("0.01")) == Decimal(agent["net"])
+    assert Decimal(str(by_code["合计"]["实发金额"])).quantize(Decimal("0.01")) == Decimal(shown["totals"]["net"])

@@ -1,0 +1,559 @@
+"""Payslips (工资条) as PDF: one page per agent, every pay line with its explanation.
+
+The input is the stored month result in the shape of ``payroll show --json`` (one dict per
+agent), so a payslip can never disagree with what the payroll page and the JSON show. This
+module knows nothing of the database; :mod:`app.services.reports` gathers the data.
+
+Each agent's content is wrapped in a shrink-to-fit frame: an agent with many adjustment lines
+gets slightly smaller type rather than a second page, because a payslip is handed out (or
+e-mailed) as one sheet.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, A5
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepInFrame,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.i18n import language, tr
+from app.reports.amount_words import chinese_amount
+from app.reports.encryption import PayslipEncryption
+from app.reports.files import atomic_write_bytes, safe_name
+from app.reports.fonts import BUILTIN_CID_FONT, CID_SUBSTITUTES, FontChoice, cjk_font
+
+# Binary (Flate-only) streams instead of Flate + ASCII85: ASCII85 exists for 7-bit mail transport,
+# makes every file a quarter larger and costs milliseconds per payslip to encode (and encrypt).
+rl_config.useA85 = 0
+
+PAGE_SIZES = {"A4": A4, "A5": A5}
+_PAD = 6  # reportlab's default left/right cell padding (points)
+AgentData = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class PayslipOptions:
+    """What every payslip of a batch shares: the branch, the month, paper and font."""
+
+    branch_name: str
+    month: str
+    page_size: str = "A5"
+    font_path: str = ""
+    logo_path: str = ""
+    draft: bool = False  # the month is calculated but not locked: mark the slip as a draft
+    generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    builtin_font_only: bool = False  # skip system fonts (tests of the STSong-Light fallback)
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return PAGE_SIZES.get(self.page_size.upper(), A5)
+
+
+class MissingPasswords(ValueError):
+    """Encryption was asked for, but these agents (code, name) have no payslip password."""
+
+    def __init__(self, agents: Sequence[tuple[str, str]]) -> None:
+        super().__init__(", ".join(f"{code} {name}" for code, name in agents))
+        self.agents = list(agents)
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout
+
+
+@dataclass(frozen=True)
+class _Styles:
+    font: str
+    base: float
+    title: ParagraphStyle
+    branch: ParagraphStyle
+    note: ParagraphStyle
+    cell: ParagraphStyle
+    cell_right: ParagraphStyle
+    head: ParagraphStyle
+    detail: ParagraphStyle
+    strong: ParagraphStyle
+    strong_right: ParagraphStyle
+    words: ParagraphStyle
+
+
+@lru_cache(maxsize=16)
+def _styles(font: str, page: str, lang: str) -> _Styles:
+    """Paragraph styles per font, paper and language, built once (the same for every slip).
+
+    Chinese wraps between any two characters ("CJK"); English must wrap at spaces, or
+    "attendance" would break as "atten-dance".
+    """
+    base = 10.0 if page == "A4" else 8.5
+
+    def style(
+        name: str, size: float, align: int = TA_LEFT, color: Any = colors.black, leading: float | None = None
+    ) -> ParagraphStyle:
+        return ParagraphStyle(
+            name,
+            fontName=font,
+            fontSize=size,
+            leading=leading or size * 1.3,
+            alignment=align,
+            textColor=color,
+            wordWrap="CJK" if lang == "zh" else None,
+        )
+
+    return _Styles(
+        font=font,
+        base=base,
+        title=style("title", base * 1.8, TA_CENTER),
+        branch=style("branch", base * 1.25, TA_CENTER),
+        note=style("note", base * 0.85, TA_CENTER, colors.HexColor("#b03a2e")),
+        cell=style("cell", base),
+        cell_right=style("cell_right", base, TA_RIGHT),
+        head=style("head", base * 0.95, TA_LEFT, colors.HexColor("#333333")),
+        detail=style("detail", base * 0.8, TA_LEFT, colors.HexColor("#444444")),
+        strong=style("strong", base * 1.2),
+        strong_right=style("strong_right", base * 1.2, TA_RIGHT),
+        words=style("words", base * 1.05),
+    )
+
+
+@lru_cache(maxsize=8)
+def _logo_size(path: str) -> tuple[int, int] | None:
+    """The logo's pixel size, or ``None`` when it is missing or not an image (then no logo)."""
+    if not path:
+        return None
+    try:
+        return ImageReader(path).getSize()  # type: ignore[no-any-return]
+    except Exception:  # noqa: BLE001 - any unreadable file simply means no logo
+        return None
+
+
+def _p(text: object, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of user or computed text; escaped, since names and reasons are not markup."""
+    value = str(text)
+    if style.fontName == BUILTIN_CID_FONT:
+        value = value.translate(CID_SUBSTITUTES)
+    return Paragraph(escape(value).replace("\n", "<br/>"), style)
+
+
+def _fit(text: object, style: ParagraphStyle, width: float) -> str | Paragraph:
+    """Plain text when it fits on one line of ``width``, else a wrapping Paragraph.
+
+    A plain table cell costs a fraction of a Paragraph (no line breaking, measured once);
+    with ~15 cells a page that is what keeps a batch above 50 payslips a second. The cell's
+    font, size and colour then come from the table style, set to match ``style``.
+    """
+    value = str(text)
+    if style.fontName == BUILTIN_CID_FONT:
+        value = value.translate(CID_SUBSTITUTES)
+    if "\n" not in value and stringWidth(value, style.fontName, style.fontSize) <= width - 2 * _PAD:
+        return value
+    return _p(value, style)
+
+
+def _text_style(cells: tuple[int, int, int, int], style: ParagraphStyle) -> list[tuple[Any, ...]]:
+    """Table-style commands that make plain-string cells look like ``style``."""
+    (c0, r0, c1, r1) = cells
+    align = {TA_RIGHT: "RIGHT", TA_CENTER: "CENTER"}.get(style.alignment, "LEFT")
+    return [
+        ("FONT", (c0, r0), (c1, r1), style.fontName, style.fontSize, style.leading),
+        ("TEXTCOLOR", (c0, r0), (c1, r1), style.textColor),
+        ("ALIGN", (c0, r0), (c1, r1), align),
+    ]
+
+
+def _money(value: object) -> str:
+    """Two decimals, as in the JSON (the text a person compares with the payroll page)."""
+    try:
+        return f"{Decimal(str(value)):.2f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+def _num(value: object) -> str:
+    """A day count or score without trailing zeros (10.5, 18)."""
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return f"{d.quantize(Decimal(1)):f}" if d == d.to_integral_value() else f"{d.normalize():f}"
+
+
+def month_title(month: str) -> str:
+    year, mon = month[:4], month[5:7]
+    return tr(f"{year}年{int(mon)}月", f"{month}")
+
+
+LEAVE_NAMES = {
+    "personal": ("事假", "personal"),
+    "sick": ("病假", "sick"),
+    "annual": ("年假", "annual"),
+    "other": ("其他假", "other"),
+}
+
+
+def _facts_rows(agent: AgentData, st: _Styles, key_w: float, value_w: float) -> list[list[Any]]:
+    """The facts the pay was computed from: attendance, sales, QA and KPI."""
+    facts = agent.get("facts") or {}
+    workdays = Decimal(str(facts.get("workdays", 0) or 0))
+    employed = Decimal(str(facts.get("employed_workdays", workdays) or 0))
+    leave_days = {k: Decimal(str(v)) for k, v in (facts.get("leave_days") or {}).items()}
+    absence = Decimal(str(facts.get("absence_days", 0) or 0))
+    present = max(Decimal(0), employed - absence - sum(leave_days.values(), Decimal(0)))
+    attendance = f"{_num(present)}/{_num(workdays)} " + tr("天", "days")
+    if employed != workdays:
+        attendance += tr(f"（在职 {_num(employed)} 天）", f" (employed {_num(employed)})")
+    qa_avg = facts.get("qa_avg")
+    if qa_avg in (None, ""):
+        qa_text = tr("无（本月未质检）", "none (no evaluation)")
+    else:
+        grade = facts.get("qa_grade") or ""
+        qa_text = (
+            f"{qa_avg}"
+            + (f"（{grade}）" if grade else "")
+            + tr(f"，{facts.get('qa_count', 0)} 次", f", {facts.get('qa_count', 0)} evaluations")
+        )
+    kpi = facts.get("kpi_score")
+    pairs: list[tuple[str, str]] = [
+        (tr("出勤/应出勤", "Attended / workdays"), attendance),
+        (tr("标准保费", "Standard premium"), _money(facts.get("standard_premium", "0"))),
+        (tr("质检均分", "QA average"), qa_text),
+        (tr("绩效得分", "KPI score"), "" if kpi in (None, "") else str(kpi)),
+    ]
+    absences: list[str] = []
+    for kind, days in leave_days.items():
+        if days:
+            zh, en = LEAVE_NAMES.get(kind, (kind, kind))
+            absences.append(tr(f"{zh} {_num(days)} 天", f"{en} {_num(days)} d"))
+    if absence:
+        absences.append(tr(f"旷工 {_num(absence)} 天", f"absence {_num(absence)} d"))
+    late = int(facts.get("late_count", 0) or 0)
+    early = int(facts.get("early_leave_count", 0) or 0)
+    if late:
+        absences.append(tr(f"迟到 {late} 次", f"late ×{late}"))
+    if early:
+        absences.append(tr(f"早退 {early} 次", f"early leave ×{early}"))
+    if absences:
+        pairs.append((tr("请假/考勤", "Leave, attendance"), tr("，", ", ").join(absences)))
+    if len(pairs) % 2:
+        pairs.append(("", ""))
+    rows = []
+    for i in range(0, len(pairs), 2):
+        (k1, v1), (k2, v2) = pairs[i], pairs[i + 1]
+        rows.append(
+            [
+                _fit(k1, st.head, key_w),
+                _fit(v1, st.cell, value_w),
+                _fit(k2, st.head, key_w),
+                _fit(v2, st.cell, value_w),
+            ]
+        )
+    return rows
+
+
+def _agent_story(agent: AgentData, options: PayslipOptions, st: _Styles, width: float) -> list[Flowable]:
+    """One agent's page content, top to bottom."""
+    story: list[Flowable] = []
+    logo = _logo_size(options.logo_path)
+    branch = _p(options.branch_name, st.branch)
+    if logo:
+        h = st.base * 2.6
+        w = h * logo[0] / max(1, logo[1])
+        header = Table(
+            [[Image(options.logo_path, width=w, height=h), branch, ""]],
+            colWidths=[w + 4, width - 2 * (w + 4), w + 4],
+        )
+        header.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        story.append(header)
+    else:
+        story.append(branch)
+    story.append(Spacer(1, st.base * 0.3))
+    story.append(_p(tr(f"工资条　{month_title(options.month)}", f"Payslip  {options.month}"), st.title))
+    if options.draft:
+        story.append(
+            _p(
+                tr(
+                    "试算稿：本月尚未锁定，金额可能变动",
+                    "Draft: the month is not locked yet; amounts may change",
+                ),
+                st.note,
+            )
+        )
+    story.append(Spacer(1, st.base * 0.6))
+
+    who_widths = [width * f for f in (0.1, 0.17, 0.1, 0.23, 0.1, 0.3)]
+    who_cells = [
+        tr("工号", "Code"),
+        agent.get("code", ""),
+        tr("姓名", "Name"),
+        agent.get("name", ""),
+        tr("团队", "Team"),
+        agent.get("team", "") or "—",
+    ]
+    who = Table(
+        [[_fit(text, st.head if i % 2 == 0 else st.cell, who_widths[i]) for i, text in enumerate(who_cells)]],
+        colWidths=who_widths,
+    )
+    who.setStyle(
+        TableStyle(
+            [
+                *_text_style((0, 0, -1, 0), st.cell),
+                *[cmd for c in (0, 2, 4) for cmd in _text_style((c, 0, c, 0), st.head)],
+                ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (0, 0), colors.HexColor("#eef2f7")),
+                ("BACKGROUND", (2, 0), (2, 0), colors.HexColor("#eef2f7")),
+                ("BACKGROUND", (4, 0), (4, 0), colors.HexColor("#eef2f7")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    story.append(who)
+    story.append(Spacer(1, st.base * 0.6))
+
+    label_w, amount_w = width * 0.24, width * 0.18
+    detail_w = width - label_w - amount_w
+    rows: list[list[Any]] = [
+        [tr("项目", "Item"), tr("金额（元）", "Amount"), tr("计算说明", "How it was computed")]
+    ]
+    for line in agent.get("lines", []):
+        rows.append(
+            [
+                _fit(line.get("label", ""), st.cell, label_w),
+                _money(line.get("amount", "0")),
+                _fit(line.get("detail", ""), st.detail, detail_w),
+            ]
+        )
+    if len(rows) == 1:
+        rows.append([tr("（本月无工资项目）", "(no pay lines this month)"), "", ""])
+    first_total = len(rows)
+    net = Decimal(str(agent.get("net", "0")))
+    rows.append(
+        [
+            tr("应发合计", "Gross"),
+            _money(agent.get("gross", "0")),
+            tr("各项收入之和", "sum of the positive lines"),
+        ]
+    )
+    rows.append(
+        [
+            tr("扣款合计", "Deductions"),
+            _money(agent.get("deductions", "0")),
+            tr("各项扣款之和", "sum of the negative lines"),
+        ]
+    )
+    rows.append([tr("实发金额", "Net pay"), _money(net), tr("应发合计 + 扣款合计", "gross + deductions")])
+    rows.append(
+        [
+            tr("实发（大写）", "Net in words"),
+            _fit(tr("人民币", "RMB ") + chinese_amount(net), st.words, amount_w + detail_w),
+            "",
+        ]
+    )
+    net_row = first_total + 2
+    lines = Table(rows, colWidths=[label_w, amount_w, detail_w], repeatRows=1)
+    lines.setStyle(
+        TableStyle(
+            [
+                *_text_style((0, 0, 0, -1), st.cell),
+                *_text_style((1, 0, 1, -1), st.cell_right),
+                *_text_style((2, 0, 2, -1), st.detail),
+                *_text_style((0, 0, -1, 0), st.head),
+                *_text_style((0, net_row, 1, net_row), st.strong),
+                ("ALIGN", (1, net_row), (1, net_row), "RIGHT"),
+                *_text_style((1, net_row + 1, 1, net_row + 1), st.words),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe6ee")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LINEABOVE", (0, first_total), (-1, first_total), 1.0, colors.HexColor("#4a5a6a")),
+                ("BACKGROUND", (0, net_row), (-1, net_row), colors.HexColor("#fff4d6")),
+                ("SPAN", (1, net_row + 1), (2, net_row + 1)),
+            ]
+        )
+    )
+    story.append(lines)
+    story.append(Spacer(1, st.base * 0.6))
+
+    key_w, value_w = width * 0.17, width * 0.33
+    facts = Table(_facts_rows(agent, st, key_w, value_w), colWidths=[key_w, value_w, key_w, value_w])
+    facts.setStyle(
+        TableStyle(
+            [
+                *_text_style((0, 0, -1, -1), st.cell),
+                *_text_style((0, 0, 0, -1), st.head),
+                *_text_style((2, 0, 2, -1), st.head),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#c3ccd5")),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f3f5f8")),
+                ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#f3f5f8")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
+    story.append(facts)
+    story.append(Spacer(1, st.base * 2.2))
+    story.append(
+        _p(
+            tr(
+                "员工签收：________________　　日期：______年____月____日",
+                "Received by: ________________    Date: ____________",
+            ),
+            st.cell,
+        )
+    )
+    return story
+
+
+def _footer(options: PayslipOptions, font: str, size: float) -> Any:
+    stamp = options.generated_at.strftime("%Y-%m-%d %H:%M")
+    left = tr(f"生成时间：{stamp}", f"Generated {stamp}")
+    right = tr("工资信息保密，请勿外传", "Confidential")
+
+    def draw(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(font, size)
+        canvas.setFillColor(colors.HexColor("#666666"))
+        y = doc.bottomMargin * 0.5
+        canvas.drawString(doc.leftMargin, y, left)
+        canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, y, right)
+        canvas.restoreState()
+
+    return draw
+
+
+def render_payslips(
+    agents: Iterable[AgentData], options: PayslipOptions, *, password: str | None = None
+) -> bytes:
+    """The PDF (bytes) with one page per agent; encrypted for ``password`` when given.
+
+    Printing stays allowed on an encrypted slip; changing it needs an owner password nobody
+    knows (a random one), so the figures cannot be edited without re-issuing the slip.
+    """
+    font: FontChoice = cjk_font(options.font_path, allow_system=not options.builtin_font_only)
+    page = "A4" if options.page_size.upper() == "A4" else "A5"
+    st = _styles(font.name, page, language())
+    margin = (16 if page == "A4" else 10) * mm
+    buf = io.BytesIO()
+    agents = list(agents)
+    title = tr(f"工资条 {options.month}", f"Payslip {options.month}")
+    if len(agents) == 1:
+        title += f" {agents[0].get('code', '')} {agents[0].get('name', '')}"
+    encrypt = None
+    if password is not None:
+        encrypt = PayslipEncryption(password, secrets.token_urlsafe(18))
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=options.size,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin * 1.3,
+        title=title,
+        author=options.branch_name,
+        creator="BranchPay",
+        subject=title,
+        encrypt=encrypt,
+    )
+    story: list[Flowable] = []
+    for i, agent in enumerate(agents):
+        if i:
+            story.append(PageBreak())
+        # KeepInFrame shrinks a long slip to fit: one agent, one page.
+        story.append(
+            KeepInFrame(doc.width, doc.height - 2, _agent_story(agent, options, st, doc.width), mode="shrink")
+        )
+    if not story:
+        story.append(_p(tr("没有可打印的工资条。", "No payslips to print."), st.cell))
+    footer = _footer(options, font.name, st.base * 0.75)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def payslip_filename(month: str, code: str, name: str) -> str:
+    """``2026-10_A001_张三.pdf`` — sorts by month, then agent code, in any file manager."""
+    return f"{safe_name(month)}_{safe_name(code)}_{safe_name(name)}.pdf"
+
+
+def combined_filename(month: str) -> str:
+    return f"{safe_name(month)}_{tr('工资条', 'payslips')}.pdf"
+
+
+def write_payslips(
+    agents: Sequence[AgentData],
+    options: PayslipOptions,
+    out_dir: Path,
+    *,
+    passwords: Mapping[str, str | None] | None = None,
+    combined: bool = False,
+) -> list[Path]:
+    """Write the payslips into ``out_dir``; returns the files written.
+
+    ``passwords`` (agent code → password) means "encrypt each file". Every PDF is rendered
+    in memory before the first file is written, so a refusal or a rendering error leaves the
+    folder untouched.
+    """
+    if passwords is not None:
+        if combined:
+            raise ValueError("a combined file cannot be encrypted: each agent has a different password")
+        missing = [
+            (str(a.get("code", "")), str(a.get("name", "")))
+            for a in agents
+            if not passwords.get(str(a.get("code", "")))
+        ]
+        if missing:
+            raise MissingPasswords(missing)
+    rendered: list[tuple[Path, bytes]] = []
+    if combined:
+        rendered.append((out_dir / combined_filename(options.month), render_payslips(agents, options)))
+    else:
+        for agent in agents:
+            code, name = str(agent.get("code", "")), str(agent.get("name", ""))
+            password = passwords.get(code) if passwords is not None else None
+            rendered.append(
+                (
+                    out_dir / payslip_filename(options.month, code, name),
+                    render_payslips([agent], options, password=password),
+                )
+            )
+    for path, data in rendered:
+        atomic_write_bytes(path, data, durable=len(rendered) == 1)
+    return [path for path, _ in rendered]

@@ -1,0 +1,429 @@
+"""The month's Excel summary for head office (工资汇总表): pay, line detail, sales, attendance, QA, ranking.
+
+Like the payslips, the pay figures come from the stored result in the shape of
+``payroll show --json``; the services add the month's records (sales, attendance, QA
+evaluations) gathered in a few queries. Nothing here touches the database.
+
+Choices that matter to the people who open the file:
+
+- numbers are numbers (exact decimals written as numerals, format ``#,##0.00``), so head
+  office can add them up; dates are real dates;
+- the totals row holds values computed here, not formulas, so any reader (openpyxl, a
+  viewer without a calculation engine, a script) sees the same figures Excel shows;
+- every text that came from a user or a file (names, teams, reasons, descriptions) is
+  written as a string cell with the "quote prefix" set: a name like ``=HYPERLINK(...)``
+  stays text and never becomes a formula (spreadsheet formula injection);
+- header rows are frozen and repeated on every printed page; pages print landscape,
+  fitted to the paper width.
+
+The sales sheet can hold tens of thousands of rows, so the file is produced by the small
+SpreadsheetML writer in :mod:`app.reports.xlsx_writer` (openpyxl was measured at three times
+the time budget; see there) and written atomically (temporary file, then rename).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from app.engine.lines import LINE_LABELS, LINE_ORDER
+from app.i18n import tr
+from app.reports.files import atomic_write
+from app.reports.xlsx_writer import Sheet, XlsxWriter
+
+ZERO = Decimal(0)
+
+LEAVE_KINDS = ("personal", "sick", "annual", "other")
+LEAVE_NAMES = {
+    "personal": ("事假", "Personal leave"),
+    "sick": ("病假", "Sick leave"),
+    "annual": ("年假", "Annual leave"),
+    "other": ("其他假", "Other leave"),
+}
+
+
+@dataclass(frozen=True)
+class SalesRow:
+    """One policy signed in the month, as the 保单明细 sheet lists it."""
+
+    policy_no: str
+    agent_code: str
+    agent_name: str
+    product_code: str
+    product_name: str
+    premium: Decimal
+    factor: Decimal | None  # 折标系数 from the month's plan; None for a product the plan does not know
+    customer_level: str
+    new_customer: bool
+    sign_date: date
+    cancel_date: date | None
+    counted: bool  # counted for this month's commission (RULEBOOK 3.2)
+    paid_amount: Decimal | None = None  # recorded when the month was locked (RULEBOOK 3.3)
+
+    @property
+    def standard_premium(self) -> Decimal | None:
+        return None if self.factor is None else self.premium * self.factor
+
+
+@dataclass(frozen=True)
+class AttendanceCounts:
+    """An agent's attendance records of the month, counted (not priced: the pay lines do that)."""
+
+    late_count: int = 0
+    late_minutes: int = 0
+    early_count: int = 0
+    early_minutes: int = 0
+    away: int = 0
+    swap: int = 0
+    absence_days: Decimal = ZERO
+    leave_days: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QACounts:
+    """An agent's QA evaluations of the month: all of them, and those overturned on appeal."""
+
+    total: int = 0
+    overturned: int = 0
+
+
+@dataclass(frozen=True)
+class SummaryInput:
+    """Everything the workbook shows; ``result`` is the ``payroll show --json`` dict."""
+
+    month: str
+    branch_name: str
+    result: Mapping[str, Any]
+    sales: Sequence[SalesRow] = ()
+    attendance: Mapping[str, AttendanceCounts] = field(default_factory=dict)
+    qa: Mapping[str, QACounts] = field(default_factory=dict)
+    generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+
+
+# ---------------------------------------------------------------------------------------------
+# Columns
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its header, width (characters) and what kind of value it holds (see xlsx_writer.KINDS)."""
+
+    header: str
+    width: float
+    kind: str = "text"
+
+
+def _sheet(
+    book: XlsxWriter,
+    title: str,
+    columns: Sequence[Column],
+    header: str,
+    *,
+    freeze: tuple[int, int] = (1, 0),
+    autofilter: bool = True,
+    generated: datetime | None = None,
+) -> Sheet:
+    stamp = (generated or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    return book.add_sheet(
+        title,
+        [(c.header, c.width, c.kind) for c in columns],
+        freeze=freeze,
+        autofilter=autofilter,
+        header_text=header,
+        header_right=stamp,
+    )
+
+
+def _dec(value: object) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    return Decimal(str(value))
+
+
+# ---------------------------------------------------------------------------------------------
+# Sheets
+
+
+def line_codes_present(agents: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The line codes used in the month, in rulebook order (unknown codes last, alphabetically)."""
+    codes = {line["code"] for a in agents for line in a.get("lines", [])}
+    return sorted(codes, key=lambda c: (LINE_ORDER.get(c, len(LINE_ORDER)), c))
+
+
+def _line_header(code: str) -> str:
+    zh, en = LINE_LABELS.get(code, (code, code))
+    return tr(zh, en)
+
+
+def _summary_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) -> None:
+    agents = list(data.result.get("agents", []))
+    codes = line_codes_present(agents)
+    columns = [Column(tr("工号", "Code"), 9), Column(tr("姓名", "Name"), 10), Column(tr("团队", "Team"), 12)]
+    columns += [Column(_line_header(c), 11, "money") for c in codes]
+    columns += [
+        Column(tr("应发合计", "Gross"), 12, "money"),
+        Column(tr("扣款合计", "Deductions"), 12, "money"),
+        Column(tr("实发金额", "Net"), 12, "money"),
+    ]
+    # no autofilter: sorting would move the totals row into the data
+    sheet = _sheet(wb, title, columns, header, freeze=(1, 3), autofilter=False, generated=data.generated_at)
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for a in agents:
+        by_code: dict[str, Decimal] = defaultdict(Decimal)
+        for line in a.get("lines", []):
+            by_code[line["code"]] += Decimal(line["amount"])  # several adjustment lines add up
+        values: list[Any] = [a.get("code", ""), a.get("name", ""), a.get("team", "")]
+        values += [by_code.get(c) for c in codes]
+        gross, ded, net = Decimal(a["gross"]), Decimal(a["deductions"]), Decimal(a["net"])
+        values += [gross, ded, net]
+        sheet.row(values)
+        for c, v in by_code.items():
+            totals[c] += v
+        totals["__gross"] += gross
+        totals["__deductions"] += ded
+        totals["__net"] += net
+    total_row: list[Any] = [tr("合计", "Total"), tr(f"{len(agents)} 人", f"{len(agents)} agents"), ""]
+    total_row += [totals.get(c, ZERO) for c in codes]
+    total_row += [totals["__gross"], totals["__deductions"], totals["__net"]]
+    sheet.row(total_row, "total")
+
+
+def _detail_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) -> None:
+    columns = [
+        Column(tr("工号", "Code"), 9),
+        Column(tr("姓名", "Name"), 10),
+        Column(tr("项目代码", "Line code"), 18),
+        Column(tr("项目", "Line"), 16),
+        Column(tr("金额", "Amount"), 12, "money"),
+        Column(tr("计算说明", "Explanation"), 90),
+    ]
+    sheet = _sheet(wb, title, columns, header, freeze=(1, 2), generated=data.generated_at)
+    for a in data.result.get("agents", []):
+        for line in a.get("lines", []):
+            sheet.row(
+                [
+                    a.get("code", ""),
+                    a.get("name", ""),
+                    line.get("code", ""),
+                    line.get("label", ""),
+                    Decimal(line["amount"]),
+                    line.get("detail", ""),
+                ]
+            )
+
+
+def _sales_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) -> None:
+    yes, no = tr("是", "yes"), tr("否", "no")
+    columns = [
+        Column(tr("保单号", "Policy no"), 16),
+        Column(tr("工号", "Code"), 9),
+        Column(tr("姓名", "Name"), 10),
+        Column(tr("产品", "Product"), 9),
+        Column(tr("产品名称", "Product name"), 16),
+        Column(tr("保费", "Premium"), 12, "money"),
+        Column(tr("折标系数", "Factor"), 9, "rate"),
+        Column(tr("标准保费", "Standard premium"), 12, "money"),
+        Column(tr("客户等级", "Level"), 9),
+        Column(tr("新客户", "New customer"), 8),
+        Column(tr("签单日期", "Signed"), 12, "date"),
+        Column(tr("撤单日期", "Cancelled"), 12, "date"),
+        Column(tr("计入本月", "Counted"), 9),
+        Column(tr("已记提成", "Paid commission"), 12, "money"),
+    ]
+    sheet = _sheet(wb, title, columns, header, freeze=(1, 1), generated=data.generated_at)
+    for s in data.sales:
+        sheet.row(
+            [
+                s.policy_no,
+                s.agent_code,
+                s.agent_name,
+                s.product_code,
+                s.product_name,
+                s.premium,
+                s.factor,
+                s.standard_premium,
+                s.customer_level,
+                yes if s.new_customer else no,
+                s.sign_date,
+                s.cancel_date,
+                yes if s.counted else no,
+                s.paid_amount,
+            ]
+        )
+
+
+def _attendance_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) -> None:
+    columns = [
+        Column(tr("工号", "Code"), 9),
+        Column(tr("姓名", "Name"), 10),
+        Column(tr("团队", "Team"), 12),
+        Column(tr("应出勤天数", "Workdays"), 10, "days"),
+        Column(tr("在职天数", "Employed days"), 10, "days"),
+        Column(tr("迟到次数", "Late"), 9, "int"),
+        Column(tr("迟到分钟", "Late minutes"), 9, "int"),
+        Column(tr("早退次数", "Early leave"), 9, "int"),
+        Column(tr("早退分钟", "Early minutes"), 9, "int"),
+        Column(tr("空岗次数", "Away"), 9, "int"),
+        Column(tr("私自调班", "Shift swaps"), 9, "int"),
+        Column(tr("旷工天数", "Absence days"), 9, "days"),
+    ]
+    columns += [Column(tr(f"{LEAVE_NAMES[k][0]}天数", LEAVE_NAMES[k][1]), 9, "days") for k in LEAVE_KINDS]
+    columns += [
+        Column(tr("考勤扣款", "Attendance penalty"), 11, "money"),
+        Column(tr("全勤奖", "Full attendance"), 10, "money"),
+    ]
+    sheet = _sheet(wb, title, columns, header, freeze=(1, 3), generated=data.generated_at)
+    for a in data.result.get("agents", []):
+        code = a.get("code", "")
+        c = data.attendance.get(code, AttendanceCounts())
+        facts = a.get("facts") or {}
+        lines = _line_sums(a)
+        sheet.row(
+            [
+                code,
+                a.get("name", ""),
+                a.get("team", ""),
+                _dec(facts.get("workdays")),
+                _dec(facts.get("employed_workdays")),
+                c.late_count,
+                c.late_minutes,
+                c.early_count,
+                c.early_minutes,
+                c.away,
+                c.swap,
+                c.absence_days,
+                *[c.leave_days.get(k, ZERO) for k in LEAVE_KINDS],
+                lines.get("attendance_penalty", ZERO),
+                lines.get("full_attendance", ZERO),
+            ]
+        )
+
+
+def _qa_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) -> None:
+    columns = [
+        Column(tr("工号", "Code"), 9),
+        Column(tr("姓名", "Name"), 10),
+        Column(tr("团队", "Team"), 12),
+        Column(tr("质检次数（有效）", "Evaluations (valid)"), 11, "int"),
+        Column(tr("平均分", "Average"), 9, "score"),
+        Column(tr("等级", "Grade"), 7),
+        Column(tr("提成系数", "Coefficient"), 9, "rate"),
+        Column(tr("致命差错", "Fatal errors"), 9, "int"),
+        Column(tr("申诉撤销", "Overturned"), 9, "int"),
+        Column(tr("质检总次数", "All evaluations"), 10, "int"),
+        Column(tr("致命差错扣款", "Fatal error penalty"), 12, "money"),
+    ]
+    sheet = _sheet(wb, title, columns, header, freeze=(1, 3), generated=data.generated_at)
+    for a in data.result.get("agents", []):
+        code = a.get("code", "")
+        facts = a.get("facts") or {}
+        counts = data.qa.get(code, QACounts())
+        sheet.row(
+            [
+                code,
+                a.get("name", ""),
+                a.get("team", ""),
+                facts.get("qa_count", 0),
+                _dec(facts.get("qa_avg")),
+                facts.get("qa_grade") or "",
+                _dec(facts.get("qa_coefficient")),
+                facts.get("qa_fatal_count", 0),
+                counts.overturned,
+                counts.total,
+                _line_sums(a).get("qa_fatal_penalty", ZERO),
+            ]
+        )
+
+
+def _ranking_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) -> None:
+    """Ranking by KPI score for posting on the notice board: scores and the award, never pay."""
+    columns = [
+        Column(tr("名次", "Rank"), 7, "int"),
+        Column(tr("工号", "Code"), 9),
+        Column(tr("姓名", "Name"), 10),
+        Column(tr("团队", "Team"), 12),
+        Column(tr("绩效得分", "KPI score"), 10, "score"),
+        Column(tr("质检均分", "QA average"), 10, "score"),
+        Column(tr("标准保费", "Standard premium"), 12, "money"),
+        Column(tr("月度优秀", "Top award"), 12),
+    ]
+    sheet = _sheet(wb, title, columns, header, freeze=(1, 0), autofilter=False, generated=data.generated_at)
+    ranked = ranking(data.result.get("agents", []))
+    award = tr("★ 月度优秀", "★ Top award")
+    for rank, a in ranked:
+        facts = a.get("facts") or {}
+        won = bool(facts.get("top_award")) or "top_award" in _line_sums(a)
+        sheet.row(
+            [
+                rank,
+                a.get("code", ""),
+                a.get("name", ""),
+                a.get("team", ""),
+                _dec(facts.get("kpi_score")),
+                _dec(facts.get("qa_avg")),
+                _dec(facts.get("standard_premium")),
+                award if won else "",
+            ],
+            "highlight" if won else "plain",
+        )
+
+
+def ranking(agents: Iterable[Mapping[str, Any]]) -> list[tuple[int, Mapping[str, Any]]]:
+    """Agents by KPI score, highest first; equal scores share a rank (1, 2, 2, 4)."""
+
+    def score(a: Mapping[str, Any]) -> Decimal:
+        value = _dec((a.get("facts") or {}).get("kpi_score"))
+        return value if value is not None else Decimal("-Infinity")
+
+    ordered = sorted(agents, key=lambda a: (-score(a), a.get("code", "")))
+    out: list[tuple[int, Mapping[str, Any]]] = []
+    previous: Decimal | None = None
+    rank = 0
+    for i, a in enumerate(ordered, start=1):
+        s = score(a)
+        if s != previous:
+            rank, previous = i, s
+        out.append((rank, a))
+    return out
+
+
+def _line_sums(agent: Mapping[str, Any]) -> dict[str, Decimal]:
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for line in agent.get("lines", []):
+        sums[line["code"]] += Decimal(line["amount"])
+    return dict(sums)
+
+
+SHEETS: tuple[tuple[str, str, Callable[[XlsxWriter, SummaryInput, str, str], None]], ...] = (
+    ("汇总", "Summary", _summary_sheet),
+    ("明细", "Lines", _detail_sheet),
+    ("保单明细", "Sales", _sales_sheet),
+    ("考勤汇总", "Attendance", _attendance_sheet),
+    ("质检汇总", "QA", _qa_sheet),
+    ("公示", "Ranking", _ranking_sheet),
+)
+
+
+def build_workbook(data: SummaryInput) -> XlsxWriter:
+    """The summary workbook in memory, ready to :meth:`~XlsxWriter.save`."""
+    wb = XlsxWriter(
+        title=tr(f"{data.branch_name} {data.month} 工资汇总", f"{data.branch_name} payroll {data.month}"),
+        footer_text=tr("第 &P 页，共 &N 页", "Page &P of &N"),
+    )
+    status = data.result.get("status", "")
+    draft = "" if status == "locked" else tr("（试算，未锁定）", " (draft, not locked)")
+    for zh, en, build in SHEETS:
+        name = tr(zh, en)
+        build(wb, data, name, f"{data.branch_name} {data.month} {name}{draft}")
+    return wb
+
+
+def write_summary(data: SummaryInput, out_path: Path) -> Path:
+    """Build the workbook and write it atomically to ``out_path``; returns the path."""
+    wb = build_workbook(data)
+    return atomic_write(out_path, lambda tmp: wb.save(tmp))

@@ -1,0 +1,257 @@
+"""Month close: payslips (工资条 PDF) and the Excel summary for head office.
+
+Both read the *stored* result of the month (``show_month``), never a fresh calculation, so
+what is printed is exactly what was calculated (and, once locked, frozen). The month's
+records for the extra sheets are read in one query per kind, not one per agent.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.calendar import month_bounds
+from app.i18n import language
+from app.reports.payslip import PayslipOptions
+from app.reports.payslip import write_payslips as write_payslip_files
+from app.reports.summary_xlsx import AttendanceCounts, QACounts, SalesRow, SummaryInput, write_summary
+from app.services.audit import audit
+from app.services.errors import ServiceError
+from app.services.payroll import load_plan_of, show_month
+from app.services.settings import get_setting
+from db.models import Agent, AttendanceRecord, MonthStatus, PayrollResult, PlanVersion, Policy, QAEvaluation
+
+ONE = Decimal(1)
+LEAVE_KINDS = ("personal", "sick", "annual", "other")
+
+
+def _payslip_options(session: Session, month: str, status: str) -> PayslipOptions:
+    return PayslipOptions(
+        branch_name=get_setting(session, "branch_name"),
+        month=month,
+        page_size=get_setting(session, "payslip_size").strip().upper() or "A5",
+        font_path=get_setting(session, "payslip_font"),
+        logo_path=get_setting(session, "branch_logo").strip(),
+        draft=status != "locked",
+    )
+
+
+def _select_agent(
+    session: Session, month: str, agents: list[dict[str, Any]], code: str
+) -> list[dict[str, Any]]:
+    code = code.strip()
+    chosen = [a for a in agents if a["code"] == code]
+    if chosen:
+        return chosen
+    if session.scalar(select(Agent.id).where(Agent.code == code)) is None:
+        raise ServiceError(f"没有工号为 {code} 的人员。", f"there is no agent with code {code}.")
+    raise ServiceError(
+        f"{code} 不在 {month} 的工资结果中（当月未在职或未重新计算）。",
+        f"{code} is not in the payroll of {month} (not employed that month, or not recalculated).",
+    )
+
+
+def write_payslips(
+    session: Session,
+    month: str,
+    out_dir: Path,
+    *,
+    agent: str | None = None,
+    encrypt: bool = False,
+    combined: bool = False,
+) -> list[Path]:
+    """Write the month's payslips into ``out_dir``: one PDF per agent, or one combined PDF.
+
+    ``encrypt`` protects each agent's file with that agent's payslip password; it is refused —
+    before anything is written — when any selected agent has none, naming them all, so the
+    manager can fix the list once instead of discovering gaps one file at a time.
+    """
+    data = show_month(session, month, lang=language())
+    agents = list(data["agents"])
+    if agent:
+        agents = _select_agent(session, month, agents, agent)
+    if not agents:
+        raise ServiceError(
+            f"{month} 的工资结果中没有人员，无工资条可生成。",
+            f"the payroll of {month} has no agents; there are no payslips to write.",
+        )
+    passwords: dict[str, str | None] | None = None
+    if encrypt:
+        if combined:
+            raise ServiceError(
+                "合并文件不能加密：每人的工资条密码不同。请去掉“合并”或“加密”之一。",
+                "a combined file cannot be encrypted: every agent has a different password. "
+                "Choose either combined or encrypted.",
+            )
+        passwords = {
+            code: password
+            for code, password in session.execute(
+                select(PayrollResult.agent_code, Agent.payslip_password)
+                .join(Agent, Agent.id == PayrollResult.agent_id)
+                .where(PayrollResult.month == month)
+            )
+        }
+        missing = [a for a in agents if not (passwords.get(a["code"]) or "").strip()]
+        if missing:
+            names = "、".join(f"{a['code']} {a['name']}" for a in missing)
+            names_en = ", ".join(f"{a['code']} {a['name']}" for a in missing)
+            raise ServiceError(
+                f"以下 {len(missing)} 人没有工资条密码，未生成任何文件：{names}。请先在人员资料中填写密码。",
+                f"{len(missing)} agent(s) have no payslip password, so nothing was written: {names_en}. "
+                "Set their passwords first.",
+            )
+    options = _payslip_options(session, month, data["status"])
+    try:
+        paths = write_payslip_files(agents, options, Path(out_dir), passwords=passwords, combined=combined)
+    except OSError as exc:
+        raise ServiceError(
+            f"无法写入工资条到 {out_dir}：{exc.strerror or exc}",
+            f"cannot write payslips to {out_dir}: {exc.strerror or exc}",
+        ) from exc
+    audit(
+        session,
+        "payslips.write",
+        entity="month",
+        key=month,
+        after={"files": len(paths), "agents": len(agents), "encrypted": encrypt, "combined": combined},
+    )
+    session.flush()
+    return paths
+
+
+def export_summary(session: Session, month: str, out_path: Path) -> Path:
+    """Write the month's Excel summary (汇总, 明细, 保单明细, 考勤汇总, 质检汇总, 公示) to ``out_path``."""
+    data = show_month(session, month, lang=language())
+    out_path = Path(out_path)
+    if out_path.suffix.lower() != ".xlsx":
+        raise ServiceError(
+            f"汇总表文件名应以 .xlsx 结尾：{out_path.name}",
+            f"the summary file name must end in .xlsx: {out_path.name}",
+        )
+    summary = SummaryInput(
+        month=month,
+        branch_name=get_setting(session, "branch_name"),
+        result=data,
+        sales=_sales_rows(session, month),
+        attendance=_attendance_counts(session, month),
+        qa=_qa_counts(session, month),
+    )
+    try:
+        write_summary(summary, out_path)
+    except OSError as exc:
+        raise ServiceError(
+            f"无法写入 {out_path}：{exc.strerror or exc}（文件是否在 Excel 中打开？）",
+            f"cannot write {out_path}: {exc.strerror or exc} (is it open in Excel?)",
+        ) from exc
+    audit(session, "summary.export", entity="month", key=month, after={"file": out_path.name})
+    session.flush()
+    return out_path
+
+
+def _sales_rows(session: Session, month: str) -> list[SalesRow]:
+    """Policies signed in the month, with the product factor of the plan the month used."""
+    first, last = month_bounds(month)
+    status = session.get(MonthStatus, month)
+    locked = status is not None and status.status == "locked"
+    products: dict[str, tuple[str, Decimal]] = {}
+    version = session.get(PlanVersion, status.plan_version_id) if status and status.plan_version_id else None
+    if version is not None:
+        plan = load_plan_of(version)
+        products = {p.code: (p.name, p.factor) for p in plan.products}
+    rows = session.execute(
+        select(
+            Policy.policy_no,
+            Agent.code,
+            Agent.name,
+            Policy.product_code,
+            Policy.premium,
+            Policy.customer_level,
+            Policy.new_customer,
+            Policy.sign_date,
+            Policy.cancel_date,
+            Policy.paid_amount,
+            Policy.paid_month,
+        )
+        .join(Agent, Agent.id == Policy.agent_id)
+        .where(Policy.sign_date >= first, Policy.sign_date <= last)
+        .order_by(Agent.code, Policy.sign_date, Policy.policy_no)
+    )
+    out = []
+    for no, code, name, product, premium, level, new, signed, cancelled, paid, paid_month in rows:
+        name_factor = products.get(product)
+        # A locked month counted what it paid; a later cancel date does not change that (RULEBOOK 3.3).
+        counted = paid_month == month if locked else cancelled is None
+        out.append(
+            SalesRow(
+                policy_no=no,
+                agent_code=code,
+                agent_name=name,
+                product_code=product,
+                product_name=name_factor[0] if name_factor else "",
+                premium=premium,
+                factor=name_factor[1] if name_factor else None,
+                customer_level=level or "",
+                new_customer=bool(new),
+                sign_date=signed,
+                cancel_date=cancelled,
+                counted=counted,
+                paid_amount=paid if paid_month == month else None,
+            )
+        )
+    return out
+
+
+def _attendance_counts(session: Session, month: str) -> dict[str, AttendanceCounts]:
+    first, last = month_bounds(month)
+    acc: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {
+            "late_count": 0,
+            "late_minutes": 0,
+            "early_count": 0,
+            "early_minutes": 0,
+            "away": 0,
+            "swap": 0,
+            "absence_days": Decimal(0),
+            "leave_days": defaultdict(Decimal),
+        }
+    )
+    rows = session.execute(
+        select(Agent.code, AttendanceRecord.kind, AttendanceRecord.minutes, AttendanceRecord.days)
+        .join(Agent, Agent.id == AttendanceRecord.agent_id)
+        .where(AttendanceRecord.date >= first, AttendanceRecord.date <= last)
+    )
+    for code, kind, minutes, days in rows:
+        a = acc[code]
+        if kind == "late":
+            a["late_count"] += 1
+            a["late_minutes"] += minutes or 0
+        elif kind == "early_leave":
+            a["early_count"] += 1
+            a["early_minutes"] += minutes or 0
+        elif kind in ("away", "swap"):
+            a[kind] += 1
+        elif kind == "absence":
+            a["absence_days"] += days if days is not None else ONE  # a missing day count means one day
+        elif kind in LEAVE_KINDS:
+            a["leave_days"][kind] += days if days is not None else ONE
+    return {code: AttendanceCounts(**{**a, "leave_days": dict(a["leave_days"])}) for code, a in acc.items()}
+
+
+def _qa_counts(session: Session, month: str) -> dict[str, QACounts]:
+    first, last = month_bounds(month)
+    total: dict[str, int] = defaultdict(int)
+    overturned: dict[str, int] = defaultdict(int)
+    for code, status in session.execute(
+        select(Agent.code, QAEvaluation.status)
+        .join(Agent, Agent.id == QAEvaluation.agent_id)
+        .where(QAEvaluation.date >= first, QAEvaluation.date <= last)
+    ):
+        total[code] += 1
+        if status == "overturned":
+            overturned[code] += 1
+    return {code: QACounts(total=n, overturned=overturned[code]) for code, n in total.items()}

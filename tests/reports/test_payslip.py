@@ -1,0 +1,283 @@
+"""Payslip PDFs read back with pypdf: content, pages, paper, fonts, encryption, refusals."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PasswordType, PdfReader
+from pypdf.constants import UserAccessPermissions
+from reportlab.lib.pagesizes import A4, A5
+from reportlab.pdfbase.pdfmetrics import getRegisteredFontNames
+
+from app.reports.encryption import rc4
+from app.reports.fonts import BUILTIN_CID_FONT, candidate_files, cjk_font
+from app.reports.payslip import (
+    MissingPasswords,
+    PayslipOptions,
+    payslip_filename,
+    render_payslips,
+)
+from app.reports.payslip import write_payslips as write_files
+from app.services.errors import ServiceError
+from app.services.payroll import show_month
+from app.services.reports import write_payslips
+from db.session import Database
+from tests.reports.conftest import MONTH
+
+HAS_SYSTEM_CJK_FONT = bool(candidate_files())
+
+
+def _text(path_or_bytes: Path | bytes, password: str | None = None) -> list[str]:
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else path_or_bytes.read_bytes()
+    reader = PdfReader(io.BytesIO(data))
+    if password is not None:
+        reader.decrypt(password)
+    return [page.extract_text() for page in reader.pages]
+
+
+def _flat(text: str) -> str:
+    """Extracted text without the spaces and line breaks a PDF puts between glyph runs."""
+    return "".join(text.split())
+
+
+def _agents(db: Database) -> list[dict[str, Any]]:
+    with db.session_scope() as s:
+        return list(show_month(s, MONTH)["agents"])
+
+
+def test_one_file_per_agent_with_name_net_and_words(example: Database, tmp_path: Path) -> None:
+    with example.session_scope() as s:
+        paths = write_payslips(s, MONTH, tmp_path)
+    assert [p.name for p in paths] == [
+        "2026-10_A001_张三.pdf",
+        "2026-10_A002_李四.pdf",
+        "2026-10_A003_王五.pdf",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in paths]  # no temp files left
+    for path in paths:
+        assert len(PdfReader(path).pages) == 1
+    page = _flat(_text(paths[0])[0])
+    for expected in (
+        "张三",
+        "A001",
+        "接听二组",
+        "工资条",
+        "7502.04",
+        "7522.04",
+        "-20.00",
+        "柒仟伍佰零贰元零肆分",
+        "基本工资",
+        "4000.00",
+        "销售提成",
+        "1987.04",
+        "4000.00×18/18",
+        "签收",
+        "70200.00",
+        "102.30",
+        "91.67",
+    ):
+        assert expected in page, expected
+    assert "2997.97" in _flat(_text(paths[1])[0]) and "李四" in _flat(_text(paths[1])[0])
+    assert "4091.90" in _flat(_text(paths[2])[0]) and "肆仟零玖拾壹元玖角" in _flat(_text(paths[2])[0])
+
+
+def test_every_pay_line_and_detail_is_printed(example: Database, tmp_path: Path) -> None:
+    agents = _agents(example)
+    pdf = render_payslips(agents, PayslipOptions(branch_name="测试网点", month=MONTH))
+    pages = [_flat(t) for t in _text(pdf)]
+    assert len(pages) == 3
+    for agent, page in zip(agents, pages, strict=True):
+        assert "测试网点" in page
+        for line in agent["lines"]:
+            assert line["label"] in page
+            assert line["amount"] in page
+            # details wrap over several lines; their first words are on the page
+            assert _flat(line["detail"])[:8].replace("−", "-") in page.replace("−", "-")
+
+
+def test_combined_file_has_one_page_per_agent(example: Database, tmp_path: Path) -> None:
+    with example.session_scope() as s:
+        paths = write_payslips(s, MONTH, tmp_path, combined=True)
+    assert [p.name for p in paths] == ["2026-10_工资条.pdf"]
+    texts = [_flat(t) for t in _text(paths[0])]
+    assert len(texts) == 3
+    assert "张三" in texts[0] and "李四" in texts[1] and "王五" in texts[2]
+
+
+def test_one_agent_only(example: Database, tmp_path: Path) -> None:
+    with example.session_scope() as s:
+        paths = write_payslips(s, MONTH, tmp_path, agent="A002")
+    assert [p.name for p in paths] == ["2026-10_A002_李四.pdf"]
+
+
+def test_unknown_agent_and_uncalculated_month_are_refused(example: Database, tmp_path: Path) -> None:
+    with example.session_scope() as s, pytest.raises(ServiceError) as err:
+        write_payslips(s, MONTH, tmp_path, agent="Z999")
+    assert "Z999" in err.value.message and "Z999" in err.value.message_en
+    with example.session_scope() as s, pytest.raises(ServiceError) as err:
+        write_payslips(s, "2026-09", tmp_path)
+    assert "2026-09" in err.value.message
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("size", "expected"), [("A4", A4), ("A5", A5), ("a4", A4)])
+def test_paper_size_follows_the_setting(
+    make_example: Callable[..., Database], tmp_path: Path, size: str, expected: tuple[float, float]
+) -> None:
+    db = make_example(settings={"payslip_size": size})
+    with db.session_scope() as s:
+        path = write_payslips(s, MONTH, tmp_path / "out", agent="A001")[0]
+    box = PdfReader(path).pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx(expected, abs=0.5)
+
+
+def test_encrypted_files_open_only_with_the_agents_password(example: Database, tmp_path: Path) -> None:
+    with example.session_scope() as s:
+        paths = write_payslips(s, MONTH, tmp_path, encrypt=True)
+    assert len(paths) == 3
+    reader = PdfReader(paths[0])
+    assert reader.is_encrypted
+    assert reader.decrypt("wrong") == PasswordType.NOT_DECRYPTED
+    assert reader.decrypt("ls-2002") == PasswordType.NOT_DECRYPTED  # another agent's password
+    assert reader.decrypt("zs-1001") != PasswordType.NOT_DECRYPTED
+    assert "7502.04" in _flat(reader.pages[0].extract_text())
+    assert "王五" in _flat(_text(paths[2], password="ww-3003")[0])
+    # printing is allowed, changing is not
+    encrypt_dict: Any = PdfReader(paths[1]).trailer["/Encrypt"]
+    bits = int(encrypt_dict["/P"])
+    assert bits & UserAccessPermissions.PRINT and not bits & UserAccessPermissions.MODIFY
+
+
+def test_encrypt_refused_naming_agents_without_password_and_nothing_written(
+    make_example: Callable[..., Database], tmp_path: Path
+) -> None:
+    db = make_example(passwords={"A001": "secret"})
+    out = tmp_path / "out"
+    with db.session_scope() as s, pytest.raises(ServiceError) as err:
+        write_payslips(s, MONTH, out, encrypt=True)
+    message = err.value.message
+    assert "A002 李四" in message and "A003 王五" in message and "A001" not in message
+    assert "A002" in err.value.message_en and "A003" in err.value.message_en
+    assert not out.exists() or list(out.iterdir()) == []
+    with db.session_scope() as s:  # the one with a password can still get hers
+        assert len(write_payslips(s, MONTH, out, agent="A001", encrypt=True)) == 1
+
+
+def test_encrypted_combined_file_is_refused(example: Database, tmp_path: Path) -> None:
+    with example.session_scope() as s, pytest.raises(ServiceError):
+        write_payslips(s, MONTH, tmp_path, encrypt=True, combined=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_layer_refuses_missing_passwords_before_writing(example: Database, tmp_path: Path) -> None:
+    agents = _agents(example)
+    with pytest.raises(MissingPasswords) as err:
+        write_files(agents, PayslipOptions(branch_name="x", month=MONTH), tmp_path, passwords={"A001": "p"})
+    assert [code for code, _ in err.value.agents] == ["A002", "A003"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_builtin_cid_font_fallback_keeps_text_extractable(example: Database) -> None:
+    agents = _agents(example)
+    pdf = render_payslips(agents[:1], PayslipOptions(branch_name="网点", month=MONTH, builtin_font_only=True))
+    assert b"STSong-Light" in pdf
+    page = _flat(_text(pdf)[0])
+    assert "张三" in page and "7502.04" in page and "柒仟伍佰零贰元零肆分" in page
+
+
+@pytest.mark.skipif(not HAS_SYSTEM_CJK_FONT, reason="no system CJK font on this machine")
+def test_system_font_is_embedded(example: Database) -> None:
+    choice = cjk_font()
+    assert choice.embedded and choice.name in getRegisteredFontNames()
+    pdf = render_payslips(_agents(example)[:1], PayslipOptions(branch_name="网点", month=MONTH))
+    assert b"/FontFile2" in pdf  # an embedded TrueType subset
+    assert "张三" in _flat(_text(pdf)[0])
+
+
+def test_unusable_configured_fonts_fall_through(tmp_path: Path) -> None:
+    import reportlab
+
+    latin_only = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+    garbage = tmp_path / "broken.ttf"
+    garbage.write_bytes(b"not a font at all" * 100)
+    for configured in (str(latin_only), str(garbage), str(tmp_path / "missing.ttf")):
+        choice = cjk_font(configured)
+        assert choice.source != configured
+        assert choice.name in getRegisteredFontNames()
+        assert choice.embedded == HAS_SYSTEM_CJK_FONT or choice.name == BUILTIN_CID_FONT
+
+
+def test_logo_is_drawn_when_readable_and_ignored_when_not(example: Database, tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 40), (200, 30, 30)).save(logo)
+    agents = _agents(example)[:1]
+    with_logo = render_payslips(agents, PayslipOptions(branch_name="网点", month=MONTH, logo_path=str(logo)))
+    assert b"/Subtype /Image" in with_logo
+    broken = tmp_path / "logo.jpg"
+    broken.write_text("not an image")
+    pdf = render_payslips(agents, PayslipOptions(branch_name="网点", month=MONTH, logo_path=str(broken)))
+    assert b"/Subtype /Image" not in pdf
+    assert "张三" in _flat(_text(pdf)[0])
+
+
+def test_long_slip_still_fits_one_page_and_markup_is_literal(example: Database) -> None:
+    agent = dict(_agents(example)[0])
+    agent["name"] = "<b>张&三</b>"
+    agent["lines"] = list(agent["lines"]) + [
+        {
+            "code": "adjustment",
+            "amount": "1.00",
+            "label": "其他调整",
+            "detail": f"补发第{i}项：" + "很长的说明文字，" * 12,
+        }
+        for i in range(40)
+    ]
+    pdf = render_payslips([agent], PayslipOptions(branch_name="网点", month=MONTH, page_size="A5"))
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    assert "<b>张&三</b>" in _flat(reader.pages[0].extract_text())
+
+
+def test_draft_marking_follows_the_lock(make_example: Callable[..., Database], tmp_path: Path) -> None:
+    from app.services.payroll import lock_month
+
+    db = make_example()
+    with db.session_scope() as s:
+        draft = write_payslips(s, MONTH, tmp_path / "draft", agent="A001")[0]
+        lock_month(s, MONTH)
+    with db.session_scope() as s:
+        final = write_payslips(s, MONTH, tmp_path / "final", agent="A001")[0]
+    assert "试算" in _flat(_text(draft)[0])
+    assert "试算" not in _flat(_text(final)[0])
+
+
+def test_file_names_are_safe_on_windows() -> None:
+    assert payslip_filename("2026-10", "A001", "张三") == "2026-10_A001_张三.pdf"
+    assert payslip_filename("2026-10", "A/2", 'a:b*c?"d<e>f|g.') == "2026-10_A_2_a_b_c_d_e_f_g.pdf"
+
+
+def test_rc4_matches_reportlab_and_rfc6229() -> None:
+    import os
+
+    from reportlab.lib.arciv import ArcIV
+
+    assert rc4(bytes.fromhex("0102030405"), bytes(16)).hex() == "b2396305f03dc027ccc3524a0a1118a8"
+    for n in (0, 1, 255, 256, 4097):
+        key, data = os.urandom(16), os.urandom(n)
+        assert rc4(key, data) == ArcIV(key).encode(data)
+        assert rc4(key, rc4(key, data)) == data
+
+
+def test_amounts_on_the_page_equal_the_json(example: Database) -> None:
+    agents = _agents(example)
+    pages = [_flat(t) for t in _text(render_payslips(agents, PayslipOptions(branch_name="x", month=MONTH)))]
+    for agent, page in zip(agents, pages, strict=True):
+        for key in ("gross", "deductions", "net"):
+            assert f"{Decimal(str(agent[key])):.2f}" in page

