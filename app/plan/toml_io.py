@@ -17,6 +17,7 @@ from typing import Any
 
 import tomli_w
 
+from app.i18n import language
 from app.money import D, fmt_num
 from app.plan.model import (
     BETTER_VALUES,
@@ -50,14 +51,27 @@ _MISSING: Any = object()
 
 
 class PlanError(ValueError):
-    """A plan document that cannot be used; ``problems`` lists each one with its key path."""
+    """A plan document that cannot be used; ``problems`` lists each one with its key path.
 
-    def __init__(self, problems: list[str], *, source: str = "plan") -> None:
+    ``problems`` is English; ``problems_zh`` holds the same problems, in the same order and with
+    the same ASCII key-path prefix, explained in Chinese. ``messages(lang)`` picks one list.
+    """
+
+    def __init__(
+        self, problems: list[str], *, source: str = "plan", problems_zh: list[str] | None = None
+    ) -> None:
         self.problems = list(problems)
+        self.problems_zh = list(problems_zh) if problems_zh is not None else list(self.problems)
+        if len(self.problems_zh) != len(self.problems):
+            raise ValueError("problems_zh must list the same problems as problems")
         self.source = source
         summary = "; ".join(self.problems[:5])
         more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
         super().__init__(f"{source}: {len(self.problems)} problem(s): {summary}{more}")
+
+    def messages(self, lang: str | None = None) -> list[str]:
+        """The problems in ``lang`` ("zh" or "en"; the app's current language by default)."""
+        return list(self.problems if (lang or language()) == "en" else self.problems_zh)
 
 
 @dataclass
@@ -65,9 +79,15 @@ class _Checker:
     """Collects problems while walking the document, so one pass reports them all."""
 
     problems: list[str] = field(default_factory=list)
+    problems_zh: list[str] = field(default_factory=list)
 
-    def fail(self, path: str, message: str) -> None:
-        self.problems.append(f"{path}: {message}" if path else message)
+    def fail(self, path: str, en: str, zh: str) -> None:
+        """Record one problem at ``path`` in both languages (the key path stays ASCII, first)."""
+        self.problems.append(f"{path}: {en}" if path else en)
+        self.problems_zh.append(f"{path}: {zh}" if path else zh)
+
+    def error(self, source: str) -> PlanError:
+        return PlanError(self.problems, source=source, problems_zh=self.problems_zh)
 
     # -- containers -------------------------------------------------------------------------
     def table(self, value: Any, path: str, allowed: Iterable[str] | None) -> dict[str, Any]:
@@ -76,19 +96,25 @@ class _Checker:
         ``allowed=None`` accepts any key (customer levels are the branch's own words).
         """
         if not isinstance(value, dict):
-            self.fail(path, f"must be a table, not {_kind(value)}")
+            self.fail(
+                path, f"must be a table, not {_kind(value)}", f"应为表（table），当前为{_kind_zh(value)}"
+            )
             return {}
         if allowed is None:
             return value
         allowed = tuple(allowed)
         for key in value:
             if key not in allowed:
-                self.fail(_join(path, key), f"unknown key (allowed here: {', '.join(allowed)})")
+                self.fail(
+                    _join(path, key),
+                    f"unknown key (allowed here: {', '.join(allowed)})",
+                    f"未知的键（此处允许：{', '.join(allowed)}）",
+                )
         return value
 
     def array(self, value: Any, path: str) -> list[Any]:
         if not isinstance(value, list):
-            self.fail(path, f"must be a list, not {_kind(value)}")
+            self.fail(path, f"must be a list, not {_kind(value)}", f"应为列表，当前为{_kind_zh(value)}")
             return []
         return value
 
@@ -113,7 +139,7 @@ class _Checker:
         full = _join(path, key)
         if key not in tbl:
             if default is _MISSING:
-                self.fail(full, "is required")
+                self.fail(full, "is required", "必须填写")
             return default
         raw = tbl[key]
         value: Decimal | None = None
@@ -125,21 +151,38 @@ class _Checker:
             try:
                 value = D(raw)
             except (InvalidOperation, ValueError, TypeError):
-                self.fail(full, f"{raw!r} is not a number or percentage")
+                self.fail(full, f"{raw!r} is not a number or percentage", f"{raw!r} 不是数字，也不是百分比")
                 return default if default is not _MISSING else None
         if value is None or not value.is_finite():
             what = 'a number or a percentage text like "95%"' if rate else "a number"
-            self.fail(full, f"must be {what}, not {_kind(raw)}")
+            what_zh = '数字或百分比文本（如 "95%"）' if rate else "数字"
+            self.fail(full, f"must be {what}, not {_kind(raw)}", f"应为{what_zh}，当前为{_kind_zh(raw)}")
             return default if default is not _MISSING else None
         if positive and value <= 0:
-            self.fail(full, f"must be greater than 0 (got {fmt_num(value)})")
+            self.fail(
+                full,
+                f"must be greater than 0 (got {fmt_num(value)})",
+                f"必须大于 0（当前为 {fmt_num(value)}）",
+            )
         elif min_value is not None and value < min_value:
             if min_value == 0:
-                self.fail(full, f"must not be negative (got {fmt_num(value)})")
+                self.fail(
+                    full,
+                    f"must not be negative (got {fmt_num(value)})",
+                    f"不能为负数（当前为 {fmt_num(value)}）",
+                )
             else:
-                self.fail(full, f"must be at least {fmt_num(min_value)} (got {fmt_num(value)})")
+                self.fail(
+                    full,
+                    f"must be at least {fmt_num(min_value)} (got {fmt_num(value)})",
+                    f"不能小于 {fmt_num(min_value)}（当前为 {fmt_num(value)}）",
+                )
         if max_value is not None and value > max_value:
-            self.fail(full, f"must be at most {fmt_num(max_value)} (got {fmt_num(value)})")
+            self.fail(
+                full,
+                f"must be at most {fmt_num(max_value)} (got {fmt_num(value)})",
+                f"不能大于 {fmt_num(max_value)}（当前为 {fmt_num(value)}）",
+            )
         return value
 
     def integer(
@@ -148,16 +191,18 @@ class _Checker:
         full = _join(path, key)
         if key not in tbl:
             if default is _MISSING:
-                self.fail(full, "is required")
+                self.fail(full, "is required", "必须填写")
             return default
         raw = tbl[key]
         if isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value():
             raw = int(raw)
         if isinstance(raw, bool) or not isinstance(raw, int):
-            self.fail(full, f"must be a whole number, not {_kind(raw)}")
+            self.fail(full, f"must be a whole number, not {_kind(raw)}", f"应为整数，当前为{_kind_zh(raw)}")
             return default if default is not _MISSING else None
         if raw < min_value:
-            self.fail(full, f"must be at least {min_value} (got {raw})")
+            self.fail(
+                full, f"must be at least {min_value} (got {raw})", f"不能小于 {min_value}（当前为 {raw}）"
+            )
         return raw
 
     def text(
@@ -172,23 +217,29 @@ class _Checker:
         full = _join(path, key)
         if key not in tbl:
             if default is _MISSING:
-                self.fail(full, "is required")
+                self.fail(full, "is required", "必须填写")
             return default
         raw = tbl[key]
         if not isinstance(raw, str):
-            self.fail(full, f"must be text, not {_kind(raw)}")
+            self.fail(full, f"must be text, not {_kind(raw)}", f"应为文本，当前为{_kind_zh(raw)}")
             return default if default is not _MISSING else None
         if choices is not None and raw not in choices:
-            self.fail(full, f"unknown value {raw!r} (expected one of: {', '.join(choices)})")
+            self.fail(
+                full,
+                f"unknown value {raw!r} (expected one of: {', '.join(choices)})",
+                f"无效的取值 {raw!r}（可选：{', '.join(choices)}）",
+            )
         elif choices is None and not raw.strip():
-            self.fail(full, "must not be empty")
+            self.fail(full, "must not be empty", "不能为空")
         return raw
 
     def boolean(self, tbl: dict[str, Any], key: str, path: str, *, default: bool) -> bool:
         full = _join(path, key)
         raw = tbl.get(key, default)
         if not isinstance(raw, bool):
-            self.fail(full, f"must be true or false, not {_kind(raw)}")
+            self.fail(
+                full, f"must be true or false, not {_kind(raw)}", f"应为 true 或 false，当前为{_kind_zh(raw)}"
+            )
             return default
         return raw
 
@@ -208,6 +259,21 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a table"
+    return type(value).__name__
+
+
+def _kind_zh(value: Any) -> str:
+    """What ``value`` is, in Chinese, for "应为…，当前为…" (mirrors :func:`_kind`)."""
+    if isinstance(value, bool):
+        return "是/否值（true/false）"
+    if isinstance(value, int | Decimal):
+        return f"数字 {value}"
+    if isinstance(value, str):
+        return f"文本 {value!r}"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "表"
     return type(value).__name__
 
 
@@ -237,7 +303,9 @@ def load_plan(text: str, *, source: str = "plan") -> Plan:
     try:
         doc = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        raise PlanError([f"not valid TOML: {exc}"], source=source) from exc
+        raise PlanError(
+            [f"not valid TOML: {exc}"], source=source, problems_zh=[f"文件不是有效的 TOML 格式：{exc}"]
+        ) from exc
     return plan_from_dict(doc, source=source)
 
 
@@ -247,11 +315,19 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
     top = ck.table(doc, "", _TOP_KEYS)
     schema = ck.integer(top, "schema", "", default=SCHEMA_VERSION)
     if isinstance(schema, int) and schema != SCHEMA_VERSION:
-        ck.fail("schema", f"unsupported schema version {schema} (this app reads {SCHEMA_VERSION})")
+        ck.fail(
+            "schema",
+            f"unsupported schema version {schema} (this app reads {SCHEMA_VERSION})",
+            f"不支持的方案格式版本 {schema}（本程序只能读取版本 {SCHEMA_VERSION}）",
+        )
     name = ck.text(top, "name", "")
     effective_from = ck.text(top, "effective_from", "")
     if isinstance(effective_from, str) and not _MONTH_RE.match(effective_from):
-        ck.fail("effective_from", f"must be a month written YYYY-MM, e.g. 2026-01 (got {effective_from!r})")
+        ck.fail(
+            "effective_from",
+            f"must be a month written YYYY-MM, e.g. 2026-01 (got {effective_from!r})",
+            f"应为 YYYY-MM 格式的月份，例如 2026-01（当前为 {effective_from!r}）",
+        )
 
     pay = _load_pay(ck, top.get("pay", {}))
     leave = _load_leave(ck, top.get("leave_pay_ratio", {}))
@@ -265,7 +341,7 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
     limits = _load_limits(ck, top.get("limits", {}))
 
     if ck.problems:
-        raise PlanError(ck.problems, source=source)
+        raise ck.error(source)
     assert commission is not None
     return Plan(
         schema=schema,
@@ -313,7 +389,11 @@ def _load_products(ck: _Checker, raw: Any) -> tuple[Product, ...]:
         factor = ck.number(t, "factor", path, default=Decimal(1), rate=True)
         if isinstance(code, str):
             if code in seen:
-                ck.fail(f"{path}.code", f"duplicate product code {code!r} (also products[{seen[code]}])")
+                ck.fail(
+                    f"{path}.code",
+                    f"duplicate product code {code!r} (also products[{seen[code]}])",
+                    f"产品代码 {code!r} 重复（products[{seen[code]}] 已使用）",
+                )
             seen.setdefault(code, i)
         out.append(Product(code=code or "", name=name or "", factor=factor or Decimal(0)))
     return tuple(out)
@@ -321,17 +401,23 @@ def _load_products(ck: _Checker, raw: Any) -> tuple[Product, ...]:
 
 def _load_commission(ck: _Checker, raw: Any) -> CommissionConfig | None:
     if raw is _MISSING:
-        ck.fail("commission", "is required (at least commission.tiers)")
+        ck.fail(
+            "commission",
+            "is required (at least commission.tiers)",
+            "必须填写（至少要有 commission.tiers 提成阶梯）",
+        )
         return None
     path = "commission"
     t = ck.table(raw, path, ("mode", "tiers", "level_bonus_rate", "new_customer_bonus"))
     mode = ck.text(t, "mode", path, default="marginal", choices=COMMISSION_MODES)
     tiers: list[Tier] = []
     if "tiers" not in t:
-        ck.fail("commission.tiers", "is required")
+        ck.fail("commission.tiers", "is required", "必须填写")
     raw_tiers = ck.array(t.get("tiers", []), "commission.tiers")
     if "tiers" in t and not raw_tiers and isinstance(t.get("tiers"), list):
-        ck.fail("commission.tiers", "needs at least one tier starting at 0")
+        ck.fail(
+            "commission.tiers", "needs at least one tier starting at 0", "至少要有一档，且第一档从 0 开始"
+        )
     previous: Decimal | None = None
     for i, item in enumerate(raw_tiers):
         tp = f"commission.tiers[{i}]"
@@ -340,9 +426,17 @@ def _load_commission(ck: _Checker, raw: Any) -> CommissionConfig | None:
         rate = ck.number(tt, "rate", tp, rate=True)
         if isinstance(start, Decimal):
             if i == 0 and start != 0:
-                ck.fail(f"{tp}.from", f"the first tier must start at 0 (got {fmt_num(start)})")
+                ck.fail(
+                    f"{tp}.from",
+                    f"the first tier must start at 0 (got {fmt_num(start)})",
+                    f"第一档必须从 0 开始（当前为 {fmt_num(start)}）",
+                )
             if previous is not None and start <= previous:
-                ck.fail(f"{tp}.from", f"must be greater than the previous tier ({fmt_num(previous)})")
+                ck.fail(
+                    f"{tp}.from",
+                    f"must be greater than the previous tier ({fmt_num(previous)})",
+                    f"必须大于上一档的起点（{fmt_num(previous)}）",
+                )
             previous = start if previous is None or start > previous else previous
         tiers.append(Tier(from_=start if start is not None else Decimal(0), rate=rate or Decimal(0)))
     lb = ck.table(t.get("level_bonus_rate", {}), "commission.level_bonus_rate", None)
@@ -374,11 +468,19 @@ def _bands(
         value = read_value(t, ip)
         if isinstance(low, Decimal):
             if low in seen:
-                ck.fail(f"{ip}.min", f"duplicate min {fmt_num(low)} (also {path}[{seen[low]}])")
+                ck.fail(
+                    f"{ip}.min",
+                    f"duplicate min {fmt_num(low)} (also {path}[{seen[low]}])",
+                    f"min 值 {fmt_num(low)} 重复（{path}[{seen[low]}] 已使用）",
+                )
             seen.setdefault(low, i)
             items.append((low, value))
     if isinstance(raw, list) and not any(low == 0 for low in seen):
-        ck.fail(path, "must include an entry with min = 0 (so every score has a value)")
+        ck.fail(
+            path,
+            "must include an entry with min = 0 (so every score has a value)",
+            "必须有一条 min = 0 的记录（这样任何分数都有对应的值）",
+        )
     items.sort(key=lambda pair: pair[0], reverse=True)
     return items
 
@@ -433,7 +535,11 @@ def _load_kpi(ck: _Checker, raw: Any) -> KpiConfig:
     standard = ck.number(t, "standard", path, default=Decimal(80))
     bonus_from = ck.number(t, "bonus_from", path, default=Decimal(90))
     if isinstance(standard, Decimal) and isinstance(bonus_from, Decimal) and bonus_from < standard:
-        ck.fail("kpi.bonus_from", f"must not be below kpi.standard ({fmt_num(standard)})")
+        ck.fail(
+            "kpi.bonus_from",
+            f"must not be below kpi.standard ({fmt_num(standard)})",
+            f"不能低于 kpi.standard 达标分（{fmt_num(standard)}）",
+        )
     indicators: list[Indicator] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(ck.array(t.get("indicators", []), "kpi.indicators")):
@@ -443,7 +549,9 @@ def _load_kpi(ck: _Checker, raw: Any) -> KpiConfig:
         if isinstance(code, str):
             if code in seen:
                 ck.fail(
-                    f"{ip}.code", f"duplicate indicator code {code!r} (also kpi.indicators[{seen[code]}])"
+                    f"{ip}.code",
+                    f"duplicate indicator code {code!r} (also kpi.indicators[{seen[code]}])",
+                    f"指标代码 {code!r} 重复（kpi.indicators[{seen[code]}] 已使用）",
                 )
             seen.setdefault(code, i)
         indicators.append(
@@ -480,7 +588,11 @@ def _minute_tiers(ck: _Checker, raw: Any, path: str) -> tuple[MinuteTier, ...]:
         amount = ck.number(t, "amount", ip)
         if isinstance(up_to, int):
             if previous is not None and up_to <= previous:
-                ck.fail(f"{ip}.up_to_minutes", f"must be greater than the previous tier ({previous})")
+                ck.fail(
+                    f"{ip}.up_to_minutes",
+                    f"must be greater than the previous tier ({previous})",
+                    f"必须大于上一档的分钟数（{previous}）",
+                )
             previous = up_to if previous is None or up_to > previous else previous
         tiers.append(MinuteTier(up_to_minutes=up_to or 0, amount=amount or Decimal(0)))
     return tuple(tiers)
@@ -512,6 +624,7 @@ def _load_attendance(ck: _Checker, raw: Any) -> AttendanceConfig:
                 ck.fail(
                     f"attendance.full_attendance_breakers[{i}]",
                     f"unknown leave type {kind!r} (expected one of: {', '.join(LEAVE_TYPES)})",
+                    f"未知的假别 {kind!r}（可选：{', '.join(LEAVE_TYPES)}）",
                 )
             else:
                 good.append(kind)

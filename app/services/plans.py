@@ -60,7 +60,10 @@ def save_plan(session: Session, text: str, *, source: str = "plan") -> PlanVersi
     try:
         plan = load_plan(text, source=source)
     except PlanError as exc:
-        raise ValidationFailed([f"{source}: {p}" for p in exc.problems]) from exc
+        raise ValidationFailed(
+            [f"{source}: {p}" for p in exc.messages("zh")],
+            [f"{source}: {p}" for p in exc.messages("en")],
+        ) from exc
     existing = session.scalar(select(PlanVersion).where(PlanVersion.effective_from == plan.effective_from))
     canonical = dump_plan(plan)
     if existing is not None:

@@ -125,7 +125,7 @@ def test_negative_tier_rate_is_a_problem_and_disables_save(qtbot: QtBot, page: P
     model = page.editor.tables["commission.tiers"].model
     bad = model.index(1, model.column_of("rate"))
     assert model.data(bad, Qt.ItemDataRole.BackgroundRole) is not None
-    assert "negative" in model.data(bad, Qt.ItemDataRole.ToolTipRole)
+    assert "不能为负数" in model.data(bad, Qt.ItemDataRole.ToolTipRole)
 
     retype(qtbot, page, "pay.days_per_month", "abc")  # a typed field is checked as well
     assert any(p.startswith("pay.days_per_month:") for p in page.problems)
@@ -280,7 +280,7 @@ def test_import_of_a_bad_file_lists_its_problems(qtbot: QtBot, page: PlanPage, t
     broken.write_text("name = [", encoding="utf-8")
     page.ask_open_file = lambda: broken  # type: ignore[method-assign]
     assert page.import_file() is None
-    assert "not valid TOML" in page.message.informativeText()  # type: ignore[union-attr]
+    assert "不是有效的 TOML" in page.message.informativeText()  # type: ignore[union-attr]
 
 
 def test_import_a_good_file_and_export_it(qtbot: QtBot, page: PlanPage, tmp_path: Path) -> None:

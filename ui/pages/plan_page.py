@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
-from app.i18n import tr
+from app.i18n import language, tr
 from app.plan.toml_io import PlanError, default_plan, dump_plan, load_plan, plan_from_dict, plan_to_dict
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.months import locked_months
@@ -392,7 +392,7 @@ class PlanPage(Page):
         try:
             plan_from_dict(doc, source="plan")
         except PlanError as exc:
-            problems = problems + exc.problems
+            problems = problems + exc.messages(language())
         self.problems = problems
         self.editor.show_problems(problems)
         self._show_problem_list()
@@ -539,7 +539,7 @@ class PlanPage(Page):
         try:
             plan = plan_from_dict(doc, source="plan")
         except PlanError as exc:
-            raise ValidationFailed(problems + exc.problems) from exc
+            raise ValidationFailed(problems + exc.messages("zh"), problems + exc.messages("en")) from exc
         if problems:
             raise ValidationFailed(problems)
         with self.db.session_scope() as session:
@@ -586,7 +586,9 @@ class PlanPage(Page):
             with self.db.session_scope() as session:
                 effective_from = save_plan(session, text, source=path.name).effective_from
         except ValidationFailed as exc:
-            self.message = self._show_import_problems(path, exc.problems)
+            self.message = self._show_import_problems(
+                path, exc.problems_en if language() == "en" else exc.problems
+            )
             return None
         except Exception as exc:  # noqa: BLE001 - a service refusal explains itself; others are logged
             self.message = show_error(self, exc)
