@@ -26,7 +26,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
     parser = argparse.ArgumentParser(prog="branchpay-gui", description=APP_NAME)
     parser.add_argument("--db", type=Path, default=None, help=f"database file (default: {default_db_path()})")
-    parser.add_argument("--lang", choices=LANGUAGES, default="zh", help="language of the window (zh or en)")
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="language of the window (zh or en; default: the saved setting)",
+    )
+    parser.add_argument("--page", default=None, help="area to show first, e.g. agents or settings")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.db is None:
@@ -54,10 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from app import APP_NAME, ORG_NAME, __version__
-    from app.i18n import set_language, tr
+    from app.i18n import tr
     from ui.errors import configure_logging, install_excepthook, unexpected_text
 
-    set_language(args.lang)
     db_path = Path(args.db).expanduser()
     with contextlib.suppress(OSError):  # a folder we cannot write to is reported when the database opens
         configure_logging(db_path.parent)
@@ -70,10 +75,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName(ORG_NAME)
     app.setApplicationVersion(__version__)
 
+    from ui.startup import DialogPrompter, apply_language, peek_language, start
+
+    # The language comes first: every dialog of the start-up checks already speaks it.
+    apply_language(args.lang or peek_language(db_path) or "zh")
     try:
-        window = build_window(db_path)
+        shell = start(db_path, DialogPrompter(), lang_override=args.lang)
     except Exception:  # noqa: BLE001 - the user sees a short message, the log has the details
-        log.exception("could not open the database %s", db_path)
+        log.exception("could not start with the database %s", db_path)
         QMessageBox.critical(
             None,
             APP_NAME,
@@ -82,10 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             + unexpected_text(),
         )
         return 1
-    window.show()
-    code = app.exec()
-    QThreadPool.globalInstance().waitForDone()
-    window.db.dispose()
+    if shell is None:
+        return 1
+    shell.show(page=args.page)
+    try:
+        code = app.exec()
+    finally:
+        QThreadPool.globalInstance().waitForDone()
+        shell.close()
     return int(code)
 
 

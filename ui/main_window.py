@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,19 +23,42 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME, __version__
 from app.i18n import tr
+from app.services.backups import backup_folder, backup_now, list_backups
 from app.services.months import month_status
 from db.session import Database
+from ui.dialogs.backup_dialogs import RestoreDialog, confirm_restore_text
+from ui.errors import show_message
+from ui.ops import Op, run_op
 from ui.pages import AREAS, Area, Page, make_page
 from ui.pages.overview_page import status_text
 from ui.widgets.month_selector import MonthSelector
 
 
+class Shell(Protocol):
+    """What only the app around the window can do (see :class:`ui.startup.AppShell`):
+    swap the database file underneath it and rebuild the window."""
+
+    def restore_backup(self, backup: Path) -> Any: ...
+
+    def switch_language(self, lang: str) -> Any: ...
+
+
 class MainWindow(QMainWindow):
     month_changed = Signal(str)
 
-    def __init__(self, db: Database, *, month: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        month: str | None = None,
+        shell: Shell | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.db = db
+        self.shell = shell
+        self.restore_dialog: RestoreDialog | None = None
+        self.message: QMessageBox | None = None
         self.setWindowTitle(APP_NAME)
         self.resize(1180, 740)
         self._stale: set[str] = set()
@@ -101,6 +127,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.month_status_label)
 
         self._build_menus()
+        settings_page = self.pages.get("settings")
+        language_changed = getattr(settings_page, "language_changed", None)
+        if language_changed is not None and shell is not None:
+            language_changed.connect(self.offer_language_switch)
 
         self.sidebar.currentRowChanged.connect(self._on_area)
         self.month_selector.month_changed.connect(self.set_month)
@@ -113,11 +143,31 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("文件(&F)", "&File"))
         file_menu.setToolTipsVisible(True)
-        self.backup_action = QAction(tr("备份…", "Back up…"), self)
-        self.backup_action.setEnabled(False)
-        self.backup_action.setToolTip(tr("此功能尚未提供", "Not available yet"))
-        self.backup_action.setStatusTip(tr("此功能尚未提供", "Not available yet"))
-        file_menu.addAction(self.backup_action)
+        if self.shell is None:
+            # A bare window (no app shell around it) cannot swap its database, so it offers
+            # no backup actions; the app always builds the window through ui.startup.AppShell.
+            self.backup_action = QAction(tr("备份…", "Back up…"), self)
+            self.backup_action.setEnabled(False)
+            self.backup_action.setToolTip(tr("此功能尚未提供", "Not available yet"))
+            self.backup_action.setStatusTip(tr("此功能尚未提供", "Not available yet"))
+            file_menu.addAction(self.backup_action)
+        else:
+            self.backup_action = QAction(tr("立即备份", "Back up now"), self)
+            self.backup_action.setShortcut(QKeySequence("Ctrl+B"))
+            self.backup_action.setStatusTip(
+                tr("把当前数据复制一份到备份文件夹", "Copy the current data into the backup folder")
+            )
+            self.backup_action.triggered.connect(self.backup_now)
+            self.restore_action = QAction(tr("恢复…", "Restore…"), self)
+            self.restore_action.setStatusTip(
+                tr("用一份备份替换当前数据", "Replace the current data by a backup")
+            )
+            self.restore_action.triggered.connect(self.open_restore_dialog)
+            self.open_backups_action = QAction(tr("打开备份文件夹", "Open the backup folder"), self)
+            self.open_backups_action.triggered.connect(self.open_backup_folder)
+            file_menu.addAction(self.backup_action)
+            file_menu.addAction(self.restore_action)
+            file_menu.addAction(self.open_backups_action)
         file_menu.addSeparator()
         quit_action = QAction(tr("退出", "Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -197,5 +247,96 @@ class MainWindow(QMainWindow):
             )
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    # --- backups ----------------------------------------------------------------------
+
+    @Slot()
+    def backup_now(self) -> Op:
+        """Off the GUI thread: a large database takes a moment to copy."""
+
+        def work(_token: object) -> Path:
+            return backup_now(self.db)
+
+        def done(path: Path) -> None:
+            self.statusBar().showMessage(tr(f"已备份到 {path}", f"Backed up to {path}"), 10_000)
+            self.message = show_message(
+                self,
+                tr(f"备份完成，文件保存在：\n{path}", f"Backup written to:\n{path}"),
+                icon=QMessageBox.Icon.Information,
+            )
+
+        return run_op(self, work, label=tr("正在备份…", "Backing up…"), on_done=done)
+
+    @Slot()
+    def open_restore_dialog(self) -> RestoreDialog:
+        dialog = RestoreDialog(list_backups(self.db.path), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(self.confirm_restore)
+        self.restore_dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot(Path)
+    def confirm_restore(self, backup: Path) -> QMessageBox:
+        box = QMessageBox(self)
+        box.setWindowTitle(tr("从备份恢复", "Restore from a backup"))
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setText(confirm_restore_text(backup))
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        yes.setText(tr("恢复", "Restore"))
+        box.button(QMessageBox.StandardButton.No).setText(tr("取消", "Cancel"))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        shell = self.shell
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is yes and shell is not None:
+                # Queued: the shell closes this window, which must not happen inside its own slot.
+                QTimer.singleShot(0, lambda: shell.restore_backup(backup))
+
+        box.finished.connect(answered)
+        self.message = box
+        box.open()
+        return box
+
+    def open_url(self, url: QUrl) -> bool:
+        """Replaceable in tests, so they never start the file manager."""
+        return QDesktopServices.openUrl(url)
+
+    @Slot()
+    def open_backup_folder(self) -> bool:
+        folder = backup_folder(self.db)
+        folder.mkdir(parents=True, exist_ok=True)
+        return self.open_url(QUrl.fromLocalFile(str(folder)))
+
+    # --- language ---------------------------------------------------------------------
+
+    @Slot(str)
+    def offer_language_switch(self, lang: str) -> QMessageBox:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(APP_NAME)
+        box.setText(
+            tr(
+                "界面语言已保存。现在重新打开窗口以切换语言吗？（数据都已保存）",
+                "The language was saved. Reopen the window now to switch? (All data is saved.)",
+            )
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        yes.setText(tr("现在切换", "Switch now"))
+        box.button(QMessageBox.StandardButton.No).setText(tr("下次启动时", "At the next start"))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        shell = self.shell
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is yes and shell is not None:
+                QTimer.singleShot(0, lambda: shell.switch_language(lang))
+
+        box.finished.connect(answered)
+        self.message = box
         box.open()
         return box

@@ -16,6 +16,8 @@ class Option:
     default: str
     title_zh: str
     title_en: str
+    # A secret (the password hash) is never copied into the audit log, only the fact it changed.
+    secret: bool = False
 
 
 OPTIONS: dict[str, Option] = {
@@ -29,6 +31,15 @@ OPTIONS: dict[str, Option] = {
         Option("minimum_wage", "2200.00", "最低工资提醒线", "Minimum wage warning level"),
         Option("backup_keep", "10", "保留备份份数", "Backups to keep"),
         Option("backup_every_days", "7", "自动备份间隔（天）", "Automatic backup every (days)"),
+        Option("app_password_hash", "", "程序密码", "App password", secret=True),
+        Option(
+            "idle_lock_minutes",
+            "10",
+            "无操作自动锁定（分钟，0 表示不锁定）",
+            "Lock after idle minutes (0 = never)",
+        ),
+        Option("last_backup_at", "", "上次自动/手动备份时间", "Last backup time"),
+        Option("first_run_done", "", "已完成首次设置", "First-run setup done"),
     )
 }
 
@@ -53,5 +64,7 @@ def set_setting(session: Session, key: str, value: str) -> None:
     else:
         row.value = value
     if before != value:
+        if OPTIONS[key].secret:
+            before, value = ("***" if before else ""), ("***" if value else "")
         audit(session, "setting.change", entity="setting", key=key, before=before, after=value)
     session.flush()

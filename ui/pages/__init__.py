@@ -20,6 +20,7 @@ from ui.pages.base import Page, PlaceholderPage
 from ui.pages.overview_page import OverviewPage
 from ui.pages.payroll_page import PayrollPage
 from ui.pages.plan_page import PlanPage
+from ui.pages.quality_page import QualityPage
 from ui.pages.rewards_page import RewardsPage
 from ui.pages.sales_page import SalesPage
 from ui.pages.settings_page import SettingsPage
@@ -60,6 +61,7 @@ PAGE_FACTORIES: dict[str, PageFactory] = {
     "overview": OverviewPage,
     "agents": AgentsPage,
     "attendance": AttendancePage,
+    "quality": QualityPage,
     "payroll": PayrollPage,
     "sales": SalesPage,
     "rewards": RewardsPage,

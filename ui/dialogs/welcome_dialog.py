@@ -1,0 +1,123 @@
+"""The first-run welcome: name the branch, pick the language, start empty, with the demo or by importing.
+
+The dialog only collects a :class:`WelcomeChoice`; :func:`ui.startup.apply_welcome` acts on
+it, so tests pass a choice straight to the logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import APP_NAME
+from app.i18n import language, tr
+from ui.dialogs.common import error_label, set_error
+
+
+class StartWith(Enum):
+    EMPTY = "empty"
+    DEMO = "demo"
+    IMPORT = "import"
+
+
+@dataclass(frozen=True)
+class WelcomeChoice:
+    branch_name: str
+    language: str
+    start: StartWith
+
+
+LANGUAGE_NAMES = (("zh", "中文"), ("en", "English"))
+
+
+class WelcomeDialog(QDialog):
+    def __init__(self, default_branch: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr(f"欢迎使用 {APP_NAME}", f"Welcome to {APP_NAME}"))
+        self.setMinimumWidth(460)
+        intro = QLabel(
+            tr(
+                "这是第一次打开本程序。请填写网点名称并选择如何开始；以后都可以在“设置”中修改。",
+                "This is the first start. Name your branch and choose how to begin; "
+                "you can change all of this later under Settings.",
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        self.branch = QLineEdit(default_branch, self)
+        self.branch.setMinimumWidth(260)
+        self.language_box = QComboBox(self)
+        for code, name in LANGUAGE_NAMES:
+            self.language_box.addItem(name, code)
+        self.language_box.setCurrentIndex(0 if language() == "zh" else 1)
+        form = QFormLayout()
+        form.addRow(tr("网点名称：", "Branch name:"), self.branch)
+        # Both languages: whoever reads the other one must still find this row.
+        form.addRow("界面语言 / Language:", self.language_box)
+
+        group = QGroupBox(tr("如何开始", "How to begin"), self)
+        self.empty_radio = QRadioButton(
+            tr("从空白开始，稍后录入人员", "Start empty and add agents later"), group
+        )
+        self.demo_radio = QRadioButton(
+            tr(
+                "先看演示网点（25 名虚构人员和三个月数据）",
+                "Look at a demo branch first (25 made-up agents, three months)",
+            ),
+            group,
+        )
+        self.import_radio = QRadioButton(
+            tr("现在从 Excel/CSV 导入人员", "Import agents from Excel/CSV now"), group
+        )
+        self.start_group = QButtonGroup(self)
+        for button, choice in (
+            (self.empty_radio, StartWith.EMPTY),
+            (self.demo_radio, StartWith.DEMO),
+            (self.import_radio, StartWith.IMPORT),
+        ):
+            self.start_group.addButton(button, list(StartWith).index(choice))
+        self.empty_radio.setChecked(True)
+        group_layout = QVBoxLayout(group)
+        for button in (self.empty_radio, self.demo_radio, self.import_radio):
+            group_layout.addWidget(button)
+
+        self.error = error_label(self)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("开始", "Start"))
+        self.buttons.accepted.connect(self._on_ok)
+        self.branch.textChanged.connect(self._validate)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(group)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def choice(self) -> WelcomeChoice:
+        start = list(StartWith)[max(self.start_group.checkedId(), 0)]
+        return WelcomeChoice(self.branch.text().strip(), str(self.language_box.currentData()), start)
+
+    def _validate(self) -> bool:
+        ok = bool(self.branch.text().strip())
+        set_error(self.error, "" if ok else tr("请填写网点名称。", "Please enter the branch name."))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        return ok
+
+    def _on_ok(self) -> None:
+        if self._validate():
+            self.accept()

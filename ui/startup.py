@@ -1,0 +1,577 @@
+"""Everything between double-clicking the icon and seeing the window, and the app's life after it.
+
+:func:`start` runs the start-up checks in order — one copy per database, an intact file,
+first-run welcome, the app password, the scheduled backup — and returns an
+:class:`AppShell` that owns the database, the instance lock and the main window, and can
+rebuild the window (after a restore or a language switch) and lock it when left idle.
+
+Every question goes through a :class:`Prompter`. The real one (:class:`DialogPrompter`)
+shows modal dialogs; tests pass one with scripted answers, so no test ever blocks in
+``exec()``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy import func, select
+
+from app import APP_NAME
+from app.i18n import LANGUAGES, language, set_language, tr
+from app.services.backups import (
+    DamagedChoice,
+    RestoreResult,
+    backup_if_due,
+    recover_damaged,
+    restore_database,
+)
+from app.services.errors import ServiceError
+from app.services.security import password_is_set, verify_password
+from app.services.settings import get_setting, set_setting
+from db.backup import BackupInfo, check_file, newest_good_backup
+from db.instance_lock import AlreadyRunning, InstanceLock
+from db.models import Agent
+from db.session import Database
+from ui.dialogs.backup_dialogs import DamagedDialog
+from ui.dialogs.password_dialog import LockOverlay, PasswordPrompt
+from ui.dialogs.welcome_dialog import StartWith, WelcomeChoice, WelcomeDialog
+from ui.errors import show_error, show_message, unexpected_text
+from ui.main_window import MainWindow
+from ui.translations import install_qt_translations
+
+log = logging.getLogger("branchpay.ui.startup")
+
+PASSWORD_TRIES = 3
+
+
+class Prompter(Protocol):
+    """The questions start-up may ask. Each returns the user's answer; None means "quit"."""
+
+    def already_running(self, db_path: Path) -> None: ...
+
+    def damaged(self, db_path: Path, problem: str, backup: BackupInfo | None) -> DamagedChoice: ...
+
+    def welcome(self, default_branch: str) -> WelcomeChoice | None: ...
+
+    def password(self, message: str) -> str | None: ...
+
+    def inform(self, text: str) -> None: ...
+
+    def fail(self, text: str) -> None: ...
+
+
+@contextlib.contextmanager
+def busy_cursor() -> Iterator[None]:
+    """A wait cursor for the second or so that start-up work (the demo, a restore) takes before any window."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
+
+
+class DialogPrompter:
+    """The real answers: modal dialogs. Blocking is right here — there is no window yet to keep alive."""
+
+    def already_running(self, db_path: Path) -> None:
+        QMessageBox.critical(None, APP_NAME, already_running_text(db_path))
+
+    def damaged(self, db_path: Path, problem: str, backup: BackupInfo | None) -> DamagedChoice:
+        dialog = DamagedDialog(db_path, backup)
+        dialog.exec()
+        return dialog.answer
+
+    def welcome(self, default_branch: str) -> WelcomeChoice | None:
+        dialog = WelcomeDialog(default_branch)
+        if dialog.exec() != WelcomeDialog.DialogCode.Accepted:
+            return None
+        return dialog.choice()
+
+    def password(self, message: str) -> str | None:
+        dialog = PasswordPrompt(None, message)
+        if dialog.exec() != PasswordPrompt.DialogCode.Accepted:
+            return None
+        return dialog.password()
+
+    def inform(self, text: str) -> None:
+        QMessageBox.information(None, APP_NAME, text)
+
+    def fail(self, text: str) -> None:
+        QMessageBox.critical(None, APP_NAME, text)
+
+
+def already_running_text(db_path: Path) -> str:
+    return tr(
+        f"另一个 BranchPay 正在使用该数据库：\n{db_path}\n\n"
+        "请切换到已经打开的那个窗口。如果找不到它，请等一会儿再试，或重新启动电脑。",
+        f"Another BranchPay is already using this database:\n{db_path}\n\n"
+        "Please switch to the window that is already open. If you cannot find it, wait a moment "
+        "and try again, or restart the computer.",
+    )
+
+
+# --- the checks, one function each ------------------------------------------------------------
+
+
+def peek_language(db_path: Path) -> str | None:
+    """The saved language, read without opening the database properly, so even the first dialog speaks it.
+
+    Any problem (no file, damaged file, old schema) simply means "not known yet".
+    """
+    if not Path(db_path).is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM settings WHERE key = 'language'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    value = row[0] if row else None
+    return value if value in LANGUAGES else None
+
+
+def apply_language(lang: str) -> None:
+    """Our strings and Qt's own buttons both follow ``lang``; call before building widgets."""
+    set_language(lang)
+    app = QCoreApplication.instance()
+    if app is not None:
+        install_qt_translations(app, lang)
+
+
+def acquire_lock(db_path: Path, prompter: Prompter) -> InstanceLock | None:
+    """Refuse a second copy on the same database: two writers would overwrite each other's work."""
+    lock = InstanceLock(db_path)
+    try:
+        lock.acquire()
+    except AlreadyRunning:
+        log.warning("refused: another instance holds %s", lock.path)
+        prompter.already_running(db_path)
+        return None
+    return lock
+
+
+def check_integrity(db_path: Path, prompter: Prompter) -> bool:
+    """False when the user chose to quit. A damaged file is moved aside, never deleted."""
+    if not Path(db_path).exists():
+        return True
+    problem = check_file(db_path)
+    if problem is None:
+        return True
+    log.error("database %s is damaged: %s", db_path, problem)
+    backup = newest_good_backup(db_path)
+    choice = prompter.damaged(db_path, problem, backup)
+    if choice is DamagedChoice.QUIT:
+        return False
+    try:
+        with busy_cursor():
+            recovery = recover_damaged(db_path, choice, backup.path if backup else None)
+    except ServiceError as exc:
+        prompter.fail(exc.text(language()))
+        return False
+    assert recovery is not None
+    if recovery.restored_from is not None:
+        prompter.inform(
+            tr(
+                f"已从备份 {recovery.restored_from.name} 恢复。\n损坏的文件保存在：\n{recovery.moved_to}",
+                f"Restored from the backup {recovery.restored_from.name}.\n"
+                f"The damaged file was kept as:\n{recovery.moved_to}",
+            )
+        )
+    else:
+        prompter.inform(
+            tr(
+                f"已改用空白数据库。\n损坏的文件保存在：\n{recovery.moved_to}",
+                f"Starting with an empty database.\nThe damaged file was kept as:\n{recovery.moved_to}",
+            )
+        )
+    return True
+
+
+def needs_welcome(db: Database) -> bool:
+    with db.session_scope() as session:
+        done = get_setting(session, "first_run_done").strip()
+        agents = session.scalar(select(func.count(Agent.id))) or 0
+    return not done and agents == 0
+
+
+def apply_welcome(db: Database, choice: WelcomeChoice) -> None:
+    """Save the first-run answers; the demo fills the branch in the same unit of work."""
+    from app.services.demo import fill_demo
+    from app.services.setup import initialise
+
+    with db.session_scope() as session:
+        initialise(session)
+        set_setting(session, "branch_name", choice.branch_name or get_setting(session, "branch_name"))
+        set_setting(session, "language", choice.language)
+        if choice.start is StartWith.DEMO:
+            fill_demo(session)
+        set_setting(session, "first_run_done", "1")
+
+
+def check_password(db: Database, prompter: Prompter, *, tries: int = PASSWORD_TRIES) -> bool:
+    """True when no password is set or the right one was typed within ``tries``."""
+    with db.session_scope() as session:
+        stored = get_setting(session, "app_password_hash")
+    if not password_is_set(stored):
+        return True
+    message = tr("请输入程序密码：", "Enter the app password:")
+    for attempt in range(1, tries + 1):
+        typed = prompter.password(message)
+        if typed is None:
+            return False
+        if verify_password(typed, stored):
+            return True
+        left = tries - attempt
+        log.warning("wrong app password (attempt %d of %d)", attempt, tries)
+        message = tr(f"密码不正确，还可以再试 {left} 次：", f"Wrong password; {left} more tries:")
+    prompter.fail(
+        tr("密码连续输错 3 次，程序将退出。", "The password was wrong 3 times; the app will close.")
+    )
+    return False
+
+
+def scheduled_backup(db: Database) -> Path | None:
+    """A failed scheduled backup is logged and never stops the user from working."""
+    try:
+        return backup_if_due(db)
+    except Exception:  # noqa: BLE001 - a full disk must not block the start
+        log.exception("scheduled backup failed")
+        return None
+
+
+def start(
+    db_path: Path,
+    prompter: Prompter,
+    *,
+    lang_override: str | None = None,
+    month: str | None = None,
+) -> AppShell | None:
+    """Run every start-up check; None when the app should exit (the user was told why)."""
+    db_path = Path(db_path)
+    lock = acquire_lock(db_path, prompter)
+    if lock is None:
+        return None
+    db: Database | None = None
+    try:
+        if not check_integrity(db_path, prompter):
+            lock.release()
+            return None
+        try:
+            db = Database(db_path)
+        except Exception:  # noqa: BLE001 - a short message for the user, the details in the log
+            log.exception("could not open the database %s", db_path)
+            prompter.fail(
+                tr(f"无法打开数据库 {db_path}。", f"Could not open the database {db_path}.")
+                + "\n\n"
+                + unexpected_text()
+            )
+            lock.release()
+            return None
+        if lang_override is None:
+            with db.session_scope() as session:
+                saved = get_setting(session, "language")
+            if saved in LANGUAGES and saved != language():
+                apply_language(saved)
+        open_import = False
+        if needs_welcome(db):
+            with db.session_scope() as session:
+                default_branch = get_setting(session, "branch_name")
+            choice = prompter.welcome(default_branch)
+            if choice is not None:
+                with busy_cursor():
+                    apply_welcome(db, choice)
+                if lang_override is None and choice.language != language():
+                    apply_language(choice.language)
+                open_import = choice.start is StartWith.IMPORT
+        if not check_password(db, prompter):
+            db.dispose()
+            lock.release()
+            return None
+        scheduled_backup(db)
+        return AppShell(db, lock, month=month, open_import=open_import)
+    except BaseException:
+        if db is not None:
+            db.dispose()
+        lock.release()
+        raise
+
+
+# --- idle lock ---------------------------------------------------------------------------------
+
+INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+    }
+)
+
+
+class IdleLock(QObject):
+    """Locks the window after ``timeout_ms`` without keyboard or mouse input anywhere in the app.
+
+    An event filter on the QApplication only notes the time of the last input (cheap: it
+    runs for every event); a slow timer compares. The password is read from the database at
+    each try, so a password changed in the settings counts at once.
+    """
+
+    locked_changed = Signal(bool)
+
+    def __init__(
+        self, window: MainWindow, db: Database, *, timeout_ms: int, check_ms: int | None = None
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.db = db
+        self.timeout_ms = timeout_ms
+        self.locked = False
+        self.overlay: LockOverlay | None = None
+        self.prompt: PasswordPrompt | None = None
+        self._last_input = time.monotonic()
+        self._timer = QTimer(self)
+        self._timer.setInterval(check_ms or max(min(timeout_ms // 4, 15_000), 10))
+        self._timer.timeout.connect(self._check)
+        app = QCoreApplication.instance()
+        assert app is not None
+        app.installEventFilter(self)
+        self._timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if not self.locked and event.type() in INPUT_EVENTS:
+            self._last_input = time.monotonic()
+        return False
+
+    def idle_ms(self) -> float:
+        return (time.monotonic() - self._last_input) * 1000
+
+    @Slot()
+    def _check(self) -> None:
+        if not self.locked and self.idle_ms() >= self.timeout_ms:
+            self.lock()
+
+    def verify(self, password: str) -> bool:
+        with self.db.session_scope() as session:
+            stored = get_setting(session, "app_password_hash")
+        # A password removed in the meantime must not leave the user locked out.
+        return not password_is_set(stored) or verify_password(password, stored)
+
+    def lock(self) -> None:
+        if self.locked:
+            return
+        self.locked = True
+        log.info("window locked after %d ms idle", int(self.idle_ms()))
+        self.overlay = LockOverlay(self.window)
+        self.overlay.show()
+        self.overlay.raise_()
+        prompt = PasswordPrompt(
+            self.window,
+            tr(
+                "窗口已锁定。请输入程序密码继续：",
+                "The window is locked. Enter the app password to continue:",
+            ),
+            verify=self.verify,
+            quit_text=tr("退出程序", "Quit the app"),
+        )
+        prompt.setWindowModality(Qt.WindowModality.WindowModal)
+        prompt.accepted.connect(self.unlock)
+        prompt.quit_requested.connect(self.window.close)
+        self.prompt = prompt
+        prompt.open()
+        self.locked_changed.emit(True)
+
+    def try_unlock(self, password: str) -> bool:
+        """What the lock dialog's OK does; tests call it directly."""
+        if not self.verify(password):
+            if self.prompt is not None:
+                self.prompt.show_error(tr("密码不正确，请重试。", "Wrong password, please try again."))
+            return False
+        self.unlock()
+        return True
+
+    @Slot()
+    def unlock(self) -> None:
+        if not self.locked:
+            return
+        self.locked = False
+        if self.prompt is not None:
+            prompt, self.prompt = self.prompt, None
+            prompt.accepted.disconnect(self.unlock)
+            prompt.done(PasswordPrompt.DialogCode.Accepted)
+            prompt.deleteLater()
+        if self.overlay is not None:
+            self.overlay.hide()
+            self.overlay.deleteLater()
+            self.overlay = None
+        self._last_input = time.monotonic()
+        self.locked_changed.emit(False)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self.unlock()
+
+
+# --- the running app -----------------------------------------------------------------------------
+
+
+class AppShell(QObject):
+    """Owns the instance lock, the open database and the main window for the life of the app.
+
+    Restoring a backup or switching the language replaces the database or the widgets
+    underneath the window, so the shell builds a fresh window rather than asking every page
+    to reload itself.
+    """
+
+    window_replaced = Signal(object)
+
+    def __init__(
+        self,
+        db: Database,
+        lock: InstanceLock | None,
+        *,
+        month: str | None = None,
+        open_import: bool = False,
+        idle_check_ms: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.db = db
+        self.lock = lock
+        self.open_import = open_import
+        self.idle_lock: IdleLock | None = None
+        self.idle_check_ms = idle_check_ms
+        self.idle_timeout_override_ms: int | None = None  # tests shorten the idle time
+        self.window = self._build(month)
+
+    def _build(self, month: str | None) -> MainWindow:
+        window = MainWindow(self.db, month=month, shell=self)
+        settings_page = window.pages.get("settings")
+        if settings_page is not None:
+            settings_page.data_changed.connect(self._on_settings_changed)
+        return window
+
+    def show(self, page: str | None = None) -> MainWindow:
+        if page:
+            with contextlib.suppress(StopIteration):
+                self.window.show_area(page)
+        self.window.show()
+        self.configure_idle_lock()
+        if self.open_import:
+            self.open_import = False
+            QTimer.singleShot(0, self._start_import)
+        return self.window
+
+    @Slot()
+    def _start_import(self) -> None:
+        page = self.window.show_area("agents")
+        import_file = getattr(page, "import_file", None)
+        if callable(import_file):
+            import_file()
+
+    @Slot(str)
+    def _on_settings_changed(self, _what: str) -> None:
+        self.configure_idle_lock()
+
+    def idle_timeout_ms(self) -> int:
+        """0 when no lock applies: no password, or idle lock switched off."""
+        if self.idle_timeout_override_ms is not None:
+            return self.idle_timeout_override_ms
+        with self.db.session_scope() as session:
+            stored = get_setting(session, "app_password_hash")
+            minutes_text = get_setting(session, "idle_lock_minutes")
+        if not password_is_set(stored):
+            return 0
+        try:
+            minutes = int(minutes_text.strip())
+        except ValueError:
+            minutes = 0
+        return max(minutes, 0) * 60_000
+
+    def configure_idle_lock(self) -> IdleLock | None:
+        timeout = self.idle_timeout_ms()
+        if self.idle_lock is not None:
+            if timeout and timeout == self.idle_lock.timeout_ms and self.idle_lock.window is self.window:
+                return self.idle_lock
+            self.idle_lock.stop()
+            self.idle_lock.deleteLater()
+            self.idle_lock = None
+        if timeout:
+            self.idle_lock = IdleLock(self.window, self.db, timeout_ms=timeout, check_ms=self.idle_check_ms)
+        return self.idle_lock
+
+    # --- rebuilding ---------------------------------------------------------------------------
+
+    def _replace_window(self) -> MainWindow:
+        old = self.window
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+            self.idle_lock.deleteLater()
+            self.idle_lock = None
+        new = self._build(old.month())
+        with contextlib.suppress(StopIteration):
+            new.show_area(old.current_key())
+        new.setGeometry(old.geometry())
+        if old.isMaximized():
+            new.showMaximized()
+        elif old.isVisible():
+            new.show()
+        self.window = new
+        old.close()
+        old.deleteLater()
+        if new.isVisible():
+            self.configure_idle_lock()
+        self.window_replaced.emit(new)
+        return new
+
+    def restore_backup(self, backup: Path) -> RestoreResult | None:
+        """Close the database, restore ``backup`` over it, reopen it and rebuild the window; None if refused."""
+        QThreadPool.globalInstance().waitForDone()  # no worker may hold a connection while the file is swapped
+        try:
+            with busy_cursor():
+                result = restore_database(self.db, backup)
+        except ServiceError as exc:
+            show_error(self.window, exc)
+            return None
+        self.db = result.db
+        new = self._replace_window()
+        safety = (
+            tr(
+                f"\n恢复前的数据已另存为：\n{result.safety_backup}",
+                f"\nThe data as it was before was saved as:\n{result.safety_backup}",
+            )
+            if result.safety_backup
+            else ""
+        )
+        show_message(
+            new,
+            tr(f"已从 {backup.name} 恢复数据。", f"The data was restored from {backup.name}.") + safety,
+            icon=QMessageBox.Icon.Information,
+        )
+        return result
+
+    def switch_language(self, lang: str) -> MainWindow:
+        apply_language(lang)
+        return self._replace_window()
+
+    def close(self) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+            self.idle_lock = None
+        QThreadPool.globalInstance().waitForDone()
+        self.db.dispose()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
