@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from ui.main_window import MainWindow
 
 log = logging.getLogger("branchpay")
@@ -49,6 +51,16 @@ def build_window(db_path: Path, *, month: str | None = None) -> MainWindow:
     return MainWindow(Database(db_path), month=month)
 
 
+def _set_icon(app: QApplication) -> None:
+    from PySide6.QtGui import QIcon
+
+    from app.resources import resource_path
+
+    icon = resource_path("icons/branchpay.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.version:
@@ -70,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    _set_icon(app)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORG_NAME)

@@ -12,7 +12,10 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+from app import APP_ID
+from app.resources import migrations_dir
+
+MIGRATIONS_DIR = migrations_dir()
 # The newest Alembic revision. Kept here so that opening an up-to-date database does not
 # load Alembic at all (it costs a third of a second at every start of the command line);
 # tests/db checks it against the migration scripts, so it cannot drift.
@@ -23,7 +26,7 @@ DB_FILENAME = "branchpay.sqlite3"
 def default_data_dir() -> Path:
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir("BranchPay", appauthor=False, roaming=False))
+    return Path(user_data_dir(APP_ID, appauthor=False, roaming=False))
 
 
 def default_db_path() -> Path:

@@ -12,7 +12,6 @@ import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from typing import Any
 
 import tomli_w
@@ -775,7 +774,9 @@ def dump_plan(plan: Plan) -> str:
 
 def default_plan_text() -> str:
     """The shipped default plan (``resources/default_plan.toml``), comments included."""
-    return resources.files("resources").joinpath("default_plan.toml").read_text(encoding="utf-8")
+    from app.resources import read_text
+
+    return read_text("default_plan.toml")
 
 
 def default_plan() -> Plan:
