@@ -11,18 +11,33 @@ Choices that matter to the people who open the file:
 - the totals row holds values computed here, not formulas, so any reader (openpyxl, a
   viewer without a calculation engine, a script) sees the same figures Excel shows;
 - every text that came from a user or a file (names, teams, reasons, descriptions) is
-  written as a string cell with the "quote prefix" set: a name like ``=HYPERLINK(...)``
-  stays text and never becomes a formula (spreadsheet formula injection);
+  written as a string cell; text that *looks* like a formula (``=``, ``+``, ``-``, ``@``,
+  tab/CR-prefixed) or an error value (``#N/A``) also gets Excel's "quote prefix": a name
+  like ``=HYPERLINK(...)`` stays text and never becomes a formula (spreadsheet formula
+  injection), even when the cell is edited later;
 - header rows are frozen and repeated on every printed page; pages print landscape,
   fitted to the paper width.
 
-The sales sheet can hold tens of thousands of rows, so the file is produced by the small
-SpreadsheetML writer in :mod:`app.reports.xlsx_writer` (openpyxl was measured at three times
-the time budget; see there) and written atomically (temporary file, then rename).
+The workbook is written with openpyxl (the client's stack) in write-only mode, which
+streams each row to the file as it is appended. The sales sheet can hold tens of thousands
+of rows, so the per-cell work is kept small: a sheet creates one styled ``WriteOnlyCell``
+per column and style up front and re-uses it for every row (setting only its value; the row
+is serialised before the next one is built), and plain text goes in as raw values.
+Two deliberate departures from openpyxl's defaults:
+
+- a ``Decimal`` is handed to openpyxl as its exact numeral (``format(d, "f")``) on a
+  numeric cell: openpyxl would otherwise write it through ``float`` with 16 significant
+  digits, giving ``0.07000000000000001`` or ``98765432.09999999`` in the file;
+- a date is written as its Excel serial day number under a date format, which is how
+  Excel stores dates (openpyxl's own conversion does the same, more slowly).
+
+The file is written atomically (temporary file, then rename).
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,10 +46,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+
 from app.engine.lines import LINE_LABELS, LINE_ORDER
 from app.i18n import tr
 from app.reports.files import atomic_write
-from app.reports.xlsx_writer import Sheet, XlsxWriter
 
 ZERO = Decimal(0)
 
@@ -106,20 +128,283 @@ class SummaryInput:
 
 
 # ---------------------------------------------------------------------------------------------
-# Columns
+# Writing sheets with openpyxl (write-only mode)
+
+NUMBER_FORMATS = {  # column kind -> number format
+    "text": "General",
+    "money": "#,##0.00",
+    "int": "0",
+    "days": "0.##",
+    "score": "0.00",
+    "date": "yyyy-mm-dd",
+    "rate": "0.####",
+}
+KINDS = tuple(NUMBER_FORMATS)
+VARIANTS = ("plain", "total", "highlight")  # a row's look: ordinary, bold totals line, highlighted
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL_TEXT = 32767  # Excel's limit; a longer text makes Excel "repair" (truncate) the file
+MAX_HEADER_TEXT = 200  # a page header/footer section holds at most 255 characters including codes
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_EPOCH = date(1899, 12, 30)  # Excel's day 0 (the 1900 leap-year bug is before any payroll date)
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+_BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="FFDFE6EE")
+_HIGHLIGHT_FILL = PatternFill("solid", fgColor="FFFFF4D6")
+_THIN = Side(style="thin", color="FF9AA5B1")
+_HEADER_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_TOTAL_BORDER = Border(top=Side(style="medium", color="FF4A5A6A"))
+_HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def clean_text(value: object) -> str:
+    """Text without the control characters XML cannot hold, cut to Excel's cell limit."""
+    return _ILLEGAL.sub("", str(value))[:MAX_CELL_TEXT]
+
+
+def needs_quote(text: str) -> bool:
+    """Would a spreadsheet read this text as a formula, DDE or an error value if typed into a cell?"""
+    return text.startswith(FORMULA_START) or text in ERROR_CODES
 
 
 @dataclass(frozen=True)
 class Column:
-    """A column: its header, width (characters) and what kind of value it holds (see xlsx_writer.KINDS)."""
+    """A column: its header, width (characters) and what kind of value it holds (see :data:`KINDS`)."""
 
     header: str
     width: float
     kind: str = "text"
 
 
+class SummaryBook:
+    """An openpyxl write-only workbook and its sheets, filled row by row; :meth:`finish` when done."""
+
+    def __init__(self, *, title: str = "", footer_text: str = "Page &P of &N") -> None:
+        self.workbook = Workbook(write_only=True)
+        self.workbook.properties.title = clean_text(title)
+        self.workbook.properties.creator = "BranchPay"
+        self.footer_text = footer_text
+        self.sheets: list[SheetWriter] = []
+        self._texts: dict[str, tuple[str, bool]] = {}  # raw text -> (cleaned text, quote prefix)
+
+    def text(self, raw: str) -> tuple[str, bool]:
+        """``raw`` cleaned for a cell, and whether it needs the quote prefix (cached: names repeat)."""
+        hit = self._texts.get(raw)
+        if hit is None:
+            text = clean_text(raw)
+            hit = self._texts[raw] = (text, needs_quote(text))
+        return hit
+
+    def add_sheet(
+        self,
+        name: str,
+        columns: Sequence[Column],
+        *,
+        freeze: tuple[int, int] = (1, 0),
+        autofilter: bool = True,
+        header_text: str = "",
+        header_right: str = "",
+    ) -> SheetWriter:
+        """A sheet with a header row from ``columns``; ``freeze`` = (rows, columns) kept in view."""
+        for column in columns:
+            if column.kind not in NUMBER_FORMATS:
+                raise ValueError(f"unknown column kind {column.kind!r}")
+        sheet = SheetWriter(
+            self,
+            _sheet_name(name, {s.title for s in self.sheets}),
+            columns,
+            freeze=freeze,
+            autofilter=autofilter,
+            header_text=header_text,
+            header_right=header_right,
+        )
+        self.sheets.append(sheet)
+        return sheet
+
+    def finish(self) -> Workbook:
+        """The workbook, ready to ``save`` (once: a write-only workbook cannot be saved twice)."""
+        for sheet in self.sheets:
+            sheet.finish()
+        return self.workbook
+
+    def discard(self) -> None:
+        """After a failure: close the sheets' streams and remove their temporary files.
+
+        openpyxl spools each write-only sheet to a file in the system temp folder and removes
+        it when the workbook is saved (or when the process exits); a failed export should not
+        leave payroll data lying there until then. Best effort: nothing here may mask the
+        original error.
+        """
+        for sheet in self.sheets:
+            ws = sheet.ws
+            with contextlib.suppress(Exception):
+                if not ws.closed:
+                    ws.close()
+            writer = getattr(ws, "_writer", None)  # openpyxl's stream, None if nothing was written
+            if writer is not None:
+                with contextlib.suppress(Exception):
+                    writer.cleanup()
+
+
+class SheetWriter:
+    """One worksheet: page set-up and header row first, then :meth:`row` after row."""
+
+    def __init__(
+        self,
+        book: SummaryBook,
+        title: str,
+        columns: Sequence[Column],
+        *,
+        freeze: tuple[int, int],
+        autofilter: bool,
+        header_text: str,
+        header_right: str,
+    ) -> None:
+        self.book = book
+        self.title = title
+        self.kinds = [c.kind for c in columns]
+        self.autofilter = autofilter
+        self.rows = 0
+        ws = self.ws = book.workbook.create_sheet(title)
+        # everything before the rows must be set before the first append (it is written then)
+        for i, column in enumerate(columns, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = column.width
+        frozen_rows, frozen_cols = freeze
+        if frozen_rows or frozen_cols:
+            ws.freeze_panes = f"{get_column_letter(frozen_cols + 1)}{frozen_rows + 1}"
+        ws.print_title_rows = "1:1"
+        ws.page_setup.paperSize = 9  # A4
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.75, bottom=0.75, header=0.3, footer=0.3)
+        if header_text:
+            ws.oddHeader.center.text = _header_text(header_text, MAX_HEADER_TEXT)
+        if header_right:
+            ws.oddHeader.right.text = _header_text(header_right, 40)
+        ws.oddFooter.center.text = book.footer_text
+        self._pool: dict[tuple[int, str, str, bool], Cell] = {}  # re-used styled cells
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(ws, book.text(column.header)[0])
+            cell.data_type = "s"
+            cell.font = _BOLD
+            cell.fill = _HEADER_FILL
+            cell.border = _HEADER_BORDER
+            cell.alignment = _HEADER_ALIGNMENT
+            header.append(cell)
+        self._append(header)
+
+    def _styled(self, col: int, kind: str, variant: str, quote: bool = False) -> Cell:
+        """The cell re-used for every value of column ``col`` written with this style.
+
+        Re-use is safe because a write-only sheet serialises a row when it is appended: the
+        next row only changes the value. Only cells that carry a style are pooled: openpyxl
+        takes an unstyled cell it is given as its scratch cell for the raw values after it,
+        so one of those (plain text format, rare here) is a fresh cell every time.
+        """
+        key = (col, kind, variant, quote)
+        cell = self._pool.get(key)
+        if cell is None:
+            cell = WriteOnlyCell(self.ws)
+            cell.number_format = NUMBER_FORMATS[kind]
+            if variant == "total":
+                cell.font = _BOLD
+                cell.border = _TOTAL_BORDER
+            elif variant == "highlight":
+                cell.fill = _HIGHLIGHT_FILL
+            if quote:
+                cell.quotePrefix = True
+            if cell.has_style:
+                self._pool[key] = cell
+        return cell
+
+    def row(self, values: Sequence[Any], variant: str = "plain") -> None:
+        """A data row; ``values`` line up with the sheet's column kinds (``None`` or "" = empty)."""
+        # The hot loop of a 35,000-row export: raw values where openpyxl's defaults are right,
+        # pooled styled cells (value set, nothing else) everywhere else.
+        plain = variant == "plain"
+        styled = self._styled
+        text_of = self.book.text
+        seen = self.book._texts
+        out: list[Any] = []
+        append = out.append
+        for col, (value, kind) in enumerate(zip(values, self.kinds, strict=False)):
+            if value is None or value == "":
+                if plain:
+                    append(None)
+                else:  # keep the totals line and the highlight continuous
+                    cell = styled(col, kind, variant)
+                    cell.value = None
+                    append(cell)
+                continue
+            cls = type(value)
+            if cls is str:
+                text, quote = seen.get(value) or text_of(value)
+                if quote:  # never a formula or an error value: a string, quote-prefixed
+                    cell = styled(col, "text", variant, True)
+                    cell.value = text
+                    cell.data_type = "s"
+                    append(cell)
+                elif plain:
+                    append(text)
+                else:
+                    cell = styled(col, "text", variant)
+                    cell.value = text
+                    append(cell)
+            elif cls is Decimal:
+                if not value.is_finite():
+                    raise ValueError(f"cannot write {value} to a cell")
+                cell = styled(col, kind, variant)
+                cell.value = format(value, "f")  # the exact numeral, never through float
+                cell.data_type = "n"
+                append(cell)
+            elif cls is int or cls is bool:
+                cell = styled(col, kind, variant)
+                cell.value = int(value)
+                append(cell)
+            elif cls is date or cls is datetime:
+                day = value.date() if cls is datetime else value
+                cell = styled(col, "date", variant)
+                cell.value = (day - _EPOCH).days
+                append(cell)
+            elif isinstance(value, float):
+                raise TypeError("cannot write a float to a cell: use Decimal so amounts stay exact")
+            else:  # anything else is shown as its text
+                text, quote = text_of(str(value))
+                cell = styled(col, "text", variant, quote)
+                cell.value = text
+                cell.data_type = "s"
+                append(cell)
+        self._append(out)
+
+    def _append(self, cells: list[Any]) -> None:
+        self.ws.append(cells)
+        self.rows += 1
+
+    def finish(self) -> None:
+        if self.autofilter and self.rows > 1:
+            self.ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(self.kinds)))}{self.rows}"
+
+
+def _header_text(text: str, limit: int) -> str:
+    """Text for a page header section: cleaned, short, with ``&`` escaped (it starts a code)."""
+    return clean_text(text)[:limit].replace("&", "&&")
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    """A valid, unique sheet name: at most 31 characters, none of []:*?/\\."""
+    base = _BAD_SHEET_CHARS.sub("_", clean_text(name)).strip("'")[:31] or "Sheet"
+    candidate, n = base, 2
+    while candidate in taken:
+        suffix = f" ({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    return candidate
+
+
 def _sheet(
-    book: XlsxWriter,
+    book: SummaryBook,
     title: str,
     columns: Sequence[Column],
     header: str,
@@ -127,15 +412,10 @@ def _sheet(
     freeze: tuple[int, int] = (1, 0),
     autofilter: bool = True,
     generated: datetime | None = None,
-) -> Sheet:
+) -> SheetWriter:
     stamp = (generated or datetime.now()).strftime("%Y-%m-%d %H:%M")
     return book.add_sheet(
-        title,
-        [(c.header, c.width, c.kind) for c in columns],
-        freeze=freeze,
-        autofilter=autofilter,
-        header_text=header,
-        header_right=stamp,
+        title, columns, freeze=freeze, autofilter=autofilter, header_text=header, header_right=stamp
     )
 
 
@@ -160,7 +440,7 @@ def _line_header(code: str) -> str:
     return tr(zh, en)
 
 
-def _summary_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) -> None:
+def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
     agents = list(data.result.get("agents", []))
     codes = line_codes_present(agents)
     columns = [Column(tr("工号", "Code"), 9), Column(tr("姓名", "Name"), 10), Column(tr("团队", "Team"), 12)]
@@ -193,7 +473,7 @@ def _summary_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) 
     sheet.row(total_row, "total")
 
 
-def _detail_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) -> None:
+def _detail_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
     columns = [
         Column(tr("工号", "Code"), 9),
         Column(tr("姓名", "Name"), 10),
@@ -217,7 +497,7 @@ def _detail_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) -
             )
 
 
-def _sales_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) -> None:
+def _sales_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
     yes, no = tr("是", "yes"), tr("否", "no")
     columns = [
         Column(tr("保单号", "Policy no"), 16),
@@ -257,7 +537,7 @@ def _sales_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) ->
         )
 
 
-def _attendance_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) -> None:
+def _attendance_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
     columns = [
         Column(tr("工号", "Code"), 9),
         Column(tr("姓名", "Name"), 10),
@@ -304,7 +584,7 @@ def _attendance_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: st
         )
 
 
-def _qa_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) -> None:
+def _qa_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
     columns = [
         Column(tr("工号", "Code"), 9),
         Column(tr("姓名", "Name"), 10),
@@ -340,7 +620,7 @@ def _qa_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) -> No
         )
 
 
-def _ranking_sheet(wb: XlsxWriter, data: SummaryInput, title: str, header: str) -> None:
+def _ranking_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
     """Ranking by KPI score for posting on the notice board: scores and the award, never pay."""
     columns = [
         Column(tr("名次", "Rank"), 7, "int"),
@@ -399,7 +679,7 @@ def _line_sums(agent: Mapping[str, Any]) -> dict[str, Decimal]:
     return dict(sums)
 
 
-SHEETS: tuple[tuple[str, str, Callable[[XlsxWriter, SummaryInput, str, str], None]], ...] = (
+SHEETS: tuple[tuple[str, str, Callable[[SummaryBook, SummaryInput, str, str], None]], ...] = (
     ("汇总", "Summary", _summary_sheet),
     ("明细", "Lines", _detail_sheet),
     ("保单明细", "Sales", _sales_sheet),
@@ -409,21 +689,33 @@ SHEETS: tuple[tuple[str, str, Callable[[XlsxWriter, SummaryInput, str, str], Non
 )
 
 
-def build_workbook(data: SummaryInput) -> XlsxWriter:
-    """The summary workbook in memory, ready to :meth:`~XlsxWriter.save`."""
-    wb = XlsxWriter(
-        title=tr(f"{data.branch_name} {data.month} 工资汇总", f"{data.branch_name} payroll {data.month}"),
-        footer_text=tr("第 &P 页，共 &N 页", "Page &P of &N"),
-    )
+def _build(data: SummaryInput, book: SummaryBook) -> Workbook:
     status = data.result.get("status", "")
     draft = "" if status == "locked" else tr("（试算，未锁定）", " (draft, not locked)")
     for zh, en, build in SHEETS:
         name = tr(zh, en)
-        build(wb, data, name, f"{data.branch_name} {data.month} {name}{draft}")
-    return wb
+        build(book, data, name, f"{data.branch_name} {data.month} {name}{draft}")
+    return book.finish()
+
+
+def _new_book(data: SummaryInput) -> SummaryBook:
+    return SummaryBook(
+        title=tr(f"{data.branch_name} {data.month} 工资汇总", f"{data.branch_name} payroll {data.month}"),
+        footer_text=tr("第 &P 页，共 &N 页", "Page &P of &N"),
+    )
+
+
+def build_workbook(data: SummaryInput) -> Workbook:
+    """The summary as an openpyxl write-only workbook, ready to ``save`` (once)."""
+    return _build(data, _new_book(data))
 
 
 def write_summary(data: SummaryInput, out_path: Path) -> Path:
     """Build the workbook and write it atomically to ``out_path``; returns the path."""
-    wb = build_workbook(data)
-    return atomic_write(out_path, lambda tmp: wb.save(tmp))
+    book = _new_book(data)
+    try:
+        wb = _build(data, book)
+        return atomic_write(out_path, wb.save)
+    except BaseException:
+        book.discard()
+        raise

@@ -11,9 +11,16 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.workbook.workbook import Workbook
 
-from app.reports.summary_xlsx import SummaryInput, line_codes_present, ranking, write_summary
-from app.reports.xlsx_writer import XlsxWriter
+from app.reports.summary_xlsx import (
+    Column,
+    SummaryBook,
+    SummaryInput,
+    line_codes_present,
+    ranking,
+    write_summary,
+)
 from app.services.errors import ServiceError
 from app.services.payroll import show_month
 from app.services.reports import export_summary
@@ -219,10 +226,10 @@ def test_failed_save_leaves_the_previous_file(
     target = tmp_path / "s.xlsx"
     target.write_bytes(b"previous")
 
-    def boom(self: XlsxWriter, _target: object) -> None:
+    def boom(self: Workbook, _target: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(XlsxWriter, "save", boom)
+    monkeypatch.setattr(Workbook, "save", boom)
     with pytest.raises(RuntimeError):
         write_summary(
             SummaryInput(month=MONTH, branch_name="x", result={"agents": [], "status": "calculated"}), target
@@ -232,16 +239,25 @@ def test_failed_save_leaves_the_previous_file(
 
 
 def test_writer_keeps_decimals_exact_and_refuses_floats(tmp_path: Path) -> None:
-    book = XlsxWriter()
-    sheet = book.add_sheet("a/b:c*?[x]" * 5, [("金额", 10, "money"), ("说明", 20, "text")])
+    book = SummaryBook()
+    sheet = book.add_sheet("a/b:c*?[x]" * 5, [Column("金额", 10, "money"), Column("说明", 20)])
     sheet.row([Decimal("12345678901.23"), "bell\x07 and tab"])
     sheet.row([Decimal("-0.50"), "长" * 40000])
+    sheet.row([Decimal("0.10") + Decimal("0.20"), "#N/A"])
+    sheet.row([Decimal("98765432.10"), "\t=1+1"])
+    sheet.row([Decimal("0.07"), date(2026, 10, 31)])
     with pytest.raises(TypeError):
         sheet.row([0.1, "float"])
-    book.save(tmp_path / "w.xlsx")
+    book.finish().save(tmp_path / "w.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "w.xlsx").worksheets[0]
     assert len(ws.title) <= 31 and not set("/:*?[]") & set(ws.title)
     assert ws["A2"].value == pytest.approx(12345678901.23) and ws["B2"].value == "bell and tab"
     assert ws["A3"].value == -0.5 and len(ws["B3"].value) == 32767  # Excel's cell limit
+    assert ws["B4"].value == "#N/A" and ws["B4"].data_type == "s" and ws["B4"].quotePrefix
+    assert ws["B5"].value == "\t=1+1" and ws["B5"].data_type == "s" and ws["B5"].quotePrefix
+    assert ws["A2"].number_format == "#,##0.00" and ws["A2"].data_type == "n"
     with zipfile.ZipFile(tmp_path / "w.xlsx") as z:
-        assert b"<v>12345678901.23</v>" in z.read("xl/worksheets/sheet1.xml")
+        xml = z.read("xl/worksheets/sheet1.xml")
+    for numeral in (b"12345678901.23", b"-0.50", b"0.30", b"98765432.10", b"0.07"):
+        assert b"<v>" + numeral + b"</v>" in xml  # exact, never through float
+    assert b"<f>" not in xml and b"<f " not in xml
