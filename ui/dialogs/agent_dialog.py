@@ -32,9 +32,15 @@ from PySide6.QtWidgets import (
 from app.i18n import language, tr
 from app.money import fmt_money
 from app.services.agents import ROLES, AgentInput, AgentView, validate
-from app.services.errors import ServiceError
-from ui.dialogs.common import button_box, date_edit, error_label, set_error, to_date
-from ui.errors import show_error
+from ui.dialogs.common import (
+    attempt,
+    button_box,
+    date_edit,
+    error_label,
+    set_error,
+    show_field_problems,
+    to_date,
+)
 
 log = logging.getLogger("branchpay.ui.agents")
 
@@ -219,27 +225,17 @@ class AgentDialog(QDialog):
         return found
 
     def revalidate(self) -> bool:
-        found = self.problems()
-        for key in ("code", "name", "base", "leave"):
-            shown = found.get(key, []) if key in self._touched else []
-            set_error(self.errors[key], "；".join(shown) if language() != "en" else "; ".join(shown))
-        ok = not found
-        self.ok_button.setEnabled(ok)
-        return ok
+        return show_field_problems(
+            self.ok_button, self.errors, self.problems(), self._touched, ("code", "name", "base", "leave")
+        )
 
     def accept(self) -> None:
         if not self.revalidate():
             return
-        try:
-            view = self._save(self.current_input())
-        except ServiceError as exc:
-            set_error(self.errors["form"], exc.text(language()))
-            return
-        except Exception as exc:  # noqa: BLE001 - shown briefly, traceback logged
-            show_error(self, exc)
-            return
-        self.saved.emit(view)
-        super().accept()
+        ok, view = attempt(self, self.errors["form"], lambda: self._save(self.current_input()))
+        if ok:
+            self.saved.emit(view)
+            super().accept()
 
 
 class LeaveDateDialog(QDialog):
@@ -280,13 +276,7 @@ class LeaveDateDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def accept(self) -> None:
-        try:
-            view = self._deactivate(to_date(self.date))
-        except ServiceError as exc:
-            set_error(self.error, exc.text(language()))
-            return
-        except Exception as exc:  # noqa: BLE001 - shown briefly, traceback logged
-            show_error(self, exc)
-            return
-        self.saved.emit(view)
-        super().accept()
+        ok, view = attempt(self, self.error, lambda: self._deactivate(to_date(self.date)))
+        if ok:
+            self.saved.emit(view)
+            super().accept()

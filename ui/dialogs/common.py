@@ -1,13 +1,18 @@
-"""Bits every dialog uses: translated OK/Cancel buttons and the red problem label."""
+"""Bits every dialog uses: translated OK/Cancel buttons, the red problem label and the
+validate-as-you-type and save-or-explain steps of the record dialogs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QLabel, QWidget
+from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QLabel, QPushButton, QWidget
 
-from app.i18n import tr
+from app.i18n import language, tr
+from app.services.errors import ServiceError
+from ui.errors import show_error
 
 ERROR_STYLE = "color: #c62828;"
 
@@ -45,3 +50,37 @@ def date_edit(parent: QWidget, value: date) -> QDateEdit:
 def to_date(edit: QDateEdit) -> date:
     qd = edit.date()
     return date(qd.year(), qd.month(), qd.day())
+
+
+def join_problems(problems: Iterable[str]) -> str:
+    """Several problems on one line, separated the way the language writes a list."""
+    return ("; " if language() == "en" else "；").join(problems)
+
+
+def show_field_problems(
+    ok_button: QPushButton,
+    errors: Mapping[str, QLabel],
+    found: Mapping[str, Sequence[str]],
+    touched: Container[str],
+    keys: Iterable[str],
+) -> bool:
+    """Validation as you type: under each field of ``keys`` the user has touched, its problems from
+    ``found``; OK is enabled only when nothing at all is wrong. Returns whether all is well."""
+    for key in keys:
+        shown = found.get(key, []) if key in touched else []
+        set_error(errors[key], join_problems(shown))
+    ok = not found
+    ok_button.setEnabled(ok)
+    return ok
+
+
+def attempt(dialog: QWidget, error: QLabel, action: Callable[[], Any]) -> tuple[bool, Any]:
+    """Run a dialog's save: ``(True, result)``, or ``(False, None)`` after explaining the failure:
+    a refusal of the service under the form in ``error``, anything else in a message box."""
+    try:
+        return True, action()
+    except ServiceError as exc:
+        set_error(error, exc.text(language()))
+    except Exception as exc:  # noqa: BLE001 - shown briefly, traceback logged
+        show_error(dialog, exc)
+    return False, None

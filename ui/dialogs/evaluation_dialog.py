@@ -40,10 +40,8 @@ from app.calendar import month_bounds
 from app.i18n import language, tr
 from app.money import HUNDRED, ZERO, fmt_num
 from app.services.agents import AgentView
-from app.services.errors import ServiceError
 from app.services.quality import EvaluationView, ScorecardItemView, ScorecardView, score_problems
-from ui.dialogs.common import ERROR_STYLE, button_box, date_edit, error_label, set_error, to_date
-from ui.errors import show_error
+from ui.dialogs.common import ERROR_STYLE, attempt, button_box, date_edit, error_label, set_error, to_date
 
 POINTS_PATTERN = r"^\d{0,3}([.]\d{0,2})?$"
 INVALID_FIELD_STYLE = "QLineEdit { border: 1px solid #c62828; background: #fdecea; }"
@@ -500,16 +498,10 @@ class EvaluationDialog(QDialog):
     def accept(self) -> None:
         if not self.revalidate():
             return
-        try:
-            view = self._save(self.form())
-        except ServiceError as exc:
-            set_error(self.error, exc.text(language()))
-            return
-        except Exception as exc:  # noqa: BLE001 - shown briefly, traceback logged
-            show_error(self, exc)
-            return
-        self.saved.emit(view)
-        super().accept()
+        ok, view = attempt(self, self.error, lambda: self._save(self.form()))
+        if ok:
+            self.saved.emit(view)
+            super().accept()
 
 
 class OverturnDialog(QDialog):
@@ -566,13 +558,7 @@ class OverturnDialog(QDialog):
         reason = self.reason.toPlainText().strip()
         if not reason:
             return
-        try:
-            view = self._overturn(reason)
-        except ServiceError as exc:
-            set_error(self.error, exc.text(language()))
-            return
-        except Exception as exc:  # noqa: BLE001 - shown briefly, traceback logged
-            show_error(self, exc)
-            return
-        self.saved.emit(view)
-        super().accept()
+        ok, view = attempt(self, self.error, lambda: self._overturn(reason))
+        if ok:
+            self.saved.emit(view)
+            super().accept()

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from app.i18n import language, tr
 from app.money import fmt_money, fmt_num
-from app.services.errors import ServiceError
 from app.services.months import month_of
 from app.services.sales import (
     POLICY_NO_MAX,
@@ -41,8 +40,15 @@ from app.services.sales import (
     check_policy,
     parse_premium,
 )
-from ui.dialogs.common import button_box, date_edit, error_label, set_error, to_date
-from ui.errors import show_error
+from ui.dialogs.common import (
+    attempt,
+    button_box,
+    date_edit,
+    error_label,
+    set_error,
+    show_field_problems,
+    to_date,
+)
 
 # Positive money with at most two decimals; the service still checks > 0.
 PREMIUM_PATTERN = r"^\d{0,12}([.]\d{0,2})?$"
@@ -309,27 +315,15 @@ class PolicyDialog(QDialog):
     def revalidate(self) -> bool:
         if not hasattr(self, "_touched"):
             return False  # still building the form
-        found = self.problems()
-        for key in FIELDS:
-            shown = found.get(key, []) if key in self._touched else []
-            set_error(self.errors[key], ("; " if language() == "en" else "；").join(shown))
-        ok = not found
-        self.ok_button.setEnabled(ok)
-        return ok
+        return show_field_problems(self.ok_button, self.errors, self.problems(), self._touched, FIELDS)
 
     def accept(self) -> None:
         if not self.revalidate():
             return
-        try:
-            view = self._save(self.current_input())
-        except ServiceError as exc:
-            set_error(self.errors["form"], exc.text(language()))
-            return
-        except Exception as exc:  # noqa: BLE001 - shown briefly, traceback logged
-            show_error(self, exc)
-            return
-        self.saved.emit(view)
-        super().accept()
+        ok, view = attempt(self, self.errors["form"], lambda: self._save(self.current_input()))
+        if ok:
+            self.saved.emit(view)
+            super().accept()
 
 
 class CancelPolicyDialog(QDialog):
@@ -402,13 +396,9 @@ class CancelPolicyDialog(QDialog):
         return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     def accept(self) -> None:
-        try:
-            view = self._cancel(None if self.withdraw.isChecked() else to_date(self.date))
-        except ServiceError as exc:
-            set_error(self.error, exc.text(language()))
-            return
-        except Exception as exc:  # noqa: BLE001 - shown briefly, traceback logged
-            show_error(self, exc)
-            return
-        self.saved.emit(view)
-        super().accept()
+        ok, view = attempt(
+            self, self.error, lambda: self._cancel(None if self.withdraw.isChecked() else to_date(self.date))
+        )
+        if ok:
+            self.saved.emit(view)
+            super().accept()

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from app.i18n import language, tr
 from app.money import fmt_money
-from app.services.errors import ServiceError
 from app.services.rewards import (
     ADJUSTMENT_CATEGORIES,
     CATEGORY_MAX,
@@ -45,9 +44,8 @@ from app.services.rewards import (
     check_praise,
     parse_amount,
 )
-from ui.dialogs.common import button_box, date_edit, error_label, set_error, to_date
+from ui.dialogs.common import attempt, button_box, date_edit, error_label, join_problems, set_error, to_date
 from ui.dialogs.policy_dialog import AgentChoice
-from ui.errors import show_error
 
 SIGNED_MONEY_PATTERN = r"^-?\d{0,9}([.]\d{0,2})?$"
 MONTH_PATTERN = r"^\d{0,4}(-\d{0,2})?$"
@@ -116,23 +114,17 @@ class RecordDialog(QDialog):
 
     def revalidate(self) -> bool:
         found = self.problems()
-        set_error(self.problem, ("; " if language() == "en" else "；").join(found) if self._touched else "")
+        set_error(self.problem, join_problems(found) if self._touched else "")
         self.ok_button.setEnabled(not found)
         return not found
 
     def accept(self) -> None:
         if not self.revalidate():
             return
-        try:
-            view = self._save(self.current_input())
-        except ServiceError as exc:
-            set_error(self.form_error, exc.text(language()))
-            return
-        except Exception as exc:  # noqa: BLE001 - shown briefly, traceback logged
-            show_error(self, exc)
-            return
-        self.saved.emit(view)
-        super().accept()
+        ok, view = attempt(self, self.form_error, lambda: self._save(self.current_input()))
+        if ok:
+            self.saved.emit(view)
+            super().accept()
 
 
 def _qdate(value: date) -> QDate:

@@ -31,11 +31,9 @@ from PySide6.QtWidgets import (
 
 from app.i18n import language, tr
 from app.money import ZERO, fmt_num
-from app.services.errors import ServiceError
 from app.services.quality import ScorecardItemInput, ScorecardSaved, ScorecardView, validate_scorecard
-from ui.dialogs.common import ERROR_STYLE, button_box, error_label, set_error
+from ui.dialogs.common import ERROR_STYLE, attempt, button_box, error_label, set_error
 from ui.dialogs.evaluation_dialog import parse_points
-from ui.errors import show_error
 
 SaveScorecard = Callable[[str, list[ScorecardItemInput]], ScorecardSaved]
 
@@ -236,13 +234,7 @@ class ScorecardDialog(QDialog):
     def accept(self) -> None:
         if not self.revalidate():
             return
-        try:
-            result = self._save(self.name.text().strip(), self.items())
-        except ServiceError as exc:
-            set_error(self.error, exc.text(language()))
-            return
-        except Exception as exc:  # noqa: BLE001 - shown briefly, traceback logged
-            show_error(self, exc)
-            return
-        self.saved.emit(result)
-        super().accept()
+        ok, result = attempt(self, self.error, lambda: self._save(self.name.text().strip(), self.items()))
+        if ok:
+            self.saved.emit(result)
+            super().accept()

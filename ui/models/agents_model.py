@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QPalette
-from PySide6.QtWidgets import QApplication
 
 from app.i18n import tr
 from app.money import ZERO, fmt_money
 from app.services.agents import AgentView
-
-Index = QModelIndex | QPersistentModelIndex
+from ui.models.common import RIGHT, FilterProxy, Index, ReadOnlyTableModel, alignment, disabled_brush
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("code", "工号", "Code"),
@@ -43,7 +36,7 @@ def status_label(agent: AgentView) -> str:
     return tr("在职", "Active") if agent.active else tr("离职", "Left")
 
 
-class AgentsModel(QAbstractTableModel):
+class AgentsModel(ReadOnlyTableModel):
     """One row per agent, in the order the service gives (by code)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -72,11 +65,11 @@ class AgentsModel(QAbstractTableModel):
 
     # --- Qt overrides -------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._agents)
+    def _count(self) -> int:
+        return len(self._agents)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+    def _column_count(self) -> int:
+        return len(COLUMNS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -86,13 +79,8 @@ class AgentsModel(QAbstractTableModel):
                 _, zh, en = COLUMNS[section]
                 return tr(zh, en)
             if role == Qt.ItemDataRole.TextAlignmentRole and section == COL_BASE:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                return RIGHT
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._agents)):
@@ -102,11 +90,9 @@ class AgentsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.display(agent, key)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if key == "base_salary":
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return alignment(key == "base_salary")
         if role == Qt.ItemDataRole.ForegroundRole and not agent.active:
-            return QBrush(QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+            return disabled_brush()
         if role == Qt.ItemDataRole.ToolTipRole and key == "code" and agent.has_payslip_password:
             return tr("已设置工资条密码", "Payslip password set")
         return None
@@ -145,12 +131,11 @@ class StatusFilter(Enum):
     EMPLOYED_IN_MONTH = "month"
 
 
-class AgentsProxy(QSortFilterProxyModel):
+class AgentsProxy(FilterProxy):
     """Search (code, name, team, role), team and status filters; typed sorting."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._search = ""
         self._team: str | None = None
         self._status = StatusFilter.ALL
         self._month_bounds: tuple[date, date] | None = None
@@ -160,22 +145,6 @@ class AgentsProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         assert isinstance(model, AgentsModel)
         return model
-
-    def _refilter(self, change: Callable[[], None]) -> None:
-        """Apply a filter change the way the running Qt wants it (begin/end since Qt 6.9)."""
-        if hasattr(self, "beginFilterChange") and hasattr(self, "endFilterChange"):
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover - Qt before 6.9
-            change()
-            self.invalidateRowsFilter()
-
-    def set_search(self, text: str) -> None:
-        def change() -> None:
-            self._search = text.strip().casefold()
-
-        self._refilter(change)
 
     def set_team(self, team: str | None) -> None:
         def change() -> None:

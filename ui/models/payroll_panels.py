@@ -7,17 +7,14 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
 from app.i18n import tr
 from app.money import D, fmt_money
 from app.services.payroll_view import WARNING, AgentChange, MonthWarning
-from ui.models.payroll_table import LEFT, RIGHT, money_foreground
-
-Index = QModelIndex | QPersistentModelIndex
-FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+from ui.models.common import LEFT, RIGHT, Index, ReadOnlyTableModel, money_foreground
 
 
 def signed(value: Decimal) -> str:
@@ -26,7 +23,7 @@ def signed(value: Decimal) -> str:
     return text if value < 0 else f"+{text}"
 
 
-class _TableModel(QAbstractTableModel):
+class _TableModel(ReadOnlyTableModel):
     """Read-only table with fixed bilingual headers; subclasses give the rows."""
 
     HEADERS: tuple[tuple[str, str], ...] = ()
@@ -35,14 +32,8 @@ class _TableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
 
-    def _count(self) -> int:
-        raise NotImplementedError
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count()
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+    def _column_count(self) -> int:
+        return len(self.HEADERS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -54,9 +45,6 @@ class _TableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if section in self.MONEY_COLUMNS else LEFT
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        return FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def _valid(self, index: Index) -> bool:
         return (

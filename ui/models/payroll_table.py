@@ -7,27 +7,28 @@ Amounts come from the stored result (``show_month``) and are grouped by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
 from app.i18n import tr
 from app.money import ZERO, D, fmt_money
 from app.services.payroll_view import MonthWarning, column_amounts
-
-Index = QModelIndex | QPersistentModelIndex
+from ui.models.common import (
+    FilterProxy,
+    Index,
+    ReadOnlyTableModel,
+    alignment,
+    money_foreground,
+)
 
 # key, 中文, English, tooltip 中文, tooltip English
 COLUMNS: tuple[tuple[str, str, str, str, str], ...] = (
@@ -59,9 +60,6 @@ COLUMNS: tuple[tuple[str, str, str, str, str], ...] = (
 COLUMN_KEYS: tuple[str, ...] = tuple(c[0] for c in COLUMNS)
 TEXT_KEYS = ("code", "name", "team")
 MONEY_KEYS: tuple[str, ...] = tuple(k for k in COLUMN_KEYS if k not in TEXT_KEYS)
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-NEGATIVE = QColor("#c62828")
 
 
 @dataclass(frozen=True)
@@ -97,15 +95,11 @@ def header(section: int, orientation: Qt.Orientation, role: int) -> Any:
     if role == Qt.ItemDataRole.ToolTipRole and tip_zh:
         return tr(tip_zh, tip_en)
     if role == Qt.ItemDataRole.TextAlignmentRole:
-        return RIGHT if key in MONEY_KEYS else LEFT
+        return alignment(key in MONEY_KEYS)
     return None
 
 
-def money_foreground(value: Decimal) -> QBrush | None:
-    return QBrush(NEGATIVE) if value < 0 else None
-
-
-class PayrollModel(QAbstractTableModel):
+class PayrollModel(ReadOnlyTableModel):
     """One row per agent of the month, in the order of the stored result (by code)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -138,21 +132,16 @@ class PayrollModel(QAbstractTableModel):
 
     # --- Qt overrides -------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def _count(self) -> int:
+        return len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+    def _column_count(self) -> int:
+        return len(COLUMNS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         return header(section, orientation, role)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -163,7 +152,7 @@ class PayrollModel(QAbstractTableModel):
             value = row.value(key)
             return fmt_money(value) if isinstance(value, Decimal) else value
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if key in MONEY_KEYS else LEFT
+            return alignment(key in MONEY_KEYS)
         if role == Qt.ItemDataRole.ForegroundRole and key in MONEY_KEYS:
             return money_foreground(row.amounts[key])
         if role == Qt.ItemDataRole.FontRole and key == "net":
@@ -178,12 +167,11 @@ class PayrollModel(QAbstractTableModel):
         return None
 
 
-class PayrollProxy(QSortFilterProxyModel):
+class PayrollProxy(FilterProxy):
     """Search (code, name), team and "only with warnings" filters; money sorts as numbers."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._search = ""
         self._team: str | None = None
         self._only_warnings = False
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -192,22 +180,6 @@ class PayrollProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         assert isinstance(model, PayrollModel)
         return model
-
-    def _refilter(self, change: Callable[[], None]) -> None:
-        """Apply a filter change the way the running Qt wants it (begin/end since Qt 6.9)."""
-        if hasattr(self, "beginFilterChange") and hasattr(self, "endFilterChange"):
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover - Qt before 6.9
-            change()
-            self.invalidateRowsFilter()
-
-    def set_search(self, text: str) -> None:
-        def change() -> None:
-            self._search = text.strip().casefold()
-
-        self._refilter(change)
 
     def set_team(self, team: str | None) -> None:
         def change() -> None:
@@ -246,13 +218,13 @@ class PayrollProxy(QSortFilterProxyModel):
         return [model.row(self.mapToSource(self.index(r, 0)).row()) for r in range(self.rowCount())]
 
 
-class PayrollTotalsModel(QAbstractTableModel):
+class PayrollTotalsModel(ReadOnlyTableModel):
     """The totals row under the table: sums of the rows the proxy shows (a filtered team sums to itself)."""
 
     def __init__(self, proxy: PayrollProxy, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._proxy = proxy
-        self._count = 0
+        self._shown = 0
         self._total_count = 0
         self._sums: dict[str, Decimal] = {key: ZERO for key in MONEY_KEYS}
         for signal in (proxy.modelReset, proxy.rowsInserted, proxy.rowsRemoved, proxy.layoutChanged):
@@ -260,7 +232,7 @@ class PayrollTotalsModel(QAbstractTableModel):
 
     def recompute(self) -> None:
         rows = self._proxy.visible_rows()
-        self._count = len(rows)
+        self._shown = len(rows)
         self._total_count = self._proxy.source().rowCount()
         self._sums = {key: sum((r.amounts[key] for r in rows), ZERO) for key in MONEY_KEYS}
         self.dataChanged.emit(self.index(0, 0), self.index(0, len(COLUMNS) - 1))
@@ -270,23 +242,18 @@ class PayrollTotalsModel(QAbstractTableModel):
 
     @property
     def count(self) -> int:
-        return self._count
+        return self._shown
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 1
+    def _count(self) -> int:
+        return 1
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+    def _column_count(self) -> int:
+        return len(COLUMNS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         return header(section, orientation, role)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() != 0:
@@ -296,16 +263,16 @@ class PayrollTotalsModel(QAbstractTableModel):
             if key == "code":
                 return tr("合计", "Total")
             if key == "name":
-                if self._count == self._total_count:
-                    return tr(f"{self._count} 人", f"{self._count} agents")
+                if self._shown == self._total_count:
+                    return tr(f"{self._shown} 人", f"{self._shown} agents")
                 return tr(
-                    f"筛选 {self._count}/{self._total_count} 人", f"{self._count} of {self._total_count}"
+                    f"筛选 {self._shown}/{self._total_count} 人", f"{self._shown} of {self._total_count}"
                 )
             if key in MONEY_KEYS:
                 return fmt_money(self._sums[key])
             return ""
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if key in MONEY_KEYS else LEFT
+            return alignment(key in MONEY_KEYS)
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)

@@ -7,37 +7,35 @@ Each model keeps the service's frozen views and shows them; sorting goes through
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QBrush, QColor
 
 from app.i18n import tr
 from app.money import fmt_num
 from app.services.quality import AgentQASummary, EvaluationView, ScorecardItemView, ScorecardView
+from ui.models.common import (
+    CENTER,
+    LEFT,
+    READ_ONLY_FLAGS,
+    RIGHT,
+    FilterProxy,
+    Index,
+    ReadOnlyTableModel,
+    disabled_brush,
+)
 
-Index = QModelIndex | QPersistentModelIndex
 SortKey = tuple[int, Any]
 
 FATAL_COLOR = QColor("#c62828")
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-CENTER = int(Qt.AlignmentFlag.AlignCenter)
-
-
-def _disabled_brush() -> QBrush:
-    return QBrush(QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
 
 
 def _text_key(value: str) -> SortKey:
@@ -53,7 +51,7 @@ def status_label(status: str) -> str:
     return tr("有效", "Valid") if status == "valid" else tr("已撤销", "Overturned")
 
 
-class _KeyedTable(QAbstractTableModel):
+class _KeyedTable(ReadOnlyTableModel):
     """Shared plumbing: a fixed column list of (key, zh, en) and right-aligned numeric columns."""
 
     COLUMNS: tuple[tuple[str, str, str], ...] = ()
@@ -63,14 +61,8 @@ class _KeyedTable(QAbstractTableModel):
     def keys(cls) -> tuple[str, ...]:
         return tuple(key for key, _, _ in cls.COLUMNS)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count()
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def _count(self) -> int:
-        raise NotImplementedError
+    def _column_count(self) -> int:
+        return len(self.COLUMNS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -83,11 +75,6 @@ class _KeyedTable(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if key in self.NUMERIC else LEFT
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def _valid(self, index: Index) -> bool:
         return (
@@ -102,22 +89,12 @@ class _Sortable(Protocol):
     def sort_key(self, row: int, column: int) -> SortKey: ...
 
 
-class TypedSortProxy(QSortFilterProxyModel):
+class TypedSortProxy(FilterProxy):
     """Sorts by the source model's ``sort_key``; subclasses add filters through :meth:`accepts_row`."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-
-    def _refilter(self, change: Callable[[], None]) -> None:
-        """Apply a filter change the way the running Qt wants it (begin/end since Qt 6.9)."""
-        if hasattr(self, "beginFilterChange") and hasattr(self, "endFilterChange"):
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover - Qt before 6.9
-            change()
-            self.invalidateRowsFilter()
 
     def lessThan(self, left: Index, right: Index) -> bool:
         model: Any = self.sourceModel()
@@ -212,7 +189,7 @@ class EvaluationsModel(_KeyedTable):
             return CENTER if key == "fatal" else LEFT
         if role == Qt.ItemDataRole.ForegroundRole:
             if not ev.valid:
-                return _disabled_brush()
+                return disabled_brush()
             if ev.fatal and key in ("fatal", "score"):
                 return QBrush(FATAL_COLOR)
             return None
@@ -255,7 +232,6 @@ class EvaluationsProxy(TypedSortProxy):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._search = ""
         self._scorecard: str | None = None
         self._status: str | None = None
 
@@ -263,12 +239,6 @@ class EvaluationsProxy(TypedSortProxy):
         model = self.sourceModel()
         assert isinstance(model, EvaluationsModel)
         return model
-
-    def set_search(self, text: str) -> None:
-        def change() -> None:
-            self._search = text.strip().casefold()
-
-        self._refilter(change)
 
     def set_scorecard(self, code: str | None) -> None:
         def change() -> None:
@@ -371,7 +341,7 @@ class SummaryModel(_KeyedTable):
             if key == "fatal" and s.fatal_count:
                 return QBrush(FATAL_COLOR)
             if key in ("average", "grade", "coefficient") and s.average is None:
-                return _disabled_brush()
+                return disabled_brush()
             return None
         if role == Qt.ItemDataRole.ToolTipRole and key in ("average", "grade", "coefficient"):
             if s.coefficient is None:
@@ -435,9 +405,7 @@ class ScorecardsModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._cards)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return READ_ONLY_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._cards)) or index.column() != 0:

@@ -13,21 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QPalette
-from PySide6.QtWidgets import QApplication
 
 from app.i18n import tr
-
-Index = QModelIndex | QPersistentModelIndex
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+from ui.models.common import FilterProxy, Index, ReadOnlyTableModel, alignment, disabled_brush
 
 
 def empty_last(value: Any) -> tuple[int, Any]:
@@ -63,7 +54,7 @@ class Column:
         return empty_last(self.sort(record) if self.sort is not None else self.text(record))
 
 
-class RecordsModel(QAbstractTableModel):
+class RecordsModel(ReadOnlyTableModel):
     """One row per record, in the order the service gave. ``muted(record)`` greys a row out
     (a cancelled policy, an overturned complaint) without hiding it."""
 
@@ -106,11 +97,11 @@ class RecordsModel(QAbstractTableModel):
 
     # --- Qt overrides -------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._records)
+    def _count(self) -> int:
+        return len(self._records)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
+    def _column_count(self) -> int:
+        return len(self.columns)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -119,13 +110,8 @@ class RecordsModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.columns[section].title
             if role == Qt.ItemDataRole.TextAlignmentRole:
-                return RIGHT if self.columns[section].numeric else LEFT
+                return alignment(self.columns[section].numeric)
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._records)):
@@ -137,20 +123,19 @@ class RecordsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(record)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if column.numeric else LEFT
+            return alignment(column.numeric)
         if role == Qt.ItemDataRole.ToolTipRole and column.tip is not None:
             return column.tip(record)
         if role == Qt.ItemDataRole.ForegroundRole and self._muted is not None and self._muted(record):
-            return QBrush(QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+            return disabled_brush()
         return None
 
 
-class RecordsProxy(QSortFilterProxyModel):
+class RecordsProxy(FilterProxy):
     """Free-text search over the searchable columns plus named filters; typed sorting by column."""
 
     def __init__(self, search_keys: Sequence[str] = (), parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._search = ""
         self._search_keys = tuple(search_keys)
         self._filters: dict[str, Callable[[Any], bool]] = {}
 
@@ -158,22 +143,6 @@ class RecordsProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         assert isinstance(model, RecordsModel)
         return model
-
-    def _refilter(self, change: Callable[[], None]) -> None:
-        """Apply a filter change the way the running Qt wants it (begin/end since Qt 6.9)."""
-        if hasattr(self, "beginFilterChange") and hasattr(self, "endFilterChange"):
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover - Qt before 6.9
-            change()
-            self.invalidateRowsFilter()
-
-    def set_search(self, text: str) -> None:
-        def change() -> None:
-            self._search = text.strip().casefold()
-
-        self._refilter(change)
 
     def set_filter(self, name: str, accepts: Callable[[Any], bool] | None) -> None:
         """Add, replace or (with ``None``) remove one named filter."""

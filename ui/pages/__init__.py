@@ -21,6 +21,7 @@ from ui.pages.overview_page import OverviewPage
 from ui.pages.payroll_page import PayrollPage
 from ui.pages.plan_page import PlanPage
 from ui.pages.quality_page import QualityPage
+from ui.pages.reports_page import ReportsPage
 from ui.pages.rewards_page import RewardsPage
 from ui.pages.sales_page import SalesPage
 from ui.pages.settings_page import SettingsPage
@@ -66,6 +67,7 @@ PAGE_FACTORIES: dict[str, PageFactory] = {
     "sales": SalesPage,
     "rewards": RewardsPage,
     "plan": PlanPage,
+    "reports": ReportsPage,
     "settings": SettingsPage,
 }
 

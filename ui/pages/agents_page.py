@@ -8,72 +8,63 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
     QPushButton,
     QStyle,
     QVBoxLayout,
     QWidget,
 )
 
-from app.i18n import language, tr
+from app.i18n import tr
 from app.money import fmt_money
 from app.services.agents import AgentInput, AgentView, add_agent, deactivate_agent, edit_agent, list_agents
 from db.session import Database
 from ui.dialogs.agent_dialog import AgentDialog, LeaveDateDialog
-from ui.errors import show_error, show_message
 from ui.importing import ImportFlow
 from ui.models.agents_model import AgentsModel, AgentsProxy, StatusFilter
 from ui.pages.base import Page
 from ui.pages.overview_page import month_bounds
+from ui.widgets.filters import (
+    filter_combo,
+    filtered_prefix,
+    on_rows_changed,
+    push_button,
+    refill_combo,
+    search_box,
+    totals_label,
+)
 from ui.widgets.table_view import TableView
-
-SPREADSHEET_FILTER_ZH = "表格文件 (*.xlsx *.csv);;Excel 文件 (*.xlsx);;CSV 文件 (*.csv)"
-SPREADSHEET_FILTER_EN = "Spreadsheets (*.xlsx *.csv);;Excel files (*.xlsx);;CSV files (*.csv)"
 
 
 class AgentsPage(Page):
+    import_dialog_title = ("选择要导入的人员文件", "Choose the agents file to import")
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.model = AgentsModel(self)
         self.proxy = AgentsProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.import_flow: ImportFlow | None = None
         self.dialog: AgentDialog | LeaveDateDialog | None = None
-        self.message: QMessageBox | None = None
 
-        style = self.style()
-
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText(tr("搜索工号、姓名、团队…", "Search code, name, team…"))
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.set_search)
-
-        self.team_filter = QComboBox(self)
-        self.team_filter.setToolTip(tr("按团队筛选", "Filter by team"))
-        self.team_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.team_filter.currentIndexChanged.connect(self._on_team)
-
-        self.status_filter = QComboBox(self)
-        self.status_filter.setToolTip(tr("按在职状态筛选", "Filter by status"))
-        for text, value in (
-            (tr("全部人员", "All agents"), StatusFilter.ALL),
-            (tr("在职", "Active"), StatusFilter.ACTIVE),
-            (tr("已离职", "Left"), StatusFilter.LEFT),
-            (tr("本月在岗", "Employed this month"), StatusFilter.EMPLOYED_IN_MONTH),
-        ):
-            self.status_filter.addItem(text, value)
-        self.status_filter.currentIndexChanged.connect(self._on_status)
+        self.search = search_box(
+            self, tr("搜索工号、姓名、团队…", "Search code, name, team…"), self.proxy.set_search
+        )
+        self.team_filter = filter_combo(self, tr("按团队筛选", "Filter by team"), on_change=self._on_team)
+        self.status_filter = filter_combo(
+            self,
+            tr("按在职状态筛选", "Filter by status"),
+            (
+                (tr("全部人员", "All agents"), StatusFilter.ALL),
+                (tr("在职", "Active"), StatusFilter.ACTIVE),
+                (tr("已离职", "Left"), StatusFilter.LEFT),
+                (tr("本月在岗", "Employed this month"), StatusFilter.EMPLOYED_IN_MONTH),
+            ),
+            self._on_status,
+        )
 
         def button(text: str, icon: QStyle.StandardPixmap, tip: str) -> QPushButton:
-            b = QPushButton(style.standardIcon(icon), text, self)
-            b.setToolTip(tip)
-            return b
+            return push_button(self, text, icon, tip)
 
         self.add_button = button(
             tr("添加", "Add"), QStyle.StandardPixmap.SP_FileIcon, tr("添加一名人员", "Add an agent")
@@ -88,14 +79,8 @@ class AgentsPage(Page):
             QStyle.StandardPixmap.SP_DialogCancelButton,
             tr("为选中的人员填写离职日期", "Enter a leave date for the selected agent"),
         )
-        self.import_button = button(
-            tr("导入…", "Import…"),
-            QStyle.StandardPixmap.SP_DialogOpenButton,
+        self.import_button, self.template_button = self.file_buttons(
             tr("从 Excel 或 CSV 文件导入人员", "Import agents from an Excel or CSV file"),
-        )
-        self.template_button = button(
-            tr("导出模板…", "Export template…"),
-            QStyle.StandardPixmap.SP_DialogSaveButton,
             tr("保存人员导入模板（Excel）", "Save the agents import template (Excel)"),
         )
         self.add_button.clicked.connect(self.add_agent)
@@ -112,16 +97,8 @@ class AgentsPage(Page):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.edit_selected)
 
-        self.totals = QLabel(self)
-        self.totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for signal in (
-            self.proxy.modelReset,
-            self.proxy.rowsInserted,
-            self.proxy.rowsRemoved,
-            self.proxy.layoutChanged,
-        ):
-            signal.connect(self._update_totals)
+        self.totals = totals_label(self)
+        on_rows_changed(self.proxy, self._update_totals)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 2)
@@ -144,26 +121,6 @@ class AgentsPage(Page):
 
         self.refresh()
 
-    # --- replaceable for tests (Dangerzone style) -----------------------------------
-
-    def ask_open_file(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            tr("选择要导入的人员文件", "Choose the agents file to import"),
-            "",
-            tr(SPREADSHEET_FILTER_ZH, SPREADSHEET_FILTER_EN),
-        )
-        return Path(name) if name else None
-
-    def ask_save_file(self, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
-            self,
-            tr("保存导入模板", "Save the import template"),
-            suggested,
-            tr("Excel 文件 (*.xlsx)", "Excel files (*.xlsx)"),
-        )
-        return Path(name) if name else None
-
     # --- data -------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -184,16 +141,8 @@ class AgentsPage(Page):
         self.proxy.set_month_bounds(*month_bounds(month))
 
     def _fill_teams(self) -> None:
-        current = self.team_filter.currentData()
-        self.team_filter.blockSignals(True)
-        self.team_filter.clear()
-        self.team_filter.addItem(tr("全部团队", "All teams"), None)
-        for team in self.model.teams():
-            self.team_filter.addItem(team, team)
-        index = self.team_filter.findData(current) if current else 0
-        self.team_filter.setCurrentIndex(max(index, 0))
-        self.team_filter.blockSignals(False)
-        self.proxy.set_team(self.team_filter.currentData())
+        teams = ((team, team) for team in self.model.teams())
+        self.proxy.set_team(refill_combo(self.team_filter, tr("全部团队", "All teams"), teams))
 
     @Slot(int)
     def _on_team(self, _index: int) -> None:
@@ -206,15 +155,7 @@ class AgentsPage(Page):
     @Slot()
     def _update_totals(self) -> None:
         count, total = self.proxy.totals()
-        shown_all = count == self.model.rowCount()
-        prefix = (
-            ""
-            if shown_all
-            else tr(
-                f"筛选出 {count} / {self.model.rowCount()} 人；",
-                f"{count} of {self.model.rowCount()} shown; ",
-            )
-        )
+        prefix = filtered_prefix(count, self.model.rowCount(), "人")
         self.totals.setText(
             prefix
             + tr(
@@ -224,21 +165,11 @@ class AgentsPage(Page):
         )
 
     def selected_agent(self) -> AgentView | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows:
-            return None
-        return self.model.agent(self.proxy.mapToSource(rows[0]).row())
+        row = self.table.selected_source_row()
+        return None if row is None else self.model.agent(row)
 
     def select_code(self, code: str) -> bool:
-        row = self.model.row_of(code)
-        if row < 0:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        self.table.scrollTo(index)
-        return True
+        return self.table.select_source_row(self.model.row_of(code))
 
     @Slot()
     def _update_buttons(self) -> None:
@@ -307,32 +238,8 @@ class AgentsPage(Page):
 
     @Slot()
     def import_file(self) -> ImportFlow | None:
-        path = self.ask_open_file()
-        if path is None:
-            return None
-        self.import_button.setEnabled(False)
-        flow = ImportFlow(self, self.db, "agents", path)
-        flow.committed.connect(lambda _result: self._changed())
-        flow.finished.connect(lambda: self.import_button.setEnabled(True))
-        self.import_flow = flow
-        return flow.start()
+        return self.start_import("agents", self.import_button, lambda _result: self._changed())
 
     @Slot()
     def export_template(self) -> Path | None:
-        path = self.ask_save_file(tr("人员导入模板.xlsx", "agents-template.xlsx"))
-        if path is None:
-            return None
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
-        try:
-            # Imported when used: openpyxl is not needed to start the app.
-            from app.importers.templates import write_template
-
-            write_template("agents", path, language())
-        except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
-            self.message = show_error(self, exc)
-            return None
-        self.message = show_message(
-            self, tr(f"模板已保存：{path}", f"Template saved: {path}"), icon=QMessageBox.Icon.Information
-        )
-        return path
+        return self.save_template("agents", "人员导入模板.xlsx", "agents-template.xlsx")

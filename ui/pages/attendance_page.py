@@ -14,14 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPushButton,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +34,7 @@ from app.services.attendance import (
 )
 from app.services.errors import ServiceError
 from db.session import Database
-from ui.errors import show_error, show_message
+from ui.errors import show_error
 from ui.importing import ImportFlow
 from ui.models.attendance_grid import (
     DAY_COLOURS,
@@ -50,9 +45,8 @@ from ui.models.attendance_grid import (
 )
 from ui.pages.base import Page
 from ui.widgets.attendance_view import AttendanceGridView
-
-SPREADSHEET_FILTER_ZH = "表格文件 (*.xlsx *.csv);;Excel 文件 (*.xlsx);;CSV 文件 (*.csv)"
-SPREADSHEET_FILTER_EN = "Spreadsheets (*.xlsx *.csv);;Excel files (*.xlsx);;CSV files (*.csv)"
+from ui.widgets.filters import on_rows_changed, search_box, totals_label
+from ui.widgets.locked_banner import BOLD_AMBER_STYLE, LockedBanner
 
 CODES_HELP_ZH = (
     "迟15 迟到15分钟 · 早10 早退10分钟 · 空 空岗 · 调 私自调班 · 旷 / 旷0.5 旷工（天）· "
@@ -78,53 +72,36 @@ def _swatch(colour: str, text: str, parent: QWidget) -> QWidget:
 
 
 class AttendancePage(Page):
+    import_dialog_title = ("选择要导入的考勤文件", "Choose the attendance file to import")
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.model = AttendanceGridModel(self)
         self.model.writer = self._write_cell
         self.proxy = AttendanceProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.import_flow: ImportFlow | None = None
-        self.message: QMessageBox | None = None
         self._sized_for: tuple[str, int] | None = None
 
-        style = self.style()
-
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText(tr("搜索工号、姓名、团队…", "Search code, name, team…"))
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.set_search)
-
-        self.import_button = QPushButton(
-            style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton), tr("导入…", "Import…"), self
+        self.search = search_box(
+            self, tr("搜索工号、姓名、团队…", "Search code, name, team…"), self.proxy.set_search
         )
-        self.import_button.setToolTip(
-            tr("从 Excel 或 CSV 文件导入考勤", "Import attendance from an Excel or CSV file")
+
+        self.import_button, self.template_button = self.file_buttons(
+            tr("从 Excel 或 CSV 文件导入考勤", "Import attendance from an Excel or CSV file"),
+            tr("保存考勤导入模板（Excel）", "Save the attendance import template (Excel)"),
         )
         self.import_button.clicked.connect(self.import_file)
-        self.template_button = QPushButton(
-            style.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton),
-            tr("导出模板…", "Export template…"),
-            self,
-        )
-        self.template_button.setToolTip(
-            tr("保存考勤导入模板（Excel）", "Save the attendance import template (Excel)")
-        )
         self.template_button.clicked.connect(self.export_template)
 
-        self.banner = QLabel(
+        self.banner = LockedBanner(
+            self,
             tr(
                 "本月已锁定，只读。更正请在未锁定月份录入调整项。",
                 "This month is locked: read-only. Enter corrections as adjustments of an open month.",
             ),
-            self,
+            style=BOLD_AMBER_STYLE,
+            word_wrap=False,
         )
-        self.banner.setObjectName("lockedBanner")
-        self.banner.setStyleSheet(
-            "QLabel#lockedBanner { background-color: #FFF1C9; color: #6B4A00; border: 1px solid #E0B84D;"
-            " padding: 6px; font-weight: bold; }"
-        )
-        self.banner.setVisible(False)
         self.calendar_note = QLabel(self)
         self.calendar_note.setObjectName("calendarNote")
         self.calendar_note.setStyleSheet("QLabel#calendarNote { color: #8A5A00; }")
@@ -181,15 +158,8 @@ class AttendancePage(Page):
         self.status.setObjectName("attendanceStatus")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.count_label = QLabel(self)
-        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        for signal in (
-            self.proxy.modelReset,
-            self.proxy.rowsInserted,
-            self.proxy.rowsRemoved,
-            self.proxy.layoutChanged,
-        ):
-            signal.connect(self._summary)
+        self.count_label = totals_label(self, selectable=False)
+        on_rows_changed(self.proxy, self._summary)
 
         layout = QVBoxLayout(self)
         layout.addLayout(toolbar)
@@ -212,26 +182,6 @@ class AttendancePage(Page):
         self.table.addAction(action)
         return action
 
-    # --- replaceable for tests (Dangerzone style) -----------------------------------
-
-    def ask_open_file(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            tr("选择要导入的考勤文件", "Choose the attendance file to import"),
-            "",
-            tr(SPREADSHEET_FILTER_ZH, SPREADSHEET_FILTER_EN),
-        )
-        return Path(name) if name else None
-
-    def ask_save_file(self, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
-            self,
-            tr("保存导入模板", "Save the import template"),
-            suggested,
-            tr("Excel 文件 (*.xlsx)", "Excel files (*.xlsx)"),
-        )
-        return Path(name) if name else None
-
     # --- data -------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -250,7 +200,7 @@ class AttendancePage(Page):
 
     def show_grid(self, grid: AttendanceGrid) -> None:
         self.model.set_grid(grid)
-        self.banner.setVisible(grid.locked)
+        self.banner.show_locked(grid.locked)
         self.calendar_note.setText(grid.calendar_warning or "")
         self.calendar_note.setVisible(bool(grid.calendar_warning))
         self.paste_action.setEnabled(not grid.locked)
@@ -481,15 +431,7 @@ class AttendancePage(Page):
 
     @Slot()
     def import_file(self) -> ImportFlow | None:
-        path = self.ask_open_file()
-        if path is None:
-            return None
-        self.import_button.setEnabled(False)
-        flow = ImportFlow(self, self.db, "attendance", path)
-        flow.committed.connect(self._imported)
-        flow.finished.connect(lambda: self.import_button.setEnabled(True))
-        self.import_flow = flow
-        return flow.start()
+        return self.start_import("attendance", self.import_button, self._imported)
 
     @Slot(object)
     def _imported(self, _result: object) -> None:
@@ -498,20 +440,4 @@ class AttendancePage(Page):
 
     @Slot()
     def export_template(self) -> Path | None:
-        path = self.ask_save_file(tr("考勤导入模板.xlsx", "attendance-template.xlsx"))
-        if path is None:
-            return None
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
-        try:
-            # Imported when used: openpyxl is not needed to start the app.
-            from app.importers.templates import write_template
-
-            write_template("attendance", path, language())
-        except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
-            self.message = show_error(self, exc)
-            return None
-        self.message = show_message(
-            self, tr(f"模板已保存：{path}", f"Template saved: {path}"), icon=QMessageBox.Icon.Information
-        )
-        return path
+        return self.save_template("attendance", "考勤导入模板.xlsx", "attendance-template.xlsx")

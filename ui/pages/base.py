@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from app.i18n import tr
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton, QStyle, QVBoxLayout, QWidget
+
+from app.i18n import language, tr
 from db.session import Database
+from ui.errors import show_error, show_message
+from ui.importing import ImportFlow
+from ui.widgets.filters import push_button
+
+SPREADSHEET_FILTER_ZH = "表格文件 (*.xlsx *.csv);;Excel 文件 (*.xlsx);;CSV 文件 (*.csv)"
+SPREADSHEET_FILTER_EN = "Spreadsheets (*.xlsx *.csv);;Excel files (*.xlsx);;CSV files (*.csv)"
 
 
 class Page(QWidget):
@@ -20,10 +30,15 @@ class Page(QWidget):
 
     data_changed = Signal(str)
 
+    #: The title of the "choose a file to import" dialog, as (中文, English).
+    import_dialog_title: tuple[str, str] = ("选择要导入的文件", "Choose the file to import")
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self._month = ""
+        self.import_flow: ImportFlow | None = None
+        self.message: QMessageBox | None = None
 
     @property
     def month(self) -> str:
@@ -41,6 +56,99 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Reload what the page shows from the database."""
+
+    # --- replaceable for tests (Dangerzone style) -----------------------------------
+
+    def ask_open_file(self) -> Path | None:
+        """The spreadsheet (Excel or CSV) to import, or ``None`` when the user cancels."""
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            tr(*self.import_dialog_title),
+            "",
+            tr(SPREADSHEET_FILTER_ZH, SPREADSHEET_FILTER_EN),
+        )
+        return Path(name) if name else None
+
+    def ask_save_file(self, suggested: str) -> Path | None:
+        """Where to save an import template, or ``None`` when the user cancels."""
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            tr("保存导入模板", "Save the import template"),
+            suggested,
+            tr("Excel 文件 (*.xlsx)", "Excel files (*.xlsx)"),
+        )
+        return Path(name) if name else None
+
+    def ask_confirm(self, text: str) -> bool:
+        """A yes/no question; ``True`` for yes."""
+        answer = QMessageBox.question(self, tr("请确认", "Please confirm"), text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # --- import and template export, the same on every page -------------------------
+
+    def file_buttons(
+        self, import_tip: str, template_tip: str, parent: QWidget | None = None
+    ) -> tuple[QPushButton, QPushButton]:
+        """The "Import…" and "Export template…" buttons, with their tooltips (not yet connected)."""
+        parent = parent or self
+        return (
+            push_button(
+                parent, tr("导入…", "Import…"), QStyle.StandardPixmap.SP_DialogOpenButton, import_tip
+            ),
+            push_button(
+                parent,
+                tr("导出模板…", "Export template…"),
+                QStyle.StandardPixmap.SP_DialogSaveButton,
+                template_tip,
+            ),
+        )
+
+    def start_import(
+        self,
+        kind: str,
+        button: QPushButton,
+        on_committed: Callable[[Any], None],
+        *,
+        enable_after: Callable[[], bool] | None = None,
+    ) -> ImportFlow | None:
+        """The "Import…" button: ask for a file, then preview and commit it with :class:`ImportFlow`.
+
+        ``button`` is disabled while the import runs and enabled again when it ends (to
+        ``enable_after()`` when given); ``on_committed`` gets the ImportResult.
+        """
+        path = self.ask_open_file()
+        if path is None:
+            return None
+        button.setEnabled(False)
+        flow = ImportFlow(self, self.db, kind, path)
+        flow.committed.connect(on_committed)
+        flow.finished.connect(lambda: button.setEnabled(enable_after() if enable_after else True))
+        self.import_flow = flow
+        return flow.start()
+
+    def save_template(self, kind: str, default_name_zh: str, default_name_en: str) -> Path | None:
+        """The "Export template…" button: ask where, then write the import template of ``kind`` there.
+
+        ``.xlsx`` is added when missing. Returns the saved path, ``None`` when cancelled or
+        failed; the message box telling the user is kept in :attr:`message`.
+        """
+        path = self.ask_save_file(tr(default_name_zh, default_name_en))
+        if path is None:
+            return None
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+        try:
+            # Imported when used: openpyxl is not needed to start the app.
+            from app.importers.templates import write_template
+
+            write_template(kind, path, language())
+        except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
+            self.message = show_error(self, exc)
+            return None
+        self.message = show_message(
+            self, tr(f"模板已保存：{path}", f"Template saved: {path}"), icon=QMessageBox.Icon.Information
+        )
+        return path
 
 
 class PlaceholderPage(Page):

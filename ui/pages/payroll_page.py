@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
     QCheckBox,
-    QComboBox,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -43,7 +42,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QSizePolicy,
@@ -76,6 +74,7 @@ from ui.models.payroll_panels import ChangesModel, PayLinesModel, WarningsModel,
 from ui.models.payroll_table import PayrollModel, PayrollProxy, PayrollTotalsModel, PayRow
 from ui.ops import CancelToken, Op, run_op
 from ui.pages.base import Page
+from ui.widgets.filters import filter_combo, refill_combo, search_box
 from ui.widgets.table_view import TableView
 
 # Banner colours by status: neutral (nothing yet), blue (calculated, still editable),
@@ -479,12 +478,8 @@ class PayrollPage(Page):
         self.print_button.clicked.connect(self.print_payslip)
         self.export_button.clicked.connect(self.export)
 
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText(tr("搜索工号、姓名…", "Search code, name…"))
-        self.search.setClearButtonEnabled(True)
-        self.team_filter = QComboBox(self)
-        self.team_filter.setToolTip(tr("按团队筛选", "Filter by team"))
-        self.team_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.search = search_box(self, tr("搜索工号、姓名…", "Search code, name…"))
+        self.team_filter = filter_combo(self, tr("按团队筛选", "Filter by team"))
         self.only_warnings = QCheckBox(tr("只看有提醒的", "Only with warnings"), self)
 
         self.model = PayrollModel(self)
@@ -716,16 +711,8 @@ class PayrollPage(Page):
             self._balance_split()
 
     def _fill_teams(self) -> None:
-        current = self.team_filter.currentData()
-        self.team_filter.blockSignals(True)
-        self.team_filter.clear()
-        self.team_filter.addItem(tr("全部团队", "All teams"), None)
-        for team in self.model.teams():
-            self.team_filter.addItem(team, team)
-        index = self.team_filter.findData(current) if current else 0
-        self.team_filter.setCurrentIndex(max(index, 0))
-        self.team_filter.blockSignals(False)
-        self.proxy.set_team(self.team_filter.currentData())
+        teams = ((team, team) for team in self.model.teams())
+        self.proxy.set_team(refill_combo(self.team_filter, tr("全部团队", "All teams"), teams))
 
     @Slot(int)
     def _on_team(self, _index: int) -> None:
@@ -749,25 +736,15 @@ class PayrollPage(Page):
             )
 
     def selected_row(self) -> PayRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.row(self.proxy.mapToSource(rows[0]).row())
+        row = self.table.selected_source_row()
+        return None if row is None else self.model.row(row)
 
     def selected_code(self) -> str | None:
         row = self.selected_row()
         return row.code if row is not None else None
 
     def select_code(self, code: str) -> bool:
-        row = self.model.row_of(code)
-        if row < 0:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        self.table.scrollTo(index)
-        return True
+        return self.table.select_source_row(self.model.row_of(code))
 
     @Slot()
     @Slot(QItemSelection, QItemSelection)

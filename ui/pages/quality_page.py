@@ -12,12 +12,9 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListView,
     QMessageBox,
     QPushButton,
@@ -29,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.calendar import month_bounds
-from app.i18n import language, tr
+from app.i18n import tr
 from app.money import fmt_num
 from app.plan.model import QualityConfig
 from app.services.agents import AgentView, list_agents
@@ -66,13 +63,17 @@ from ui.models.quality_models import (
     TypedSortProxy,
 )
 from ui.pages.base import Page
-from ui.widgets.table_view import TableView
-
-SPREADSHEET_FILTER_ZH = "表格文件 (*.xlsx *.csv);;Excel 文件 (*.xlsx);;CSV 文件 (*.csv)"
-SPREADSHEET_FILTER_EN = "Spreadsheets (*.xlsx *.csv);;Excel files (*.xlsx);;CSV files (*.csv)"
-BANNER_STYLE = (
-    "QLabel { background: #fff4ce; border: 1px solid #e0c060; border-radius: 4px; padding: 6px 10px; }"
+from ui.widgets.filters import (
+    filter_combo,
+    filtered_prefix,
+    on_rows_changed,
+    push_button,
+    refill_combo,
+    search_box,
+    totals_label,
 )
+from ui.widgets.locked_banner import AMBER_STYLE, LockedBanner
+from ui.widgets.table_view import TableView
 
 TAB_EVALUATIONS, TAB_SUMMARY, TAB_SCORECARDS = range(3)
 
@@ -99,20 +100,16 @@ def rules_text(cfg: QualityConfig | None) -> str:
 
 
 class QualityPage(Page):
+    import_dialog_title = ("选择要导入的质检文件", "Choose the QA file to import")
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.read_only = False
         self.config: QualityConfig | None = None
         self.cards: list[ScorecardView] = []
-        self.import_flow: ImportFlow | None = None
         self.dialog: EvaluationDialog | OverturnDialog | ScorecardDialog | None = None
-        self.message: QMessageBox | None = None
 
-        self.banner = QLabel(self)
-        self.banner.setObjectName("lockedBanner")
-        self.banner.setStyleSheet(BANNER_STYLE)
-        self.banner.setWordWrap(True)
-        self.banner.setVisible(False)
+        self.banner = LockedBanner(self, style=AMBER_STYLE)
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._build_evaluations_tab(), tr("评估记录", "Evaluations"))
@@ -126,9 +123,7 @@ class QualityPage(Page):
     # --- building -------------------------------------------------------------------------
 
     def _button(self, text: str, icon: QStyle.StandardPixmap, tip: str, parent: QWidget) -> QPushButton:
-        b = QPushButton(self.style().standardIcon(icon), text, parent)
-        b.setToolTip(tip)
-        return b
+        return push_button(parent, text, icon, tip)
 
     def _build_evaluations_tab(self) -> QWidget:
         tab = QWidget(self)
@@ -170,15 +165,8 @@ class QualityPage(Page):
             tr("撤销改判，重新计入均分", "Undo the overturn; the evaluation counts again"),
             tab,
         )
-        self.import_button = self._button(
-            tr("导入…", "Import…"),
-            SP.SP_DialogOpenButton,
+        self.import_button, self.template_button = self.file_buttons(
             tr("从 Excel 或 CSV 文件导入质检记录", "Import evaluations from Excel or CSV"),
-            tab,
-        )
-        self.template_button = self._button(
-            tr("导出模板…", "Export template…"),
-            SP.SP_DialogSaveButton,
             tr("保存质检导入模板（Excel）", "Save the QA import template (Excel)"),
             tab,
         )
@@ -191,28 +179,25 @@ class QualityPage(Page):
         self.import_button.clicked.connect(self.import_file)
         self.template_button.clicked.connect(self.export_template)
 
-        self.search = QLineEdit(tab)
-        self.search.setPlaceholderText(
-            tr("搜索工号、姓名、质检员、备注…", "Search code, name, evaluator, note…")
+        self.search = search_box(
+            tab,
+            tr("搜索工号、姓名、质检员、备注…", "Search code, name, evaluator, note…"),
+            self.proxy.set_search,
         )
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.set_search)
-        self.scorecard_filter = QComboBox(tab)
-        self.scorecard_filter.setToolTip(tr("按评分表筛选", "Filter by scorecard"))
-        self.scorecard_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.scorecard_filter.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_scorecard(self.scorecard_filter.currentData())
+        self.scorecard_filter = filter_combo(
+            tab,
+            tr("按评分表筛选", "Filter by scorecard"),
+            on_change=lambda _i: self.proxy.set_scorecard(self.scorecard_filter.currentData()),
         )
-        self.status_filter = QComboBox(tab)
-        self.status_filter.setToolTip(tr("按状态筛选", "Filter by status"))
-        for text, value in (
-            (tr("全部状态", "All statuses"), None),
-            (tr("有效", "Valid"), "valid"),
-            (tr("已撤销", "Overturned"), "overturned"),
-        ):
-            self.status_filter.addItem(text, value)
-        self.status_filter.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_status(self.status_filter.currentData())
+        self.status_filter = filter_combo(
+            tab,
+            tr("按状态筛选", "Filter by status"),
+            (
+                (tr("全部状态", "All statuses"), None),
+                (tr("有效", "Valid"), "valid"),
+                (tr("已撤销", "Overturned"), "overturned"),
+            ),
+            lambda _i: self.proxy.set_status(self.status_filter.currentData()),
         )
 
         self.table = TableView(tab)
@@ -224,15 +209,8 @@ class QualityPage(Page):
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.edit_selected)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_selected)
 
-        self.totals = QLabel(tab)
-        self.totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        for signal in (
-            self.proxy.modelReset,
-            self.proxy.rowsInserted,
-            self.proxy.rowsRemoved,
-            self.proxy.layoutChanged,
-        ):
-            signal.connect(self._update_totals)
+        self.totals = totals_label(tab, selectable=False)
+        on_rows_changed(self.proxy, self._update_totals)
 
         actions = QHBoxLayout()
         for b in (
@@ -275,8 +253,7 @@ class QualityPage(Page):
             tr("双击查看此人的质检记录", "Double-click to see this agent's evaluations")
         )
         self.summary_table.doubleClicked.connect(self._on_summary_double_click)
-        self.summary_totals = QLabel(tab)
-        self.summary_totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.summary_totals = totals_label(tab, selectable=False)
         layout = QVBoxLayout(tab)
         layout.addWidget(self.rules)
         layout.addWidget(self.summary_table, 1)
@@ -332,24 +309,6 @@ class QualityPage(Page):
 
     # --- replaceable for tests (Dangerzone style) -----------------------------------------
 
-    def ask_open_file(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            tr("选择要导入的质检文件", "Choose the QA file to import"),
-            "",
-            tr(SPREADSHEET_FILTER_ZH, SPREADSHEET_FILTER_EN),
-        )
-        return Path(name) if name else None
-
-    def ask_save_file(self, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
-            self,
-            tr("保存导入模板", "Save the import template"),
-            suggested,
-            tr("Excel 文件 (*.xlsx)", "Excel files (*.xlsx)"),
-        )
-        return Path(name) if name else None
-
     def ask_confirm(self, text: str) -> bool:
         answer = QMessageBox.question(
             self,
@@ -389,16 +348,10 @@ class QualityPage(Page):
         self._update_buttons()
 
     def _fill_scorecards(self) -> None:
-        current = self.scorecard_filter.currentData()
-        self.scorecard_filter.blockSignals(True)
-        self.scorecard_filter.clear()
-        self.scorecard_filter.addItem(tr("全部评分表", "All scorecards"), None)
-        for card in self.cards:
-            self.scorecard_filter.addItem(card.name, card.code)
-        index = self.scorecard_filter.findData(current) if current else 0
-        self.scorecard_filter.setCurrentIndex(max(index, 0))
-        self.scorecard_filter.blockSignals(False)
-        self.proxy.set_scorecard(self.scorecard_filter.currentData())
+        cards = ((card.name, card.code) for card in self.cards)
+        self.proxy.set_scorecard(
+            refill_combo(self.scorecard_filter, tr("全部评分表", "All scorecards"), cards)
+        )
 
         chosen = self.current_card()
         self.cards_model.set_cards(self.cards)
@@ -411,16 +364,15 @@ class QualityPage(Page):
             self._show_card(None)
 
     def _update_banner(self) -> None:
-        if self.read_only:
-            self.banner.setText(
-                tr(
-                    f"{self.month} 已锁定：质检记录只读。锁定月份的工资已经定稿；如需更正，请在未锁定月份录入调整项，"
-                    "或先在月度核算中解锁（需填写原因）。",
-                    f"{self.month} is locked: evaluations are read-only. Its pay is final; enter corrections as "
-                    "adjustments of an open month, or unlock the month on the Payroll page (a reason is required).",
-                )
-            )
-        self.banner.setVisible(self.read_only)
+        self.banner.show_locked(
+            self.read_only,
+            tr(
+                f"{self.month} 已锁定：质检记录只读。锁定月份的工资已经定稿；如需更正，请在未锁定月份录入调整项，"
+                "或先在月度核算中解锁（需填写原因）。",
+                f"{self.month} is locked: evaluations are read-only. Its pay is final; enter corrections as "
+                "adjustments of an open month, or unlock the month on the Payroll page (a reason is required).",
+            ),
+        )
         for b, tip in ((self.new_button, self._new_tip), (self.import_button, self._import_tip)):
             b.setEnabled(not self.read_only)
             b.setToolTip(
@@ -432,14 +384,7 @@ class QualityPage(Page):
         shown = self.proxy.visible()
         valid = [e for e in shown if e.valid]
         fatal = sum(1 for e in valid if e.fatal)
-        prefix = (
-            ""
-            if len(shown) == self.model.rowCount()
-            else tr(
-                f"筛选出 {len(shown)} / {self.model.rowCount()} 条；",
-                f"{len(shown)} of {self.model.rowCount()} shown; ",
-            )
-        )
+        prefix = filtered_prefix(len(shown), self.model.rowCount(), "条")
         self.totals.setText(
             prefix
             + tr(
@@ -466,21 +411,11 @@ class QualityPage(Page):
         )
 
     def selected_evaluation(self) -> EvaluationView | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows:
-            return None
-        return self.model.evaluation(self.proxy.mapToSource(rows[0]).row())
+        row = self.table.selected_source_row()
+        return None if row is None else self.model.evaluation(row)
 
     def select_evaluation(self, eval_id: int) -> bool:
-        row = self.model.row_of(eval_id)
-        if row < 0:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        self.table.scrollTo(index)
-        return True
+        return self.table.select_source_row(self.model.row_of(eval_id))
 
     @Slot()
     def _update_buttons(self) -> None:
@@ -637,35 +572,16 @@ class QualityPage(Page):
     def import_file(self) -> ImportFlow | None:
         if self.read_only:
             return None
-        path = self.ask_open_file()
-        if path is None:
-            return None
-        self.import_button.setEnabled(False)
-        flow = ImportFlow(self, self.db, "qa", path)
-        flow.committed.connect(lambda _result: self._changed())
-        flow.finished.connect(lambda: self.import_button.setEnabled(not self.read_only))
-        self.import_flow = flow
-        return flow.start()
+        return self.start_import(
+            "qa",
+            self.import_button,
+            lambda _result: self._changed(),
+            enable_after=lambda: not self.read_only,
+        )
 
     @Slot()
     def export_template(self) -> Path | None:
-        path = self.ask_save_file(tr("质检导入模板.xlsx", "qa-template.xlsx"))
-        if path is None:
-            return None
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
-        try:
-            # Imported when used: openpyxl is not needed to start the app.
-            from app.importers.templates import write_template
-
-            write_template("qa", path, language())
-        except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
-            self.message = show_error(self, exc)
-            return None
-        self.message = show_message(
-            self, tr(f"模板已保存：{path}", f"Template saved: {path}"), icon=QMessageBox.Icon.Information
-        )
-        return path
+        return self.save_template("qa", "质检导入模板.xlsx", "qa-template.xlsx")
 
     # --- summary ------------------------------------------------------------------------------
 

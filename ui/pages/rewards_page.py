@@ -19,13 +19,10 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Slot
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
-    QMessageBox,
     QPushButton,
     QStyle,
     QTabWidget,
@@ -70,14 +67,9 @@ from ui.models.rewards_metrics import FIXED_COLUMNS, MetricsGridModel
 from ui.models.rewards_models import AdjustmentsModel, ComplaintsModel, PraiseModel, records_proxy
 from ui.models.sales_table import RecordsModel
 from ui.pages.base import Page
-from ui.pages.sales_page import (
-    SPREADSHEET_FILTER_EN,
-    SPREADSHEET_FILTER_ZH,
-    agent_choices,
-    default_day,
-    locked_banner,
-    save_template,
-)
+from ui.pages.sales_page import agent_choices, default_day
+from ui.widgets.filters import push_button, search_box, totals_label
+from ui.widgets.locked_banner import LockedBanner
 from ui.widgets.table_view import TableView
 
 KIND_FILE_NAMES = {
@@ -96,17 +88,12 @@ class RecordsTab(QWidget):
         self.model = model
         self.proxy = records_proxy(self)
         self.proxy.setSourceModel(model)
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText(search_hint)
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.set_search)
+        self.search = search_box(self, search_hint, self.proxy.set_search)
         self.table = TableView(self)
         self.table.setModel(self.proxy)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.totals = QLabel(self)
-        self.totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.totals = totals_label(self)
         self.left = QHBoxLayout()
         self.right = QHBoxLayout()
         actions = QHBoxLayout()
@@ -123,8 +110,7 @@ class RecordsTab(QWidget):
         layout.addWidget(self.totals)
 
     def button(self, text: str, icon: QStyle.StandardPixmap, tip: str, *, right: bool = False) -> QPushButton:
-        b = QPushButton(self.style().standardIcon(icon), text, self)
-        b.setToolTip(tip)
+        b = push_button(self, text, icon, tip)
         (self.right if right else self.left).addWidget(b)
         return b
 
@@ -138,21 +124,11 @@ class RecordsTab(QWidget):
             self.select_key(selected.id)
 
     def selected(self) -> Any:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows:
-            return None
-        return self.model.record(self.proxy.mapToSource(rows[0]).row())
+        row = self.table.selected_source_row()
+        return None if row is None else self.model.record(row)
 
     def select_key(self, key: object) -> bool:
-        row = self.model.row_of(key)
-        if row < 0:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        self.table.scrollTo(index)
-        return True
+        return self.table.select_source_row(self.model.row_of(key))
 
 
 class MetricsTableView(TableView):
@@ -290,10 +266,8 @@ class RewardsPage(Page):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.locked = False
-        self.import_flow: ImportFlow | None = None
         self.dialog: RecordDialog | None = None
-        self.message: QMessageBox | None = None
-        self.banner = locked_banner(self)
+        self.banner = LockedBanner(self)
         SP = QStyle.StandardPixmap
 
         # 投诉
@@ -424,28 +398,6 @@ class RewardsPage(Page):
 
     # --- replaceable for tests (Dangerzone style) -----------------------------------
 
-    def ask_open_file(self, kind: str) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            tr("选择要导入的文件", "Choose the file to import"),
-            "",
-            tr(SPREADSHEET_FILTER_ZH, SPREADSHEET_FILTER_EN),
-        )
-        return Path(name) if name else None
-
-    def ask_save_file(self, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
-            self,
-            tr("保存导入模板", "Save the import template"),
-            suggested,
-            tr("Excel 文件 (*.xlsx)", "Excel files (*.xlsx)"),
-        )
-        return Path(name) if name else None
-
-    def ask_confirm(self, text: str) -> bool:
-        answer = QMessageBox.question(self, tr("请确认", "Please confirm"), text)
-        return answer == QMessageBox.StandardButton.Yes
-
     # --- data -------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -465,14 +417,14 @@ class RewardsPage(Page):
                 except Exception as exc:  # noqa: BLE001 - no plan for the month: the other tabs still work
                     self.message = show_error(self, exc)
         self.locked = status == "locked"
-        self.banner.setText(
+        self.banner.show_locked(
+            self.locked,
             tr(
                 f"{self.month} 已锁定：投诉、表扬、调整和绩效指标均为只读。更正请在未锁定月份录入调整项。",
                 f"{self.month} is locked: complaints, praise, adjustments and metrics are read-only. "
                 "Enter corrections as adjustments of an open month.",
-            )
+            ),
         )
-        self.banner.setVisible(self.locked)
         self.complaints.set_records(complaints)
         self.praise.set_records(praise)
         self.adjustments.set_records(adjustments)
@@ -711,20 +663,7 @@ class RewardsPage(Page):
     # --- files ----------------------------------------------------------------------
 
     def import_file(self, kind: str) -> ImportFlow | None:
-        path = self.ask_open_file(kind)
-        if path is None:
-            return None
-        button = self.import_buttons[kind]
-        button.setEnabled(False)
-        flow = ImportFlow(self, self.db, kind, path)
-        flow.committed.connect(lambda _result: self._changed())
-        flow.finished.connect(lambda: button.setEnabled(True))
-        self.import_flow = flow
-        return flow.start()
+        return self.start_import(kind, self.import_buttons[kind], lambda _result: self._changed())
 
     def export_template(self, kind: str) -> Path | None:
-        path = self.ask_save_file(tr(*KIND_FILE_NAMES[kind]))
-        if path is None:
-            return None
-        saved, self.message = save_template(self, kind, path)
-        return saved
+        return self.save_template(kind, *KIND_FILE_NAMES[kind])

@@ -15,13 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
     QPushButton,
     QStyle,
     QVBoxLayout,
@@ -29,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.calendar import month_bounds
-from app.i18n import language, tr
+from app.i18n import tr
 from app.money import fmt_money
 from app.services.agents import list_agents
 from app.services.months import month_status
@@ -49,25 +44,21 @@ from app.services.sales import (
 )
 from db.session import Database
 from ui.dialogs.policy_dialog import AgentChoice, CancelPolicyDialog, PolicyDialog
-from ui.errors import show_error, show_message
+from ui.errors import show_error
 from ui.importing import ImportFlow
 from ui.models.sales_model import PoliciesModel, PoliciesProxy
 from ui.pages.base import Page
+from ui.widgets.filters import (
+    filter_combo,
+    filtered_prefix,
+    on_rows_changed,
+    push_button,
+    refill_combo,
+    search_box,
+    totals_label,
+)
+from ui.widgets.locked_banner import LockedBanner
 from ui.widgets.table_view import TableView
-
-SPREADSHEET_FILTER_ZH = "表格文件 (*.xlsx *.csv);;Excel 文件 (*.xlsx);;CSV 文件 (*.csv)"
-SPREADSHEET_FILTER_EN = "Spreadsheets (*.xlsx *.csv);;Excel files (*.xlsx);;CSV files (*.csv)"
-BANNER_STYLE = "QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; border-radius: 4px; padding: 6px 10px; }"
-
-
-def locked_banner(parent: QWidget) -> QLabel:
-    """The visible sign that a month is read-only (DESIGN: locked months are visibly read-only)."""
-    banner = QLabel(parent)
-    banner.setObjectName("lockedBanner")
-    banner.setStyleSheet(BANNER_STYLE)
-    banner.setWordWrap(True)
-    banner.setVisible(False)
-    return banner
 
 
 def default_day(month: str, today: date | None = None) -> date:
@@ -82,62 +73,38 @@ def agent_choices(db: Database) -> list[AgentChoice]:
         return [AgentChoice(a.code, a.name, a.hire_date, a.leave_date) for a in list_agents(session)]
 
 
-def save_template(parent: QWidget, kind: str, path: Path) -> tuple[Path | None, QMessageBox]:
-    """Write the import template of ``kind`` to ``path`` (``.xlsx`` added when missing); shared by both
-    pages. Returns the saved path (``None`` on failure) and the message box telling the user."""
-    if path.suffix.lower() != ".xlsx":
-        path = path.with_name(path.name + ".xlsx")
-    try:
-        # Imported when used: openpyxl is not needed to start the app.
-        from app.importers.templates import write_template
-
-        write_template(kind, path, language())
-    except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
-        return None, show_error(parent, exc)
-    return path, show_message(
-        parent, tr(f"模板已保存：{path}", f"Template saved: {path}"), icon=QMessageBox.Icon.Information
-    )
-
-
 class SalesPage(Page):
+    import_dialog_title = ("选择要导入的保单文件", "Choose the sales file to import")
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.model = PoliciesModel(self)
         self.proxy = PoliciesProxy(self)
         self.proxy.setSourceModel(self.model)
         self.locked = False
-        self.import_flow: ImportFlow | None = None
         self.dialog: PolicyDialog | CancelPolicyDialog | None = None
-        self.message: QMessageBox | None = None
 
-        style = self.style()
+        self.banner = LockedBanner(self)
 
-        self.banner = locked_banner(self)
-
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText(tr("搜索保单号、工号、姓名…", "Search policy no., code, name…"))
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.set_search)
-
-        self.product_filter = QComboBox(self)
-        self.product_filter.setToolTip(tr("按产品筛选", "Filter by product"))
-        self.product_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.product_filter.currentIndexChanged.connect(self._on_product)
-
-        self.status_filter = QComboBox(self)
-        self.status_filter.setToolTip(tr("按是否计入业绩筛选", "Filter by counted/cancelled"))
-        for text, value in (
-            (tr("全部保单", "All policies"), None),
-            (tr("计入业绩", "Counted"), STATUS_COUNTED),
-            (tr("已撤单", "Cancelled"), STATUS_CANCELLED),
-        ):
-            self.status_filter.addItem(text, value)
-        self.status_filter.currentIndexChanged.connect(self._on_status)
+        self.search = search_box(
+            self, tr("搜索保单号、工号、姓名…", "Search policy no., code, name…"), self.proxy.set_search
+        )
+        self.product_filter = filter_combo(
+            self, tr("按产品筛选", "Filter by product"), on_change=self._on_product
+        )
+        self.status_filter = filter_combo(
+            self,
+            tr("按是否计入业绩筛选", "Filter by counted/cancelled"),
+            (
+                (tr("全部保单", "All policies"), None),
+                (tr("计入业绩", "Counted"), STATUS_COUNTED),
+                (tr("已撤单", "Cancelled"), STATUS_CANCELLED),
+            ),
+            self._on_status,
+        )
 
         def button(text: str, icon: QStyle.StandardPixmap, tip: str) -> QPushButton:
-            b = QPushButton(style.standardIcon(icon), text, self)
-            b.setToolTip(tip)
-            return b
+            return push_button(self, text, icon, tip)
 
         self.add_button = button(
             tr("添加", "Add"), QStyle.StandardPixmap.SP_FileIcon, tr("添加一张保单", "Add a policy")
@@ -163,17 +130,11 @@ class SalesPage(Page):
                 "Delete a policy entered in error (cancel a paid one instead)",
             ),
         )
-        self.import_button = button(
-            tr("导入…", "Import…"),
-            QStyle.StandardPixmap.SP_DialogOpenButton,
+        self.import_button, self.template_button = self.file_buttons(
             tr(
                 "从 Excel 或 CSV 文件导入保单（也可批量填写撤单日期）",
                 "Import policies from an Excel or CSV file (also cancel dates in bulk)",
             ),
-        )
-        self.template_button = button(
-            tr("导出模板…", "Export template…"),
-            QStyle.StandardPixmap.SP_DialogSaveButton,
             tr("保存保单导入模板（Excel）", "Save the sales import template (Excel)"),
         )
         self.add_button.clicked.connect(self.add_policy)
@@ -192,17 +153,9 @@ class SalesPage(Page):
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.edit_selected)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_selected)
 
-        self.totals = QLabel(self)
+        self.totals = totals_label(self)
         self.totals.setObjectName("salesTotals")
-        self.totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for signal in (
-            self.proxy.modelReset,
-            self.proxy.rowsInserted,
-            self.proxy.rowsRemoved,
-            self.proxy.layoutChanged,
-        ):
-            signal.connect(self._update_totals)
+        on_rows_changed(self.proxy, self._update_totals)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 2)
@@ -228,28 +181,6 @@ class SalesPage(Page):
 
     # --- replaceable for tests (Dangerzone style) -----------------------------------
 
-    def ask_open_file(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            tr("选择要导入的保单文件", "Choose the sales file to import"),
-            "",
-            tr(SPREADSHEET_FILTER_ZH, SPREADSHEET_FILTER_EN),
-        )
-        return Path(name) if name else None
-
-    def ask_save_file(self, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
-            self,
-            tr("保存导入模板", "Save the import template"),
-            suggested,
-            tr("Excel 文件 (*.xlsx)", "Excel files (*.xlsx)"),
-        )
-        return Path(name) if name else None
-
-    def ask_confirm(self, text: str) -> bool:
-        answer = QMessageBox.question(self, tr("请确认", "Please confirm"), text)
-        return answer == QMessageBox.StandardButton.Yes
-
     # --- data -------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -268,34 +199,26 @@ class SalesPage(Page):
             self.table.fit_columns()
         self._fill_products(products, policies)
         self.locked = status == "locked"
-        self.banner.setText(
+        self.banner.show_locked(
+            self.locked,
             tr(
                 f"{self.month} 已锁定：保单只读，只能填写撤单日期（撤单提成将在下一个计算的月份追回）。其他更正请在未锁定月份录入调整项。",
                 f"{self.month} is locked: policies are read-only; only a cancel date can be entered (its commission is "
                 "clawed back in the next month calculated). Enter other corrections as adjustments of an open month.",
-            )
+            ),
         )
-        self.banner.setVisible(self.locked)
         self._update_totals()
         if selected is not None:
             self.select_policy(selected.policy_no)
         self._update_buttons()
 
     def _fill_products(self, products: list[ProductView], policies: list[PolicyView]) -> None:
-        current = self.product_filter.currentData()
-        self.product_filter.blockSignals(True)
-        self.product_filter.clear()
-        self.product_filter.addItem(tr("全部产品", "All products"), None)
         codes = [p.code for p in products] + sorted(
             {p.product_code for p in policies} - {p.code for p in products}
         )
         names = {p.code: p.name for p in products}
-        for code in codes:
-            self.product_filter.addItem(f"{code} {names[code]}" if code in names else code, code)
-        index = self.product_filter.findData(current) if current else 0
-        self.product_filter.setCurrentIndex(max(index, 0))
-        self.product_filter.blockSignals(False)
-        self.proxy.set_product(self.product_filter.currentData())
+        items = ((f"{code} {names[code]}" if code in names else code, code) for code in codes)
+        self.proxy.set_product(refill_combo(self.product_filter, tr("全部产品", "All products"), items))
 
     @Slot(int)
     def _on_product(self, _index: int) -> None:
@@ -309,11 +232,7 @@ class SalesPage(Page):
     def _update_totals(self) -> None:
         t = self.proxy.totals()
         total = self.model.rowCount()
-        prefix = (
-            ""
-            if t.count == total
-            else tr(f"筛选出 {t.count} / {total} 张；", f"{t.count} of {total} shown; ")
-        )
+        prefix = filtered_prefix(t.count, total, "张")
         self.totals.setText(
             prefix
             + tr(
@@ -325,21 +244,11 @@ class SalesPage(Page):
         )
 
     def selected_policy(self) -> PolicyView | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows:
-            return None
-        return self.model.policy(self.proxy.mapToSource(rows[0]).row())
+        row = self.table.selected_source_row()
+        return None if row is None else self.model.policy(row)
 
     def select_policy(self, policy_no: str) -> bool:
-        row = self.model.row_of(policy_no)
-        if row < 0:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        self.table.scrollTo(index)
-        return True
+        return self.table.select_source_row(self.model.row_of(policy_no))
 
     @Slot()
     def _update_buttons(self) -> None:
@@ -479,20 +388,8 @@ class SalesPage(Page):
 
     @Slot()
     def import_file(self) -> ImportFlow | None:
-        path = self.ask_open_file()
-        if path is None:
-            return None
-        self.import_button.setEnabled(False)
-        flow = ImportFlow(self, self.db, "sales", path)
-        flow.committed.connect(lambda _result: self._changed())
-        flow.finished.connect(lambda: self.import_button.setEnabled(True))
-        self.import_flow = flow
-        return flow.start()
+        return self.start_import("sales", self.import_button, lambda _result: self._changed())
 
     @Slot()
     def export_template(self) -> Path | None:
-        path = self.ask_save_file(tr("保单导入模板.xlsx", "sales-template.xlsx"))
-        if path is None:
-            return None
-        saved, self.message = save_template(self, "sales", path)
-        return saved
+        return self.save_template("sales", "保单导入模板.xlsx", "sales-template.xlsx")

@@ -91,7 +91,6 @@ class SettingsPage(Page):
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
-        self.message: object | None = None
         self.dialog: SetPasswordDialog | PasswordPrompt | None = None
         self._loaded: dict[str, str] = {}
         self._password_hash = ""

@@ -22,11 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import language, tr
-from app.services.errors import ServiceError
+from app.i18n import tr
 from app.services.plans import PlanVersionView
-from ui.dialogs.common import button_box, error_label, set_error
-from ui.errors import show_error
+from ui.dialogs.common import attempt, button_box, error_label, set_error
 from ui.widgets.month_selector import is_month
 
 SavePlan = Callable[[str, str], str]
@@ -135,13 +133,7 @@ class PlanSaveDialog(QDialog):
         name = self.name.text().strip()
         if not (is_month(month) and name):
             return
-        try:
-            saved = self._save(month, name)
-        except ServiceError as exc:
-            set_error(self.error, exc.text(language()))
-            return
-        except Exception as exc:  # noqa: BLE001 - a short message; the traceback is logged
-            show_error(self, exc)
-            return
-        self.saved.emit(saved)
-        super().accept()
+        ok, saved = attempt(self, self.error, lambda: self._save(month, name))
+        if ok:
+            self.saved.emit(saved)
+            super().accept()

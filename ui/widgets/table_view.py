@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractProxyModel, QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
@@ -26,6 +26,37 @@ class TableView(QTableView):
         header = self.horizontalHeader()
         for col in range(header.count()):
             header.resizeSection(col, max(header.sectionSize(col) + 16, minimum))
+
+    def _to_view(self, source: QModelIndex) -> QModelIndex:
+        model = self.model()
+        return model.mapFromSource(source) if isinstance(model, QAbstractProxyModel) else source
+
+    def _to_source(self, index: QModelIndex) -> QModelIndex:
+        model = self.model()
+        return model.mapToSource(index) if isinstance(model, QAbstractProxyModel) else index
+
+    def source_model(self) -> QAbstractItemModel:
+        """The model behind the view's sort/filter proxy (the view's own model when there is none)."""
+        model = self.model()
+        return model.sourceModel() if isinstance(model, QAbstractProxyModel) else model
+
+    def selected_source_row(self) -> int | None:
+        """The source-model row of the first selected row, ``None`` when nothing is selected."""
+        rows = self.selectionModel().selectedRows() if self.selectionModel() else []
+        if not rows:
+            return None
+        return self._to_source(rows[0]).row()
+
+    def select_source_row(self, row: int) -> bool:
+        """Select and show source-model ``row``; ``False`` when there is none or the filter hides it."""
+        if row < 0:
+            return False
+        index = self._to_view(self.source_model().index(row, 0))
+        if not index.isValid():
+            return False
+        self.selectRow(index.row())
+        self.scrollTo(index)
+        return True
 
     def selected_text(self) -> str:
         """The selected cells as Excel pastes them: tabs between columns, newlines between rows."""
