@@ -223,7 +223,7 @@ def test_first_run_import_opens_the_agents_import(
     shells.append(shell)
     asked: list[bool] = []
     agents = shell.window.pages["agents"]
-    agents.ask_open_file = lambda: asked.append(True)  # type: ignore[attr-defined]
+    agents.ask_open_file = lambda: asked.append(True)  # type: ignore[attr-defined,method-assign]
     shell.show()
     qtbot.waitUntil(lambda: bool(asked))
     assert shell.window.current_key() == "agents"
