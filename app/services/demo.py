@@ -148,8 +148,10 @@ def fill_demo(session: Session, *, today: date | None = None, agents: int = 25, 
             for _ in range(rng.choice([0, 0, 0, 1, 2])):
                 praise.append({"agent_id": agent.id, "date": rng.choice(days), "description": "客户来电表扬"})
             if rng.random() < 0.05:
-                adjustments.append({"agent_id": agent.id, "month": month, "amount": _d(rng.choice([150, -80, 200])),
-                                    "category": "补发" if rng.random() < 0.5 else "其他", "reason": "上月漏记加班补贴"})
+                amount = _d(rng.choice([150, -80, 200]))
+                category, reason = ("补发", "上月漏记加班补贴") if amount > 0 else ("追回", "上月多发餐补")
+                adjustments.append({"agent_id": agent.id, "month": month, "amount": amount, "category": category,
+                                    "reason": reason})
     for model, rows in ((AttendanceRecord, attendance), (Policy, policies), (Complaint, complaints),
                         (Praise, praise), (KpiMetric, metrics), (Adjustment, adjustments)):
         if rows:
