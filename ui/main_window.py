@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.restore_dialog: RestoreDialog | None = None
         self.message: QMessageBox | None = None
         self.setWindowTitle(APP_NAME)
-        self.resize(1180, 740)
+        self._fit_to_screen()
         self._stale: set[str] = set()
 
         # Month selector in a fixed toolbar at the top.
@@ -139,6 +139,16 @@ class MainWindow(QMainWindow):
         self._month = ""
         self.set_month(self.month_selector.month())
         self.sidebar.setCurrentRow(0)
+
+    def _fit_to_screen(self) -> None:
+        """Most of the screen (the pay tables are wide), never more than the screen has."""
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1180, 740)
+            return
+        area = screen.availableGeometry()
+        self.resize(max(min(1180, area.width()), int(area.width() * 0.94)),
+                    max(min(740, area.height()), int(area.height() * 0.92)))
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("文件(&F)", "&File"))

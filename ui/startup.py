@@ -467,7 +467,7 @@ class AppShell(QObject):
         if page:
             with contextlib.suppress(StopIteration):
                 self.window.show_area(page)
-        self.window.show()
+        self.window.showMaximized()  # wide pay tables: use the whole screen, as a spreadsheet would
         self.configure_idle_lock()
         if self.open_import:
             self.open_import = False

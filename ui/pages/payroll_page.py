@@ -691,7 +691,8 @@ class PayrollPage(Page):
         self._balance_split()
 
     def _balance_split(self) -> None:
-        """Give the table the width its columns need (up to 70%), the explanation the rest."""
+        """Give the table the width its columns need (up to 80%, so the net column shows without
+        scrolling on an ordinary laptop screen), the explanation the rest."""
         total = sum(self.h_split.sizes())
         if total <= 0:
             return
@@ -701,7 +702,7 @@ class PayrollPage(Page):
             + 2 * self.table.frameWidth()
             + 2
         )
-        left = max(int(total * 0.5), min(need, int(total * 0.7)))
+        left = max(int(total * 0.5), min(need, int(total * 0.8)))
         self.h_split.setSizes([left, total - left])
 
     def showEvent(self, event: QShowEvent) -> None:
