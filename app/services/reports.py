@@ -24,10 +24,7 @@ from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.payroll import load_plan_of, show_month
 from app.services.settings import get_setting
-from db.models import Agent, AttendanceRecord, MonthStatus, PayrollResult, PlanVersion, Policy, QAEvaluation
-
-ONE = Decimal(1)
-LEAVE_KINDS = ("personal", "sick", "annual", "other")
+from db.models import Agent, MonthStatus, PayrollResult, PlanVersion, Policy, QAEvaluation
 
 
 def _payslip_options(session: Session, month: str, status: str) -> PayslipOptions:
@@ -207,39 +204,18 @@ def _sales_rows(session: Session, month: str) -> list[SalesRow]:
 
 
 def _attendance_counts(session: Session, month: str) -> dict[str, AttendanceCounts]:
-    first, last = month_bounds(month)
-    acc: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {
-            "late_count": 0,
-            "late_minutes": 0,
-            "early_count": 0,
-            "early_minutes": 0,
-            "away": 0,
-            "swap": 0,
-            "absence_days": Decimal(0),
-            "leave_days": defaultdict(Decimal),
-        }
-    )
-    rows = session.execute(
-        select(Agent.code, AttendanceRecord.kind, AttendanceRecord.minutes, AttendanceRecord.days)
-        .join(Agent, Agent.id == AttendanceRecord.agent_id)
-        .where(AttendanceRecord.date >= first, AttendanceRecord.date <= last)
-    )
-    for code, kind, minutes, days in rows:
-        a = acc[code]
-        if kind == "late":
-            a["late_count"] += 1
-            a["late_minutes"] += minutes or 0
-        elif kind == "early_leave":
-            a["early_count"] += 1
-            a["early_minutes"] += minutes or 0
-        elif kind in ("away", "swap"):
-            a[kind] += 1
-        elif kind == "absence":
-            a["absence_days"] += days if days is not None else ONE  # a missing day count means one day
-        elif kind in LEAVE_KINDS:
-            a["leave_days"][kind] += days if days is not None else ONE
-    return {code: AttendanceCounts(**{**a, "leave_days": dict(a["leave_days"])}) for code, a in acc.items()}
+    """The attendance page's own month totals (records within employment, as the engine counts
+    them), so the workbook and the pay lines never disagree."""
+    from app.services.attendance import month_totals
+
+    return {
+        code: AttendanceCounts(
+            late_count=t.late_count, late_minutes=t.late_minutes, early_count=t.early_count,
+            early_minutes=t.early_minutes, away=t.away, swap=t.swap, absence_days=t.absence_days,
+            leave_days={k: v for k, v in t.leave_days.items() if v},
+        )
+        for code, t in month_totals(session, month).items()
+    }
 
 
 def _qa_counts(session: Session, month: str) -> dict[str, QACounts]:
