@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.calendar import month_bounds, month_workdays
 from app.engine.compute import compute_month
@@ -203,7 +203,8 @@ def load_plan_of(version: PlanVersion) -> Any:
 
 def _result_signature(session: Session, month: str) -> dict[str, list[tuple[str, str]]]:
     out: dict[str, list[tuple[str, str]]] = {}
-    for r in session.scalars(select(PayrollResult).where(PayrollResult.month == month)):
+    for r in session.scalars(select(PayrollResult).where(PayrollResult.month == month)
+                             .options(selectinload(PayrollResult.lines))):
         out[r.agent_code] = [(line.code, fmt_money(line.amount)) for line in r.lines]
     return out
 
@@ -280,7 +281,7 @@ def show_month(session: Session, month: str, *, lang: str = "zh") -> dict[str, A
     agents = []
     total_gross = total_ded = total_net = ZERO
     for r in session.scalars(select(PayrollResult).where(PayrollResult.month == month)
-                             .order_by(PayrollResult.agent_code)):
+                             .options(selectinload(PayrollResult.lines)).order_by(PayrollResult.agent_code)):
         facts = json.loads(r.facts_json or "{}")
         facts.pop("policy_paid", None)
         warnings = facts.pop("warnings", [])
