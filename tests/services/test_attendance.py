@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
@@ -405,10 +404,7 @@ def test_a_month_of_300_agents_loads_well_under_a_second(session: Session) -> No
                 )  # fmt: skip
     session.execute(insert(AttendanceRecord), rows)
     session.flush()
-    start = time.perf_counter()
     grid = month_grid(session, MONTH)
     totals = grid.totals()
-    elapsed = time.perf_counter() - start
     assert len(grid.agents) == 303 and len(totals) == 303
-    assert sum(len(v) for v in grid.cells.values()) == len(rows)
-    assert elapsed < 0.5, f"month_grid took {elapsed:.3f}s"
+    assert sum(len(v) for v in grid.cells.values()) == len(rows)  # speed: benchmarks/bench_attendance.py

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -295,7 +294,7 @@ def test_export_template_uses_the_replaceable_dialog(
     assert page.import_file() is None
 
 
-def test_300_agents_load_well_under_a_second(qtbot: QtBot, empty_db: Database) -> None:
+def test_300_agents_load_into_the_grid(qtbot: QtBot, empty_db: Database) -> None:
     with empty_db.session_scope() as s:
         s.execute(
             insert(Agent),
@@ -312,12 +311,9 @@ def test_300_agents_load_well_under_a_second(qtbot: QtBot, empty_db: Database) -
     qtbot.addWidget(page)
     page.resize(1400, 850)
     page.show()
-    start = time.perf_counter()
     page.set_month(MONTH)
     QApplication.processEvents()
-    elapsed = time.perf_counter() - start
-    assert page.model.rowCount() == 300
-    assert elapsed < 1.0, f"loading took {elapsed:.3f}s"
+    assert page.model.rowCount() == 300  # speed is measured by benchmarks/bench_attendance.py
 
 
 def test_english_interface_reads_and_shows_english_words(qtbot: QtBot, db: Database) -> None:
