@@ -125,6 +125,14 @@ def get_agent(session: Session, code: str) -> Agent:
     return agent
 
 
+def agent_employment(session: Session) -> dict[str, tuple[date, date | None]]:
+    """Every agent's hire and leave date by code: what imports and forms check dates against."""
+    return {
+        code: (hire, leave)
+        for code, hire, leave in session.execute(select(Agent.code, Agent.hire_date, Agent.leave_date))
+    }
+
+
 def list_agents(session: Session, *, include_inactive: bool = True, search: str = "") -> list[AgentView]:
     stmt = select(Agent).order_by(Agent.code)
     if not include_inactive:

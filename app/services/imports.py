@@ -17,6 +17,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.importers import ImportContext, ImportResult, Problem, parse_file
+from app.services.agents import agent_employment
 from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.months import locked_months, month_of
@@ -64,8 +65,7 @@ def _all_products_and_indicators(session: Session) -> tuple[set[str], set[str]]:
 
 
 def build_context(session: Session, kind: str) -> ImportContext:
-    agents = {code: (hire, leave) for code, hire, leave in session.execute(
-        select(Agent.code, Agent.hire_date, Agent.leave_date))}
+    agents = agent_employment(session)
     products: set[str] = set()
     indicators: set[str] = set()
     if kind in ("sales", "metrics"):

@@ -29,6 +29,7 @@ from app.engine.facts import (
     QAFact,
 )
 from app.money import ZERO, fmt_money
+from app.plan.model import Plan
 from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.months import month_of, month_status
@@ -67,8 +68,8 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def gather_facts(session: Session, month: str) -> tuple[PlanVersion, MonthFacts, dict[str, int]]:
-    """Everything the engine needs for ``month``; also the agent code → id map."""
+def gather_facts(session: Session, month: str) -> tuple[PlanVersion, Plan, MonthFacts, dict[str, int]]:
+    """Everything the engine needs for ``month``: the plan in force, the facts, and the agent code → id map."""
     version, plan = plan_for_month(session, month)
     first, last = month_bounds(month)
     overrides = {o.date: o.workday for o in session.scalars(
@@ -139,8 +140,8 @@ def gather_facts(session: Session, month: str) -> tuple[PlanVersion, MonthFacts,
         )
         for a in agents
     )
-    return version, MonthFacts(month=month, workdays=tuple(workdays), agents=facts, calendar_warning=warning), {
-        a.code: a.id for a in agents}
+    month_facts = MonthFacts(month=month, workdays=tuple(workdays), agents=facts, calendar_warning=warning)
+    return version, plan, month_facts, {a.code: a.id for a in agents}
 
 
 def _store(session: Session, month: str, version: PlanVersion, pay: MonthPay, ids: dict[str, int],
@@ -186,19 +187,13 @@ def calculate_month(session: Session, month: str) -> MonthPay:
     if month_status(session, month) == "locked":
         raise ServiceError(f"{month} 已锁定，不能重新计算；如需更正请先解锁（需填写原因）。",
                            f"{month} is locked and cannot be recalculated; unlock it first (a reason is required).")
-    version, facts, ids = gather_facts(session, month)
-    pay = compute_month(load_plan_of(version), facts)
+    version, plan, facts, ids = gather_facts(session, month)
+    pay = compute_month(plan, facts)
     _store(session, month, version, pay, ids, {a.code: a.team for a in facts.agents})
     audit(session, "payroll.calculate", entity="month", key=month,
           after={"agents": len(pay.agents), "net": fmt_money(sum((a.net for a in pay.agents), ZERO))})
     session.flush()
     return pay
-
-
-def load_plan_of(version: PlanVersion) -> Any:
-    from app.plan.toml_io import load_plan
-
-    return load_plan(version.toml_text, source=f"plan {version.effective_from}")
 
 
 def _result_signature(session: Session, month: str) -> dict[str, list[tuple[str, str]]]:
@@ -216,8 +211,8 @@ def lock_month(session: Session, month: str) -> None:
         raise ServiceError(f"{month} 已经锁定。", f"{month} is already locked.")
     if status != "calculated":
         raise ServiceError(f"{month} 尚未计算，请先计算再锁定。", f"{month} has not been calculated; calculate it first.")
-    version, facts, ids = gather_facts(session, month)
-    fresh = compute_month(load_plan_of(version), facts)
+    version, plan, facts, ids = gather_facts(session, month)
+    fresh = compute_month(plan, facts)
     stored = _result_signature(session, month)
     current = {a.code: [(line.code, fmt_money(line.amount)) for line in a.lines] for a in fresh.agents}
     if stored != current:

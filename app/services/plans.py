@@ -36,9 +36,14 @@ def plan_version_for_month(session: Session, month: str) -> PlanVersion:
     return version
 
 
+def load_version(version: PlanVersion) -> Plan:
+    """The stored text of a version as a validated plan."""
+    return load_plan(version.toml_text, source=f"plan {version.effective_from}")
+
+
 def plan_for_month(session: Session, month: str) -> tuple[PlanVersion, Plan]:
     version = plan_version_for_month(session, month)
-    return version, load_plan(version.toml_text, source=f"plan {version.effective_from}")
+    return version, load_version(version)
 
 
 def list_versions(session: Session) -> list[PlanVersionView]:

@@ -22,7 +22,8 @@ from app.reports.payslip import write_payslips as write_payslip_files
 from app.reports.summary_xlsx import AttendanceCounts, QACounts, SalesRow, SummaryInput, write_summary
 from app.services.audit import audit
 from app.services.errors import ServiceError
-from app.services.payroll import load_plan_of, show_month
+from app.services.payroll import show_month
+from app.services.plans import load_version
 from app.services.settings import get_setting
 from db.models import Agent, MonthStatus, PayrollResult, PlanVersion, Policy, QAEvaluation
 
@@ -158,7 +159,7 @@ def _sales_rows(session: Session, month: str) -> list[SalesRow]:
     products: dict[str, tuple[str, Decimal]] = {}
     version = session.get(PlanVersion, status.plan_version_id) if status and status.plan_version_id else None
     if version is not None:
-        plan = load_plan_of(version)
+        plan = load_version(version)
         products = {p.code: (p.name, p.factor) for p in plan.products}
     rows = session.execute(
         select(

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from app.calendar import month_bounds
 from app.money import ZERO, D
 from app.plan.model import Plan
+from app.services.agents import agent_employment
 from app.services.audit import audit
 from app.services.errors import MonthLocked, ServiceError, ValidationFailed
 from app.services.months import ensure_open, locked_months, month_of, month_status
@@ -233,14 +234,6 @@ def customer_levels(session: Session, month: str) -> list[str]:
     """The customer levels that earn a level bonus in ``month`` (keys of ``level_bonus_rate``)."""
     plan = _plan_or_none(session, month)
     return list(plan.commission.level_bonus_rate) if plan else []
-
-
-def agent_employment(session: Session) -> dict[str, tuple[date, date | None]]:
-    """Every agent's hire and leave date by code, for :func:`check_policy`."""
-    return {
-        code: (hire, leave)
-        for code, hire, leave in session.execute(select(Agent.code, Agent.hire_date, Agent.leave_date))
-    }
 
 
 def _views(session: Session, policies: list[Policy]) -> list[PolicyView]:

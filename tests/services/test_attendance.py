@@ -183,7 +183,7 @@ def test_overrides_shade_and_count_like_the_engine(session: Session) -> None:
     kinds = {d.date.day: d for d in grid.days}
     assert kinds[17].kind == DAY_MAKEUP and kinds[17].override is True
     assert kinds[20].kind == DAY_HOLIDAY and kinds[20].override_note == "网点装修"
-    _version, facts, _ids = gather_facts(session, MONTH)
+    _version, _plan, facts, _ids = gather_facts(session, MONTH)
     assert grid.workdays == facts.workdays
     set_calendar_override(session, D(2026, 10, 17), None, "")
     assert session.get(CalendarOverride, D(2026, 10, 17)) is None
@@ -227,7 +227,7 @@ def test_set_cell_writes_records_the_engine_reads(session: Session) -> None:
     assert totals.leave_days["personal"] == Decimal("0.5") and totals.leave_days["sick"] == 1
 
     # The pay engine sees the same month.
-    _version, facts, _ids = gather_facts(session, MONTH)
+    _version, _plan, facts, _ids = gather_facts(session, MONTH)
     agent = next(a for a in facts.agents if a.code == "A001")
     period = Period.of(MONTH, facts.workdays)
     summary = summarize(agent, period)
