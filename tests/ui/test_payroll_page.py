@@ -324,12 +324,18 @@ def test_preview_and_print_the_selected_agent(qtbot: QtBot, page: PayrollPage, r
     calculate(qtbot, page)
     page.select_code("A001")
     run(qtbot, page, "preview")
-    (url,) = recorder.urls
-    previewed = Path(url.toLocalFile())
-    assert previewed.suffix == ".pdf" and previewed.exists()
+    dialog = page.preview_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.path.suffix == ".pdf" and dialog.path.exists() and "A001" in dialog.path.name
+    assert dialog.document.pageCount() == 1  # rendered by QtPdf inside the app
+    assert recorder.urls == []  # no external viewer needed
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert recorder.printed == [dialog.path]  # the preview's Print… goes through the page's print path
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    assert recorder.urls == [QUrl.fromLocalFile(str(dialog.path))]
     run(qtbot, page, "print_payslip")
-    (printed,) = recorder.printed
-    assert printed.suffix == ".pdf" and printed.exists()
+    printed = recorder.printed[-1]
+    assert len(recorder.printed) == 2 and printed.suffix == ".pdf" and printed.exists()
 
 
 def test_export_adds_the_xlsx_suffix(

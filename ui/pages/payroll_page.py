@@ -12,8 +12,6 @@ replace (Dangerzone style), so no test ever opens a real dialog or viewer.
 
 from __future__ import annotations
 
-import os
-import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -68,12 +66,14 @@ from app.services.payroll_view import (
     month_state,
 )
 from db.session import Database
+from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.dialogs.unlock_dialog import UnlockDialog
 from ui.errors import show_error, show_message
 from ui.models.payroll_panels import ChangesModel, PayLinesModel, WarningsModel, signed
 from ui.models.payroll_table import PayrollModel, PayrollProxy, PayrollTotalsModel, PayRow
 from ui.ops import CancelToken, Op, run_op
 from ui.pages.base import Page
+from ui.printing import PrintError, print_pdf
 from ui.widgets.filters import filter_combo, refill_combo, search_box
 from ui.widgets.table_view import TableView
 
@@ -409,6 +409,7 @@ class PayrollPage(Page):
         self.op: Op | None = None
         self.dialog: UnlockDialog | None = None
         self.message: QMessageBox | None = None
+        self.preview_dialog: PdfPreviewDialog | None = None
         self._balanced = False
 
         self.banner = StatusBanner(self)
@@ -455,14 +456,14 @@ class PayrollPage(Page):
         self.preview_button = button(
             tr("预览", "Preview"),
             SP.SP_FileDialogContentsView,
-            tr("打开选中人员的工资条 PDF", "Open the selected agent's payslip PDF"),
+            tr("在窗口中查看选中人员的工资条", "Show the selected agent's payslip in a window"),
         )
         self.print_button = button(
             tr("打印", "Print"),
             SP.SP_FileIcon,
             tr(
-                "生成选中人员的工资条 PDF，交给系统的 PDF 阅读器打印",
-                "Make the selected agent's payslip PDF and print it through the system PDF viewer",
+                "在系统的打印对话框中选择打印机，打印选中人员的工资条",
+                "Print the selected agent's payslip: choose a printer in the print dialog",
             ),
         )
         self.export_button = button(
@@ -614,22 +615,34 @@ class PayrollPage(Page):
         return QDesktopServices.openUrl(url)
 
     def print_file(self, path: Path) -> bool:
-        """Send a PDF to the printer through the system's PDF viewer.
+        """The system print dialog for a PDF, then the PDF printed; False when cancelled.
 
-        PySide6-Essentials has QtPrintSupport but no QtPdf, so the app cannot render a PDF
-        onto a QPrinter itself. On Windows the viewer's "print" verb prints directly; elsewhere
-        (or when the viewer has no print verb) the PDF is opened and the caller says to print
-        from the viewer. Returns True when the file went to the printer.
+        Raises :class:`ui.printing.PrintError` when the file or the printer fails.
         """
-        startfile = getattr(os, "startfile", None)
-        if sys.platform == "win32" and startfile is not None:
-            try:
-                startfile(str(path), "print")
-                return True
-            except OSError:
-                pass
-        self.open_url(QUrl.fromLocalFile(str(path)))
-        return False
+        return print_pdf(self, path)
+
+    def show_preview(self, path: Path) -> PdfPreviewDialog:
+        """The payslip in a preview window (not modal: the manager can keep working)."""
+        if self.preview_dialog is not None:
+            self.preview_dialog.close()
+        dialog = PdfPreviewDialog(
+            path,
+            self,
+            printer=lambda _parent, p: self._print_or_explain(p),
+            open_url=self.open_url,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda *_: setattr(self, "preview_dialog", None))
+        self.preview_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _print_or_explain(self, path: Path) -> bool:
+        try:
+            return self.print_file(path)
+        except PrintError as exc:
+            self.message = show_message(self, str(exc))
+            return False
 
     def make_temp_dir(self) -> Path:
         """A fresh folder per preview: a viewer may still hold the previous file open (Windows locks it)."""
@@ -984,34 +997,20 @@ class PayrollPage(Page):
 
     @Slot()
     def preview(self) -> Op | None:
-        """The selected agent's payslip in a temporary file, opened in the system's PDF viewer."""
+        """The selected agent's payslip, made in a temporary folder and shown in a preview window."""
 
         def done(path: Path) -> None:
-            if not self.open_url(QUrl.fromLocalFile(str(path))):
-                self.message = show_message(
-                    self,
-                    tr(
-                        f"无法打开 PDF 阅读器。文件在：{path}",
-                        f"Could not open a PDF viewer. The file is at: {path}",
-                    ),
-                )
+            try:
+                self.show_preview(path)
+            except PrintError as exc:
+                self.message = show_message(self, str(exc))
 
         return self._selected_payslip(done, tr("正在生成工资条…", "Writing the payslip…"))
 
     @Slot()
     def print_payslip(self) -> Op | None:
-        def done(path: Path) -> None:
-            if not self.print_file(path):
-                self.message = show_message(
-                    self,
-                    tr(
-                        "工资条已在 PDF 阅读器中打开，请在阅读器中选择“打印”。",
-                        "The payslip is open in the PDF viewer; print it from there.",
-                    ),
-                    icon=QMessageBox.Icon.Information,
-                )
-
-        return self._selected_payslip(done, tr("正在准备打印…", "Preparing to print…"))
+        """The selected agent's payslip through the system print dialog."""
+        return self._selected_payslip(self._print_or_explain, tr("正在准备打印…", "Preparing to print…"))
 
     @Slot()
     def export(self) -> Op | None:

@@ -1,0 +1,88 @@
+"""工资条预览: a payslip PDF shown inside the app, with Print… and Open in PDF viewer.
+
+The page is rendered by Qt's PDF module from the very file that would be printed or handed
+out, so what the manager checks here is what the agent gets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.i18n import tr
+from ui.errors import show_message
+from ui.printing import PrintError, load_pdf, print_pdf
+
+
+class PdfPreviewDialog(QDialog):
+    """A PDF, fitted to the window width, one page under the other."""
+
+    def __init__(
+        self,
+        path: Path,
+        parent: QWidget | None = None,
+        *,
+        title: str = "",
+        printer: Callable[[QWidget, Path], bool] = print_pdf,
+        open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
+    ) -> None:
+        super().__init__(parent)
+        self.path = path
+        self._print = printer
+        self._open_url = open_url
+        self.setWindowTitle(title or tr(f"预览 — {path.name}", f"Preview — {path.name}"))
+        self.resize(760, 900)
+        self.document = QPdfDocument(self)
+        load_pdf(path, self.document)  # PrintError when the file cannot be read
+        self.view = QPdfView(self)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setDocument(self.document)
+
+        pages = self.document.pageCount()
+        self.info = QLabel(tr(f"{path.name}，共 {pages} 页", f"{path.name}, {pages} page(s)"), self)
+        self.print_button = QPushButton(tr("打印…", "Print…"), self)
+        self.print_button.setToolTip(tr("在系统的打印对话框中选择打印机并打印", "Choose a printer and print"))
+        self.open_button = QPushButton(tr("用 PDF 阅读器打开", "Open in PDF viewer"), self)
+        self.close_button = QPushButton(tr("关闭", "Close"), self)
+        self.print_button.clicked.connect(self.print_document)
+        self.open_button.clicked.connect(self.open_externally)
+        self.close_button.clicked.connect(self.accept)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.info, 1)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.print_button.setDefault(True)
+
+    @Slot()
+    def print_document(self) -> bool:
+        """The system print dialog for this file; True when it was printed."""
+        try:
+            return self._print(self, self.path)
+        except PrintError as exc:
+            show_message(self, str(exc))
+            return False
+
+    @Slot()
+    def open_externally(self) -> bool:
+        if self._open_url(QUrl.fromLocalFile(str(self.path))):
+            return True
+        show_message(
+            self,
+            tr(
+                f"无法打开 PDF 阅读器。文件在：{self.path}",
+                f"Could not open a PDF viewer. The file is at: {self.path}",
+            ),
+        )
+        return False
