@@ -186,6 +186,24 @@ def test_combined_writes_one_pdf_under_the_chosen_name(
     assert "合并工资条" in page.payslips_result.text()
     page.payslips_open_button.click()
     assert recorder.urls == [QUrl.fromLocalFile(str(out))]
+    # the combined file can be previewed and printed from here
+    assert page.payslips_preview_button.isVisible()
+    printed: list[Path] = []
+
+    def print_file(path: Path) -> bool:
+        printed.append(path)
+        return True
+
+    page.print_file = print_file  # type: ignore[method-assign]
+    page.payslips_preview_button.click()
+    dialog = page.preview_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.document.pageCount() == len(PdfReader(out / "十月工资条.pdf").pages)
+    dialog.print_button.click()
+    assert printed == [out / "十月工资条.pdf"]
+    dialog.close()
+    page.month_changed(MONTH)  # another month: the button goes with the file
+    assert not page.payslips_preview_button.isVisible() and page.combined_file is None
 
 
 def test_encrypt_without_passwords_is_refused_naming_the_agents(

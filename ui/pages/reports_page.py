@@ -48,9 +48,11 @@ from app.services.payroll import show_month
 from app.services.settings import get_setting
 from db.session import Database
 from ui.dialogs.common import ERROR_STYLE
+from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.errors import error_text, show_error
 from ui.ops import CancelToken, Op, run_op
 from ui.pages.base import Page
+from ui.printing import PrintError, print_pdf
 from ui.widgets.filters import push_button
 
 if TYPE_CHECKING:
@@ -193,6 +195,18 @@ class ReportsPage(Page):
             tr("在资源管理器中打开保存工资条的文件夹", "Open the folder the payslips were saved in"),
         )
         self.payslips_open_button.setVisible(False)
+        self.payslips_preview_button = push_button(
+            self.payslips_box,
+            tr("预览并打印…", "Preview and print…"),
+            SP.SP_FileDialogContentsView,
+            tr(
+                "查看合并的工资条，并可在系统打印对话框中打印",
+                "Show the combined payslips; print them from there",
+            ),
+        )
+        self.payslips_preview_button.setVisible(False)
+        self.combined_file: Path | None = None
+        self.preview_dialog: PdfPreviewDialog | None = None
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -207,6 +221,7 @@ class ReportsPage(Page):
         payslip_actions = QHBoxLayout()
         payslip_actions.addWidget(self.payslips_button)
         payslip_actions.addWidget(self.payslips_open_button)
+        payslip_actions.addWidget(self.payslips_preview_button)
         payslip_actions.addStretch(1)
         payslips_layout = QVBoxLayout(self.payslips_box)
         payslips_layout.addLayout(form)
@@ -285,6 +300,7 @@ class ReportsPage(Page):
         self.combined_radio.toggled.connect(self._update_buttons)
         self.payslips_button.clicked.connect(self.write_payslips)
         self.payslips_open_button.clicked.connect(lambda: self._open_folder(self.payslip_folder))
+        self.payslips_preview_button.clicked.connect(self.preview_combined)
         self.export_button.clicked.connect(self.export_summary)
         self.summary_open_button.clicked.connect(lambda: self._open_folder(self.summary_folder))
 
@@ -340,6 +356,34 @@ class ReportsPage(Page):
     def open_url(self, url: QUrl) -> bool:
         return QDesktopServices.openUrl(url)
 
+    def print_file(self, path: Path) -> bool:
+        """The system print dialog for a PDF, then the PDF printed; False when cancelled."""
+        return print_pdf(self, path)
+
+    @Slot()
+    def preview_combined(self) -> PdfPreviewDialog | None:
+        """The combined payslips in a preview window, with Print… (the system print dialog)."""
+        if self.combined_file is None:
+            return None
+        if self.preview_dialog is not None:
+            self.preview_dialog.close()
+        try:
+            dialog = PdfPreviewDialog(
+                self.combined_file,
+                self,
+                printer=lambda _parent, p: self.print_file(p),
+                open_url=self.open_url,
+            )
+        except PrintError as exc:  # the file was moved or damaged since it was written
+            self.payslips_result.setStyleSheet(ERROR_STYLE)
+            self.payslips_result.setText(str(exc))
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda *_: setattr(self, "preview_dialog", None))
+        self.preview_dialog = dialog
+        dialog.show()
+        return dialog
+
     # --- data ---------------------------------------------------------------------------------
 
     def month_changed(self, month: str) -> None:
@@ -347,6 +391,8 @@ class ReportsPage(Page):
             label.clear()
             label.setVisible(False)
         self.payslips_open_button.setVisible(False)
+        self.payslips_preview_button.setVisible(False)
+        self.combined_file = None
         self.summary_open_button.setVisible(False)
         self.payslip_folder = self.summary_folder = None
         self.refresh()
@@ -553,10 +599,14 @@ class ReportsPage(Page):
             self._show_success(self.payslips_result, f"{head}\n{listing}")
             self.payslip_folder = folder
             self.payslips_open_button.setVisible(True)
+            self.combined_file = target
+            self.payslips_preview_button.setVisible(target is not None)
 
         def failed(exc: BaseException) -> None:
             self.payslip_folder = None
             self.payslips_open_button.setVisible(False)
+            self.combined_file = None
+            self.payslips_preview_button.setVisible(False)
             self._show_failure(self.payslips_result, exc)
 
         return self._start(
