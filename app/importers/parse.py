@@ -14,6 +14,7 @@ a locked policy changed") stay with the services layer.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -58,7 +59,7 @@ from app.importers.kinds import (
     SalesRow,
 )
 from app.importers.problems import ERROR, WARNING, Problem
-from app.importers.table import Table, TableError, read_table
+from app.importers.table import HeaderTest, Table, TableError, read_table
 from app.money import ZERO
 
 _ONE = Decimal(1)
@@ -103,7 +104,9 @@ class ImportResult(Generic[RowT]):
     Generic in the row type so a caller can write
     ``result: ImportResult[AgentRow] = parse_file("agents", path, ctx)``.
     ``rows`` leaves out the rows that have errors; the services layer writes nothing
-    unless ``ok`` (FORMATS.md: all or nothing).
+    unless ``ok`` (FORMATS.md: all or nothing). ``warnings`` never stop an import;
+    besides doubtful cells they carry notes for the preview, such as title rows that
+    were skipped above the header row.
     """
 
     kind: str
@@ -144,6 +147,59 @@ def _norm_header(text: str) -> str:
 
 
 _PAREN = re.compile(r"^(.*?)\s*[(（](.*?)[)）]\s*$")
+
+
+@functools.cache
+def _header_lookup(kind: str) -> dict[str, str]:
+    """Normalised Chinese and English header → column key."""
+    lookup: dict[str, str] = {}
+    for col in COLUMNS[kind]:
+        lookup[_norm_header(col.zh)] = col.key
+        lookup[_norm_header(col.en)] = col.key
+    return lookup
+
+
+def _header_key(text: str, lookup: Mapping[str, str]) -> str | None:
+    """The column key a header text names: "工号", " Policy No ", "保费(premium)", "工号（code）" …"""
+    key = lookup.get(_norm_header(text))
+    if key is None:
+        m = _PAREN.match(text)
+        if m:
+            key = lookup.get(_norm_header(m[1])) or lookup.get(_norm_header(m[2]))
+    return key
+
+
+def header_test(kind: str) -> HeaderTest:
+    """Whether a row is ``kind``'s header row: it names every required column (matched as headers are).
+
+    Used to find the header below title rows; a row naming one or two column words is not enough.
+    """
+    _check_kind(kind)
+    lookup = _header_lookup(kind)
+    required = frozenset(c.key for c in COLUMNS[kind] if c.required)
+
+    def is_header(texts: list[str]) -> bool:
+        found = {_header_key(t, lookup) for t in texts if t}
+        return required <= found
+
+    return is_header
+
+
+def _title_rows_note(table: Table) -> Problem:
+    rows = table.title_rows
+    n = len(rows)
+    h = table.header_row
+    return Problem(
+        table.file,
+        h,
+        None,
+        f"跳过表头上方的 {n} 行标题（第{'、'.join(map(str, rows))}行）",
+        f"如果第{h}行不是表头，请删除表头上方的行后重新导入",
+        WARNING,
+        f"skipped {n} title row{'s' if n != 1 else ''} above the header "
+        f"(row{'s' if n != 1 else ''} {', '.join(map(str, rows))})",
+        f"if row {h} is not the header, delete the rows above the header and import again",
+    )
 
 
 def _words_shown(zh: Mapping[str, str]) -> tuple[str, str]:
@@ -439,19 +495,12 @@ class _Parser:
     # -- header -----------------------------------------------------------
     def map_headers(self) -> bool:
         """Match headers (Chinese or English, any case and order); False when a required one is missing."""
-        lookup: dict[str, str] = {}
-        for col in COLUMNS[self.kind]:
-            lookup[_norm_header(col.zh)] = col.key
-            lookup[_norm_header(col.en)] = col.key
+        lookup = _header_lookup(self.kind)
         hrow = self.table.header_row
         for i, text in enumerate(self.table.headers):
             if not text:
                 continue
-            key = lookup.get(_norm_header(text))
-            if key is None:
-                m = _PAREN.match(text)  # "保费(premium)", "工号（code）"
-                if m:
-                    key = lookup.get(_norm_header(m[1])) or lookup.get(_norm_header(m[2]))
+            key = _header_key(text, lookup)
             if key is None:
                 names = "、".join(c.zh for c in COLUMNS[self.kind])
                 names_en = ", ".join(c.en for c in COLUMNS[self.kind])
@@ -513,6 +562,8 @@ class _Parser:
         result: ImportResult[Any] = ImportResult(
             self.kind, self.file, problems=self.errors, warnings=self.warnings
         )
+        if self.table.title_rows:
+            self.warnings.append(_title_rows_note(self.table))
         if not self.map_headers():
             return result
         self.positions = list(self.index.items())
@@ -825,7 +876,7 @@ def parse_file(kind: str, path: Path, ctx: ImportContext | None = None) -> Impor
     _check_kind(kind)
     path = Path(path)
     try:
-        table = read_table(path)
+        table = read_table(path, is_header=header_test(kind))
     except TableError as exc:
         return ImportResult(kind, path.name, problems=[exc.problem])
     except Exception:

@@ -4,6 +4,12 @@ Everything format-specific stops here: the kind parsers only ever see a
 :class:`Table`, which is why they can be tested (and fuzzed) without files and why
 xlsx and csv give the same problems with the same row numbers.
 
+Head office's exports often put title rows ("2026年10月保单明细", "制表人：张三") above
+the real header. A caller that knows which headers to expect passes ``is_header`` and
+the header is then the first of the first :data:`HEADER_SCAN_ROWS` non-empty rows it
+accepts; the skipped rows are remembered in :attr:`Table.title_rows`. Without such a
+row (or without ``is_header``) the first non-empty row is the header, as always.
+
 Cells keep the type the file gave them (text, ``int``/``float`` numbers, ``date``,
 ``datetime``, ``bool``, ``None``); turning a float into a number happens later via
 ``repr`` so that a 0.1 typed in Excel stays exactly 0.1.
@@ -13,8 +19,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -27,6 +34,12 @@ Cell = Any  # str | int | float | Decimal | date | datetime | bool | None
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
 _XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+
+HEADER_SCAN_ROWS = 10
+"""How many non-empty rows from the top may be looked at for the header row."""
+
+HeaderTest = Callable[[list[str]], bool]
+"""Says whether a row, as header texts (trimmed, ``""`` for an empty cell), is the header row."""
 
 
 def _load_calamine() -> Any:
@@ -46,13 +59,15 @@ class Table:
     """A sheet as header + rows; ``rows`` holds ``(row number as the spreadsheet shows it, cells)``.
 
     Fully empty rows are left out, but numbering is never shifted, so a problem on
-    "row 7" is on the row the user sees as 7.
+    "row 7" is on the row the user sees as 7. ``title_rows`` are the numbers of the
+    non-empty rows above ``header_row`` that were skipped as titles.
     """
 
     file: str
     headers: list[str]
     rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
     header_row: int = 1
+    title_rows: tuple[int, ...] = ()
 
 
 class TableError(Exception):
@@ -79,16 +94,34 @@ def _header_text(cell: Cell) -> str:
     return str(cell).replace("\ufeff", "").strip()
 
 
-def _build(file: str, numbered: Iterable[tuple[int, list[Cell]]]) -> Table:
-    """Take the first non-empty row as the header and keep the non-empty rows after it."""
+def _accepts(is_header: HeaderTest, cells: list[Cell]) -> bool:
+    try:
+        return bool(is_header([_header_text(c) for c in cells]))
+    except Exception:  # a strange cell must not make the whole file unreadable
+        return False
+
+
+def _build(
+    file: str, numbered: Iterable[tuple[int, list[Cell]]], is_header: HeaderTest | None = None
+) -> Table:
+    """Find the header row and keep the non-empty rows after it.
+
+    The header is the first of the first :data:`HEADER_SCAN_ROWS` non-empty rows that
+    ``is_header`` accepts, else the first non-empty row.
+    """
     it: Iterator[tuple[int, list[Cell]]] = iter(numbered)
-    header: list[Cell] | None = None
-    header_no = 1
+    seen: list[tuple[int, list[Cell]]] = []  # the non-empty rows looked at, in order
+    found: int | None = None  # index in ``seen`` of the header
     for number, cells in it:
-        if not all(_empty(c) for c in cells):
-            header, header_no = cells, number
+        if all(_empty(c) for c in cells):
+            continue
+        seen.append((number, cells))
+        if is_header is None or _accepts(is_header, cells):
+            found = len(seen) - 1
             break
-    if header is None:
+        if len(seen) >= HEADER_SCAN_ROWS:
+            break
+    if not seen:
         raise _fail(
             file,
             "文件是空的，没有表头",
@@ -96,6 +129,14 @@ def _build(file: str, numbered: Iterable[tuple[int, list[Cell]]]) -> Table:
             "请使用导入模板，第1行为表头，从第2行开始填写数据",
             "use the import template: headers in row 1, data from row 2",
         )
+    if found is None:
+        # No row looks like the header: the first non-empty row is, and the rows read past it are data.
+        header_no, header = seen[0]
+        title_rows: tuple[int, ...] = ()
+        it = itertools.chain(seen[1:], it)
+    else:
+        header_no, header = seen[found]
+        title_rows = tuple(n for n, _ in seen[:found])
     headers = [_header_text(c) for c in header]
     while headers and not headers[-1]:
         headers.pop()
@@ -111,7 +152,7 @@ def _build(file: str, numbered: Iterable[tuple[int, list[Cell]]]) -> Table:
         if len(cells) > width:
             cells = cells[:width]
         append((number, cells))
-    return Table(file=file, headers=headers, rows=rows, header_row=header_no)
+    return Table(file=file, headers=headers, rows=rows, header_row=header_no, title_rows=title_rows)
 
 
 def _decode(file: str, data: bytes) -> str:
@@ -142,19 +183,32 @@ def _decode(file: str, data: bytes) -> str:
         ) from None
 
 
-def _read_csv(file: str, data: bytes) -> Table:
+def _delimiter(text: str, lines: int = 50) -> str:
+    """Tab or comma, judged by the first line that has either (a title line above the header may have neither)."""
+    start = 0
+    for _ in range(lines):
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        if "\t" in line or "," in line:
+            return "\t" if "," not in line else ","
+        if end < 0:
+            break
+        start = end + 1
+    return ","
+
+
+def _read_csv(file: str, data: bytes, is_header: HeaderTest | None = None) -> Table:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _not_spreadsheet(file)
     text = _decode(file, data)
     if "\x00" in text:
         raise _not_spreadsheet(file)
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if ("\t" in first_line and "," not in first_line) else ","
+    delimiter = _delimiter(text)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         # line_num counts physical lines; a quoted multi-line cell still belongs to its start row,
         # but spreadsheet row numbers count records, which is what Excel shows.
-        return _build(file, enumerate(reader, start=1))
+        return _build(file, enumerate(reader, start=1), is_header)
     except csv.Error as exc:
         raise _fail(
             file,
@@ -209,23 +263,28 @@ def _openpyxl_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
         wb.close()
 
 
-def _read_xlsx(file: str, path: Path, engine: str | None) -> Table:
+def _read_xlsx(file: str, path: Path, engine: str | None, is_header: HeaderTest | None = None) -> Table:
     use = engine or ("calamine" if _CalamineWorkbook is not None else "openpyxl")
     rows = _calamine_rows(path) if use == "calamine" else _openpyxl_rows(path)
     try:
-        return _build(file, rows)
+        return _build(file, rows, is_header)
     except TableError:
         raise
     except Exception:
         raise _not_spreadsheet(file) from None
 
 
-def read_table(path: Path, *, engine: str | None = None) -> Table:
+def read_table(path: Path, *, engine: str | None = None, is_header: HeaderTest | None = None) -> Table:
     """Read the first sheet of an ``.xlsx`` or a ``.csv`` file.
 
     The format is decided by the file's first bytes (a zip is an xlsx), not only its
     name, because users rename files. ``engine`` ("calamine" or "openpyxl") is for
     benchmarks and tests; by default the faster one installed is used.
+
+    ``is_header`` lets the header row sit below title rows: the first of the first
+    :data:`HEADER_SCAN_ROWS` non-empty rows it accepts is the header (see
+    :attr:`Table.title_rows`); when it accepts none, or is not given, the first
+    non-empty row is the header.
 
     Raises :class:`TableError` (carrying a :class:`Problem`) when the file cannot be
     read as a table at all: missing, empty, random bytes, no header.
@@ -240,13 +299,13 @@ def read_table(path: Path, *, engine: str | None = None) -> Table:
                 if data_head.startswith(_OLE_MAGIC):
                     raise _old_xls(file)
                 raise _not_spreadsheet(file)
-            return _read_xlsx(file, path, engine)
+            return _read_xlsx(file, path, engine, is_header)
         data = path.read_bytes()
         if data.startswith(_ZIP_MAGIC) and zipfile.is_zipfile(io.BytesIO(data)):
-            return _read_xlsx(file, path, engine)
+            return _read_xlsx(file, path, engine, is_header)
         if data.startswith(_OLE_MAGIC):
             raise _old_xls(file)
-        return _read_csv(file, data)
+        return _read_csv(file, data, is_header)
     except TableError:
         raise
     except OSError as exc:
