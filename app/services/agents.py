@@ -16,6 +16,48 @@ from db.models import Agent
 
 ROLES = ("电话回访岗", "电话接听岗", "电话咨诉岗")
 
+# Payslip PDFs are encrypted with the agent's password (RC4, PDF revision 3), where a password
+# is bytes in the PDF's own encoding: anything beyond printable ASCII may not open in every PDF
+# reader. So a new password is 4–32 printable ASCII characters (0x21–0x7E: letters, digits and
+# punctuation; no spaces). Passwords already stored are left as they are.
+PAYSLIP_PASSWORD_MIN = 4
+PAYSLIP_PASSWORD_MAX = 32
+PAYSLIP_PASSWORD_RULE = (
+    f"{PAYSLIP_PASSWORD_MIN}–{PAYSLIP_PASSWORD_MAX} 位英文字母、数字或英文符号，不能有空格或中文",
+    f"{PAYSLIP_PASSWORD_MIN}–{PAYSLIP_PASSWORD_MAX} English letters, digits or ASCII symbols; "
+    "no spaces or Chinese characters",
+)
+
+
+def _char_name(c: str, space: str) -> str:
+    if c == " ":
+        return space
+    return f"“{c}”" if c.isprintable() else f"U+{ord(c):04X}"
+
+
+def payslip_password_problem(password: str) -> tuple[str, str] | None:
+    """Why ``password`` cannot be a new payslip password, in Chinese and English; ``None`` when it can.
+
+    Both messages start with the field's name (工资条密码 / payslip password) so a form can show
+    them under the password field.
+    """
+    bad = sorted({c for c in password if not "\x21" <= c <= "\x7e"})
+    if bad:
+        more = "…" if len(bad) > 5 else ""
+        shown = "、".join(_char_name(c, "空格") for c in bad[:5]) + more
+        shown_en = ", ".join(_char_name(c, "space") for c in bad[:5]) + more
+        return (
+            f"工资条密码只能用英文字母、数字和英文符号，不能含有：{shown}",
+            f"payslip password may use only English letters, digits and ASCII symbols, not: {shown_en}",
+        )
+    if not PAYSLIP_PASSWORD_MIN <= len(password) <= PAYSLIP_PASSWORD_MAX:
+        return (
+            f"工资条密码须为 {PAYSLIP_PASSWORD_MIN}–{PAYSLIP_PASSWORD_MAX} 位（现为 {len(password)} 位）",
+            f"payslip password must be {PAYSLIP_PASSWORD_MIN}–{PAYSLIP_PASSWORD_MAX} characters "
+            f"(it has {len(password)})",
+        )
+    return None
+
 
 @dataclass(frozen=True)
 class AgentInput:
@@ -99,6 +141,11 @@ def validate(data: AgentInput) -> tuple[list[str], list[str]]:
     if data.leave_date is not None and data.leave_date < data.hire_date:
         zh.append("离职日期早于入职日期")
         en.append("leave date is before hire date")
+    if data.payslip_password:  # empty: no password (add) or keep the stored one (edit)
+        problem = payslip_password_problem(data.payslip_password)
+        if problem is not None:
+            zh.append(problem[0])
+            en.append(problem[1])
     return zh, en
 
 

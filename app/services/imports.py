@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from app.importers import ImportContext, ImportResult, Problem, parse_file
-from app.services.agents import agent_employment
+from app.importers import COLUMNS, ImportContext, ImportResult, Problem, parse_file
+from app.services.agents import PAYSLIP_PASSWORD_RULE, agent_employment, payslip_password_problem
 from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.months import locked_months, month_of
@@ -141,11 +141,40 @@ def _database_checks(session: Session, result: ImportResult) -> list[Problem]:
     return problems
 
 
+def _column(kind: str, key: str) -> tuple[str, str]:
+    """A column's Chinese header and its English one (shown in brackets, so either can be found)."""
+    col = next(c for c in COLUMNS[kind] if c.key == key)
+    return col.zh, col.en
+
+
+def _row_checks(result: ImportResult) -> list[Problem]:
+    """Rules of the services that a manual entry obeys too, applied to each valid row of the file:
+    a new payslip password must follow the rule of :func:`app.services.agents.validate`.
+    (Dates outside an agent's employment are refused by the parser, as for attendance.)"""
+    problems: list[Problem] = []
+    if result.kind == "agents":
+        column, column_en = _column("agents", "payslip_password")
+        for r in result.rows:
+            problem = payslip_password_problem(r.payslip_password) if r.payslip_password else None
+            if problem is None:
+                continue
+            problems.append(Problem(
+                file=result.file, row=r.row, column=column, column_alt=column_en, reason=problem[0],
+                reason_en=problem[1], action=f"请改正或留空（工资条密码须为 {PAYSLIP_PASSWORD_RULE[0]}）",
+                action_en=f"correct it or leave it empty (a payslip password is {PAYSLIP_PASSWORD_RULE[1]})"))
+    return problems
+
+
 def preview_import(session: Session, kind: str, path: Path) -> ImportResult:
     """Validate ``path`` as records of ``kind``; nothing is written."""
-    result = parse_file(kind, Path(path), build_context(session, kind))
+    ctx = build_context(session, kind)
+    result = parse_file(kind, Path(path), ctx)
+    row_problems = _row_checks(result)
     if result.ok:
         result.problems.extend(_database_checks(session, result))
+    if row_problems:  # listed with the parser's own problems, in the file's row order
+        result.problems.extend(row_problems)
+        result.problems.sort(key=lambda p: p.row or 0)
     return result
 
 

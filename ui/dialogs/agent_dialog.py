@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import language, tr
 from app.money import fmt_money
-from app.services.agents import ROLES, AgentInput, AgentView, validate
+from app.services.agents import PAYSLIP_PASSWORD_RULE, ROLES, AgentInput, AgentView, validate
 from ui.dialogs.common import (
     attempt,
     button_box,
@@ -49,7 +49,14 @@ MONEY_PATTERN = r"^-?\d{0,9}([.]\d{0,2})?$"
 SaveAgent = Callable[[AgentInput], AgentView]
 
 # Which field a validate() message belongs to, by the word it starts with (Chinese list).
-_FIELD_OF_PREFIX = (("工号", "code"), ("姓名", "name"), ("底薪", "base"), ("离职", "leave"))
+_FIELD_OF_PREFIX = (
+    ("工号", "code"),
+    ("姓名", "name"),
+    ("底薪", "base"),
+    ("离职", "leave"),
+    ("工资条密码", "password"),
+)
+_FIELDS = ("code", "name", "base", "leave", "password")
 
 
 def _field_of(message_zh: str) -> str:
@@ -109,8 +116,12 @@ class AgentDialog(QDialog):
             self.password.setPlaceholderText(
                 tr("可不填；用于加密工资条 PDF", "optional; encrypts the payslip PDF")
             )
+        # The rule next to the field, so nobody has to guess it from a refusal.
+        self.password_rule = QLabel(tr(*PAYSLIP_PASSWORD_RULE), self)
+        self.password_rule.setWordWrap(True)
+        self.password_rule.setEnabled(False)  # greyed, like the other hints
 
-        self.errors = {key: error_label(self) for key in ("code", "name", "base", "leave", "form")}
+        self.errors = {key: error_label(self) for key in (*_FIELDS, "form")}
 
         form = QFormLayout()
         form.addRow(tr("工号", "Code"), self._with_error(self.code, "code"))
@@ -125,7 +136,10 @@ class AgentDialog(QDialog):
         leave_layout.addWidget(self.no_leave)
         leave_layout.addWidget(self.leave, 1)
         form.addRow(tr("离职日期", "Leave date"), self._with_error(leave_row, "leave"))
-        form.addRow(tr("工资条密码", "Payslip password"), self.password)
+        form.addRow(
+            tr("工资条密码", "Payslip password"),
+            self._with_error(self.password, "password", self.password_rule),
+        )
 
         self.buttons = button_box(self, tr("保存", "Save"))
         self.buttons.accepted.connect(self.accept)
@@ -145,19 +159,22 @@ class AgentDialog(QDialog):
         self.code.textEdited.connect(lambda: self._touch("code"))
         self.name.textEdited.connect(lambda: self._touch("name"))
         self.base.textEdited.connect(lambda: self._touch("base"))
+        self.password.textEdited.connect(lambda: self._touch("password"))
         self.hire.dateChanged.connect(lambda: self._touch("leave"))
         self.leave.dateChanged.connect(lambda: self._touch("leave"))
         self.no_leave.toggled.connect(self._on_no_leave)
-        for line in (self.code, self.name, self.base):
+        for line in (self.code, self.name, self.base, self.password):
             line.textChanged.connect(self.revalidate)  # also when text is set programmatically
         self.revalidate()
 
-    def _with_error(self, field: QWidget, key: str) -> QWidget:
+    def _with_error(self, field: QWidget, key: str, hint: QWidget | None = None) -> QWidget:
         box = QWidget(self)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(field)
+        if hint is not None:
+            layout.addWidget(hint)
         layout.addWidget(self.errors[key])
         return box
 
@@ -225,9 +242,7 @@ class AgentDialog(QDialog):
         return found
 
     def revalidate(self) -> bool:
-        return show_field_problems(
-            self.ok_button, self.errors, self.problems(), self._touched, ("code", "name", "base", "leave")
-        )
+        return show_field_problems(self.ok_button, self.errors, self.problems(), self._touched, _FIELDS)
 
     def accept(self) -> None:
         if not self.revalidate():
