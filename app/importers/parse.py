@@ -392,7 +392,11 @@ class _Row:
             )
 
     def employed(self, key: str, code: str, day: date | None) -> None:
-        """Attendance outside the agent's employment cannot be right (and would distort pay)."""
+        """A record dated outside the agent's employment cannot be right (and would distort pay).
+
+        The same rule as the manual forms: attendance, QA evaluations and policies must fall
+        within hire date .. leave date (both days included).
+        """
         if day is None or self.p.agents_info is None:
             return
         info = self.p.agents_info.get(code)
@@ -402,22 +406,26 @@ class _Row:
             hire, leave = info[0], info[1]
         except Exception:
             return
-        if isinstance(hire, date) and day < hire:
-            self.err(
-                key,
-                f"日期 {day.isoformat()} 早于该员工入职日期 {hire.isoformat()}",
-                f"{day.isoformat()} is before the agent's hire date {hire.isoformat()}",
-                "请检查日期或工号",
-                "check the date or the agent code",
-            )
-        elif isinstance(leave, date) and day > leave:
-            self.err(
-                key,
-                f"日期 {day.isoformat()} 晚于该员工离职日期 {leave.isoformat()}",
-                f"{day.isoformat()} is after the agent's leave date {leave.isoformat()}",
-                "请检查日期或工号",
-                "check the date or the agent code",
-            )
+        if not isinstance(hire, date):
+            return
+        left = leave if isinstance(leave, date) else None
+        until, until_en = (left.isoformat(), left.isoformat()) if left else ("至今", "now")
+        period, period_en = f"{hire.isoformat()} – {until}", f"{hire.isoformat()} – {until_en}"
+        if day < hire:
+            zh = f"日期 {day.isoformat()} 早于 {code} 的入职日期 {hire.isoformat()}（在职期间 {period}）"
+            en = f"{day.isoformat()} is before the hire date {hire.isoformat()} of {code} (employed {period_en})"
+        elif left is not None and day > left:
+            zh = f"日期 {day.isoformat()} 晚于 {code} 的离职日期 {until}（在职期间 {period}）"
+            en = f"{day.isoformat()} is after the leave date {until_en} of {code} (employed {period_en})"
+        else:
+            return
+        self.err(
+            key,
+            zh,
+            en,
+            "请检查日期和工号：记录的日期必须在该员工的在职期间内",
+            "check the date and the agent code: the date must fall within the agent's employment",
+        )
 
     def duplicate(self, key: str, value: object, seen: dict[object, int], what: tuple[str, str]) -> None:
         first = seen.get(value)
@@ -733,6 +741,8 @@ class _Parser:
         evaluator = r.text("evaluator")
         note = r.text("note")
         r.locked_day("date", day)
+        if code:
+            r.employed("date", code, day)
         if r.bad or day is None or score is None:
             return None
         return QARow(code, day, scorecard or None, score, fatal, status, evaluator, note, row=r.number)
@@ -776,6 +786,8 @@ class _Parser:
                     "请先解锁该月，或把更正作为未锁定月份的调整导入",
                     "unlock the month first, or enter the correction as an adjustment in an open month",
                 )
+        if code:
+            r.employed("sign_date", code, sign)
         if r.bad or premium is None or sign is None:
             return None
         return SalesRow(policy, code, product, premium, level, new_customer, sign, cancel, row=r.number)
