@@ -12,10 +12,12 @@ from decimal import Decimal  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from pytestqt.qtbot import QtBot  # noqa: E402
 
 from app.i18n import set_language  # noqa: E402
 from app.services.agents import ROLES, AgentInput, add_agent  # noqa: E402
 from db.session import Database  # noqa: E402
+from ui.pages.agents_page import AgentsPage  # noqa: E402
 
 AGENTS = (
     AgentInput("A001", "张三", Decimal("4000.00"), date(2024, 1, 1), role=ROLES[0], team="一组"),
@@ -56,6 +58,16 @@ def db(empty_db: Database) -> Database:
         for data in AGENTS:
             add_agent(session, data)
     return empty_db
+
+
+@pytest.fixture
+def agents_page(qtbot: QtBot, db: Database) -> AgentsPage:
+    """The agents page on ``db``'s three agents, shown, in March 2025."""
+    widget = AgentsPage(db)
+    widget.set_month("2025-03")
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

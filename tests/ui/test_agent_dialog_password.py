@@ -20,12 +20,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def page(qtbot: QtBot, db: Database) -> AgentsPage:
-    widget = AgentsPage(db)
-    widget.set_month("2025-03")
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
+def page(agents_page: AgentsPage) -> AgentsPage:
+    return agents_page
 
 
 def new_agent(qtbot: QtBot, page: AgentsPage) -> AgentDialog:

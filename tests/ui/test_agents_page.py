@@ -24,12 +24,8 @@ COL = {key: i for i, key in enumerate(COLUMN_KEYS)}
 
 
 @pytest.fixture
-def page(qtbot: QtBot, db: Database) -> AgentsPage:
-    widget = AgentsPage(db)
-    widget.set_month("2025-03")
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
+def page(agents_page: AgentsPage) -> AgentsPage:
+    return agents_page
 
 
 def shown(page: AgentsPage, column: str = "code") -> list[str]:

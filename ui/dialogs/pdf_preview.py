@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Slot
+from PySide6.QtCore import Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -86,3 +86,28 @@ class PdfPreviewDialog(QDialog):
             ),
         )
         return False
+
+
+class PreviewSlot:
+    """At most one open preview window for a page: showing a new file closes the previous one."""
+
+    def __init__(self, owner: QWidget) -> None:
+        self.owner = owner
+        self.dialog: PdfPreviewDialog | None = None
+
+    def show(
+        self, path: Path, *, printer: Callable[[QWidget, Path], bool], open_url: Callable[[QUrl], bool]
+    ) -> PdfPreviewDialog:
+        """A non-modal preview of ``path`` (the manager can keep working); PrintError if unreadable."""
+        dialog = PdfPreviewDialog(path, self.owner, printer=printer, open_url=open_url)
+        if self.dialog is not None:
+            self.dialog.close()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda *_: self._forget(dialog))
+        self.dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _forget(self, dialog: PdfPreviewDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None

@@ -66,7 +66,7 @@ from app.services.payroll_view import (
     month_state,
 )
 from db.session import Database
-from ui.dialogs.pdf_preview import PdfPreviewDialog
+from ui.dialogs.pdf_preview import PdfPreviewDialog, PreviewSlot
 from ui.dialogs.unlock_dialog import UnlockDialog
 from ui.errors import show_error, show_message
 from ui.models.payroll_panels import ChangesModel, PayLinesModel, WarningsModel, signed
@@ -409,7 +409,7 @@ class PayrollPage(Page):
         self.op: Op | None = None
         self.dialog: UnlockDialog | None = None
         self.message: QMessageBox | None = None
-        self.preview_dialog: PdfPreviewDialog | None = None
+        self.previews = PreviewSlot(self)
         self._balanced = False
 
         self.banner = StatusBanner(self)
@@ -623,19 +623,13 @@ class PayrollPage(Page):
 
     def show_preview(self, path: Path) -> PdfPreviewDialog:
         """The payslip in a preview window (not modal: the manager can keep working)."""
-        if self.preview_dialog is not None:
-            self.preview_dialog.close()
-        dialog = PdfPreviewDialog(
-            path,
-            self,
-            printer=lambda _parent, p: self._print_or_explain(p),
-            open_url=self.open_url,
+        return self.previews.show(
+            path, printer=lambda _parent, p: self._print_or_explain(p), open_url=self.open_url
         )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(lambda *_: setattr(self, "preview_dialog", None))
-        self.preview_dialog = dialog
-        dialog.show()
-        return dialog
+
+    @property
+    def preview_dialog(self) -> PdfPreviewDialog | None:
+        return self.previews.dialog
 
     def _print_or_explain(self, path: Path) -> bool:
         try:

@@ -48,7 +48,7 @@ from app.services.payroll import show_month
 from app.services.settings import get_setting
 from db.session import Database
 from ui.dialogs.common import ERROR_STYLE
-from ui.dialogs.pdf_preview import PdfPreviewDialog
+from ui.dialogs.pdf_preview import PdfPreviewDialog, PreviewSlot
 from ui.errors import error_text, show_error
 from ui.ops import CancelToken, Op, run_op
 from ui.pages.base import Page
@@ -206,7 +206,7 @@ class ReportsPage(Page):
         )
         self.payslips_preview_button.setVisible(False)
         self.combined_file: Path | None = None
-        self.preview_dialog: PdfPreviewDialog | None = None
+        self.previews = PreviewSlot(self)
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -365,24 +365,18 @@ class ReportsPage(Page):
         """The combined payslips in a preview window, with Print… (the system print dialog)."""
         if self.combined_file is None:
             return None
-        if self.preview_dialog is not None:
-            self.preview_dialog.close()
         try:
-            dialog = PdfPreviewDialog(
-                self.combined_file,
-                self,
-                printer=lambda _parent, p: self.print_file(p),
-                open_url=self.open_url,
+            return self.previews.show(
+                self.combined_file, printer=lambda _parent, p: self.print_file(p), open_url=self.open_url
             )
         except PrintError as exc:  # the file was moved or damaged since it was written
             self.payslips_result.setStyleSheet(ERROR_STYLE)
             self.payslips_result.setText(str(exc))
             return None
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(lambda *_: setattr(self, "preview_dialog", None))
-        self.preview_dialog = dialog
-        dialog.show()
-        return dialog
+
+    @property
+    def preview_dialog(self) -> PdfPreviewDialog | None:
+        return self.previews.dialog
 
     # --- data ---------------------------------------------------------------------------------
 
