@@ -66,6 +66,7 @@ def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
                 "The printer could not start. Check that it is connected and has paper, then retry.",
             )
         )
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
     try:
         pages = document.pageCount()
         for i in range(pages):
@@ -75,7 +76,11 @@ def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
             point_size = document.pagePointSize(i)
             scale = min(area.width() / point_size.width(), area.height() / point_size.height())
             width, height = round(point_size.width() * scale), round(point_size.height() * scale)
-            image = document.render(i, QSize(width, height))
+            # A Windows printer driver may insist on 600 or 1200 dpi (an A4 image of 0.5 GB at
+            # 1200): the page is rendered at no more than PRINT_DPI and scaled up by the painter.
+            dpi = painter.device().logicalDpiX()
+            factor = min(1.0, PRINT_DPI / dpi) if dpi > 0 else 1.0
+            image = document.render(i, QSize(max(1, round(width * factor)), max(1, round(height * factor))))
             left = area.x() + (area.width() - width) // 2
             top = area.y() + (area.height() - height) // 2
             painter.drawImage(QRect(left, top, width, height), image)

@@ -133,3 +133,16 @@ def test_preview_shows_every_page_and_prints_through_the_given_printer(qtbot: Qt
     assert "4" in dialog.info.text()
     assert dialog.print_document() is True and printed == [source]
     assert dialog.open_externally() is True and opened == [str(source)]
+
+
+def test_a_high_resolution_printer_gets_a_page_image_of_at_most_300_dpi(qtbot: QtBot, tmp_path: Path) -> None:
+    """At 1200 dpi an A4 page image would take half a gigabyte; it is rendered at 300 and scaled."""
+    source = _pdf(tmp_path / "a4.pdf", 1, A4)
+    out = tmp_path / "printed.pdf"
+    printer = _file_printer(source, out)
+    printer.setResolution(1200)
+    assert render_to_printer(load_pdf(source), printer) == 1
+    reader = pypdf.PdfReader(out)
+    (image,) = reader.pages[0].images
+    assert image.image is not None and image.image.width <= round(A4[0] / 72 * 300) + 1
+    assert _dark_share(out) > 0.02
