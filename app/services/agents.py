@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.money import D
 from app.services.audit import audit
-from app.services.errors import ServiceError, ValidationFailed
+from app.services.errors import ValidationFailed
 from db.models import Agent
 
 ROLES = ("电话回访岗", "电话接听岗", "电话咨诉岗")
@@ -166,9 +166,11 @@ def _check(data: AgentInput) -> AgentInput:
 
 
 def get_agent(session: Session, code: str) -> Agent:
+    """The agent with ``code`` (surrounding spaces ignored); a validation problem when there is none."""
+    code = code.strip()
     agent = session.scalar(select(Agent).where(Agent.code == code))
     if agent is None:
-        raise ServiceError(f"没有工号为 {code} 的人员", f"no agent with code {code}")
+        raise ValidationFailed([f"没有工号为 {code} 的人员"], [f"no agent with code {code}"])
     return agent
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app.calendar import month_bounds
 from app.engine.facts import COMPLAINT_LEVELS, COMPLAINT_STATUSES
 from app.money import D, fmt_num
+from app.services.agents import get_agent
 from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.months import ensure_open, month_of
@@ -58,13 +59,6 @@ def _month_ok(month: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _agent(session: Session, code: str) -> Agent:
-    agent = session.scalar(select(Agent).where(Agent.code == code.strip()))
-    if agent is None:
-        raise ValidationFailed([f"工号 {code} 不存在"], [f"unknown agent code {code}"])
-    return agent
 
 
 def _agent_names(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
@@ -160,7 +154,7 @@ def add_complaint(session: Session, data: ComplaintInput) -> ComplaintView:
     if zh:
         raise ValidationFailed(zh, en)
     ensure_open(session, month_of(data.date))
-    agent = _agent(session, data.agent_code)
+    agent = get_agent(session, data.agent_code)
     row = Complaint(
         agent_id=agent.id,
         date=data.date,
@@ -183,7 +177,7 @@ def edit_complaint(session: Session, complaint_id: int, data: ComplaintInput) ->
     row = _get_complaint(session, complaint_id)
     ensure_open(session, month_of(row.date))
     ensure_open(session, month_of(data.date))
-    agent = _agent(session, data.agent_code)
+    agent = get_agent(session, data.agent_code)
     before = _complaint_snapshot(session, row)
     row.agent_id, row.date, row.level, row.status = agent.id, data.date, data.level, data.status
     row.description = data.description.strip()
@@ -271,7 +265,7 @@ def add_praise(session: Session, data: PraiseInput) -> PraiseView:
     if zh:
         raise ValidationFailed(zh, en)
     ensure_open(session, month_of(data.date))
-    agent = _agent(session, data.agent_code)
+    agent = get_agent(session, data.agent_code)
     row = Praise(agent_id=agent.id, date=data.date, description=data.description.strip())
     session.add(row)
     session.flush()
@@ -390,7 +384,7 @@ def _clean_adjustment(data: AdjustmentInput) -> AdjustmentInput:
 def add_adjustment(session: Session, data: AdjustmentInput) -> AdjustmentView:
     clean = _clean_adjustment(data)
     ensure_open(session, clean.month)
-    agent = _agent(session, clean.agent_code)
+    agent = get_agent(session, clean.agent_code)
     assert clean.amount is not None
     row = Adjustment(
         agent_id=agent.id,
@@ -423,7 +417,7 @@ def edit_adjustment(session: Session, adjustment_id: int, data: AdjustmentInput)
     row = _get_adjustment(session, adjustment_id)
     ensure_open(session, row.month)
     ensure_open(session, clean.month)
-    agent = _agent(session, clean.agent_code)
+    agent = get_agent(session, clean.agent_code)
     assert clean.amount is not None
     before = _adjustment_snapshot(session, row)
     row.agent_id, row.month, row.amount = agent.id, clean.month, clean.amount
@@ -579,8 +573,8 @@ def set_metrics(
     for cell in cells:
         agent = agents.get(cell.agent_code)
         if agent is None:
-            zh.append(f"工号 {cell.agent_code} 不存在")
-            en.append(f"unknown agent code {cell.agent_code}")
+            zh.append(f"没有工号为 {cell.agent_code} 的人员")
+            en.append(f"no agent with code {cell.agent_code}")
             continue
         if cell.indicator not in indicators:
             zh.append(f"指标 {cell.indicator} 不在 {month} 适用的方案中（或不是月度指标）")

@@ -92,7 +92,7 @@ def test_complaints_add_edit_status_delete(session: Session) -> None:
 def test_complaint_input_is_checked(session: Session) -> None:
     with pytest.raises(ValidationFailed, match="投诉级别"):
         add_complaint(session, ComplaintInput("A001", date(2026, 3, 4), "galactic"))
-    with pytest.raises(ValidationFailed, match="不存在"):
+    with pytest.raises(ValidationFailed, match="没有工号为"):
         add_complaint(session, ComplaintInput("X9", date(2026, 3, 4), "city"))
     with pytest.raises(ValidationFailed, match="投诉状态"):
         add_complaint(session, ComplaintInput("A001", date(2026, 3, 4), "city", "maybe"))
@@ -193,7 +193,7 @@ def test_set_metric_refuses_bad_values_indicators_and_locked_months(session: Ses
         set_metric(session, MONTH, "A001", "answer_rate", "九十五")
     with pytest.raises(ValidationFailed, match="不是月度指标"):
         set_metric(session, MONTH, "A001", "qa", "90")  # QA comes from the evaluations
-    with pytest.raises(ValidationFailed, match="不存在"):
+    with pytest.raises(ValidationFailed, match="没有工号为"):
         set_metric(session, MONTH, "Z1", "answer_rate", "90%")
     lock(session)
     with pytest.raises(MonthLocked):
