@@ -30,7 +30,7 @@ from ui.dialogs.backup_dialogs import RestoreDialog, confirm_restore_text
 from ui.errors import show_message
 from ui.ops import Op, run_op
 from ui.pages import AREAS, Area, Page, make_page
-from ui.pages.overview_page import status_text
+from ui.pages.overview_page import OverviewPage, status_text
 from ui.widgets.month_selector import MonthSelector
 
 
@@ -132,6 +132,10 @@ class MainWindow(QMainWindow):
         if language_changed is not None and shell is not None:
             language_changed.connect(self.offer_language_switch)
 
+        overview = self.pages.get("overview")
+        if isinstance(overview, OverviewPage):
+            overview.navigate.connect(self.show_area)  # its step buttons open the page of the step
+
         self.sidebar.currentRowChanged.connect(self._on_area)
         self.month_selector.month_changed.connect(self.set_month)
         for page in self.pages.values():
@@ -147,8 +151,10 @@ class MainWindow(QMainWindow):
             self.resize(1180, 740)
             return
         area = screen.availableGeometry()
-        self.resize(max(min(1180, area.width()), int(area.width() * 0.94)),
-                    max(min(740, area.height()), int(area.height() * 0.92)))
+        self.resize(
+            max(min(1180, area.width()), int(area.width() * 0.94)),
+            max(min(740, area.height()), int(area.height() * 0.92)),
+        )
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("文件(&F)", "&File"))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.calendar import month_bounds
 from app.i18n import tr
 from app.money import fmt_money
 from app.services.agents import AgentInput, AgentView, add_agent, deactivate_agent, edit_agent, list_agents
@@ -24,7 +25,6 @@ from ui.dialogs.agent_dialog import AgentDialog, LeaveDateDialog
 from ui.importing import ImportFlow
 from ui.models.agents_model import AgentsModel, AgentsProxy, StatusFilter
 from ui.pages.base import Page
-from ui.pages.overview_page import month_bounds
 from ui.widgets.filters import (
     filter_combo,
     filtered_prefix,

@@ -1,22 +1,37 @@
-"""概览 Overview: real counts for the selected month, and where to start when the database is empty."""
+"""概览 Overview: the page a manager starts the month from.
+
+The month's status (the payroll page's banner), its steps in the order the work is done —
+each with a done / needs-a-look / not-started mark, a one-line summary and a button to the
+page that does it — and, once calculated, the result's totals. Everything comes from
+:func:`app.services.overview.month_overview`; the page only lays it out. A step's button
+emits :attr:`OverviewPage.navigate` with the area to open; the main window shows it.
+"""
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
-
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.i18n import tr
-from app.services.months import month_status
-from db.models import Adjustment, Agent, AttendanceRecord, Policy, QAEvaluation
+from app.money import fmt_money
+from app.services.overview import ATTENTION, DONE, TITLES, TODO, MonthOverview, Step, month_overview
 from db.session import Database
+from ui.errors import show_error
 from ui.pages.base import Page
+from ui.pages.payroll_page import StatusBanner
+from ui.widgets.locked_banner import AMBER_STYLE
 
 
 def status_text(status: str) -> str:
@@ -27,89 +42,254 @@ def status_text(status: str) -> str:
     }.get(status, status)
 
 
-def month_bounds(month: str) -> tuple[date, date]:
-    year, mon = (int(part) for part in month.split("-"))
-    return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
+#: Mark colours: green tick, amber exclamation, grey ring.
+MARK_COLOURS = {DONE: "#2e7d32", ATTENTION: "#e08600", TODO: "#9e9e9e"}
 
 
-@dataclass(frozen=True)
-class Counts:
-    active_agents: int
-    left_agents: int
-    status: str
-    attendance: int
-    qa: int
-    policies: int
-    adjustments: int
+def mark_text(mark: str) -> str:
+    return {
+        DONE: tr("已完成", "Done"),
+        ATTENTION: tr("需留意", "Needs a look"),
+        TODO: tr("未开始", "Not started"),
+    }.get(mark, mark)
 
 
-def read_counts(session: Session, month: str) -> Counts:
-    first, last = month_bounds(month)
+def mark_pixmap(mark: str, size: int = 22) -> QPixmap:
+    """The step's mark drawn with QPainter, so it looks the same on every platform and font."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    colour = QColor(MARK_COLOURS.get(mark, MARK_COLOURS[TODO]))
+    circle = QRectF(1.5, 1.5, size - 3, size - 3)
+    if mark == TODO:
+        painter.setPen(QPen(colour, 2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(circle)
+    else:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawEllipse(circle)
+        pen = QPen(QColor("#ffffff"), max(2.0, size / 9))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if mark == DONE:
+            tick = QPainterPath(QPointF(size * 0.28, size * 0.52))
+            tick.lineTo(size * 0.44, size * 0.68)
+            tick.lineTo(size * 0.73, size * 0.36)
+            painter.drawPath(tick)
+        else:
+            painter.drawLine(QPointF(size * 0.5, size * 0.27), QPointF(size * 0.5, size * 0.57))
+            painter.drawPoint(QPointF(size * 0.5, size * 0.73))
+    painter.end()
+    return pixmap
 
-    def count(stmt: Select[Any]) -> int:
-        return int(session.scalar(stmt) or 0)
 
-    return Counts(
-        active_agents=count(select(func.count(Agent.id)).where(Agent.leave_date.is_(None))),
-        left_agents=count(select(func.count(Agent.id)).where(Agent.leave_date.is_not(None))),
-        status=month_status(session, month),
-        attendance=count(
-            select(func.count(AttendanceRecord.id)).where(AttendanceRecord.date.between(first, last))
-        ),
-        qa=count(select(func.count(QAEvaluation.id)).where(QAEvaluation.date.between(first, last))),
-        policies=count(select(func.count(Policy.id)).where(Policy.sign_date.between(first, last))),
-        adjustments=count(select(func.count(Adjustment.id)).where(Adjustment.month == month)),
-    )
+def area_title(key: str) -> str:
+    # Imported when used: ui.pages imports this module to build its table of areas.
+    from ui.pages import AREA_BY_KEY
+
+    area = AREA_BY_KEY.get(key)
+    return area.title if area is not None else key
+
+
+class StepRow(QFrame):
+    """One step of the month: number, mark, title, summary, and the button to its page."""
+
+    clicked = Signal(str)  # the area to open
+
+    def __init__(self, number: int, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.area = ""
+        self.mark = TODO
+        self.setObjectName("stepRow")
+        self.number = QLabel(str(number), self)
+        self.number.setObjectName("stepNumber")
+        self.number.setFixedWidth(18)
+        self.number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.icon = QLabel(self)
+        self.icon.setFixedSize(24, 24)
+        self.title = QLabel(tr(*TITLES[key]), self)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setMinimumWidth(
+            self.title.fontMetrics().horizontalAdvance(tr("奖惩/指标", "Rewards & KPI")) + 16
+        )
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.next_tag = QLabel(tr("下一步", "Next"), self)
+        self.next_tag.setObjectName("nextTag")
+        self.next_tag.setStyleSheet(
+            "QLabel#nextTag { background: #1565c0; color: white; border-radius: 4px; padding: 1px 6px; }"
+        )
+        self.next_tag.setVisible(False)
+        self.button = QPushButton(self)
+        self.button.clicked.connect(lambda: self.clicked.emit(self.area))
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 7, 10, 7)
+        layout.setSpacing(10)
+        layout.addWidget(self.number)
+        layout.addWidget(self.icon)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary, 1)
+        layout.addWidget(self.next_tag)
+        layout.addWidget(self.button)
+        self.set_next(False)
+
+    def show_step(self, step: Step) -> None:
+        self.mark, self.area = step.mark, step.area
+        self.icon.setPixmap(mark_pixmap(step.mark))
+        self.icon.setToolTip(mark_text(step.mark))
+        self.summary.setText(tr(step.summary_zh, step.summary_en))
+        title = area_title(step.area)
+        self.button.setText(tr(f"打开{title}", f"Open {title}").replace("&", "&&"))  # "&" is no shortcut
+        self.button.setToolTip(tr(f"转到「{title}」页", f"Go to the {title} page"))
+
+    def set_next(self, is_next: bool) -> None:
+        self.next_tag.setVisible(is_next)
+        background = "#eef5fd" if is_next else "transparent"
+        self.setStyleSheet(
+            f"QFrame#stepRow {{ background: {background}; border: none;"
+            " border-bottom: 1px solid palette(midlight); }"
+            "QLabel#stepNumber { color: palette(dark); }"
+        )
+
+
+class Figure(QFrame):
+    """A caption over a large figure."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("figure")
+        self.setStyleSheet(
+            "QFrame#figure { background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }"
+            "QFrame#figure QLabel { border: none; background: transparent; }"
+        )
+        self.caption = QLabel(caption, self)
+        self.caption.setStyleSheet("color: palette(dark);")
+        self.value = QLabel(self)
+        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.value.setFont(font)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 8, 14, 10)
+        layout.setSpacing(2)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
 
 
 class OverviewPage(Page):
+    """概览: status banner, the month's steps, and the calculated result's totals."""
+
+    #: A step's button asks the main window to show this area (a key of ``ui.pages.AREAS``).
+    navigate = Signal(str)
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
-        self.heading = QLabel(self)
+        self.overview: MonthOverview | None = None
+        self.message: QMessageBox | None = None
+
+        content = QWidget(self)
+        self.heading = QLabel(content)
         font = self.heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.heading.setFont(font)
+        self.progress = QLabel(content)
+        self.progress.setObjectName("overviewProgress")
+        header = QHBoxLayout()
+        header.addWidget(self.heading)
+        header.addStretch(1)
+        header.addWidget(self.progress)
 
-        self.values: dict[str, QLabel] = {}
-        box = QFrame(self)
-        box.setFrameShape(QFrame.Shape.StyledPanel)
-        box.setMaximumWidth(560)
-        form = QFormLayout(box)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        for key, label in (
-            ("status", tr("本月状态", "Month status")),
-            ("active_agents", tr("在职人员", "Active agents")),
-            ("left_agents", tr("已离职人员", "Agents who left")),
-            ("attendance", tr("本月考勤记录", "Attendance records this month")),
-            ("qa", tr("本月质检记录", "QA evaluations this month")),
-            ("policies", tr("本月签单保单", "Policies signed this month")),
-            ("adjustments", tr("本月奖惩调整", "Adjustments this month")),
-        ):
-            value = QLabel(self)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.values[key] = value
-            form.addRow(label + tr("：", ":"), value)
+        self.banner = StatusBanner(content)
 
-        self.hint = QLabel(self)
+        self.hint = QLabel(content)
+        self.hint.setObjectName("overviewHint")
         self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(AMBER_STYLE)
+        self.hint.setVisible(False)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(box)
+        # The result's totals, once calculated.
+        self.figures_box = QWidget(content)
+        figures_layout = QHBoxLayout(self.figures_box)
+        figures_layout.setContentsMargins(0, 0, 0, 0)
+        figures_layout.setSpacing(10)
+        self.figures: dict[str, QLabel] = {}
+        self.figure_frames: dict[str, Figure] = {}
+        for key, caption in (
+            ("headcount", tr("计薪人数", "Agents paid")),
+            ("gross", tr("应发合计（元）", "Total gross")),
+            ("deductions", tr("扣款合计（元）", "Total deductions")),
+            ("net", tr("实发合计（元）", "Total net")),
+            ("warnings", tr("提醒", "Warnings")),
+        ):
+            figure = Figure(caption, self.figures_box)
+            self.figure_frames[key] = figure
+            self.figures[key] = figure.value
+            figures_layout.addWidget(figure, 2 if key in ("gross", "deductions", "net") else 1)
+        self.result_button = QPushButton(tr("查看核算结果", "See the result"), self.figures_box)
+        self.result_button.clicked.connect(lambda: self.navigate.emit("payroll"))
+        figures_layout.addWidget(self.result_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.figures_box.setVisible(False)
+
+        # The month's steps.
+        self.steps_box = QGroupBox(tr("本月步骤", "The month's steps"), content)
+        steps_layout = QVBoxLayout(self.steps_box)
+        steps_layout.setContentsMargins(6, 6, 6, 6)
+        steps_layout.setSpacing(0)
+        self.steps: dict[str, StepRow] = {}
+        for number, key in enumerate(TITLES, start=1):
+            row = StepRow(number, key, self.steps_box)
+            row.clicked.connect(self.navigate)
+            self.steps[key] = row
+            steps_layout.addWidget(row)
+
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addWidget(self.banner)
         layout.addWidget(self.hint)
+        layout.addWidget(self.figures_box)
+        layout.addWidget(self.steps_box)
         layout.addStretch(1)
+
+        scroll = QScrollArea(self)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     def refresh(self) -> None:
         if not self.month:
             return
-        with self.db.session_scope() as session:
-            counts = read_counts(session, self.month)
-        self.heading.setText(tr(f"{self.month} 概览", f"Overview of {self.month}"))
-        self.values["status"].setText(status_text(counts.status))
-        for key in ("active_agents", "left_agents", "attendance", "qa", "policies", "adjustments"):
-            self.values[key].setText(str(getattr(counts, key)))
-        if counts.active_agents == 0 and counts.left_agents == 0:
+        try:
+            with self.db.session_scope() as session:
+                overview = month_overview(session, self.month)
+        except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
+            self.message = show_error(self, exc)
+            return
+        self.show_overview(overview)
+
+    def show_overview(self, overview: MonthOverview) -> None:
+        self.overview = overview
+        self.heading.setText(tr(f"{overview.month} 概览", f"Overview of {overview.month}"))
+        # The figures below carry the money; the banner keeps to status, plan and what to do.
+        self.banner.show_state(overview.state)
+
+        if overview.agents.total == 0:
             self.hint.setText(
                 tr(
                     "还没有任何人员。请先到左侧「人员」页添加人员，或用「导入…」从 Excel 导入。",
@@ -118,3 +298,37 @@ class OverviewPage(Page):
             )
         else:
             self.hint.setText("")
+        self.hint.setVisible(bool(self.hint.text()))
+
+        totals = overview.totals
+        self.figures_box.setVisible(totals is not None)
+        if totals is not None:
+            self.figures["headcount"].setText(str(totals.headcount))
+            self.figures["gross"].setText(fmt_money(totals.gross))
+            self.figures["deductions"].setText(fmt_money(totals.deductions))
+            self.figures["net"].setText(fmt_money(totals.net))
+            self.figures["warnings"].setText(str(totals.all_warnings))
+            colour = MARK_COLOURS[ATTENTION] if totals.warnings else "palette(text)"
+            self.figures["warnings"].setStyleSheet(f"color: {colour};")
+            self.figure_frames["warnings"].setToolTip(
+                tr(
+                    f"{totals.warnings} 条需在锁定前核对，{totals.notes} 条说明",
+                    f"{totals.warnings} to check before locking, {totals.notes} notes",
+                )
+            )
+
+        steps = overview.steps
+        next_step = overview.next_step
+        for step in steps:
+            row = self.steps[step.key]
+            row.show_step(step)
+            row.set_next(step.key == next_step)
+        done = sum(1 for step in steps if step.mark != TODO)
+        self.progress.setText(tr(f"已完成 {done} / {len(steps)} 步", f"{done} of {len(steps)} steps done"))
+        # One width for every step's button, so they line up in a column.
+        width = max(row.button.sizeHint().width() for row in self.steps.values())
+        for row in self.steps.values():
+            row.button.setFixedWidth(width)
+
+
+__all__ = ["OverviewPage", "StepRow", "mark_text", "status_text"]

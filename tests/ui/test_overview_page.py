@@ -1,0 +1,191 @@
+"""概览 page in the main window, on the RULEBOOK §6 worked example: the month's steps follow what
+the other pages do (import, calculate, lock), a step's button opens its page, a new month reloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.i18n import set_language
+from app.services.imports import commit_import
+from app.services.overview import ATTENTION, DONE, TODO
+from app.services.payroll import show_month
+from app.services.setup import initialise
+from db.session import Database
+from ui.main_window import MainWindow
+from ui.pages.overview_page import OverviewPage
+from ui.pages.payroll_page import PayrollPage
+from ui.pages.quality_page import QualityPage
+
+pytestmark = pytest.mark.gui
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "acceptance" / "worked_example"
+MONTH = "2026-10"
+
+
+def imported(db: Database, *kinds: str) -> Database:
+    with db.session_scope() as session:
+        initialise(session)
+        for kind in kinds:
+            commit_import(session, kind, EXAMPLE / f"{kind}.csv")
+    return db
+
+
+def open_window(qtbot: QtBot, db: Database) -> tuple[MainWindow, OverviewPage]:
+    window = MainWindow(db, month=MONTH)
+    qtbot.addWidget(window)
+    window.resize(1440, 900)
+    window.show()
+    page = window.pages["overview"]
+    assert isinstance(page, OverviewPage)
+    return window, page
+
+
+def marks(page: OverviewPage) -> dict[str, str]:
+    return {key: row.mark for key, row in page.steps.items()}
+
+
+def next_steps(page: OverviewPage) -> list[str]:
+    return [key for key, row in page.steps.items() if row.next_tag.isVisibleTo(page)]
+
+
+def test_quality_step_follows_an_import_on_the_quality_page(
+    qtbot: QtBot, empty_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = imported(empty_db, "agents", "sales", "metrics", "attendance", "praise", "complaints")
+    window, page = open_window(qtbot, db)
+    assert marks(page)["agents"] == DONE and marks(page)["sales"] == DONE
+    assert marks(page)["quality"] == TODO
+    assert page.steps["quality"].summary.text() == "还没有质检记录；3 人没有质检评分"
+    assert next_steps(page) == ["quality"]
+
+    qtbot.mouseClick(page.steps["quality"].button, Qt.MouseButton.LeftButton)
+    quality = window.pages["quality"]
+    assert isinstance(quality, QualityPage) and window.current_key() == "quality"
+    monkeypatch.setattr(quality, "ask_open_file", lambda: EXAMPLE / "qa.csv")
+    flow = quality.import_file()
+    assert flow is not None
+    qtbot.waitUntil(lambda: flow.dialog is not None, timeout=10_000)
+    assert flow.dialog is not None
+    with qtbot.waitSignal(quality.data_changed, timeout=10_000):
+        qtbot.mouseClick(flow.dialog.commit_button, Qt.MouseButton.LeftButton)
+    assert flow.message is not None
+    flow.message.close()
+
+    window.show_area("overview")
+    assert marks(page)["quality"] == ATTENTION
+    assert page.steps["quality"].summary.text() == "6 条质检记录；1 人没有有效质检评分"
+    assert next_steps(page) == ["calculate"]
+
+
+def test_calculate_and_lock_on_the_payroll_page_show_on_the_overview(
+    qtbot: QtBot, empty_db: Database
+) -> None:
+    db = imported(empty_db, "agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
+    window, page = open_window(qtbot, db)
+    assert page.banner.status == "open"
+    assert not page.figures_box.isVisibleTo(page)
+    assert (marks(page)["calculate"], marks(page)["lock"], marks(page)["reports"]) == (TODO, TODO, TODO)
+    assert page.progress.text() == "已完成 5 / 8 步"
+
+    qtbot.mouseClick(page.steps["calculate"].button, Qt.MouseButton.LeftButton)
+    payroll = window.pages["payroll"]
+    assert isinstance(payroll, PayrollPage) and window.current_key() == "payroll"
+    payroll.confirm = lambda title, text: True  # type: ignore[method-assign]
+    with qtbot.waitSignal(payroll.data_changed, timeout=30_000):
+        assert payroll.calculate() is not None
+    qtbot.waitUntil(lambda: payroll.op is None, timeout=30_000)
+
+    window.show_area("overview")
+    with db.session_scope() as session:
+        totals = show_month(session, MONTH)["totals"]
+    assert page.banner.status == "calculated"
+    assert page.figures_box.isVisibleTo(page)
+    assert page.figures["net"].text() == totals["net"] == "14591.91"
+    assert page.figures["gross"].text() == totals["gross"]
+    assert page.figures["deductions"].text() == totals["deductions"]
+    assert page.figures["headcount"].text() == "3"
+    assert page.figures["warnings"].text() == "1"  # A002 has no QA evaluation
+    assert marks(page)["calculate"] == ATTENTION
+    assert "实发合计 14591.91 元" in page.steps["calculate"].summary.text()
+    assert next_steps(page) == ["lock"]
+
+    qtbot.mouseClick(page.steps["lock"].button, Qt.MouseButton.LeftButton)
+    assert window.current_key() == "payroll"
+    with qtbot.waitSignal(payroll.data_changed, timeout=30_000):
+        assert payroll.lock() is not None
+    qtbot.waitUntil(lambda: payroll.op is None, timeout=30_000)
+
+    window.show_area("overview")
+    assert page.banner.status == "locked"
+    assert marks(page)["lock"] == DONE and marks(page)["calculate"] == DONE
+    assert "已锁定" in page.steps["lock"].summary.text()
+    assert next_steps(page) == ["reports"]
+    assert page.progress.text() == "已完成 7 / 8 步"
+
+
+def test_every_step_button_opens_its_page(qtbot: QtBot, empty_db: Database) -> None:
+    window, page = open_window(qtbot, imported(empty_db, "agents"))
+    expected = {
+        "agents": "agents",
+        "attendance": "attendance",
+        "quality": "quality",
+        "sales": "sales",
+        "rewards": "rewards",
+        "calculate": "payroll",
+        "lock": "payroll",
+        "reports": "reports",
+    }
+    assert list(page.steps) == list(expected)
+    for key, area in expected.items():
+        window.show_area("overview")
+        with qtbot.waitSignal(page.navigate) as blocker:
+            qtbot.mouseClick(page.steps[key].button, Qt.MouseButton.LeftButton)
+        assert blocker.args == [area]
+        assert window.current_key() == area
+        assert window.stack.currentWidget() is window.pages[area]
+
+    window.show_area("overview")
+    qtbot.mouseClick(page.result_button, Qt.MouseButton.LeftButton)
+    assert window.current_key() == "payroll"
+
+
+def test_without_a_plan_the_calculate_step_opens_the_plan_page(qtbot: QtBot, empty_db: Database) -> None:
+    window, page = open_window(qtbot, empty_db)  # not even initialised: no agents, no plan
+    assert page.hint.isVisibleTo(page) and "还没有任何人员" in page.hint.text()
+    assert next_steps(page) == ["agents"]
+    assert page.steps["calculate"].mark == ATTENTION
+    with qtbot.waitSignal(page.navigate) as blocker:
+        qtbot.mouseClick(page.steps["calculate"].button, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["plan"]
+    assert window.current_key() == "plan"
+
+
+def test_month_change_reloads_the_overview(qtbot: QtBot, empty_db: Database) -> None:
+    db = imported(empty_db, "agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
+    window, page = open_window(qtbot, db)
+    assert page.heading.text() == "2026-10 概览"
+    assert page.steps["sales"].summary.text() == "本月签单 6 张保单"
+    assert page.steps["agents"].summary.text().startswith("本月计薪 3 人")
+
+    with qtbot.waitSignal(window.month_changed):
+        window.month_selector.set_month("2026-09")
+    assert page.heading.text() == "2026-09 概览"
+    assert page.steps["sales"].summary.text() == "本月还没有签单保单"
+    assert page.steps["agents"].summary.text().startswith("本月计薪 2 人")  # A002 joined in October
+    assert marks(page)["sales"] == TODO
+
+    window.month_selector.set_month(MONTH)
+    assert marks(page)["sales"] == DONE
+
+
+def test_english_overview(qtbot: QtBot, empty_db: Database) -> None:
+    set_language("en")
+    _window, page = open_window(qtbot, imported(empty_db, "agents", "qa"))
+    assert page.heading.text() == "Overview of 2026-10"
+    assert page.steps["quality"].title.text() == "Quality"
+    assert page.steps["quality"].summary.text() == "6 QA evaluations; 1 agent without a valid one"
+    assert page.steps["calculate"].button.text() == "Open Payroll"
