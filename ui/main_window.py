@@ -159,31 +159,26 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("文件(&F)", "&File"))
         file_menu.setToolTipsVisible(True)
-        if self.shell is None:
-            # A bare window (no app shell around it) cannot swap its database, so it offers
-            # no backup actions; the app always builds the window through ui.startup.AppShell.
-            self.backup_action = QAction(tr("备份…", "Back up…"), self)
-            self.backup_action.setEnabled(False)
-            self.backup_action.setToolTip(tr("此功能尚未提供", "Not available yet"))
-            self.backup_action.setStatusTip(tr("此功能尚未提供", "Not available yet"))
-            file_menu.addAction(self.backup_action)
-        else:
-            self.backup_action = QAction(tr("立即备份", "Back up now"), self)
-            self.backup_action.setShortcut(QKeySequence("Ctrl+B"))
-            self.backup_action.setStatusTip(
-                tr("把当前数据复制一份到备份文件夹", "Copy the current data into the backup folder")
-            )
-            self.backup_action.triggered.connect(self.backup_now)
+        self.backup_action = QAction(tr("立即备份", "Back up now"), self)
+        self.backup_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.backup_action.setStatusTip(
+            tr("把当前数据复制一份到备份文件夹", "Copy the current data into the backup folder")
+        )
+        self.backup_action.triggered.connect(self.backup_now)
+        self.open_backups_action = QAction(tr("打开备份文件夹", "Open the backup folder"), self)
+        self.open_backups_action.triggered.connect(self.open_backup_folder)
+        file_menu.addAction(self.backup_action)
+        self.restore_action: QAction | None = None
+        if self.shell is not None:
+            # Restoring replaces the open database, which only the app shell around the window
+            # can do (it closes and reopens the window); the app always has one (ui.startup.AppShell).
             self.restore_action = QAction(tr("恢复…", "Restore…"), self)
             self.restore_action.setStatusTip(
                 tr("用一份备份替换当前数据", "Replace the current data by a backup")
             )
             self.restore_action.triggered.connect(self.open_restore_dialog)
-            self.open_backups_action = QAction(tr("打开备份文件夹", "Open the backup folder"), self)
-            self.open_backups_action.triggered.connect(self.open_backup_folder)
-            file_menu.addAction(self.backup_action)
             file_menu.addAction(self.restore_action)
-            file_menu.addAction(self.open_backups_action)
+        file_menu.addAction(self.open_backups_action)
         file_menu.addSeparator()
         quit_action = QAction(tr("退出", "Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)

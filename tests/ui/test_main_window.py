@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 import main
 from app import APP_NAME, __version__
 from app.i18n import set_language
+from app.services.backups import list_backups
 from db.session import Database
 from ui.main_window import MainWindow
 from ui.pages import AREAS, PAGE_FACTORIES, PlaceholderPage
@@ -105,9 +106,18 @@ def test_overview_guides_an_empty_database(qtbot: QtBot, empty_db: Database) -> 
     assert "还没有任何人员" in overview.hint.text()
 
 
-def test_menus_backup_disabled_about_shows_version(qtbot: QtBot, window: MainWindow) -> None:
-    assert not window.backup_action.isEnabled()
-    assert window.backup_action.toolTip() == "此功能尚未提供"
+def test_bare_window_backs_up_but_does_not_restore_and_about_shows_version(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    # Without the app shell the window cannot swap its database, so there is no 恢复…; backing up works.
+    assert window.restore_action is None
+    assert window.backup_action.isEnabled()
+    assert list_backups(window.db.path) == []
+    op = window.backup_now()
+    with qtbot.waitSignal(op.finished, timeout=30000):
+        pass
+    (backup,) = list_backups(window.db.path)
+    assert backup.path.is_file() and backup.path.stat().st_size > 0
     box = window.show_about()
     assert APP_NAME in box.text() and __version__ in box.text()
     box.close()
