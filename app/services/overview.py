@@ -11,6 +11,10 @@ payroll page, the payslips and the Excel summary print.
 
 :func:`month_steps` turns that into the month's checklist, each step with a mark and a
 one-line summary in both languages; it is pure, so the rules are tested without Qt.
+
+Whether a calculated result is stale (:func:`~app.services.payroll.pending_changes`) is not
+gathered here: finding out costs a whole calculation, so the overview page asks in the
+background and fills in :attr:`MonthOverview.pending` when the answer comes.
 """
 
 from __future__ import annotations
@@ -27,7 +31,15 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from app.calendar import month_bounds
 from app.money import D, fmt_money
 from app.services.payroll import show_month
-from app.services.payroll_view import INFO, WARNING, MonthState, metric_codes, month_state, month_warnings
+from app.services.payroll_view import (
+    INFO,
+    WARNING,
+    AgentChange,
+    MonthState,
+    metric_codes,
+    month_state,
+    month_warnings,
+)
 from app.services.quality import month_summary
 from db.models import (
     Adjustment,
@@ -123,6 +135,14 @@ class MonthOverview:
     records: RecordCounts
     totals: PayTotals | None = None  # None while the month is not calculated
     handout: Handout = Handout()
+    # What recalculating a calculated month would change (empty: its result is current);
+    # None while not known. month_overview leaves it None: see the module's docstring.
+    pending: tuple[AgentChange, ...] | None = None
+
+    @property
+    def stale(self) -> bool:
+        """Calculated, and the records changed since so that recalculating would change the result."""
+        return self.status == "calculated" and bool(self.pending)
 
     @property
     def status(self) -> str:
@@ -443,6 +463,16 @@ def _calculate_step(ov: MonthOverview) -> Step:
     at = _when(ov.calculated_at)
     zh = f"{at} 计算：{t.headcount} 人，实发合计 {fmt_money(t.net)} 元"
     en = f"Calculated {at}: {_n(t.headcount, 'agent')}, total net {fmt_money(t.net)}"
+    if ov.stale:
+        n = len(ov.pending or ())
+        return _step(
+            "calculate",
+            "payroll",
+            ATTENTION,
+            f"{zh}；计算后数据有变动，重新计算后 {n} 人的结果将改变，请在「月度核算」页重新计算",
+            f"{en}; the records changed since: recalculating changes the pay of {_n(n, 'agent')}, "
+            "recalculate on the Payroll page",
+        )
     if t.all_warnings == 0:
         return _step("calculate", "payroll", DONE, f"{zh}；没有提醒", f"{en}; no warnings")
     if ov.status == "locked" or t.warnings == 0:
@@ -474,6 +504,14 @@ def _lock_step(ov: MonthOverview) -> Step:
             DONE,
             f"{at} 已锁定，本月的结果和记录只读",
             f"Locked {at}; the month's result and records are read-only",
+        )
+    if ov.stale:
+        return _step(
+            "lock",
+            "payroll",
+            TODO,
+            "计算后数据有变动：先重新计算，核对后再锁定",
+            "The records changed after the calculation: recalculate, check, then lock",
         )
     if ov.status == "calculated":
         return _step(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -25,14 +26,16 @@ from app.engine.facts import (
     ComplaintFact,
     MonthFacts,
     MonthPay,
+    PayLine,
     PolicyFact,
     QAFact,
 )
-from app.money import ZERO, fmt_money
+from app.money import ZERO, D, fmt_money
 from app.plan.model import Plan
 from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.months import month_of, month_status
+from app.services.payroll_view import AgentChange, diff_results
 from app.services.plans import plan_for_month
 from db.models import (
     Adjustment,
@@ -196,12 +199,65 @@ def calculate_month(session: Session, month: str) -> MonthPay:
     return pay
 
 
-def _result_signature(session: Session, month: str) -> dict[str, list[tuple[str, str]]]:
-    out: dict[str, list[tuple[str, str]]] = {}
-    for r in session.scalars(select(PayrollResult).where(PayrollResult.month == month)
-                             .options(selectinload(PayrollResult.lines))):
-        out[r.agent_code] = [(line.code, fmt_money(line.amount)) for line in r.lines]
-    return out
+def _recompute(session: Session, month: str) -> tuple[PlanVersion, MonthFacts, MonthPay]:
+    """The month as :func:`calculate_month` would compute it now, from the current records (nothing stored)."""
+    version, plan, facts, _ids = gather_facts(session, month)
+    return version, facts, compute_month(plan, facts)
+
+
+def _line_codes_and_amounts(agent: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return [(line["code"], line["amount"]) for line in agent.get("lines", [])]
+
+
+def _changes_against_stored(
+    session: Session, month: str, version: PlanVersion, facts: MonthFacts, fresh: MonthPay, *, lang: str
+) -> list[AgentChange]:
+    """What storing ``fresh`` would change in the stored result of ``month``: the one definition of "stale".
+
+    Per agent and per line code as :func:`~app.services.payroll_view.diff_results` words it. An
+    agent whose lines differ only in how the same amounts are split or ordered (two adjustments
+    of +100 and -100 added, say) is listed too, with no line changes and an unchanged net: the
+    stored lines would still not be the ones a recalculation stores.
+    """
+    stored = show_month(session, month, lang=lang)
+    current = _pay_view(month, "calculated", version, fresh, {a.code: a.team for a in facts.agents}, lang=lang)
+    changes = diff_results(stored, current)
+    listed = {c.code for c in changes}
+    before = {a["code"]: a for a in stored["agents"]}
+    for agent in current["agents"]:
+        old = before.get(agent["code"])
+        if agent["code"] in listed or old is None:
+            continue
+        if _line_codes_and_amounts(old) != _line_codes_and_amounts(agent):
+            changes.append(AgentChange(agent["code"], agent["name"], "changed", D(old["net"]), D(agent["net"])))
+    return sorted(changes, key=lambda c: c.code)
+
+
+def pending_changes(session: Session, month: str, *, lang: str = "zh") -> list[AgentChange]:
+    """What recalculating ``month`` now would change in its stored result; empty when it is current.
+
+    The month is computed from the current records exactly as :func:`calculate_month` (and
+    :func:`lock_month`'s check) does and compared with the stored result, per agent and per
+    line, in the shape of :func:`~app.services.payroll_view.diff_results`. Nothing is written.
+
+    Only a calculated month can be stale: an open month has no result to compare with, and a
+    locked month's result is final (its records are frozen, and what locking recorded — paid
+    and clawed-back policies — would make a recomputation differ for no real change). Both
+    raise :class:`ServiceError`.
+    """
+    status = month_status(session, month)
+    if status == "locked":
+        raise ServiceError(
+            f"{month} 已锁定：结果不再随记录重新计算。",
+            f"{month} is locked: its result is final and is not compared with the records.",
+        )
+    if status != "calculated":
+        raise ServiceError(
+            f"{month} 尚未计算，没有可比较的结果。",
+            f"{month} has not been calculated; there is no result to compare with.",
+        )
+    version, facts, fresh = _recompute(session, month)
+    return _changes_against_stored(session, month, version, facts, fresh, lang=lang)
 
 
 def lock_month(session: Session, month: str) -> None:
@@ -211,11 +267,8 @@ def lock_month(session: Session, month: str) -> None:
         raise ServiceError(f"{month} 已经锁定。", f"{month} is already locked.")
     if status != "calculated":
         raise ServiceError(f"{month} 尚未计算，请先计算再锁定。", f"{month} has not been calculated; calculate it first.")
-    version, plan, facts, ids = gather_facts(session, month)
-    fresh = compute_month(plan, facts)
-    stored = _result_signature(session, month)
-    current = {a.code: [(line.code, fmt_money(line.amount)) for line in a.lines] for a in fresh.agents}
-    if stored != current:
+    version, facts, fresh = _recompute(session, month)
+    if _changes_against_stored(session, month, version, facts, fresh, lang="zh"):
         raise ServiceError(f"{month} 的数据在上次计算后已变化，请重新计算并核对后再锁定。",
                            f"the records of {month} changed since it was calculated; recalculate and check before locking.")
     paid = {no: amount for a in fresh.agents for no, amount in a.policy_paid.items()}
@@ -266,6 +319,74 @@ def unlock_month(session: Session, month: str, reason: str) -> None:
     session.flush()
 
 
+def _agent_view(
+    *,
+    code: str,
+    name: str,
+    team: str,
+    lines: Iterable[PayLine | PayrollLine],
+    gross: Decimal,
+    deductions: Decimal,
+    net: Decimal,
+    facts: dict[str, Any],
+    warnings: list[Any],
+    lang: str,
+) -> dict[str, Any]:
+    """One agent in the shape of ``payroll show --json``, from a stored result or a fresh computation."""
+    return {
+        "code": code,
+        "name": name,
+        "team": team,
+        "lines": [
+            {"code": line.code, "amount": fmt_money(line.amount),
+             "label": line.label_en if lang == "en" else line.label,
+             "detail": (line.detail_en or line.detail) if lang == "en" else line.detail,
+             "label_en": line.label_en}
+            for line in lines
+        ],
+        "gross": fmt_money(gross),
+        "deductions": fmt_money(deductions),
+        "net": fmt_money(net),
+        "facts": facts,
+        "warnings": warnings,
+    }
+
+
+def _month_view(
+    month: str, status: str, version: PlanVersion | None, agents: list[dict[str, Any]],
+    totals: tuple[Decimal, Decimal, Decimal], warnings: list[Any],
+) -> dict[str, Any]:
+    gross, deductions, net = totals
+    return {
+        "month": month,
+        "status": status,
+        "plan": {"name": version.name if version else "", "effective_from": version.effective_from if version else ""},
+        "agents": agents,
+        "totals": {"gross": fmt_money(gross), "deductions": fmt_money(deductions), "net": fmt_money(net)},
+        "warnings": warnings,
+    }
+
+
+def _pay_view(
+    month: str, status: str, version: PlanVersion, pay: MonthPay, teams: dict[str, str], *, lang: str
+) -> dict[str, Any]:
+    """A computed (not stored) month in the shape :func:`show_month` gives once :func:`_store` has stored it."""
+    agents = [
+        _agent_view(
+            code=a.code, name=a.name, team=teams.get(a.code, ""), lines=a.lines, gross=a.gross,
+            deductions=a.deductions, net=a.net, facts=_jsonable(dict(a.facts)), warnings=list(a.warnings),
+            lang=lang,
+        )
+        for a in sorted(pay.agents, key=lambda a: a.code)
+    ]
+    totals = (
+        sum((a.gross for a in pay.agents), ZERO),
+        sum((a.deductions for a in pay.agents), ZERO),
+        sum((a.net for a in pay.agents), ZERO),
+    )
+    return _month_view(month, status, version, agents, totals, list(pay.warnings))
+
+
 def show_month(session: Session, month: str, *, lang: str = "zh") -> dict[str, Any]:
     """The month's stored result in the shape of ``payroll show --json`` (FORMATS.md)."""
     row = session.get(MonthStatus, month)
@@ -280,31 +401,13 @@ def show_month(session: Session, month: str, *, lang: str = "zh") -> dict[str, A
         facts = json.loads(r.facts_json or "{}")
         facts.pop("policy_paid", None)
         warnings = facts.pop("warnings", [])
-        agents.append({
-            "code": r.agent_code,
-            "name": r.agent_name,
-            "team": r.team,
-            "lines": [
-                {"code": line.code, "amount": fmt_money(line.amount),
-                 "label": line.label_en if lang == "en" else line.label,
-                 "detail": (line.detail_en or line.detail) if lang == "en" else line.detail,
-                 "label_en": line.label_en}
-                for line in r.lines
-            ],
-            "gross": fmt_money(r.gross),
-            "deductions": fmt_money(r.deductions),
-            "net": fmt_money(r.net),
-            "facts": facts,
-            "warnings": warnings,
-        })
+        agents.append(_agent_view(
+            code=r.agent_code, name=r.agent_name, team=r.team, lines=r.lines, gross=r.gross,
+            deductions=r.deductions, net=r.net, facts=facts, warnings=warnings, lang=lang,
+        ))
         total_gross += r.gross
         total_ded += r.deductions
         total_net += r.net
-    return {
-        "month": month,
-        "status": row.status,
-        "plan": {"name": version.name if version else "", "effective_from": version.effective_from if version else ""},
-        "agents": agents,
-        "totals": {"gross": fmt_money(total_gross), "deductions": fmt_money(total_ded), "net": fmt_money(total_net)},
-        "warnings": json.loads(row.warnings or "[]"),
-    }
+    return _month_view(
+        month, row.status, version, agents, (total_gross, total_ded, total_net), json.loads(row.warnings or "[]")
+    )

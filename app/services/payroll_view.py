@@ -9,7 +9,7 @@ query each, so the page stays responsive with hundreds of agents.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -178,6 +178,12 @@ def _lines_between(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> 
     return tuple(sorted(out, key=lambda c: _line_order(c.code)))
 
 
+def signed(value: Decimal) -> str:
+    """A change shows its sign even when positive: "+100.00" reads as "100 more"."""
+    text = fmt_money(value)
+    return text if value < 0 else f"+{text}"
+
+
 # --- warnings ------------------------------------------------------------------------------
 
 WARNING = "warning"
@@ -313,6 +319,48 @@ def build_warnings(
     ]
     ordered = month_level + per_agent
     return sorted(ordered, key=lambda w: SEVERITIES.index(w.severity) if w.severity in SEVERITIES else 0)
+
+
+# How many agents the pending-changes warning names before it says "and N more".
+PENDING_NAMED = 8
+
+
+def _pending_agent(change: AgentChange) -> tuple[str, str]:
+    who = f"{change.code} {change.name}"
+    if change.kind == "added":
+        net = _money(change.new_net or ZERO)
+        return f"{who} 将加入工资表（实发 {net}）", f"{who} joins the payroll (net {net})"
+    if change.kind == "removed":
+        net = _money(change.old_net or ZERO)
+        return f"{who} 将不在工资表中（原实发 {net}）", f"{who} leaves the payroll (net was {net})"
+    if not change.net_delta:
+        return f"{who} 明细有变化，实发不变", f"{who} lines change, net unchanged"
+    old, new, delta = _money(change.old_net or ZERO), _money(change.new_net or ZERO), signed(change.net_delta)
+    return f"{who} 实发 {old} → {new}（{delta}）", f"{who} net {old} → {new} ({delta})"
+
+
+def pending_warning(changes: Sequence[AgentChange]) -> MonthWarning | None:
+    """The warnings panel's entry for a stored result that recalculating would change.
+
+    ``changes`` is :func:`~app.services.payroll.pending_changes`; ``None`` when it is empty
+    (the stored result matches the records). Names the agents with their net before and
+    after, so the manager sees at a glance whose payslip would be wrong if printed now.
+    """
+    if not changes:
+        return None
+    named = [_pending_agent(c) for c in changes[:PENDING_NAMED]]
+    more = len(changes) - len(named)
+    total = sum((c.net_delta for c in changes), ZERO)
+    people_en = "1 agent" if len(changes) == 1 else f"{len(changes)} agents"
+    zh = "；".join(z for z, _ in named) + (f"；另有 {more} 人" if more else "")
+    en = "; ".join(e for _, e in named) + (f"; and {more} more" if more else "")
+    return MonthWarning(
+        WARNING,
+        f"计算后数据有变动，重新计算后 {len(changes)} 人的结果将改变（实发合计 {signed(total)}）：{zh}。"
+        "请点击“计算”重新计算，核对后再锁定。",
+        f"The records changed after the calculation; recalculating changes the pay of {people_en} "
+        f"(total net {signed(total)}): {en}. Press Calculate, check, then lock.",
+    )
 
 
 def metric_codes(session: Session, month: str) -> set[str]:

@@ -13,14 +13,8 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from app.i18n import tr
 from app.money import D, fmt_money
-from app.services.payroll_view import WARNING, AgentChange, MonthWarning
+from app.services.payroll_view import WARNING, AgentChange, MonthWarning, signed
 from ui.models.common import LEFT, RIGHT, Index, ReadOnlyTableModel, money_foreground
-
-
-def signed(value: Decimal) -> str:
-    """A change shows its sign even when positive: "+100.00" reads as "100 more"."""
-    text = fmt_money(value)
-    return text if value < 0 else f"+{text}"
 
 
 class _TableModel(ReadOnlyTableModel):

@@ -5,12 +5,19 @@ each with a done / needs-a-look / not-started mark, a one-line summary and a but
 page that does it — and, once calculated, the result's totals. Everything comes from
 :func:`app.services.overview.month_overview`; the page only lays it out. A step's button
 emits :attr:`OverviewPage.navigate` with the area to open; the main window shows it.
+
+Whether a calculated result is still current costs a whole calculation to find out, so it
+is not part of the (synchronous) refresh: the page asks in the background, as the payroll
+page does (:class:`~ui.pages.payroll_page.PendingCheck`), and marks the 月度核算 step when
+the records changed after the calculation.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap
+from dataclasses import replace
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -27,10 +34,12 @@ from PySide6.QtWidgets import (
 from app.i18n import tr
 from app.money import fmt_money
 from app.services.overview import ATTENTION, DONE, TITLES, TODO, MonthOverview, Step, month_overview
+from app.services.payroll_view import AgentChange
 from db.session import Database
 from ui.errors import show_error
+from ui.ops import Op
 from ui.pages.base import Page
-from ui.pages.payroll_page import StatusBanner
+from ui.pages.payroll_page import PendingCheck, StatusBanner
 from ui.widgets.locked_banner import AMBER_STYLE
 
 
@@ -192,11 +201,19 @@ class OverviewPage(Page):
 
     #: A step's button asks the main window to show this area (a key of ``ui.pages.AREAS``).
     navigate = Signal(str)
+    #: The month, after the background check's answer (stale or current) is shown.
+    pending_checked = Signal(str)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.overview: MonthOverview | None = None
         self.message: QMessageBox | None = None
+        self.checker = PendingCheck(self, db)
+        self.checker.answered.connect(self._on_checked)
+        self._check_wanted = False  # a calculated month waits for the page to be shown
+        self._check_later = QTimer(self)
+        self._check_later.setSingleShot(True)
+        self._check_later.timeout.connect(self._check_if_wanted)
 
         content = QWidget(self)
         self.heading = QLabel(content)
@@ -281,7 +298,46 @@ class OverviewPage(Page):
         except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
             self.message = show_error(self, exc)
             return
+        known = self.overview
+        if known is not None and known.month == overview.month and overview.status == "calculated":
+            overview = replace(overview, pending=known.pending)  # shown until the new answer comes
         self.show_overview(overview)
+        self.check_pending()
+
+    # --- is the calculated result still current? (off the GUI thread) --------------------------
+
+    @property
+    def check_op(self) -> Op | None:
+        return self.checker.op
+
+    def check_pending(self) -> Op | None:
+        """Ask in the background whether recalculating the shown month would change it (shown pages only)."""
+        self.checker.drop()
+        self._check_wanted = False
+        if self.overview is None or self.overview.status != "calculated":
+            return None
+        if not self.isVisible():
+            self._check_wanted = True
+            return None
+        return self.checker.start(self.overview.month)
+
+    @Slot()
+    def _check_if_wanted(self) -> None:
+        if self._check_wanted:
+            self.check_pending()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._check_wanted:
+            self._check_later.start(0)  # after a refresh the main window may be about to do
+
+    @Slot(str, object)
+    def _on_checked(self, month: str, changes: list[AgentChange]) -> None:
+        ov = self.overview
+        if ov is None or month != ov.month or month != self.month or ov.status != "calculated":
+            return
+        self.show_overview(replace(ov, pending=tuple(changes)))
+        self.pending_checked.emit(month)
 
     def show_overview(self, overview: MonthOverview) -> None:
         self.overview = overview

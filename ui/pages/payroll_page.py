@@ -8,16 +8,23 @@ the arithmetic the engine wrote, and the facts those lines were computed from.
 Long work (calculate, lock, payslips, export) runs through :func:`ui.ops.run_op`. File and
 folder choices, confirmations and "open this file" go through small methods that tests
 replace (Dangerzone style), so no test ever opens a real dialog or viewer.
+
+A calculated month is checked in the background against its records
+(:func:`~app.services.payroll.pending_changes`) whenever the page shows it, so a result made
+stale by later edits or imports says so — in the banner, the warnings and its own tab —
+before anyone prints payslips from it or tries to lock it.
 """
 
 from __future__ import annotations
 
+import logging
 import tempfile
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QPointF, QRectF, QSize, Qt, QUrl, Slot
+from PySide6.QtCore import QItemSelection, QObject, QPointF, QRectF, QSize, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -52,8 +59,9 @@ from PySide6.QtWidgets import (
 
 from app.i18n import language, tr
 from app.money import D, fmt_money
+from app.services.errors import ServiceError
 from app.services.months import month_status
-from app.services.payroll import calculate_month, lock_month, show_month, unlock_month
+from app.services.payroll import calculate_month, lock_month, pending_changes, show_month, unlock_month
 from app.services.payroll_view import (
     AgentChange,
     MonthState,
@@ -64,6 +72,7 @@ from app.services.payroll_view import (
     metric_codes,
     minimum_wage_level,
     month_state,
+    pending_warning,
 )
 from db.session import Database
 from ui.dialogs.pdf_preview import PdfPreviewDialog, PreviewSlot
@@ -77,13 +86,25 @@ from ui.printing import PrintError, print_pdf
 from ui.widgets.filters import filter_combo, refill_combo, search_box
 from ui.widgets.table_view import TableView
 
+log = logging.getLogger("branchpay.ui.payroll")
+
 # Banner colours by status: neutral (nothing yet), blue (calculated, still editable),
-# green-grey with a lock (locked, read-only) — background, border, text.
+# amber (calculated, but the records changed since: recalculate), green-grey with a lock
+# (locked, read-only) — background, border, text.
 BANNER_COLOURS: dict[str, tuple[str, str, str]] = {
     "open": ("#f3f3f3", "#c8c8c8", "#424242"),
     "calculated": ("#e3f0fc", "#8fbfea", "#0d47a1"),
+    "stale": ("#fff3e0", "#f0a040", "#8a4500"),
     "locked": ("#e3ebe5", "#9fb5a6", "#2f4b39"),
 }
+
+# The background check never shows a progress window: it is not something the user asked
+# for, and the page stays usable while it runs. (Longer than any check; QTimer takes an int.)
+QUIET_MS = 24 * 60 * 60 * 1000
+
+
+def _agents(count: int) -> str:
+    return "1 agent" if count == 1 else f"{count} agents"
 
 
 def lock_pixmap(size: int, colour: str) -> QPixmap:
@@ -144,10 +165,20 @@ class StatusBanner(QFrame):
         layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addLayout(text, 1)
         self.status = "open"
+        self.stale = False  # calculated, but recalculating would change the result
 
-    def show_state(self, state: MonthState, total_net: str | None = None, agents: int = 0) -> None:
+    def show_state(
+        self,
+        state: MonthState,
+        total_net: str | None = None,
+        agents: int = 0,
+        pending: Sequence[AgentChange] | None = None,
+    ) -> None:
+        """``pending`` is what recalculating would change (``None`` while not known)."""
         self.status = state.status
-        background, border, foreground = BANNER_COLOURS.get(state.status, BANNER_COLOURS["open"])
+        self.stale = state.status == "calculated" and bool(pending)
+        look = "stale" if self.stale else state.status
+        background, border, foreground = BANNER_COLOURS.get(look, BANNER_COLOURS["open"])
         self.setStyleSheet(
             f"QFrame#payrollBanner {{ background: {background}; border: 1px solid {border}; border-radius: 6px; }}"
             f"QFrame#payrollBanner QLabel {{ color: {foreground}; background: transparent; border: none; }}"
@@ -180,6 +211,34 @@ class StatusBanner(QFrame):
                     "of an open month, or unlock it (a reason is required).",
                 ),
             ]
+        elif self.stale:
+            assert pending
+            icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            self.icon.setPixmap(icon.pixmap(30, 30))
+            count = len(pending)
+            delta = sum((c.net_delta for c in pending), D(0))
+            self.title.setText(
+                tr(
+                    f"{state.month} 已核算 · 计算后数据有变动，请重新计算",
+                    f"{state.month} calculated · the records changed since; please recalculate",
+                )
+            )
+            parts = [
+                tr(
+                    f"重新计算后 {count} 人的结果将改变（实发合计 {signed(delta)}），"
+                    "明细见下方“重新计算后将改变”",
+                    f"recalculating changes the pay of {_agents(count)} (total net {signed(delta)}); "
+                    "see “Will change on recalculation” below",
+                ),
+                tr(
+                    f"下表、工资条和汇总表仍是 {_when(state.calculated_at)} 计算的旧结果",
+                    f"the table, payslips and summary still show the result calculated "
+                    f"{_when(state.calculated_at)}",
+                ),
+                money,
+                plan,
+                tr("请点击“计算”，核对后再锁定。", "Press Calculate, check, then lock."),
+            ]
         elif state.status == "calculated":
             icon = style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton)
             self.icon.setPixmap(icon.pixmap(28, 28))
@@ -188,7 +247,9 @@ class StatusBanner(QFrame):
                 tr(f"计算于 {_when(state.calculated_at)}", f"calculated {_when(state.calculated_at)}"),
                 money,
                 plan,
-                tr(
+                tr("与当前记录一致；核对无误后锁定。", "Matches the current records; lock once checked.")
+                if pending is not None
+                else tr(
                     "数据有变动时请重新计算；核对无误后锁定。",
                     "Recalculate after any change to the records; lock once checked.",
                 ),
@@ -398,14 +459,133 @@ class ChangesPanel(QWidget):
         self.table.fit_columns()
 
 
+class PendingCheck(QObject):
+    """Whether a calculated month's stored result is still what its records give, checked off the GUI thread.
+
+    It runs :func:`~app.services.payroll.pending_changes` through :class:`ui.ops.Op`, but
+    quietly — no progress window and no error box, because the user did not ask for it — and
+    reports only the newest answer: one of a check that was started again or dropped meanwhile
+    is never reported. The payroll page and the overview both use it.
+    """
+
+    #: ``(month, changes)``: what recalculating the month would change (empty when current).
+    answered = Signal(str, object)
+
+    def __init__(self, parent: QWidget, db: Database) -> None:
+        super().__init__(parent)
+        self._parent_widget = parent
+        self.db = db
+        self.op: Op | None = None
+        self._serial = 0
+
+    @property
+    def running(self) -> bool:
+        return self.op is not None
+
+    def start(self, month: str) -> Op:
+        """Check ``month``; the answer of a check still running is dropped."""
+        self._serial += 1
+        serial, lang, db = self._serial, language(), self.db
+
+        def work(_token: CancelToken) -> list[AgentChange] | None:
+            with db.session_scope() as session:
+                if month_status(session, month) != "calculated":
+                    return None  # locked or reopened meanwhile: nothing to say
+                return pending_changes(session, month, lang=lang)
+
+        op = Op(
+            self._parent_widget,
+            work,
+            label=tr(f"正在检查 {month} 的数据是否有变动…", f"Checking {month} for changed records…"),
+            show_errors=False,
+        )
+        op.progress.setMinimumDuration(QUIET_MS)
+        op.done.connect(lambda changes: self._on_done(serial, month, changes))
+        op.failed.connect(self._on_failed)
+        op.finished.connect(lambda: self._on_finished(op))
+        self.op = op
+        return op.start()
+
+    def drop(self) -> None:
+        """Never report the answer of the check running now: it may be out of date when it comes."""
+        self._serial += 1
+
+    def _on_done(self, serial: int, month: str, changes: list[AgentChange] | None) -> None:
+        if serial == self._serial and changes is not None:
+            self.answered.emit(month, changes)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        # Not the user's action, so no message box: the page simply does not know (lock still checks).
+        if isinstance(exc, ServiceError):
+            log.info("pending-changes check: %s", exc)
+        else:
+            log.error("pending-changes check failed", exc_info=exc)
+
+    def _on_finished(self, op: Op) -> None:
+        if self.op is op:
+            self.op = None
+
+
+class PendingChangesPanel(ChangesPanel):
+    """重新计算后将改变: what Calculate would change now, because records changed after the last one.
+
+    A tab of its own, shown only while there is something to show, so it is never mistaken
+    for 变化 (what the last Calculate changed): the two answer different questions.
+    """
+
+    def clear(self) -> None:
+        self.model.set_changes([])
+        self.table.setVisible(False)
+        self.summary.setText(
+            tr(
+                "上次计算后数据没有变动，不需要重新计算。",
+                "The records have not changed since the last calculation; no need to recalculate.",
+            )
+        )
+
+    def show_pending(self, changes: Sequence[AgentChange]) -> None:
+        if not changes:
+            self.clear()
+            return
+        self.model.set_changes(changes)
+        self.table.setVisible(True)
+        delta = sum((c.net_delta for c in changes), D(0))
+        self.summary.setText(
+            tr(
+                f"上次计算后，本月的记录有变动。按现在的记录重新计算，{len(changes)} 人的工资将如下改变"
+                f"（实发合计 {signed(delta)}）。这些变化要点击“计算”后才生效；在此之前，上面的表格、"
+                "工资条和汇总表都是旧结果：",
+                f"The month's records changed after the last calculation. Recalculating them now changes "
+                f"the pay of {_agents(len(changes))} as below (total net {signed(delta)}). Nothing changes "
+                "until you press Calculate; until then the table above, the payslips and the summary "
+                "show the old result:",
+            )
+        )
+        self.table.fit_columns()
+
+
 class PayrollPage(Page):
     """月度核算: banner, actions, the agents' pay table with totals, details, warnings and changes."""
+
+    #: The month, after a background check's answer (stale or current) is shown.
+    pending_checked = Signal(str)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.state: MonthState | None = None
         self.result: dict[str, Any] | None = None
         self.warnings: list[MonthWarning] = []
+        # What recalculating the shown month would change; None while not known (not calculated,
+        # or not checked yet). The month it belongs to is kept with it.
+        self.pending: list[AgentChange] | None = None
+        self._pending_month = ""
+        self._pending_entry: MonthWarning | None = None
+        self.checker = PendingCheck(self, db)  # the background check, separate from the user's op
+        self.checker.answered.connect(self._on_checked)
+        self._check_wanted = False  # a check waits for the user's op to end or the page to be shown
+        self._check_later = QTimer(self)
+        self._check_later.setSingleShot(True)
+        self._check_later.timeout.connect(self._check_if_wanted)
         self.op: Op | None = None
         self.dialog: UnlockDialog | None = None
         self.message: QMessageBox | None = None
@@ -525,6 +705,11 @@ class PayrollPage(Page):
         self.warnings_view.setModel(self.warnings_model)
         self.warnings_view.setSortingEnabled(False)
         self.warnings_view.horizontalHeader().setVisible(False)
+        # Long warnings (the pending-changes one names several agents) wrap instead of being cut off.
+        self.warnings_view.setWordWrap(True)
+        self.warnings_view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.warnings_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.warnings_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.warnings_view.doubleClicked.connect(self._on_warning_double_click)
         self.warnings_empty = QLabel(self)
         self.warnings_empty.setWordWrap(True)
@@ -535,9 +720,16 @@ class PayrollPage(Page):
         warnings_layout.addWidget(self.warnings_empty)
         warnings_layout.addWidget(self.warnings_view, 1)
         self.changes = ChangesPanel(self)
+        self.pending_panel = PendingChangesPanel(self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(warnings_box, "")
+        self.tabs.addTab(
+            self.pending_panel,
+            style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
+            tr("重新计算后将改变", "Will change on recalculation"),
+        )
         self.tabs.addTab(self.changes, tr("变化", "What changed"))
+        self.tabs.setTabVisible(self.tabs.indexOf(self.pending_panel), False)
 
         actions = QHBoxLayout()
         for b in (self.calculate_button, self.lock_button, self.unlock_button):
@@ -669,20 +861,103 @@ class PayrollPage(Page):
             self.message = show_error(self, exc)
             return
         self.state, self.result, self.warnings = state, data, warnings
+        if state.status != "calculated" or self._pending_month != self.month:
+            # What was known belongs to another month or state; the same month's answer stays
+            # shown while it is checked again, so the banner does not flicker.
+            self.pending, self._pending_month = None, self.month
         first_fill = self.model.rowCount() == 0
         self.model.set_result(data, by_agent)
         if first_fill and data:
             self._fit_columns()
         self._fill_teams()
-        self.warnings_model.set_warnings(warnings)
-        self.warnings_view.resizeColumnsToContents()
-        self._update_warnings_tab()
-        self.banner.show_state(
-            state, data["totals"]["net"] if data else None, len(data["agents"]) if data else 0
-        )
+        self._show_pending()
         if selected is None or not self.select_code(selected):
             self._on_selection()
         self._update_buttons()
+        self.check_pending()
+
+    # --- is the stored result still what the records give? --------------------------------------
+
+    @property
+    def stale(self) -> bool:
+        """The shown month is calculated and recalculating it would change its result."""
+        return (
+            self.state is not None
+            and self.state.status == "calculated"
+            and self._pending_month == self.month
+            and bool(self.pending)
+        )
+
+    def _show_pending(self) -> None:
+        """Banner, warnings and the pending tab for the month's state and what is known of its staleness."""
+        pending = self.pending if self.state is not None and self.state.status == "calculated" else None
+        self._pending_entry = pending_warning(pending or [])
+        self.warnings_model.set_warnings(
+            ([self._pending_entry] if self._pending_entry else []) + self.warnings
+        )
+        self._update_warnings_tab()
+        if self.state is not None:
+            data = self.result
+            self.banner.show_state(
+                self.state,
+                data["totals"]["net"] if data else None,
+                len(data["agents"]) if data else 0,
+                pending,
+            )
+        self.pending_panel.show_pending(pending or [])
+        index = self.tabs.indexOf(self.pending_panel)
+        self.tabs.setTabText(
+            index,
+            tr(
+                f"重新计算后将改变（{len(pending or [])}）",
+                f"Will change on recalculation ({len(pending or [])})",
+            ),
+        )
+        self.tabs.setTabVisible(index, bool(pending))
+
+    def _set_pending(self, month: str, changes: list[AgentChange]) -> None:
+        self.pending, self._pending_month = changes, month
+        self._show_pending()
+        self._update_buttons()
+
+    @property
+    def check_op(self) -> Op | None:
+        """The background check running now, if any."""
+        return self.checker.op
+
+    def check_pending(self) -> Op | None:
+        """Start checking, off the GUI thread, whether recalculating the shown month would change it.
+
+        Only a calculated month is checked, and only while the page is shown (a hidden page is
+        checked when it is shown again). While the user's own operation runs, the check waits
+        for it to end. An answer that comes after the month, the records (a newer check) or
+        the result (the user's operation) changed is dropped.
+        """
+        self.checker.drop()
+        self._check_wanted = False
+        if not self.month or self.state is None or self.state.status != "calculated":
+            return None
+        if self.op is not None or not self.isVisible():
+            self._check_wanted = True
+            return None
+        return self.checker.start(self.month)
+
+    @Slot()
+    def _check_if_wanted(self) -> None:
+        if self._check_wanted:
+            self.check_pending()
+
+    @Slot(str, object)
+    def _on_checked(self, month: str, changes: list[AgentChange]) -> None:
+        if (
+            month != self.month
+            or self.op is not None
+            or self.state is None
+            or self.state.status != "calculated"
+        ):
+            return  # out of date: another month or the user's operation came since
+        self._set_pending(month, changes)
+        self.pending_checked.emit(month)
 
     def _fit_columns(self) -> None:
         """Fit columns to the rows *and* the bold totals, which are the widest numbers of all."""
@@ -717,6 +992,10 @@ class PayrollPage(Page):
         if not self._balanced:
             self._balanced = True
             self._balance_split()
+        if self._check_wanted:
+            # After the event: the main window refreshes a page it shows after a change, which
+            # starts the check itself; this one then has nothing left to do.
+            self._check_later.start(0)
 
     def _fill_teams(self) -> None:
         teams = ((team, team) for team in self.model.teams())
@@ -776,7 +1055,11 @@ class PayrollPage(Page):
         rows = self.warnings_view.selectionModel().selectedRows()
         if not rows:
             return
-        text = self.warnings_model.warning(rows[0].row()).zh
+        warning = self.warnings_model.warning(rows[0].row())
+        if warning == self._pending_entry:
+            self.tabs.setCurrentWidget(self.pending_panel)
+            return
+        text = warning.zh
         code = text.split(" ", 1)[0]
         if self.model.row_of(code) >= 0:
             self.search.clear()
@@ -790,7 +1073,17 @@ class PayrollPage(Page):
         has_result = self.result is not None and bool(self.result.get("agents"))
         selected = self.selected_row() is not None
         self.calculate_button.setEnabled(not busy and status != "locked")
-        self.lock_button.setEnabled(not busy and status == "calculated")
+        self.lock_button.setEnabled(not busy and status == "calculated" and not self.stale)
+        self.lock_button.setToolTip(
+            tr(
+                "计算后数据有变动：请先重新计算，核对后再锁定",
+                "The records changed after the calculation: recalculate and check before locking",
+            )
+            if self.stale
+            else tr(
+                "冻结本月结果：之后本月的记录不能再修改", "Freeze the month: its records can no longer change"
+            )
+        )
         self.unlock_button.setEnabled(not busy and status == "locked")
         self.payslips_button.setEnabled(not busy and has_result)
         self.export_button.setEnabled(not busy and has_result)
@@ -801,6 +1094,13 @@ class PayrollPage(Page):
                 tr(
                     "本月已锁定，不能重新计算；如需更正请先解锁",
                     "The month is locked; unlock it to recalculate",
+                )
+            )
+        elif self.stale:
+            self.calculate_button.setToolTip(
+                tr(
+                    "计算后数据有变动：按现在的记录重新计算每人工资",
+                    "The records changed after the calculation: recompute everyone's pay from them",
                 )
             )
         else:
@@ -815,6 +1115,11 @@ class PayrollPage(Page):
         """Keep one operation at a time: the buttons stay disabled until it ends."""
         self.op = op
         op.finished.connect(self._on_op_finished)
+        if self.checker.running:
+            # Its answer may be out of date by the time it comes (a calculation, say): drop it
+            # and check again once the operation has ended.
+            self.checker.drop()
+            self._check_wanted = True
         self._update_buttons()
         return op
 
@@ -822,6 +1127,8 @@ class PayrollPage(Page):
     def _on_op_finished(self) -> None:
         self.op = None
         self._update_buttons()
+        if self._check_wanted:
+            self.check_pending()
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -851,6 +1158,9 @@ class PayrollPage(Page):
             self.data_changed.emit("payroll")
             if self.month != month:  # the user moved on to another month while it ran
                 return
+            # Just computed from the records: current by definition, no need to check.
+            self._check_wanted = False
+            self._set_pending(month, [])
             self.changes.show_changes(
                 diff_results(before, after), first=before is None, agents=len(after["agents"])
             )
@@ -874,6 +1184,7 @@ class PayrollPage(Page):
             or self.state.status != "calculated"
             or self.result is None
             or self.op is not None
+            or self.stale
         ):
             return None
         month = self.month
@@ -1043,4 +1354,4 @@ class PayrollPage(Page):
         )
 
 
-__all__ = ["PayrollPage"]
+__all__ = ["PayrollPage", "PendingCheck", "StatusBanner"]
