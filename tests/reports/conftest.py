@@ -28,8 +28,9 @@ def build_example(
     passwords: dict[str, str] | None = None,
     settings: dict[str, str] | None = None,
     extra: dict[str, str] | None = None,
+    calculate: bool = True,
 ) -> Database:
-    """A database holding the worked example, calculated for 2026-10.
+    """A database holding the worked example, calculated for 2026-10 (unless ``calculate=False``).
 
     ``agents_csv`` replaces the agents file (e.g. to give someone a hostile name), ``extra``
     adds import files (kind → CSV text) after the example's, ``passwords`` sets payslip
@@ -54,7 +55,8 @@ def build_example(
             s.execute(update(Agent).where(Agent.code == code).values(payslip_password=password))
         for key, value in (settings or {}).items():
             set_setting(s, key, value)
-        calculate_month(s, MONTH)
+        if calculate:
+            calculate_month(s, MONTH)
     return db
 
 

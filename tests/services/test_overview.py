@@ -10,28 +10,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select
 
-from app.services.imports import commit_import
 from app.services.overview import ATTENTION, DONE, TODO, MonthOverview, month_overview
 from app.services.payroll import calculate_month, lock_month, show_month
 from app.services.payroll_view import WARNING, month_warnings
 from app.services.reports import export_summary, write_payslips
-from app.services.setup import initialise
 from db.models import Adjustment, Agent, KpiMetric, QAEvaluation
 from db.session import Database
+from tests.reports.conftest import build_example
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "acceptance" / "worked_example"
-KINDS = ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
 MONTH = "2026-10"
 
 
 @pytest.fixture
 def example(tmp_path: Path) -> Iterator[Database]:
     """The RULEBOOK §6 worked example imported (not calculated): A001, A002 (hired 2026-10-16), A003."""
-    db = Database(tmp_path / "example.sqlite3")
-    with db.session_scope() as session:
-        initialise(session)
-        for kind in KINDS:
-            commit_import(session, kind, EXAMPLE / f"{kind}.csv")
+    db = build_example(tmp_path, calculate=False)
     yield db
     db.dispose()
 

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.services.imports import commit_import
 from app.services.payroll import calculate_month, lock_month, show_month
 from app.services.payroll_view import (
     COLUMN_GROUPS,
@@ -24,22 +23,16 @@ from app.services.payroll_view import (
     split_bilingual,
 )
 from app.services.settings import set_setting
-from app.services.setup import initialise
 from db.models import Adjustment, Agent
 from db.session import Database
+from tests.reports.conftest import build_example
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "acceptance" / "worked_example"
-KINDS = ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
 MONTH = "2026-10"
 
 
 @pytest.fixture
 def example(tmp_path: Path) -> Iterator[Database]:
-    db = Database(tmp_path / "example.sqlite3")
-    with db.session_scope() as session:
-        initialise(session)
-        for kind in KINDS:
-            commit_import(session, kind, EXAMPLE / f"{kind}.csv")
+    db = build_example(tmp_path, calculate=False)
     yield db
     db.dispose()
 
