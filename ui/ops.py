@@ -90,38 +90,46 @@ class Op(QObject):
         *,
         label: str,
         show_errors: bool = True,
+        quiet: bool = False,
     ) -> None:
+        """``quiet``: work the user did not ask for (a background check) — no progress dialog and
+        no error box; failures still arrive through :attr:`failed`."""
         super().__init__(parent)
         self._parent_widget = parent
         self._fn = fn
-        self._show_errors = show_errors
+        self._show_errors = show_errors and not quiet
         self.token = CancelToken()
         self._relay = _Relay(self)
         self._relay.finished.connect(self._on_finished)
-        self.progress = QProgressDialog(label, tr("取消", "Cancel"), 0, 0, parent)
-        self.progress.setWindowTitle(APP_NAME)
-        self.progress.setMinimumDuration(PROGRESS_DELAY_MS)
-        self.progress.setAutoClose(False)
-        self.progress.setAutoReset(False)
-        self.progress.canceled.connect(self._on_cancel)
+        self.progress: QProgressDialog | None = None
+        if not quiet:
+            self.progress = QProgressDialog(label, tr("取消", "Cancel"), 0, 0, parent)
+            self.progress.setWindowTitle(APP_NAME)
+            self.progress.setMinimumDuration(PROGRESS_DELAY_MS)
+            self.progress.setAutoClose(False)
+            self.progress.setAutoReset(False)
+            self.progress.canceled.connect(self._on_cancel)
 
     def start(self) -> Op:
         Op._running.add(self)
-        self.progress.setValue(0)
+        if self.progress is not None:
+            self.progress.setValue(0)
         QThreadPool.globalInstance().start(_Runnable(self._fn, self.token, self._relay))
         return self
 
     @Slot()
     def _on_cancel(self) -> None:
         self.token.cancel()
-        self.progress.setLabelText(tr("正在取消…", "Cancelling…"))
+        if self.progress is not None:
+            self.progress.setLabelText(tr("正在取消…", "Cancelling…"))
 
     @Slot(object, object)
     def _on_finished(self, result: object, exc: BaseException | None) -> None:
         Op._running.discard(self)
-        self.progress.canceled.disconnect(self._on_cancel)
-        self.progress.close()
-        self.progress.deleteLater()
+        if self.progress is not None:
+            self.progress.canceled.disconnect(self._on_cancel)
+            self.progress.close()
+            self.progress.deleteLater()
         if exc is None:
             self.done.emit(result)
         elif isinstance(exc, Cancelled):

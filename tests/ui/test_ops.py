@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.services.errors import ServiceError
-from ui.ops import CancelToken, run_op
+from ui.ops import CancelToken, Op, run_op
 
 pytestmark = pytest.mark.gui
 
@@ -80,6 +80,7 @@ def test_cancel_is_reported_without_an_error(qtbot: QtBot, parent: QWidget) -> N
 
     op = run_op(parent, work, label="…")
     assert started.wait(5)
+    assert op.progress is not None
     cancel = op.progress.findChild(QPushButton)
     assert cancel is not None and cancel.text() == "取消"
     cancel.click()
@@ -88,3 +89,17 @@ def test_cancel_is_reported_without_an_error(qtbot: QtBot, parent: QWidget) -> N
     with qtbot.waitSignal(op.cancelled, timeout=5000):
         pass
     assert boxes() == []
+
+
+def test_quiet_work_shows_no_progress_window_and_no_error_box(qtbot: QtBot, parent: QWidget) -> None:
+    def work(_token: CancelToken) -> None:
+        raise RuntimeError("background check failed")
+
+    op = Op(parent, work, label="…", quiet=True)
+    assert op.progress is None
+    failures: list[BaseException] = []
+    op.failed.connect(failures.append)
+    with qtbot.waitSignal(op.finished, timeout=5000):
+        op.start()
+    assert [str(e) for e in failures] == ["background check failed"]  # still reported to the caller
+    assert boxes() == []  # but nobody is interrupted by a message box

@@ -98,10 +98,6 @@ BANNER_COLOURS: dict[str, tuple[str, str, str]] = {
     "locked": ("#e3ebe5", "#9fb5a6", "#2f4b39"),
 }
 
-# The background check never shows a progress window: it is not something the user asked
-# for, and the page stays usable while it runs. (Longer than any check; QTimer takes an int.)
-QUIET_MS = 24 * 60 * 60 * 1000
-
 
 def _agents(count: int) -> str:
     return "1 agent" if count == 1 else f"{count} agents"
@@ -497,9 +493,8 @@ class PendingCheck(QObject):
             self._parent_widget,
             work,
             label=tr(f"正在检查 {month} 的数据是否有变动…", f"Checking {month} for changed records…"),
-            show_errors=False,
+            quiet=True,  # not something the user asked for: no progress window, no error box
         )
-        op.progress.setMinimumDuration(QUIET_MS)
         op.done.connect(lambda changes: self._on_done(serial, month, changes))
         op.failed.connect(self._on_failed)
         op.finished.connect(lambda: self._on_finished(op))
