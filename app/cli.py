@@ -12,11 +12,16 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from app import __version__
 from app.i18n import set_language, tr
 from app.money import ZERO
+
+if TYPE_CHECKING:
+    from app.services.payroll_view import AgentChange
 
 EXIT_FAILURE = 1
 EXIT_NOT_AVAILABLE = 3
@@ -56,10 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     pay = sub.add_parser("payroll", help="calculate, show, lock or unlock a month").add_subparsers(
         dest="payroll_cmd", required=True)
-    for name in ("run", "show", "lock", "unlock"):
-        p = pay.add_parser(name)
+    for name in ("run", "show", "lock", "unlock", "check"):
+        p = pay.add_parser(
+            name, help="does the calculated result still match the records?" if name == "check" else None
+        )
         p.add_argument("--month", type=_month, required=True)
-        if name == "show":
+        if name in ("show", "check"):
             p.add_argument("--json", action="store_true", help="print the result as JSON")
         if name == "unlock":
             p.add_argument("--reason", required=True)
@@ -165,6 +172,24 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                 else:
                     print(_table(data))
                 return 0
+            if args.payroll_cmd == "check":
+                from app.i18n import language
+
+                with db.session_scope() as s:
+                    changes = payroll.pending_changes(s, args.month, lang=language())
+                if args.json:
+                    print(json.dumps(_changes_json(args.month, changes), ensure_ascii=False, indent=2))
+                elif not changes:
+                    print(tr(f"{args.month} 的结果与当前记录一致", f"{args.month}: the result matches the records"))
+                else:
+                    print(tr(f"{args.month} 计算后数据有变动，重新计算后 {len(changes)} 人的结果将改变：",
+                             f"{args.month} changed since it was calculated; recalculating changes "
+                             f"{len(changes)} agent(s):"))
+                    for c in changes:
+                        old = "-" if c.old_net is None else f"{c.old_net:.2f}"
+                        new = "-" if c.new_net is None else f"{c.new_net:.2f}"
+                        print(f"  {c.code} {c.name}: {old} -> {new} ({c.net_delta:+.2f})")
+                return 0
             if args.payroll_cmd == "lock":
                 with db.session_scope() as s:
                     payroll.lock_month(s, args.month)
@@ -209,6 +234,32 @@ def _import(db: object, args: argparse.Namespace) -> int:
     print(tr(f"{args.file.name}：{verb} {len(result.rows)} 行（新增 {result.adds}，更新 {result.updates}）",
              f"{args.file.name}: {verb} {len(result.rows)} rows ({result.adds} added, {result.updates} updated)"))
     return 0
+
+
+def _changes_json(month: str, changes: Sequence[AgentChange]) -> dict[str, Any]:
+    """``payroll check --json``: whether the stored result is current, and what recalculating changes."""
+
+    def money(value: Decimal | None) -> str | None:
+        return None if value is None else f"{value:.2f}"
+
+    return {
+        "month": month,
+        "current": not changes,
+        "agents": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "change": c.kind,
+                "net_before": money(c.old_net),
+                "net_after": money(c.new_net),
+                "lines": [
+                    {"code": line.code, "label": line.label, "before": money(line.old), "after": money(line.new)}
+                    for line in c.lines
+                ],
+            }
+            for c in changes
+        ],
+    }
 
 
 def _table(data: dict[str, object]) -> str:
