@@ -125,6 +125,12 @@ class Step:
     title_en: str
     summary_zh: str
     summary_en: str
+    redo: bool = False  # needs doing again (a stale calculation): the next step, and not "done"
+
+    @property
+    def open(self) -> bool:
+        """Still to do: not started, or to be done again."""
+        return self.mark == TODO or self.redo
 
 
 @dataclass(frozen=True)
@@ -162,8 +168,8 @@ class MonthOverview:
 
     @property
     def next_step(self) -> str | None:
-        """The first step not started yet (a step that only needs a look does not hold the month up)."""
-        return next((s.key for s in self.steps if s.mark == TODO), None)
+        """The first step still to do (a step that only needs a look does not hold the month up)."""
+        return next((s.key for s in self.steps if s.open), None)
 
 
 # --- gathering ------------------------------------------------------------------------------
@@ -292,8 +298,8 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _step(key: str, area: str, mark: str, zh: str, en: str) -> Step:
-    return Step(key, area, mark, *TITLES[key], zh, en)
+def _step(key: str, area: str, mark: str, zh: str, en: str, *, redo: bool = False) -> Step:
+    return Step(key, area, mark, *TITLES[key], zh, en, redo=redo)
 
 
 def _no_agents(ov: MonthOverview) -> tuple[str, str] | None:
@@ -472,6 +478,7 @@ def _calculate_step(ov: MonthOverview) -> Step:
             f"{zh}；计算后数据有变动，重新计算后 {n} 人的结果将改变，请在「月度核算」页重新计算",
             f"{en}; the records changed since: recalculating changes the pay of {_n(n, 'agent')}, "
             "recalculate on the Payroll page",
+            redo=True,
         )
     if t.all_warnings == 0:
         return _step("calculate", "payroll", DONE, f"{zh}；没有提醒", f"{en}; no warnings")

@@ -241,5 +241,10 @@ def test_the_overview_steps_say_when_the_result_is_stale(db: Database) -> None:
     assert "计算后数据有变动，重新计算后 1 人的结果将改变" in steps["calculate"].summary_zh
     assert "recalculating changes the pay of 1 agent" in steps["calculate"].summary_en
     assert steps["lock"].mark == TODO and "先重新计算" in steps["lock"].summary_zh
-    current = {step.key: step for step in replace(overview, pending=()).steps}
+    # recalculating is what to do next, and the calculation no longer counts as done
+    assert stale.next_step == "calculate" and steps["calculate"].open
+    current_overview = replace(overview, pending=())
+    assert current_overview.next_step == "lock"
+    current = {step.key: step for step in current_overview.steps}
+    assert not current["calculate"].open
     assert "计算后数据有变动" not in current["calculate"].summary_zh + current["lock"].summary_zh

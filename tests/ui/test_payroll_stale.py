@@ -213,6 +213,8 @@ def test_the_overview_marks_the_calculate_step_of_a_stale_month(qtbot: QtBot, db
     assert page.steps["calculate"].mark == ATTENTION
     assert "计算后数据有变动，重新计算后 1 人的结果将改变" in page.steps["calculate"].summary.text()
     assert "先重新计算" in page.steps["lock"].summary.text()
+    assert page.steps["calculate"].next_tag.isVisible() and not page.steps["lock"].next_tag.isVisible()
+    assert page.progress.text() == "已完成 5 / 8 步"  # the stale calculation is not counted as done
 
     with qtbot.waitSignal(page.pending_checked, timeout=30000):
         page.set_month(OTHER)  # calculated, and nothing changed since

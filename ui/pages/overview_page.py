@@ -379,7 +379,7 @@ class OverviewPage(Page):
             row = self.steps[step.key]
             row.show_step(step)
             row.set_next(step.key == next_step)
-        done = sum(1 for step in steps if step.mark != TODO)
+        done = sum(1 for step in steps if not step.open)
         self.progress.setText(tr(f"已完成 {done} / {len(steps)} 步", f"{done} of {len(steps)} steps done"))
         # One width for every step's button, so they line up in a column.
         width = max(row.button.sizeHint().width() for row in self.steps.values())
