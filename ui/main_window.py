@@ -135,6 +135,13 @@ class MainWindow(QMainWindow):
         overview = self.pages.get("overview")
         if isinstance(overview, OverviewPage):
             overview.navigate.connect(self.show_area)  # its step buttons open the page of the step
+        # The overview's and the payroll page's background checks say whether a calculated
+        # month still matches its records; the status bar shows it too.
+        for page in self.pages.values():
+            checker = getattr(page, "checker", None)
+            answered = getattr(checker, "answered", None)
+            if answered is not None:
+                answered.connect(self._on_pending_answer)
 
         self.sidebar.currentRowChanged.connect(self._on_area)
         self.month_selector.month_changed.connect(self.set_month)
@@ -205,12 +212,23 @@ class MainWindow(QMainWindow):
         self.month_changed.emit(month)
         self.update_month_status()
 
-    def update_month_status(self) -> None:
+    def update_month_status(self, *, stale: bool | None = None) -> None:
+        """The month and its status in the status bar; ``stale``: what the last check said (None: unknown)."""
         with self.db.session_scope() as session:
             status = month_status(session, self._month)
-        self.month_status_label.setText(
-            tr(f"{self._month}：{status_text(status)}", f"{self._month}: {status_text(status)}")
-        )
+        text = status_text(status)
+        if status == "calculated" and stale:
+            text = tr(
+                "已核算，但计算后数据有变动，需重新计算",
+                "calculated, but the records changed since: recalculate",
+            )
+        self.month_status_label.setText(tr(f"{self._month}：{text}", f"{self._month}: {text}"))
+        self.month_status_label.setStyleSheet("color: #8a4500;" if status == "calculated" and stale else "")
+
+    @Slot(str, object)
+    def _on_pending_answer(self, month: str, changes: object) -> None:
+        if month == self._month:
+            self.update_month_status(stale=bool(changes))
 
     # --- pages ------------------------------------------------------------------------
 

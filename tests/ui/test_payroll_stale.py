@@ -147,6 +147,7 @@ def test_the_main_window_rechecks_when_the_page_is_shown_after_a_change(qtbot: Q
     with qtbot.waitSignal(page.pending_checked, timeout=30000) as blocker:
         window.show_area("payroll")
     assert blocker.args == [MONTH] and not page.banner.stale
+    assert window.month_status_label.text() == f"{MONTH}：已核算（未锁定）"
 
     window.show_area("rewards")
     change_a002(db)
@@ -156,6 +157,9 @@ def test_the_main_window_rechecks_when_the_page_is_shown_after_a_change(qtbot: Q
         window.show_area("payroll")
     assert page.banner.stale and "1 人的结果将改变" in page.banner.text()
     assert page.warnings_model.texts()[0].startswith("计算后数据有变动")
+    assert "需重新计算" in window.month_status_label.text()  # the status bar says so on every page
+    window.set_month(OTHER)
+    assert "需重新计算" not in window.month_status_label.text()
 
 
 def test_changing_month_while_a_check_runs_drops_its_answer(qtbot: QtBot, db: Database) -> None:
