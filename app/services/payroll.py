@@ -205,8 +205,10 @@ def _recompute(session: Session, month: str) -> tuple[PlanVersion, MonthFacts, M
     return version, facts, compute_month(plan, facts)
 
 
-def _line_codes_and_amounts(agent: Mapping[str, Any]) -> list[tuple[str, str]]:
-    return [(line["code"], line["amount"]) for line in agent.get("lines", [])]
+def _payslip_content(agent: Mapping[str, Any]) -> tuple[list[tuple[str, str, str]], Any]:
+    """What an agent's payslip shows of the result: each line with its explanation, and the facts."""
+    lines = [(line["code"], line["amount"], line.get("detail") or "") for line in agent.get("lines", [])]
+    return lines, agent.get("facts")
 
 
 def _changes_against_stored(
@@ -215,9 +217,11 @@ def _changes_against_stored(
     """What storing ``fresh`` would change in the stored result of ``month``: the one definition of "stale".
 
     Per agent and per line code as :func:`~app.services.payroll_view.diff_results` words it. An
-    agent whose lines differ only in how the same amounts are split or ordered (two adjustments
-    of +100 and -100 added, say) is listed too, with no line changes and an unchanged net: the
-    stored lines would still not be the ones a recalculation stores.
+    agent whose amounts are the same but whose payslip would still read differently — lines split
+    or ordered differently (two adjustments of +100 and -100 added, say), an explanation that
+    changed ("2 人参评" becoming "3 人参评"), or the facts behind the pay (workdays, QA average) —
+    is listed too, with no line changes and an unchanged net: the stored result would still not
+    be what a recalculation stores, nor what the payslip should say.
     """
     stored = show_month(session, month, lang=lang)
     current = _pay_view(month, "calculated", version, fresh, {a.code: a.team for a in facts.agents}, lang=lang)
@@ -228,7 +232,7 @@ def _changes_against_stored(
         old = before.get(agent["code"])
         if agent["code"] in listed or old is None:
             continue
-        if _line_codes_and_amounts(old) != _line_codes_and_amounts(agent):
+        if _payslip_content(old) != _payslip_content(agent):
             changes.append(AgentChange(agent["code"], agent["name"], "changed", D(old["net"]), D(agent["net"])))
     return sorted(changes, key=lambda c: c.code)
 

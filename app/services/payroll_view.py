@@ -334,7 +334,7 @@ def _pending_agent(change: AgentChange) -> tuple[str, str]:
         net = _money(change.old_net or ZERO)
         return f"{who} 将不在工资表中（原实发 {net}）", f"{who} leaves the payroll (net was {net})"
     if not change.net_delta:
-        return f"{who} 明细有变化，实发不变", f"{who} lines change, net unchanged"
+        return f"{who} 明细或说明有变化，实发不变", f"{who} lines or explanations change, net unchanged"
     old, new, delta = _money(change.old_net or ZERO), _money(change.new_net or ZERO), signed(change.net_delta)
     return f"{who} 实发 {old} → {new}（{delta}）", f"{who} net {old} → {new} ({delta})"
 

@@ -61,9 +61,12 @@ def line_sums(agent: dict[str, Any]) -> dict[str, Decimal]:
     return sums
 
 
-def amounts(agent: dict[str, Any] | None) -> list[tuple[str, str]] | None:
-    """What "changed" means: the line codes and amounts (an explanation's wording alone is not a change)."""
-    return None if agent is None else [(line["code"], line["amount"]) for line in agent["lines"]]
+def payslip(agent: dict[str, Any] | None) -> tuple[list[tuple[str, str, str]], Any] | None:
+    """What "changed" means: what the payslip shows — each line's code, amount and explanation, and
+    the facts behind the pay (an explanation's wording alone is a change: the payslip would differ)."""
+    if agent is None:
+        return None
+    return [(line["code"], line["amount"], line["detail"]) for line in agent["lines"]], agent["facts"]
 
 
 def assert_matches_recalculation(
@@ -84,7 +87,7 @@ def assert_matches_recalculation(
         assert {line.code for line in change.lines} == {
             code for code in old_lines.keys() | new_lines.keys() if old_lines.get(code) != new_lines.get(code)
         }
-    moved = {code for code in old.keys() | new.keys() if amounts(old.get(code)) != amounts(new.get(code))}
+    moved = {code for code in old.keys() | new.keys() if payslip(old.get(code)) != payslip(new.get(code))}
     assert {c.code for c in changes} == moved
 
 
@@ -155,12 +158,19 @@ def test_a_new_agent_is_listed_as_added_and_several_changes_add_up(db: Database)
         add_adjustment(session, AdjustmentInput("A002", MONTH, Decimal("100"), "补发", "补发交通费"))
     before = stored(db)
     changes = pending(db)
-    assert [(c.code, c.kind) for c in changes] == [("A002", "changed"), ("A004", "added")]
-    assert changes[0].net_delta == Decimal("100.00")
-    assert [(line.code, line.old, line.new) for line in changes[0].lines] == [
+    # A001's pay is the same, but its 月度优秀奖 explanation now counts one more agent in the
+    # ranking: the payslip would read differently, so A001 is listed with no amount changed.
+    assert [(c.code, c.kind) for c in changes] == [
+        ("A001", "changed"),
+        ("A002", "changed"),
+        ("A004", "added"),
+    ]
+    assert changes[0].lines == () and changes[0].net_delta == 0
+    assert changes[1].net_delta == Decimal("100.00")
+    assert [(line.code, line.old, line.new) for line in changes[1].lines] == [
         ("adjustment", Decimal(0), Decimal("100.00"))
     ]
-    assert changes[1].old_net is None and changes[1].new_net is not None
+    assert changes[2].old_net is None and changes[2].new_net is not None
     after = recalculate(db)
     assert_matches_recalculation(changes, before, after)
 
