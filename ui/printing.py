@@ -56,8 +56,32 @@ def make_printer(document: QPdfDocument, title: str) -> QPrinter:
     return printer
 
 
+def pages_to_print(count: int, printer: QPrinter) -> list[int]:
+    """The page indexes (0-based) to paint, in order, as the print dialog left them on ``printer``.
+
+    A page range ("pages 7 to 7" of the combined payslips: one agent's) limits the pages; "last
+    page first" reverses them; copies are repeated here when the printer cannot make them itself
+    (collated: 1 2 3 1 2 3, otherwise 1 1 2 2 3 3).
+    """
+    first, last = 1, count
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        first = max(1, printer.fromPage())
+        last = min(count, printer.toPage() or count)
+    pages = list(range(first - 1, last))
+    if printer.pageOrder() == QPrinter.PageOrder.LastPageFirst:
+        pages.reverse()
+    copies = 1 if printer.supportsMultipleCopies() else max(1, printer.copyCount())
+    if copies > 1:
+        pages = pages * copies if printer.collateCopies() else [p for p in pages for _ in range(copies)]
+    return pages
+
+
 def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
-    """Paint every page of ``document`` onto ``printer``, each fitted to the page; returns the page count."""
+    """Paint the chosen pages of ``document`` onto ``printer``, each fitted to the page.
+
+    The pages are those the print dialog set on the printer (:func:`pages_to_print`); returns
+    how many pages were printed.
+    """
     painter = QPainter()
     if not painter.begin(printer):
         raise PrintError(
@@ -68,9 +92,9 @@ def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
         )
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
     try:
-        pages = document.pageCount()
-        for i in range(pages):
-            if i and not printer.newPage():
+        pages = pages_to_print(document.pageCount(), printer)
+        for n, i in enumerate(pages):
+            if n and not printer.newPage():
                 raise PrintError(tr("打印机在换页时出错。", "The printer failed to start a new page."))
             area = painter.viewport()
             point_size = document.pagePointSize(i)
@@ -84,7 +108,7 @@ def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
             left = area.x() + (area.width() - width) // 2
             top = area.y() + (area.height() - height) // 2
             painter.drawImage(QRect(left, top, width, height), image)
-        return pages
+        return len(pages)
     finally:
         painter.end()
 
@@ -102,6 +126,8 @@ def print_pdf(parent: QWidget | None, path: Path, printer: QPrinter | None = Non
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(tr(f"打印 {path.name}", f"Print {path.name}"))
     dialog.setOption(QPrintDialog.PrintDialogOption.PrintToFile, True)
+    dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, True)
+    dialog.setMinMax(1, document.pageCount())  # "pages from … to …" within the file
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     render_to_printer(document, printer)

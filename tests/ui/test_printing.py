@@ -22,7 +22,7 @@ from reportlab.lib.pagesizes import A4, A5
 from reportlab.pdfgen import canvas
 
 from ui.dialogs.pdf_preview import PdfPreviewDialog
-from ui.printing import PrintError, load_pdf, make_printer, print_pdf, render_to_printer
+from ui.printing import PrintError, load_pdf, make_printer, pages_to_print, print_pdf, render_to_printer
 
 
 def _pdf(path: Path, pages: int, size: tuple[float, float]) -> Path:
@@ -146,3 +146,33 @@ def test_a_high_resolution_printer_gets_a_page_image_of_at_most_300_dpi(qtbot: Q
     (image,) = reader.pages[0].images
     assert image.image is not None and image.image.width <= round(A4[0] / 72 * 300) + 1
     assert _dark_share(out) > 0.02
+
+
+def test_a_page_range_prints_only_those_pages(qtbot: QtBot, tmp_path: Path) -> None:
+    """Page 2 of a combined file is one agent's payslip: only that page goes to the printer."""
+    source = _pdf(tmp_path / "combined.pdf", 5, A5)
+    out = tmp_path / "printed.pdf"
+    printer = _file_printer(source, out)
+    printer.setPrintRange(QPrinter.PrintRange.PageRange)
+    printer.setFromTo(2, 3)
+    assert render_to_printer(load_pdf(source), printer) == 2
+    assert len(pypdf.PdfReader(out).pages) == 2
+    assert pages_to_print(5, printer) == [1, 2]
+    printer.setFromTo(4, 99)  # beyond the end: up to the last page
+    assert pages_to_print(5, printer) == [3, 4]
+    printer.setPrintRange(QPrinter.PrintRange.AllPages)
+    printer.setPageOrder(QPrinter.PageOrder.LastPageFirst)
+    assert pages_to_print(3, printer) == [2, 1, 0]
+
+
+def test_copies_the_printer_cannot_make_are_repeated(qtbot: QtBot, tmp_path: Path) -> None:
+    source = _pdf(tmp_path / "two.pdf", 2, A5)
+    printer = _file_printer(source, tmp_path / "printed.pdf")
+    printer.setCopyCount(2)
+    assert not printer.supportsMultipleCopies()  # a PDF file cannot hold "2 copies": they are painted
+    printer.setCollateCopies(True)
+    assert pages_to_print(2, printer) == [0, 1, 0, 1]
+    printer.setCollateCopies(False)
+    assert pages_to_print(2, printer) == [0, 0, 1, 1]
+    assert render_to_printer(load_pdf(source), printer) == 4
+    assert len(pypdf.PdfReader(tmp_path / "printed.pdf").pages) == 4
