@@ -786,7 +786,10 @@ class _Parser:
                     "请先解锁该月，或把更正作为未锁定月份的调整导入",
                     "unlock the month first, or enter the correction as an adjustment in an open month",
                 )
-        if code:
+        stored_sign = (self.ctx.existing_policies or {}).get(policy) if policy else None
+        if code and sign != stored_sign:
+            # New policies (or a moved sign date) only: a re-import that records a cancel date for
+            # a policy already on file must not be refused because its agent has left since.
             r.employed("sign_date", code, sign)
         if r.bad or premium is None or sign is None:
             return None
