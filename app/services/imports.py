@@ -147,15 +147,21 @@ def _column(kind: str, key: str) -> tuple[str, str]:
     return col.zh, col.en
 
 
-def _row_checks(result: ImportResult) -> list[Problem]:
+def _row_checks(session: Session, result: ImportResult) -> list[Problem]:
     """Rules of the services that a manual entry obeys too, applied to each valid row of the file:
     a new payslip password must follow the rule of :func:`app.services.agents.validate`.
     (Dates outside an agent's employment are refused by the parser, as for attendance.)"""
     problems: list[Problem] = []
     if result.kind == "agents":
         column, column_en = _column("agents", "payslip_password")
+        # A password stored before the rule, repeated unchanged in the file, is kept as it is.
+        codes = [r.code for r in result.rows if r.payslip_password]
+        stored = dict(
+            session.execute(select(Agent.code, Agent.payslip_password).where(Agent.code.in_(codes))).all()
+        ) if codes else {}
         for r in result.rows:
-            problem = payslip_password_problem(r.payslip_password) if r.payslip_password else None
+            unchanged = r.payslip_password == stored.get(r.code)
+            problem = payslip_password_problem(r.payslip_password) if r.payslip_password and not unchanged else None
             if problem is None:
                 continue
             problems.append(Problem(
@@ -169,7 +175,7 @@ def preview_import(session: Session, kind: str, path: Path) -> ImportResult:
     """Validate ``path`` as records of ``kind``; nothing is written."""
     ctx = build_context(session, kind)
     result = parse_file(kind, Path(path), ctx)
-    row_problems = _row_checks(result)
+    row_problems = _row_checks(session, result)
     if result.ok:
         result.problems.extend(_database_checks(session, result))
     if row_problems:  # listed with the parser's own problems, in the file's row order

@@ -169,3 +169,26 @@ def test_agent_import_refuses_a_bad_password_and_writes_nothing(tmp_path: Path, 
             "654321",
             None,
         ]
+
+
+def test_reimporting_the_roster_keeps_a_password_stored_before_the_rule(tmp_path: Path, db: Database) -> None:
+    """Head office's roster repeats each agent's password: an old one, unchanged, is not refused."""
+    with db.session_scope() as s:
+        s.execute(update(Agent).where(Agent.code == "A001").values(payslip_password="旧密码"))
+    same = write_agents(
+        tmp_path / "same.csv", [["A001", "张三", "", "一组", "4000", "2025-01-01", "", "旧密码"]]
+    )
+    with db.session_scope() as s:
+        result = commit_import(s, "agents", same)
+    assert result.ok
+    with db.session_scope() as s:
+        assert stored(s, "A001") == "旧密码"
+        agent = s.scalar(select(Agent).where(Agent.code == "A001"))
+        assert agent is not None and agent.team == "一组"  # the rest of the row was imported
+    changed = write_agents(
+        tmp_path / "changed.csv", [["A001", "张三", "", "", "4000", "2025-01-01", "", "新密码"]]
+    )
+    with pytest.raises(ImportRefused), db.session_scope() as s:
+        commit_import(s, "agents", changed)  # a new password must follow the rule
+    with db.session_scope() as s:
+        assert stored(s, "A001") == "旧密码"
