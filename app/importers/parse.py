@@ -59,7 +59,7 @@ from app.importers.kinds import (
     SalesRow,
 )
 from app.importers.problems import ERROR, WARNING, Problem
-from app.importers.table import HeaderTest, Table, TableError, read_table
+from app.importers.table import HeaderMatch, HeaderTest, Table, TableError, read_table
 from app.money import ZERO
 
 _ONE = Decimal(1)
@@ -178,9 +178,10 @@ def header_test(kind: str) -> HeaderTest:
     lookup = _header_lookup(kind)
     required = frozenset(c.key for c in COLUMNS[kind] if c.required)
 
-    def is_header(texts: list[str]) -> bool:
+    def is_header(texts: list[str]) -> HeaderMatch:
         found = {_header_key(t, lookup) for t in texts if t}
-        return required <= found
+        found.discard(None)
+        return HeaderMatch(required <= found, len(found))
 
     return is_header
 

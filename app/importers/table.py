@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.importers.problems import Problem
 
@@ -38,7 +38,18 @@ _XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 HEADER_SCAN_ROWS = 10
 """How many non-empty rows from the top may be looked at for the header row."""
 
-HeaderTest = Callable[[list[str]], bool]
+
+class HeaderMatch(NamedTuple):
+    """How well a row reads as the header: true when it is the header (names every required column)."""
+
+    complete: bool
+    known: int  # how many of the kind's column names it holds (to pick the likeliest header otherwise)
+
+    def __bool__(self) -> bool:
+        return self.complete
+
+
+HeaderTest = Callable[[list[str]], "HeaderMatch | bool"]
 """Says whether a row, as header texts (trimmed, ``""`` for an empty cell), is the header row."""
 
 
@@ -94,11 +105,12 @@ def _header_text(cell: Cell) -> str:
     return str(cell).replace("\ufeff", "").strip()
 
 
-def _accepts(is_header: HeaderTest, cells: list[Cell]) -> bool:
+def _match(is_header: HeaderTest, cells: list[Cell]) -> HeaderMatch:
     try:
-        return bool(is_header([_header_text(c) for c in cells]))
+        match = is_header([_header_text(c) for c in cells])
     except Exception:  # a strange cell must not make the whole file unreadable
-        return False
+        return HeaderMatch(False, 0)
+    return match if isinstance(match, HeaderMatch) else HeaderMatch(bool(match), 0)
 
 
 def _build(
@@ -107,20 +119,34 @@ def _build(
     """Find the header row and keep the non-empty rows after it.
 
     The header is the first of the first :data:`HEADER_SCAN_ROWS` non-empty rows that
-    ``is_header`` accepts, else the first non-empty row.
+    ``is_header`` accepts. When none is (a header with a misspelt column under title rows),
+    it is the row holding the most known column names if that is at least two and more than
+    the first row holds — so the problems name the one misspelt column, not every column —
+    else the first non-empty row.
     """
     it: Iterator[tuple[int, list[Cell]]] = iter(numbered)
     seen: list[tuple[int, list[Cell]]] = []  # the non-empty rows looked at, in order
+    known: list[int] = []  # known column names in each of them
     found: int | None = None  # index in ``seen`` of the header
     for number, cells in it:
         if all(_empty(c) for c in cells):
             continue
         seen.append((number, cells))
-        if is_header is None or _accepts(is_header, cells):
+        if is_header is None:
+            found = 0
+            break
+        match = _match(is_header, cells)
+        known.append(match.known)
+        if match.complete:
             found = len(seen) - 1
             break
         if len(seen) >= HEADER_SCAN_ROWS:
             break
+    if found is None and known:
+        best = max(range(len(known)), key=lambda i: (known[i], -i))  # the most names; the first of equals
+        if known[best] >= 2 and known[best] > known[0]:
+            found = best
+            it = itertools.chain(seen[best + 1 :], it)
     if not seen:
         raise _fail(
             file,
@@ -136,7 +162,7 @@ def _build(
         it = itertools.chain(seen[1:], it)
     else:
         header_no, header = seen[found]
-        title_rows = tuple(n for n, _ in seen[:found])
+        title_rows = tuple(n for n, _ in seen[:found])  # (rows read past a best-match header are data)
     headers = [_header_text(c) for c in header]
     while headers and not headers[-1]:
         headers.pop()

@@ -203,22 +203,44 @@ def test_leading_empty_rows_are_not_title_rows(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_no_valid_header_anywhere_gives_the_same_problems_as_before(tmp_path: Path, fmt: str) -> None:
-    """No row names every required column (保费 is missing): the first non-empty row is the header,
-    exactly as without title-row detection, and the data rows read while looking stay data rows."""
+    """No title rows and no row naming every required column (保费 is missing): the first row is
+    the header, exactly as without title-row detection, and the data rows read while looking stay data."""
     header = ["保单号", "工号", "产品", "签单日期"]
     data = [[f"P{i}", "A001", "L10", "2026-10-05"] for i in range(12)]
-    for rows in ([header, *data], [["2026年10月保单明细"], [], header, *data]):
-        path = write(tmp_path, fmt, rows)
-        detected = read_table(path, is_header=header_test("sales"))
-        assert detected.title_rows == ()
-        assert detected == read_table(path)  # the old reading, header in the first non-empty row
-        result = parse_file("sales", path, CTX)
-        before = parse_table("sales", read_table(path), CTX)
-        assert result.problems == before.problems and result.warnings == before.warnings
-        missing = ["保费"] if rows[0] is header else ["保单号", "工号", "产品", "保费", "签单日期"]
-        expected = [(1, c, "required column is missing") for c in missing]
-        assert [(p.row, p.column, p.reason_en) for p in result.problems] == expected
-        assert title_notes(result) == []
+    path = write(tmp_path, fmt, [header, *data])
+    detected = read_table(path, is_header=header_test("sales"))
+    assert detected.title_rows == ()
+    assert detected == read_table(path)  # the old reading, header in the first non-empty row
+    result = parse_file("sales", path, CTX)
+    before = parse_table("sales", read_table(path), CTX)
+    assert result.problems == before.problems and result.warnings == before.warnings
+    assert [(p.row, p.column, p.reason_en) for p in result.problems] == [
+        (1, "保费", "required column is missing")
+    ]
+    assert title_notes(result) == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_header_missing_a_column_under_title_rows_is_still_found(tmp_path: Path, fmt: str) -> None:
+    """Under title rows, a header lacking one required column is still the header (it names the most
+    columns): the problem is that one column on the header's row, not every column on the title's."""
+    header = ["保单号", "工号", "产品", "签单日期"]
+    data = [[f"P{i}", "A001", "L10", "2026-10-05"] for i in range(12)]
+    path = write(tmp_path, fmt, [["2026年10月保单明细"], [], header, *data])
+    detected = read_table(path, is_header=header_test("sales"))
+    assert (detected.header_row, detected.title_rows) == (3, (1,))
+    assert [n for n, _ in detected.rows] == list(range(4, 16))  # every data row kept, none twice
+    result = parse_file("sales", path, CTX)
+    assert [(p.row, p.column, p.reason_en) for p in result.problems] == [
+        (3, "保费", "required column is missing")
+    ]
+    assert len(title_notes(result)) == 1
+
+
+def test_a_title_naming_one_column_does_not_win_over_the_first_row(tmp_path: Path) -> None:
+    """The likeliest header must name at least two columns, and more than the first row does."""
+    path = write(tmp_path, "csv-utf8", [["保单号 说明"], ["保单号", "x"], ["a", "b"]])
+    assert read_table(path, is_header=header_test("sales")) == read_table(path)
 
 
 # -- real row numbers -------------------------------------------------------------------
