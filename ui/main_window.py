@@ -256,8 +256,17 @@ class MainWindow(QMainWindow):
         sender = self.sender()
         current = self.current_key()
         for key, page in self.pages.items():
-            if page is not sender and key != current:
+            checker = getattr(page, "checker", None)
+            if checker is not None:
+                checker.drop()  # a check that read the records before this change must not answer
+            if page is sender:
+                continue
+            if key != current:
                 self._stale.add(key)
+            elif checker is not None:
+                # The page in view did not make the change (another page's background operation
+                # did): a read-only view with a result check is refreshed, and so checked, now.
+                page.refresh()
         self.update_month_status()
 
     # --- menu actions -----------------------------------------------------------------

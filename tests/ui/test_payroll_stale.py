@@ -224,3 +224,51 @@ def test_the_overview_marks_the_calculate_step_of_a_stale_month(qtbot: QtBot, db
         page.set_month(OTHER)  # calculated, and nothing changed since
     assert "计算后数据有变动" not in page.steps["calculate"].summary.text()
     assert "先重新计算" not in page.steps["lock"].summary.text()
+
+
+def test_an_answer_read_before_a_recalculation_is_dropped(
+    qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check that read the records before the user recalculated must not call the new result stale.
+
+    The real check runs, then waits for a signal before answering (as a slow check on a big branch
+    would still be running), while the user recalculates on the payroll page.
+    """
+    import threading
+
+    import ui.pages.payroll_page as payroll_page_module
+
+    change_a002(db)  # 2026-10 is stale
+    real = payroll_page_module.pending_changes
+    release = threading.Event()
+    answered_stale: list[bool] = []
+
+    def held(session: object, month: str, *, lang: str = "zh") -> object:
+        changes = real(session, month, lang=lang)  # type: ignore[arg-type]
+        answered_stale.append(bool(changes))
+        release.wait(20)
+        return changes
+
+    monkeypatch.setattr(payroll_page_module, "pending_changes", held)
+    window = MainWindow(db, month=MONTH)
+    qtbot.addWidget(window)
+    window.show()
+    overview = window.pages["overview"]
+    page = window.pages["payroll"]
+    assert isinstance(overview, OverviewPage) and isinstance(page, PayrollPage)
+    qtbot.waitUntil(lambda: answered_stale == [True], timeout=10000)  # the overview's check has read
+    old_check = overview.check_op
+    assert old_check is not None
+    window.show_area("payroll")
+    op = page.calculate()
+    assert op is not None
+    with qtbot.waitSignal(op.finished, timeout=30000):
+        pass
+    release.set()  # now the old checks answer "stale"
+    with qtbot.waitSignal(old_check.finished, timeout=30000):
+        pass
+    QThreadPool.globalInstance().waitForDone(10000)
+    qtbot.wait(50)  # let the queued answers arrive
+    assert not page.banner.stale
+    assert "需重新计算" not in window.month_status_label.text()
+    assert window.month_status_label.text() == f"{MONTH}：已核算（未锁定）"

@@ -299,8 +299,15 @@ class OverviewPage(Page):
             self.message = show_error(self, exc)
             return
         known = self.overview
-        if known is not None and known.month == overview.month and overview.status == "calculated":
-            overview = replace(overview, pending=known.pending)  # shown until the new answer comes
+        if (
+            known is not None
+            and known.month == overview.month
+            and overview.status == "calculated"
+            and known.pending
+        ):
+            # A warning stays shown until the new answer comes; "matches the records" does not,
+            # since a change may be why the page is refreshed.
+            overview = replace(overview, pending=known.pending)
         self.show_overview(overview)
         self.check_pending()
 

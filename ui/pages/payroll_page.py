@@ -856,9 +856,10 @@ class PayrollPage(Page):
             self.message = show_error(self, exc)
             return
         self.state, self.result, self.warnings = state, data, warnings
-        if state.status != "calculated" or self._pending_month != self.month:
-            # What was known belongs to another month or state; the same month's answer stays
-            # shown while it is checked again, so the banner does not flicker.
+        if state.status != "calculated" or self._pending_month != self.month or self.pending == []:
+            # What was known belongs to another month or state — or said "matches the records",
+            # which a change since may have made untrue: unknown until checked again. A warning
+            # for the same month stays shown while it is checked again (no flicker).
             self.pending, self._pending_month = None, self.month
         first_fill = self.model.rowCount() == 0
         self.model.set_result(data, by_agent)
