@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRect, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRect, QSize
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -27,9 +27,27 @@ class PrintError(Exception):
 
 
 def load_pdf(path: Path, document: QPdfDocument | None = None) -> QPdfDocument:
-    """``path`` opened with QtPdf, or :class:`PrintError` saying why not."""
+    """``path`` read into memory and opened with QtPdf, or :class:`PrintError` saying why not.
+
+    From memory, not from the file: a preview left open must not hold the file (Windows would
+    then refuse to replace it when the payslips are written again), and what is printed from a
+    preview is what it shows.
+    """
     document = document if document is not None else QPdfDocument()
-    error = document.load(str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PrintError(
+            tr(
+                f"无法打开 PDF 文件 {path}：{exc.strerror or exc}。请重新生成工资条后再试。",
+                f"Cannot open the PDF file {path}: {exc.strerror or exc}. Write the payslip again and retry.",
+            )
+        ) from exc
+    buffer = QBuffer(document)  # lives as long as the document that reads it
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document.load(buffer)
+    error = document.error()
     if error != QPdfDocument.Error.None_ or document.pageCount() < 1:
         raise PrintError(
             tr(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import openpyxl
@@ -201,9 +202,17 @@ def test_combined_writes_one_pdf_under_the_chosen_name(
     assert dialog.document.pageCount() == len(PdfReader(out / "十月工资条.pdf").pages)
     dialog.print_button.click()
     assert printed == [out / "十月工资条.pdf"]
-    dialog.close()
-    page.month_changed(MONTH)  # another month: the button goes with the file
+    # the preview holds the file in memory, not open: writing the payslips again can replace it
+    if Path("/proc/self/fd").is_dir():
+        held = {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")}
+        assert str((out / "十月工资条.pdf").resolve()) not in held
+    run(qtbot, page.write_payslips())  # the same file again: the old preview is closed first
+    assert page.preview_dialog is None  # closed (and deleted)
+    page.payslips_preview_button.click()
+    assert page.preview_dialog is not None and page.preview_dialog.isVisible()
+    page.month_changed(MONTH)  # another month: the button and the preview go with the file
     assert not page.payslips_preview_button.isVisible() and page.combined_file is None
+    assert page.preview_dialog is None
 
 
 def test_encrypt_without_passwords_is_refused_naming_the_agents(

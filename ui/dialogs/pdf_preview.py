@@ -100,13 +100,18 @@ class PreviewSlot:
     ) -> PdfPreviewDialog:
         """A non-modal preview of ``path`` (the manager can keep working); PrintError if unreadable."""
         dialog = PdfPreviewDialog(path, self.owner, printer=printer, open_url=open_url)
-        if self.dialog is not None:
-            self.dialog.close()
+        self.close()
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda *_: self._forget(dialog))
         self.dialog = dialog
         dialog.show()
         return dialog
+
+    def close(self) -> None:
+        """Close the open preview, if any (it is deleted once closed)."""
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None:
+            dialog.close()
 
     def _forget(self, dialog: PdfPreviewDialog) -> None:
         if self.dialog is dialog:

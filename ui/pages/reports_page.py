@@ -378,6 +378,10 @@ class ReportsPage(Page):
     def preview_dialog(self) -> PdfPreviewDialog | None:
         return self.previews.dialog
 
+    def close_preview(self) -> None:
+        """Close the combined file's preview: it is about to be written again, or is another month's."""
+        self.previews.close()
+
     # --- data ---------------------------------------------------------------------------------
 
     def month_changed(self, month: str) -> None:
@@ -387,6 +391,7 @@ class ReportsPage(Page):
         self.payslips_open_button.setVisible(False)
         self.payslips_preview_button.setVisible(False)
         self.combined_file = None
+        self.close_preview()
         self.summary_open_button.setVisible(False)
         self.payslip_folder = self.summary_folder = None
         self.refresh()
@@ -550,6 +555,7 @@ class ReportsPage(Page):
         if self.result is None or not self.result.get("agents") or self.op is not None:
             return None
         month, db = self.month, self.db
+        self.close_preview()  # it would show the file being replaced
         combined = self.combined_radio.isChecked()
         encrypt = self.encrypt_check.isChecked() and not combined
         agent = self.selected_agent()
