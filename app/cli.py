@@ -185,10 +185,10 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                     print(tr(f"{args.month} 计算后数据有变动，重新计算后 {len(changes)} 人的结果将改变：",
                              f"{args.month} changed since it was calculated; recalculating changes "
                              f"{len(changes)} agent(s):"))
+                    from app.services.payroll_view import pending_agent_text
+
                     for c in changes:
-                        old = "-" if c.old_net is None else f"{c.old_net:.2f}"
-                        new = "-" if c.new_net is None else f"{c.new_net:.2f}"
-                        print(f"  {c.code} {c.name}: {old} -> {new} ({c.net_delta:+.2f})")
+                        print("  " + tr(*pending_agent_text(c)))
                 return 0
             if args.payroll_cmd == "lock":
                 with db.session_scope() as s:

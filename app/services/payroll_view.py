@@ -325,7 +325,8 @@ def build_warnings(
 PENDING_NAMED = 8
 
 
-def _pending_agent(change: AgentChange) -> tuple[str, str]:
+def pending_agent_text(change: AgentChange) -> tuple[str, str]:
+    """One agent of :func:`pending_warning`, in Chinese and English: who, and how the pay would change."""
     who = f"{change.code} {change.name}"
     if change.kind == "added":
         net = _money(change.new_net or ZERO)
@@ -348,7 +349,7 @@ def pending_warning(changes: Sequence[AgentChange]) -> MonthWarning | None:
     """
     if not changes:
         return None
-    named = [_pending_agent(c) for c in changes[:PENDING_NAMED]]
+    named = [pending_agent_text(c) for c in changes[:PENDING_NAMED]]
     more = len(changes) - len(named)
     total = sum((c.net_delta for c in changes), ZERO)
     people_en = "1 agent" if len(changes) == 1 else f"{len(changes)} agents"
