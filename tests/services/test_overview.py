@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from sqlalchemy import delete, select
 
 from app.services.overview import ATTENTION, DONE, TODO, MonthOverview, month_overview
@@ -16,17 +14,8 @@ from app.services.payroll_view import WARNING, month_warnings
 from app.services.reports import export_summary, write_payslips
 from db.models import Adjustment, Agent, KpiMetric, QAEvaluation
 from db.session import Database
-from tests.reports.conftest import build_example
 
 MONTH = "2026-10"
-
-
-@pytest.fixture
-def example(tmp_path: Path) -> Iterator[Database]:
-    """The RULEBOOK §6 worked example imported (not calculated): A001, A002 (hired 2026-10-16), A003."""
-    db = build_example(tmp_path, calculate=False)
-    yield db
-    db.dispose()
 
 
 def overview(db: Database, month: str = MONTH) -> MonthOverview:

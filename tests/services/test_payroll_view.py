@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from app.services.payroll import calculate_month, lock_month, show_month
@@ -25,16 +22,8 @@ from app.services.payroll_view import (
 from app.services.settings import set_setting
 from db.models import Adjustment, Agent
 from db.session import Database
-from tests.reports.conftest import build_example
 
 MONTH = "2026-10"
-
-
-@pytest.fixture
-def example(tmp_path: Path) -> Iterator[Database]:
-    db = build_example(tmp_path, calculate=False)
-    yield db
-    db.dispose()
 
 
 def calculated(db: Database) -> dict[str, Any]:
