@@ -236,10 +236,10 @@ def test_an_answer_read_before_a_recalculation_is_dropped(
     """
     import threading
 
-    import ui.pages.payroll_page as payroll_page_module
+    import ui.pending_check as pending_check_module
 
     change_a002(db)  # 2026-10 is stale
-    real = payroll_page_module.pending_changes
+    real = pending_check_module.pending_changes
     release = threading.Event()
     answered_stale: list[bool] = []
 
@@ -249,7 +249,7 @@ def test_an_answer_read_before_a_recalculation_is_dropped(
         release.wait(20)
         return changes
 
-    monkeypatch.setattr(payroll_page_module, "pending_changes", held)
+    monkeypatch.setattr(pending_check_module, "pending_changes", held)
     window = MainWindow(db, month=MONTH)
     qtbot.addWidget(window)
     window.show()

@@ -39,8 +39,9 @@ from db.session import Database
 from ui.errors import show_error
 from ui.ops import Op
 from ui.pages.base import Page
-from ui.pages.payroll_page import PendingCheck, StatusBanner
+from ui.pending_check import PendingCheck
 from ui.widgets.locked_banner import AMBER_STYLE
+from ui.widgets.status_banner import StatusBanner
 
 
 def status_text(status: str) -> str:

@@ -20,20 +20,14 @@ from __future__ import annotations
 import logging
 import tempfile
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QObject, QPointF, QRectF, QSize, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QItemSelection, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import (
-    QColor,
     QDesktopServices,
     QFont,
     QFontMetrics,
-    QPainter,
-    QPainterPath,
-    QPen,
-    QPixmap,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -42,7 +36,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -59,9 +52,8 @@ from PySide6.QtWidgets import (
 
 from app.i18n import language, tr
 from app.money import D, fmt_money
-from app.services.errors import ServiceError
 from app.services.months import month_status
-from app.services.payroll import calculate_month, lock_month, pending_changes, show_month, unlock_month
+from app.services.payroll import calculate_month, lock_month, show_month, unlock_month
 from app.services.payroll_view import (
     AgentChange,
     MonthState,
@@ -82,189 +74,13 @@ from ui.models.payroll_panels import ChangesModel, PayLinesModel, WarningsModel,
 from ui.models.payroll_table import PayrollModel, PayrollProxy, PayrollTotalsModel, PayRow
 from ui.ops import CancelToken, Op, run_op
 from ui.pages.base import Page
+from ui.pending_check import PendingCheck
 from ui.printing import PrintError, print_pdf
 from ui.widgets.filters import filter_combo, refill_combo, search_box
+from ui.widgets.status_banner import StatusBanner, agents_en
 from ui.widgets.table_view import TableView
 
 log = logging.getLogger("branchpay.ui.payroll")
-
-# Banner colours by status: neutral (nothing yet), blue (calculated, still editable),
-# amber (calculated, but the records changed since: recalculate), green-grey with a lock
-# (locked, read-only) — background, border, text.
-BANNER_COLOURS: dict[str, tuple[str, str, str]] = {
-    "open": ("#f3f3f3", "#c8c8c8", "#424242"),
-    "calculated": ("#e3f0fc", "#8fbfea", "#0d47a1"),
-    "stale": ("#fff3e0", "#f0a040", "#8a4500"),
-    "locked": ("#e3ebe5", "#9fb5a6", "#2f4b39"),
-}
-
-
-def _agents(count: int) -> str:
-    return "1 agent" if count == 1 else f"{count} agents"
-
-
-def lock_pixmap(size: int, colour: str) -> QPixmap:
-    """A padlock drawn with QPainter: no standard Qt icon means "locked", and fonts may lack 🔒."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    pen = QPen(QColor(colour), max(2.0, size / 9))
-    painter.setPen(pen)
-    shackle = QRectF(size * 0.28, size * 0.08, size * 0.44, size * 0.5)
-    path = QPainterPath()
-    path.moveTo(shackle.left(), size * 0.48)
-    path.lineTo(shackle.left(), shackle.center().y())
-    path.arcTo(shackle, 180, -180)
-    path.lineTo(shackle.right(), size * 0.48)
-    painter.drawPath(path)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(colour))
-    painter.drawRoundedRect(
-        QRectF(size * 0.15, size * 0.44, size * 0.7, size * 0.5), size * 0.08, size * 0.08
-    )
-    painter.setBrush(QColor("#ffffff"))
-    painter.drawEllipse(QPointF(size * 0.5, size * 0.66), size * 0.07, size * 0.07)
-    painter.end()
-    return pixmap
-
-
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else ""
-
-
-class StatusBanner(QFrame):
-    """The month's status in words and colour, at the top of the page where it cannot be missed."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("payrollBanner")
-        self.icon = QLabel(self)
-        self.icon.setFixedSize(QSize(36, 36))
-        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title = QLabel(self)
-        self.title.setObjectName("bannerTitle")
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.detail = QLabel(self)
-        self.detail.setObjectName("bannerDetail")
-        self.detail.setWordWrap(True)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        text = QVBoxLayout()
-        text.setSpacing(2)
-        text.addWidget(self.title)
-        text.addWidget(self.detail)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout.addLayout(text, 1)
-        self.status = "open"
-        self.stale = False  # calculated, but recalculating would change the result
-
-    def show_state(
-        self,
-        state: MonthState,
-        total_net: str | None = None,
-        agents: int = 0,
-        pending: Sequence[AgentChange] | None = None,
-    ) -> None:
-        """``pending`` is what recalculating would change (``None`` while not known)."""
-        self.status = state.status
-        self.stale = state.status == "calculated" and bool(pending)
-        look = "stale" if self.stale else state.status
-        background, border, foreground = BANNER_COLOURS.get(look, BANNER_COLOURS["open"])
-        self.setStyleSheet(
-            f"QFrame#payrollBanner {{ background: {background}; border: 1px solid {border}; border-radius: 6px; }}"
-            f"QFrame#payrollBanner QLabel {{ color: {foreground}; background: transparent; border: none; }}"
-        )
-        style = self.style()
-        if state.plan_name:
-            plan = tr(
-                f"方案：{state.plan_name}（{state.plan_effective_from} 版）",
-                f"Plan: {state.plan_name} (version {state.plan_effective_from})",
-            )
-        else:
-            plan = tr(
-                "没有适用的提成方案，请先在“方案”中导入", "No plan is in force; add one on the Plan page"
-            )
-        money = (
-            tr(f"{agents} 人，实发合计 {total_net} 元", f"{agents} agents, total net {total_net}")
-            if total_net is not None
-            else ""
-        )
-        if state.status == "locked":
-            self.icon.setPixmap(lock_pixmap(30, foreground))
-            self.title.setText(tr(f"{state.month} 已锁定 · 只读", f"{state.month} locked · read-only"))
-            parts = [
-                tr(f"锁定于 {_when(state.locked_at)}", f"locked {_when(state.locked_at)}"),
-                money,
-                plan,
-                tr(
-                    "本月的结果和记录不能再修改；更正请在未锁定的月份录入调整，或解锁（需填写原因）。",
-                    "Its result and records can no longer change; enter corrections as adjustments "
-                    "of an open month, or unlock it (a reason is required).",
-                ),
-            ]
-        elif self.stale:
-            assert pending
-            icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-            self.icon.setPixmap(icon.pixmap(30, 30))
-            count = len(pending)
-            delta = sum((c.net_delta for c in pending), D(0))
-            self.title.setText(
-                tr(
-                    f"{state.month} 已核算 · 计算后数据有变动，请重新计算",
-                    f"{state.month} calculated · the records changed since; please recalculate",
-                )
-            )
-            parts = [
-                tr(
-                    f"重新计算后 {count} 人的结果将改变（实发合计 {signed(delta)}），"
-                    "明细见下方“重新计算后将改变”",
-                    f"recalculating changes the pay of {_agents(count)} (total net {signed(delta)}); "
-                    "see “Will change on recalculation” below",
-                ),
-                tr(
-                    f"下表、工资条和汇总表仍是 {_when(state.calculated_at)} 计算的旧结果",
-                    f"the table, payslips and summary still show the result calculated "
-                    f"{_when(state.calculated_at)}",
-                ),
-                money,
-                plan,
-                tr("请点击“计算”，核对后再锁定。", "Press Calculate, check, then lock."),
-            ]
-        elif state.status == "calculated":
-            icon = style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton)
-            self.icon.setPixmap(icon.pixmap(28, 28))
-            self.title.setText(tr(f"{state.month} 已核算", f"{state.month} calculated"))
-            parts = [
-                tr(f"计算于 {_when(state.calculated_at)}", f"calculated {_when(state.calculated_at)}"),
-                money,
-                plan,
-                tr("与当前记录一致；核对无误后锁定。", "Matches the current records; lock once checked.")
-                if pending is not None
-                else tr(
-                    "数据有变动时请重新计算；核对无误后锁定。",
-                    "Recalculate after any change to the records; lock once checked.",
-                ),
-            ]
-        else:
-            icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
-            self.icon.setPixmap(icon.pixmap(28, 28))
-            self.title.setText(tr(f"{state.month} 未核算", f"{state.month} not calculated"))
-            parts = [
-                plan,
-                tr(
-                    "导入并核对本月的考勤、质检、保单和绩效数据后，点击“计算”。",
-                    "Import and check the month's attendance, QA, sales and KPI data, then press Calculate.",
-                ),
-            ]
-        self.detail.setText(" · ".join(p for p in parts if p))
-
-    def text(self) -> str:
-        return f"{self.title.text()} {self.detail.text()}"
 
 
 class AgentDetail(QGroupBox):
@@ -455,72 +271,6 @@ class ChangesPanel(QWidget):
         self.table.fit_columns()
 
 
-class PendingCheck(QObject):
-    """Whether a calculated month's stored result is still what its records give, checked off the GUI thread.
-
-    It runs :func:`~app.services.payroll.pending_changes` through :class:`ui.ops.Op`, but
-    quietly — no progress window and no error box, because the user did not ask for it — and
-    reports only the newest answer: one of a check that was started again or dropped meanwhile
-    is never reported. The payroll page and the overview both use it.
-    """
-
-    #: ``(month, changes)``: what recalculating the month would change (empty when current).
-    answered = Signal(str, object)
-
-    def __init__(self, parent: QWidget, db: Database) -> None:
-        super().__init__(parent)
-        self._parent_widget = parent
-        self.db = db
-        self.op: Op | None = None
-        self._serial = 0
-
-    @property
-    def running(self) -> bool:
-        return self.op is not None
-
-    def start(self, month: str) -> Op:
-        """Check ``month``; the answer of a check still running is dropped."""
-        self._serial += 1
-        serial, lang, db = self._serial, language(), self.db
-
-        def work(_token: CancelToken) -> list[AgentChange] | None:
-            with db.session_scope() as session:
-                if month_status(session, month) != "calculated":
-                    return None  # locked or reopened meanwhile: nothing to say
-                return pending_changes(session, month, lang=lang)
-
-        op = Op(
-            self._parent_widget,
-            work,
-            label=tr(f"正在检查 {month} 的数据是否有变动…", f"Checking {month} for changed records…"),
-            quiet=True,  # not something the user asked for: no progress window, no error box
-        )
-        op.done.connect(lambda changes: self._on_done(serial, month, changes))
-        op.failed.connect(self._on_failed)
-        op.finished.connect(lambda: self._on_finished(op))
-        self.op = op
-        return op.start()
-
-    def drop(self) -> None:
-        """Never report the answer of the check running now: it may be out of date when it comes."""
-        self._serial += 1
-
-    def _on_done(self, serial: int, month: str, changes: list[AgentChange] | None) -> None:
-        if serial == self._serial and changes is not None:
-            self.answered.emit(month, changes)
-
-    def _on_failed(self, exc: BaseException) -> None:
-        # Not the user's action, so no message box: the page simply does not know (lock still checks).
-        if isinstance(exc, ServiceError):
-            log.info("pending-changes check: %s", exc)
-        else:
-            log.error("pending-changes check failed", exc_info=exc)
-
-    def _on_finished(self, op: Op) -> None:
-        if self.op is op:
-            self.op = None
-
-
 class PendingChangesPanel(ChangesPanel):
     """重新计算后将改变: what Calculate would change now, because records changed after the last one.
 
@@ -551,7 +301,7 @@ class PendingChangesPanel(ChangesPanel):
                 f"（实发合计 {signed(delta)}）。这些变化要点击“计算”后才生效；在此之前，上面的表格、"
                 "工资条和汇总表都是旧结果：",
                 f"The month's records changed after the last calculation. Recalculating them now changes "
-                f"the pay of {_agents(len(changes))} as below (total net {signed(delta)}). Nothing changes "
+                f"the pay of {agents_en(len(changes))} as below (total net {signed(delta)}). Nothing changes "
                 "until you press Calculate; until then the table above, the payslips and the summary "
                 "show the old result:",
             )
