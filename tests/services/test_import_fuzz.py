@@ -4,9 +4,7 @@ when the file is refused, the database is exactly as before — never an excepti
 from __future__ import annotations
 
 import csv
-import hashlib
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +18,7 @@ from app.services.agents import AgentInput, add_agent
 from app.services.imports import ImportRefused, commit_import
 from app.services.setup import initialise
 from db.session import Database
+from tests.db_fingerprint import fingerprint
 
 TABLES = ("agents", "attendance", "qa_evaluations", "policies", "complaints", "praise", "kpi_metrics",
           "adjustments", "audit_log")
@@ -46,18 +45,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         add_agent(s, AgentInput(code="A002", name="乙", base_salary=Decimal(3500), hire_date=date(2026, 10, 16)))
     db.dispose()
     yield path
-
-
-def _fingerprint(path: Path) -> dict[str, str]:
-    conn = sqlite3.connect(path)
-    try:
-        out = {}
-        for table in TABLES:
-            rows = conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()  # noqa: S608 - fixed names
-            out[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
-        return out
-    finally:
-        conn.close()
 
 
 def _valid(kind: str, i: int) -> dict[str, str]:
@@ -95,7 +82,7 @@ def test_random_rows_are_all_written_or_nothing_is(template: Path, kind: str, n:
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "db.sqlite3"
         shutil.copy(template, db_path)
-        before = _fingerprint(db_path)
+        before = fingerprint(db_path, TABLES)
         file = Path(tmp) / f"{kind}.csv"
         with file.open("w", encoding="gb18030" if chinese else "utf-8", newline="") as fh:
             writer = csv.writer(fh)
@@ -113,7 +100,7 @@ def test_random_rows_are_all_written_or_nothing_is(template: Path, kind: str, n:
             assert all(p.message("zh") and p.message("en") for p in exc.result.problems)
         finally:
             db.dispose()
-        after = _fingerprint(db_path)
+        after = fingerprint(db_path, TABLES)
         event(f"{'refused' if refused else 'written'}")
         if refused:
             assert after == before

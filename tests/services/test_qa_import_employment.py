@@ -5,8 +5,6 @@ nothing at all is written. Real files through the real import into a real SQLite
 from __future__ import annotations
 
 import csv
-import hashlib
-import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -22,6 +20,7 @@ from app.services.quality import add_evaluation, list_scorecards
 from app.services.setup import initialise
 from db.models import QAEvaluation
 from db.session import Database
+from tests.db_fingerprint import fingerprint
 
 HEADER_ZH = ["工号", "日期", "评分表", "得分", "致命", "状态", "质检员", "备注"]
 HEADER_EN = ["code", "date", "scorecard", "score", "fatal", "status", "evaluator", "note"]
@@ -58,19 +57,6 @@ def write_qa(path: Path, rows: list[list[str]], header: list[str] = HEADER_ZH) -
     return path
 
 
-def fingerprint(path: Path) -> dict[str, str]:
-    conn = sqlite3.connect(path)
-    try:
-        return {
-            table: hashlib.sha256(
-                repr(conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()).encode()  # noqa: S608
-            ).hexdigest()
-            for table in TABLES
-        }
-    finally:
-        conn.close()
-
-
 def row(code: str, day: str, score: str = "90") -> list[str]:
     return [code, day, "电话接听岗", score, "否", "有效", "质检员甲", ""]
 
@@ -88,7 +74,7 @@ def test_rows_outside_employment_are_refused_and_nothing_is_written(
             row("A003", "2026-03-05"),  # row 6: the leave date itself counts
         ],
     )
-    before = fingerprint(db_path)
+    before = fingerprint(db_path, TABLES)
     with pytest.raises(ImportRefused) as refused, db.session_scope() as s:
         commit_import(s, "qa", file)
     problems = refused.value.result.problems
@@ -108,7 +94,7 @@ def test_rows_outside_employment_are_refused_and_nothing_is_written(
     )
     assert "2 个问题" in refused.value.message and "nothing was imported" in refused.value.message_en
     db.dispose()
-    assert fingerprint(db_path) == before  # all or nothing: not even row 2 was written
+    assert fingerprint(db_path, TABLES) == before  # all or nothing: not even row 2 was written
 
 
 def test_the_import_and_the_manual_form_agree(tmp_path: Path, db: Database) -> None:
