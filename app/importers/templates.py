@@ -127,7 +127,11 @@ _HELP: dict[str, tuple[str, str]] = {
     "base_salary": ("月底薪（元），不能为负数", "Monthly base salary in yuan, not negative"),
     "hire_date": ("入职日期 YYYY-MM-DD", "Hire date, YYYY-MM-DD"),
     "leave_date": ("离职日期 YYYY-MM-DD；在职留空", "Leave date, YYYY-MM-DD; empty while employed"),
-    "payslip_password": ("工资条 PDF 的打开密码（可空）", "Password that opens the payslip PDF (optional)"),
+    "payslip_password": (  # the rule is app.services.agents.PAYSLIP_PASSWORD_RULE (a layer above)
+        "工资条 PDF 的打开密码（可空）：8–32 位英文字母、数字或英文符号，不能有空格或中文",
+        "Password that opens the payslip PDF (optional): 8–32 English letters, digits or ASCII symbols; "
+        "no spaces or Chinese characters",
+    ),
     "date": ("日期 YYYY-MM-DD", "Date, YYYY-MM-DD"),
     "minutes": (
         "迟到/早退的分钟数，大于 0 的整数（迟到、早退必填）",

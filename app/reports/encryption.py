@@ -1,121 +1,49 @@
-"""PDF encryption for payslips: reportlab's standard security handler with a faster RC4.
+"""Payslip PDF encryption: AES-256, the PDF 2.0 standard security handler (``/V 5``, ``/R 6``).
 
-reportlab encrypts each PDF object with RC4 (128-bit, PDF revision 3) through a pure-Python
-cipher that updates object attributes for every byte; with the embedded CJK font subset
-(≈ 35 KB per payslip) that alone capped an encrypted batch near 30 payslips a second. The
-cipher below is the same RC4 with the keystream in local variables and the XOR done on whole
-integers — identical output (the tests compare it with reportlab's ``ArcIV`` and the RFC 6229
-vectors), about three times faster. Everything else (key derivation, permissions, the
-encryption dictionary) is reportlab's own.
+reportlab draws the payslip unencrypted into memory; :func:`encrypt_pdf` then rewrites those
+bytes through pypdf's public API (``PdfWriter(clone_from=...)`` and ``encrypt(..., algorithm=
+"AES-256")``), which derives the keys with revision 6's iterated SHA-2/AES hash (ISO 32000-2
+algorithm 2.B) and encrypts every string and stream with AES-256-CBC through ``cryptography``.
+Revision 6 is what makes a short password expensive to guess; RC4-128 (revision 3) let a
+6-digit password fall in about a minute.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from hashlib import md5
+import io
+import secrets
 
-from reportlab.lib.pdfencrypt import StandardEncryption
+from pypdf import PdfWriter
+from pypdf.constants import UserAccessPermissions
 
-
-def _native_rc4() -> Callable[[bytes, bytes], bytes] | None:
-    """RC4 from the ``cryptography`` package (C speed) when it is installed and allows the key size."""
-    try:
-        from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4
-        from cryptography.hazmat.primitives.ciphers import Cipher
-    except ImportError:
-        return None
-
-    def native(key: bytes, data: bytes) -> bytes:
-        return Cipher(ARC4(key), mode=None).encryptor().update(data)
-
-    return native
-
-
-_NATIVE = _native_rc4()
-_NATIVE_KEY_SIZES = {5, 7, 8, 10, 16, 24, 32}  # bytes; what cryptography accepts for RC4
+# What the agent may do with her own payslip: print it (also at full quality), copy from it and
+# let a screen reader extract it. Changing, annotating, filling in or reassembling it needs the
+# owner password, which is random per file and never kept (see encrypt_pdf).
+PAYSLIP_PERMISSIONS = UserAccessPermissions.from_dict(
+    {
+        "print": True,
+        "print_to_representation": True,
+        "extract": True,
+        "extract_text_and_graphics": True,
+    }
+)
 
 
-def rc4(key: bytes, data: bytes) -> bytes:
-    """RC4 (ARCFOUR) of ``data`` under ``key`` — encryption and decryption are the same.
+def encrypt_pdf(data: bytes, user_password: str) -> bytes:
+    """``data`` (an unencrypted PDF) encrypted with AES-256 for ``user_password``.
 
-    The pure-Python cipher below costs about 10 ms per payslip's font; ``cryptography``'s does the
-    same in microseconds, so it is used whenever it can take the key.
+    The owner password is random for each file and thrown away, so nobody can lift the
+    permissions above through the owner route and re-issue an edited slip as genuine.
+    The header says PDF 2.0, the version that defines revision 6.
     """
-    if _NATIVE is not None and len(key) in _NATIVE_KEY_SIZES:
-        return _NATIVE(key, data)
-    return rc4_python(key, data)
-
-
-def rc4_python(key: bytes, data: bytes) -> bytes:
-    """The same cipher in plain Python: the fallback, and the reference the tests compare against."""
-    sbox = list(range(256))
-    j = 0
-    klen = len(key)
-    for i in range(256):
-        j = (j + sbox[i] + key[i % klen]) & 255
-        sbox[i], sbox[j] = sbox[j], sbox[i]
-    n = len(data)
-    stream = bytearray(n)
-    i = j = 0
-    for p in range(n):
-        i = (i + 1) & 255
-        si = sbox[i]
-        j = (j + si) & 255
-        sj = sbox[j]
-        sbox[i] = sj
-        sbox[j] = si
-        stream[p] = sbox[(si + sj) & 255]
-    return (int.from_bytes(data, "little") ^ int.from_bytes(stream, "little")).to_bytes(n, "little")
-
-
-class PayslipEncryption(StandardEncryption):
-    """128-bit RC4 PDF encryption (opens in every PDF reader, including pypdf without extras)."""
-
-    def __init__(self, user_password: str, owner_password: str) -> None:
-        super().__init__(
-            user_password,
-            ownerPassword=owner_password,
-            canPrint=1,
-            canModify=0,
-            canCopy=0,
-            canAnnotate=0,
-            strength=128,
-        )
-
-    def encode(self, t: bytes | str) -> bytes:
-        if not self.prepared:
-            raise ValueError("encryption not prepared!")
-        if self.objnum is None:
-            raise ValueError("not registered in PDF object")
-        if self.revision != 3:  # not reached with strength=128; keep reportlab's path for anything else
-            return super().encode(t)  # type: ignore[no-any-return]
-        data = t.encode("utf8") if isinstance(t, str) else bytes(t)
-        # PDF 1.7 §7.6.2 algorithm 1: the object key is MD5(file key + object number + generation).
-        salt = self.objnum.to_bytes(3, "little") + int(self.version).to_bytes(2, "little")
-        return rc4(md5(self.key + salt).digest(), data)
-
-
-class _NativeArcIV:
-    """Drop-in for reportlab's ``ArcIV`` (``ArcIV(key).encode(data)``) backed by :func:`rc4`."""
-
-    def __init__(self, key: bytes | str) -> None:
-        self._key = key.encode("latin-1") if isinstance(key, str) else bytes(key)
-
-    def encode(self, data: bytes | str) -> bytes:
-        raw = data.encode("latin-1") if isinstance(data, str) else bytes(data)
-        return rc4(self._key, raw)
-
-
-def _install_native_arciv() -> None:
-    """reportlab derives the O and U entries of every encrypted file with 40 rounds of its pure-Python
-    RC4 (a few milliseconds a payslip); with ``cryptography`` present, those rounds use the native
-    cipher instead. Same bytes out — the tests compare against reportlab's original class."""
-    if _NATIVE is None:
-        return
-    import reportlab.lib.arciv as arciv
-
-    arciv.ArcIV = _NativeArcIV  # type: ignore[misc,assignment]
-
-
-REPORTLAB_ARCIV = __import__("reportlab.lib.arciv", fromlist=["ArcIV"]).ArcIV  # the original, for the tests
-_install_native_arciv()
+    writer = PdfWriter(clone_from=io.BytesIO(data))
+    writer.pdf_header = "%PDF-2.0"
+    writer.encrypt(
+        user_password=user_password,
+        owner_password=secrets.token_urlsafe(24),
+        permissions_flag=PAYSLIP_PERMISSIONS,
+        algorithm="AES-256",
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -12,7 +12,6 @@ e-mailed) as one sheet.
 from __future__ import annotations
 
 import io
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,7 +44,7 @@ from reportlab.platypus import (
 
 from app.i18n import language, tr
 from app.reports.amount_words import chinese_amount
-from app.reports.encryption import PayslipEncryption
+from app.reports.encryption import encrypt_pdf
 from app.reports.files import atomic_write_bytes, safe_name
 from app.reports.fonts import BUILTIN_CID_FONT, CID_SUBSTITUTES, FontChoice, cjk_font
 
@@ -461,8 +460,9 @@ def render_payslips(
 ) -> bytes:
     """The PDF (bytes) with one page per agent; encrypted for ``password`` when given.
 
-    Printing stays allowed on an encrypted slip; changing it needs an owner password nobody
-    knows (a random one), so the figures cannot be edited without re-issuing the slip.
+    Encryption is AES-256 (:func:`app.reports.encryption.encrypt_pdf`). Printing stays allowed
+    on an encrypted slip; changing it needs an owner password nobody knows (a random one), so
+    the figures cannot be edited without re-issuing the slip.
     """
     font: FontChoice = cjk_font(options.font_path, allow_system=not options.builtin_font_only)
     page = "A4" if options.page_size.upper() == "A4" else "A5"
@@ -473,9 +473,6 @@ def render_payslips(
     title = tr(f"工资条 {options.month}", f"Payslip {options.month}")
     if len(agents) == 1:
         title += f" {agents[0].get('code', '')} {agents[0].get('name', '')}"
-    encrypt = None
-    if password is not None:
-        encrypt = PayslipEncryption(password, secrets.token_urlsafe(18))
     doc = SimpleDocTemplate(
         buf,
         pagesize=options.size,
@@ -487,7 +484,6 @@ def render_payslips(
         author=options.branch_name,
         creator="BranchPay",
         subject=title,
-        encrypt=encrypt,
     )
     story: list[Flowable] = []
     for i, agent in enumerate(agents):
@@ -501,6 +497,8 @@ def render_payslips(
         story.append(_p(tr("没有可打印的工资条。", "No payslips to print."), st.cell))
     footer = _footer(options, font.name, st.base * 0.75)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    if password is not None:
+        return encrypt_pdf(buf.getvalue(), password)
     return buf.getvalue()
 
 

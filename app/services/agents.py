@@ -16,11 +16,13 @@ from db.models import Agent
 
 ROLES = ("电话回访岗", "电话接听岗", "电话咨诉岗")
 
-# Payslip PDFs are encrypted with the agent's password (RC4, PDF revision 3), where a password
-# is bytes in the PDF's own encoding: anything beyond printable ASCII may not open in every PDF
-# reader. So a new password is 4–32 printable ASCII characters (0x21–0x7E: letters, digits and
-# punctuation; no spaces). Passwords already stored are left as they are.
-PAYSLIP_PASSWORD_MIN = 4
+# Payslip PDFs are encrypted with the agent's password (AES-256, PDF 2.0 revision 6). Whoever
+# gets hold of the file can try passwords offline as fast as their hardware allows, so a new
+# password has at least 8 characters. It stays printable ASCII (0x21–0x7E: letters, digits and
+# punctuation; no spaces): the agent types it into whatever PDF reader or phone she has, and
+# full-width digits or Chinese from an input method would not match. Passwords already stored
+# are left as they are.
+PAYSLIP_PASSWORD_MIN = 8
 PAYSLIP_PASSWORD_MAX = 32
 PAYSLIP_PASSWORD_RULE = (
     f"{PAYSLIP_PASSWORD_MIN}–{PAYSLIP_PASSWORD_MAX} 位英文字母、数字或英文符号，不能有空格或中文",

@@ -82,7 +82,7 @@ def fill_demo(session: Session, *, today: date | None = None, agents: int = 25, 
         base = _d(rng.choice([3200, 3500, 3800, 4000, 4200, 4500, 5000]))
         people.append(Agent(code=f"A{i + 1:03d}", name=name, role=ROLE_OF_TEAM[team], team=team, base_salary=base,
                             hire_date=hire, leave_date=leave,
-                            payslip_password=f"{rng.randint(0, 999999):06d}"))
+                            payslip_password=f"{rng.randrange(10**10):010d}"))  # 10 digits
     session.add_all(people)
     session.flush()
 

@@ -79,7 +79,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """The plain worked example, shared by the read-only tests of a module."""
     db = build_example(
         tmp_path_factory.mktemp("example"),
-        passwords={"A001": "zs-1001", "A002": "ls-2002", "A003": "ww-3003"},
+        passwords={"A001": "zs-10001", "A002": "ls-20002", "A003": "ww-30003"},
     )
     yield db
     db.dispose()

@@ -14,7 +14,6 @@ from pypdf.constants import UserAccessPermissions
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.pdfbase.pdfmetrics import getRegisteredFontNames
 
-from app.reports.encryption import REPORTLAB_ARCIV, rc4, rc4_python
 from app.reports.fonts import BUILTIN_CID_FONT, candidate_files, cjk_font
 from app.reports.payslip import (
     MissingPasswords,
@@ -143,20 +142,82 @@ def test_encrypted_files_open_only_with_the_agents_password(example: Database, t
     reader = PdfReader(paths[0])
     assert reader.is_encrypted
     assert reader.decrypt("wrong") == PasswordType.NOT_DECRYPTED
-    assert reader.decrypt("ls-2002") == PasswordType.NOT_DECRYPTED  # another agent's password
-    assert reader.decrypt("zs-1001") != PasswordType.NOT_DECRYPTED
-    assert "7502.04" in _flat(reader.pages[0].extract_text())
-    assert "王五" in _flat(_text(paths[2], password="ww-3003")[0])
-    # printing is allowed, changing is not
+    assert reader.decrypt("ls-20002") == PasswordType.NOT_DECRYPTED  # another agent's password
+    assert reader.decrypt("zs-10001") == PasswordType.USER_PASSWORD
+    page = _flat(reader.pages[0].extract_text())
+    assert "张三" in page and "7502.04" in page
+    assert "王五" in _flat(_text(paths[2], password="ww-30003")[0])
+    # printing (also at full quality), copying and accessibility are allowed; changing is not
     encrypt_dict: Any = PdfReader(paths[1]).trailer["/Encrypt"]
     bits = int(encrypt_dict["/P"])
-    assert bits & UserAccessPermissions.PRINT and not bits & UserAccessPermissions.MODIFY
+    allowed = (
+        UserAccessPermissions.PRINT
+        | UserAccessPermissions.PRINT_TO_REPRESENTATION
+        | UserAccessPermissions.EXTRACT
+        | UserAccessPermissions.EXTRACT_TEXT_AND_GRAPHICS
+    )
+    forbidden = (
+        UserAccessPermissions.MODIFY
+        | UserAccessPermissions.ADD_OR_MODIFY
+        | UserAccessPermissions.FILL_FORM_FIELDS
+        | UserAccessPermissions.ASSEMBLE_DOC
+    )
+    assert bits & allowed == allowed and not bits & forbidden
+
+
+def test_encrypted_payslips_are_aes_256_revision_6(example: Database, tmp_path: Path) -> None:
+    """PDF 2.0's standard security handler: AES-256 (AESV3) for strings and streams, keys from R6's hash."""
+    with example.session_scope() as s:
+        paths = write_payslips(s, MONTH, tmp_path, encrypt=True)
+    for path in paths:
+        reader = PdfReader(path)
+        assert reader.pdf_header == "%PDF-2.0"
+        encrypt_dict: Any = reader.trailer["/Encrypt"]
+        assert encrypt_dict["/Filter"] == "/Standard"
+        assert (encrypt_dict["/V"], encrypt_dict["/R"], encrypt_dict["/Length"]) == (5, 6, 256)
+        assert encrypt_dict["/StmF"] == encrypt_dict["/StrF"] == "/StdCF"
+        assert encrypt_dict["/CF"]["/StdCF"]["/CFM"] == "/AESV3"
+        assert all(len(encrypt_dict[key].original_bytes) == 48 for key in ("/O", "/U"))
+        assert all(len(encrypt_dict[key].original_bytes) == 32 for key in ("/OE", "/UE"))
+    # the owner password is random per file: the same slip written twice has different keys
+    with example.session_scope() as s:
+        again = write_payslips(s, MONTH, tmp_path / "again", agent="A001", encrypt=True)
+    first: Any = PdfReader(paths[0]).trailer["/Encrypt"]
+    second: Any = PdfReader(again[0]).trailer["/Encrypt"]
+    assert first["/O"].original_bytes != second["/O"].original_bytes
+    # the text of an encrypted file is not readable without the key
+    raw = paths[0].read_bytes()
+    assert "张三".encode("utf-16-be") not in raw and b"A001" not in raw
+
+
+def test_render_with_password_is_encrypted_and_without_is_not(example: Database) -> None:
+    agents = _agents(example)[:1]
+    options = PayslipOptions(branch_name="x", month=MONTH)
+    plain = PdfReader(io.BytesIO(render_payslips(agents, options)))
+    assert not plain.is_encrypted
+    locked = PdfReader(io.BytesIO(render_payslips(agents, options, password="12345678")))
+    assert locked.is_encrypted
+    assert locked.decrypt("1234567") == PasswordType.NOT_DECRYPTED
+    assert locked.decrypt("12345678") == PasswordType.USER_PASSWORD
+    assert "7502.04" in _flat(locked.pages[0].extract_text())
+
+
+def test_reportlab_is_not_patched_by_the_app() -> None:
+    """The app encrypts through pypdf; no module of it swaps reportlab's own classes process-wide."""
+    import importlib
+
+    import reportlab.lib.arciv as arciv
+
+    for module in ("app.reports.encryption", "app.reports.payslip", "app.services.reports", "app.cli"):
+        importlib.import_module(module)
+    assert arciv.ArcIV.__module__ == "reportlab.lib.arciv" and arciv.ArcIV.__qualname__ == "ArcIV"
+    assert arciv.ArcIV(b"Key").encode(b"Plaintext") == bytes.fromhex("bbf316e8d940af0ad3")  # RC4 test vector
 
 
 def test_encrypt_refused_naming_agents_without_password_and_nothing_written(
     make_example: Callable[..., Database], tmp_path: Path
 ) -> None:
-    db = make_example(passwords={"A001": "secret"})
+    db = make_example(passwords={"A001": "secret-pw"})
     out = tmp_path / "out"
     with db.session_scope() as s, pytest.raises(ServiceError) as err:
         write_payslips(s, MONTH, out, encrypt=True)
@@ -261,18 +322,6 @@ def test_draft_marking_follows_the_lock(make_example: Callable[..., Database], t
 def test_file_names_are_safe_on_windows() -> None:
     assert payslip_filename("2026-10", "A001", "张三") == "2026-10_A001_张三.pdf"
     assert payslip_filename("2026-10", "A/2", 'a:b*c?"d<e>f|g.') == "2026-10_A_2_a_b_c_d_e_f_g.pdf"
-
-
-def test_rc4_matches_reportlab_and_rfc6229() -> None:
-    import os
-
-    ArcIV = REPORTLAB_ARCIV  # reportlab's own pure-Python class, kept before the native one replaced it
-    for cipher in (rc4, rc4_python):  # the native one (when installed) and the plain-Python fallback
-        assert cipher(bytes.fromhex("0102030405"), bytes(16)).hex() == "b2396305f03dc027ccc3524a0a1118a8"
-        for n in (0, 1, 255, 256, 4097):
-            key, data = os.urandom(16), os.urandom(n)
-            assert cipher(key, data) == ArcIV(key).encode(data)
-            assert cipher(key, cipher(key, data)) == data
 
 
 def test_amounts_on_the_page_equal_the_json(example: Database) -> None:

@@ -1,4 +1,4 @@
-"""Payslip passwords are 4–32 printable ASCII characters (0x21–0x7E) wherever a new one is set:
+"""Payslip passwords are 8–32 printable ASCII characters (0x21–0x7E) wherever a new one is set:
 adding or editing an agent and importing agents. Passwords already stored are left alone."""
 
 from __future__ import annotations
@@ -10,11 +10,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.importers.templates import write_template
 from app.services.agents import (
+    PAYSLIP_PASSWORD_RULE,
     AgentInput,
     add_agent,
     edit_agent,
@@ -36,7 +39,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
     with database.session_scope() as s:
         initialise(s)
         add_agent(
-            s, AgentInput("A001", "张三", Decimal("4000"), date(2025, 1, 1), payslip_password="zs-1001")
+            s, AgentInput("A001", "张三", Decimal("4000"), date(2025, 1, 1), payslip_password="zs-100101")
         )
     yield database
     database.dispose()
@@ -52,8 +55,8 @@ def stored(session: Session, code: str) -> str | None:
     return session.scalar(select(Agent.payslip_password).where(Agent.code == code))
 
 
-@pytest.mark.parametrize("password", ["1234", "Ab1!", "zs-1001", "~!@#$%^&*()_+{}|:<>?", "x" * 32, "123456"])
-def test_printable_ascii_of_4_to_32_is_accepted(password: str) -> None:
+@pytest.mark.parametrize("password", ["12345678", "Ab1!Cd2@", "zs-100101", "~!@#$%^&*()_+{}|:<>?", "x" * 32])
+def test_printable_ascii_of_8_to_32_is_accepted(password: str) -> None:
     assert payslip_password_problem(password) is None
     assert validate(replace(NEW, payslip_password=password)) == ([], [])
 
@@ -66,8 +69,10 @@ def test_printable_ascii_of_4_to_32_is_accepted(password: str) -> None:
         ("１２３４", "不能含有：“１”", "“１”"),  # full-width digits from a Chinese input method
         ("tab\there", "U+0009", "U+0009"),
         ("café1234", "“é”", "“é”"),
-        ("abc", "4–32 位（现为 3 位）", "4–32 characters (it has 3)"),
-        ("x" * 33, "4–32 位（现为 33 位）", "4–32 characters (it has 33)"),
+        ("abc", "8–32 位（现为 3 位）", "8–32 characters (it has 3)"),
+        ("123456", "8–32 位（现为 6 位）", "8–32 characters (it has 6)"),  # what the demo used to make
+        ("zs-1001", "8–32 位（现为 7 位）", "8–32 characters (it has 7)"),
+        ("x" * 33, "8–32 位（现为 33 位）", "8–32 characters (it has 33)"),
     ],
 )
 def test_other_passwords_are_refused_with_a_bilingual_reason(password: str, zh: str, en: str) -> None:
@@ -92,7 +97,7 @@ def test_edit_agent_refuses_a_bad_new_password_and_keeps_the_stored_one(session:
     current = AgentInput("A001", "张三", Decimal("4000"), date(2025, 1, 1))
     with pytest.raises(ValidationFailed):
         edit_agent(session, "A001", replace(current, name="张三丰", payslip_password="12 34"))
-    assert stored(session, "A001") == "zs-1001"
+    assert stored(session, "A001") == "zs-100101"
     assert session.scalar(select(Agent.name).where(Agent.code == "A001")) == "张三"
     edit_agent(session, "A001", replace(current, payslip_password="new-pw-2026"))
     assert stored(session, "A001") == "new-pw-2026"
@@ -122,8 +127,8 @@ def test_agent_import_refuses_a_bad_password_and_writes_nothing(tmp_path: Path, 
         tmp_path / "agents.csv",
         [
             ["A001", "张三", "", "", "4000", "2025-01-01", "", "中文密码"],  # row 2: update, bad password
-            ["C001", "孙七", "", "", "4200", "2025-02-01", "", "ok-pass"],  # row 3: fine
-            ["C002", "周八", "", "", "4200", "2025-02-01", "", "12"],  # row 4: too short
+            ["C001", "孙七", "", "", "4200", "2025-02-01", "", "ok-pass1"],  # row 3: fine, 8 characters
+            ["C002", "周八", "", "", "4200", "2025-02-01", "", "1234567"],  # row 4: 7 characters, too short
             ["C003", "吴九", "", "", "4200", "2025-02-01", "", ""],  # row 5: no password is fine
         ],
     )
@@ -138,16 +143,16 @@ def test_agent_import_refuses_a_bad_password_and_writes_nothing(tmp_path: Path, 
     ]
     assert problems[0].message("zh") == (
         "agents.csv 第2行 工资条密码(payslip_password): 工资条密码只能用英文字母、数字和英文符号，"
-        "不能含有：“中”、“密”、“文”、“码” — 请改正或留空（工资条密码须为 4–32 位英文字母、数字或英文符号，"
+        "不能含有：“中”、“密”、“文”、“码” — 请改正或留空（工资条密码须为 8–32 位英文字母、数字或英文符号，"
         "不能有空格或中文）"
     )
     assert problems[1].message("en") == (
-        "agents.csv row 4, 工资条密码 (payslip_password): payslip password must be 4–32 characters (it has 2) "
-        "— correct it or leave it empty (a payslip password is 4–32 English letters, digits or ASCII symbols; "
+        "agents.csv row 4, 工资条密码 (payslip_password): payslip password must be 8–32 characters (it has 7) "
+        "— correct it or leave it empty (a payslip password is 8–32 English letters, digits or ASCII symbols; "
         "no spaces or Chinese characters)"
     )
     with db.session_scope() as s:
-        assert stored(s, "A001") == "zs-1001"
+        assert stored(s, "A001") == "zs-100101"
         assert sorted(s.scalars(select(Agent.code))) == ["A001"]
         assert len(list(s.scalars(select(AuditLog.id)))) == audits
 
@@ -155,8 +160,8 @@ def test_agent_import_refuses_a_bad_password_and_writes_nothing(tmp_path: Path, 
         tmp_path / "agents.csv",
         [
             ["A001", "张三", "", "", "4000", "2025-01-01", "", "Zs#2026!"],
-            ["C001", "孙七", "", "", "4200", "2025-02-01", "", "ok-pass"],
-            ["C002", "周八", "", "", "4200", "2025-02-01", "", "654321"],
+            ["C001", "孙七", "", "", "4200", "2025-02-01", "", "ok-pass1"],
+            ["C002", "周八", "", "", "4200", "2025-02-01", "", "12345678"],
             ["C003", "吴九", "", "", "4200", "2025-02-01", "", ""],
         ],
     )
@@ -165,8 +170,8 @@ def test_agent_import_refuses_a_bad_password_and_writes_nothing(tmp_path: Path, 
     with db.session_scope() as s:
         assert [stored(s, c) for c in ("A001", "C001", "C002", "C003")] == [
             "Zs#2026!",
-            "ok-pass",
-            "654321",
+            "ok-pass1",
+            "12345678",
             None,
         ]
 
@@ -192,3 +197,36 @@ def test_reimporting_the_roster_keeps_a_password_stored_before_the_rule(tmp_path
         commit_import(s, "agents", changed)  # a new password must follow the rule
     with db.session_scope() as s:
         assert stored(s, "A001") == "旧密码"
+
+
+def test_reimporting_keeps_a_short_password_stored_before_the_8_character_minimum(
+    tmp_path: Path, db: Database
+) -> None:
+    """A 6-digit password (the old minimum allowed it) repeated unchanged is kept; a new 6-digit one is not."""
+    with db.session_scope() as s:
+        s.execute(update(Agent).where(Agent.code == "A001").values(payslip_password="123456"))
+    same = write_agents(tmp_path / "same.csv", [["A001", "张三", "", "二组", "4000", "2025-01-01", "", "123456"]])
+    with db.session_scope() as s:
+        assert commit_import(s, "agents", same).ok
+    with db.session_scope() as s:
+        assert stored(s, "A001") == "123456"
+    changed = write_agents(
+        tmp_path / "changed.csv", [["A001", "张三", "", "", "4000", "2025-01-01", "", "654321"]]
+    )
+    with pytest.raises(ImportRefused) as refused, db.session_scope() as s:
+        commit_import(s, "agents", changed)
+    [problem] = refused.value.result.problems
+    assert (problem.row, problem.column) == (2, "工资条密码")
+    assert "8–32 位（现为 6 位）" in problem.message("zh")
+    with db.session_scope() as s:
+        assert stored(s, "A001") == "123456"
+
+
+@pytest.mark.parametrize(("lang", "rule"), [("zh", PAYSLIP_PASSWORD_RULE[0]), ("en", PAYSLIP_PASSWORD_RULE[1])])
+def test_the_agents_template_states_the_password_rule(tmp_path: Path, lang: str, rule: str) -> None:
+    """Whoever fills in the import template reads the same rule the import enforces."""
+    path = tmp_path / f"agents-{lang}.xlsx"
+    write_template("agents", path, lang=lang)
+    help_sheet = openpyxl.load_workbook(path).worksheets[1]
+    rows = {row[1]: row[3] for row in help_sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+    assert rule in rows["payslip_password" if lang == "zh" else "工资条密码"]

@@ -42,7 +42,7 @@ def test_rule_is_shown_and_a_chinese_password_is_refused(
 ) -> None:
     dialog = new_agent(qtbot, page)
     assert dialog.password_rule.isVisible()
-    assert dialog.password_rule.text() == "4–32 位英文字母、数字或英文符号，不能有空格或中文"
+    assert dialog.password_rule.text() == "8–32 位英文字母、数字或英文符号，不能有空格或中文"
     assert dialog.errors["password"].isHidden()
 
     type_text(qtbot, dialog.password, "密码")
@@ -65,9 +65,16 @@ def test_rule_is_shown_and_a_chinese_password_is_refused(
 
     dialog.password.clear()
     qtbot.keyClicks(dialog.password, "abc")
-    assert dialog.errors["password"].text() == "工资条密码须为 4–32 位（现为 3 位）"
+    assert dialog.errors["password"].text() == "工资条密码须为 8–32 位（现为 3 位）"
 
-    qtbot.keyClicks(dialog.password, "d-2025")
+    qtbot.keyClicks(dialog.password, "d-20")  # 7 characters: still too short
+    assert dialog.password.text() == "abcd-20"
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.errors["password"].text() == "工资条密码须为 8–32 位（现为 7 位）"
+    dialog.accept()
+    assert dialog.isVisible() and password_of(db, "C001") is None
+
+    qtbot.keyClicks(dialog.password, "25")
     assert dialog.errors["password"].isHidden()
     assert dialog.ok_button.isEnabled()
     with qtbot.waitSignal(page.data_changed):
@@ -113,7 +120,7 @@ def test_english(qtbot: QtBot, db: Database) -> None:
     page.show()
     dialog = new_agent(qtbot, page)
     assert dialog.password_rule.text() == (
-        "4–32 English letters, digits or ASCII symbols; no spaces or Chinese characters"
+        "8–32 English letters, digits or ASCII symbols; no spaces or Chinese characters"
     )
     type_text(qtbot, dialog.password, "пароль12")
     assert not dialog.ok_button.isEnabled()
@@ -122,4 +129,10 @@ def test_english(qtbot: QtBot, db: Database) -> None:
         .text()
         .startswith("payslip password may use only English letters, digits and ASCII symbols, not: ")
     )
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, "abcdefg")
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.errors["password"].text() == "payslip password must be 8–32 characters (it has 7)"
+    qtbot.keyClicks(dialog.password, "h")
+    assert dialog.ok_button.isEnabled() and dialog.errors["password"].isHidden()
     dialog.reject()

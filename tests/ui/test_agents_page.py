@@ -157,7 +157,7 @@ def test_add_a_good_agent(qtbot: QtBot, page: AgentsPage, db: Database) -> None:
     fill(qtbot, dialog, code="C001", name="孙七", base="4200.5")
     dialog.team.setCurrentText("三组")
     dialog.hire.setDate(dialog.hire.date().fromString("2025-02-10", "yyyy-MM-dd"))
-    qtbot.keyClicks(dialog.password, "secret")
+    qtbot.keyClicks(dialog.password, "secret-26")
     with qtbot.waitSignal(page.data_changed):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
