@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -9,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QUrl
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -82,7 +83,14 @@ def shells(qtbot: QtBot) -> Iterator[list[AppShell]]:
     for shell in started:
         shell.window.close()
         shell.close()
+        # Delete the windows now, in order, rather than whenever Python's garbage collector gets
+        # to them: a QWidget tree freed by the collector in the middle of a later test's event
+        # loop can crash the worker.
+        shell.window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QCoreApplication.processEvents()
+    started.clear()
+    gc.collect()
 
 
 def _agent(code: str) -> AgentInput:
