@@ -22,6 +22,7 @@ from app.i18n import set_language, tr
 from app.money import ZERO
 
 if TYPE_CHECKING:
+    from app.results import MonthResult
     from app.services.payroll_view import AgentChange
 
 EXIT_FAILURE = 1
@@ -172,11 +173,11 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                 from app.i18n import language
 
                 with db.session_scope() as s:
-                    data = payroll.show_month(s, args.month, lang=language())
+                    result = payroll.show_month(s, args.month)
                 if args.json:
-                    print(json.dumps(data, ensure_ascii=False, indent=2))
+                    print(json.dumps(month_json(result, language()), ensure_ascii=False, indent=2))
                 else:
-                    print(_table(data))
+                    print(_table(result))
                 return 0
             if args.payroll_cmd == "check":
                 from app.i18n import language
@@ -283,15 +284,62 @@ def _changes_json(month: str, changes: Sequence[AgentChange]) -> dict[str, Any]:
     }
 
 
-def _table(data: dict[str, object]) -> str:
-    lines = [f"{data['month']}  {data['status']}"]
-    agents = data["agents"]
-    assert isinstance(agents, list)
-    for a in agents:
-        lines.append(f"{a['code']:<10}{a['name']:<8}{a['gross']:>12}{a['deductions']:>12}{a['net']:>12}")
-    totals = data["totals"]
-    assert isinstance(totals, dict)
-    lines.append(f"{tr('合计', 'Total'):<18}{totals['gross']:>12}{totals['deductions']:>12}{totals['net']:>12}")
+def _money_text(value: Decimal) -> str:
+    from app.money import fmt_money
+
+    return fmt_money(value)
+
+
+def month_json(result: MonthResult, lang: str) -> dict[str, Any]:
+    """``payroll show --json`` (docs/formats.md): amounts as 2-decimal strings, labels in ``lang``."""
+    from app.results import facts_to_json
+
+    return {
+        "month": result.month,
+        "status": result.status,
+        "plan": {"name": result.plan_name, "effective_from": result.plan_effective_from},
+        "agents": [
+            {
+                "code": a.code,
+                "name": a.name,
+                "team": a.team,
+                "lines": [
+                    {
+                        "code": line.code,
+                        "amount": _money_text(line.amount),
+                        "label": line.label_in(lang),
+                        "detail": line.detail_in(lang),
+                        "label_en": line.label_en,
+                    }
+                    for line in a.lines
+                ],
+                "gross": _money_text(a.gross),
+                "deductions": _money_text(a.deductions),
+                "net": _money_text(a.net),
+                "facts": facts_to_json(a.facts),
+                "warnings": list(a.warnings),
+            }
+            for a in result.agents
+        ],
+        "totals": {
+            "gross": _money_text(result.gross),
+            "deductions": _money_text(result.deductions),
+            "net": _money_text(result.net),
+        },
+        "warnings": list(result.warnings),
+    }
+
+
+def _table(result: MonthResult) -> str:
+    lines = [f"{result.month}  {result.status}"]
+    for a in result.agents:
+        lines.append(
+            f"{a.code:<10}{a.name:<8}{_money_text(a.gross):>12}{_money_text(a.deductions):>12}{_money_text(a.net):>12}"
+        )
+    lines.append(
+        f"{tr('合计', 'Total'):<18}{_money_text(result.gross):>12}{_money_text(result.deductions):>12}"
+        f"{_money_text(result.net):>12}"
+    )
     return "\n".join(lines)
 
 

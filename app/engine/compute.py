@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
-from typing import Any
 
 from app.engine import attendance as att_mod
 from app.engine.adjustments import adjustment_lines
@@ -19,7 +18,7 @@ from app.engine.carry import carry_forward_line, carry_to_next_line
 from app.engine.clawback import clawback_line
 from app.engine.commission import CommissionResult, compute_commission
 from app.engine.complaints import ComplaintResult, compute_complaints, praise_line
-from app.engine.facts import AgentMonth, AgentPay, MonthFacts, MonthPay, PayLine
+from app.engine.facts import AgentFacts, AgentMonth, AgentPay, MonthFacts, MonthPay, PayLine
 from app.engine.kpi import KpiResult, compute_kpi
 from app.engine.limits import ReliefResult, penalty_relief
 from app.engine.period import Period, employed_workdays, in_payroll
@@ -128,43 +127,43 @@ def finish_agent(plan: Plan, draft: AgentDraft, top_award: PayLine | None) -> Ag
     )
 
 
-def _facts(draft: AgentDraft, relief: ReliefResult, won: bool) -> dict[str, Any]:
+def _facts(draft: AgentDraft, relief: ReliefResult, won: bool) -> AgentFacts:
     """The intermediate figures the payroll page and payslip show; money-like ones to 2 places."""
     s = draft.attendance
     qa = draft.qa
     com = draft.commission
     leave_zh, leave_en = att_mod.leave_text(s.leave_days)
-    return {
-        "workdays": len(draft.period.workdays),
-        "employed_workdays": draft.employed_days,
-        "daily_rate": round2(draft.base.daily_rate),
-        "standard_premium": round2(com.standard_premium),
-        "tier_commission": round2(com.tier_commission),
-        "level_bonus": round2(com.level_bonus),
-        "policies_counted": com.counted,
-        "new_customers": com.new_customers,
-        "qa_count": qa.count,
-        "qa_avg": qa.avg,
-        "qa_grade": qa.grade,
-        "qa_coefficient": qa.coefficient,
-        "qa_fatal_count": qa.fatal_count,
-        "kpi_score": draft.kpi.score,
-        "indicator_scores": dict(draft.kpi.indicator_scores),
-        "indicator_values": dict(draft.kpi.indicator_values),
-        "leave_days": {k: v for k, v in s.leave_days.items() if v},
-        "leave_text": leave_zh,
-        "leave_text_en": leave_en,
-        "absence_days": s.absence_days,
-        "late_count": len(s.late),
-        "early_leave_count": len(s.early_leave),
-        "away_count": s.away,
-        "swap_count": s.swap,
-        "complaints_upheld": draft.complaints.upheld,
-        "praise_count": draft.agent.praise_count,
-        "top_award": won,
-        "penalty_total": relief.penalties,
-        "penalty_allowance": relief.allowance,
-    }
+    return AgentFacts(
+        workdays=len(draft.period.workdays),
+        employed_workdays=draft.employed_days,
+        daily_rate=round2(draft.base.daily_rate),
+        standard_premium=round2(com.standard_premium),
+        tier_commission=round2(com.tier_commission),
+        level_bonus=round2(com.level_bonus),
+        policies_counted=com.counted,
+        new_customers=com.new_customers,
+        qa_count=qa.count,
+        qa_avg=qa.avg,
+        qa_grade=qa.grade,
+        qa_coefficient=qa.coefficient,
+        qa_fatal_count=qa.fatal_count,
+        kpi_score=draft.kpi.score,
+        indicator_scores=dict(draft.kpi.indicator_scores),
+        indicator_values=dict(draft.kpi.indicator_values),
+        leave_days={k: v for k, v in s.leave_days.items() if v},
+        leave_text=leave_zh,
+        leave_text_en=leave_en,
+        absence_days=s.absence_days,
+        late_count=len(s.late),
+        early_leave_count=len(s.early_leave),
+        away_count=s.away,
+        swap_count=s.swap,
+        complaints_upheld=draft.complaints.upheld,
+        praise_count=draft.agent.praise_count,
+        top_award=won,
+        penalty_total=relief.penalties,
+        penalty_allowance=relief.allowance,
+    )
 
 
 def compute_agent(plan: Plan, facts: MonthFacts, agent: AgentMonth, *, top_award: bool = False) -> AgentPay:

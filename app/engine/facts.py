@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 # Attendance record kinds (FORMATS.md 类型): penalties and leave.
 ATTENDANCE_KINDS = ("late", "early_leave", "away", "swap", "absence", "personal", "sick", "annual", "other")
@@ -124,6 +124,60 @@ class PayLine:
     detail: str  # the arithmetic with the actual numbers (Chinese-neutral: numbers and symbols)
     detail_en: str = ""
 
+    def label_in(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label
+
+    def detail_in(self, lang: str) -> str:
+        return (self.detail_en or self.detail) if lang == "en" else self.detail
+
+
+@dataclass(frozen=True)
+class AgentFacts:
+    """The intermediate figures behind an agent's pay, shown on the payroll page and the payslip.
+
+    Money-like figures are rounded to 2 places; ``qa_avg`` and ``qa_grade`` are None when the
+    month had no valid QA evaluation; ``penalty_allowance`` is None when the penalty cap is off.
+    """
+
+    workdays: int
+    employed_workdays: int
+    daily_rate: Decimal
+    standard_premium: Decimal
+    tier_commission: Decimal
+    level_bonus: Decimal
+    policies_counted: int
+    new_customers: int
+    qa_count: int
+    qa_avg: Decimal | None
+    qa_grade: str | None
+    qa_coefficient: Decimal
+    qa_fatal_count: int
+    kpi_score: Decimal
+    indicator_scores: dict[str, Decimal]
+    indicator_values: dict[str, Decimal]
+    leave_days: dict[str, Decimal]  # leave type -> days, only the types taken
+    leave_text: str
+    leave_text_en: str
+    absence_days: Decimal
+    late_count: int
+    early_leave_count: int
+    away_count: int
+    swap_count: int
+    complaints_upheld: int
+    praise_count: int
+    top_award: bool
+    penalty_total: Decimal
+    penalty_allowance: Decimal | None
+
+    @property
+    def leave_total(self) -> Decimal:
+        return sum(self.leave_days.values(), Decimal(0))
+
+    @property
+    def attended_days(self) -> Decimal:
+        """Workdays employed less absence and leave (never below zero): the 出勤 of 出勤/应出勤."""
+        return max(Decimal(0), self.employed_workdays - self.absence_days - self.leave_total)
+
 
 @dataclass(frozen=True)
 class AgentPay:
@@ -133,7 +187,7 @@ class AgentPay:
     gross: Decimal
     deductions: Decimal
     net: Decimal
-    facts: dict[str, Any]  # workdays, employed_workdays, standard_premium, qa_avg, kpi_score, ...
+    facts: AgentFacts
     policy_paid: dict[str, Decimal]  # policy_no -> amount paid for it (RULEBOOK 3.3), recorded at lock
     carry_to_next: Decimal = Decimal(0)
     warnings: tuple[str, ...] = ()

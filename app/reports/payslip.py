@@ -47,6 +47,7 @@ from app.reports.amount_words import chinese_amount
 from app.reports.encryption import encrypt_pdf
 from app.reports.files import atomic_write_bytes, safe_name
 from app.reports.fonts import BUILTIN_CID_FONT, CID_SUBSTITUTES, FontChoice, cjk_font
+from app.results import AgentResult
 
 # Binary (Flate-only) streams instead of Flate + ASCII85: ASCII85 exists for 7-bit mail transport,
 # makes every file a quarter larger and costs milliseconds per payslip to encode (and encrypt).
@@ -54,7 +55,6 @@ rl_config.useA85 = 0
 
 PAGE_SIZES = {"A4": A4, "A5": A5}
 _PAD = 6  # reportlab's default left/right cell padding (points)
-AgentData = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -216,33 +216,29 @@ LEAVE_NAMES = {
 }
 
 
-def _facts_rows(agent: AgentData, st: _Styles, key_w: float, value_w: float) -> list[list[Any]]:
+def _facts_rows(agent: AgentResult, st: _Styles, key_w: float, value_w: float) -> list[list[Any]]:
     """The facts the pay was computed from: attendance, sales, QA and KPI."""
-    facts = agent.get("facts") or {}
-    workdays = Decimal(str(facts.get("workdays", 0) or 0))
-    employed = Decimal(str(facts.get("employed_workdays", workdays) or 0))
-    leave_days = {k: Decimal(str(v)) for k, v in (facts.get("leave_days") or {}).items()}
-    absence = Decimal(str(facts.get("absence_days", 0) or 0))
-    present = max(Decimal(0), employed - absence - sum(leave_days.values(), Decimal(0)))
-    attendance = f"{_num(present)}/{_num(workdays)} " + tr("天", "days")
+    facts = agent.facts
+    workdays, employed = facts.workdays, facts.employed_workdays
+    leave_days = facts.leave_days
+    absence = facts.absence_days
+    attendance = f"{_num(facts.attended_days)}/{_num(workdays)} " + tr("天", "days")
     if employed != workdays:
         attendance += tr(f"（在职 {_num(employed)} 天）", f" (employed {_num(employed)})")
-    qa_avg = facts.get("qa_avg")
-    if qa_avg in (None, ""):
+    if facts.qa_avg is None:
         qa_text = tr("无（本月未质检）", "none (no evaluation)")
     else:
-        grade = facts.get("qa_grade") or ""
+        grade = facts.qa_grade or ""
         qa_text = (
-            f"{qa_avg}"
+            f"{facts.qa_avg}"
             + (f"（{grade}）" if grade else "")
-            + tr(f"，{facts.get('qa_count', 0)} 次", f", {facts.get('qa_count', 0)} evaluations")
+            + tr(f"，{facts.qa_count} 次", f", {facts.qa_count} evaluations")
         )
-    kpi = facts.get("kpi_score")
     pairs: list[tuple[str, str]] = [
         (tr("出勤/应出勤", "Attended / workdays"), attendance),
-        (tr("标准保费", "Standard premium"), _money(facts.get("standard_premium", "0"))),
+        (tr("标准保费", "Standard premium"), _money(facts.standard_premium)),
         (tr("质检均分", "QA average"), qa_text),
-        (tr("绩效得分", "KPI score"), "" if kpi in (None, "") else str(kpi)),
+        (tr("绩效得分", "KPI score"), str(facts.kpi_score)),
     ]
     absences: list[str] = []
     for kind, days in leave_days.items():
@@ -251,8 +247,8 @@ def _facts_rows(agent: AgentData, st: _Styles, key_w: float, value_w: float) -> 
             absences.append(tr(f"{zh} {_num(days)} 天", f"{en} {_num(days)} d"))
     if absence:
         absences.append(tr(f"旷工 {_num(absence)} 天", f"absence {_num(absence)} d"))
-    late = int(facts.get("late_count", 0) or 0)
-    early = int(facts.get("early_leave_count", 0) or 0)
+    late = facts.late_count
+    early = facts.early_leave_count
     if late:
         absences.append(tr(f"迟到 {late} 次", f"late ×{late}"))
     if early:
@@ -275,7 +271,7 @@ def _facts_rows(agent: AgentData, st: _Styles, key_w: float, value_w: float) -> 
     return rows
 
 
-def _agent_story(agent: AgentData, options: PayslipOptions, st: _Styles, width: float) -> list[Flowable]:
+def _agent_story(agent: AgentResult, options: PayslipOptions, st: _Styles, width: float) -> list[Flowable]:
     """One agent's page content, top to bottom."""
     story: list[Flowable] = []
     logo = _logo_size(options.logo_path)
@@ -316,11 +312,11 @@ def _agent_story(agent: AgentData, options: PayslipOptions, st: _Styles, width: 
     who_widths = [width * f for f in (0.1, 0.17, 0.1, 0.23, 0.1, 0.3)]
     who_cells = [
         tr("工号", "Code"),
-        agent.get("code", ""),
+        agent.code,
         tr("姓名", "Name"),
-        agent.get("name", ""),
+        agent.name,
         tr("团队", "Team"),
-        agent.get("team", "") or "—",
+        agent.team or "—",
     ]
     who = Table(
         [[_fit(text, st.head if i % 2 == 0 else st.cell, who_widths[i]) for i, text in enumerate(who_cells)]],
@@ -347,29 +343,30 @@ def _agent_story(agent: AgentData, options: PayslipOptions, st: _Styles, width: 
     rows: list[list[Any]] = [
         [tr("项目", "Item"), tr("金额（元）", "Amount"), tr("计算说明", "How it was computed")]
     ]
-    for line in agent.get("lines", []):
+    lang = language()
+    for line in agent.lines:
         rows.append(
             [
-                _fit(line.get("label", ""), st.cell, label_w),
-                _money(line.get("amount", "0")),
-                _fit(line.get("detail", ""), st.detail, detail_w),
+                _fit(line.label_in(lang), st.cell, label_w),
+                _money(line.amount),
+                _fit(line.detail_in(lang), st.detail, detail_w),
             ]
         )
     if len(rows) == 1:
         rows.append([tr("（本月无工资项目）", "(no pay lines this month)"), "", ""])
     first_total = len(rows)
-    net = Decimal(str(agent.get("net", "0")))
+    net = agent.net
     rows.append(
         [
             tr("应发合计", "Gross"),
-            _money(agent.get("gross", "0")),
+            _money(agent.gross),
             tr("各项收入之和", "sum of the positive lines"),
         ]
     )
     rows.append(
         [
             tr("扣款合计", "Deductions"),
-            _money(agent.get("deductions", "0")),
+            _money(agent.deductions),
             tr("各项扣款之和", "sum of the negative lines"),
         ]
     )
@@ -456,7 +453,7 @@ def _footer(options: PayslipOptions, font: str, size: float) -> Any:
 
 
 def render_payslips(
-    agents: Iterable[AgentData], options: PayslipOptions, *, password: str | None = None
+    agents: Iterable[AgentResult], options: PayslipOptions, *, password: str | None = None
 ) -> bytes:
     """The PDF (bytes) with one page per agent; encrypted for ``password`` when given.
 
@@ -472,7 +469,7 @@ def render_payslips(
     agents = list(agents)
     title = tr(f"工资条 {options.month}", f"Payslip {options.month}")
     if len(agents) == 1:
-        title += f" {agents[0].get('code', '')} {agents[0].get('name', '')}"
+        title += f" {agents[0].code} {agents[0].name}"
     doc = SimpleDocTemplate(
         buf,
         pagesize=options.size,
@@ -516,7 +513,7 @@ def combined_filename(month: str) -> str:
 
 
 def write_payslips(
-    agents: Sequence[AgentData],
+    agents: Sequence[AgentResult],
     options: PayslipOptions,
     out_dir: Path,
     *,
@@ -532,11 +529,7 @@ def write_payslips(
     if passwords is not None:
         if combined:
             raise ValueError("a combined file cannot be encrypted: each agent has a different password")
-        missing = [
-            (str(a.get("code", "")), str(a.get("name", "")))
-            for a in agents
-            if not passwords.get(str(a.get("code", "")))
-        ]
+        missing = [(a.code, a.name) for a in agents if not passwords.get(a.code)]
         if missing:
             raise MissingPasswords(missing)
     rendered: list[tuple[Path, bytes]] = []
@@ -544,7 +537,7 @@ def write_payslips(
         rendered.append((out_dir / combined_filename(options.month), render_payslips(agents, options)))
     else:
         for agent in agents:
-            code, name = str(agent.get("code", "")), str(agent.get("name", ""))
+            code, name = agent.code, agent.name
             password = passwords.get(code) if passwords is not None else None
             rendered.append(
                 (

@@ -61,8 +61,9 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.xml.functions import fromstring as xml_fromstring
 
 from app.engine.lines import LINE_LABELS, LINE_ORDER
-from app.i18n import tr
+from app.i18n import language, tr
 from app.reports.files import atomic_write
+from app.results import AgentResult, MonthResult
 
 ZERO = Decimal(0)
 
@@ -122,11 +123,11 @@ class QACounts:
 
 @dataclass(frozen=True)
 class SummaryInput:
-    """Everything the workbook shows; ``result`` is the ``payroll show --json`` dict."""
+    """Everything the workbook shows; ``result`` is the month's stored result."""
 
     month: str
     branch_name: str
-    result: Mapping[str, Any]
+    result: MonthResult
     sales: Sequence[SalesRow] = ()
     attendance: Mapping[str, AttendanceCounts] = field(default_factory=dict)
     qa: Mapping[str, QACounts] = field(default_factory=dict)
@@ -476,19 +477,13 @@ def _sheet(
     )
 
 
-def _dec(value: object) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    return Decimal(str(value))
-
-
 # ---------------------------------------------------------------------------------------------
 # Sheets
 
 
-def line_codes_present(agents: Iterable[Mapping[str, Any]]) -> list[str]:
+def line_codes_present(agents: Iterable[AgentResult]) -> list[str]:
     """The line codes used in the month, in rulebook order (unknown codes last, alphabetically)."""
-    codes = {line["code"] for a in agents for line in a.get("lines", [])}
+    codes = {line.code for a in agents for line in a.lines}
     return sorted(codes, key=lambda c: (LINE_ORDER.get(c, len(LINE_ORDER)), c))
 
 
@@ -498,7 +493,7 @@ def _line_header(code: str) -> str:
 
 
 def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
-    agents = list(data.result.get("agents", []))
+    agents = list(data.result.agents)
     codes = line_codes_present(agents)
     columns = [Column(tr("工号", "Code"), 9), Column(tr("姓名", "Name"), 10), Column(tr("团队", "Team"), 12)]
     columns += [Column(_line_header(c), 11, "money") for c in codes]
@@ -511,12 +506,10 @@ def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
     sheet = _sheet(wb, title, columns, header, freeze=(1, 3), autofilter=False, generated=data.generated_at)
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for a in agents:
-        by_code: dict[str, Decimal] = defaultdict(Decimal)
-        for line in a.get("lines", []):
-            by_code[line["code"]] += Decimal(line["amount"])  # several adjustment lines add up
-        values: list[Any] = [a.get("code", ""), a.get("name", ""), a.get("team", "")]
+        by_code = _line_sums(a)  # several adjustment lines add up
+        values: list[Any] = [a.code, a.name, a.team]
         values += [by_code.get(c) for c in codes]
-        gross, ded, net = Decimal(a["gross"]), Decimal(a["deductions"]), Decimal(a["net"])
+        gross, ded, net = a.gross, a.deductions, a.net
         values += [gross, ded, net]
         sheet.row(values)
         for c, v in by_code.items():
@@ -540,18 +533,10 @@ def _detail_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) 
         Column(tr("计算说明", "Explanation"), 90),
     ]
     sheet = _sheet(wb, title, columns, header, freeze=(1, 2), generated=data.generated_at)
-    for a in data.result.get("agents", []):
-        for line in a.get("lines", []):
-            sheet.row(
-                [
-                    a.get("code", ""),
-                    a.get("name", ""),
-                    line.get("code", ""),
-                    line.get("label", ""),
-                    Decimal(line["amount"]),
-                    line.get("detail", ""),
-                ]
-            )
+    lang = language()
+    for a in data.result.agents:
+        for line in a.lines:
+            sheet.row([a.code, a.name, line.code, line.label_in(lang), line.amount, line.detail_in(lang)])
 
 
 def _sales_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
@@ -615,18 +600,17 @@ def _attendance_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: s
         Column(tr("全勤奖", "Full attendance"), 10, "money"),
     ]
     sheet = _sheet(wb, title, columns, header, freeze=(1, 3), generated=data.generated_at)
-    for a in data.result.get("agents", []):
-        code = a.get("code", "")
+    for a in data.result.agents:
+        code = a.code
         c = data.attendance.get(code, AttendanceCounts())
-        facts = a.get("facts") or {}
         lines = _line_sums(a)
         sheet.row(
             [
                 code,
-                a.get("name", ""),
-                a.get("team", ""),
-                _dec(facts.get("workdays")),
-                _dec(facts.get("employed_workdays")),
+                a.name,
+                a.team,
+                Decimal(a.facts.workdays),
+                Decimal(a.facts.employed_workdays),
                 c.late_count,
                 c.late_minutes,
                 c.early_count,
@@ -656,20 +640,20 @@ def _qa_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> N
         Column(tr("致命差错扣款", "Fatal error penalty"), 12, "money"),
     ]
     sheet = _sheet(wb, title, columns, header, freeze=(1, 3), generated=data.generated_at)
-    for a in data.result.get("agents", []):
-        code = a.get("code", "")
-        facts = a.get("facts") or {}
+    for a in data.result.agents:
+        code = a.code
+        facts = a.facts
         counts = data.qa.get(code, QACounts())
         sheet.row(
             [
                 code,
-                a.get("name", ""),
-                a.get("team", ""),
-                facts.get("qa_count", 0),
-                _dec(facts.get("qa_avg")),
-                facts.get("qa_grade") or "",
-                _dec(facts.get("qa_coefficient")),
-                facts.get("qa_fatal_count", 0),
+                a.name,
+                a.team,
+                facts.qa_count,
+                facts.qa_avg,
+                facts.qa_grade or "",
+                facts.qa_coefficient,
+                facts.qa_fatal_count,
                 counts.overturned,
                 counts.total,
                 _line_sums(a).get("qa_fatal_penalty", ZERO),
@@ -690,35 +674,34 @@ def _ranking_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
         Column(tr("月度优秀", "Top award"), 12),
     ]
     sheet = _sheet(wb, title, columns, header, freeze=(1, 0), autofilter=False, generated=data.generated_at)
-    ranked = ranking(data.result.get("agents", []))
+    ranked = ranking(data.result.agents)
     award = tr("★ 月度优秀", "★ Top award")
     for rank, a in ranked:
-        facts = a.get("facts") or {}
-        won = bool(facts.get("top_award")) or "top_award" in _line_sums(a)
+        facts = a.facts
+        won = facts.top_award or "top_award" in _line_sums(a)
         sheet.row(
             [
                 rank,
-                a.get("code", ""),
-                a.get("name", ""),
-                a.get("team", ""),
-                _dec(facts.get("kpi_score")),
-                _dec(facts.get("qa_avg")),
-                _dec(facts.get("standard_premium")),
+                a.code,
+                a.name,
+                a.team,
+                facts.kpi_score,
+                facts.qa_avg,
+                facts.standard_premium,
                 award if won else "",
             ],
             "highlight" if won else "plain",
         )
 
 
-def ranking(agents: Iterable[Mapping[str, Any]]) -> list[tuple[int, Mapping[str, Any]]]:
+def ranking(agents: Iterable[AgentResult]) -> list[tuple[int, AgentResult]]:
     """Agents by KPI score, highest first; equal scores share a rank (1, 2, 2, 4)."""
 
-    def score(a: Mapping[str, Any]) -> Decimal:
-        value = _dec((a.get("facts") or {}).get("kpi_score"))
-        return value if value is not None else Decimal("-Infinity")
+    def score(a: AgentResult) -> Decimal:
+        return a.facts.kpi_score
 
-    ordered = sorted(agents, key=lambda a: (-score(a), a.get("code", "")))
-    out: list[tuple[int, Mapping[str, Any]]] = []
+    ordered = sorted(agents, key=lambda a: (-score(a), a.code))
+    out: list[tuple[int, AgentResult]] = []
     previous: Decimal | None = None
     rank = 0
     for i, a in enumerate(ordered, start=1):
@@ -729,10 +712,10 @@ def ranking(agents: Iterable[Mapping[str, Any]]) -> list[tuple[int, Mapping[str,
     return out
 
 
-def _line_sums(agent: Mapping[str, Any]) -> dict[str, Decimal]:
+def _line_sums(agent: AgentResult) -> dict[str, Decimal]:
     sums: dict[str, Decimal] = defaultdict(Decimal)
-    for line in agent.get("lines", []):
-        sums[line["code"]] += Decimal(line["amount"])
+    for line in agent.lines:
+        sums[line.code] += line.amount
     return dict(sums)
 
 
@@ -747,7 +730,7 @@ SHEETS: tuple[tuple[str, str, Callable[[SummaryBook, SummaryInput, str, str], No
 
 
 def _build(data: SummaryInput, book: SummaryBook) -> Workbook:
-    status = data.result.get("status", "")
+    status = data.result.status
     draft = "" if status == "locked" else tr("（试算，未锁定）", " (draft, not locked)")
     for zh, en, build in SHEETS:
         name = tr(zh, en)

@@ -29,7 +29,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.calendar import month_bounds
-from app.money import D, fmt_money
+from app.money import fmt_money
 from app.services.payroll import show_month
 from app.services.payroll_view import (
     INFO,
@@ -262,10 +262,10 @@ def month_overview(session: Session, month: str) -> MonthOverview:
         data = show_month(session, month)
         warnings = month_warnings(session, month, data)
         totals = PayTotals(
-            gross=D(data["totals"]["gross"]),
-            deductions=D(data["totals"]["deductions"]),
-            net=D(data["totals"]["net"]),
-            headcount=len(data["agents"]),
+            gross=data.gross,
+            deductions=data.deductions,
+            net=data.net,
+            headcount=len(data.agents),
             warnings=sum(1 for w in warnings if w.severity == WARNING),
             notes=sum(1 for w in warnings if w.severity == INFO),
         )

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -30,8 +28,16 @@ from app.engine.facts import (
     PolicyFact,
     QAFact,
 )
-from app.money import ZERO, D, fmt_money
+from app.money import ZERO, fmt_money
 from app.plan.model import Plan
+from app.results import (
+    AgentResult,
+    JsonValue,
+    MonthResult,
+    agent_result,
+    facts_from_json,
+    facts_to_json,
+)
 from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.months import month_of, month_status
@@ -57,18 +63,6 @@ from db.models import (
 def previous_month(month: str) -> str:
     y, m = int(month[:4]), int(month[5:7])
     return f"{y - 1:04d}-12" if m == 1 else f"{y:04d}-{m - 1:02d}"
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 def gather_facts(session: Session, month: str) -> tuple[PlanVersion, Plan, MonthFacts, dict[str, int]]:
@@ -155,14 +149,14 @@ def _store(session: Session, month: str, version: PlanVersion, pay: MonthPay, id
         session.execute(delete(PayrollResult).where(PayrollResult.id.in_(result_ids)))
     rows = []
     for agent in pay.agents:
-        facts = dict(agent.facts)
+        facts: dict[str, JsonValue] = dict(facts_to_json(agent.facts))
         facts["policy_paid"] = {k: str(v) for k, v in agent.policy_paid.items()}
         facts["warnings"] = list(agent.warnings)
         rows.append({
             "month": month, "agent_id": ids[agent.code], "agent_code": agent.code, "agent_name": agent.name,
             "team": teams.get(agent.code, ""), "gross": agent.gross, "deductions": agent.deductions,
             "net": agent.net, "carry_to_next": agent.carry_to_next,
-            "facts_json": json.dumps(_jsonable(facts), ensure_ascii=False),
+            "facts_json": json.dumps(facts, ensure_ascii=False),
         })
     if rows:
         new_ids = session.scalars(
@@ -205,14 +199,13 @@ def _recompute(session: Session, month: str) -> tuple[PlanVersion, MonthFacts, M
     return version, facts, compute_month(plan, facts)
 
 
-def _payslip_content(agent: Mapping[str, Any]) -> tuple[list[tuple[str, str, str]], Any]:
-    """What an agent's payslip shows of the result: each line with its explanation, and the facts."""
-    lines = [(line["code"], line["amount"], line.get("detail") or "") for line in agent.get("lines", [])]
-    return lines, agent.get("facts")
+def _payslip_content(agent: AgentResult) -> tuple[object, ...]:
+    """What an agent's payslip shows of the result: each line with its explanations, and the facts."""
+    return tuple((line.code, line.amount, line.detail, line.detail_en) for line in agent.lines), agent.facts
 
 
 def _changes_against_stored(
-    session: Session, month: str, version: PlanVersion, facts: MonthFacts, fresh: MonthPay, *, lang: str
+    session: Session, month: str, version: PlanVersion, facts: MonthFacts, fresh: MonthPay, *, lang: str = "zh"
 ) -> list[AgentChange]:
     """What storing ``fresh`` would change in the stored result of ``month``: the one definition of "stale".
 
@@ -223,17 +216,17 @@ def _changes_against_stored(
     is listed too, with no line changes and an unchanged net: the stored result would still not
     be what a recalculation stores, nor what the payslip should say.
     """
-    stored = show_month(session, month, lang=lang)
-    current = _pay_view(month, "calculated", version, fresh, {a.code: a.team for a in facts.agents}, lang=lang)
-    changes = diff_results(stored, current)
+    stored = show_month(session, month)
+    current = _fresh_result(month, "calculated", version, fresh, {a.code: a.team for a in facts.agents})
+    changes = diff_results(stored, current, lang=lang)
     listed = {c.code for c in changes}
-    before = {a["code"]: a for a in stored["agents"]}
-    for agent in current["agents"]:
-        old = before.get(agent["code"])
-        if agent["code"] in listed or old is None:
+    before = {a.code: a for a in stored.agents}
+    for agent in current.agents:
+        old = before.get(agent.code)
+        if agent.code in listed or old is None:
             continue
         if _payslip_content(old) != _payslip_content(agent):
-            changes.append(AgentChange(agent["code"], agent["name"], "changed", D(old["net"]), D(agent["net"])))
+            changes.append(AgentChange(agent.code, agent.name, "changed", old.net, agent.net))
     return sorted(changes, key=lambda c: c.code)
 
 
@@ -272,7 +265,7 @@ def lock_month(session: Session, month: str) -> None:
     if status != "calculated":
         raise ServiceError(f"{month} 尚未计算，请先计算再锁定。", f"{month} has not been calculated; calculate it first.")
     version, facts, fresh = _recompute(session, month)
-    if _changes_against_stored(session, month, version, facts, fresh, lang="zh"):
+    if _changes_against_stored(session, month, version, facts, fresh):
         raise ServiceError(f"{month} 的数据在上次计算后已变化，请重新计算并核对后再锁定。",
                            f"the records of {month} changed since it was calculated; recalculate and check before locking.")
     paid = {no: amount for a in fresh.agents for no, amount in a.policy_paid.items()}
@@ -323,95 +316,45 @@ def unlock_month(session: Session, month: str, reason: str) -> None:
     session.flush()
 
 
-def _agent_view(
-    *,
-    code: str,
-    name: str,
-    team: str,
-    lines: Iterable[PayLine | PayrollLine],
-    gross: Decimal,
-    deductions: Decimal,
-    net: Decimal,
-    facts: dict[str, Any],
-    warnings: list[Any],
-    lang: str,
-) -> dict[str, Any]:
-    """One agent in the shape of ``payroll show --json``, from a stored result or a fresh computation."""
-    return {
-        "code": code,
-        "name": name,
-        "team": team,
-        "lines": [
-            {"code": line.code, "amount": fmt_money(line.amount),
-             "label": line.label_en if lang == "en" else line.label,
-             "detail": (line.detail_en or line.detail) if lang == "en" else line.detail,
-             "label_en": line.label_en}
-            for line in lines
-        ],
-        "gross": fmt_money(gross),
-        "deductions": fmt_money(deductions),
-        "net": fmt_money(net),
-        "facts": facts,
-        "warnings": warnings,
-    }
-
-
-def _month_view(
-    month: str, status: str, version: PlanVersion | None, agents: list[dict[str, Any]],
-    totals: tuple[Decimal, Decimal, Decimal], warnings: list[Any],
-) -> dict[str, Any]:
-    gross, deductions, net = totals
-    return {
-        "month": month,
-        "status": status,
-        "plan": {"name": version.name if version else "", "effective_from": version.effective_from if version else ""},
-        "agents": agents,
-        "totals": {"gross": fmt_money(gross), "deductions": fmt_money(deductions), "net": fmt_money(net)},
-        "warnings": warnings,
-    }
-
-
-def _pay_view(
-    month: str, status: str, version: PlanVersion, pay: MonthPay, teams: dict[str, str], *, lang: str
-) -> dict[str, Any]:
-    """A computed (not stored) month in the shape :func:`show_month` gives once :func:`_store` has stored it."""
-    agents = [
-        _agent_view(
-            code=a.code, name=a.name, team=teams.get(a.code, ""), lines=a.lines, gross=a.gross,
-            deductions=a.deductions, net=a.net, facts=_jsonable(dict(a.facts)), warnings=list(a.warnings),
-            lang=lang,
-        )
-        for a in sorted(pay.agents, key=lambda a: a.code)
-    ]
-    totals = (
-        sum((a.gross for a in pay.agents), ZERO),
-        sum((a.deductions for a in pay.agents), ZERO),
-        sum((a.net for a in pay.agents), ZERO),
+def _fresh_result(month: str, status: str, version: PlanVersion, pay: MonthPay, teams: dict[str, str]) -> MonthResult:
+    """A computed (not stored) month as :func:`show_month` gives it once :func:`_store` has stored it."""
+    return MonthResult(
+        month=month,
+        status=status,
+        plan_name=version.name,
+        plan_effective_from=version.effective_from,
+        agents=tuple(agent_result(a, teams.get(a.code, "")) for a in sorted(pay.agents, key=lambda a: a.code)),
+        warnings=pay.warnings,
     )
-    return _month_view(month, status, version, agents, totals, list(pay.warnings))
 
 
-def show_month(session: Session, month: str, *, lang: str = "zh") -> dict[str, Any]:
-    """The month's stored result in the shape of ``payroll show --json`` (FORMATS.md)."""
+def _stored_line(line: PayrollLine) -> PayLine:
+    return PayLine(line.code, line.amount, line.label, line.label_en, line.detail, line.detail_en)
+
+
+def show_month(session: Session, month: str) -> MonthResult:
+    """The month's stored result (``payroll show``; the CLI prints it as docs/formats.md's JSON)."""
     row = session.get(MonthStatus, month)
     if row is None or row.status not in ("calculated", "locked"):
         raise ServiceError(f"{month} 尚未计算：请先运行 payroll run --month {month}。",
                            f"{month} has not been calculated: run payroll run --month {month} first.")
     version = session.get(PlanVersion, row.plan_version_id) if row.plan_version_id else None
     agents = []
-    total_gross = total_ded = total_net = ZERO
     for r in session.scalars(select(PayrollResult).where(PayrollResult.month == month)
                              .options(selectinload(PayrollResult.lines)).order_by(PayrollResult.agent_code)):
-        facts = json.loads(r.facts_json or "{}")
-        facts.pop("policy_paid", None)
-        warnings = facts.pop("warnings", [])
-        agents.append(_agent_view(
-            code=r.agent_code, name=r.agent_name, team=r.team, lines=r.lines, gross=r.gross,
-            deductions=r.deductions, net=r.net, facts=facts, warnings=warnings, lang=lang,
+        stored = json.loads(r.facts_json or "{}")
+        stored.pop("policy_paid", None)
+        warnings = stored.pop("warnings", [])
+        agents.append(AgentResult(
+            code=r.agent_code, name=r.agent_name, team=r.team, lines=tuple(_stored_line(x) for x in r.lines),
+            gross=r.gross, deductions=r.deductions, net=r.net, facts=facts_from_json(stored),
+            warnings=tuple(str(w) for w in warnings),
         ))
-        total_gross += r.gross
-        total_ded += r.deductions
-        total_net += r.net
-    return _month_view(
-        month, row.status, version, agents, (total_gross, total_ded, total_net), json.loads(row.warnings or "[]")
+    return MonthResult(
+        month=month,
+        status=row.status,
+        plan_name=version.name if version else "",
+        plan_effective_from=version.effective_from if version else "",
+        agents=tuple(agents),
+        warnings=tuple(str(w) for w in json.loads(row.warnings or "[]")),
     )

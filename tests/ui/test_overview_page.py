@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.i18n import set_language
+from app.money import fmt_money
 from app.services.imports import commit_import
 from app.services.overview import ATTENTION, DONE, TODO
 from app.services.payroll import show_month
@@ -101,12 +102,12 @@ def test_calculate_and_lock_on_the_payroll_page_show_on_the_overview(
 
     window.show_area("overview")
     with db.session_scope() as session:
-        totals = show_month(session, MONTH)["totals"]
+        result = show_month(session, MONTH)
     assert page.banner.status == "calculated"
     assert page.figures_box.isVisibleTo(page)
-    assert page.figures["net"].text() == totals["net"] == "14591.91"
-    assert page.figures["gross"].text() == totals["gross"]
-    assert page.figures["deductions"].text() == totals["deductions"]
+    assert page.figures["net"].text() == fmt_money(result.net) == "14591.91"
+    assert page.figures["gross"].text() == fmt_money(result.gross)
+    assert page.figures["deductions"].text() == fmt_money(result.deductions)
     assert page.figures["headcount"].text() == "3"
     assert page.figures["warnings"].text() == "1"  # A002 has no QA evaluation
     assert marks(page)["calculate"] == ATTENTION

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -133,10 +134,9 @@ def test_models_pass_the_model_tester(
     with example_db.session_scope() as session:
         before = show_month(session, MONTH)
         warnings = month_warnings(session, MONTH, before)
-    after = {
-        **before,
-        "agents": [dict(a, net="1.00") if a["code"] == "A002" else a for a in before["agents"]],
-    }
+    after = replace(
+        before, agents=tuple(replace(a, net=Decimal("1.00")) if a.code == "A002" else a for a in before.agents)
+    )
 
     model = PayrollModel()
     model.set_result(before)
@@ -149,7 +149,7 @@ def test_models_pass_the_model_tester(
     qtmodeltester.check(PayrollTotalsModel(proxy), force_py=True)
 
     lines = PayLinesModel()
-    lines.set_lines(before["agents"][0]["lines"])
+    lines.set_lines(before.agents[0].lines)
     qtmodeltester.check(lines, force_py=True)
     changes = ChangesModel()
     changes.set_changes(diff_results(before, after))
@@ -199,7 +199,7 @@ def test_selecting_an_agent_explains_its_pay(qtbot: QtBot, page: PayrollPage) ->
     calculate(qtbot, page)
     assert page.select_code("A001")
     lines = page.detail.lines_model
-    by_code = {lines.line(r)["code"]: r for r in range(lines.rowCount())}
+    by_code = {lines.line(r).code: r for r in range(lines.rowCount())}
     row = by_code["commission"]
     assert lines.data(lines.index(row, 0)) == "销售提成"
     assert lines.data(lines.index(row, 1)) == "1987.04"

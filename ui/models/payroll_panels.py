@@ -3,7 +3,7 @@ explanations, what changed since the last calculation, and the month's warnings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -11,8 +11,9 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
-from app.i18n import tr
-from app.money import D, fmt_money
+from app.engine.facts import PayLine
+from app.i18n import language, tr
+from app.money import fmt_money
 from app.services.payroll_view import WARNING, AgentChange, MonthWarning, signed
 from ui.models.common import LEFT, RIGHT, Index, ReadOnlyTableModel, money_foreground
 
@@ -54,14 +55,14 @@ class PayLinesModel(_TableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._lines: list[dict[str, Any]] = []
+        self._lines: list[PayLine] = []
 
-    def set_lines(self, lines: Sequence[Mapping[str, Any]]) -> None:
+    def set_lines(self, lines: Sequence[PayLine]) -> None:
         self.beginResetModel()
-        self._lines = [dict(line) for line in lines]
+        self._lines = list(lines)
         self.endResetModel()
 
-    def line(self, row: int) -> dict[str, Any]:
+    def line(self, row: int) -> PayLine:
         return self._lines[row]
 
     def _count(self) -> int:
@@ -73,17 +74,18 @@ class PayLinesModel(_TableModel):
         line = self._lines[index.row()]
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            lang = language()
             if col == 0:
-                return line["label"]
+                return line.label_in(lang)
             if col == 1:
-                return line["amount"]
-            return line.get("detail") or ""
+                return fmt_money(line.amount)
+            return line.detail_in(lang)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if col == 1:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
-            return money_foreground(D(line["amount"]))
+            return money_foreground(line.amount)
         return None
 
 

@@ -20,7 +20,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
 from app.i18n import tr
-from app.money import ZERO, D, fmt_money
+from app.money import ZERO, fmt_money
+from app.results import AgentResult, MonthResult
 from app.services.payroll_view import MonthWarning, column_amounts
 from ui.models.common import (
     FilterProxy,
@@ -70,14 +71,14 @@ class PayRow:
     name: str
     team: str
     amounts: dict[str, Decimal]
-    agent: dict[str, Any] = field(repr=False)
+    agent: AgentResult = field(repr=False)
     warnings: tuple[MonthWarning, ...] = ()
 
     @classmethod
-    def of(cls, agent: dict[str, Any], warnings: Sequence[MonthWarning] = ()) -> PayRow:
+    def of(cls, agent: AgentResult, warnings: Sequence[MonthWarning] = ()) -> PayRow:
         amounts = column_amounts(agent)
-        amounts.update(gross=D(agent["gross"]), deductions=D(agent["deductions"]), net=D(agent["net"]))
-        return cls(agent["code"], agent["name"], agent.get("team") or "", amounts, agent, tuple(warnings))
+        amounts.update(gross=agent.gross, deductions=agent.deductions, net=agent.net)
+        return cls(agent.code, agent.name, agent.team, amounts, agent, tuple(warnings))
 
     def value(self, key: str) -> str | Decimal:
         if key in TEXT_KEYS:
@@ -107,12 +108,12 @@ class PayrollModel(ReadOnlyTableModel):
         self._rows: list[PayRow] = []
 
     def set_result(
-        self, data: Mapping[str, Any] | None, warnings: Mapping[str, Sequence[MonthWarning]] | None = None
+        self, data: MonthResult | None, warnings: Mapping[str, Sequence[MonthWarning]] | None = None
     ) -> None:
         self.beginResetModel()
         warnings = warnings or {}
-        agents = (data or {}).get("agents", [])
-        self._rows = [PayRow.of(a, warnings.get(a["code"], ())) for a in agents]
+        agents = data.agents if data is not None else ()
+        self._rows = [PayRow.of(a, warnings.get(a.code, ())) for a in agents]
         self.endResetModel()
 
     def row(self, row: int) -> PayRow:

@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import language, tr
 from app.money import D, fmt_money
+from app.results import MonthResult
 from app.services.months import month_status
 from app.services.payroll import calculate_month, lock_month, show_month, unlock_month
 from app.services.payroll_view import (
@@ -168,51 +169,44 @@ class AgentDetail(QGroupBox):
             self._set_content_visible(False)
             return
         agent = row.agent
+        net, gross, deductions = fmt_money(agent.net), fmt_money(agent.gross), fmt_money(agent.deductions)
         self._set_content_visible(True)
         self.heading.setText(
             tr(
-                f"{row.code} {row.name}{'（' + row.team + '）' if row.team else ''}　实发 {agent['net']}"
-                f"（应发 {agent['gross']}，扣款 {agent['deductions']}）",
-                f"{row.code} {row.name}{' (' + row.team + ')' if row.team else ''}  net {agent['net']} "
-                f"(gross {agent['gross']}, deductions {agent['deductions']})",
+                f"{row.code} {row.name}{'（' + row.team + '）' if row.team else ''}　实发 {net}"
+                f"（应发 {gross}，扣款 {deductions}）",
+                f"{row.code} {row.name}{' (' + row.team + ')' if row.team else ''}  net {net} "
+                f"(gross {gross}, deductions {deductions})",
             )
         )
-        self.lines_model.set_lines(agent.get("lines", []))
+        self.lines_model.set_lines(agent.lines)
         self.lines.resizeRowsToContents()
-        facts: dict[str, Any] = agent.get("facts", {})
+        facts = agent.facts
         self.fact_labels["attendance"].setText(
             tr(
-                f"{facts.get('employed_workdays', '—')} / {facts.get('workdays', '—')} 个工作日",
-                f"{facts.get('employed_workdays', '—')} of {facts.get('workdays', '—')} workdays",
+                f"{facts.employed_workdays} / {facts.workdays} 个工作日",
+                f"{facts.employed_workdays} of {facts.workdays} workdays",
             )
         )
-        premium = facts.get("standard_premium")
-        policies = facts.get("policies_counted", 0)
-        self.fact_labels["premium"].setText(
-            tr(
-                f"{fmt_money(D(premium))}（{policies} 张保单）",
-                f"{fmt_money(D(premium))} ({policies} policies)",
-            )
-            if premium is not None
-            else "—"
-        )
-        qa_count = facts.get("qa_count") or 0
-        if facts.get("qa_avg") is not None:
+        premium, policies = fmt_money(facts.standard_premium), facts.policies_counted
+        self.fact_labels["premium"].setText(tr(f"{premium}（{policies} 张保单）", f"{premium} ({policies} policies)"))
+        qa_count = facts.qa_count
+        if facts.qa_avg is not None:
             qa = tr(
-                f"{facts['qa_avg']}（{qa_count} 次，等级 {facts.get('qa_grade') or '—'}，"
-                f"提成系数 {facts.get('qa_coefficient', '—')}）",
-                f"{facts['qa_avg']} ({qa_count} evaluations, grade {facts.get('qa_grade') or '—'}, "
-                f"coefficient {facts.get('qa_coefficient', '—')})",
+                f"{facts.qa_avg}（{qa_count} 次，等级 {facts.qa_grade or '—'}，"
+                f"提成系数 {facts.qa_coefficient}）",
+                f"{facts.qa_avg} ({qa_count} evaluations, grade {facts.qa_grade or '—'}, "
+                f"coefficient {facts.qa_coefficient})",
             )
         else:
             qa = tr(
-                f"无（{qa_count} 次有效评分，提成系数 {facts.get('qa_coefficient', '—')}）",
-                f"none ({qa_count} valid evaluations, coefficient {facts.get('qa_coefficient', '—')})",
+                f"无（{qa_count} 次有效评分，提成系数 {facts.qa_coefficient}）",
+                f"none ({qa_count} valid evaluations, coefficient {facts.qa_coefficient})",
             )
         self.fact_labels["qa"].setText(qa)
-        self.fact_labels["kpi"].setText(str(facts.get("kpi_score") or "—"))
-        leave = facts.get("leave_text_en" if language() == "en" else "leave_text") or tr("无", "none")
-        self.fact_labels["leave"].setText(str(leave))
+        self.fact_labels["kpi"].setText(str(facts.kpi_score))
+        leave = (facts.leave_text_en if language() == "en" else facts.leave_text) or tr("无", "none")
+        self.fact_labels["leave"].setText(leave)
         self.agent_warnings.setText("\n".join("⚠ " + tr(w.zh, w.en) for w in row.warnings))
         self.agent_warnings.setVisible(bool(row.warnings))
 
@@ -318,7 +312,7 @@ class PayrollPage(Page):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.state: MonthState | None = None
-        self.result: dict[str, Any] | None = None
+        self.result: MonthResult | None = None
         self.warnings: list[MonthWarning] = []
         # What recalculating the shown month would change; None while not known (not calculated,
         # or not checked yet). The month it belongs to is kept with it.
@@ -593,11 +587,11 @@ class PayrollPage(Page):
         try:
             with self.db.session_scope() as session:
                 state = month_state(session, self.month)
-                data: dict[str, Any] | None = None
+                data: MonthResult | None = None
                 by_agent: dict[str, list[MonthWarning]] = {}
                 warnings: list[MonthWarning] = []
                 if state.status in ("calculated", "locked"):
-                    data = show_month(session, self.month, lang=language())
+                    data = show_month(session, self.month)
                     minimum = minimum_wage_level(session)
                     codes = metric_codes(session, self.month)
                     by_agent = agent_warnings(data, minimum_wage=minimum, codes_with_metrics=codes)
@@ -646,8 +640,8 @@ class PayrollPage(Page):
             data = self.result
             self.banner.show_state(
                 self.state,
-                data["totals"]["net"] if data else None,
-                len(data["agents"]) if data else 0,
+                fmt_money(data.net) if data else None,
+                len(data.agents) if data else 0,
                 pending,
             )
         self.pending_panel.show_pending(pending or [])
@@ -816,7 +810,7 @@ class PayrollPage(Page):
     def _update_buttons(self) -> None:
         status = self.state.status if self.state is not None else "open"
         busy = self.op is not None
-        has_result = self.result is not None and bool(self.result.get("agents"))
+        has_result = self.result is not None and bool(self.result.agents)
         selected = self.selected_row() is not None
         self.calculate_button.setEnabled(not busy and status != "locked")
         self.lock_button.setEnabled(not busy and status == "calculated" and not self.stale)
@@ -885,20 +879,16 @@ class PayrollPage(Page):
             return None
         month, lang, db = self.month, language(), self.db
 
-        def work(token: CancelToken) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        def work(token: CancelToken) -> tuple[MonthResult | None, MonthResult]:
             with db.session_scope() as session:
-                before = (
-                    show_month(session, month, lang=lang)
-                    if month_status(session, month) == "calculated"
-                    else None
-                )
+                before = show_month(session, month) if month_status(session, month) == "calculated" else None
                 token.check()
                 calculate_month(session, month)
-                after = show_month(session, month, lang=lang)
+                after = show_month(session, month)
                 token.check()  # a cancel here rolls the whole calculation back
             return before, after
 
-        def done(result: tuple[dict[str, Any] | None, dict[str, Any]]) -> None:
+        def done(result: tuple[MonthResult | None, MonthResult]) -> None:
             before, after = result
             self.refresh()
             self.data_changed.emit("payroll")
@@ -908,7 +898,7 @@ class PayrollPage(Page):
             self._check_wanted = False
             self._set_pending(month, [])
             self.changes.show_changes(
-                diff_results(before, after), first=before is None, agents=len(after["agents"])
+                diff_results(before, after, lang=lang), first=before is None, agents=len(after.agents)
             )
             if before is not None:
                 self.tabs.setCurrentWidget(self.changes)
@@ -934,8 +924,8 @@ class PayrollPage(Page):
         ):
             return None
         month = self.month
-        total = self.result["totals"]["net"]
-        count = len(self.result["agents"])
+        total = fmt_money(self.result.net)
+        count = len(self.result.agents)
         warning_count = sum(1 for w in self.warnings if w.severity == "warning")
         extra = (
             tr(

@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
@@ -40,8 +40,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import language, tr
+from app.i18n import tr
 from app.importers.kinds import KIND_NAMES, KINDS
+from app.money import fmt_money
+from app.results import AgentResult, MonthResult
 from app.services.errors import ServiceError
 from app.services.months import month_status
 from app.services.payroll import show_month
@@ -125,7 +127,7 @@ class ReportsPage(Page):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.status = "open"
-        self.result: dict[str, Any] | None = None
+        self.result: MonthResult | None = None
         self.op: Op | None = None
         self.message: QMessageBox | None = None
         self.payslip_folder: Path | None = None
@@ -403,11 +405,7 @@ class ReportsPage(Page):
         try:
             with self.db.session_scope() as session:
                 status = month_status(session, self.month)
-                data = (
-                    show_month(session, self.month, lang=language())
-                    if status in ("calculated", "locked")
-                    else None
-                )
+                data = show_month(session, self.month) if status in ("calculated", "locked") else None
                 paper = get_setting(session, "payslip_size").strip().upper() or "A5"
         except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
             self.message = show_error(self, exc)
@@ -416,16 +414,16 @@ class ReportsPage(Page):
         self.paper_label.setText(
             tr(f"纸张：{paper}（在“设置”中修改）", f"Paper: {paper} (change it in Settings)")
         )
-        self._fill_agents(data["agents"] if data else [])
+        self._fill_agents(list(data.agents) if data else [])
         self._show_status()
         self._update_buttons()
 
-    def _fill_agents(self, agents: list[dict[str, Any]]) -> None:
+    def _fill_agents(self, agents: list[AgentResult]) -> None:
         text = self.agent_combo.currentText()
         self.agent_combo.blockSignals(True)
         self.agent_combo.clear()
         for agent in agents:
-            self.agent_combo.addItem(f"{agent['code']} {agent['name']}", agent["code"])
+            self.agent_combo.addItem(f"{agent.code} {agent.name}", agent.code)
         index = self.agent_combo.findText(text) if text else -1
         self.agent_combo.setCurrentIndex(index)
         if index < 0:
@@ -436,13 +434,13 @@ class ReportsPage(Page):
         month = self.month
         data = self.result
         if data is not None and self.status in ("calculated", "locked"):
-            totals = data["totals"]
-            count = len(data["agents"])
+            gross, deductions, net = fmt_money(data.gross), fmt_money(data.deductions), fmt_money(data.net)
+            count = len(data.agents)
             money = tr(
-                f"{count} 人，应发合计 {totals['gross']} 元，扣款合计 {totals['deductions']} 元，"
-                f"实发合计 {totals['net']} 元。",
-                f"{count} agents, total gross {totals['gross']}, deductions {totals['deductions']}, "
-                f"net {totals['net']}.",
+                f"{count} 人，应发合计 {gross} 元，扣款合计 {deductions} 元，"
+                f"实发合计 {net} 元。",
+                f"{count} agents, total gross {gross}, deductions {deductions}, "
+                f"net {net}.",
             )
             if self.status == "locked":
                 text = tr(f"{month} 已锁定：", f"{month} is locked: ") + money
@@ -472,7 +470,7 @@ class ReportsPage(Page):
 
     @Slot()
     def _update_buttons(self) -> None:
-        has_result = self.result is not None and bool(self.result.get("agents"))
+        has_result = self.result is not None and bool(self.result.agents)
         ready = has_result and self.op is None
         combined = self.combined_radio.isChecked()
         self.payslips_button.setEnabled(ready)
@@ -552,7 +550,7 @@ class ReportsPage(Page):
     @Slot()
     def write_payslips(self) -> Op | None:
         """Ask where (a folder, or a file for the combined PDF), then write off the GUI thread."""
-        if self.result is None or not self.result.get("agents") or self.op is not None:
+        if self.result is None or not self.result.agents or self.op is not None:
             return None
         month, db = self.month, self.db
         self.close_preview()  # it would show the file being replaced
@@ -623,7 +621,7 @@ class ReportsPage(Page):
     @Slot()
     def export_summary(self) -> Op | None:
         """Ask for a file name (``工资汇总-YYYY-MM.xlsx``), then export off the GUI thread."""
-        if self.result is None or not self.result.get("agents") or self.op is not None:
+        if self.result is None or not self.result.agents or self.op is not None:
             return None
         month, db = self.month, self.db
         path = self.ask_save_file(summary_file_name(month), tr("保存工资汇总表", "Save the payroll summary"))
