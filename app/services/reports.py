@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
 from app.i18n import language
+from app.reports.files import output_error_text
 from app.reports.payslip import PayslipOptions
 from app.reports.payslip import write_payslips as write_payslip_files
 from app.reports.summary_xlsx import AttendanceCounts, QACounts, SalesRow, SummaryInput, write_summary
@@ -107,10 +108,7 @@ def write_payslips(
     try:
         paths = write_payslip_files(agents, options, Path(out_dir), passwords=passwords, combined=combined)
     except OSError as exc:
-        raise ServiceError(
-            f"无法写入工资条到 {out_dir}：{exc.strerror or exc}",
-            f"cannot write payslips to {out_dir}: {exc.strerror or exc}",
-        ) from exc
+        raise ServiceError(*output_error_text(exc, out_dir)) from exc
     audit(
         session,
         "payslips.write",
@@ -142,10 +140,10 @@ def export_summary(session: Session, month: str, out_path: Path) -> Path:
     try:
         write_summary(summary, out_path)
     except OSError as exc:
-        raise ServiceError(
-            f"无法写入 {out_path}：{exc.strerror or exc}（文件是否在 Excel 中打开？）",
-            f"cannot write {out_path}: {exc.strerror or exc} (is it open in Excel?)",
-        ) from exc
+        zh, en = output_error_text(exc, out_path)
+        if isinstance(exc, PermissionError):
+            zh, en = zh + "（文件是否在 Excel 中打开？）", en + " (Is it open in Excel?)"
+        raise ServiceError(zh, en) from exc
     audit(session, "summary.export", entity="month", key=month, after={"file": out_path.name})
     session.flush()
     return out_path
