@@ -130,6 +130,20 @@ def is_disk_full(exc: BaseException) -> bool:
     return exc.errno in (errno.ENOSPC, errno.EDQUOT) or getattr(exc, "winerror", None) in (39, 112)
 
 
+def as_os_error(exc: BaseException) -> OSError | None:
+    """The :class:`OSError` behind ``exc`` when a library reported one its own way, else None.
+
+    lxml (under openpyxl) reports a failed write as ``SerialisationError("IO_ENOSPC")``.
+    """
+    if isinstance(exc, OSError):
+        return exc
+    match = re.fullmatch(r"IO_(E[A-Z0-9]+)", str(exc).strip())
+    code = getattr(errno, match.group(1), None) if match else None
+    if isinstance(code, int):
+        return OSError(code, os.strerror(code))
+    return None
+
+
 def output_error_text(exc: OSError, where: Path | str) -> tuple[str, str]:
     """One line (中文, English) saying why nothing was written to ``where``."""
     if is_disk_full(exc):

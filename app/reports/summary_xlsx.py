@@ -71,7 +71,7 @@ from openpyxl.xml.functions import fromstring as xml_fromstring
 
 from app.engine.lines import LINE_LABELS, LINE_ORDER
 from app.i18n import tr
-from app.reports.files import staged_output
+from app.reports.files import as_os_error, staged_output
 
 ZERO = Decimal(0)
 
@@ -827,7 +827,10 @@ def write_summary(data: SummaryInput, out_path: Path) -> Path:
         book = _new_book(data, stage.scratch)
         try:
             save_workbook(_build(data, book), target)
-        except BaseException:
+        except BaseException as exc:
             book.discard()
-            raise
+            os_error = as_os_error(exc) if isinstance(exc, Exception) else None
+            if os_error is None or os_error is exc:
+                raise
+            raise os_error from exc
     return stage.written[0]
