@@ -533,8 +533,12 @@ def write_payslips(
     *,
     passwords: Mapping[str, str | None] | None = None,
     combined: bool = False,
+    combined_name: str | None = None,
 ) -> list[Path]:
     """Write the payslips into ``out_dir``; returns the files written (one per agent, or one).
+
+    ``combined_name`` is the combined file's name when the user chose one (default
+    :func:`combined_filename`).
 
     ``passwords`` (agent code → password) means "encrypt each file". The files are written
     into a temporary folder and moved into ``out_dir`` only when all of them are complete
@@ -552,7 +556,8 @@ def write_payslips(
         if missing:
             raise MissingPasswords(missing)
     if combined:
-        jobs: list[tuple[str, Sequence[AgentData], str | None]] = [(combined_filename(options.month), agents, None)]
+        name = combined_name or combined_filename(options.month)
+        jobs: list[tuple[str, Sequence[AgentData], str | None]] = [(name, agents, None)]
     else:
         jobs = [
             (name, [agent], passwords.get(str(agent.get("code", ""))) if passwords is not None else None)

@@ -63,12 +63,15 @@ def write_payslips(
     agent: str | None = None,
     encrypt: bool = False,
     combined: bool = False,
+    combined_name: str | None = None,
 ) -> list[Path]:
     """Write the month's payslips into ``out_dir``: one PDF per agent, or one combined PDF.
 
     ``encrypt`` protects each agent's file with that agent's payslip password; it is refused —
     before anything is written — when any selected agent has none, naming them all, so the
     manager can fix the list once instead of discovering gaps one file at a time.
+    ``combined_name`` names the combined file (the name the user chose in a save dialog).
+    The files appear in ``out_dir`` all together or not at all (see ``app.reports.files``).
     """
     data = show_month(session, month, lang=language())
     agents = list(data["agents"])
@@ -106,9 +109,14 @@ def write_payslips(
             )
     options = _payslip_options(session, month, data["status"])
     try:
-        paths = write_payslip_files(agents, options, Path(out_dir), passwords=passwords, combined=combined)
+        paths = write_payslip_files(
+            agents, options, Path(out_dir), passwords=passwords, combined=combined, combined_name=combined_name
+        )
     except OSError as exc:
-        raise ServiceError(*output_error_text(exc, out_dir)) from exc
+        zh, en = output_error_text(exc, Path(out_dir) / combined_name if combined_name else out_dir)
+        if combined_name and isinstance(exc, PermissionError):
+            zh, en = zh + "（文件是否在 PDF 阅读器中打开？）", en + " (Is it open in a PDF viewer?)"
+        raise ServiceError(zh, en) from exc
     audit(
         session,
         "payslips.write",

@@ -157,3 +157,11 @@ def test_export_spools_nothing_into_the_system_temp_folder(
         export_summary(s, MONTH, tmp_path / "new" / "summary.xlsx")
     assert len(seen) == 6 and all(listing == [] for listing in seen)
     assert [p.name for p in (tmp_path / "new").iterdir()] == ["summary.xlsx"]
+
+
+def test_combined_file_under_a_chosen_name_leaves_the_default_named_file(example: Database, tmp_path: Path) -> None:
+    (tmp_path / f"{MONTH}_工资条.pdf").write_bytes(b"someone else's file")
+    with example.session_scope() as s:
+        [path] = write_payslips(s, MONTH, tmp_path, combined=True, combined_name="十月.pdf")
+    assert path == tmp_path / "十月.pdf" and len(PdfReader(path).pages) == 3
+    assert _tree(tmp_path) == {f"{MONTH}_工资条.pdf": b"someone else's file", "十月.pdf": path.read_bytes()}
