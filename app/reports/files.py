@@ -37,7 +37,7 @@ import shutil
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -341,3 +341,11 @@ def staged_output(dest_dir: Path, *, durable: bool = False) -> Iterator[Stage]:
             for ancestor in made:
                 with contextlib.suppress(OSError):
                     ancestor.rmdir()
+
+
+def write_output_file(path: Path, write: Callable[[Path], object]) -> Path:
+    """Write one file through :func:`staged_output`: ``write(tmp)`` fills it, then it replaces ``path``."""
+    path = Path(path)
+    with staged_output(path.parent, durable=True) as stage:
+        write(stage.path(path.name))
+    return stage.written[0]

@@ -139,3 +139,15 @@ def test_export_on_a_full_disk_one_line_and_nothing_written(cli: Cli, tmp_path: 
     assert err.startswith("the disk is full: ") and "nothing was written" in err
     assert len(err.strip().splitlines()) == 1 and "ZipFile" not in err and "Exception ignored" not in err
     assert left == ""
+
+
+def test_plan_export_that_cannot_replace_its_target_says_so_and_writes_nothing(cli: Cli, tmp_path: Path) -> None:
+    cli("init")
+    out = tmp_path / "plans"
+    out.mkdir()
+    (out / "plan.toml").mkdir()  # a folder where the file should go
+    result = cli("--lang", "en", "plan", "export", "--month", "2026-10", "--out", out / "plan.toml", ok=False)
+    assert result.code == 1 and "nothing was written" in result.err and "unexpected" not in result.err
+    assert [p.name for p in out.iterdir()] == ["plan.toml"] and list((out / "plan.toml").iterdir()) == []
+    cli("plan", "export", "--month", "2026-10", "--out", out / "new" / "plan.toml")
+    assert [p.name for p in (out / "new").iterdir()] == ["plan.toml"]
