@@ -24,7 +24,8 @@ removes the temporary folder and leaves the destination untouched. A process tha
 leaves at most the temporary folder, named ``.branchpay-partial-…`` (hidden on Windows too),
 never a half-written file under a real name; the next output into the same place removes
 such folders once no running process holds them (each stage holds a lock on its ``.lock``
-file for as long as it lives).
+file for as long as it lives), first putting back any old file a killed run had moved aside
+and not yet replaced.
 """
 
 from __future__ import annotations
@@ -177,12 +178,16 @@ def _lock(fh: IO[bytes]) -> bool:
     return True
 
 
-def _hide(path: Path) -> None:
-    if sys.platform == "win32":  # a leading dot hides a folder everywhere else
+def _set_hidden(path: Path, hidden: bool) -> None:
+    """Set or clear Windows' "hidden" attribute (a leading dot hides a folder everywhere else)."""
+    if sys.platform == "win32":
         import ctypes
 
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
         with contextlib.suppress(Exception):
-            ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x2)  # type: ignore[attr-defined]
+            attributes = kernel32.GetFileAttributesW(str(path))
+            if attributes != 0xFFFFFFFF:  # INVALID_FILE_ATTRIBUTES
+                kernel32.SetFileAttributesW(str(path), attributes | 0x2 if hidden else attributes & ~0x2)
 
 
 def remove_abandoned_stages(folder: Path) -> list[Path]:
@@ -209,10 +214,23 @@ def remove_abandoned_stages(folder: Path) -> list[Path]:
         finally:
             if fh is not None:
                 fh.close()
+        _restore_aside(stage)
         shutil.rmtree(stage, ignore_errors=True)
         if not stage.exists():
             removed.append(stage)
     return removed
+
+
+def _restore_aside(stage: Path) -> None:
+    """Files a killed output had moved aside to replace them go back where they are missing."""
+    aside = stage / _ASIDE
+    if not aside.is_dir():
+        return
+    for old in aside.iterdir():
+        target = stage.parent / old.name
+        if not target.exists() and not target.is_symlink():
+            with contextlib.suppress(OSError):
+                os.replace(old, target)
 
 
 class Stage:
@@ -311,7 +329,7 @@ def staged_output(dest_dir: Path, *, durable: bool = False) -> Iterator[Stage]:
             made.insert(0, ancestor)
         remove_abandoned_stages(home)
         folder = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=home))  # mode 0o700: the owner only
-        _hide(folder)
+        _set_hidden(folder, True)
         lock_fh = (folder / _LOCK).open("wb")
         _lock(lock_fh)
         stage = Stage(folder, dest_dir)
@@ -323,12 +341,23 @@ def staged_output(dest_dir: Path, *, durable: bool = False) -> Iterator[Stage]:
         lock_fh = None
         (folder / _LOCK).unlink()
         if new_dest and not dest_dir.exists():
-            os.rename(folder, dest_dir)
-            committed = True  # the new folder keeps the stage's owner-only permissions: payroll data
-        else:
-            if new_dest:
-                dest_dir.mkdir(exist_ok=True)  # someone else made it meanwhile; move file by file
-            stage._commit_into(dest_dir)
+            _set_hidden(folder, False)
+            try:
+                os.rename(folder, dest_dir)  # keeps the stage's owner-only permissions: payroll data
+                committed = True
+            except OSError:
+                _set_hidden(folder, True)  # e.g. a virus scanner holds a file: move file by file below
+        if not committed:
+            created = not dest_dir.exists()
+            if created:
+                dest_dir.mkdir()
+            try:
+                stage._commit_into(dest_dir)
+            except BaseException:
+                if created:
+                    with contextlib.suppress(OSError):
+                        dest_dir.rmdir()
+                raise
             committed = True
         stage.written = [dest_dir / name for name in stage.names]
     finally:

@@ -176,3 +176,14 @@ def test_abandoned_stage_is_removed_but_a_live_one_is_not(tmp_path: Path) -> Non
         holder.stdin.close()
         holder.wait(timeout=30)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["live.pdf", "mine.pdf"]
+
+
+def test_files_moved_aside_by_a_killed_commit_are_put_back(tmp_path: Path) -> None:
+    """Killed between moving an old file aside and putting the new one in: the old one comes back."""
+    dead = tmp_path / f"{STAGE_PREFIX}killed"
+    (dead / ".replaced").mkdir(parents=True)
+    (dead / ".replaced" / "1.pdf").write_bytes(b"old one")
+    (dead / ".replaced" / "2.pdf").write_bytes(b"old two")
+    (tmp_path / "2.pdf").write_bytes(b"new two")  # this one had already been replaced
+    assert remove_abandoned_stages(tmp_path) == [dead]
+    assert _listing(tmp_path) == {"1.pdf": b"old one", "2.pdf": b"new two"}
