@@ -131,10 +131,14 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                     print(tr(f"方案“{version.name}”已保存，生效月份 {version.effective_from}",
                              f"plan '{version.name}' saved, effective from {version.effective_from}"))
                 return 0
+            from app.reports.files import output_error_text, write_output_file
+
             with db.session_scope() as s:
                 text = plans.export_plan(s, args.month)
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            args.out.write_text(text, encoding="utf-8")
+            try:
+                write_output_file(args.out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+            except OSError as exc:
+                return _fail(tr(*output_error_text(exc, args.out)))
             print(tr(f"方案已导出到 {args.out}", f"plan written to {args.out}"))
             return 0
         if args.command == "import":

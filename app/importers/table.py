@@ -38,6 +38,16 @@ _XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 HEADER_SCAN_ROWS = 10
 """How many non-empty rows from the top may be looked at for the header row."""
 
+MAX_UNPACKED = 200 * 1024 * 1024
+"""An xlsx is refused before it is parsed when one part, or all parts together, would unpack to more bytes.
+
+An xlsx is a zip; its biggest real parts (a sheet of 35,000 policies, the shared strings)
+unpack to tens of MB. A "zip bomb" unpacks a 1 MB file into gigabytes and ties up the PC for
+minutes before any row is read."""
+MAX_RATIO = 100
+"""... or when a part bigger than :data:`RATIO_FROM` unpacks to more than this many times its packed size."""
+RATIO_FROM = 1024 * 1024
+
 
 class HeaderMatch(NamedTuple):
     """How well a row reads as the header: true when it is the header (names every required column)."""
@@ -255,6 +265,64 @@ def _not_spreadsheet(file: str) -> TableError:
     )
 
 
+def _damaged(file: str, detail: str = "", detail_en: str = "") -> TableError:
+    return _fail(
+        file,
+        f"文件已损坏或不是正常导出的 Excel 表格{detail}",
+        f"the file is damaged or not a real export{detail_en}",
+        "请在 Excel 中打开并重新另存为 .xlsx 后再导入",
+        "save it again from Excel as .xlsx and import again",
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB"
+
+
+def _part_name(name: str) -> str:
+    """A zip member's name as shown in a message: printable, short."""
+    shown = "".join(ch if ch.isprintable() else "?" for ch in name)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def check_xlsx_package(file: str, path: Path) -> None:
+    """Refuse an xlsx whose parts would unpack to an unreasonable size, before anything parses it.
+
+    Only the zip's directory is read (each part's declared size), which takes milliseconds even
+    for a "zip bomb"; a part that unpacks to more than it declares is caught by the readers
+    themselves (calamine and Python's zipfile stop at the declared size).
+    """
+    try:
+        with zipfile.ZipFile(path) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError):
+        raise _damaged(file, "（zip 结构无法读取）", " (its zip structure cannot be read)") from None
+    total = 0
+    for part in parts:
+        size = part.file_size
+        total += size
+        name = _part_name(part.filename)
+        if size > MAX_UNPACKED:
+            raise _damaged(
+                file,
+                f"：其中的 {name} 解压后达 {_megabytes(size)}，超过上限 {_megabytes(MAX_UNPACKED)}",
+                f": its part {name} unpacks to {_megabytes(size)}, more than the limit of {_megabytes(MAX_UNPACKED)}",
+            )
+        if size > RATIO_FROM and size > MAX_RATIO * max(part.compress_size, 1):
+            ratio = size // max(part.compress_size, 1)
+            raise _damaged(
+                file,
+                f"：其中的 {name} 压缩比异常（{ratio}:1，解压后 {_megabytes(size)}）",
+                f": its part {name} is packed {ratio}:1, which no spreadsheet is (it unpacks to {_megabytes(size)})",
+            )
+    if total > MAX_UNPACKED:
+        raise _damaged(
+            file,
+            f"：解压后共 {_megabytes(total)}，超过上限 {_megabytes(MAX_UNPACKED)}",
+            f": it unpacks to {_megabytes(total)} in all, more than the limit of {_megabytes(MAX_UNPACKED)}",
+        )
+
+
 def _calamine_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
     assert _CalamineWorkbook is not None
     wb = _CalamineWorkbook.from_path(str(path))
@@ -290,6 +358,7 @@ def _openpyxl_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
 
 
 def _read_xlsx(file: str, path: Path, engine: str | None, is_header: HeaderTest | None = None) -> Table:
+    check_xlsx_package(file, path)
     use = engine or ("calamine" if _CalamineWorkbook is not None else "openpyxl")
     rows = _calamine_rows(path) if use == "calamine" else _openpyxl_rows(path)
     try:

@@ -45,7 +45,7 @@ from reportlab.platypus import (
 from app.i18n import language, tr
 from app.reports.amount_words import chinese_amount
 from app.reports.encryption import encrypt_pdf
-from app.reports.files import atomic_write_bytes, safe_name
+from app.reports.files import file_name, safe_name, staged_output, unique_names
 from app.reports.fonts import BUILTIN_CID_FONT, CID_SUBSTITUTES, FontChoice, cjk_font
 from app.results import AgentResult
 
@@ -504,12 +504,23 @@ def render_payslips(
 
 
 def payslip_filename(month: str, code: str, name: str) -> str:
-    """``2026-10_A001_张三.pdf`` — sorts by month, then agent code, in any file manager."""
-    return f"{safe_name(month)}_{safe_name(code)}_{safe_name(name)}.pdf"
+    """``2026-10_A001_张三.pdf`` — sorts by month, then agent code, in any file manager.
+
+    Safe on every file system (:func:`app.reports.files.file_name`); :func:`payslip_filenames`
+    also makes the names of one batch distinct.
+    """
+    return file_name(f"{safe_name(month)}_{safe_name(code)}_{safe_name(name)}", ".pdf")
+
+
+def payslip_filenames(month: str, agents: Sequence[AgentResult]) -> list[str]:
+    """The file name of each agent's payslip, distinct even ignoring case (``A001`` / ``a001``)."""
+    return unique_names(
+        payslip_filename(month, a.code, a.name) for a in agents
+    )
 
 
 def combined_filename(month: str) -> str:
-    return f"{safe_name(month)}_{tr('工资条', 'payslips')}.pdf"
+    return file_name(f"{safe_name(month)}_{tr('工资条', 'payslips')}", ".pdf")
 
 
 def write_payslips(
@@ -519,12 +530,17 @@ def write_payslips(
     *,
     passwords: Mapping[str, str | None] | None = None,
     combined: bool = False,
+    combined_name: str | None = None,
 ) -> list[Path]:
-    """Write the payslips into ``out_dir``; returns the files written.
+    """Write the payslips into ``out_dir``; returns the files written (one per agent, or one).
 
-    ``passwords`` (agent code → password) means "encrypt each file". Every PDF is rendered
-    in memory before the first file is written, so a refusal or a rendering error leaves the
-    folder untouched.
+    ``combined_name`` is the combined file's name when the user chose one (default
+    :func:`combined_filename`).
+
+    ``passwords`` (agent code → password) means "encrypt each file". The files are written
+    into a temporary folder and moved into ``out_dir`` only when all of them are complete
+    (:func:`app.reports.files.staged_output`): a refusal, a rendering error or a full disk
+    leaves the folder as it was.
     """
     if passwords is not None:
         if combined:
@@ -532,19 +548,15 @@ def write_payslips(
         missing = [(a.code, a.name) for a in agents if not passwords.get(a.code)]
         if missing:
             raise MissingPasswords(missing)
-    rendered: list[tuple[Path, bytes]] = []
     if combined:
-        rendered.append((out_dir / combined_filename(options.month), render_payslips(agents, options)))
+        name = combined_name or combined_filename(options.month)
+        jobs: list[tuple[str, Sequence[AgentResult], str | None]] = [(name, agents, None)]
     else:
-        for agent in agents:
-            code, name = agent.code, agent.name
-            password = passwords.get(code) if passwords is not None else None
-            rendered.append(
-                (
-                    out_dir / payslip_filename(options.month, code, name),
-                    render_payslips([agent], options, password=password),
-                )
-            )
-    for path, data in rendered:
-        atomic_write_bytes(path, data, durable=len(rendered) == 1)
-    return [path for path, _ in rendered]
+        jobs = [
+            (name, [agent], passwords.get(agent.code) if passwords is not None else None)
+            for name, agent in zip(payslip_filenames(options.month, agents), agents, strict=True)
+        ]
+    with staged_output(Path(out_dir), durable=len(jobs) == 1) as stage:
+        for name, group, password in jobs:
+            stage.write_bytes(name, render_payslips(group, options, password=password))
+    return stage.written

@@ -35,13 +35,19 @@ defaults:
 - a date is written as its Excel serial day number under a date format, which is how
   Excel stores dates (openpyxl's own conversion gives the same number).
 
-The file is written atomically (temporary file, then rename).
+The file is staged (:func:`app.reports.files.staged_output`): openpyxl's spooled sheets and
+the workbook itself are written inside a private temporary folder next to the destination and
+the finished workbook is then moved into place, so a failure, a full disk or a killed process
+never leaves a half-written workbook, nor payroll data in the system's temp folder.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
+import os
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +55,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -56,13 +63,15 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import fromstring as xml_fromstring
 
 from app.engine.lines import LINE_LABELS, LINE_ORDER
 from app.i18n import language, tr
-from app.reports.files import atomic_write
+from app.reports.files import as_os_error, staged_output
 from app.results import AgentResult, MonthResult
 
 ZERO = Decimal(0)
@@ -196,8 +205,11 @@ class Column:
 class SummaryBook:
     """An openpyxl write-only workbook and its sheets, filled row by row; :meth:`finish` when done."""
 
-    def __init__(self, *, title: str = "", footer_text: str = "Page &P of &N") -> None:
+    def __init__(
+        self, *, title: str = "", footer_text: str = "Page &P of &N", spool_dir: Path | None = None
+    ) -> None:
         self.workbook = Workbook(write_only=True)
+        self.spool_dir = spool_dir  # where the sheets are spooled; None: openpyxl's (the system temp folder)
         self.workbook.properties.title = clean_text(title)
         self.workbook.properties.creator = "BranchPay"
         self.footer_text = footer_text
@@ -250,9 +262,9 @@ class SummaryBook:
     def discard(self) -> None:
         """After a failure: close the sheets' streams and remove their temporary files.
 
-        openpyxl spools each write-only sheet to a file in the system temp folder and removes
-        it when the workbook is saved (or when the process exits); a failed export should not
-        leave payroll data lying there until then. Best effort: nothing here may mask the
+        openpyxl spools each write-only sheet to a file (in ``spool_dir``, else the system temp
+        folder) and removes it when the workbook is saved (or when the process exits); a failed
+        export should not leave payroll data lying there until then. Best effort: nothing here may mask the
         original error.
         """
         for sheet in self.sheets:
@@ -264,6 +276,14 @@ class SummaryBook:
             if writer is not None:
                 with contextlib.suppress(Exception):
                     writer.cleanup()
+
+
+class _SpoolWriter(WorksheetWriter):  # type: ignore[misc]
+    """openpyxl's sheet writer for a spool file of our own (not in openpyxl's temp-file registry)."""
+
+    def cleanup(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(self.out)
 
 
 class _StreamedSheet(WriteOnlyWorksheet):
@@ -279,6 +299,18 @@ class _StreamedSheet(WriteOnlyWorksheet):
     ``append``); pyproject pins openpyxl to 3.1.x and a test compares the result, cell by
     cell, with the same rows written through openpyxl's own cells.
     """
+
+    spool_dir: Path | None = None
+
+    def _get_writer(self):  # type: ignore[no-untyped-def]  # same shape as openpyxl's
+        """openpyxl's, but spooling into ``spool_dir`` when one is set (see :class:`_SpoolWriter`)."""
+        if self._writer is None and self.spool_dir is not None:  # type: ignore[has-type]
+            fd, name = tempfile.mkstemp(prefix="sheet-", suffix=".xml", dir=self.spool_dir)
+            os.close(fd)
+            writer = _SpoolWriter(self, out=name)
+            writer.write_top()
+            self._writer = writer
+        super()._get_writer()
 
     def _write_rows(self):  # type: ignore[no-untyped-def]  # same shape as openpyxl's
         try:
@@ -323,6 +355,7 @@ class SheetWriter:
         self.rows = 0
         wb = book.workbook
         ws = self.ws = _StreamedSheet(parent=wb, title=title)
+        ws.spool_dir = book.spool_dir
         wb._add_sheet(ws)
         # everything before the rows must be set before the first append (it is written then)
         for i, column in enumerate(columns, start=1):
@@ -738,10 +771,11 @@ def _build(data: SummaryInput, book: SummaryBook) -> Workbook:
     return book.finish()
 
 
-def _new_book(data: SummaryInput) -> SummaryBook:
+def _new_book(data: SummaryInput, spool_dir: Path | None = None) -> SummaryBook:
     return SummaryBook(
         title=tr(f"{data.branch_name} {data.month} 工资汇总", f"{data.branch_name} payroll {data.month}"),
         footer_text=tr("第 &P 页，共 &N 页", "Page &P of &N"),
+        spool_dir=spool_dir,
     )
 
 
@@ -750,12 +784,36 @@ def build_workbook(data: SummaryInput) -> Workbook:
     return _build(data, _new_book(data))
 
 
-def write_summary(data: SummaryInput, out_path: Path) -> Path:
-    """Build the workbook and write it atomically to ``out_path``; returns the path."""
-    book = _new_book(data)
+def save_workbook(wb: Workbook, path: Path) -> None:
+    """``wb.save(path)``, but a failure (a full disk) closes the half-written zip at once.
+
+    openpyxl leaves the zip open when a write fails; Python then retries closing it when the
+    object is collected and prints a second traceback ("Exception ignored in ZipFile.__del__").
+    """
+    if wb.write_only and not wb.worksheets:
+        wb.create_sheet()
+    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
+    wb.properties.modified = _dt.datetime.now(tz=_dt.timezone.utc).replace(tzinfo=None)
     try:
-        wb = _build(data, book)
-        return atomic_write(out_path, wb.save)
+        ExcelWriter(wb, archive).save()
     except BaseException:
-        book.discard()
+        with contextlib.suppress(Exception):
+            archive.close()  # fails again on a full disk, but marks the archive closed
         raise
+
+
+def write_summary(data: SummaryInput, out_path: Path) -> Path:
+    """Build the workbook and write it to ``out_path`` through a staged folder; returns the path."""
+    out_path = Path(out_path)
+    with staged_output(out_path.parent, durable=True) as stage:
+        target = stage.path(out_path.name)
+        book = _new_book(data, stage.scratch)
+        try:
+            save_workbook(_build(data, book), target)
+        except BaseException as exc:
+            book.discard()
+            os_error = as_os_error(exc) if isinstance(exc, Exception) else None
+            if os_error is None or os_error is exc:
+                raise
+            raise os_error from exc
+    return stage.written[0]

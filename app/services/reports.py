@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
+from app.reports.files import output_error_text
 from app.reports.payslip import PayslipOptions
 from app.reports.payslip import write_payslips as write_payslip_files
 from app.reports.summary_xlsx import AttendanceCounts, QACounts, SalesRow, SummaryInput, write_summary
@@ -61,12 +62,15 @@ def write_payslips(
     agent: str | None = None,
     encrypt: bool = False,
     combined: bool = False,
+    combined_name: str | None = None,
 ) -> list[Path]:
     """Write the month's payslips into ``out_dir``: one PDF per agent, or one combined PDF.
 
     ``encrypt`` protects each agent's file with that agent's payslip password; it is refused —
     before anything is written — when any selected agent has none, naming them all, so the
     manager can fix the list once instead of discovering gaps one file at a time.
+    ``combined_name`` names the combined file (the name the user chose in a save dialog).
+    The files appear in ``out_dir`` all together or not at all (see ``app.reports.files``).
     """
     data = show_month(session, month)
     agents = list(data.agents)
@@ -104,12 +108,14 @@ def write_payslips(
             )
     options = _payslip_options(session, month, data.status)
     try:
-        paths = write_payslip_files(agents, options, Path(out_dir), passwords=passwords, combined=combined)
+        paths = write_payslip_files(
+            agents, options, Path(out_dir), passwords=passwords, combined=combined, combined_name=combined_name
+        )
     except OSError as exc:
-        raise ServiceError(
-            f"无法写入工资条到 {out_dir}：{exc.strerror or exc}",
-            f"cannot write payslips to {out_dir}: {exc.strerror or exc}",
-        ) from exc
+        zh, en = output_error_text(exc, Path(out_dir) / combined_name if combined_name else out_dir)
+        if combined_name and isinstance(exc, PermissionError):
+            zh, en = zh + "（文件是否在 PDF 阅读器中打开？）", en + " (Is it open in a PDF viewer?)"
+        raise ServiceError(zh, en) from exc
     audit(
         session,
         "payslips.write",
@@ -141,10 +147,10 @@ def export_summary(session: Session, month: str, out_path: Path) -> Path:
     try:
         write_summary(summary, out_path)
     except OSError as exc:
-        raise ServiceError(
-            f"无法写入 {out_path}：{exc.strerror or exc}（文件是否在 Excel 中打开？）",
-            f"cannot write {out_path}: {exc.strerror or exc} (is it open in Excel?)",
-        ) from exc
+        zh, en = output_error_text(exc, out_path)
+        if isinstance(exc, PermissionError):
+            zh, en = zh + "（文件是否在 Excel 中打开？）", en + " (Is it open in Excel?)"
+        raise ServiceError(zh, en) from exc
     audit(session, "summary.export", entity="month", key=month, after={"file": out_path.name})
     session.flush()
     return out_path

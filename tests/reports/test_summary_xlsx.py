@@ -11,7 +11,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from openpyxl.workbook.workbook import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 from app.cli import month_json
 from app.money import ZERO
@@ -229,10 +229,10 @@ def test_failed_save_leaves_the_previous_file(
     target = tmp_path / "s.xlsx"
     target.write_bytes(b"previous")
 
-    def boom(self: Workbook, _target: object) -> None:
+    def boom(self: ExcelWriter) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Workbook, "save", boom)
+    monkeypatch.setattr(ExcelWriter, "write_data", boom)
     with pytest.raises(RuntimeError):
         write_summary(
             SummaryInput(month=MONTH, branch_name="x", result=MonthResult(MONTH, "calculated", "", "", ())), target

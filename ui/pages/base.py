@@ -140,8 +140,10 @@ class Page(QWidget):
         try:
             # Imported when used: openpyxl is not needed to start the app.
             from app.importers.templates import write_template
+            from app.reports.files import write_output_file
 
-            write_template(kind, path, language())
+            lang = language()
+            write_output_file(path, lambda tmp: write_template(kind, tmp, lang))
         except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
             self.message = show_error(self, exc)
             return None

@@ -637,7 +637,9 @@ class PlanPage(Page):
         try:
             with self.db.session_scope() as session:
                 text = export_plan(session, effective_from)
-            path.write_text(text, encoding="utf-8")
+            from app.reports.files import write_output_file
+
+            write_output_file(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
             self.message = show_error(self, exc)
             return None

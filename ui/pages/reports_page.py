@@ -11,9 +11,6 @@ choices and "open this folder" go through small methods tests replace (Dangerzon
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,7 +41,6 @@ from app.i18n import tr
 from app.importers.kinds import KIND_NAMES, KINDS
 from app.money import fmt_money
 from app.results import AgentResult, MonthResult
-from app.services.errors import ServiceError
 from app.services.months import month_status
 from app.services.payroll import show_month
 from app.services.settings import get_setting
@@ -92,33 +88,13 @@ def _with_suffix(path: Path, suffix: str) -> Path:
 
 
 def _write_combined(session: Session, month: str, target: Path, agent: str | None) -> list[Path]:
-    """One combined PDF under the name the user chose.
+    """One combined PDF under the name the user chose (staged next to it, then moved into place).
 
-    The service names its files itself, so it writes into a private folder next to ``target``
-    (same volume: the final rename is atomic) and the file is then moved over ``target``. A file
-    of the service's own name that already sits in the chosen folder is never touched.
+    A file of the service's own name that already sits in the chosen folder is never touched.
     """
     from app.services.reports import write_payslips  # reportlab loads only when needed
 
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".branchpay-", dir=target.parent))
-    except OSError as exc:
-        raise ServiceError(
-            f"无法写入文件夹 {target.parent}：{exc.strerror or exc}",
-            f"cannot write to the folder {target.parent}: {exc.strerror or exc}",
-        ) from exc
-    try:
-        written = write_payslips(session, month, staging, agent=agent, combined=True)
-        try:
-            os.replace(written[0], target)
-        except OSError as exc:
-            raise ServiceError(
-                f"无法保存 {target}：{exc.strerror or exc}（文件是否在 PDF 阅读器中打开？）",
-                f"cannot save {target}: {exc.strerror or exc} (is it open in a PDF viewer?)",
-            ) from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [target]
+    return write_payslips(session, month, target.parent, agent=agent, combined=True, combined_name=target.name)
 
 
 class ReportsPage(Page):
