@@ -280,10 +280,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.lang:
         set_language(args.lang)
     logging.basicConfig(level=logging.WARNING)
+    from db.errors import DuplicateAgentCodes
+
     try:
         return run(args)
     except KeyboardInterrupt:
         return _fail(tr("已取消", "cancelled"), code=130)
+    except DuplicateAgentCodes as exc:  # the database cannot be upgraded until the user renames a code
+        from app.i18n import language
+
+        return _fail(exc.text(language()))
     except Exception as exc:  # noqa: BLE001 - never a traceback for the user; the log keeps it
         logging.getLogger("branchpay").debug("unexpected error", exc_info=True)
         _log_crash(args)

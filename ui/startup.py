@@ -37,6 +37,7 @@ from app.services.errors import ServiceError
 from app.services.security import password_is_set, verify_password
 from app.services.settings import get_setting, set_setting
 from db.backup import BackupInfo, check_file, newest_good_backup
+from db.errors import DuplicateAgentCodes
 from db.instance_lock import AlreadyRunning, InstanceLock
 from db.models import Agent
 from db.session import Database
@@ -268,12 +269,12 @@ def start(
             return None
         try:
             db = Database(db_path)
-        except Exception:  # noqa: BLE001 - a short message for the user, the details in the log
+        except Exception as exc:  # noqa: BLE001 - a short message for the user, the details in the log
             log.exception("could not open the database %s", db_path)
             prompter.fail(
                 tr(f"无法打开数据库 {db_path}。", f"Could not open the database {db_path}.")
                 + "\n\n"
-                + unexpected_text()
+                + (exc.text(language()) if isinstance(exc, DuplicateAgentCodes) else unexpected_text())
             )
             lock.release()
             return None

@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from app.fields import code_key
 from app.importers.cells import (
     Cell,
     CellError,
@@ -133,12 +134,12 @@ class _Lookup:
         self.exact = {str(n): str(n) for n in names}
         self.folded: dict[str, str] = {}
         for n in self.exact:
-            self.folded.setdefault(n.strip().casefold(), n)
+            self.folded.setdefault(code_key(n), n)
 
     def get(self, name: str) -> str | None:
         found = self.exact.get(name)
         if found is None:
-            found = self.folded.get(name.casefold())
+            found = self.folded.get(code_key(name))
         return found
 
 
@@ -632,7 +633,7 @@ class _Parser:
     def _agents(self, r: _Row) -> AgentRow | None:
         code = r.text_req("code")
         if code:
-            r.duplicate("code", code.casefold(), self.seen, ("工号", "code"))
+            r.duplicate("code", code_key(code), self.seen, ("工号", "code"))
         name = r.text_req("name")
         role = r.text("role")
         team = r.text("team")
@@ -833,7 +834,7 @@ class _Parser:
         if code and month and indicator:
             r.duplicate(
                 "indicator",
-                (code.casefold(), month, indicator.casefold()),
+                (code_key(code), month, indicator.casefold()),
                 self.seen,
                 ("工号、月份和指标", "code, month and indicator"),
             )

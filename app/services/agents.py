@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.fields import code_key
 from app.money import D
 from app.services.audit import audit
 from app.services.errors import ValidationFailed
@@ -167,10 +168,27 @@ def _check(data: AgentInput) -> AgentInput:
     )
 
 
+def find_agent(session: Session, code: str) -> Agent | None:
+    """The agent whose code matches ``code`` the way codes compare (:func:`code_key`: case and
+    surrounding spaces ignored), or ``None``. The exact spelling is looked up first (indexed)."""
+    agent = session.scalar(select(Agent).where(Agent.code == code.strip()))
+    if agent is not None:
+        return agent
+    key = code_key(code)
+    if not key:
+        return None
+    # A branch has tens or hundreds of agents: comparing every code in Python keeps the one rule
+    # (full Unicode casefolding), which SQLite's ASCII-only lower() would not.
+    for agent_id, stored in session.execute(select(Agent.id, Agent.code)):
+        if code_key(stored) == key:
+            return session.get(Agent, agent_id)
+    return None
+
+
 def get_agent(session: Session, code: str) -> Agent:
-    """The agent with ``code`` (surrounding spaces ignored); a validation problem when there is none."""
+    """The agent with ``code`` (case and surrounding spaces ignored); a validation problem when there is none."""
     code = code.strip()
-    agent = session.scalar(select(Agent).where(Agent.code == code))
+    agent = find_agent(session, code)
     if agent is None:
         raise ValidationFailed([f"没有工号为 {code} 的人员"], [f"no agent with code {code}"])
     return agent
@@ -199,10 +217,21 @@ def list_agents(session: Session, *, include_inactive: bool = True, search: str 
     return agents
 
 
+def _ensure_code_free(session: Session, code: str, agent: Agent | None = None) -> None:
+    """Refuse ``code`` when another agent has it, in any case: ``a001`` is taken when ``A001`` exists."""
+    other = find_agent(session, code)
+    if other is not None and other is not agent:
+        same = other.code == code
+        raise ValidationFailed(
+            [f"工号 {code} 已存在" if same else f"工号 {code} 已存在（与 {other.code} 只差大小写，视为同一工号）"],
+            [f"code {code} already exists" if same
+             else f"code {code} already exists (as {other.code}; codes ignore upper/lower case)"],
+        )
+
+
 def add_agent(session: Session, data: AgentInput) -> AgentView:
     clean = _check(data)
-    if session.scalar(select(Agent.id).where(Agent.code == clean.code)) is not None:
-        raise ValidationFailed([f"工号 {clean.code} 已存在"], [f"code {clean.code} already exists"])
+    _ensure_code_free(session, clean.code)
     agent = Agent(**asdict(clean))
     session.add(agent)
     session.flush()
@@ -214,8 +243,7 @@ def edit_agent(session: Session, code: str, data: AgentInput) -> AgentView:
     """Change an agent's data; the code itself may be changed when the new one is free."""
     clean = _check(data)
     agent = get_agent(session, code)
-    if clean.code != code and session.scalar(select(Agent.id).where(Agent.code == clean.code)) is not None:
-        raise ValidationFailed([f"工号 {clean.code} 已存在"], [f"code {clean.code} already exists"])
+    _ensure_code_free(session, clean.code, agent)
     before = _snapshot(agent)
     for key, value in asdict(clean).items():
         if key == "payslip_password" and value is None:

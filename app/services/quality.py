@@ -25,7 +25,7 @@ from app.engine.period import Period
 from app.engine.quality import evaluate
 from app.money import HUNDRED, ZERO, D, fmt_num
 from app.plan.model import QualityConfig
-from app.services.agents import get_agent
+from app.services.agents import find_agent, get_agent
 from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.months import ensure_open, month_of
@@ -625,7 +625,8 @@ def list_evaluations(
         .order_by(QAEvaluation.date, Agent.code, QAEvaluation.id)
     )
     if agent_code:
-        stmt = stmt.where(Agent.code == agent_code)
+        agent = find_agent(session, agent_code)
+        stmt = stmt.where(Agent.id == (agent.id if agent is not None else -1))
     if scorecard_code:
         stmt = stmt.where(Scorecard.code == scorecard_code)
     if status:
