@@ -49,9 +49,16 @@ def has_control(text: str) -> bool:
 def clean_text(text: str) -> str:
     """``text`` without control characters: line breaks and tabs become a space, the rest
     (NUL, ESC, DEL, C1 …) are removed; ordinary text, Chinese included, is kept as it is."""
+    return strip_controls(text)[0]
+
+
+def strip_controls(text: str) -> tuple[str, bool]:
+    """:func:`clean_text`, and whether an invisible control (not a tab or line break) was removed."""
     if _CONTROL.search(text) is None:
-        return text
-    return _CONTROL.sub("", _SPACE_CONTROL.sub(" ", text))
+        return text, False
+    spaced = _SPACE_CONTROL.sub(" ", text)
+    cleaned = _CONTROL.sub("", spaced)
+    return cleaned, len(cleaned) != len(spaced)
 
 
 def too_long(label: tuple[str, str], limit: int, length: int) -> tuple[str, str]:

@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from app.fields import code_key
+from app.fields import CODE_MAX, code_key, has_control, strip_controls
 from app.importers.cells import (
     Cell,
     CellError,
@@ -227,18 +227,51 @@ class _Row:
     def __init__(self, parser: _Parser, number: int, cells: list[Cell]) -> None:
         self.p = parser
         self.number = number
+        self.bad = False
         # One pass over the row up front: trimmed, empty cells dropped, keyed by column key.
+        # Every text passes here, so this is the one place that removes control characters
+        # and enforces each column's maximum length.
         vals: dict[str, Cell] = {}
         n = len(cells)
-        for key, i in parser.positions:
+        for key, i, limit in parser.positions:
             if i < n:
                 v = cells[i]
-                if v.__class__ is str:
-                    v = v.strip() or None
+                if isinstance(v, str):
+                    if has_control(v):
+                        v = self._without_controls(key, v)
+                    v = v.strip()
+                    if not v:
+                        continue
+                    if limit is not None and len(v) > limit:
+                        self._too_long(key, limit, len(v))
                 if v is not None:
                     vals[key] = v
         self.vals = vals
-        self.bad = False
+
+    def _without_controls(self, key: str, text: str) -> str:
+        """Control characters are removed, not refused: an xlsx ``_x0000_`` or ``_x001B_`` escape
+        (which openpyxl turns into NUL/ESC) or a stray ESC in a CSV is never meant as data."""
+        cleaned, hidden = strip_controls(text)
+        if hidden:
+            self.warn(
+                key,
+                "已删除单元格中不可见的控制字符（如 NUL、ESC，或 Excel 的 _x0000_ 写法）",
+                "invisible control characters (such as NUL or ESC, or Excel's _x0000_ escapes) "
+                "were removed from the cell",
+                "请检查导入后的内容是否正确",
+                "check that the imported text reads as intended",
+            )
+        return cleaned
+
+    def _too_long(self, key: str, limit: int, length: int) -> None:
+        zh, en = self.p.names(key)
+        self.err(
+            key,
+            f"内容过长：{length} 个字符，{zh}最多 {limit} 个字符",
+            f"too long: {length} characters; the {en} is at most {limit} characters",
+            f"请缩短到 {limit} 个字符以内",
+            f"shorten it to {limit} characters or fewer",
+        )
 
     # -- reporting ---------------------------------------------------------
     def err(
@@ -354,7 +387,7 @@ class _Row:
         """The agent code, in the database's spelling; a problem when the code is unknown."""
         code = self.text_req(key)
         lookup = self.p.agents
-        if not code or lookup is None:
+        if not code or lookup is None or len(code) > CODE_MAX:  # too long: refused already
             return code
         found = lookup.get(code)
         if found is None:
@@ -477,7 +510,7 @@ class _Parser:
         self.scorecards = None if ctx.scorecards is None else _Lookup(ctx.scorecards)
         self.locked = frozenset(ctx.locked_months or ())
         self.seen: dict[object, int] = {}
-        self.positions: list[tuple[str, int]] = []
+        self.positions: list[tuple[str, int, int | None]] = []
 
     def names(self, key: str) -> tuple[str, str]:
         col = self.columns[key]
@@ -576,7 +609,7 @@ class _Parser:
             self.warnings.append(_title_rows_note(self.table))
         if not self.map_headers():
             return result
-        self.positions = list(self.index.items())
+        self.positions = [(key, i, self.columns[key].max_length) for key, i in self.index.items()]
         if not self.table.rows:
             self.errors.append(
                 Problem(

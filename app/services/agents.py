@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.fields import code_key
+from app.fields import CODE_MAX, NAME_MAX, clean_text, code_key, too_long
 from app.money import D
 from app.services.audit import audit
 from app.services.errors import ValidationFailed
@@ -124,15 +124,26 @@ def validate(data: AgentInput) -> tuple[list[str], list[str]]:
     """Field problems in Chinese and English; empty lists when the input is fine."""
     zh: list[str] = []
     en: list[str] = []
-    if not data.code.strip():
+    code, name = clean_text(data.code).strip(), clean_text(data.name).strip()
+    if not code:
         zh.append("工号不能为空")
         en.append("code is required")
-    elif len(data.code.strip()) > 32:
-        zh.append("工号最长 32 个字符")
-        en.append("code is at most 32 characters")
-    if not data.name.strip():
+    elif len(code) > CODE_MAX:
+        zh.append(f"工号最长 {CODE_MAX} 个字符")
+        en.append(f"code is at most {CODE_MAX} characters")
+    if not name:
         zh.append("姓名不能为空")
         en.append("name is required")
+    # The same limits as the agents import (app.fields): a payslip file is named after code and name.
+    for text, limit, label in (
+        (name, NAME_MAX, ("姓名", "name")),
+        (clean_text(data.role).strip(), NAME_MAX, ("岗位", "role")),
+        (clean_text(data.team).strip(), NAME_MAX, ("团队", "team")),
+    ):
+        if len(text) > limit:
+            long_zh, long_en = too_long(label, limit, len(text))
+            zh.append(long_zh)
+            en.append(long_en)
     try:
         base = D(data.base_salary)
         if base < 0:
@@ -156,13 +167,13 @@ def _check(data: AgentInput) -> AgentInput:
     zh, en = validate(data)
     if zh:
         raise ValidationFailed(zh, en)
-    return AgentInput(
-        code=data.code.strip(),
-        name=data.name.strip(),
+    return AgentInput(  # control characters (a pasted ESC, say) never reach the database
+        code=clean_text(data.code).strip(),
+        name=clean_text(data.name).strip(),
         base_salary=D(data.base_salary),
         hire_date=data.hire_date,
-        role=data.role.strip(),
-        team=data.team.strip(),
+        role=clean_text(data.role).strip(),
+        team=clean_text(data.team).strip(),
         leave_date=data.leave_date,
         payslip_password=(data.payslip_password or None),
     )

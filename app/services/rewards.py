@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
 from app.engine.facts import COMPLAINT_LEVELS, COMPLAINT_STATUSES
+from app.fields import CATEGORY_MAX, TEXT_MAX
 from app.money import D, fmt_num
 from app.services.agents import get_agent
 from app.services.audit import audit
@@ -47,8 +48,7 @@ ADJUSTMENT_CATEGORIES: tuple[tuple[str, str], ...] = (
     ("追回", "Recovery"),
     ("其他", "Other"),
 )
-CATEGORY_MAX = 32
-DESCRIPTION_MAX = 2000
+DESCRIPTION_MAX = TEXT_MAX  # CATEGORY_MAX and TEXT_MAX (app.fields) limit the imports too
 
 
 def _month_ok(month: str) -> bool:

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
-from app.fields import match_code
+from app.fields import LEVEL_MAX, POLICY_NO_MAX, match_code
 from app.money import ZERO, D
 from app.plan.model import Plan
 from app.services.agents import agent_employment, find_agent
@@ -39,8 +39,7 @@ STATUS_COUNTED = "counted"
 STATUS_CANCELLED = "cancelled"
 STATUSES = (STATUS_COUNTED, STATUS_CANCELLED)
 
-POLICY_NO_MAX = 64
-LEVEL_MAX = 16
+# POLICY_NO_MAX and LEVEL_MAX (from app.fields) are the limits of the sales import too.
 
 # (hire date, leave date) of each agent code: what employment checks need, without a session.
 Employment = Mapping[str, tuple[date, date | None]]
