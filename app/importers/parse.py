@@ -66,6 +66,7 @@ from app.money import ZERO
 _ONE = Decimal(1)
 _TWO = Decimal(2)
 _HUNDRED = Decimal(100)
+_NO_LIMIT = 1 << 62  # the maximum length of a column that has none (numbers, dates, words)
 _NO_DATE = date(1900, 1, 1)  # placeholder after a failed required date; the row is dropped anyway
 
 
@@ -236,14 +237,18 @@ class _Row:
         for key, i, limit in parser.positions:
             if i < n:
                 v = cells[i]
-                if isinstance(v, str):
-                    if has_control(v):
-                        v = self._without_controls(key, v)
-                    v = v.strip()
-                    if not v:
+                if v.__class__ is str:
+                    text: str = v  # type: ignore[assignment]
+                    # isprintable() is a fast C loop that is False for every control character;
+                    # the regex runs only on the rare cell that is not plainly printable.
+                    if not text.isprintable() and has_control(text):
+                        text = self._without_controls(key, text)
+                    text = text.strip()
+                    if not text:
                         continue
-                    if limit is not None and len(v) > limit:
-                        self._too_long(key, limit, len(v))
+                    if len(text) > limit:
+                        self._too_long(key, limit, len(text))
+                    v = text
                 if v is not None:
                     vals[key] = v
         self.vals = vals
@@ -510,7 +515,7 @@ class _Parser:
         self.scorecards = None if ctx.scorecards is None else _Lookup(ctx.scorecards)
         self.locked = frozenset(ctx.locked_months or ())
         self.seen: dict[object, int] = {}
-        self.positions: list[tuple[str, int, int | None]] = []
+        self.positions: list[tuple[str, int, int]] = []  # key, column index, maximum length
 
     def names(self, key: str) -> tuple[str, str]:
         col = self.columns[key]
@@ -609,7 +614,9 @@ class _Parser:
             self.warnings.append(_title_rows_note(self.table))
         if not self.map_headers():
             return result
-        self.positions = [(key, i, self.columns[key].max_length) for key, i in self.index.items()]
+        self.positions = [
+            (key, i, self.columns[key].max_length or _NO_LIMIT) for key, i in self.index.items()
+        ]
         if not self.table.rows:
             self.errors.append(
                 Problem(
