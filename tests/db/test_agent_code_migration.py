@@ -69,3 +69,18 @@ def test_after_renaming_one_code_the_upgrade_goes_through(tmp_path: Path) -> Non
         assert "uq_agents_code_lower" in names
     finally:
         db.dispose()
+
+
+def test_the_command_line_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+    from app.i18n import set_language
+
+    path = tmp_path / "old.sqlite3"
+    _old_database(path, ["A1", "a1"])
+    try:
+        code = main(["--lang", "en", "--db", str(path), "init"])
+    finally:
+        set_language("zh")
+    assert code != 0
+    err = capsys.readouterr().err
+    assert "A1 / a1" in err and "Rename one code" in err and "unexpected" not in err
