@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -194,6 +195,17 @@ def find_agent(session: Session, code: str) -> Agent | None:
         if code_key(stored) == key:
             return session.get(Agent, agent_id)
     return None
+
+
+def agents_by_code(session: Session, codes: Collection[str]) -> dict[str, Agent]:
+    """The agents that ``codes`` name (each matched as :func:`find_agent` does), keyed by the code
+    as given; codes naming no agent are left out."""
+    if not codes:
+        return {}
+    by_key = {code_key(a.code): a for a in session.scalars(select(Agent))}
+    exact = {a.code: a for a in by_key.values()}
+    found = {code: exact.get(code) or by_key.get(code_key(code)) for code in codes}
+    return {code: agent for code, agent in found.items() if agent is not None}
 
 
 def get_agent(session: Session, code: str) -> Agent:

@@ -113,3 +113,17 @@ def test_the_command_line_agent_option_ignores_case(tmp_path: Path) -> None:
     assert code == 0
     written = list(out.iterdir())
     assert len(written) == 1 and "A003" in written[0].name  # A003's payslip, found by "a003"
+
+
+def test_an_attendance_cell_typed_for_a_lower_case_code_lands_on_the_stored_agent(database: Database) -> None:
+    from app.services.attendance import set_cell
+    from app.services.setup import initialise
+
+    with database.session_scope() as s:
+        initialise(s)
+    _add(database)
+    with database.session_scope() as s:
+        set_cell(s, "2026-03", "a001", date(2026, 3, 2), "迟到10")
+    with database.session_scope() as s:
+        record = s.scalars(select(AttendanceRecord)).one()
+        assert s.get(Agent, record.agent_id).code == "A001"  # type: ignore[union-attr]
