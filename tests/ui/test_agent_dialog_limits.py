@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.fields import CODE_MAX, NAME_MAX
@@ -26,4 +27,25 @@ def test_the_agent_dialog_fields_have_the_import_limits(qtbot: QtBot, agents_pag
     assert dialog.name.text() == "x" * NAME_MAX  # typing stops at the limit
     qtbot.keyClicks(dialog.code, "C" * (CODE_MAX + 5))
     assert len(dialog.code.text()) == CODE_MAX
+    dialog.reject()
+
+
+def test_a_longer_name_stored_before_the_limit_is_shown_whole_and_must_be_shortened(
+    qtbot: QtBot, agents_page: AgentsPage
+) -> None:
+    from dataclasses import replace
+
+    from app.services.agents import list_agents
+
+    with agents_page.db.session_scope() as session:
+        agent = next(a for a in list_agents(session) if a.code == "A001")
+    old = replace(agent, name="长" * (NAME_MAX + 10))  # as a database from before the limit may hold it
+    dialog = agents_page.edit_agent(old)
+    assert dialog.name.text() == old.name  # not silently cut to the limit
+    dialog.name.end(False)
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Backspace)  # one character less is still too long
+    assert not dialog.ok_button.isEnabled()
+    assert f"最长 {NAME_MAX} 个字符" in dialog.errors["name"].text()
+    dialog.name.setText("张三")
+    assert dialog.ok_button.isEnabled()
     dialog.reject()

@@ -185,6 +185,13 @@ class AgentDialog(QDialog):
         return box
 
     def _fill(self, agent: AgentView) -> None:
+        # A value stored before the limits existed is shown whole (setText would silently cut it);
+        # the field's message then asks for a shorter one.
+        lines: list[tuple[QLineEdit | None, str]] = [(self.code, agent.code), (self.name, agent.name)]
+        lines += [(c.lineEdit(), v) for c, v in ((self.role, agent.role), (self.team, agent.team))]
+        for line, value in lines:
+            if line is not None and len(value) > line.maxLength():
+                line.setMaxLength(len(value))
         self.code.setText(agent.code)
         self.name.setText(agent.name)
         self.role.setCurrentText(agent.role)
