@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 EXIT_FAILURE = 1
 EXIT_NOT_AVAILABLE = 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that went away
 KINDS = ("agents", "attendance", "qa", "sales", "complaints", "praise", "metrics", "adjustments")
 
 
@@ -93,9 +95,13 @@ def _fail(message: str, details: Sequence[str] = (), code: int = EXIT_FAILURE) -
 
 def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command reads best
     from app.services.errors import ServiceError
-    from db.session import open_database
+    from db.session import default_db_path, open_database
 
-    db = open_database(args.db)
+    path = args.db if args.db is not None else default_db_path()
+    refusal = _damaged_refusal(path)
+    if refusal is not None:
+        return _fail(refusal)
+    db = open_database(path)
     try:
         if args.command == "init":
             from app.services.setup import initialise
@@ -210,6 +216,21 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
     return _fail(f"unknown command {args.command}")
 
 
+def _damaged_refusal(path: Path) -> str | None:
+    """The same check the window makes at start: a database failing SQLite's quick_check is not touched."""
+    from app.services.db_errors import damaged_text
+    from db.backup import check_file, newest_good_backup
+
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    problem = check_file(path)
+    if problem is None:
+        return None
+    backup = newest_good_backup(path)
+    when = backup.taken_at.strftime("%Y-%m-%d %H:%M") if backup else None
+    return tr(*damaged_text(path, problem, when))
+
+
 def _import(db: object, args: argparse.Namespace) -> int:
     from app.i18n import language
     from app.services.imports import ImportRefused, commit_import, preview_import
@@ -280,17 +301,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.lang:
         set_language(args.lang)
     logging.basicConfig(level=logging.WARNING)
-    from db.errors import DuplicateAgentCodes
-
     try:
-        return run(args)
+        code = run(args)
+        sys.stdout.flush()  # inside the try: a reader that went away is noticed here, not at exit
+        return code
     except KeyboardInterrupt:
         return _fail(tr("已取消", "cancelled"), code=130)
-    except DuplicateAgentCodes as exc:  # the database cannot be upgraded until the user renames a code
-        from app.i18n import language
-
-        return _fail(exc.text(language()))
+    except BrokenPipeError:
+        # `branchpay payroll show | head`: the reader has what it wanted. Stop quietly, as a Unix tool
+        # killed by SIGPIPE would, and keep Python from complaining again when it flushes stdout.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # noqa: BLE001 - never a traceback for the user; the log keeps it
+        from app.i18n import language
+        from app.services.db_errors import describe
+
+        problem = describe(exc)
+        if problem is not None:
+            logging.getLogger("branchpay").debug("database problem", exc_info=True)
+            return _fail(problem.text(language()))
         logging.getLogger("branchpay").debug("unexpected error", exc_info=True)
         _log_crash(args)
         return _fail(tr(f"意外错误：{type(exc).__name__}: {exc}（详情见日志）",
@@ -301,11 +331,15 @@ def _log_crash(args: argparse.Namespace) -> None:
     import traceback
 
     try:
+        from db.files import create_owner_only, make_folder
         from db.session import default_data_dir
 
         folder = args.db.parent if args.db else default_data_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / "branchpay.log").open("a", encoding="utf-8") as fh:
+        make_folder(folder)
+        log_file = folder / "branchpay.log"
+        if not log_file.exists():
+            create_owner_only(log_file)
+        with log_file.open("a", encoding="utf-8") as fh:
             fh.write(traceback.format_exc())
     except OSError:
         pass

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from db.files import create_owner_only, make_folder, sqlite_uri
+
 BACKUP_DIRNAME = "backups"
+EMPTY_PROBLEM = "the file holds no tables (empty)"
 _NAME = re.compile(r"^branchpay-(\d{8}-\d{6})(?:-\d+)?-([a-z-]+)\.sqlite3$")
 
 
@@ -26,25 +29,50 @@ class BackupInfo:
     size: int
 
 
+class EmptyCopy(ValueError):
+    """A copy came out with no tables: the source was not the database we meant to copy."""
+
+    def __init__(self, source: Path) -> None:
+        super().__init__(f"{source}: the copy holds no tables; nothing was replaced")
+        self.source = source
+
+
 def backup_dir_for(db_path: Path) -> Path:
     return Path(db_path).parent / BACKUP_DIRNAME
 
 
+def table_count(path: Path) -> int:
+    conn = sqlite3.connect(sqlite_uri(path), uri=True)
+    try:
+        return int(conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def _copy(src: Path, dst: Path) -> None:
+    """Copy the database ``src`` to ``dst`` through a ``.partial`` file; refuse a copy with no tables."""
     tmp = dst.with_name(dst.name + ".partial")
     if tmp.exists():
         tmp.unlink()
-    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    create_owner_only(tmp)
     try:
-        target = sqlite3.connect(tmp)
+        source = sqlite3.connect(sqlite_uri(src), uri=True)
         try:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode=DELETE")
+            target = sqlite3.connect(tmp)
+            try:
+                source.backup(target)
+                target.execute("PRAGMA journal_mode=DELETE")
+                tables = target.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+            finally:
+                target.close()
         finally:
-            target.close()
-    finally:
-        source.close()
-    os.replace(tmp, dst)
+            source.close()
+        if not tables:
+            raise EmptyCopy(Path(src))
+        os.replace(tmp, dst)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def make_backup(db_path: Path, *, reason: str = "manual", folder: Path | None = None, keep: int | None = None) -> Path:
@@ -53,7 +81,7 @@ def make_backup(db_path: Path, *, reason: str = "manual", folder: Path | None = 
     if not db_path.exists():
         raise FileNotFoundError(db_path)
     folder = folder or backup_dir_for(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     reason = re.sub(r"[^a-z-]", "-", reason.lower()) or "manual"
     dst = folder / f"branchpay-{stamp}-{reason}.sqlite3"
@@ -87,13 +115,17 @@ def prune(folder: Path, keep: int) -> list[Path]:
     return removed
 
 
-def check_file(path: Path) -> str | None:
-    """None when ``path`` is a healthy BranchPay database; otherwise what is wrong (English, for the log)."""
+def check_file(path: Path, *, require_tables: bool = False) -> str | None:
+    """None when ``path`` is a healthy BranchPay database; otherwise what is wrong (English, for the log).
+
+    A file with no tables (0 bytes, or never initialised) passes unless ``require_tables``:
+    a new database starts so, but a backup or a restore source must hold the data.
+    """
     path = Path(path)
     if not path.exists():
         return "file does not exist"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(sqlite_uri(path), uri=True)
     except sqlite3.Error as exc:
         return f"cannot open: {exc}"
     try:
@@ -101,6 +133,8 @@ def check_file(path: Path) -> str | None:
         if [r[0] for r in rows] != ["ok"]:
             return "integrity check failed: " + "; ".join(str(r[0]) for r in rows[:5])
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables and require_tables:
+            return EMPTY_PROBLEM
         if tables and not {"alembic_version", "agents"} <= tables:
             return "not a BranchPay database (tables missing)"
     except sqlite3.DatabaseError as exc:
@@ -129,12 +163,15 @@ def restore(db_path: Path, backup: Path, *, keep: int | None = None) -> Path | N
     Returns the safety backup of the current database (None when there was none). The caller
     must have closed every connection to ``db_path``.
     """
-    problem = check_file(backup)
+    problem = check_file(backup, require_tables=True)
     if problem is not None:
         raise ValueError(f"{backup.name}: {problem}")
     safety = None
     if Path(db_path).exists():
-        safety = make_backup(db_path, reason="before-restore", keep=None)
+        try:
+            safety = make_backup(db_path, reason="before-restore", keep=None)
+        except EmptyCopy:
+            safety = None  # the current file holds nothing to keep (a 0-byte or never-initialised file)
     tmp = Path(db_path).with_name(Path(db_path).name + ".restoring")
     _copy(backup, tmp)
     for suffix in ("-wal", "-shm"):
@@ -147,6 +184,6 @@ def restore(db_path: Path, backup: Path, *, keep: int | None = None) -> Path | N
 
 def newest_good_backup(db_path: Path) -> BackupInfo | None:
     for info in list_backups(backup_dir_for(db_path)):
-        if check_file(info.path) is None:
+        if check_file(info.path, require_tables=True) is None:
             return info
     return None

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import APP_ID
 from app.resources import migrations_dir
+from db.files import create_owner_only, engine_url, ini_escape, make_folder
 
 MIGRATIONS_DIR = migrations_dir()
 # The newest Alembic revision. Kept here so that opening an up-to-date database does not
@@ -21,6 +22,24 @@ MIGRATIONS_DIR = migrations_dir()
 # tests/db checks it against the migration scripts, so it cannot drift.
 HEAD_REVISION = "0002"
 DB_FILENAME = "branchpay.sqlite3"
+
+
+class DatabaseTooNew(Exception):
+    """The file was made by a newer BranchPay: its schema revision is unknown here, so nothing is touched."""
+
+    def __init__(self, path: Path, revision: str) -> None:
+        super().__init__(f"{path}: made by a newer BranchPay (schema revision {revision}); this version knows up to {HEAD_REVISION}")
+        self.path = path
+        self.revision = revision
+
+
+def known_revisions() -> set[str]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", ini_escape(str(MIGRATIONS_DIR)))
+    return {script.revision for script in ScriptDirectory.from_config(cfg).walk_revisions()}
 
 
 def default_data_dir() -> Path:
@@ -44,8 +63,9 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(path: Path | str) -> Engine:
-    url = f"sqlite:///{Path(path)}"
-    engine = create_engine(url, future=True)
+    # hide_parameters: a failed statement's values (a payslip password, an ID number) never reach
+    # an error message or the log.
+    engine = create_engine(engine_url(path), future=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_connect)
     return engine
@@ -55,8 +75,8 @@ def alembic_config(engine: Engine) -> Any:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    cfg.set_main_option("script_location", ini_escape(str(MIGRATIONS_DIR)))
+    cfg.set_main_option("sqlalchemy.url", ini_escape(engine.url.render_as_string(hide_password=False)))
     return cfg
 
 
@@ -65,7 +85,7 @@ def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", ini_escape(str(MIGRATIONS_DIR)))
     head = ScriptDirectory.from_config(cfg).get_current_head()
     assert head is not None
     return head
@@ -93,11 +113,17 @@ class Database:
 
     def __init__(self, path: Path | str, *, upgrade: bool = True) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(self.path.parent)
+        if not self.path.exists():
+            # Created owner-only before SQLite opens it; its -wal and -shm files take the same mode.
+            create_owner_only(self.path)
         self.engine = make_engine(self.path)
         if upgrade:
             stored = self._stored_revision()
             if stored != HEAD_REVISION:
+                if stored is not None and stored not in known_revisions():
+                    self.engine.dispose()
+                    raise DatabaseTooNew(self.path, stored)
                 if stored is not None:
                     # An existing database is about to change shape: keep a copy first.
                     from db.backup import make_backup

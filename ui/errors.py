@@ -17,26 +17,37 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import APP_NAME
 from app.i18n import language, tr
+from app.services.db_errors import describe as describe_db_error
 from app.services.errors import ServiceError
+from db.files import make_folder, owner_only
 
 LOG_FILENAME = "branchpay.log"
 log = logging.getLogger("branchpay.ui")
 
 _log_path: Path | None = None
+
+
+class OwnerOnlyFileHandler(RotatingFileHandler):
+    """The log names agents and files: each log file (the rotated ones too) is readable by its owner only."""
+
+    def _open(self):  # type: ignore[no-untyped-def]  # the base class leaves it untyped
+        stream = super()._open()
+        owner_only(self.baseFilename)
+        return stream
 _showing = False
 
 
 def configure_logging(folder: Path) -> Path:
     """Send log records (warnings and up, plus unexpected errors) to ``folder/branchpay.log``."""
     global _log_path
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     path = folder / LOG_FILENAME
     root = logging.getLogger()
     for handler in root.handlers:
         if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path.resolve():
             break
     else:
-        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler = OwnerOnlyFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.INFO:
@@ -63,6 +74,9 @@ def error_text(exc: BaseException) -> str:
     """A refusal from a service explains itself; anything else gets the short generic text."""
     if isinstance(exc, ServiceError):
         return exc.text(language())
+    problem = describe_db_error(exc)
+    if problem is not None:
+        return problem.text(language())
     return unexpected_text()
 
 

@@ -33,18 +33,19 @@ from app.services.backups import (
     recover_damaged,
     restore_database,
 )
+from app.services.db_errors import describe as describe_db_error
 from app.services.errors import ServiceError
 from app.services.security import password_is_set, verify_password
 from app.services.settings import get_setting, set_setting
-from db.backup import BackupInfo, check_file, newest_good_backup
-from db.errors import DuplicateAgentCodes
+from db.backup import EMPTY_PROBLEM, BackupInfo, check_file, newest_good_backup, table_count
+from db.files import sqlite_uri
 from db.instance_lock import AlreadyRunning, InstanceLock
 from db.models import Agent
 from db.session import Database
 from ui.dialogs.backup_dialogs import DamagedDialog
 from ui.dialogs.password_dialog import LockOverlay, PasswordPrompt
 from ui.dialogs.welcome_dialog import StartWith, WelcomeChoice, WelcomeDialog
-from ui.errors import show_error, show_message, unexpected_text
+from ui.errors import error_text, show_error, show_message, unexpected_text
 from ui.main_window import MainWindow
 from ui.translations import install_qt_translations
 
@@ -71,7 +72,13 @@ class Prompter(Protocol):
 
 @contextlib.contextmanager
 def busy_cursor() -> Iterator[None]:
-    """A wait cursor for the second or so that start-up work (the demo, a restore) takes before any window."""
+    """A wait cursor for the second or so that start-up work (the demo, a restore) takes before any window.
+
+    Without a QApplication (a script, a test of the checks alone) there is no cursor to set: Qt would abort.
+    """
+    if not isinstance(QCoreApplication.instance(), QApplication):
+        yield
+        return
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         yield
@@ -86,7 +93,7 @@ class DialogPrompter:
         QMessageBox.critical(None, APP_NAME, already_running_text(db_path))
 
     def damaged(self, db_path: Path, problem: str, backup: BackupInfo | None) -> DamagedChoice:
-        dialog = DamagedDialog(db_path, backup)
+        dialog = DamagedDialog(db_path, backup, empty=problem == EMPTY_PROBLEM)
         dialog.exec()
         return dialog.answer
 
@@ -130,7 +137,7 @@ def peek_language(db_path: Path) -> str | None:
     if not Path(db_path).is_file():
         return None
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = sqlite3.connect(sqlite_uri(db_path), uri=True)
         try:
             row = conn.execute("SELECT value FROM settings WHERE key = 'language'").fetchone()
         finally:
@@ -166,6 +173,12 @@ def check_integrity(db_path: Path, prompter: Prompter) -> bool:
     if not Path(db_path).exists():
         return True
     problem = check_file(db_path)
+    if problem is None and _holds_nothing(db_path):
+        # A 0-byte (or never-initialised) file beside good backups: something emptied it. Offer the
+        # newest backup before the first-run welcome would start the branch over.
+        if newest_good_backup(db_path) is None:
+            return True
+        problem = EMPTY_PROBLEM
     if problem is None:
         return True
     log.error("database %s is damaged: %s", db_path, problem)
@@ -196,6 +209,13 @@ def check_integrity(db_path: Path, prompter: Prompter) -> bool:
             )
         )
     return True
+
+
+def _holds_nothing(db_path: Path) -> bool:
+    try:
+        return table_count(db_path) == 0
+    except sqlite3.Error:
+        return False
 
 
 def needs_welcome(db: Database) -> bool:
@@ -241,13 +261,26 @@ def check_password(db: Database, prompter: Prompter, *, tries: int = PASSWORD_TR
     return False
 
 
-def scheduled_backup(db: Database) -> Path | None:
-    """A failed scheduled backup is logged and never stops the user from working."""
+def scheduled_backup(db: Database, prompter: Prompter | None = None) -> Path | None:
+    """A failed scheduled backup never stops the user from working, but the user is told (and it is logged)."""
     try:
         return backup_if_due(db)
-    except Exception:  # noqa: BLE001 - a full disk must not block the start
+    except Exception as exc:  # noqa: BLE001 - a full disk must not block the start
         log.exception("scheduled backup failed")
+        if prompter is not None:
+            prompter.inform(backup_failed_text(exc))
         return None
+
+
+def backup_failed_text(exc: BaseException) -> str:
+    problem = describe_db_error(exc)
+    reason = problem.text(language()) if problem is not None else error_text(exc)
+    return tr(
+        f"定期备份没有完成：{reason}\n\n程序可以照常使用，但在问题解决之前不会有新的备份。"
+        "解决后可在 设置 → 备份 中点击“立即备份”。",
+        f"The scheduled backup did not complete: {reason}\n\nYou can keep working, but there is no new backup "
+        "until this is solved. Afterwards, use Settings → Backup → Back up now.",
+    )
 
 
 def start(
@@ -271,10 +304,13 @@ def start(
             db = Database(db_path)
         except Exception as exc:  # noqa: BLE001 - a short message for the user, the details in the log
             log.exception("could not open the database %s", db_path)
+            problem = describe_db_error(exc)
             prompter.fail(
-                tr(f"无法打开数据库 {db_path}。", f"Could not open the database {db_path}.")
+                problem.text(language())
+                if problem is not None
+                else tr(f"无法打开数据库 {db_path}。", f"Could not open the database {db_path}.")
                 + "\n\n"
-                + (exc.text(language()) if isinstance(exc, DuplicateAgentCodes) else unexpected_text())
+                + unexpected_text()
             )
             lock.release()
             return None
@@ -298,7 +334,7 @@ def start(
             db.dispose()
             lock.release()
             return None
-        scheduled_backup(db)
+        scheduled_backup(db, prompter)
         return AppShell(db, lock, month=month, open_import=open_import)
     except BaseException:
         if db is not None:

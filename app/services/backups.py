@@ -187,7 +187,7 @@ def recover_damaged(db_path: Path, choice: DamagedChoice, backup: Path | None = 
         raise ValueError("RESTORE needs a backup")
     if choice is DamagedChoice.RESTORE and backup is not None:
         # Check first, so a bad backup leaves the damaged file exactly where it was.
-        problem = files.check_file(backup)
+        problem = files.check_file(backup, require_tables=True)
         if problem is not None:
             raise ServiceError(
                 f"备份 {backup.name} 也无法使用，没有做任何改动。",

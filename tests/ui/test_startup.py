@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -9,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QUrl
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -31,6 +32,7 @@ from ui.startup import (
     check_password,
     needs_welcome,
     peek_language,
+    scheduled_backup,
     start,
 )
 from ui.translations import install_qt_translations
@@ -81,7 +83,14 @@ def shells(qtbot: QtBot) -> Iterator[list[AppShell]]:
     for shell in started:
         shell.window.close()
         shell.close()
+        # Delete the windows now, in order, rather than whenever Python's garbage collector gets
+        # to them: a QWidget tree freed by the collector in the middle of a later test's event
+        # loop can crash the worker.
+        shell.window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QCoreApplication.processEvents()
+    started.clear()
+    gc.collect()
 
 
 def _agent(code: str) -> AgentInput:
@@ -135,7 +144,7 @@ def test_main_exits_1_when_already_running(tmp_path: Path, monkeypatch: pytest.M
 # --- (b) a damaged database -------------------------------------------------------------------
 
 
-def test_damaged_database_restores_the_newest_backup(tmp_path: Path) -> None:
+def test_damaged_database_restores_the_newest_backup(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "branchpay.sqlite3"
     db = Database(path)
     with db.session_scope() as s:
@@ -164,6 +173,44 @@ def test_damaged_database_start_empty_or_quit(tmp_path: Path) -> None:
     assert path.exists() and not list(tmp_path.glob("*.damaged-*"))  # quitting touches nothing
     assert check_integrity(path, Scripted(damaged_answer=DamagedChoice.EMPTY))
     assert not path.exists() and len(list(tmp_path.glob("*.damaged-*"))) == 1
+
+
+def test_an_emptied_database_beside_backups_offers_the_newest(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "branchpay.sqlite3"
+    db = Database(path)
+    with db.session_scope() as s:
+        add_agent(s, _agent("A001"))
+    make_backup(path, reason="scheduled")
+    db.dispose()
+    for side in ("-wal", "-shm"):
+        Path(str(path) + side).unlink(missing_ok=True)
+    path.write_bytes(b"")  # a sync tool or a failed copy left 0 bytes
+
+    prompter = Scripted(damaged_answer=DamagedChoice.RESTORE)
+    assert check_integrity(path, prompter)
+    assert prompter.asked == ["damaged", "inform"], "the backup is offered before the first-run welcome"
+    reopened = Database(path)
+    assert _codes(reopened) == {"A001"}
+    reopened.dispose()
+
+
+def test_an_empty_database_without_backups_is_a_first_run(tmp_path: Path) -> None:
+    path = tmp_path / "branchpay.sqlite3"
+    path.write_bytes(b"")
+    prompter = Scripted()
+    assert check_integrity(path, prompter)
+    assert prompter.asked == []
+
+
+def test_a_failed_scheduled_backup_is_shown(tmp_path: Path) -> None:
+    path = tmp_path / "branchpay.sqlite3"
+    db = Database(path)
+    (tmp_path / "backups").write_text("a file where the backup folder should be")
+    prompter = Scripted()
+    assert scheduled_backup(db, prompter) is None  # the start goes on
+    db.dispose()
+    assert prompter.asked == ["inform"]
+    assert "备份" in prompter.texts[0] or "backup" in prompter.texts[0]
 
 
 def test_healthy_or_missing_database_asks_nothing(tmp_path: Path, db: Database) -> None:

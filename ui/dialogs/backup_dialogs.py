@@ -135,7 +135,9 @@ class RestoreDialog(QDialog):
 class DamagedDialog(QDialog):
     """Plain words about a database that cannot be read, and the three ways on."""
 
-    def __init__(self, db_path: Path, backup: BackupInfo | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db_path: Path, backup: BackupInfo | None, parent: QWidget | None = None, *, empty: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
         self.answer = DamagedChoice.QUIT
@@ -149,17 +151,23 @@ class DamagedDialog(QDialog):
             )
         else:
             offer = tr("没有找到可用的备份。", "No usable backup was found.")
-        text = QLabel(
-            tr(
+        if empty:
+            what = tr(
+                f"数据库文件是空的（没有任何数据），但旁边有备份：\n{db_path}\n\n"
+                "文件可能在复制、同步或磁盘故障时被清空。空文件不会被删除，它会被改名保存在同一文件夹中。\n\n",
+                f"The database file is empty (it holds no data), but there are backups beside it:\n{db_path}\n\n"
+                "It may have been emptied by a failed copy, a sync tool or a disk fault. The empty file is not "
+                "deleted: it is renamed and kept in the same folder.\n\n",
+            )
+        else:
+            what = tr(
                 f"数据库文件已损坏，无法读取：\n{db_path}\n\n"
                 "损坏的文件不会被删除，它会被改名保存在同一文件夹中，可交给技术支持尝试修复。\n\n",
                 f"The database file is damaged and cannot be read:\n{db_path}\n\n"
                 "The damaged file is not deleted: it is renamed and kept in the same folder, "
                 "so support can try to repair it.\n\n",
             )
-            + offer,
-            self,
-        )
+        text = QLabel(what + offer, self)
         text.setWordWrap(True)
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(self)
