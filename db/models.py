@@ -14,11 +14,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -60,6 +62,11 @@ class Agent(Base):
     @property
     def active(self) -> bool:
         return self.leave_date is None
+
+
+# Agent codes ignore case (app.fields.code_key): "A001" and "a001" cannot both exist. The unique
+# index on the lower-cased code enforces it in the database (migration 0002).
+Index("uq_agents_code_lower", func.lower(Agent.code), unique=True)
 
 
 class PlanVersion(Base):

@@ -15,6 +15,16 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from app.engine.facts import ATTENDANCE_KINDS, COMPLAINT_LEVELS, COMPLAINT_STATUSES, LEAVE_KINDS, QA_STATUSES
+from app.fields import (
+    CATEGORY_MAX,
+    CODE_MAX,
+    LEVEL_MAX,
+    NAME_MAX,
+    PASSWORD_MAX,
+    POLICY_NO_MAX,
+    SCORECARD_MAX,
+    TEXT_MAX,
+)
 
 KINDS: tuple[str, ...] = (
     "agents",
@@ -40,84 +50,87 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
 
 
 class Column(NamedTuple):
-    """One column of an import file; unpacks as ``key, zh, en, required``.
+    """One column of an import file: ``key, zh, en, required, max_length``.
 
     ``en`` is also the ``key``: FORMATS.md's English headers are the stable names.
+    ``max_length`` limits a text column (characters, after trimming; :mod:`app.fields` holds
+    the limits that the forms and services use too); ``None`` for numbers, dates and words.
     """
 
     key: str
     zh: str
     en: str
     required: bool
+    max_length: int | None = None
 
 
-def _cols(*spec: tuple[str, str, bool]) -> tuple[Column, ...]:
-    return tuple(Column(en, zh, en, req) for zh, en, req in spec)
+def _cols(*spec: tuple[str, str, bool] | tuple[str, str, bool, int]) -> tuple[Column, ...]:
+    return tuple(Column(s[1], s[0], s[1], s[2], s[3] if len(s) > 3 else None) for s in spec)
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "agents": _cols(
-        ("工号", "code", True),
-        ("姓名", "name", True),
-        ("岗位", "role", False),
-        ("团队", "team", False),
+        ("工号", "code", True, CODE_MAX),
+        ("姓名", "name", True, NAME_MAX),
+        ("岗位", "role", False, NAME_MAX),
+        ("团队", "team", False, NAME_MAX),
         ("底薪", "base_salary", True),
         ("入职日期", "hire_date", True),
         ("离职日期", "leave_date", False),
-        ("工资条密码", "payslip_password", False),
+        ("工资条密码", "payslip_password", False, PASSWORD_MAX),
     ),
     "attendance": _cols(
-        ("工号", "code", True),
+        ("工号", "code", True, CODE_MAX),
         ("日期", "date", True),
         ("类型", "type", True),
         ("分钟", "minutes", False),
         ("天数", "days", False),
-        ("备注", "note", False),
+        ("备注", "note", False, TEXT_MAX),
     ),
     "qa": _cols(
-        ("工号", "code", True),
+        ("工号", "code", True, CODE_MAX),
         ("日期", "date", True),
-        ("评分表", "scorecard", False),
+        ("评分表", "scorecard", False, SCORECARD_MAX),
         ("得分", "score", True),
         ("致命", "fatal", False),
         ("状态", "status", False),
-        ("质检员", "evaluator", False),
-        ("备注", "note", False),
+        ("质检员", "evaluator", False, NAME_MAX),
+        ("备注", "note", False, TEXT_MAX),
     ),
     "sales": _cols(
-        ("保单号", "policy_no", True),
-        ("工号", "code", True),
-        ("产品", "product", True),
+        ("保单号", "policy_no", True, POLICY_NO_MAX),
+        ("工号", "code", True, CODE_MAX),
+        ("产品", "product", True, CODE_MAX),
         ("保费", "premium", True),
-        ("客户等级", "customer_level", False),
+        ("客户等级", "customer_level", False, LEVEL_MAX),
         ("新客户", "new_customer", False),
         ("签单日期", "sign_date", True),
         ("撤单日期", "cancel_date", False),
     ),
     "complaints": _cols(
-        ("工号", "code", True),
+        ("工号", "code", True, CODE_MAX),
         ("日期", "date", True),
         ("级别", "level", True),
         ("状态", "status", False),
-        ("说明", "description", False),
+        ("说明", "description", False, TEXT_MAX),
     ),
     "praise": _cols(
-        ("工号", "code", True),
+        ("工号", "code", True, CODE_MAX),
         ("日期", "date", True),
-        ("说明", "description", False),
+        ("说明", "description", False, TEXT_MAX),
     ),
     "metrics": _cols(
-        ("工号", "code", True),
+        ("工号", "code", True, CODE_MAX),
         ("月份", "month", True),
-        ("指标", "indicator", True),
+        ("指标", "indicator", True, CODE_MAX),
         ("数值", "value", True),
     ),
     "adjustments": _cols(
-        ("工号", "code", True),
+        ("工号", "code", True, CODE_MAX),
         ("月份", "month", True),
         ("金额", "amount", True),
-        ("类别", "category", False),
-        ("原因", "reason", False),
+        ("类别", "category", False, CATEGORY_MAX),
+        ("原因", "reason", False, TEXT_MAX),
     ),
 }
 

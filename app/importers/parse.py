@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from app.fields import CODE_MAX, code_key, has_control, strip_controls
 from app.importers.cells import (
     Cell,
     CellError,
@@ -65,6 +66,7 @@ from app.money import ZERO
 _ONE = Decimal(1)
 _TWO = Decimal(2)
 _HUNDRED = Decimal(100)
+_NO_LIMIT = 1 << 62  # the maximum length of a column that has none (numbers, dates, words)
 _NO_DATE = date(1900, 1, 1)  # placeholder after a failed required date; the row is dropped anyway
 
 
@@ -133,12 +135,12 @@ class _Lookup:
         self.exact = {str(n): str(n) for n in names}
         self.folded: dict[str, str] = {}
         for n in self.exact:
-            self.folded.setdefault(n.strip().casefold(), n)
+            self.folded.setdefault(code_key(n), n)
 
     def get(self, name: str) -> str | None:
         found = self.exact.get(name)
         if found is None:
-            found = self.folded.get(name.casefold())
+            found = self.folded.get(code_key(name))
         return found
 
 
@@ -226,18 +228,55 @@ class _Row:
     def __init__(self, parser: _Parser, number: int, cells: list[Cell]) -> None:
         self.p = parser
         self.number = number
+        self.bad = False
         # One pass over the row up front: trimmed, empty cells dropped, keyed by column key.
+        # Every text passes here, so this is the one place that removes control characters
+        # and enforces each column's maximum length.
         vals: dict[str, Cell] = {}
         n = len(cells)
-        for key, i in parser.positions:
+        for key, i, limit in parser.positions:
             if i < n:
                 v = cells[i]
                 if v.__class__ is str:
-                    v = v.strip() or None
+                    text: str = v  # type: ignore[assignment]
+                    # isprintable() is a fast C loop that is False for every control character;
+                    # the regex runs only on the rare cell that is not plainly printable.
+                    if not text.isprintable() and has_control(text):
+                        text = self._without_controls(key, text)
+                    text = text.strip()
+                    if not text:
+                        continue
+                    if len(text) > limit:
+                        self._too_long(key, limit, len(text))
+                    v = text
                 if v is not None:
                     vals[key] = v
         self.vals = vals
-        self.bad = False
+
+    def _without_controls(self, key: str, text: str) -> str:
+        """Control characters are removed, not refused: an xlsx ``_x0000_`` or ``_x001B_`` escape
+        (which openpyxl turns into NUL/ESC) or a stray ESC in a CSV is never meant as data."""
+        cleaned, hidden = strip_controls(text)
+        if hidden:
+            self.warn(
+                key,
+                "已删除单元格中不可见的控制字符（如 NUL、ESC，或 Excel 的 _x0000_ 写法）",
+                "invisible control characters (such as NUL or ESC, or Excel's _x0000_ escapes) "
+                "were removed from the cell",
+                "请检查导入后的内容是否正确",
+                "check that the imported text reads as intended",
+            )
+        return cleaned
+
+    def _too_long(self, key: str, limit: int, length: int) -> None:
+        zh, en = self.p.names(key)
+        self.err(
+            key,
+            f"内容过长：{length} 个字符，{zh}最多 {limit} 个字符",
+            f"too long: {length} characters; the {en} is at most {limit} characters",
+            f"请缩短到 {limit} 个字符以内",
+            f"shorten it to {limit} characters or fewer",
+        )
 
     # -- reporting ---------------------------------------------------------
     def err(
@@ -353,7 +392,7 @@ class _Row:
         """The agent code, in the database's spelling; a problem when the code is unknown."""
         code = self.text_req(key)
         lookup = self.p.agents
-        if not code or lookup is None:
+        if not code or lookup is None or len(code) > CODE_MAX:  # too long: refused already
             return code
         found = lookup.get(code)
         if found is None:
@@ -476,7 +515,7 @@ class _Parser:
         self.scorecards = None if ctx.scorecards is None else _Lookup(ctx.scorecards)
         self.locked = frozenset(ctx.locked_months or ())
         self.seen: dict[object, int] = {}
-        self.positions: list[tuple[str, int]] = []
+        self.positions: list[tuple[str, int, int]] = []  # key, column index, maximum length
 
     def names(self, key: str) -> tuple[str, str]:
         col = self.columns[key]
@@ -575,7 +614,9 @@ class _Parser:
             self.warnings.append(_title_rows_note(self.table))
         if not self.map_headers():
             return result
-        self.positions = list(self.index.items())
+        self.positions = [
+            (key, i, self.columns[key].max_length or _NO_LIMIT) for key, i in self.index.items()
+        ]
         if not self.table.rows:
             self.errors.append(
                 Problem(
@@ -632,7 +673,7 @@ class _Parser:
     def _agents(self, r: _Row) -> AgentRow | None:
         code = r.text_req("code")
         if code:
-            r.duplicate("code", code.casefold(), self.seen, ("工号", "code"))
+            r.duplicate("code", code_key(code), self.seen, ("工号", "code"))
         name = r.text_req("name")
         role = r.text("role")
         team = r.text("team")
@@ -833,7 +874,7 @@ class _Parser:
         if code and month and indicator:
             r.duplicate(
                 "indicator",
-                (code.casefold(), month, indicator.casefold()),
+                (code_key(code), month, indicator.casefold()),
                 self.seen,
                 ("工号、月份和指标", "code, month and indicator"),
             )

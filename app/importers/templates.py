@@ -200,6 +200,9 @@ def _help_text(kind: str, key: str, lang: str) -> str:
     if choices is not None and key not in ("fatal", "new_customer"):
         sep = "、" if lang == "zh" else ", "
         text += ("：" if lang == "zh" else ": ") + sep.join(choices[lang])
+    limit = next((c.max_length for c in COLUMNS[kind] if c.key == key), None)
+    if limit is not None and key != "payslip_password":  # the password has its own rule
+        text += f"；最多 {limit} 个字符" if lang == "zh" else f"; at most {limit} characters"
     return text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -9,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.fields import CODE_MAX, NAME_MAX, clean_text, code_key, too_long
 from app.money import D
 from app.services.audit import audit
 from app.services.errors import ValidationFailed
@@ -123,15 +125,26 @@ def validate(data: AgentInput) -> tuple[list[str], list[str]]:
     """Field problems in Chinese and English; empty lists when the input is fine."""
     zh: list[str] = []
     en: list[str] = []
-    if not data.code.strip():
+    code, name = clean_text(data.code).strip(), clean_text(data.name).strip()
+    if not code:
         zh.append("工号不能为空")
         en.append("code is required")
-    elif len(data.code.strip()) > 32:
-        zh.append("工号最长 32 个字符")
-        en.append("code is at most 32 characters")
-    if not data.name.strip():
+    elif len(code) > CODE_MAX:
+        zh.append(f"工号最长 {CODE_MAX} 个字符")
+        en.append(f"code is at most {CODE_MAX} characters")
+    if not name:
         zh.append("姓名不能为空")
         en.append("name is required")
+    # The same limits as the agents import (app.fields): a payslip file is named after code and name.
+    for text, limit, label in (
+        (name, NAME_MAX, ("姓名", "name")),
+        (clean_text(data.role).strip(), NAME_MAX, ("岗位", "role")),
+        (clean_text(data.team).strip(), NAME_MAX, ("团队", "team")),
+    ):
+        if len(text) > limit:
+            long_zh, long_en = too_long(label, limit, len(text))
+            zh.append(long_zh)
+            en.append(long_en)
     try:
         base = D(data.base_salary)
         if base < 0:
@@ -155,22 +168,50 @@ def _check(data: AgentInput) -> AgentInput:
     zh, en = validate(data)
     if zh:
         raise ValidationFailed(zh, en)
-    return AgentInput(
-        code=data.code.strip(),
-        name=data.name.strip(),
+    return AgentInput(  # control characters (a pasted ESC, say) never reach the database
+        code=clean_text(data.code).strip(),
+        name=clean_text(data.name).strip(),
         base_salary=D(data.base_salary),
         hire_date=data.hire_date,
-        role=data.role.strip(),
-        team=data.team.strip(),
+        role=clean_text(data.role).strip(),
+        team=clean_text(data.team).strip(),
         leave_date=data.leave_date,
         payslip_password=(data.payslip_password or None),
     )
 
 
+def find_agent(session: Session, code: str) -> Agent | None:
+    """The agent whose code matches ``code`` the way codes compare (:func:`code_key`: case and
+    surrounding spaces ignored), or ``None``. The exact spelling is looked up first (indexed)."""
+    agent = session.scalar(select(Agent).where(Agent.code == code.strip()))
+    if agent is not None:
+        return agent
+    key = code_key(code)
+    if not key:
+        return None
+    # A branch has tens or hundreds of agents: comparing every code in Python keeps the one rule
+    # (full Unicode casefolding), which SQLite's ASCII-only lower() would not.
+    for agent_id, stored in session.execute(select(Agent.id, Agent.code)):
+        if code_key(stored) == key:
+            return session.get(Agent, agent_id)
+    return None
+
+
+def agents_by_code(session: Session, codes: Collection[str]) -> dict[str, Agent]:
+    """The agents that ``codes`` name (each matched as :func:`find_agent` does), keyed by the code
+    as given; codes naming no agent are left out."""
+    if not codes:
+        return {}
+    by_key = {code_key(a.code): a for a in session.scalars(select(Agent))}
+    exact = {a.code: a for a in by_key.values()}
+    found = {code: exact.get(code) or by_key.get(code_key(code)) for code in codes}
+    return {code: agent for code, agent in found.items() if agent is not None}
+
+
 def get_agent(session: Session, code: str) -> Agent:
-    """The agent with ``code`` (surrounding spaces ignored); a validation problem when there is none."""
+    """The agent with ``code`` (case and surrounding spaces ignored); a validation problem when there is none."""
     code = code.strip()
-    agent = session.scalar(select(Agent).where(Agent.code == code))
+    agent = find_agent(session, code)
     if agent is None:
         raise ValidationFailed([f"没有工号为 {code} 的人员"], [f"no agent with code {code}"])
     return agent
@@ -199,10 +240,21 @@ def list_agents(session: Session, *, include_inactive: bool = True, search: str 
     return agents
 
 
+def _ensure_code_free(session: Session, code: str, agent: Agent | None = None) -> None:
+    """Refuse ``code`` when another agent has it, in any case: ``a001`` is taken when ``A001`` exists."""
+    other = find_agent(session, code)
+    if other is not None and other is not agent:
+        same = other.code == code
+        raise ValidationFailed(
+            [f"工号 {code} 已存在" if same else f"工号 {code} 已存在（与 {other.code} 只差大小写，视为同一工号）"],
+            [f"code {code} already exists" if same
+             else f"code {code} already exists (as {other.code}; codes ignore upper/lower case)"],
+        )
+
+
 def add_agent(session: Session, data: AgentInput) -> AgentView:
     clean = _check(data)
-    if session.scalar(select(Agent.id).where(Agent.code == clean.code)) is not None:
-        raise ValidationFailed([f"工号 {clean.code} 已存在"], [f"code {clean.code} already exists"])
+    _ensure_code_free(session, clean.code)
     agent = Agent(**asdict(clean))
     session.add(agent)
     session.flush()
@@ -214,8 +266,7 @@ def edit_agent(session: Session, code: str, data: AgentInput) -> AgentView:
     """Change an agent's data; the code itself may be changed when the new one is free."""
     clean = _check(data)
     agent = get_agent(session, code)
-    if clean.code != code and session.scalar(select(Agent.id).where(Agent.code == clean.code)) is not None:
-        raise ValidationFailed([f"工号 {clean.code} 已存在"], [f"code {clean.code} already exists"])
+    _ensure_code_free(session, clean.code, agent)
     before = _snapshot(agent)
     for key, value in asdict(clean).items():
         if key == "payslip_password" and value is None:

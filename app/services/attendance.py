@@ -49,6 +49,7 @@ from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds, month_workdays
 from app.engine.facts import ATTENDANCE_KINDS, LEAVE_KINDS
+from app.services.agents import agents_by_code
 from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.months import ensure_open, month_of, month_status
@@ -578,7 +579,7 @@ def set_cells(
     ensure_open(session, month)
     first, last = month_bounds(month)
     codes = {code for code, _day in values}
-    agents = {a.code: a for a in session.scalars(select(Agent).where(Agent.code.in_(codes)))} if codes else {}
+    agents = agents_by_code(session, codes)
     problems: list[tuple[str, str]] = []
     wanted: dict[CellKey, tuple[Entry, ...]] = {}
     for (code, day), value in sorted(values.items()):

@@ -12,6 +12,7 @@ import sqlite3
 from sqlalchemy.exc import DBAPIError
 
 from app.services.errors import ServiceError
+from db.errors import DuplicateAgentCodes
 from db.session import DatabaseTooNew
 
 
@@ -67,6 +68,8 @@ def _kind_of(text: str) -> str | None:
 def describe(exc: BaseException) -> DatabaseProblem | None:
     """The plain-words problem behind ``exc``, or None when it is not a database or disk failure we know."""
     kind: str | None = None
+    if isinstance(exc, DuplicateAgentCodes):  # migration 0002: codes that differ only by case
+        return DatabaseProblem("duplicate_codes", exc.message, exc.message_en)
     if isinstance(exc, DatabaseTooNew):
         return DatabaseProblem(
             "too_new",

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from app.fields import code_key
 from app.importers import COLUMNS, ImportContext, ImportResult, Problem, parse_file
 from app.services.agents import PAYSLIP_PASSWORD_RULE, agent_employment, payslip_password_problem
 from app.services.audit import audit
@@ -122,7 +123,7 @@ def _database_checks(session: Session, result: ImportResult) -> list[Problem]:
             old = existing.get(r.policy_no)
             if old is not None and month_of(old.sign_date) in locked:
                 changed = (
-                    codes.get(old.agent_id) != r.code or old.product_code != r.product or old.premium != r.premium
+                    code_key(codes.get(old.agent_id, "")) != code_key(r.code) or old.product_code != r.product or old.premium != r.premium
                     or old.customer_level != r.customer_level or old.new_customer != r.new_customer
                     or old.sign_date != r.sign_date
                 )
@@ -155,12 +156,12 @@ def _row_checks(session: Session, result: ImportResult) -> list[Problem]:
     if result.kind == "agents":
         column, column_en = _column("agents", "payslip_password")
         # A password stored before the rule, repeated unchanged in the file, is kept as it is.
-        codes = [r.code for r in result.rows if r.payslip_password]
-        stored = dict(
-            session.execute(select(Agent.code, Agent.payslip_password).where(Agent.code.in_(codes))).all()
-        ) if codes else {}
+        stored = {
+            code_key(code): password
+            for code, password in session.execute(select(Agent.code, Agent.payslip_password))
+        } if any(r.payslip_password for r in result.rows) else {}
         for r in result.rows:
-            unchanged = r.payslip_password == stored.get(r.code)
+            unchanged = r.payslip_password == stored.get(code_key(r.code))
             problem = payslip_password_problem(r.payslip_password) if r.payslip_password and not unchanged else None
             if problem is None:
                 continue
@@ -184,14 +185,30 @@ def preview_import(session: Session, kind: str, path: Path) -> ImportResult:
     return result
 
 
+class _AgentIds(dict[str, int]):
+    """Agent ids by code, found the way codes compare (:func:`app.fields.code_key`)."""
+
+    def __missing__(self, code: str) -> int:
+        key = code_key(code)
+        if key == code:
+            raise KeyError(code)
+        return self[key]
+
+
 def _agent_ids(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Agent.code, Agent.id)).all())
+    ids = _AgentIds()
+    for code, agent_id in session.execute(select(Agent.code, Agent.id)):
+        ids[code] = agent_id
+        ids.setdefault(code_key(code), agent_id)
+    return ids
 
 
 def _write_agents(session: Session, result: ImportResult) -> None:
-    existing = {a.code: a for a in session.scalars(select(Agent))}
+    # Codes are case-insensitive: "a001" in the file updates the stored "A001" (the preview
+    # counted it as an update), keeping the stored spelling of the code.
+    existing = {code_key(a.code): a for a in session.scalars(select(Agent))}
     for r in result.rows:
-        agent = existing.get(r.code)
+        agent = existing.get(code_key(r.code))
         values: dict[str, Any] = {
             "name": r.name, "role": r.role or "", "team": r.team or "", "base_salary": r.base_salary,
             "hire_date": r.hire_date, "leave_date": r.leave_date,
@@ -199,14 +216,16 @@ def _write_agents(session: Session, result: ImportResult) -> None:
         if r.payslip_password:
             values["payslip_password"] = r.payslip_password
         if agent is None:
-            session.add(Agent(code=r.code, **values))
+            agent = Agent(code=r.code, **values)
+            session.add(agent)
+            existing[code_key(r.code)] = agent
         else:
             before = {k: str(getattr(agent, k)) for k in values if k != "payslip_password"}
             for k, v in values.items():
                 setattr(agent, k, v)
             after = {k: str(getattr(agent, k)) for k in values if k != "payslip_password"}
             if before != after:
-                audit(session, "agent.update", entity="agent", key=r.code, before=before, after=after)
+                audit(session, "agent.update", entity="agent", key=agent.code, before=before, after=after)
 
 
 def _write_sales(session: Session, result: ImportResult) -> None:

@@ -23,9 +23,10 @@ from app.calendar import month_bounds
 from app.engine.facts import AgentMonth, QAFact
 from app.engine.period import Period
 from app.engine.quality import evaluate
+from app.fields import NAME_MAX, SCORECARD_MAX, TEXT_MAX, clean_text
 from app.money import HUNDRED, ZERO, D, fmt_num
 from app.plan.model import QualityConfig
-from app.services.agents import get_agent
+from app.services.agents import find_agent, get_agent
 from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.months import ensure_open, month_of
@@ -33,8 +34,9 @@ from app.services.plans import plan_for_month
 from db.models import Agent, QAEvaluation, QAItemScore, Scorecard, ScorecardItem
 
 STATUSES = ("valid", "overturned")
-EVALUATOR_MAX = 64
-SCORECARD_NAME_MAX = 64
+EVALUATOR_MAX = NAME_MAX  # the same limits as the QA import (app.fields)
+NOTE_MAX = TEXT_MAX
+SCORECARD_NAME_MAX = SCORECARD_MAX
 SECTION_MAX = 64
 
 
@@ -458,7 +460,10 @@ def _check_employed(agent: Agent, day: date) -> None:
 
 
 def _clean_text(evaluator: str, note: str) -> tuple[str, str]:
-    evaluator = evaluator.strip()
+    evaluator = clean_text(evaluator).strip()
+    note = clean_text(note)
+    if len(note.strip()) > NOTE_MAX:
+        raise ValidationFailed([f"备注最长 {NOTE_MAX} 个字符"], [f"the note is at most {NOTE_MAX} characters"])
     if len(evaluator) > EVALUATOR_MAX:
         raise ValidationFailed(
             [f"质检员最长 {EVALUATOR_MAX} 个字符"], [f"evaluator is at most {EVALUATOR_MAX} characters"]
@@ -625,7 +630,8 @@ def list_evaluations(
         .order_by(QAEvaluation.date, Agent.code, QAEvaluation.id)
     )
     if agent_code:
-        stmt = stmt.where(Agent.code == agent_code)
+        agent = find_agent(session, agent_code)
+        stmt = stmt.where(Agent.id == (agent.id if agent is not None else -1))
     if scorecard_code:
         stmt = stmt.where(Scorecard.code == scorecard_code)
     if status:

@@ -15,11 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
+from app.fields import code_key
 from app.reports.files import output_error_text
 from app.reports.payslip import PayslipOptions
 from app.reports.payslip import write_payslips as write_payslip_files
 from app.reports.summary_xlsx import AttendanceCounts, QACounts, SalesRow, SummaryInput, write_summary
 from app.results import AgentResult
+from app.services.agents import find_agent
 from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.payroll import show_month
@@ -43,10 +45,10 @@ def _select_agent(
     session: Session, month: str, agents: list[AgentResult], code: str
 ) -> list[AgentResult]:
     code = code.strip()
-    chosen = [a for a in agents if a.code == code]
+    chosen = [a for a in agents if a.code == code] or [a for a in agents if code_key(a.code) == code_key(code)]
     if chosen:
         return chosen
-    if session.scalar(select(Agent.id).where(Agent.code == code)) is None:
+    if find_agent(session, code) is None:
         raise ServiceError(f"没有工号为 {code} 的人员。", f"there is no agent with code {code}.")
     raise ServiceError(
         f"{code} 不在 {month} 的工资结果中（当月未在职或未重新计算）。",

@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
 from app.engine.facts import COMPLAINT_LEVELS, COMPLAINT_STATUSES
+from app.fields import CATEGORY_MAX, TEXT_MAX
 from app.money import D, fmt_num
-from app.services.agents import get_agent
+from app.services.agents import agents_by_code, get_agent
 from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.months import ensure_open, month_of
@@ -47,8 +48,7 @@ ADJUSTMENT_CATEGORIES: tuple[tuple[str, str], ...] = (
     ("追回", "Recovery"),
     ("其他", "Other"),
 )
-CATEGORY_MAX = 32
-DESCRIPTION_MAX = 2000
+DESCRIPTION_MAX = TEXT_MAX  # CATEGORY_MAX and TEXT_MAX (app.fields) limit the imports too
 
 
 def _month_ok(month: str) -> bool:
@@ -559,14 +559,7 @@ def set_metrics(
     """
     ensure_open(session, month)
     indicators = {c.code for c in metric_indicators(session, month)}
-    agents = (
-        {
-            a.code: a
-            for a in session.scalars(select(Agent).where(Agent.code.in_({c.agent_code for c in cells})))
-        }
-        if cells
-        else {}
-    )
+    agents = agents_by_code(session, {c.agent_code for c in cells})
     zh: list[str] = []
     en: list[str] = []
     parsed: list[tuple[Agent, str, Decimal | None]] = []

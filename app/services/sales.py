@@ -25,9 +25,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
+from app.fields import LEVEL_MAX, POLICY_NO_MAX, match_code
 from app.money import ZERO, D
 from app.plan.model import Plan
-from app.services.agents import agent_employment
+from app.services.agents import agent_employment, find_agent
 from app.services.audit import audit
 from app.services.errors import MonthLocked, ServiceError, ValidationFailed
 from app.services.months import ensure_open, locked_months, month_of, month_status
@@ -38,8 +39,7 @@ STATUS_COUNTED = "counted"
 STATUS_CANCELLED = "cancelled"
 STATUSES = (STATUS_COUNTED, STATUS_CANCELLED)
 
-POLICY_NO_MAX = 64
-LEVEL_MAX = 16
+# POLICY_NO_MAX and LEVEL_MAX (from app.fields) are the limits of the sales import too.
 
 # (hire date, leave date) of each agent code: what employment checks need, without a session.
 Employment = Mapping[str, tuple[date, date | None]]
@@ -160,7 +160,8 @@ def check_policy(
     if not code:
         found.append(FieldProblem("agent_code", "请选择业务员（工号）", "choose the agent"))
     elif agents is not None:
-        employment = agents.get(code)
+        stored = match_code(agents, code)
+        employment = agents.get(stored) if stored is not None else None
         if employment is None:
             found.append(FieldProblem("agent_code", f"工号 {code} 不存在", f"unknown agent code {code}"))
         else:
@@ -305,7 +306,8 @@ def list_policies(
     elif status == STATUS_CANCELLED:
         stmt = stmt.where(Policy.cancel_date.is_not(None))
     if agent_code:
-        stmt = stmt.join(Agent, Agent.id == Policy.agent_id).where(Agent.code == agent_code)
+        agent = find_agent(session, agent_code)
+        stmt = stmt.where(Policy.agent_id == (agent.id if agent is not None else -1))
     views = _views(session, list(session.scalars(stmt)))
     needle = search.strip().casefold()
     if needle:
@@ -386,7 +388,7 @@ def _clean(session: Session, data: PolicyInput) -> tuple[PolicyInput, Agent]:
         new_customer=data.new_customer,
         cancel_date=data.cancel_date,
     )
-    agent = session.scalar(select(Agent).where(Agent.code == clean.agent_code))
+    agent = find_agent(session, clean.agent_code)
     assert agent is not None  # check_policy saw it among the agents
     return clean, agent
 

@@ -82,3 +82,14 @@ def test_english_template_has_help_sheet_and_english_words(tmp_path: Path) -> No
 def test_unknown_kind(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         write_template("nope", tmp_path / "x.xlsx")
+
+
+def test_help_sheet_states_each_text_columns_maximum_length(tmp_path: Path) -> None:
+    from app.fields import NAME_MAX
+
+    path = tmp_path / "agents.xlsx"
+    write_template("agents", path, lang="en")
+    help_ws = openpyxl.load_workbook(path)["Help"]
+    texts = {help_ws.cell(row=r, column=1).value: help_ws.cell(row=r, column=4).value for r in range(2, 10)}
+    assert str(texts["name"]).endswith(f"at most {NAME_MAX} characters")
+    assert "at most" not in str(texts["base_salary"])

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.fields import CODE_MAX, NAME_MAX, PASSWORD_MAX
 from app.i18n import language, tr
 from app.money import fmt_money
 from app.services.agents import PAYSLIP_PASSWORD_RULE, ROLES, AgentInput, AgentView, validate
@@ -88,10 +89,11 @@ class AgentDialog(QDialog):
         self.setMinimumWidth(420)
 
         self.code = QLineEdit(self)
-        self.code.setMaxLength(32)
+        # The limits of the agents import and the service (app.fields), so the form cannot differ.
+        self.code.setMaxLength(CODE_MAX)
         self.code.setPlaceholderText(tr("必填，例如 A001", "required, e.g. A001"))
         self.name = QLineEdit(self)
-        self.name.setMaxLength(64)
+        self.name.setMaxLength(NAME_MAX)
         self.name.setPlaceholderText(tr("必填", "required"))
         self.role = QComboBox(self)
         self.role.setEditable(True)
@@ -99,6 +101,10 @@ class AgentDialog(QDialog):
         self.team = QComboBox(self)
         self.team.setEditable(True)
         self.team.addItems([""] + [t for t in teams if t])
+        for combo in (self.role, self.team):
+            line = combo.lineEdit()
+            if line is not None:
+                line.setMaxLength(NAME_MAX)
         self.base = QLineEdit(self)
         self.base.setValidator(QRegularExpressionValidator(QRegularExpression(MONEY_PATTERN), self.base))
         self.base.setPlaceholderText(tr("元，例如 4000.00", "yuan, e.g. 4000.00"))
@@ -109,7 +115,7 @@ class AgentDialog(QDialog):
         self.leave.setEnabled(False)
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setMaxLength(128)
+        self.password.setMaxLength(PASSWORD_MAX)
         if agent is not None and agent.has_payslip_password:
             self.password.setPlaceholderText(tr("已设置；留空则保持不变", "set; leave empty to keep it"))
         else:
@@ -179,6 +185,13 @@ class AgentDialog(QDialog):
         return box
 
     def _fill(self, agent: AgentView) -> None:
+        # A value stored before the limits existed is shown whole (setText would silently cut it);
+        # the field's message then asks for a shorter one.
+        lines: list[tuple[QLineEdit | None, str]] = [(self.code, agent.code), (self.name, agent.name)]
+        lines += [(c.lineEdit(), v) for c, v in ((self.role, agent.role), (self.team, agent.team))]
+        for line, value in lines:
+            if line is not None and len(value) > line.maxLength():
+                line.setMaxLength(len(value))
         self.code.setText(agent.code)
         self.name.setText(agent.name)
         self.role.setCurrentText(agent.role)

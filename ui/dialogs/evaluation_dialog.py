@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.calendar import month_bounds
+from app.fields import NAME_MAX, TEXT_MAX
 from app.i18n import language, tr
 from app.money import HUNDRED, ZERO, fmt_num
 from app.services.agents import AgentView
@@ -200,10 +201,11 @@ class EvaluationDialog(QDialog):
         )
         self.fatal_note.setWordWrap(True)
         self.evaluator = QLineEdit(self)
-        self.evaluator.setMaxLength(64)
+        self.evaluator.setMaxLength(NAME_MAX)  # the QA import's limits (app.fields)
         if evaluators:
             self.evaluator.setCompleter(QCompleter(list(evaluators), self.evaluator))
         self.note = QLineEdit(self)
+        self.note.setMaxLength(TEXT_MAX)
         self.note.setPlaceholderText(tr("例如通话编号、扣分原因", "e.g. call id, why points were lost"))
 
         self.error = error_label(self)

@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.fields import LEVEL_MAX, POLICY_NO_MAX
 from app.i18n import language, tr
 from app.money import fmt_money, fmt_num
 from app.services.months import month_of
 from app.services.sales import (
-    POLICY_NO_MAX,
     PolicyInput,
     PolicyView,
     ProductView,
@@ -117,6 +117,9 @@ class PolicyDialog(QDialog):
         self.premium.setPlaceholderText(tr("元，例如 12000.00", "yuan, e.g. 12000.00"))
         self.level = QComboBox(self)
         self.level.setEditable(True)
+        level_line = self.level.lineEdit()
+        if level_line is not None:
+            level_line.setMaxLength(LEVEL_MAX)
         self.level.setToolTip(
             tr(
                 "方案中列出的等级有额外提成；也可留空或自行填写",

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.fields import TEXT_MAX
 from app.i18n import language, tr
 from app.money import fmt_money
 from app.services.rewards import (
@@ -210,6 +211,7 @@ class PraiseDialog(RecordDialog):
         self.agent = agent_combo(self, agents)
         self.date = date_edit(self, default_date)
         self.description = QLineEdit(self)
+        self.description.setMaxLength(TEXT_MAX)
         self.description.setPlaceholderText(
             tr("例如：客户来电表扬（可不填）", "e.g. customer called to thank (optional)")
         )
@@ -271,6 +273,7 @@ class AdjustmentDialog(RecordDialog):
         )
         self.category.setCurrentText(adjustment.category if adjustment else tr(*ADJUSTMENT_CATEGORIES[0]))
         self.reason = QLineEdit(self)
+        self.reason.setMaxLength(TEXT_MAX)
         self.reason.setPlaceholderText(tr("必填，会打印在工资条上", "required; printed on the payslip"))
         if adjustment is not None:
             self.reason.setText(adjustment.reason)
