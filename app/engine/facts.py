@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-# Attendance record kinds (FORMATS.md 类型): penalties and leave.
+# Attendance record kinds (docs/formats.md 类型): penalties and leave.
 ATTENDANCE_KINDS = ("late", "early_leave", "away", "swap", "absence", "personal", "sick", "annual", "other")
 LEAVE_KINDS = ("personal", "sick", "annual", "other")
 COMPLAINT_LEVELS = ("hotline", "city", "province")
@@ -134,7 +134,7 @@ class AgentPay:
     deductions: Decimal
     net: Decimal
     facts: dict[str, Any]  # workdays, employed_workdays, standard_premium, qa_avg, kpi_score, ...
-    policy_paid: dict[str, Decimal]  # policy_no -> amount paid for it (RULEBOOK 3.3), recorded at lock
+    policy_paid: dict[str, Decimal]  # policy_no -> amount it paid, recorded at lock (docs/pay-rules.md §3.3)
     carry_to_next: Decimal = Decimal(0)
     warnings: tuple[str, ...] = ()
 

@@ -1,4 +1,4 @@
-"""The month's life (RULEBOOK §4): calculate, show, lock, unlock; clawbacks and carry-over.
+"""The month's life (docs/pay-rules.md §4): calculate, show, lock, unlock; clawbacks and carry-over.
 
 Facts are read from the database in a handful of queries (not one per agent), handed
 to the pure engine, and the result is stored as a snapshot that locking freezes.
@@ -392,7 +392,7 @@ def _pay_view(
 
 
 def show_month(session: Session, month: str, *, lang: str = "zh") -> dict[str, Any]:
-    """The month's stored result in the shape of ``payroll show --json`` (FORMATS.md)."""
+    """The month's stored result in the shape of ``payroll show --json`` (docs/formats.md)."""
     row = session.get(MonthStatus, month)
     if row is None or row.status not in ("calculated", "locked"):
         raise ServiceError(f"{month} 尚未计算：请先运行 payroll run --month {month}。",
