@@ -1,4 +1,4 @@
-"""The month's workdays (RULEBOOK §2): statutory Chinese calendar or Monday–Friday, then overrides.
+"""The month's workdays (docs/pay-rules.md §2): statutory Chinese calendar or Monday–Friday, then overrides.
 
 Kept out of the pay engine on purpose: the engine is given the finished list of workdays in
 ``MonthFacts`` so that a payroll can be recomputed later from stored facts even after the

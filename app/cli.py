@@ -1,4 +1,4 @@
-"""The ``branchpay`` command line (FORMATS.md): a thin layer over the services.
+"""The ``branchpay`` command line (docs/formats.md): a thin layer over the services.
 
 Exit status 0 on success; on failure a one-line reason on stderr (then, for an
 import, one line per problem) and a non-zero status. Every command runs in one

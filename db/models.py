@@ -158,7 +158,7 @@ class Policy(Base):
     new_customer: Mapped[bool] = mapped_column(Boolean, default=False)
     sign_date: Mapped[date] = mapped_column(Date, index=True)
     cancel_date: Mapped[date | None] = mapped_column(Date, nullable=True)
-    # RULEBOOK 3.3: what this policy paid, recorded when its sign month was locked.
+    # docs/pay-rules.md §3.3: what this policy paid, recorded when its sign month was locked.
     paid_amount: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
     paid_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
     # The locked month in which the paid amount was clawed back.

@@ -1,4 +1,4 @@
-"""The pure pay engine: facts in, pay lines with explanations out (RULEBOOK.md §2–3).
+"""The pure pay engine: facts in, pay lines with explanations out (docs/pay-rules.md §2–3).
 
 No I/O, no database: the services layer builds :class:`~app.engine.facts.MonthFacts`
 and stores the :class:`~app.engine.facts.MonthPay` it gets back.

@@ -1,4 +1,4 @@
-"""其他调整: one line per manual adjustment (RULEBOOK §3.8).
+"""其他调整: one line per manual adjustment (docs/pay-rules.md §3.8).
 
 Adjustments arrive already chosen for the month by the services layer (they carry a month,
 not a date). A zero adjustment is omitted like every other zero line.

@@ -1,4 +1,4 @@
-"""考勤: attendance penalty and full-attendance bonus (RULEBOOK §3.6).
+"""考勤: attendance penalty and full-attendance bonus (docs/pay-rules.md §3.6).
 
 Also the one place attendance records are filtered, because base pay (leave, absence)
 reads the same records: a record counts only when dated in the month *and* within the

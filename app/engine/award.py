@@ -1,4 +1,4 @@
-"""月度优秀奖: the top share of the month's composite scores (RULEBOOK §3.7).
+"""月度优秀奖: the top share of the month's composite scores (docs/pay-rules.md §3.7).
 
 Unlike every other line this one depends on the agent's peers, so it is decided once for
 the whole month from everybody's K before the agents' lines are finished.

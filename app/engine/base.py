@@ -1,4 +1,4 @@
-"""基本工资, 请假扣款, 旷工扣款 (RULEBOOK §3.1), including the floor at zero.
+"""基本工资, 请假扣款, 旷工扣款 (docs/pay-rules.md §3.1), including the floor at zero.
 
 The three lines are produced together because the floor links them: when leave and
 absence would take more than the base, absence gives way first, then leave, so the

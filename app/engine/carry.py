@@ -1,4 +1,4 @@
-"""上月结转扣款 and 结转下月 (RULEBOOK §3.8): a negative month is carried, never paid negative."""
+"""上月结转扣款 and 结转下月 (docs/pay-rules.md §3.8): a negative month is carried, never paid negative."""
 
 from __future__ import annotations
 

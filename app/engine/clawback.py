@@ -1,4 +1,4 @@
-"""撤单提成追回: take back what cancelled policies of locked months paid (RULEBOOK §3.3).
+"""撤单提成追回: take back what cancelled policies of locked months paid (docs/pay-rules.md §3.3).
 
 The services layer decides which policies are due (sign month locked, cancelled by the end
 of this month, not yet clawed back) and passes the amount recorded when their month was

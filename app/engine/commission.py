@@ -1,4 +1,4 @@
-"""销售提成 and 新客户奖励 (RULEBOOK §3.2), plus what each policy paid (§3.3, recorded at lock).
+"""销售提成 and 新客户奖励 (docs/pay-rules.md §3.2), plus what each policy paid (§3.3, recorded at lock).
 
 This is the hot loop of the engine (tens of thousands of policies a month), so the per-policy
 work is kept to a product lookup and a few Decimal multiplications; detail texts are built

@@ -1,4 +1,4 @@
-"""投诉扣款 and 客户表扬奖 (RULEBOOK §3.7, first two rules)."""
+"""投诉扣款 and 客户表扬奖 (docs/pay-rules.md §3.7, first two rules)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-# Attendance record kinds (FORMATS.md 类型): penalties and leave.
+# Attendance record kinds (docs/formats.md 类型): penalties and leave.
 ATTENDANCE_KINDS = ("late", "early_leave", "away", "swap", "absence", "personal", "sick", "annual", "other")
 LEAVE_KINDS = ("personal", "sick", "annual", "other")
 COMPLAINT_LEVELS = ("hotline", "city", "province")
@@ -188,7 +188,7 @@ class AgentPay:
     deductions: Decimal
     net: Decimal
     facts: AgentFacts
-    policy_paid: dict[str, Decimal]  # policy_no -> amount paid for it (RULEBOOK 3.3), recorded at lock
+    policy_paid: dict[str, Decimal]  # policy_no -> amount paid for it (docs/pay-rules.md §3.3), recorded at lock
     carry_to_next: Decimal = Decimal(0)
     warnings: tuple[str, ...] = ()
 

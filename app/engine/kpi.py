@@ -1,4 +1,4 @@
-"""综合考核: indicator scores, the composite K and the KPI bonus or deduction (RULEBOOK §3.5)."""
+"""综合考核: indicator scores, the composite K and the KPI bonus or deduction (docs/pay-rules.md §3.5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""扣款上限返还: penalties above a share of the positive pay are given back (RULEBOOK §3.8)."""
+"""扣款上限返还: penalties above a share of the positive pay are given back (docs/pay-rules.md §3.8)."""
 
 from __future__ import annotations
 

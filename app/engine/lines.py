@@ -1,4 +1,4 @@
-"""Line codes, their labels and order (RULEBOOK §3 table), and the single place lines are rounded.
+"""Line codes, their labels and order (docs/pay-rules.md §3 table), and the single place lines are rounded.
 
 Every component hands its *unrounded* amount to :func:`make_line`; rounding happens there
 and nowhere else, which is what "every pay line is rounded once" means in code.

@@ -1,4 +1,4 @@
-"""The month being paid and who is in it (RULEBOOK §2).
+"""The month being paid and who is in it (docs/pay-rules.md §2).
 
 The engine parses the month itself rather than importing ``app.calendar``: workdays arrive
 finished in ``MonthFacts``, and the engine should not depend on the holiday package.

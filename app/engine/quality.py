@@ -1,4 +1,4 @@
-"""质检: the QA average, the commission coefficient and the fatal-error penalty (RULEBOOK §3.4)."""
+"""质检: the QA average, the commission coefficient and the fatal-error penalty (docs/pay-rules.md §3.4)."""
 
 from __future__ import annotations
 

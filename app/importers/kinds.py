@@ -1,7 +1,7 @@
-"""What each import kind contains: its columns (FORMATS.md order), value words and row records.
+"""What each import kind contains: its columns (docs/formats.md order), value words and row records.
 
 The column lists and value words are a promise to users and to the acceptance
-checks (``FORMATS.md``): extend them, never rename. Rows are frozen dataclasses so
+checks (``docs/formats.md``): extend them, never rename. Rows are frozen dataclasses so
 a validated file can be handed to the services layer (and previewed) without any
 risk of being changed on the way; each remembers its spreadsheet ``row`` so a
 later database check can still point the user at the right line.
@@ -52,7 +52,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
 class Column(NamedTuple):
     """One column of an import file: ``key, zh, en, required, max_length``.
 
-    ``en`` is also the ``key``: FORMATS.md's English headers are the stable names.
+    ``en`` is also the ``key``: docs/formats.md's English headers are the stable names.
     ``max_length`` limits a text column (characters, after trimming; :mod:`app.fields` holds
     the limits that the forms and services use too); ``None`` for numbers, dates and words.
     """
@@ -210,7 +210,7 @@ BOOL_WORDS: dict[str, bool] = {
 
 @dataclass(frozen=True)
 class AgentRow:
-    """An agent to add, or to update when the code already exists (FORMATS.md: code is the key)."""
+    """An agent to add, or to update when the code already exists (docs/formats.md: code is the key)."""
 
     code: str
     name: str

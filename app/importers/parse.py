@@ -1,6 +1,6 @@
 """Validate a :class:`~app.importers.table.Table` of one kind into row records and problems.
 
-The import is all or nothing (FORMATS.md), so parsing never stops at the first
+The import is all or nothing (docs/formats.md), so parsing never stops at the first
 error: every row is checked and every problem collected, each naming the row as
 the spreadsheet shows it and the column as its header reads in the file. Nothing
 here raises on bad input — an unexpected exception in a cell or row becomes a
@@ -106,7 +106,7 @@ class ImportResult(Generic[RowT]):
     Generic in the row type so a caller can write
     ``result: ImportResult[AgentRow] = parse_file("agents", path, ctx)``.
     ``rows`` leaves out the rows that have errors; the services layer writes nothing
-    unless ``ok`` (FORMATS.md: all or nothing). ``warnings`` never stop an import;
+    unless ``ok`` (docs/formats.md: all or nothing). ``warnings`` never stop an import;
     besides doubtful cells they carry notes for the preview, such as title rows that
     were skipped above the header row.
     """

@@ -1,4 +1,4 @@
-"""Pre-formatted ``.xlsx`` import templates, one per kind (FORMATS.md: "The app offers each template").
+"""Pre-formatted ``.xlsx`` import templates, one per kind (docs/formats.md: a template for each kind).
 
 A good template prevents most import problems before they happen: drop-down lists
 for the value words, date cells already formatted ``yyyy-mm-dd``, code and month

@@ -4,7 +4,7 @@ A plan is an immutable value. It is built by :func:`app.plan.toml_io.load_plan`,
 validates the TOML document and fills the defaults below; the pay engine only reads it.
 Money and rates are ``Decimal`` so that a rate written as ``0.045`` stays exactly that.
 
-Defaults for keys a TOML file may omit (RULEBOOK §5 lists the full document):
+Defaults for keys a TOML file may omit (docs/pay-rules.md §5 lists the full document):
 
 ==============================================  =============================================
 key                                             default
@@ -147,7 +147,7 @@ class QualityConfig:
 
 @dataclass(frozen=True)
 class Indicator:
-    """One KPI indicator (RULEBOOK §3.5). ``max_down``/``max_up`` of ``None`` mean no limit."""
+    """One KPI indicator (docs/pay-rules.md §3.5). ``max_down``/``max_up`` of ``None`` mean no limit."""
 
     code: str
     name: str

@@ -1,4 +1,4 @@
-"""Read and write a plan as TOML (RULEBOOK §5).
+"""Read and write a plan as TOML (docs/pay-rules.md §5).
 
 Loading validates the whole document before anything is built and reports *every*
 problem at once, each naming its key path (``commission.tiers[1].from: …``), so the

@@ -100,8 +100,8 @@ class SalesRow:
     new_customer: bool
     sign_date: date
     cancel_date: date | None
-    counted: bool  # counted for this month's commission (RULEBOOK 3.2)
-    paid_amount: Decimal | None = None  # recorded when the month was locked (RULEBOOK 3.3)
+    counted: bool  # counted for this month's commission (docs/pay-rules.md §3.2)
+    paid_amount: Decimal | None = None  # recorded when the month was locked (docs/pay-rules.md §3.3)
 
     @property
     def standard_premium(self) -> Decimal | None:

@@ -3,7 +3,7 @@
 The paper sheet has one row per agent and one column per day, and each cell holds short
 codes. The grid keeps that shape so entering a month is as fast as in Excel, while every
 cell still becomes ordinary :class:`~db.models.AttendanceRecord` rows that the pay engine
-reads (RULEBOOK §3.1, §3.6) — the grid is a view of the records, not a second store.
+reads (docs/pay-rules.md §3.1, §3.6) — the grid is a view of the records, not a second store.
 
 Cell text (one code per entry; several entries in one cell are separated by spaces,
 commas, ``/``, ``、`` or ``;`` — or simply written one after another, ``迟5空``):
@@ -357,13 +357,13 @@ class GridAgent:
     leave_date: date | None
 
     def employed_on(self, day: date) -> bool:
-        """Hire and leave dates inclusive, as the engine counts them (RULEBOOK §2)."""
+        """Hire and leave dates inclusive, as the engine counts them (docs/pay-rules.md §2)."""
         return self.hire_date <= day and (self.leave_date is None or day <= self.leave_date)
 
 
 @dataclass(frozen=True)
 class AttendanceTotals:
-    """One agent's month in the words of RULEBOOK §3.6 — only records within employment count."""
+    """One agent's month in the words of docs/pay-rules.md §3.6 — only records within employment count."""
 
     late_count: int = 0
     late_minutes: int = 0

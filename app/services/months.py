@@ -25,6 +25,6 @@ def locked_months(session: Session) -> set[str]:
 
 
 def ensure_open(session: Session, month: str) -> None:
-    """Refuse a change that touches a locked month (RULEBOOK §4)."""
+    """Refuse a change that touches a locked month (docs/pay-rules.md §4)."""
     if month_status(session, month) == "locked":
         raise MonthLocked(month)

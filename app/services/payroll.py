@@ -1,4 +1,4 @@
-"""The month's life (RULEBOOK §4): calculate, show, lock, unlock; clawbacks and carry-over.
+"""The month's life (docs/pay-rules.md §4): calculate, show, lock, unlock; clawbacks and carry-over.
 
 Facts are read from the database in a handful of queries (not one per agent), handed
 to the pure engine, and the result is stored as a snapshot that locking freezes.

@@ -24,7 +24,7 @@ class PlanVersionView:
 
 
 def plan_version_for_month(session: Session, month: str) -> PlanVersion:
-    """The version with the greatest ``effective_from <= month`` (RULEBOOK §4)."""
+    """The version with the greatest ``effective_from <= month`` (docs/pay-rules.md §4)."""
     version = session.scalar(
         select(PlanVersion).where(PlanVersion.effective_from <= month).order_by(PlanVersion.effective_from.desc())
     )

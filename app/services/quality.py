@@ -1,4 +1,4 @@
-"""质检 Quality: scorecards, QA evaluations, appeals and the month's QA summary (RULEBOOK §3.4).
+"""质检 Quality: scorecards, QA evaluations, appeals and the month's QA summary (docs/pay-rules.md §3.4).
 
 One function per user action over a session, like the other services. Every change is
 audit-logged with its before → after, and nothing may change an evaluation of a locked month:

@@ -189,7 +189,8 @@ def _sales_rows(session: Session, month: str) -> list[SalesRow]:
     out = []
     for no, code, name, product, premium, level, new, signed, cancelled, paid, paid_month in rows:
         name_factor = products.get(product)
-        # A locked month counted what it paid; a later cancel date does not change that (RULEBOOK 3.3).
+        # A locked month counted what it paid; a later cancel date does not change that
+        # (docs/pay-rules.md §3.3).
         counted = paid_month == month if locked else cancelled is None
         out.append(
             SalesRow(

@@ -1,12 +1,12 @@
 """Rewards and penalties (奖惩): complaints, praise, manual adjustments and the monthly KPI metrics.
 
-One function per user action, each refused when it touches a locked month (RULEBOOK §4):
+One function per user action, each refused when it touches a locked month (docs/pay-rules.md §4):
 complaints and praise belong to the month of their date, adjustments and metrics to their
 ``month``. Editing a record checks both the month it leaves and the month it moves to, so a
 locked month can never lose or gain a record. Every change goes to the audit log.
 
 The KPI metrics are kept as a month grid (agents × the plan's ``source = "metric"``
-indicators, RULEBOOK §3.5) because that is how the telephony report arrives and how the
+indicators, docs/pay-rules.md §3.5) because that is how the telephony report arrives and how the
 manager corrects it; a missing value means "leave the indicator out", so clearing a cell
 deletes the row rather than storing 0.
 """
@@ -42,7 +42,7 @@ STATUS_NAMES: dict[str, tuple[str, str]] = {
     "upheld": ("成立", "Upheld"),
     "overturned": ("不成立", "Overturned"),
 }
-# The usual kinds of adjustment (RULEBOOK §3.8); any other short text is accepted too.
+# The usual kinds of adjustment (docs/pay-rules.md §3.8); any other short text is accepted too.
 ADJUSTMENT_CATEGORIES: tuple[tuple[str, str], ...] = (
     ("补发", "Back pay"),
     ("追回", "Recovery"),
@@ -189,7 +189,7 @@ def edit_complaint(session: Session, complaint_id: int, data: ComplaintInput) ->
 
 
 def set_complaint_status(session: Session, complaint_id: int, status: str) -> ComplaintView:
-    """Record the outcome of an appeal: only ``upheld`` complaints cost money (RULEBOOK §3.7)."""
+    """Record the outcome of an appeal: only ``upheld`` complaints cost money (docs/pay-rules.md §3.7)."""
     if status not in COMPLAINT_STATUSES:
         raise ValidationFailed(["请选择投诉状态"], ["choose the complaint status"])
     row = _get_complaint(session, complaint_id)

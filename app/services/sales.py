@@ -4,7 +4,7 @@ The rules mirror the sales import (:mod:`app.services.imports`) so that typing a
 and importing it can never disagree:
 
 * a policy belongs to the month of its ``sign_date``; once that month is locked its record is
-  frozen (RULEBOOK §4) — except its ``cancel_date``, because setting it is how a clawback
+  frozen (docs/pay-rules.md §4) — except its ``cancel_date``, because setting it is how a clawback
   arrives (§3.3);
 * a policy whose commission was already clawed back has a final cancel date;
 * the product must be in the plan in force for the sign month (its factor gives the standard
@@ -97,7 +97,7 @@ class PolicyView:
 
     @property
     def counted(self) -> bool:
-        """RULEBOOK §3.2: a policy counts for its sign month when it has no cancel date."""
+        """docs/pay-rules.md §3.2: a policy counts for its sign month when it has no cancel date."""
         return self.cancel_date is None
 
     @property
@@ -322,7 +322,7 @@ def list_policies(
 
 
 def month_totals(session: Session, month: str) -> list[AgentSalesTotal]:
-    """Per agent, the month's counted policies: count, Σ premium, Σ standard premium (RULEBOOK §3.2).
+    """Per agent, the month's counted policies: count, Σ premium, Σ standard premium (docs/pay-rules.md §3.2).
 
     Cancelled policies are left out because they do not count for the month; a product unknown
     to the plan adds its premium but no standard premium, exactly as the engine would see it.
@@ -495,7 +495,7 @@ def edit_policy(session: Session, policy_no: str, data: PolicyInput) -> PolicyVi
 def cancel_policy(session: Session, policy_no: str, cancel_date: date | None) -> PolicyView:
     """Set (or, with ``None``, withdraw) a policy's cancel date (撤单).
 
-    Allowed even when the sign month is locked — that is how a clawback arrives (RULEBOOK §3.3,
+    Allowed even when the sign month is locked — that is how a clawback arrives (docs/pay-rules.md §3.3,
     §4) — but refused once the clawback happened, since a locked month already took it back.
     """
     policy = get_policy(session, policy_no)

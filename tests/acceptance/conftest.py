@@ -49,7 +49,7 @@ def cli(tmp_path: Path) -> Cli:
 
 @pytest.fixture
 def example_db(cli: Cli) -> Cli:
-    """A database holding the RULEBOOK §6 worked example, imported from its files."""
+    """A database holding the docs/pay-rules.md §6 worked example, imported from its files."""
     cli("init")
     for kind in ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints"):
         cli("import", kind, EXAMPLE / f"{kind}.csv")

@@ -1,4 +1,4 @@
-"""RULEBOOK §6 through the command line: files in, ``payroll show --json`` out, to the cent."""
+"""docs/pay-rules.md §6 through the command line: files in, ``payroll show --json`` out, to the cent."""
 
 from __future__ import annotations
 

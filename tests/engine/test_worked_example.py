@@ -1,4 +1,4 @@
-"""RULEBOOK §6, checked line by line to the cent from tests/data/worked_example_2026_10.toml."""
+"""docs/pay-rules.md §6, checked line by line to the cent from tests/data/worked_example_2026_10.toml."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The RULEBOOK §6 worked example, imported through the services (no subprocess, no Qt)."""
+"""The docs/pay-rules.md §6 worked example, imported through the services (no subprocess, no Qt)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from tests.reports.conftest import build_example
 
 @pytest.fixture
 def example(tmp_path: Path) -> Iterator[Database]:
-    """The RULEBOOK §6 worked example imported (not calculated): A001, A002 (hired 2026-10-16), A003."""
+    """The docs/pay-rules.md §6 worked example imported (not calculated): A001, A002 (hired 10-16), A003."""
     db = build_example(tmp_path, calculate=False)
     yield db
     db.dispose()

@@ -130,7 +130,7 @@ def test_totals_are_the_stored_result_after_calculation(example: Database) -> No
     assert t is not None
     assert (t.gross, t.deductions, t.net) == (data.gross, data.deductions, data.net)
     assert all(isinstance(v, Decimal) for v in (t.gross, t.deductions, t.net))
-    assert t.net == Decimal("14591.91")  # RULEBOOK §6
+    assert t.net == Decimal("14591.91")  # docs/pay-rules.md §6
     assert t.headcount == len(data.agents) == 3
     assert t.warnings == sum(1 for w in warnings if w.severity == WARNING) == 1  # A002: no QA
     assert t.all_warnings == len(warnings)

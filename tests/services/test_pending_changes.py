@@ -1,6 +1,6 @@
 """``pending_changes``: what recalculating a calculated month now would change in its stored result.
 
-Every expectation is checked against what a real recalculation then stores, on the RULEBOOK §6
+Every expectation is checked against what a real recalculation then stores, on the docs/pay-rules.md §6
 worked example imported through the services.
 """
 

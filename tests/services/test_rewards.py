@@ -1,4 +1,7 @@
-"""Complaints, praise, adjustments and the KPI metrics grid (RULEBOOK §3.5, §3.7–3.8, §4). No Qt here."""
+"""Complaints, praise, adjustments and the KPI metrics grid (docs/pay-rules.md §3.5, §3.7–3.8, §4).
+
+No Qt here.
+"""
 
 from __future__ import annotations
 

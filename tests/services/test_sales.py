@@ -1,4 +1,4 @@
-"""Policies by hand follow the same rules as the sales import (RULEBOOK §3.2–3.3, §4). No Qt here."""
+"""Policies by hand follow the same rules as the sales import (docs/pay-rules.md §3.2–3.3, §4). No Qt here."""
 
 from __future__ import annotations
 

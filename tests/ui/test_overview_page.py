@@ -1,4 +1,4 @@
-"""概览 page in the main window, on the RULEBOOK §6 worked example: the month's steps follow what
+"""概览 page in the main window, on the docs/pay-rules.md §6 worked example: the month's steps follow what
 the other pages do (import, calculate, lock), a step's button opens its page, a new month reloads."""
 
 from __future__ import annotations

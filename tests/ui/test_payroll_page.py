@@ -1,4 +1,5 @@
-"""月度核算 page on the RULEBOOK §6 worked example: calculate, explain, compare, lock, unlock, hand out."""
+"""月度核算 page on the docs/pay-rules.md §6 worked example: calculate, explain, compare, lock, unlock,
+hand out."""
 
 from __future__ import annotations
 

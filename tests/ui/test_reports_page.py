@@ -1,4 +1,4 @@
-"""报表 page on the RULEBOOK §6 worked example: payslips, the Excel summary and import templates."""
+"""报表 page on the docs/pay-rules.md §6 worked example: payslips, the Excel summary and import templates."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Preview of an import file before anything is written: counts, then every problem and warning.
 
 Generic for every import kind. The Import button is enabled only when the file has no
-problems, because an import is all or nothing (FORMATS.md).
+problems, because an import is all or nothing (docs/formats.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """解锁月份: asks why a locked month is reopened.
 
-The reason is required (RULEBOOK §4: the unlock goes to the audit log with it), so OK stays
+The reason is required (docs/pay-rules.md §4: the unlock goes to the audit log with it), so OK stays
 disabled until something other than spaces is typed — the service would refuse a blank one,
 and a button that cannot succeed should not be pressable.
 """

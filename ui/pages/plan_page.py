@@ -496,7 +496,7 @@ class PlanPage(Page):
         self._update_header()
 
     def _first_open_month(self, month: str) -> str:
-        """``month``, or the month after the latest locked month when that is later (RULEBOOK §4)."""
+        """``month``, or the month after the latest locked month when that is later (docs/pay-rules.md §4)."""
         candidates = [m for m in (month, self.shown.effective_from if self.shown else "") if is_month(m)]
         month = max(candidates) if candidates else ""
         if self.latest_locked and (not month or month <= self.latest_locked):

@@ -2,7 +2,7 @@
 (撤单), delete, import and template export.
 
 A locked month is shown read-only with a banner; only 撤单 stays available, because setting a
-cancel date on a locked month's policy is how its commission is clawed back (RULEBOOK §3.3, §4).
+cancel date on a locked month's policy is how its commission is clawed back (docs/pay-rules.md §3.3, §4).
 """
 
 from __future__ import annotations
