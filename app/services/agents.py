@@ -11,12 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.fields import CODE_MAX, NAME_MAX, clean_text, code_key, too_long
-from app.money import D
+from app.money import D, MoneyError, check_money
 from app.services.audit import audit
 from app.services.errors import ValidationFailed
 from db.models import Agent
 
 ROLES = ("电话回访岗", "电话接听岗", "电话咨诉岗")
+BASE_SALARY = ("底薪", "the base salary")  # how a money message names the field
 
 # Payslip PDFs are encrypted with the agent's password (AES-256, PDF 2.0 revision 6). Whoever
 # gets hold of the file can try passwords offline as fast as their hardware allows, so a new
@@ -150,6 +151,11 @@ def validate(data: AgentInput) -> tuple[list[str], list[str]]:
         if base < 0:
             zh.append("底薪不能为负数")
             en.append("base salary cannot be negative")
+        else:
+            check_money(base, what=BASE_SALARY)
+    except MoneyError as exc:  # more than two decimals: refused, never rounded
+        zh.append(exc.message)
+        en.append(exc.message_en)
     except (InvalidOperation, TypeError, ValueError):
         zh.append("底薪不是数字")
         en.append("base salary is not a number")

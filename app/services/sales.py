@@ -19,14 +19,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
 from app.fields import LEVEL_MAX, POLICY_NO_MAX, match_code
-from app.money import ZERO, D
+from app.money import ZERO, D, MoneyError, check_money, parse_money
 from app.plan.model import Plan
 from app.services.agents import agent_employment, find_agent
 from app.services.audit import audit
@@ -38,6 +38,7 @@ from db.models import Agent, Policy
 STATUS_COUNTED = "counted"
 STATUS_CANCELLED = "cancelled"
 STATUSES = (STATUS_COUNTED, STATUS_CANCELLED)
+PREMIUM = ("保费", "the premium")  # how a money message names the field
 
 # POLICY_NO_MAX and LEVEL_MAX (from app.fields) are the limits of the sales import too.
 
@@ -190,6 +191,11 @@ def check_policy(
         found.append(FieldProblem("premium", "请填写保费（数字）", "enter the premium (a number)"))
     elif not data.premium.is_finite() or data.premium <= 0:
         found.append(FieldProblem("premium", "保费必须大于 0", "the premium must be greater than 0"))
+    else:
+        try:
+            check_money(data.premium, what=PREMIUM)
+        except MoneyError as exc:  # more than two decimals: refused, never rounded
+            found.append(FieldProblem("premium", exc.message, exc.message_en))
     if len(data.customer_level.strip()) > LEVEL_MAX:
         found.append(
             FieldProblem(
@@ -536,9 +542,9 @@ def delete_policy(session: Session, policy_no: str) -> None:
 
 
 def parse_premium(text: str) -> Decimal | None:
-    """The premium typed in a form, or ``None`` when it is not a number (the form says so)."""
+    """The premium typed in a form (app.money.parse_money), or ``None`` when it is not money;
+    the form shows :class:`~app.money.MoneyError`'s words for it."""
     try:
-        value = D(text)
-    except (InvalidOperation, TypeError, ValueError):
+        return parse_money(text, PREMIUM)
+    except MoneyError:
         return None
-    return value if value.is_finite() else None
