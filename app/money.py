@@ -60,6 +60,13 @@ def fmt_money(value: Decimal) -> str:
     return f"{round_cents(value) + ZERO:f}"
 
 
+def money_for_editing(value: Decimal) -> str:
+    """A stored amount put in an edit field: :func:`fmt_money`, or every decimal when it has more
+    than two (stored before amounts were limited to the cent), so that saving the form cannot
+    round it unseen — the form refuses it until the user writes the cents."""
+    return fmt_money(value) if has_cents_only(value) else f"{value:f}"
+
+
 class MoneyError(ValueError):
     """An amount that cannot be money, with the reason in Chinese (``message``) and English."""
 
