@@ -12,14 +12,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.engine.lines import LINE_ORDER
-from app.money import ZERO, D, fmt_money
+from app.money import ZERO, MoneyError, fmt_money, parse_money
 from app.results import AgentResult, MonthResult
 from app.services.errors import ServiceError
 from app.services.plans import plan_version_for_month
@@ -211,8 +211,8 @@ def _money(value: Decimal) -> str:
 
 def _parse_money(text: str) -> Decimal | None:
     try:
-        value = D(text)
-    except (InvalidOperation, TypeError, ValueError):
+        value = parse_money(text)
+    except MoneyError:
         return None
     return value if value > 0 else None
 

@@ -138,3 +138,20 @@ def test_the_adjustment_dialog_refuses_a_third_decimal(
     assert dialog.sign_hint.text() == "实发减少 10.00 元"
     assert dialog.ok_button.isEnabled()
     dialog.reject()
+
+
+def test_the_settings_page_reads_the_minimum_wage_like_every_amount(qtbot: QtBot, db: Database) -> None:
+    from app.services.settings import all_settings
+    from ui.pages.settings_page import SettingsPage
+
+    page = SettingsPage(db)
+    qtbot.addWidget(page)
+    page.show()
+    page.minimum_wage.setText("2360.125")
+    assert page.minimum_wage_error.text() == "最低工资提醒线最多两位小数：2360.125"
+    assert not page.save()
+    page.minimum_wage.setText("¥2,360.5")  # written as in an import file
+    assert not page.minimum_wage_error.isVisibleTo(page)
+    assert page.save()
+    with db.session_scope() as session:
+        assert all_settings(session)["minimum_wage"] == "2360.50"
