@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import __version__
 from app.i18n import set_language, tr
-from app.money import ZERO
+from app.money import ZERO, fmt_money
 
 if TYPE_CHECKING:
     from app.results import MonthResult
@@ -168,8 +168,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                 with db.session_scope() as s:
                     pay = payroll.calculate_month(s, args.month)
                 total = sum((a.net for a in pay.agents), start=ZERO)
-                print(tr(f"{args.month} 已计算：{len(pay.agents)} 人，实发合计 {total:.2f}",
-                         f"{args.month} calculated: {len(pay.agents)} agents, net total {total:.2f}"))
+                print(tr(f"{args.month} 已计算：{len(pay.agents)} 人，实发合计 {fmt_money(total)}",
+                         f"{args.month} calculated: {len(pay.agents)} agents, net total {fmt_money(total)}"))
                 for warning in pay.warnings:
                     print(warning, file=sys.stderr)
                 return 0
@@ -266,7 +266,7 @@ def _changes_json(month: str, changes: Sequence[AgentChange]) -> dict[str, Any]:
     """``payroll check --json``: whether the stored result is current, and what recalculating changes."""
 
     def money(value: Decimal | None) -> str | None:
-        return None if value is None else f"{value:.2f}"
+        return None if value is None else fmt_money(value)
 
     return {
         "month": month,
@@ -289,8 +289,6 @@ def _changes_json(month: str, changes: Sequence[AgentChange]) -> dict[str, Any]:
 
 
 def _money_text(value: Decimal) -> str:
-    from app.money import fmt_money
-
     return fmt_money(value)
 
 

@@ -60,6 +60,12 @@ def fmt_money(value: Decimal) -> str:
     return f"{round_cents(value) + ZERO:f}"
 
 
+def fmt_score(value: Decimal) -> str:
+    """A score or average (the QA average, K) to two decimals, rounded half up like the rulebook
+    rounds it — the same arithmetic as :func:`fmt_money`, named for what it shows."""
+    return f"{round2(value) + ZERO:f}"
+
+
 def money_for_editing(value: Decimal) -> str:
     """A stored amount put in an edit field: :func:`fmt_money`, or every decimal when it has more
     than two (stored before amounts were limited to the cent), so that saving the form cannot

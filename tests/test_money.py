@@ -66,3 +66,28 @@ def test_parse_money_refuses_what_is_not_money(text: str) -> None:
     with pytest.raises(MoneyError) as refused:
         parse_money(text)
     assert refused.value.text("zh") and refused.value.text("en")
+
+
+def test_the_cli_json_and_the_payslip_round_a_half_cent_up() -> None:
+    """No real path gives them a half cent today (pay lines are rounded when made); should one
+    ever arrive, the CLI and the payslip show it as the payroll page does, not half to even."""
+    from app.cli import _changes_json
+    from app.reports.payslip import _money
+    from app.services.payroll_view import AgentChange, LineChange
+
+    assert _money(Decimal("0.125")) == "0.13"
+    assert _money(Decimal("2.675")) == "2.68"
+    change = AgentChange(
+        "A001", "张三", "changed", Decimal("100.125"), Decimal("200.005"),
+        (LineChange("adjustment", "调整", Decimal("0.125"), Decimal("10.005")),),
+    )
+    (agent,) = _changes_json("2026-10", [change])["agents"]
+    assert (agent["net_before"], agent["net_after"]) == ("100.13", "200.01")
+    assert (agent["lines"][0]["before"], agent["lines"][0]["after"]) == ("0.13", "10.01")
+
+
+def test_fmt_score_rounds_a_score_half_up() -> None:
+    from app.money import fmt_score
+
+    assert fmt_score(Decimal("90.125")) == "90.13"  # f"{Decimal('90.125'):.2f}" is "90.12"
+    assert fmt_score(Decimal(90)) == "90.00"
