@@ -170,8 +170,10 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                 total = sum((a.net for a in pay.agents), start=ZERO)
                 print(tr(f"{args.month} 已计算：{len(pay.agents)} 人，实发合计 {total:.2f}",
                          f"{args.month} calculated: {len(pay.agents)} agents, net total {total:.2f}"))
+                from app.i18n import language
+
                 for warning in pay.warnings:
-                    print(warning, file=sys.stderr)
+                    print(warning.in_(language()), file=sys.stderr)
                 return 0
             if args.payroll_cmd == "show":
                 from app.i18n import language
@@ -321,7 +323,7 @@ def month_json(result: MonthResult, lang: str) -> dict[str, Any]:
                 "deductions": _money_text(a.deductions),
                 "net": _money_text(a.net),
                 "facts": facts_to_json(a.facts),
-                "warnings": list(a.warnings),
+                "warnings": [w.in_(lang) for w in a.warnings],
             }
             for a in result.agents
         ],
@@ -330,7 +332,7 @@ def month_json(result: MonthResult, lang: str) -> dict[str, Any]:
             "deductions": _money_text(result.deductions),
             "net": _money_text(result.net),
         },
-        "warnings": list(result.warnings),
+        "warnings": [w.in_(lang) for w in result.warnings],
     }
 
 

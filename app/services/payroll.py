@@ -43,6 +43,7 @@ from app.services.errors import ServiceError
 from app.services.months import month_of, month_status
 from app.services.payroll_view import AgentChange, diff_results
 from app.services.plans import plan_for_month
+from app.text import Text
 from db.models import (
     Adjustment,
     Agent,
@@ -151,7 +152,7 @@ def _store(session: Session, month: str, version: PlanVersion, pay: MonthPay, id
     for agent in pay.agents:
         facts: dict[str, JsonValue] = dict(facts_to_json(agent.facts))
         facts["policy_paid"] = {k: str(v) for k, v in agent.policy_paid.items()}
-        facts["warnings"] = list(agent.warnings)
+        facts["warnings"] = [list[JsonValue](w.to_json()) for w in agent.warnings]
         rows.append({
             "month": month, "agent_id": ids[agent.code], "agent_code": agent.code, "agent_name": agent.name,
             "team": teams.get(agent.code, ""), "gross": agent.gross, "deductions": agent.deductions,
@@ -174,7 +175,7 @@ def _store(session: Session, month: str, version: PlanVersion, pay: MonthPay, id
     status.status = "calculated"
     status.plan_version_id = version.id
     status.calculated_at = datetime.now().replace(microsecond=0)
-    status.warnings = json.dumps(list(pay.warnings), ensure_ascii=False)
+    status.warnings = json.dumps([w.to_json() for w in pay.warnings], ensure_ascii=False)
     session.add(status)
     session.expire_all()  # ORM views of the month's results must not outlive the bulk writes
 
@@ -348,7 +349,7 @@ def show_month(session: Session, month: str) -> MonthResult:
         agents.append(AgentResult(
             code=r.agent_code, name=r.agent_name, team=r.team, lines=tuple(_stored_line(x) for x in r.lines),
             gross=r.gross, deductions=r.deductions, net=r.net, facts=facts_from_json(stored),
-            warnings=tuple(str(w) for w in warnings),
+            warnings=tuple(Text.from_json(w) for w in warnings),
         ))
     return MonthResult(
         month=month,
@@ -356,5 +357,5 @@ def show_month(session: Session, month: str) -> MonthResult:
         plan_name=version.name if version else "",
         plan_effective_from=version.effective_from if version else "",
         agents=tuple(agents),
-        warnings=tuple(str(w) for w in json.loads(row.warnings or "[]")),
+        warnings=tuple(Text.from_json(w) for w in json.loads(row.warnings or "[]")),
     )

@@ -201,7 +201,7 @@ class AttendancePage(Page):
     def show_grid(self, grid: AttendanceGrid) -> None:
         self.model.set_grid(grid)
         self.banner.show_locked(grid.locked)
-        self.calendar_note.setText(grid.calendar_warning or "")
+        self.calendar_note.setText(grid.calendar_warning.in_(language()) if grid.calendar_warning else "")
         self.calendar_note.setVisible(bool(grid.calendar_warning))
         self.paste_action.setEnabled(not grid.locked)
         self.clear_action.setEnabled(not grid.locked)
