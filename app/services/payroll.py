@@ -59,6 +59,7 @@ from db.models import (
     Praise,
     QAEvaluation,
 )
+from db.session import claim_write_lock
 
 
 def previous_month(month: str) -> str:
@@ -181,7 +182,11 @@ def _store(session: Session, month: str, version: PlanVersion, pay: MonthPay, id
 
 
 def calculate_month(session: Session, month: str) -> MonthPay:
-    """Compute ``month`` from the records and replace its previous (unlocked) result."""
+    """Compute ``month`` from the records and replace its previous (unlocked) result.
+
+    The write lock is taken before the month's status and records are read, so the records
+    computed are the records stored, and the month cannot be locked meanwhile."""
+    claim_write_lock(session)
     if month_status(session, month) == "locked":
         raise ServiceError(f"{month} 已锁定，不能重新计算；如需更正请先解锁（需填写原因）。",
                            f"{month} is locked and cannot be recalculated; unlock it first (a reason is required).")
@@ -259,7 +264,11 @@ def pending_changes(session: Session, month: str, *, lang: str = "zh") -> list[A
 
 
 def lock_month(session: Session, month: str) -> None:
-    """Freeze the month: its result, the plan version it used, its records, and what each policy paid."""
+    """Freeze the month: its result, the plan version it used, its records, and what each policy paid.
+
+    The write lock is taken first: the check that the stored result still matches the records
+    and the lock itself are one step, so no import or edit can slip in between."""
+    claim_write_lock(session)
     status = month_status(session, month)
     if status == "locked":
         raise ServiceError(f"{month} 已经锁定。", f"{month} is already locked.")
@@ -291,7 +300,8 @@ def unlock_month(session: Session, month: str, reason: str) -> None:
     """Reopen the latest locked month; the reason goes to the audit log."""
     if not reason.strip():
         raise ServiceError("解锁必须填写原因。", "a reason is required to unlock a month.")
-    row = session.get(MonthStatus, month)
+    claim_write_lock(session)
+    row = session.get(MonthStatus, month, populate_existing=True)
     if row is None or row.status != "locked":
         raise ServiceError(f"{month} 没有锁定。", f"{month} is not locked.")
     later = session.scalar(select(MonthStatus.month).where(MonthStatus.status == "locked", MonthStatus.month > month)
