@@ -252,9 +252,11 @@ def _import(db: object, args: argparse.Namespace) -> int:
                 if result.problems:
                     raise ImportRefused(result)
         else:
-            # The file is read before the write lock is taken; it is checked against the database and
-            # written inside the lock, so nothing it was checked against can change before the write.
-            read = read_import(args.kind, args.file)
+            # The file is read and parsed before the write lock is taken; inside the lock it is checked
+            # against the database as it is then and written, so nothing it was checked against can
+            # change before the write.
+            with session_scope() as s:
+                read = read_import(args.kind, args.file, s)
             with session_scope(write=True) as s:
                 result = commit_import(s, args.kind, args.file, read=read)
     except ImportRefused as exc:

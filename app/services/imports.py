@@ -15,7 +15,7 @@ the write (issue #10).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -201,22 +201,46 @@ def _locked_employment_problems(session: Session, result: ImportResult) -> list[
 
 @dataclass(frozen=True)
 class ReadImport:
-    """An import file read into a table, not yet checked against the database: what
-    :func:`read_import` does before the write lock is taken. ``failed`` holds the problem of a
-    file that cannot be read."""
+    """An import file read before the write lock is taken (:func:`read_import`).
+
+    ``table`` is the file's content; ``failed`` the problem of a file that cannot be read.
+    ``checked`` is the parse of the rows against a snapshot of the database (the context it
+    was checked against, and the result): :func:`commit_import` reuses it only when the
+    database, read again inside the write lock, still gives the very same context.
+    """
 
     kind: str
     path: Path
     table: Table | None
     failed: ImportResult | None = None
+    checked: tuple[ImportContext, ImportResult] | None = None
 
 
-def read_import(kind: str, path: Path) -> ReadImport:
-    """Read ``path`` as a file of ``kind`` without touching the database (the slow part of an import)."""
+def read_import(kind: str, path: Path, session: Session | None = None) -> ReadImport:
+    """Read ``path`` as a file of ``kind`` (the slow part of an import), holding no lock.
+
+    With ``session`` (a unit of work that only reads) the rows are parsed against the database
+    as it is now too, so that :func:`commit_import`, inside the write lock, only has to confirm
+    that nothing they were checked against has changed meanwhile.
+    """
     table = read_file(kind, Path(path))
     if isinstance(table, ImportResult):
         return ReadImport(kind, Path(path), None, table)
-    return ReadImport(kind, Path(path), table)
+    checked = None
+    if session is not None:
+        ctx = build_context(session, kind)
+        checked = (ctx, parse_table(kind, table, ctx))
+    return ReadImport(kind, Path(path), table, checked=checked)
+
+
+def _parse(session: Session, read: ReadImport) -> ImportResult:
+    """The rows of a file that was read, parsed against the database as it is now."""
+    assert read.table is not None
+    ctx = build_context(session, read.kind)
+    if read.checked is not None and read.checked[0] == ctx:
+        done = read.checked[1]  # parsed against the same context: the parse is a function of (table, context)
+        return replace(done, rows=list(done.rows), problems=list(done.problems), warnings=list(done.warnings))
+    return parse_table(read.kind, read.table, ctx)
 
 
 def _validate(session: Session, read: ReadImport) -> ImportResult:
@@ -224,9 +248,7 @@ def _validate(session: Session, read: ReadImport) -> ImportResult:
     if read.failed is not None or read.table is None:
         assert read.failed is not None
         return read.failed
-    kind = read.kind
-    ctx = build_context(session, kind)
-    result = parse_table(kind, read.table, ctx)
+    result = _parse(session, read)
     row_problems = _row_checks(session, result)
     if result.ok:
         result.problems.extend(_database_checks(session, result))

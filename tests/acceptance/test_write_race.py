@@ -182,6 +182,19 @@ def test_lock_that_comes_while_an_import_is_writing_is_refused_as_stale(db_path:
     assert "P-9001" in _paid_in_locked_result(db_path)
 
 
+def test_an_import_reads_its_file_before_it_waits_for_the_write_lock(db_path: Path, sales_file: Path) -> None:
+    """The slow part (reading the file) is done before the lock is waited for, so the lock is held briefly."""
+    with _other_writer(db_path):
+        proc = _start_cli(db_path, "import", "sales", sales_file)
+        _wait_until_blocked_on_the_lock(proc)
+        sales_file.write_text("not, a, sales, file\n", encoding="utf-8")  # too late: it was read already
+    out, err = proc.communicate(timeout=120)
+
+    assert proc.returncode == 0, err
+    assert "imported 2 rows" in out
+    assert set(_policies(db_path, NEW_POLICIES)) == set(NEW_POLICIES)
+
+
 # --- two real commands, one paused inside its transaction --------------------------------------
 
 
