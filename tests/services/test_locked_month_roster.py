@@ -168,7 +168,7 @@ def test_importing_agents_that_change_a_locked_month_is_refused_row_by_row(locke
 
 def test_importing_agents_that_leave_the_locked_months_alone_is_fine(locked: Database, tmp_path: Path) -> None:
     path = _agents_file(tmp_path, (
-        "A001,张三三,电话接听岗,接听一组,4000,2025-03-01,2026-11-20\n"
+        "a001,张三三,电话接听岗,接听一组,4000,2025-03-01,2026-11-20\n"  # A001 (codes ignore case)
         "B001,赵六,电话回访岗,回访一组,3500,2026-11-03,2026-11-12\n"
     ))
     with locked.session_scope(write=True) as s:
