@@ -936,12 +936,13 @@ def parse_table(kind: str, table: Table, ctx: ImportContext | None = None) -> Im
         return ImportResult(kind, str(getattr(table, "file", "")), problems=[problem])
 
 
-def parse_file(kind: str, path: Path, ctx: ImportContext | None = None) -> ImportResult[Any]:
-    """Read and validate an import file; an unreadable file is a problem in the result, not an exception."""
+def read_file(kind: str, path: Path) -> Table | ImportResult[Any]:
+    """Read an import file into a table (the slow part, no checks against the database yet);
+    an unreadable file is an :class:`ImportResult` with the problem, not an exception."""
     _check_kind(kind)
     path = Path(path)
     try:
-        table = read_table(path, is_header=header_test(kind))
+        return read_table(path, is_header=header_test(kind))
     except TableError as exc:
         return ImportResult(kind, path.name, problems=[exc.problem])
     except Exception:
@@ -956,4 +957,11 @@ def parse_file(kind: str, path: Path, ctx: ImportContext | None = None) -> Impor
             "use the import template and save it from Excel as .xlsx or CSV",
         )
         return ImportResult(kind, path.name, problems=[problem])
+
+
+def parse_file(kind: str, path: Path, ctx: ImportContext | None = None) -> ImportResult[Any]:
+    """Read and validate an import file; an unreadable file is a problem in the result, not an exception."""
+    table = read_file(kind, path)
+    if isinstance(table, ImportResult):
+        return table
     return parse_table(kind, table, ctx)

@@ -199,12 +199,6 @@ class MonthWarning(NamedTuple):
     en: str
 
 
-def split_bilingual(text: str) -> tuple[str, str]:
-    """The engine writes month warnings as ``"中文 / English"``; split them for the user's language."""
-    zh, sep, en = text.partition(" / ")
-    return (zh.strip(), en.strip()) if sep else (text, text)
-
-
 def _money(value: Decimal) -> str:
     return fmt_money(value)
 
@@ -293,8 +287,7 @@ def agent_warnings(
                 )
             )
         for text in agent.warnings:
-            zh, en = split_bilingual(str(text))
-            found.append(MonthWarning(WARNING, f"{_who(agent)}：{zh}", f"{_who(agent)}: {en}"))
+            found.append(MonthWarning(WARNING, f"{_who(agent)}：{text.zh}", f"{_who(agent)}: {text.en}"))
         if found:
             out[code] = found
     return out
@@ -304,7 +297,7 @@ def build_warnings(
     data: MonthResult, *, minimum_wage: Decimal | None, codes_with_metrics: Iterable[str]
 ) -> list[MonthWarning]:
     """The month's warnings, month-wide first (calendar fallback), then per agent; warnings before infos."""
-    month_level = [MonthWarning(WARNING, *split_bilingual(text)) for text in data.warnings]
+    month_level = [MonthWarning(WARNING, text.zh, text.en) for text in data.warnings]
     per_agent = [
         w
         for ws in agent_warnings(

@@ -34,6 +34,7 @@ from app.services.errors import MonthLocked, ServiceError, ValidationFailed
 from app.services.months import ensure_open, locked_months, month_of, month_status
 from app.services.plans import plan_for_month
 from db.models import Agent, Policy
+from db.session import claim_write_lock
 
 STATUS_COUNTED = "counted"
 STATUS_CANCELLED = "cancelled"
@@ -446,6 +447,7 @@ def _check_cancel_allowed(policy: Policy, cancel_date: date | None) -> None:
 def edit_policy(session: Session, policy_no: str, data: PolicyInput) -> PolicyView:
     """Change a policy. In a locked sign month only the cancel date may change (as in the import);
     a policy may not be moved into a locked month either."""
+    claim_write_lock(session)  # the month's status is read where the change is written
     policy = get_policy(session, policy_no)
     before = _snapshot(session, policy)
     old_month = month_of(policy.sign_date)
@@ -504,6 +506,7 @@ def cancel_policy(session: Session, policy_no: str, cancel_date: date | None) ->
     Allowed even when the sign month is locked — that is how a clawback arrives (docs/pay-rules.md §3.3,
     §4) — but refused once the clawback happened, since a locked month already took it back.
     """
+    claim_write_lock(session)  # no month can lock (and claw it back) between the check and the write
     policy = get_policy(session, policy_no)
     _check_cancel_allowed(policy, cancel_date)
     if cancel_date == policy.cancel_date:
@@ -525,6 +528,7 @@ def cancel_policy(session: Session, policy_no: str, cancel_date: date | None) ->
 def delete_policy(session: Session, policy_no: str) -> None:
     """Remove a policy typed in error; refused in a locked month or once its commission was paid,
     because the payslips already handed out must stay explainable."""
+    claim_write_lock(session)  # the month's status is read where the deletion is written
     policy = get_policy(session, policy_no)
     month = month_of(policy.sign_date)
     if month_status(session, month) == "locked":

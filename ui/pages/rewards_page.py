@@ -492,7 +492,7 @@ class RewardsPage(Page):
     def _run(self, action: Callable[[Any], object]) -> bool:
         """Run one service call in its own transaction; a refusal is shown, nothing half-saved."""
         try:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 action(session)
         except Exception as exc:  # noqa: BLE001 - a refusal explains itself; others are logged
             self.message = show_error(self, exc)
@@ -507,7 +507,7 @@ class RewardsPage(Page):
             return None
 
         def save(data: ComplaintInput) -> ComplaintView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return add_complaint(session, data)
 
         dialog = ComplaintDialog(
@@ -523,7 +523,7 @@ class RewardsPage(Page):
             return None
 
         def save(data: ComplaintInput) -> ComplaintView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return edit_complaint(session, complaint.id, data)
 
         dialog = ComplaintDialog(
@@ -566,7 +566,7 @@ class RewardsPage(Page):
             return None
 
         def save(data: PraiseInput) -> PraiseView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return add_praise(session, data)
 
         dialog = PraiseDialog(
@@ -600,7 +600,7 @@ class RewardsPage(Page):
             return None
 
         def save(data: AdjustmentInput) -> AdjustmentView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return add_adjustment(session, data)
 
         dialog = AdjustmentDialog(save, agents=agent_choices(self.db), month=self.month, parent=self)
@@ -614,7 +614,7 @@ class RewardsPage(Page):
             return None
 
         def save(data: AdjustmentInput) -> AdjustmentView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return edit_adjustment(session, adjustment.id, data)
 
         dialog = AdjustmentDialog(
@@ -645,7 +645,7 @@ class RewardsPage(Page):
 
     def _write_metrics(self, cells: list[MetricCell]) -> dict[tuple[str, str], Decimal | None]:
         """The grid's writer: one transaction per edit or paste, so a refused block writes nothing."""
-        with self.db.session_scope() as session:
+        with self.db.session_scope(write=True) as session:
             stored = set_metrics(session, self.month, cells)
         self.data_changed.emit("rewards")
         return stored

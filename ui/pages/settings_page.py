@@ -499,7 +499,7 @@ class SettingsPage(Page):
         values["minimum_wage"] = fmt_money(amount)
         try:
             values["branch_logo"] = self._store_logo(values["branch_logo"])
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 for key, value in values.items():
                     if value != self._loaded.get(key):
                         set_setting(session, key, value)
@@ -622,7 +622,7 @@ class SettingsPage(Page):
 
     def _write_override(self, day: date, workday: bool | None, note: str) -> bool:
         try:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 if workday is None:
                     remove_override(session, day)
                 else:
@@ -683,7 +683,7 @@ class SettingsPage(Page):
         """Set or change the password; "" when done, else why not. The current one is required to change it."""
         if self.has_password() and not verify_password(current, self._password_hash):
             return tr("当前密码不正确。", "The current password is wrong.")
-        with self.db.session_scope() as session:
+        with self.db.session_scope(write=True) as session:
             set_setting(session, "app_password_hash", hash_password(new))
         self._update_password()
         self.data_changed.emit("settings")
@@ -692,7 +692,7 @@ class SettingsPage(Page):
     def remove_password(self, current: str) -> str:
         if self.has_password() and not verify_password(current, self._password_hash):
             return tr("密码不正确。", "The password is wrong.")
-        with self.db.session_scope() as session:
+        with self.db.session_scope(write=True) as session:
             set_setting(session, "app_password_hash", "")
         self._update_password()
         self.data_changed.emit("settings")
