@@ -40,7 +40,8 @@ def test_importing_an_adjustment_of_10_005_is_refused_naming_row_and_column(
     rows: list[list[object]] = [["A001", "2026-03", 100, "补发", "漏发"], ["A001", "2026-03", 10.005, "补发", "尾差"]]
     path = tmp_path / f"adjustments.{fmt}"
     if fmt == "csv":
-        path.write_text("\n".join(",".join(str(v) for v in r) for r in [header, *rows]) + "\n", encoding="utf-8")
+        table: list[list[object]] = [list(header), *rows]
+        path.write_text("\n".join(",".join(str(v) for v in r) for r in table) + "\n", encoding="utf-8")
     else:
         wb = openpyxl.Workbook()
         ws = wb.active
