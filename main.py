@@ -8,7 +8,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
+import re
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +22,11 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 log = logging.getLogger("branchpay")
+
+#: When set, the window prints ``ready <seconds>`` once it is shown and painted, then quits:
+#: how ``benchmarks/bench_window.py`` times a cold start the way the user waits for it.
+READY_ENV = "BRANCHPAY_READY_EXIT"
+_STARTED = time.perf_counter()
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -35,8 +43,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="language of the window (zh or en; default: the saved setting)",
     )
     parser.add_argument("--page", default=None, help="area to show first, e.g. agents or settings")
+    parser.add_argument("--month", default=None, help="month to open on, YYYY-MM (default: the previous month)")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.month is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
+        parser.error(f"--month: not a month (YYYY-MM): {args.month!r}")
     if args.db is None:
         args.db = default_db_path()
     args.version_text = f"{APP_NAME} {__version__}"
@@ -59,6 +70,18 @@ def _set_icon(app: QApplication) -> None:
     icon = resource_path("icons/branchpay.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+
+
+def _report_ready_and_quit(app: QApplication) -> None:
+    from PySide6.QtCore import QTimer
+
+    def ready() -> None:
+        app.processEvents()  # the first paint of the shown window
+        if sys.stdout is not None:
+            print(f"ready {time.perf_counter() - _STARTED:.3f}", flush=True)
+        app.quit()
+
+    QTimer.singleShot(0, ready)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The language comes first: every dialog of the start-up checks already speaks it.
     apply_language(args.lang or peek_language(db_path) or "zh")
     try:
-        shell = start(db_path, DialogPrompter(), lang_override=args.lang)
+        shell = start(db_path, DialogPrompter(), lang_override=args.lang, month=args.month)
     except Exception:  # noqa: BLE001 - the user sees a short message, the log has the details
         log.exception("could not start with the database %s", db_path)
         QMessageBox.critical(
@@ -107,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if shell is None:
         return 1
     shell.show(page=args.page)
+    if os.environ.get(READY_ENV):
+        _report_ready_and_quit(app)
     try:
         code = app.exec()
     finally:

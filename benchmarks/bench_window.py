@@ -1,0 +1,237 @@
+"""Time what the user waits for in the window on a busy month (300 agents, ~35,000 policies).
+
+- cold start: ``python main.py --db X --month M`` in a fresh process, offscreen, until the window
+  is shown and painted (``BRANCHPAY_READY_EXIT=1`` makes it print ``ready`` then and quit);
+- month change: the overview showing, pick the busy month, until the shown page has its data;
+- sales page: first showing (load) and 刷新 (refresh) until the table has its rows;
+- quality page: first showing until its tables have their rows.
+
+Each in-window figure also reports the longest stall of the event loop meanwhile (a 10 ms timer
+that could not run): the window must never freeze for more than 200 ms.
+
+Run: ``.venv/bin/python benchmarks/bench_window.py [--big] [--repeat 3]``
+(``--big``: 10×, 3,000 agents and 350,000 policies; the database is built once per size and kept
+in ``--keep DIR`` when given.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from app.calendar import month_bounds  # noqa: E402
+from app.services.demo import demo_months, fill_demo  # noqa: E402
+from app.services.payroll import calculate_month  # noqa: E402
+from app.services.plans import plan_for_month  # noqa: E402
+from db.models import Agent, Policy  # noqa: E402
+from db.session import Database  # noqa: E402
+
+GOALS = {
+    "cold start to first paint": 2.0,
+    "month change (overview showing)": 0.5,
+    "sales page load": 0.3,
+    "sales page refresh": 1.0,  # ≤ 1 s at 10× as well
+    "quality page load": 0.3,
+}
+BIG_GOALS = {"sales page load": 1.0, "sales page refresh": 1.0}
+STALL_GOAL = 0.2
+
+
+def build(path: Path, agents: int, policies: int) -> tuple[str, str]:
+    """The demo branch grown to ``agents``, ``policies`` more in its last month, calculated.
+    Returns (busy month, a quiet month before it)."""
+    db = Database(path)
+    months = demo_months()
+    month = months[-1]
+    with db.session_scope() as s:
+        fill_demo(s, agents=agents)
+        _, plan = plan_for_month(s, month)
+        products = [p.code for p in plan.products]
+        first, last = month_bounds(month)
+        ids = list(s.scalars(select(Agent.id).where(Agent.hire_date <= first, Agent.leave_date.is_(None))))
+        rng = random.Random(7)
+        chunk: list[dict[str, object]] = []
+        for i in range(policies):
+            sign = first + timedelta(days=rng.randrange((last - first).days + 1))
+            chunk.append(
+                {
+                    "policy_no": f"BENCH{i:07d}",
+                    "agent_id": rng.choice(ids),
+                    "product_code": rng.choice(products),
+                    "premium": Decimal(rng.choice([800, 1500, 2000, 3600, 6000, 12000])),
+                    "customer_level": rng.choice(["", "A", "VIP"]),
+                    "new_customer": rng.random() < 0.2,
+                    "sign_date": sign,
+                    "cancel_date": sign + timedelta(days=5) if rng.random() < 0.03 else None,
+                }
+            )
+            if len(chunk) == 20_000:
+                s.execute(insert(Policy), chunk)
+                chunk = []
+        if chunk:
+            s.execute(insert(Policy), chunk)
+    with db.session_scope() as s:
+        calculate_month(s, month)
+    db.dispose()
+    return month, months[0]
+
+
+def cold_start(db: Path, month: str) -> float:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BRANCHPAY_READY_EXIT": "1", "PYTHONIOENCODING": "utf-8"}
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "main.py", "--db", str(db), "--month", month],
+        cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600,
+    )
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0 or "ready" not in proc.stdout:
+        raise SystemExit(f"main.py did not report ready (exit {proc.returncode}):\n{proc.stderr[-2000:]}")
+    return elapsed
+
+
+class StallMeter:
+    """The longest gap between ticks of a 10 ms timer: how long the event loop was blocked."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.last = time.perf_counter()
+        self.worst = 0.0
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.worst = max(self.worst, now - self.last)
+        self.last = now
+
+    def start(self) -> None:
+        self.last = time.perf_counter()
+        self.worst = 0.0
+        self.timer.start()
+
+    def stop(self) -> float:
+        self._tick()
+        self.timer.stop()
+        return self.worst
+
+
+def busy(page: object) -> bool:
+    """A page still loading in the background (pages without background loads never are)."""
+    return bool(getattr(page, "loading", False))
+
+
+def timed(app: object, action: Callable[[], object], pages: Callable[[], list[object]],
+          meter: StallMeter) -> tuple[float, float]:
+    """Seconds until ``action`` is done and no page of ``pages()`` is loading; and the longest stall."""
+    from PySide6.QtCore import QEventLoop
+
+    meter.start()
+    start = time.perf_counter()
+    action()
+    app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)  # type: ignore[attr-defined]
+    while any(busy(p) for p in pages()):
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)  # type: ignore[attr-defined]
+    elapsed = time.perf_counter() - start
+    return elapsed, meter.stop()
+
+
+def in_window(db_path: Path, busy_month: str, quiet_month: str, repeat: int) -> dict[str, list[tuple[float, float]]]:
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    meter = StallMeter()
+    out: dict[str, list[tuple[float, float]]] = {k: [] for k in GOALS if k != "cold start to first paint"}
+    for _ in range(repeat):
+        db = Database(db_path)
+        window = MainWindow(db, month=quiet_month)
+        window.show()
+        timed(app, lambda: None, lambda: list(window.pages.values()), meter)
+        overview = window.pages["overview"]
+        out["month change (overview showing)"].append(
+            timed(app, lambda: window.set_month(busy_month), lambda: [overview], meter)
+        )
+        sales = window.pages["sales"]
+        out["sales page load"].append(timed(app, lambda: window.show_area("sales"), lambda: [sales], meter))
+        out["sales page refresh"].append(timed(app, sales.refresh, lambda: [sales], meter))
+        quality = window.pages["quality"]
+        out["quality page load"].append(
+            timed(app, lambda: window.show_area("quality"), lambda: [quality], meter)
+        )
+        QThreadPool.globalInstance().waitForDone()
+        for page in window.pages.values():
+            checker = getattr(page, "checker", None)
+            if checker is not None:
+                checker.drop()
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+        db.dispose()
+    return out
+
+
+def peak_rss_mb() -> float:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return float("nan")
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def report(name: str, seconds: float, goal: float, stall: float | None = None) -> None:
+    ok = "ok" if seconds <= goal else "SLOW"
+    extra = "" if stall is None else f"   longest stall {stall:6.3f} s ({'ok' if stall <= STALL_GOAL else 'FREEZES'})"
+    print(f"  {name:34s} {seconds:7.3f} s   goal ≤ {goal:.1f} s   ratio {seconds / goal:5.2f} {ok}{extra}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--big", action="store_true", help="also the 10× month: 3,000 agents, 350,000 policies")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--keep", type=Path, default=None, help="folder to build (or reuse) the databases in")
+    args = ap.parse_args()
+    sizes = [(300, 35_000)] + ([(3_000, 350_000)] if args.big else [])
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for agents, policies in sizes:
+            path = folder / f"window-{agents}-{policies}.sqlite3"
+            months = demo_months()
+            if not path.exists():
+                t = time.perf_counter()
+                build(path, agents, policies)
+                print(f"built {path.name} in {time.perf_counter() - t:.1f} s")
+            busy_month, quiet_month = months[-1], months[0]
+            goals = dict(GOALS, **(BIG_GOALS if policies > 100_000 else {}))
+            print(f"{agents} agents, {policies:,} policies in {busy_month} (median of {args.repeat}):")
+            starts = [cold_start(path, busy_month) for _ in range(args.repeat)]
+            report("cold start to first paint", statistics.median(starts), goals["cold start to first paint"])
+            figures = in_window(path, busy_month, quiet_month, args.repeat)
+            for name, runs in figures.items():
+                report(name, statistics.median(r[0] for r in runs), goals[name], max(r[1] for r in runs))
+            print(f"  peak memory of this process so far: {peak_rss_mb():.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
