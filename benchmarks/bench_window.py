@@ -153,40 +153,44 @@ def timed(app: object, action: Callable[[], object], pages: Callable[[], list[ob
     return elapsed, meter.stop()
 
 
-def in_window(db_path: Path, busy_month: str, quiet_month: str, repeat: int) -> dict[str, list[tuple[float, float]]]:
+def one_window(app: object, db_path: Path, busy_month: str, quiet_month: str, meter: StallMeter,
+               out: dict[str, list[tuple[float, float]]]) -> None:
     from PySide6.QtCore import QThreadPool
-    from PySide6.QtWidgets import QApplication
 
     from ui.main_window import MainWindow
+
+    db = Database(db_path)
+    window = MainWindow(db, month=quiet_month)
+    window.show()
+    timed(app, lambda: None, lambda: list(window.pages.values()), meter)
+    overview = window.pages["overview"]
+    out["month change (overview showing)"].append(
+        timed(app, lambda: window.set_month(busy_month), lambda: [overview], meter)
+    )
+    sales = window.pages["sales"]
+    out["sales page load"].append(timed(app, lambda: window.show_area("sales"), lambda: [sales], meter))
+    out["sales page refresh"].append(timed(app, sales.refresh, lambda: [sales], meter))
+    quality = window.pages["quality"]
+    out["quality page load"].append(timed(app, lambda: window.show_area("quality"), lambda: [quality], meter))
+    QThreadPool.globalInstance().waitForDone()
+    for page in window.pages.values():
+        checker = getattr(page, "checker", None)
+        if checker is not None:
+            checker.drop()
+    window.close()
+    window.deleteLater()
+    app.processEvents()  # type: ignore[attr-defined]
+    db.dispose()
+
+
+def in_window(db_path: Path, busy_month: str, quiet_month: str, repeat: int) -> dict[str, list[tuple[float, float]]]:
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
     meter = StallMeter()
     out: dict[str, list[tuple[float, float]]] = {k: [] for k in GOALS if k != "cold start to first paint"}
     for _ in range(repeat):
-        db = Database(db_path)
-        window = MainWindow(db, month=quiet_month)
-        window.show()
-        timed(app, lambda: None, lambda: list(window.pages.values()), meter)
-        overview = window.pages["overview"]
-        out["month change (overview showing)"].append(
-            timed(app, lambda: window.set_month(busy_month), lambda: [overview], meter)
-        )
-        sales = window.pages["sales"]
-        out["sales page load"].append(timed(app, lambda: window.show_area("sales"), lambda: [sales], meter))
-        out["sales page refresh"].append(timed(app, sales.refresh, lambda: [sales], meter))
-        quality = window.pages["quality"]
-        out["quality page load"].append(
-            timed(app, lambda: window.show_area("quality"), lambda: [quality], meter)
-        )
-        QThreadPool.globalInstance().waitForDone()
-        for page in window.pages.values():
-            checker = getattr(page, "checker", None)
-            if checker is not None:
-                checker.drop()
-        window.close()
-        window.deleteLater()
-        app.processEvents()
-        db.dispose()
+        one_window(app, db_path, busy_month, quiet_month, meter, out)
     return out
 
 
