@@ -145,11 +145,10 @@ class MainWindow(QMainWindow):
 
         self.sidebar.currentRowChanged.connect(self._on_area)
         self.month_selector.month_changed.connect(self.set_month)
-        for page in self.pages.values():
-            self.month_changed.connect(page.set_month)
         self._month = ""
+        self._shown_key: str | None = None  # no page is in view until the first area is chosen
         self.set_month(self.month_selector.month())
-        self.sidebar.setCurrentRow(0)
+        self.sidebar.setCurrentRow(0)  # loads the overview, and only it
 
     def _fit_to_screen(self) -> None:
         """Most of the screen (the pay tables are wide), never more than the screen has."""
@@ -209,6 +208,9 @@ class MainWindow(QMainWindow):
         self._month = month
         if self.month_selector.month() != month:
             self.month_selector.set_month(month)  # re-enters through month_changed; guarded above
+        # Only the page in view loads the month now; every other one when it is shown (catch_up).
+        for key, page in self.pages.items():
+            page.set_month(month, load=key == self._shown_key)
         self.month_changed.emit(month)
         self.update_month_status()
 
@@ -245,11 +247,18 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         area = self.areas[row]
+        self._shown_key = area.key
+        page = self.pages[area.key]
+        # A month chosen while the page was hidden (or never shown) is loaded now, just before it
+        # shows, as if it had been loaded in the background: its own checks start once shown.
+        caught_up = page.catch_up()
         self.stack.setCurrentIndex(row)
         self.title_label.setText(area.title)
-        if area.key in self._stale:
+        if caught_up:
             self._stale.discard(area.key)
-            self.pages[area.key].refresh()
+        elif area.key in self._stale:
+            self._stale.discard(area.key)
+            page.refresh()
 
     @Slot(str)
     def _on_data_changed(self, _what: str) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,9 +14,10 @@ from app.i18n import set_language
 from app.services.backups import list_backups
 from db.session import Database
 from ui.main_window import MainWindow
-from ui.pages import AREAS, PAGE_FACTORIES, PlaceholderPage
+from ui.pages import AREAS, PAGE_FACTORIES, Page, PlaceholderPage
 from ui.pages.agents_page import AgentsPage
 from ui.pages.overview_page import OverviewPage
+from ui.pages.sales_page import SalesPage
 from ui.widgets.month_selector import previous_month, shift_month
 
 pytestmark = pytest.mark.gui
@@ -148,3 +150,56 @@ def test_main_version_and_arguments(capsys: pytest.CaptureFixture[str], tmp_path
     from db.session import default_db_path
 
     assert main.parse_args([]).db == default_db_path()
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages that loaded data, in order: every page class's ``refresh`` is spied on (and still runs)."""
+    calls: list[str] = []
+    for factory in set(PAGE_FACTORIES.values()):
+        assert isinstance(factory, type)
+        real = factory.refresh
+
+        def spy(self: Page, _real: Any = real) -> None:
+            calls.append(self.objectName())
+            _real(self)
+
+        monkeypatch.setattr(factory, "refresh", spy)
+    return calls
+
+
+def test_only_the_page_shown_loads_at_start(qtbot: QtBot, db: Database, loads: list[str]) -> None:
+    win = MainWindow(db, month="2025-03")
+    qtbot.addWidget(win)
+    win.show()
+    month_loads = [name for name in loads if name]  # pages built without a month load nothing month-related
+    assert month_loads == ["page_overview"]
+    sales = win.pages["sales"]
+    assert isinstance(sales, SalesPage) and sales.model.rowCount() == 0 and sales.month_due
+
+    loads.clear()
+    win.show_area("sales")
+    assert loads == ["page_sales"] and not sales.month_due
+    loads.clear()
+    win.show_area("overview")
+    win.show_area("sales")  # shown again, nothing changed: not loaded again
+    assert loads == []
+
+
+def test_a_month_change_reloads_only_the_page_in_view(qtbot: QtBot, window: MainWindow, loads: list[str]) -> None:
+    window.show_area("sales")
+    window.show_area("quality")
+    loads.clear()
+    window.set_month("2025-04")
+    assert loads == ["page_quality"]
+    assert {page.month for page in window.pages.values()} == {"2025-04"}  # every page knows the month
+    assert window.pages["sales"].month_due and not window.pages["quality"].month_due
+
+    loads.clear()
+    window.show_area("sales")  # loads April when shown, once
+    assert loads == ["page_sales"]
+    window.set_month("2025-05")
+    window.set_month("2025-04")  # back and forth while the overview is hidden: it loads once, when shown
+    loads.clear()
+    window.show_area("overview")
+    assert loads == ["page_overview"]

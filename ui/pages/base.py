@@ -22,8 +22,9 @@ SPREADSHEET_FILTER_EN = "Spreadsheets (*.xlsx *.csv);;Excel files (*.xlsx);;CSV 
 class Page(QWidget):
     """Base of all pages.
 
-    The main window calls :meth:`set_month` whenever the month selector changes and
-    :meth:`refresh` when the page is shown after another page changed data. A page
+    The main window calls :meth:`set_month` whenever the month selector changes — for a page not
+    in view without loading, which :meth:`catch_up` does when it is shown — and :meth:`refresh`
+    when the page is shown after another page changed data. A page
     that changes data emits :attr:`data_changed` with a short word for what changed
     (``"agents"``, ``"attendance"`` …) so the other pages refresh what they show.
     """
@@ -37,6 +38,7 @@ class Page(QWidget):
         super().__init__(parent)
         self.db = db
         self._month = ""
+        self._month_due = False
         self.import_flow: ImportFlow | None = None
         self.message: QMessageBox | None = None
 
@@ -44,11 +46,28 @@ class Page(QWidget):
     def month(self) -> str:
         return self._month
 
-    def set_month(self, month: str) -> None:
+    def set_month(self, month: str, *, load: bool = True) -> None:
+        """Follow the month selector. ``load=False`` (a page not in view) only remembers the month:
+        the page loads it in :meth:`catch_up`, when it is shown."""
         if month == self._month:
             return
         self._month = month
-        self.month_changed(month)
+        self._month_due = not load
+        if load:
+            self.month_changed(month)
+
+    @property
+    def month_due(self) -> bool:
+        """The month changed while the page was not in view and it has not loaded it yet."""
+        return self._month_due
+
+    def catch_up(self) -> bool:
+        """Load the month a deferred :meth:`set_month` left out; ``True`` when it did."""
+        if not self._month_due:
+            return False
+        self._month_due = False
+        self.month_changed(self._month)
+        return True
 
     def month_changed(self, month: str) -> None:
         """Override to reload month-dependent data; by default the whole page refreshes."""
