@@ -20,8 +20,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
@@ -70,13 +71,15 @@ class ProductView:
     factor: Decimal
 
 
-@dataclass(frozen=True)
-class PolicyView:
+class PolicyView(NamedTuple):
     """One policy as the sales table shows it.
 
     ``product_name``/``factor``/``std_premium`` come from the plan of the sign month; they are
     empty (``""``/``None``) when that plan does not know the product (an old import, a plan
     changed afterwards), so the table can show the gap instead of hiding the policy.
+
+    A named tuple, not a dataclass: a busy month lists 35,000 of them (350,000 at ten times the
+    size), and a tuple is made several times faster.
     """
 
     id: int
@@ -244,41 +247,67 @@ def customer_levels(session: Session, month: str) -> list[str]:
     return list(plan.commission.level_bonus_rate) if plan else []
 
 
-def _views(session: Session, policies: list[Policy]) -> list[PolicyView]:
-    agents = (
-        {a.id: a for a in session.scalars(select(Agent).where(Agent.id.in_({p.agent_id for p in policies})))}
-        if policies
-        else {}
-    )
+#: The columns a PolicyView is made of, read as plain rows (a Core select: no ORM objects to build).
+_VIEW_COLUMNS = (
+    Policy.id,
+    Policy.policy_no,
+    Agent.code,
+    Agent.name,
+    Policy.product_code,
+    Policy.premium,
+    Policy.customer_level,
+    Policy.new_customer,
+    Policy.sign_date,
+    Policy.cancel_date,
+    Policy.paid_amount,
+    Policy.paid_month,
+    Policy.clawed_month,
+)
+
+
+def _view_select() -> Select[Any]:
+    return select(*_VIEW_COLUMNS).select_from(Policy).join(Agent, Agent.id == Policy.agent_id, isouter=True)
+
+
+def _views(session: Session, stmt: Select[Any]) -> list[PolicyView]:
+    """The policies ``stmt`` (a :func:`_view_select`) selects, as views, in its order."""
     plans: dict[str, Plan | None] = {}
+    products: dict[tuple[str, str], tuple[str, Decimal] | None] = {}
     locked = locked_months(session)
+    months: dict[date, str] = {}
     out = []
-    for p in policies:
-        month = month_of(p.sign_date)
-        if month not in plans:
-            plans[month] = _plan_or_none(session, month)
-        plan = plans[month]
-        product = plan.product(p.product_code) if plan is not None else None
-        agent = agents.get(p.agent_id)
+    view = PolicyView
+    for (pid, policy_no, code, name, product_code, premium, level, new, sign, cancel, paid, paid_month,
+         clawed) in session.connection().execute(stmt).all():
+        month = months.get(sign)
+        if month is None:
+            month = months[sign] = month_of(sign)
+        found = products.get((month, product_code), False)
+        if found is False:
+            if month not in plans:
+                plans[month] = _plan_or_none(session, month)
+            plan = plans[month]
+            product = plan.product(product_code) if plan is not None else None
+            found = products[(month, product_code)] = (product.name, product.factor) if product else None
         out.append(
-            PolicyView(
-                id=p.id,
-                policy_no=p.policy_no,
-                agent_code=agent.code if agent else "",
-                agent_name=agent.name if agent else "",
-                product_code=p.product_code,
-                product_name=product.name if product else "",
-                factor=product.factor if product else None,
-                premium=p.premium,
-                std_premium=p.premium * product.factor if product else None,
-                customer_level=p.customer_level,
-                new_customer=p.new_customer,
-                sign_date=p.sign_date,
-                cancel_date=p.cancel_date,
-                paid_amount=p.paid_amount,
-                paid_month=p.paid_month,
-                clawed_month=p.clawed_month,
-                locked=month in locked,
+            view(
+                pid,
+                policy_no,
+                code or "",
+                name or "",
+                product_code,
+                found[0] if found else "",
+                found[1] if found else None,
+                premium,
+                premium * found[1] if found else None,
+                level,
+                new,
+                sign,
+                cancel,
+                paid,
+                paid_month,
+                clawed,
+                month in locked,
             )
         )
     return out
@@ -302,7 +331,7 @@ def list_policies(
         raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
     first, last = month_bounds(month)
     stmt = (
-        select(Policy)
+        _view_select()
         .where(Policy.sign_date >= first, Policy.sign_date <= last)
         .order_by(Policy.sign_date, Policy.policy_no)
     )
@@ -315,7 +344,7 @@ def list_policies(
     if agent_code:
         agent = find_agent(session, agent_code)
         stmt = stmt.where(Policy.agent_id == (agent.id if agent is not None else -1))
-    views = _views(session, list(session.scalars(stmt)))
+    views = _views(session, stmt)
     needle = search.strip().casefold()
     if needle:
         views = [
@@ -354,7 +383,7 @@ def get_policy(session: Session, policy_no: str) -> Policy:
 
 
 def get_policy_view(session: Session, policy_no: str) -> PolicyView:
-    return _views(session, [get_policy(session, policy_no)])[0]
+    return _views(session, _view_select().where(Policy.id == get_policy(session, policy_no).id))[0]
 
 
 # --- changing -------------------------------------------------------------------------------
