@@ -1,4 +1,4 @@
-"""The policies (保单) table: columns over :class:`app.services.sales.PolicyView` and the proxy's filters."""
+"""The policies (保单) table: columns over :class:`app.services.sales.PolicyView`, its filters and totals."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from PySide6.QtCore import QObject
 from app.i18n import tr
 from app.money import ZERO, fmt_money, fmt_num
 from app.services.sales import PolicyView
-from ui.models.sales_table import Column, RecordsModel, RecordsProxy
+from ui.models.record_list import RecordList
+from ui.models.sales_table import Column
 
 
 def status_text(p: PolicyView) -> str:
@@ -96,16 +97,46 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
 
-class PoliciesModel(RecordsModel):
-    """One row per policy signed in the month; cancelled policies are greyed, not hidden."""
+class PoliciesModel(RecordList):
+    """One row per policy signed in the month; cancelled policies are greyed, not hidden. Searches
+    by policy number or agent, filters by product and by counted/cancelled, and sorts itself."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(COLUMNS, key=lambda p: p.policy_no, muted=lambda p: not p.counted, parent=parent)
+        super().__init__(
+            COLUMNS,
+            key=lambda p: p.policy_no,
+            muted=lambda p: p.cancel_date is not None,
+            search_keys=("policy_no", "agent_code", "agent_name"),
+            parent=parent,
+        )
 
     def policy(self, row: int) -> PolicyView:
         record = self.record(row)
         assert isinstance(record, PolicyView)
         return record
+
+    def set_product(self, code: str | None) -> None:
+        self.set_filter("product", (lambda p: p.product_code == code) if code else None)
+
+    def set_status(self, status: str | None) -> None:
+        """``"counted"``, ``"cancelled"`` or ``None`` for all."""
+        self.set_filter("status", (lambda p: p.status == status) if status else None)
+
+    def totals(self) -> SalesTotals:
+        """Of the policies shown: one pass over the list."""
+        count = counted = 0
+        premium = std_premium = counted_std = ZERO
+        for p in self.visible():
+            count += 1
+            premium += p.premium
+            std = p.std_premium
+            if std is not None:
+                std_premium += std
+            if p.cancel_date is None:
+                counted += 1
+                if std is not None:
+                    counted_std += std
+        return SalesTotals(count, counted, premium, std_premium, counted_std)
 
 
 @dataclass(frozen=True)
@@ -117,28 +148,3 @@ class SalesTotals:
     premium: Decimal
     std_premium: Decimal
     counted_std_premium: Decimal
-
-
-class PoliciesProxy(RecordsProxy):
-    """Search by policy number or agent; filter by product and by counted/cancelled."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(("policy_no", "agent_code", "agent_name"), parent)
-
-    def set_product(self, code: str | None) -> None:
-        self.set_filter("product", (lambda p: p.product_code == code) if code else None)
-
-    def set_status(self, status: str | None) -> None:
-        """``"counted"``, ``"cancelled"`` or ``None`` for all."""
-        self.set_filter("status", (lambda p: p.status == status) if status else None)
-
-    def totals(self) -> SalesTotals:
-        shown: list[PolicyView] = self.visible()
-        std = [p.std_premium or ZERO for p in shown]
-        return SalesTotals(
-            count=len(shown),
-            counted=sum(1 for p in shown if p.counted),
-            premium=sum((p.premium for p in shown), ZERO),
-            std_premium=sum(std, ZERO),
-            counted_std_premium=sum((s for p, s in zip(shown, std, strict=True) if p.counted), ZERO),
-        )

@@ -46,7 +46,8 @@ from db.session import Database
 from ui.dialogs.policy_dialog import AgentChoice, CancelPolicyDialog, PolicyDialog
 from ui.errors import show_error
 from ui.importing import ImportFlow
-from ui.models.sales_model import PoliciesModel, PoliciesProxy
+from ui.models.sales_model import PoliciesModel
+from ui.ops import CancelToken, Op
 from ui.pages.base import Page
 from ui.widgets.filters import (
     filter_combo,
@@ -79,15 +80,16 @@ class SalesPage(Page):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.model = PoliciesModel(self)
-        self.proxy = PoliciesProxy(self)
-        self.proxy.setSourceModel(self.model)
         self.locked = False
+        self.load_op: Op | None = None
+        self._loads = 0  # serial of the newest load: an older one's rows are dropped
+        self._select_after: str | None = None
         self.dialog: PolicyDialog | CancelPolicyDialog | None = None
 
         self.banner = LockedBanner(self)
 
         self.search = search_box(
-            self, tr("搜索保单号、工号、姓名…", "Search policy no., code, name…"), self.proxy.set_search
+            self, tr("搜索保单号、工号、姓名…", "Search policy no., code, name…"), self.model.set_search
         )
         self.product_filter = filter_combo(
             self, tr("按产品筛选", "Filter by product"), on_change=self._on_product
@@ -145,7 +147,7 @@ class SalesPage(Page):
         self.template_button.clicked.connect(self.export_template)
 
         self.table = TableView(self)
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.sortByColumn(self.model.column("sign_date"), Qt.SortOrder.AscendingOrder)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.doubleClicked.connect(self._on_double_click)
@@ -155,7 +157,7 @@ class SalesPage(Page):
 
         self.totals = totals_label(self)
         self.totals.setObjectName("salesTotals")
-        on_rows_changed(self.proxy, self._update_totals)
+        on_rows_changed(self.model, self._update_totals)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 2)
@@ -183,20 +185,47 @@ class SalesPage(Page):
 
     # --- data -------------------------------------------------------------------------
 
+    @property
+    def loading(self) -> bool:
+        """The month's policies are being read (off the GUI thread); the page says 加载中."""
+        return self.load_op is not None
+
+    def month_changed(self, month: str) -> None:
+        self.model.set_records([])  # never show, or act on, another month's policies meanwhile
+        self.refresh()
+
     def refresh(self) -> None:
+        """Read the month's policies again, off the GUI thread (a busy month has tens of thousands);
+        the rows shown stay until the new ones arrive, the selection is kept."""
+        if not self.month:
+            return
         selected = self.selected_policy()
-        policies: list[PolicyView] = []
-        products: list[ProductView] = []
-        status = "open"
-        if self.month:
-            with self.db.session_scope() as session:
-                policies = list_policies(session, self.month)
-                products = plan_products(session, self.month)
-                status = month_status(session, self.month)
-        first_fill = self.model.rowCount() == 0
+        if selected is not None and self._select_after is None:
+            self._select_after = selected.policy_no
+        self._loads += 1
+        serial, month, db = self._loads, self.month, self.db
+
+        def work(_token: CancelToken) -> tuple[list[PolicyView], list[ProductView], str]:
+            with db.session_scope() as session:
+                return list_policies(session, month), plan_products(session, month), month_status(session, month)
+
+        op = Op(self, work, label=tr("正在读取保单…", "Reading the policies…"), quiet=True)
+        op.done.connect(lambda result: self._loaded(serial, month, result))
+        op.failed.connect(lambda exc: self._load_failed(serial, exc))
+        op.finished.connect(lambda: self._load_ended(serial))
+        self.load_op = op
+        self._update_totals()
+        self._update_buttons()
+        op.start()
+
+    def _loaded(self, serial: int, month: str, result: tuple[list[PolicyView], list[ProductView], str]) -> None:
+        if serial != self._loads or month != self.month:
+            return  # a newer load (or another month) came since
+        policies, products, status = result
+        first_fill = self.model.total() == 0
         self.model.set_records(policies)
         if first_fill and policies:
-            self.table.fit_columns()
+            self._fit_columns()
         self._fill_products(products, policies)
         self.locked = status == "locked"
         self.banner.show_locked(
@@ -207,10 +236,25 @@ class SalesPage(Page):
                 "clawed back in the next month calculated). Enter other corrections as adjustments of an open month.",
             ),
         )
-        self._update_totals()
-        if selected is not None:
-            self.select_policy(selected.policy_no)
-        self._update_buttons()
+        if self._select_after is not None:
+            self.select_policy(self._select_after)
+            self._select_after = None
+
+    def _load_failed(self, serial: int, exc: BaseException) -> None:
+        if serial == self._loads:
+            self.message = show_error(self, exc)
+
+    def _load_ended(self, serial: int) -> None:
+        if serial == self._loads:
+            self.load_op = None
+            self._update_totals()
+            self._update_buttons()
+
+    def _fit_columns(self) -> None:
+        """Size the columns from their longest texts (a sample of the rows), not by measuring every cell."""
+        header = self.table.horizontalHeader()
+        for col, width in enumerate(self.model.column_widths(self.table.fontMetrics())):
+            header.resizeSection(col, width)
 
     def _fill_products(self, products: list[ProductView], policies: list[PolicyView]) -> None:
         codes = [p.code for p in products] + sorted(
@@ -218,20 +262,23 @@ class SalesPage(Page):
         )
         names = {p.code: p.name for p in products}
         items = ((f"{code} {names[code]}" if code in names else code, code) for code in codes)
-        self.proxy.set_product(refill_combo(self.product_filter, tr("全部产品", "All products"), items))
+        self.model.set_product(refill_combo(self.product_filter, tr("全部产品", "All products"), items))
 
     @Slot(int)
     def _on_product(self, _index: int) -> None:
-        self.proxy.set_product(self.product_filter.currentData())
+        self.model.set_product(self.product_filter.currentData())
 
     @Slot(int)
     def _on_status(self, _index: int) -> None:
-        self.proxy.set_status(self.status_filter.currentData())
+        self.model.set_status(self.status_filter.currentData())
 
     @Slot()
     def _update_totals(self) -> None:
-        t = self.proxy.totals()
-        total = self.model.rowCount()
+        if self.loading:
+            self.totals.setText(tr("加载中…", "Loading…"))
+            return
+        t = self.model.totals()
+        total = self.model.total()
         prefix = filtered_prefix(t.count, total, "张")
         self.totals.setText(
             prefix
@@ -253,16 +300,16 @@ class SalesPage(Page):
     @Slot()
     def _update_buttons(self) -> None:
         policy = self.selected_policy()
-        has_month = bool(self.month)
+        has_month = bool(self.month) and not self.loading
         self.add_button.setEnabled(has_month and not self.locked)
         self.edit_button.setEnabled(policy is not None and not policy.locked)
         self.delete_button.setEnabled(policy is not None and not policy.locked and policy.paid_amount is None)
         self.cancel_button.setEnabled(policy is not None and policy.clawed_month is None)
 
     def _changed(self, policy_no: str | None = None) -> None:
-        self.refresh()
         if policy_no:
-            self.select_policy(policy_no)
+            self._select_after = policy_no  # once the rows are read again
+        self.refresh()
         self.data_changed.emit("sales")
 
     # --- dialogs' data ------------------------------------------------------------------
@@ -341,7 +388,7 @@ class SalesPage(Page):
     def _on_double_click(self, index: QModelIndex) -> None:
         if not index.isValid():
             return
-        policy = self.model.policy(self.proxy.mapToSource(index).row())
+        policy = self.model.policy(index.row())
         if policy.locked:
             if policy.clawed_month is None:
                 self.cancel_policy(policy)
