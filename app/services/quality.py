@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
@@ -325,11 +326,16 @@ def _evaluation_view(
     )
 
 
-def _points_of(session: Session, ids: Sequence[int]) -> dict[int, dict[int, Decimal]]:
+def _points_of(session: Session, ids: Sequence[int] | Select[Any]) -> dict[int, dict[int, Decimal]]:
+    """Item points per evaluation of ``ids`` (a list, or a select of evaluation ids), read as plain rows."""
     out: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    if ids:
-        for row in session.scalars(select(QAItemScore).where(QAItemScore.evaluation_id.in_(list(ids)))):
-            out[row.evaluation_id][row.item_id] = row.points
+    if isinstance(ids, Select) or ids:
+        wanted = ids if isinstance(ids, Select) else list(ids)
+        stmt = select(QAItemScore.evaluation_id, QAItemScore.item_id, QAItemScore.points).where(
+            QAItemScore.evaluation_id.in_(wanted)
+        )
+        for eval_id, item_id, points in session.connection().execute(stmt).all():
+            out[eval_id][item_id] = points
     return out
 
 
@@ -623,7 +629,20 @@ def list_evaluations(
     """Evaluations dated in ``month``, by date then agent; filters are exact codes / status."""
     first, last = month_bounds(month)
     stmt = (
-        select(QAEvaluation, Agent, Scorecard)
+        select(
+            QAEvaluation.id,
+            Agent.code,
+            Agent.name,
+            QAEvaluation.date,
+            QAEvaluation.scorecard_id,
+            QAEvaluation.score,
+            QAEvaluation.fatal,
+            QAEvaluation.status,
+            QAEvaluation.evaluator,
+            QAEvaluation.note,
+            QAEvaluation.overturn_reason,
+        )
+        .select_from(QAEvaluation)
         .join(Agent, Agent.id == QAEvaluation.agent_id)
         .outerjoin(Scorecard, Scorecard.id == QAEvaluation.scorecard_id)
         .where(QAEvaluation.date >= first, QAEvaluation.date <= last)
@@ -638,9 +657,35 @@ def list_evaluations(
         if status not in STATUSES:
             raise ValidationFailed([f"未知的状态 {status}"], [f"unknown status {status}"])
         stmt = stmt.where(QAEvaluation.status == status)
-    rows = session.execute(stmt).all()
-    points = _points_of(session, [ev.id for ev, _, _ in rows])
-    return [_evaluation_view(ev, agent, card, points.get(ev.id, {})) for ev, agent, card in rows]
+    rows = session.connection().execute(stmt).all()
+    points = _points_of(session, stmt.with_only_columns(QAEvaluation.id).order_by(None))
+    labels: dict[int, tuple[str, str]] = {}
+    for card_id in {row[4] for row in rows if row[4] is not None}:
+        card = session.get(Scorecard, card_id)
+        if card is not None:
+            labels[card_id] = (card.code, _card_view(card).label())
+    out = []
+    for eval_id, code, name, day, card_id, score, fatal, status, evaluator, note, reason in rows:
+        card_code, label = labels.get(card_id, ("", "")) if card_id is not None else ("", "")
+        out.append(
+            EvaluationView(
+                id=eval_id,
+                agent_code=code,
+                agent_name=name,
+                date=day,
+                scorecard_id=card_id,
+                scorecard_code=card_code,
+                scorecard_label=label,
+                score=score,
+                fatal=fatal,
+                status=status,
+                evaluator=evaluator,
+                note=note,
+                overturn_reason=reason,
+                item_points=points.get(eval_id, {}),
+            )
+        )
+    return out
 
 
 def evaluators(session: Session) -> list[str]:

@@ -334,10 +334,10 @@ class QualityPage(Page):
         first_fill = self.model.rowCount() == 0
         self.model.set_evaluations(evaluations)
         if first_fill and evaluations:
-            self.table.fit_columns()
+            self.table.fit_columns_to_texts()
         self.summary_model.set_rows(summary)
         if summary:
-            self.summary_table.fit_columns()
+            self.summary_table.fit_columns_to_texts()
         self.rules.setText(rules_text(self.config))
         self._update_summary_totals()
         self._fill_scorecards()
