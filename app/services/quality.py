@@ -710,22 +710,26 @@ def month_summary(session: Session, month: str) -> list[AgentQASummary]:
     """
     first, last = month_bounds(month)
     cfg = quality_config(session, month)
+    # Plain rows (a Core select), not ORM objects: this runs for the overview and the QA page.
+    agent_cols = (Agent.id, Agent.code, Agent.name, Agent.team, Agent.base_salary, Agent.hire_date, Agent.leave_date)
+    conn = session.connection()
     agents = {
         a.id: a
-        for a in session.scalars(
-            select(Agent).where(
+        for a in conn.execute(
+            select(*agent_cols).where(
                 Agent.hire_date <= last, (Agent.leave_date.is_(None)) | (Agent.leave_date >= first)
             )
         )
     }
-    evs = list(
-        session.scalars(select(QAEvaluation).where(QAEvaluation.date >= first, QAEvaluation.date <= last))
-    )
+    evs = conn.execute(
+        select(QAEvaluation.agent_id, QAEvaluation.date, QAEvaluation.score, QAEvaluation.fatal, QAEvaluation.status)
+        .where(QAEvaluation.date >= first, QAEvaluation.date <= last)
+    ).all()
     missing_ids = {e.agent_id for e in evs} - set(agents)
     if missing_ids:
-        for a in session.scalars(select(Agent).where(Agent.id.in_(missing_ids))):
+        for a in conn.execute(select(*agent_cols).where(Agent.id.in_(missing_ids))):
             agents[a.id] = a
-    by_agent: dict[int, list[QAEvaluation]] = defaultdict(list)
+    by_agent: dict[int, list[Any]] = defaultdict(list)
     for e in evs:
         by_agent[e.agent_id].append(e)
     period = Period.of(month, ())

@@ -130,7 +130,7 @@ class AgentsPage(Page):
         first_fill = self.model.rowCount() == 0
         self.model.set_agents(agents)
         if first_fill:
-            self.table.fit_columns()
+            self.table.fit_columns_to_texts()
         self._fill_teams()
         self._update_totals()
         if selected is not None:
