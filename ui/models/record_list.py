@@ -60,13 +60,27 @@ class RecordList(ReadOnlyTableModel):
 
     # --- records ------------------------------------------------------------------
 
-    def set_records(self, records: Sequence[Any]) -> None:
+    def set_records(self, records: Sequence[Any], sort_keys: dict[int, list[Any]] | None = None) -> None:
+        """Show ``records``; ``sort_keys`` (from :meth:`sort_keys_of`, e.g. worked out off the GUI
+        thread) saves computing them again."""
         self.beginResetModel()
         self._records = list(records)
         self._haystack = None
-        self._sort_keys = {}
+        self._sort_keys = dict(sort_keys or {})
         self._shown = self._rows()
         self.endResetModel()
+
+    @property
+    def sort_column(self) -> int | None:
+        return None if self._sort is None else self._sort[0]
+
+    def sort_keys_of(self, records: Sequence[Any], column: int | None) -> dict[int, list[Any]]:
+        """The sort keys of ``column`` for ``records``: pure Python over the records, so it may run
+        on a worker thread while the GUI thread paints."""
+        if column is None or not (0 <= column < len(self.columns)):
+            return {}
+        sort_key = self.columns[column].sort_key
+        return {column: [sort_key(r) for r in records]}
 
     def record(self, row: int) -> Any:
         """The record shown in ``row``."""

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -72,6 +73,11 @@ def default_day(month: str, today: date | None = None) -> date:
 def agent_choices(db: Database) -> list[AgentChoice]:
     with db.session_scope() as session:
         return [AgentChoice(a.code, a.name, a.hire_date, a.leave_date) for a in list_agents(session)]
+
+
+#: What the page reads off the GUI thread: the policies, their keys for the sort column, the plan's
+#: products and the month's status.
+Loaded = tuple[list[PolicyView], dict[int, list[Any]], list[ProductView], str]
 
 
 class SalesPage(Page):
@@ -203,11 +209,14 @@ class SalesPage(Page):
         if selected is not None and self._select_after is None:
             self._select_after = selected.policy_no
         self._loads += 1
-        serial, month, db = self._loads, self.month, self.db
+        serial, month, db, model = self._loads, self.month, self.db, self.model
+        sort_column = model.sort_column
 
-        def work(_token: CancelToken) -> tuple[list[PolicyView], list[ProductView], str]:
+        def work(_token: CancelToken) -> Loaded:
             with db.session_scope() as session:
-                return list_policies(session, month), plan_products(session, month), month_status(session, month)
+                policies = list_policies(session, month)
+                products, status = plan_products(session, month), month_status(session, month)
+            return policies, model.sort_keys_of(policies, sort_column), products, status
 
         op = Op(self, work, label=tr("正在读取保单…", "Reading the policies…"), quiet=True)
         op.done.connect(lambda result: self._loaded(serial, month, result))
@@ -218,12 +227,12 @@ class SalesPage(Page):
         self._update_buttons()
         op.start()
 
-    def _loaded(self, serial: int, month: str, result: tuple[list[PolicyView], list[ProductView], str]) -> None:
+    def _loaded(self, serial: int, month: str, result: Loaded) -> None:
         if serial != self._loads or month != self.month:
             return  # a newer load (or another month) came since
-        policies, products, status = result
+        policies, sort_keys, products, status = result
         first_fill = self.model.total() == 0
-        self.model.set_records(policies)
+        self.model.set_records(policies, sort_keys if self.model.sort_column in sort_keys else None)
         if first_fill and policies:
             self._fit_columns()
         self._fill_products(products, policies)
