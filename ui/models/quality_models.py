@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractListModel,
     QModelIndex,
     QObject,
@@ -95,12 +96,42 @@ class TypedSortProxy(FilterProxy):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._keys: dict[int, list[SortKey]] = {}  # per column, each source row's key: made once, not per comparison
+
+    def setSourceModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 - Qt override
+        old = self.sourceModel()
+        if old is not None:
+            for signal in (old.modelReset, old.dataChanged, old.layoutChanged, old.rowsInserted, old.rowsRemoved):
+                signal.disconnect(self._forget_keys)
+        self._keys = {}
+        super().setSourceModel(model)
+        if model is not None:
+            # Dropped on the "about to" signals, before the proxy re-sorts; these read-only models
+            # change only by a reset, the others are there for safety.
+            for signal in (
+                model.modelAboutToBeReset,
+                model.dataChanged,
+                model.layoutAboutToBeChanged,
+                model.rowsInserted,
+                model.rowsRemoved,
+            ):
+                signal.connect(self._forget_keys)
+
+    def _forget_keys(self, *_args: object) -> None:
+        self._keys = {}
+
+    def _column_keys(self, column: int) -> list[SortKey]:
+        keys = self._keys.get(column)
+        if keys is None:
+            model: Any = self.sourceModel()
+            keyed: _Sortable = model
+            keys = self._keys[column] = [keyed.sort_key(row, column) for row in range(model.rowCount())]
+        return keys
 
     def lessThan(self, left: Index, right: Index) -> bool:
-        model: Any = self.sourceModel()
-        keyed: _Sortable = model
-        a = keyed.sort_key(left.row(), left.column())
-        b = keyed.sort_key(right.row(), right.column())
+        keys = self._column_keys(left.column())
+        a = keys[left.row()]
+        b = keys[right.row()]
         if a[0] != b[0]:
             # Empty values ("—", no data) go last in both directions, as in a spreadsheet.
             empty_last = a[0] < b[0]

@@ -19,7 +19,7 @@ from ui.models.common import Index, ReadOnlyTableModel, alignment, disabled_brus
 from ui.models.sales_table import Column
 
 #: How many rows :meth:`RecordList.longest_texts` reads per column to find its widest text.
-WIDTH_SAMPLE = 2000
+WIDTH_SAMPLE = 500
 
 
 
