@@ -47,8 +47,8 @@ from db.session import Database
 from ui.dialogs.policy_dialog import AgentChoice, CancelPolicyDialog, PolicyDialog
 from ui.errors import show_error
 from ui.importing import ImportFlow
+from ui.loader import Loader
 from ui.models.sales_model import PoliciesModel
-from ui.ops import CancelToken, Op
 from ui.pages.base import Page
 from ui.widgets.filters import (
     filter_combo,
@@ -87,8 +87,8 @@ class SalesPage(Page):
         super().__init__(db, parent)
         self.model = PoliciesModel(self)
         self.locked = False
-        self.load_op: Op | None = None
-        self._loads = 0  # serial of the newest load: an older one's rows are dropped
+        self.loader = Loader(self, tr("正在读取保单…", "Reading the policies…"))
+        self.loader.ended.connect(self._load_ended)
         self._select_after: str | None = None
         self.dialog: PolicyDialog | CancelPolicyDialog | None = None
 
@@ -194,7 +194,7 @@ class SalesPage(Page):
     @property
     def loading(self) -> bool:
         """The month's policies are being read (off the GUI thread); the page says 加载中."""
-        return self.load_op is not None
+        return self.loader.loading
 
     def month_changed(self, month: str) -> None:
         self.model.set_records([])  # never show, or act on, another month's policies meanwhile
@@ -208,28 +208,22 @@ class SalesPage(Page):
         selected = self.selected_policy()
         if selected is not None and self._select_after is None:
             self._select_after = selected.policy_no
-        self._loads += 1
-        serial, month, db, model = self._loads, self.month, self.db, self.model
+        month, db, model = self.month, self.db, self.model
         sort_column = model.sort_column
 
-        def work(_token: CancelToken) -> Loaded:
+        def read() -> Loaded:
             with db.session_scope() as session:
                 policies = list_policies(session, month)
                 products, status = plan_products(session, month), month_status(session, month)
             return policies, model.sort_keys_of(policies, sort_column), products, status
 
-        op = Op(self, work, label=tr("正在读取保单…", "Reading the policies…"), quiet=True)
-        op.done.connect(lambda result: self._loaded(serial, month, result))
-        op.failed.connect(lambda exc: self._load_failed(serial, exc))
-        op.finished.connect(lambda: self._load_ended(serial))
-        self.load_op = op
+        self.loader.start(read, lambda result: self._loaded(month, result))
         self._update_totals()
         self._update_buttons()
-        op.start()
 
-    def _loaded(self, serial: int, month: str, result: Loaded) -> None:
-        if serial != self._loads or month != self.month:
-            return  # a newer load (or another month) came since
+    def _loaded(self, month: str, result: Loaded) -> None:
+        if month != self.month:
+            return
         policies, sort_keys, products, status = result
         first_fill = self.model.total() == 0
         self.model.set_records(policies, sort_keys if self.model.sort_column in sort_keys else None)
@@ -249,15 +243,10 @@ class SalesPage(Page):
             self.select_policy(self._select_after)
             self._select_after = None
 
-    def _load_failed(self, serial: int, exc: BaseException) -> None:
-        if serial == self._loads:
-            self.message = show_error(self, exc)
-
-    def _load_ended(self, serial: int) -> None:
-        if serial == self._loads:
-            self.load_op = None
-            self._update_totals()
-            self._update_buttons()
+    @Slot()
+    def _load_ended(self) -> None:
+        self._update_totals()
+        self._update_buttons()
 
     def _fit_columns(self) -> None:
         """Size the columns from their longest texts (a sample of the rows), not by measuring every cell."""
