@@ -36,6 +36,7 @@ from ui.models.quality_models import (
 )
 from ui.pages.quality_page import TAB_SUMMARY, QualityPage
 
+from .loading import loaded
 from .typing_helpers import type_text
 
 pytestmark = pytest.mark.gui
@@ -80,17 +81,19 @@ def page(qtbot: QtBot, qa_db: Database) -> QualityPage:
     widget = QualityPage(qa_db)
     qtbot.addWidget(widget)
     widget.set_month(MONTH)
+    loaded(widget)
     widget.resize(1200, 800)
     widget.show()
-    return widget
+    return loaded(widget)
 
 
 def shown(page: QualityPage, column: str) -> list[str]:
+    loaded(page)
     return [page.proxy.data(page.proxy.index(r, EV_COL[column])) for r in range(page.proxy.rowCount())]
 
 
 def summary_cell(page: QualityPage, code: str, column: str) -> str:
-    model = page.summary_model
+    model = loaded(page).summary_model
     value = model.data(model.index(model.row_of(code), SUM_COL[column]))
     assert isinstance(value, str)
     return value
@@ -150,6 +153,7 @@ def test_models_pass_the_model_tester(qtmodeltester: ModelTester, qa_db: Databas
 def test_list_filters_sort_and_totals(qtbot: QtBot, page: QualityPage) -> None:
     seed(page.db)
     page.refresh()
+    loaded(page)
     assert shown(page, "date") == ["2026-03-03", "2026-03-09", "2026-03-17"]
     assert shown(page, "scorecard") == ["电话回访岗", "电话回访岗", "（无）"]
     assert page.totals.text() == "共 3 条：有效 3，已撤销 0，致命差错 0"
@@ -194,6 +198,7 @@ def test_evaluation_form_sums_items_and_saves_them(qtbot: QtBot, page: QualityPa
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert changed.args == ["quality"]
     assert not dialog.isVisible()
+    loaded(page)
     with qa_db.session_scope() as session:
         ev = session.scalars(select(QAEvaluation)).one()
         assert (ev.date, ev.score, ev.fatal, ev.status) == (date(2026, 3, 12), Decimal(95), False, "valid")
@@ -219,6 +224,7 @@ def test_fatal_flag_is_stored_and_counts_zero_in_the_summary(
     assert "致命差错" in dialog.total.text()
     with qtbot.waitSignal(page.data_changed):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    loaded(page)
     with qa_db.session_scope() as session:
         ev = session.scalars(select(QAEvaluation)).one()
         assert ev.fatal and ev.score == Decimal(100)  # stored as entered
@@ -242,6 +248,7 @@ def test_direct_score_and_employment_check(qtbot: QtBot, page: QualityPage, qa_d
     retype(qtbot, dialog.score, "88.5")
     with qtbot.waitSignal(page.data_changed):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    loaded(page)
     with qa_db.session_scope() as session:
         ev = session.scalars(select(QAEvaluation)).one()
         assert ev.score == Decimal("88.5")
@@ -256,6 +263,7 @@ def test_direct_score_and_employment_check(qtbot: QtBot, page: QualityPage, qa_d
 def test_overturn_from_the_list_with_a_reason(qtbot: QtBot, page: QualityPage, qa_db: Database) -> None:
     ids = seed(qa_db)
     page.refresh()
+    loaded(page)
     assert summary_cell(page, "A001", "average") == "90.83"
     assert page.select_evaluation(ids[0])
     assert page.overturn_button.isEnabled() and not page.reinstate_button.isEnabled()
@@ -268,6 +276,7 @@ def test_overturn_from_the_list_with_a_reason(qtbot: QtBot, page: QualityPage, q
     assert dialog.ok_button.isEnabled()
     with qtbot.waitSignal(page.data_changed):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    loaded(page)
     with qa_db.session_scope() as session:
         ev = session.get(QAEvaluation, ids[0])
         assert ev is not None and ev.status == "overturned" and ev.overturn_reason == "申诉成立：录音不完整"
@@ -281,12 +290,14 @@ def test_overturn_from_the_list_with_a_reason(qtbot: QtBot, page: QualityPage, q
 
     with qtbot.waitSignal(page.data_changed):
         assert page.reinstate_selected()
+    loaded(page)
     assert summary_cell(page, "A001", "average") == "90.83"
 
 
 def test_summary_tab_shows_average_grade_and_coefficient(qtbot: QtBot, page: QualityPage) -> None:
     seed(page.db)
     page.refresh()
+    loaded(page)
     page.tabs.setCurrentIndex(TAB_SUMMARY)
     assert summary_cell(page, "A001", "count") == "3"
     assert summary_cell(page, "A001", "average") == "90.83"
@@ -307,12 +318,14 @@ def test_delete_asks_first(
 ) -> None:
     ids = seed(qa_db)
     page.refresh()
+    loaded(page)
     page.select_evaluation(ids[1])
     monkeypatch.setattr(page, "ask_confirm", lambda _text: False)
     assert not page.delete_selected()
     monkeypatch.setattr(page, "ask_confirm", lambda _text: True)
     with qtbot.waitSignal(page.data_changed):
         assert page.delete_selected()
+    loaded(page)
     with qa_db.session_scope() as session:
         assert session.get(QAEvaluation, ids[1]) is None
     assert page.model.rowCount() == 2
@@ -325,6 +338,7 @@ def test_locked_month_is_read_only_with_a_banner(qtbot: QtBot, page: QualityPage
         calculate_month(session, MONTH)
         lock_month(session, MONTH)
     page.refresh()
+    loaded(page)
     assert page.banner.isVisible() and "已锁定" in page.banner.text()
     page.select_evaluation(ids[0])
     for button in (
@@ -338,12 +352,14 @@ def test_locked_month_is_read_only_with_a_banner(qtbot: QtBot, page: QualityPage
     assert page.new_evaluation() is None and page.overturn_selected() is None
     assert page.template_button.isEnabled()
     page.set_month("2026-04")
+    loaded(page)
     assert page.banner.isHidden() and page.new_button.isEnabled()
 
 
 def test_edit_keeps_items_and_status(qtbot: QtBot, page: QualityPage, qa_db: Database) -> None:
     ids = seed(qa_db)
     page.refresh()
+    loaded(page)
     page.select_evaluation(ids[0])
     dialog = page.edit_selected()
     assert dialog is not None
@@ -352,6 +368,7 @@ def test_edit_keeps_items_and_status(qtbot: QtBot, page: QualityPage, qa_db: Dat
     retype(qtbot, item_edit(dialog, 1), "5")
     with qtbot.waitSignal(page.data_changed):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    loaded(page)
     with qa_db.session_scope() as session:
         ev = session.get(QAEvaluation, ids[0])
         assert ev is not None and ev.score == Decimal(95) and ev.note == "通话 0303"
@@ -362,6 +379,7 @@ def test_scorecard_edit_after_use_makes_a_new_version(
 ) -> None:
     seed(qa_db)  # uses HF
     page.refresh()
+    loaded(page)
     page.tabs.setCurrentIndex(2)
     assert page.select_card("HF")
     assert page.items_model.rowCount() == 20
@@ -381,6 +399,7 @@ def test_scorecard_edit_after_use_makes_a_new_version(
 
     with qtbot.waitSignal(page.data_changed):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    loaded(page)
     assert page.message is not None and "第 2 版" in page.message.text()
     page.message.close()
     with qa_db.session_scope() as session:
@@ -401,6 +420,7 @@ def test_english_labels(qtbot: QtBot, qa_db: Database) -> None:
     widget = QualityPage(qa_db)
     qtbot.addWidget(widget)
     widget.set_month(MONTH)
+    loaded(widget)
     assert [widget.tabs.tabText(i) for i in range(3)] == ["Evaluations", "Monthly summary", "Scorecards"]
     header = widget.model.headerData(EV_COL["score"], Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
     assert header == "Score"
@@ -410,3 +430,19 @@ def test_english_labels(qtbot: QtBot, qa_db: Database) -> None:
     dialog = widget.edit_selected()
     assert dialog is not None and dialog.total.text() == "Total: 90 / 100"
     dialog.reject()
+
+
+def test_the_page_reads_off_the_gui_thread_and_says_loading(qtbot: QtBot, qa_db: Database) -> None:
+    seed(qa_db)
+    page = QualityPage(qa_db)
+    qtbot.addWidget(page)
+    page.show()
+    page.set_month(MONTH)
+    assert page.loading and page.totals.text() == "加载中…"
+    assert not page.new_button.isEnabled()  # whether the month is locked is not known yet
+    loaded(page)
+    assert page.model.rowCount() == 3 and page.totals.text().startswith("共 3 条")
+    assert page.new_button.isEnabled()
+    page.set_month("2026-04")  # March's evaluations go at once, never shown as April's
+    assert page.loading and page.model.rowCount() == 0 and page.summary_model.rowCount() == 0
+    assert loaded(page).model.rowCount() == 0

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import time
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QDate, QEventLoop, Qt
+from PySide6.QtCore import QDate, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -18,6 +17,7 @@ from ui.dialogs.policy_dialog import CancelPolicyDialog, PolicyDialog
 from ui.models.sales_model import COLUMN_KEYS, PoliciesModel
 from ui.pages.sales_page import SalesPage
 
+from .loading import loaded
 from .typing_helpers import type_text
 
 pytestmark = pytest.mark.gui
@@ -46,15 +46,6 @@ def page(qtbot: QtBot, sales_db: Database) -> SalesPage:
     widget.show()
     loaded(widget)
     return widget
-
-
-def loaded(page: SalesPage) -> SalesPage:
-    """Wait until the page has read its policies (they are read off the GUI thread)."""
-    deadline = time.monotonic() + 30
-    while page.loading:
-        assert time.monotonic() < deadline, "the policies were never loaded"
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
-    return page
 
 
 def shown(page: SalesPage, column: str = "policy_no") -> list[str]:

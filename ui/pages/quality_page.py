@@ -32,6 +32,7 @@ from app.plan.model import QualityConfig
 from app.services.agents import AgentView, list_agents
 from app.services.months import month_status
 from app.services.quality import (
+    AgentQASummary,
     EvaluationView,
     ScorecardItemInput,
     ScorecardSaved,
@@ -54,6 +55,7 @@ from ui.dialogs.evaluation_dialog import EvaluationDialog, EvaluationForm, Overt
 from ui.dialogs.scorecard_dialog import ScorecardDialog
 from ui.errors import show_error, show_message
 from ui.importing import ImportFlow
+from ui.loader import Loader
 from ui.models.quality_models import (
     EvaluationsModel,
     EvaluationsProxy,
@@ -99,6 +101,11 @@ def rules_text(cfg: QualityConfig | None) -> str:
     )
 
 
+#: What the page reads off the GUI thread: locked?, the evaluations, the summary, the QA settings
+#: and the scorecards.
+Loaded = tuple[bool, list[EvaluationView], list[AgentQASummary], QualityConfig | None, list[ScorecardView]]
+
+
 class QualityPage(Page):
     import_dialog_title = ("选择要导入的质检文件", "Choose the QA file to import")
 
@@ -108,6 +115,10 @@ class QualityPage(Page):
         self.config: QualityConfig | None = None
         self.cards: list[ScorecardView] = []
         self.dialog: EvaluationDialog | OverturnDialog | ScorecardDialog | None = None
+        self.loader = Loader(self, tr("正在读取质检记录…", "Reading the evaluations…"))
+        self.loader.ended.connect(self._load_ended)
+        self._select_after: int | None = None
+        self._card_after: str | None = None
 
         self.banner = LockedBanner(self, style=AMBER_STYLE)
 
@@ -321,16 +332,45 @@ class QualityPage(Page):
 
     # --- data -----------------------------------------------------------------------------
 
+    @property
+    def loading(self) -> bool:
+        """The month's evaluations are being read (off the GUI thread); the page says 加载中."""
+        return self.loader.loading
+
+    def month_changed(self, month: str) -> None:
+        # Never show, or act on, another month's evaluations while this month's are read.
+        self.model.set_evaluations([])
+        self.summary_model.set_rows([])
+        self.refresh()
+
     def refresh(self) -> None:
+        """Read the month's evaluations, summary and scorecards again, off the GUI thread; what is
+        shown stays until the new data arrives, the selected evaluation is kept."""
         if not self.month:
             return
         selected = self.selected_evaluation()
-        with self.db.session_scope() as session:
-            self.read_only = month_status(session, self.month) == "locked"
-            evaluations = list_evaluations(session, self.month)
-            summary = month_summary(session, self.month)
-            self.config = quality_config(session, self.month)
-            self.cards = list_scorecards(session)
+        if selected is not None and self._select_after is None:
+            self._select_after = selected.id
+        month, db = self.month, self.db
+
+        def read() -> Loaded:
+            with db.session_scope() as session:
+                return (
+                    month_status(session, month) == "locked",
+                    list_evaluations(session, month),
+                    month_summary(session, month),
+                    quality_config(session, month),
+                    list_scorecards(session),
+                )
+
+        self.loader.start(read, lambda result: self._loaded(month, result))
+        self._update_totals()
+        self._update_buttons()
+
+    def _loaded(self, month: str, result: Loaded) -> None:
+        if month != self.month:
+            return
+        self.read_only, evaluations, summary, self.config, self.cards = result
         first_fill = self.model.rowCount() == 0
         self.model.set_evaluations(evaluations)
         if first_fill and evaluations:
@@ -341,10 +381,18 @@ class QualityPage(Page):
         self.rules.setText(rules_text(self.config))
         self._update_summary_totals()
         self._fill_scorecards()
+        if self._card_after is not None:
+            self.select_card(self._card_after)
+            self._card_after = None
+        self._update_banner()
+        if self._select_after is not None:
+            self.select_evaluation(self._select_after)
+            self._select_after = None
+
+    @Slot()
+    def _load_ended(self) -> None:
         self._update_banner()
         self._update_totals()
-        if selected is not None:
-            self.select_evaluation(selected.id)
         self._update_buttons()
 
     def _fill_scorecards(self) -> None:
@@ -381,6 +429,9 @@ class QualityPage(Page):
 
     @Slot()
     def _update_totals(self) -> None:
+        if self.loading:
+            self.totals.setText(tr("加载中…", "Loading…"))
+            return
         shown = self.proxy.visible()
         valid = [e for e in shown if e.valid]
         fatal = sum(1 for e in valid if e.fatal)
@@ -425,11 +476,14 @@ class QualityPage(Page):
         self.delete_button.setEnabled(editable)
         self.overturn_button.setEnabled(editable and ev is not None and ev.valid)
         self.reinstate_button.setEnabled(editable and ev is not None and not ev.valid)
+        if self.loading:  # the month's state is being read: nothing new until it is known
+            self.new_button.setEnabled(False)
+            self.import_button.setEnabled(False)
 
     def _changed(self, eval_id: int | None = None) -> None:
-        self.refresh()
         if eval_id is not None:
-            self.select_evaluation(eval_id)
+            self._select_after = eval_id  # once the evaluations are read again
+        self.refresh()
         self.data_changed.emit("quality")
 
     # --- evaluations ------------------------------------------------------------------------
@@ -650,8 +704,8 @@ class QualityPage(Page):
 
     @Slot(object)
     def _on_scorecard_saved(self, result: ScorecardSaved) -> None:
+        self._card_after = result.card.code  # once the cards are read again
         self.refresh()
-        self.select_card(result.card.code)
         self.data_changed.emit("quality")
         if result.new_version:
             text = tr(
