@@ -138,11 +138,6 @@ class StallMeter:
         return self.worst
 
 
-def busy(page: object) -> bool:
-    """A page still loading in the background (pages without background loads never are)."""
-    return bool(getattr(page, "loading", False))
-
-
 def timed(app: object, action: Callable[[], object], pages: Callable[[], list[object]],
           meter: StallMeter) -> tuple[float, float]:
     """Seconds until ``action`` is done and no page of ``pages()`` is loading; and the longest stall."""
@@ -156,10 +151,16 @@ def timed(app: object, action: Callable[[], object], pages: Callable[[], list[ob
     start = time.perf_counter()
     action()
     app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)  # type: ignore[attr-defined]
-    while any(busy(p) for p in pages()):
-        # Blocks until something happens (the stall meter ticks every 10 ms): no busy loop taking
-        # the interpreter from the worker thread that loads.
-        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)  # type: ignore[attr-defined]
+    for page in pages():
+        loader = getattr(page, "loader", None)
+        if loader is not None and loader.loading:
+            # An event loop until the read is applied: no busy loop taking the interpreter from
+            # the worker thread that reads (the stall meter keeps ticking in it).
+            loop = QEventLoop()
+            loader.ended.connect(loop.quit)
+            if loader.loading:
+                loop.exec()
+            loader.ended.disconnect(loop.quit)
     elapsed = time.perf_counter() - start
     return elapsed, meter.stop()
 
