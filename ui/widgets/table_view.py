@@ -27,13 +27,14 @@ class TableView(QTableView):
         for col in range(header.count()):
             header.resizeSection(col, max(header.sectionSize(col) + 16, minimum))
 
-    def fit_columns_to_texts(self, minimum: int = 72, *, sample: int = 400) -> None:
+    def fit_columns_to_texts(self, minimum: int = 72, *, sample: int = 200) -> None:
         """Size columns from their longest texts, read from at most ``sample`` rows spread over the
-        table: ``resizeColumnsToContents`` asks every cell for several roles, which a long table
-        of a Python model pays for in seconds."""
-        model = self.model()
-        if model is None:
+        table (of the model behind the sort proxy, whose columns are the same):
+        ``resizeColumnsToContents`` asks every cell for several roles, which a long table of a
+        Python model pays for in seconds."""
+        if self.model() is None:
             return
+        model = self.source_model()
         rows = model.rowCount()
         step = max(1, rows // sample)
         header = self.horizontalHeader()
