@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from app.services.payroll_view import AgentChange
 
 EXIT_FAILURE = 1
-EXIT_NOT_AVAILABLE = 3
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that went away
 KINDS = ("agents", "attendance", "qa", "sales", "complaints", "praise", "metrics", "adjustments")
 

@@ -174,7 +174,7 @@ def compute_agent(plan: Plan, facts: MonthFacts, agent: AgentMonth, *, top_award
         draft = prepare_agent(plan, period, agent)
         award_line = None
         if top_award:
-            decision = AwardDecision(1, 1, draft.kpi.score, frozenset({agent.code}), frozenset({agent.code}))
+            decision = AwardDecision(1, 1, draft.kpi.score, frozenset({agent.code}))
             award_line = decision.line_for(plan.awards, agent.code, draft.kpi.score)
         return finish_agent(plan, draft, award_line)
 

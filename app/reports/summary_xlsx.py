@@ -156,7 +156,6 @@ NUMBER_FORMATS = {  # column kind -> number format
     "rate": "0.####",
 }
 KINDS = tuple(NUMBER_FORMATS)
-VARIANTS = ("plain", "total", "highlight")  # a row's look: ordinary, bold totals line, highlighted
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_TEXT = 32767  # Excel's limit; a longer text makes Excel "repair" (truncate) the file
 MAX_HEADER_TEXT = 200  # a page header/footer section holds at most 255 characters including codes
@@ -777,11 +776,6 @@ def _new_book(data: SummaryInput, spool_dir: Path | None = None) -> SummaryBook:
         footer_text=tr("第 &P 页，共 &N 页", "Page &P of &N"),
         spool_dir=spool_dir,
     )
-
-
-def build_workbook(data: SummaryInput) -> Workbook:
-    """The summary as an openpyxl write-only workbook, ready to ``save`` (once)."""
-    return _build(data, _new_book(data))
 
 
 def save_workbook(wb: Workbook, path: Path) -> None:
