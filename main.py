@@ -61,6 +61,30 @@ def _set_icon(app: QApplication) -> None:
         app.setWindowIcon(QIcon(str(icon)))
 
 
+WINDOW_SHOWN = "window shown"  # the log line that says the window is on screen (support and the smoke test read it)
+
+
+def _log_when_shown(window: MainWindow) -> None:
+    """Write ``WINDOW_SHOWN`` to the log once the window is really on screen (its first expose event)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtGui import QWindow
+
+    class ShownNote(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Expose and isinstance(watched, QWindow) and watched.isExposed():
+                watched.removeEventFilter(self)
+                log.info("%s: %s", WINDOW_SHOWN, window.windowTitle())
+            return False
+
+    handle = window.windowHandle()
+    if handle is None:  # not shown
+        return
+    if handle.isExposed():
+        log.info("%s: %s", WINDOW_SHOWN, window.windowTitle())
+    else:
+        handle.installEventFilter(ShownNote(handle))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.version:
@@ -107,6 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if shell is None:
         return 1
     shell.show(page=args.page)
+    _log_when_shown(shell.window)
     try:
         code = app.exec()
     finally:
