@@ -99,7 +99,9 @@ def test_spec_takes_names_from_the_package_and_names_do_not_collide() -> None:
 def _spec_function(name: str) -> Any:
     """A function defined in the spec, run here as it is (the spec itself needs PyInstaller)."""
     tree = ast.parse(SPEC.read_text(encoding="utf-8"))
-    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in {name, "_is_module"}]
+    defs: list[ast.stmt] = [
+        n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in {name, "_is_module"}
+    ]
     namespace: dict[str, Any] = {"ast": ast, "importlib": importlib, "Path": Path}
     exec(compile(ast.Module(body=defs, type_ignores=[]), str(SPEC), "exec"), namespace)
     return namespace[name]
