@@ -320,7 +320,8 @@ def test_compute_agent_matches_compute_month_for_a_single_agent() -> None:
     assert facts.month == MONTH and facts.workdays == WORKDAYS
 
 
-def test_engine_source_has_no_float_and_no_io_imports() -> None:
+def test_engine_source_has_no_io_imports() -> None:
+    """Floats are checked on the syntax tree in tests/test_architecture.py (literals and float() calls)."""
     engine = Path(__file__).resolve().parents[2] / "app" / "engine"
     forbidden = re.compile(
         r"^\s*(from|import)\s+(db|sqlalchemy|app\.services|app\.importers|app\.reports|"
@@ -329,5 +330,4 @@ def test_engine_source_has_no_float_and_no_io_imports() -> None:
     )
     for path in engine.glob("*.py"):
         text = path.read_text(encoding="utf-8")
-        assert "float(" not in text, path
         assert not forbidden.search(text), path
