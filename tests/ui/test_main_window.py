@@ -15,6 +15,7 @@ from db.session import Database
 from ui.main_window import MainWindow
 from ui.pages import AREAS, PAGE_FACTORIES, PlaceholderPage
 from ui.pages.agents_page import AgentsPage
+from ui.pages.base import DATA_KINDS
 from ui.pages.overview_page import OverviewPage
 from ui.widgets.month_selector import previous_month, shift_month
 
@@ -148,3 +149,53 @@ def test_main_version_and_arguments(capsys: pytest.CaptureFixture[str], tmp_path
     from db.session import default_db_path
 
     assert main.parse_args([]).db == default_db_path()
+
+
+def _stale_after(window: MainWindow, page_key: str, what: str) -> set[str]:
+    window._stale.clear()
+    window.pages[page_key].data_changed.emit(what)
+    return set(window._stale)
+
+
+def test_a_change_marks_stale_only_the_pages_that_show_that_data(qtbot: QtBot, window: MainWindow) -> None:
+    everything = {"overview", "payroll", "reports"}
+    agents = window.show_area("agents")
+    assert isinstance(agents, AgentsPage)
+    agents.select_code("A001")
+    dialog = agents.deactivate_selected()
+    assert dialog is not None
+    window._stale.clear()
+    dialog.accept()  # a real change: the agents page says "agents"
+    assert window._stale == everything | {"attendance", "quality", "sales", "rewards"}  # not plan, settings
+    window.show_area("settings")
+    assert _stale_after(window, "settings", "calendar") == everything | {"attendance"}
+    assert _stale_after(window, "settings", "settings") == everything
+    assert _stale_after(window, "plan", "plan") == everything | {"attendance", "quality", "sales", "rewards"}
+    assert _stale_after(window, "payroll", "payroll") == {"overview", "reports", "attendance", "quality", "sales",
+                                                          "rewards", "plan"}
+    assert _stale_after(window, "quality", "quality") == everything
+    # A word nobody declared is taken to change everything (never a page left showing old data).
+    assert _stale_after(window, "quality", "something new") == {key for key in window.pages} - {"quality", "settings"}
+
+
+def test_every_word_a_page_says_or_reads_is_a_known_kind_of_data() -> None:
+    import ast
+
+    root = Path(__file__).resolve().parents[2] / "ui"
+    said: set[str] = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "emit"
+                and isinstance(node.func.value, ast.Attribute)
+                and node.func.value.attr == "data_changed"
+            ):
+                word = node.args[0] if len(node.args) == 1 else None
+                assert isinstance(word, ast.Constant) and isinstance(word.value, str), f"{path}:{node.lineno}"
+                said.add(word.value)
+    assert said == DATA_KINDS  # every kind is said by some page, and no other word
+    for key, factory in PAGE_FACTORIES.items():
+        reads = getattr(factory, "reads", None)
+        assert reads is None or reads <= DATA_KINDS, key

@@ -72,6 +72,8 @@ def _swatch(colour: str, text: str, parent: QWidget) -> QWidget:
 
 
 class AttendancePage(Page):
+    reads = frozenset({"agents", "attendance", "calendar", "plan", "payroll"})
+
     import_dialog_title = ("选择要导入的考勤文件", "Choose the attendance file to import")
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:

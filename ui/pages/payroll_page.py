@@ -306,6 +306,8 @@ class PendingChangesPanel(ChangesPanel):
 class PayrollPage(Page):
     """月度核算: banner, actions, the agents' pay table with totals, details, warnings and changes."""
 
+    reads = None  # everything the result is calculated from: any change can alter what it shows
+
     #: The month, after a background check's answer (stale or current) is shown.
     pending_checked = Signal(str)
 

@@ -65,6 +65,8 @@ MAX_PROBLEMS_SHOWN = 30
 
 
 class PlanPage(Page):
+    reads = frozenset({"plan", "payroll"})
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.versions: list[PlanVersionView] = []

@@ -100,6 +100,8 @@ def _write_combined(session: Session, month: str, target: Path, agent: str | Non
 class ReportsPage(Page):
     """报表: status of the month, payslips, the Excel summary and the import templates."""
 
+    reads = None  # the stored result and the settings: any change can alter what it shows
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.status = "open"
