@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from ui.pages import AREAS, PAGE_FACTORIES, PlaceholderPage
 from ui.pages.agents_page import AgentsPage
 from ui.pages.base import DATA_KINDS
 from ui.pages.overview_page import OverviewPage
-from ui.widgets.month_selector import previous_month, shift_month
+from ui.widgets.month_selector import default_month, shift_month
 
 pytestmark = pytest.mark.gui
 
@@ -74,10 +75,11 @@ def test_month_selector_reaches_every_page(qtbot: QtBot, window: MainWindow) -> 
     assert {page.month for page in window.pages.values()} == {"2019-01"}
 
 
-def test_default_month_is_previous_month(qtbot: QtBot, db: Database) -> None:
+def test_default_month_is_the_month_before_today(qtbot: QtBot, db: Database) -> None:
     win = MainWindow(db)
     qtbot.addWidget(win)
-    assert win.month() == previous_month()
+    assert win.month() == default_month()
+    assert default_month(date(2026, 1, 15)) == "2025-12" and default_month(date(2026, 10, 31)) == "2026-09"
     assert shift_month("2026-01", -1) == "2025-12"
 
 

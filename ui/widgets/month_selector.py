@@ -23,8 +23,8 @@ def shift_month(month: str, delta: int) -> str:
     return month_str(index // 12, index % 12 + 1)
 
 
-def previous_month(today: date | None = None) -> str:
-    """Pay is worked out after a month ends, so the month to work on is usually the last one."""
+def default_month(today: date | None = None) -> str:
+    """The month the window opens on: pay is worked out after a month ends, so the one before today's."""
     today = today or date.today()
     return shift_month(month_str(today.year, today.month), -1)
 
@@ -64,7 +64,7 @@ class MonthSelector(QWidget):
         layout.addWidget(self._prev)
         layout.addWidget(self._combo)
         layout.addWidget(self._next)
-        self.set_month(month or previous_month(today))
+        self.set_month(month or default_month(today))
         self._combo.currentTextChanged.connect(self._on_text)
         self._prev.clicked.connect(lambda: self.set_month(shift_month(self.month(), -1)))
         self._next.clicked.connect(lambda: self.set_month(shift_month(self.month(), 1)))
