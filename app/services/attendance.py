@@ -151,7 +151,7 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class CellError:
+class CellProblem:
     """Why a cell text cannot be read, in both languages (the page shows one, the audit none)."""
 
     zh: str
@@ -182,38 +182,38 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def _entry_error(entry: Entry) -> CellError | None:
+def _entry_error(entry: Entry) -> CellProblem | None:
     """The one rule book for an entry, shared by typed text and entries given directly."""
     name_zh, name_en = KIND_NAME.get(entry.kind, (entry.kind, entry.kind))
     if entry.kind not in ATTENDANCE_KINDS:
-        return CellError(f"未知的考勤类型“{entry.kind}”", f'unknown attendance type "{entry.kind}"')
+        return CellProblem(f"未知的考勤类型“{entry.kind}”", f'unknown attendance type "{entry.kind}"')
     if entry.kind in MINUTE_KINDS:
         if entry.minutes is None:
             code = CODE_ZH[entry.kind]
-            return CellError(
+            return CellProblem(
                 f"{name_zh}须写分钟数，如 {code}15",
                 f"{name_en} needs the minutes, e.g. {CODE_EN[entry.kind]}15",
             )
         if not 0 < entry.minutes <= MAX_MINUTES:
-            return CellError(
+            return CellProblem(
                 f"{name_zh}分钟数须为 1 到 {MAX_MINUTES} 之间的整数",
                 f"{name_en} minutes must be a whole number from 1 to {MAX_MINUTES}",
             )
     elif entry.minutes is not None:
-        return CellError(f"{name_zh}不填分钟数", f"{name_en} takes no minutes")
+        return CellProblem(f"{name_zh}不填分钟数", f"{name_en} takes no minutes")
     if entry.kind in DAY_KINDS:
         days = entry.days if entry.days is not None else ONE
         if days <= _ZERO or days > MAX_DAYS or (days * _TWO) != (days * _TWO).to_integral_value():
-            return CellError(
+            return CellProblem(
                 f"{name_zh}天数须大于 0 且为 0.5 的倍数（如 1、0.5、1.5），不是 {_num(days)}",
                 f"{name_en} days must be above 0 in steps of 0.5 (1, 0.5, 1.5 …), not {_num(days)}",
             )
     elif entry.days is not None:
-        return CellError(f"{name_zh}不填天数", f"{name_en} takes no days")
+        return CellProblem(f"{name_zh}不填天数", f"{name_en} takes no days")
     return None
 
 
-def parse_cell(text: str) -> list[Entry] | CellError:
+def parse_cell(text: str) -> list[Entry] | CellProblem:
     """Read a cell's text into entries; an empty cell is an empty list.
 
     Returns the error instead of raising it so a paste can collect the reason of every bad
@@ -230,7 +230,7 @@ def parse_cell(text: str) -> list[Entry] | CellError:
         match = _TOKEN.match(clean, pos)
         if match is None:
             bad = _SEPARATORS.split(clean[pos:], maxsplit=1)[0]
-            return CellError(
+            return CellProblem(
                 f"无法识别“{bad}”：请用 迟、早、空、调、旷、事、病、年、其（如 迟15、事0.5）",
                 f'cannot read "{bad}": use late, early, away, swap, absence, personal, sick, annual, other '
                 "(e.g. late15, personal0.5) or 迟 早 空 调 旷 事 病 年 其",
@@ -246,20 +246,20 @@ def parse_cell(text: str) -> list[Entry] | CellError:
             number = None
         if kind in MINUTE_KINDS:
             if unit is not None and unit not in _MINUTE_UNITS:
-                return CellError(
+                return CellProblem(
                     f"{name_zh}以分钟计，不是“{unit}”", f'{name_en} is counted in minutes, not "{unit}"'
                 )
             if number is not None and number != number.to_integral_value():
-                return CellError(f"{name_zh}分钟数须为整数", f"{name_en} minutes must be a whole number")
+                return CellProblem(f"{name_zh}分钟数须为整数", f"{name_en} minutes must be a whole number")
             entry = Entry(kind, minutes=int(number) if number is not None else None)
         elif kind in COUNT_KINDS:
             if unit is not None and unit not in _COUNT_UNITS:
-                return CellError(
+                return CellProblem(
                     f"{name_zh}以次数计，不是“{unit}”", f'{name_en} is counted in times, not "{unit}"'
                 )
             count = number if number is not None else ONE
             if count != count.to_integral_value() or not 0 < count <= MAX_COUNT:
-                return CellError(
+                return CellProblem(
                     f"{name_zh}次数须为 1 到 {MAX_COUNT} 之间的整数",
                     f"{name_en} must be counted as a whole number from 1 to {MAX_COUNT}",
                 )
@@ -267,7 +267,7 @@ def parse_cell(text: str) -> list[Entry] | CellError:
             continue
         else:
             if unit is not None and unit not in _DAY_UNITS:
-                return CellError(
+                return CellProblem(
                     f"{name_zh}以天数计，不是“{unit}”", f'{name_en} is counted in days, not "{unit}"'
                 )
             entry = Entry(kind, days=number if number is not None else ONE)
@@ -593,7 +593,7 @@ def set_cells(
             continue
         if isinstance(value, str):
             parsed = parse_cell(value)
-            if isinstance(parsed, CellError):
+            if isinstance(parsed, CellProblem):
                 problems.append((f"{zh_at}：{parsed.zh}", f"{en_at}: {parsed.en}"))
                 continue
             entries = tuple(parsed)

@@ -22,7 +22,7 @@ from app.services.attendance import (
     DAY_WEEKEND,
     DAY_WORKDAY,
     AttendanceGrid,
-    CellError,
+    CellProblem,
     Entry,
     clear_cell,
     clear_cells,
@@ -142,7 +142,7 @@ def test_parse_and_format_round_trip(text: str, entries: list[Entry], formatted:
 )
 def test_bad_cell_text_says_why(text: str, reason: str) -> None:
     result = parse_cell(text)
-    assert isinstance(result, CellError)
+    assert isinstance(result, CellProblem)
     assert reason in result.zh
     assert result.en and result.en != result.zh
 
