@@ -14,6 +14,8 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
+from app.text import Text
+
 CALENDARS = ("cn", "mon-fri")
 _MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -38,7 +40,7 @@ def _days(first: date, last: date) -> list[date]:
 
 def month_workdays(
     month: str, calendar: str = "cn", overrides: Mapping[date, bool] | None = None
-) -> tuple[tuple[date, ...], str | None]:
+) -> tuple[tuple[date, ...], Text | None]:
     """The workdays of ``month`` in date order, and a warning when the calendar had to fall back.
 
     ``calendar="cn"`` follows the statutory holidays and make-up workdays (调休) of the
@@ -54,15 +56,15 @@ def month_workdays(
         )
     first, last = month_bounds(month)
     days = _days(first, last)
-    warning: str | None = None
+    warning: Text | None = None
     flags: dict[date, bool]
     if calendar == "cn":
         try:
             flags = {d: bool(chinese_calendar.is_workday(d)) for d in days}
         except NotImplementedError:
-            warning = (
-                f"{first.year}年不在法定节假日日历中，按周一至周五计算工作日 / "
-                f"the statutory calendar does not know {first.year}: Monday–Friday used"
+            warning = Text(
+                f"{first.year}年不在法定节假日日历中，按周一至周五计算工作日",
+                f"the statutory calendar does not know {first.year}: Monday–Friday used",
             )
             flags = {d: d.weekday() < 5 for d in days}
     else:

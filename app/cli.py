@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import __version__
 from app.i18n import set_language, tr
-from app.money import ZERO
+from app.money import ZERO, fmt_money
 
 if TYPE_CHECKING:
     from app.results import MonthResult
@@ -106,14 +106,14 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
         if args.command == "init":
             from app.services.setup import initialise
 
-            with db.session_scope() as s:
+            with db.session_scope(write=True) as s:
                 initialise(s)
             print(tr(f"数据库已就绪：{db.path}", f"database ready: {db.path}"))
             return 0
         if args.command == "demo":
             from app.services.demo import fill_demo
 
-            with db.session_scope() as s:
+            with db.session_scope(write=True) as s:
                 summary = fill_demo(s)
             print(tr(f"演示数据已生成：{summary}", f"demo branch created: {summary}"))
             return 0
@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                     text = args.file.read_text(encoding="utf-8-sig")
                 except OSError as exc:
                     return _fail(tr(f"无法读取 {args.file}：{exc.strerror}", f"cannot read {args.file}: {exc.strerror}"))
-                with db.session_scope() as s:
+                with db.session_scope(write=True) as s:
                     version = plans.save_plan(s, text, source=args.file.name)
                     print(tr(f"方案“{version.name}”已保存，生效月份 {version.effective_from}",
                              f"plan '{version.name}' saved, effective from {version.effective_from}"))
@@ -164,13 +164,15 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
             from app.services import payroll
 
             if args.payroll_cmd == "run":
-                with db.session_scope() as s:
+                with db.session_scope(write=True) as s:
                     pay = payroll.calculate_month(s, args.month)
                 total = sum((a.net for a in pay.agents), start=ZERO)
-                print(tr(f"{args.month} 已计算：{len(pay.agents)} 人，实发合计 {total:.2f}",
-                         f"{args.month} calculated: {len(pay.agents)} agents, net total {total:.2f}"))
+                print(tr(f"{args.month} 已计算：{len(pay.agents)} 人，实发合计 {fmt_money(total)}",
+                         f"{args.month} calculated: {len(pay.agents)} agents, net total {fmt_money(total)}"))
+                from app.i18n import language
+
                 for warning in pay.warnings:
-                    print(warning, file=sys.stderr)
+                    print(warning.in_(language()), file=sys.stderr)
                 return 0
             if args.payroll_cmd == "show":
                 from app.i18n import language
@@ -201,11 +203,11 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                         print("  " + tr(*pending_agent_text(c)))
                 return 0
             if args.payroll_cmd == "lock":
-                with db.session_scope() as s:
+                with db.session_scope(write=True) as s:
                     payroll.lock_month(s, args.month)
                 print(tr(f"{args.month} 已锁定", f"{args.month} locked"))
                 return 0
-            with db.session_scope() as s:
+            with db.session_scope(write=True) as s:
                 payroll.unlock_month(s, args.month, args.reason)
             print(tr(f"{args.month} 已解锁", f"{args.month} unlocked"))
             return 0
@@ -237,19 +239,25 @@ def _damaged_refusal(path: Path) -> str | None:
 
 def _import(db: object, args: argparse.Namespace) -> int:
     from app.i18n import language
-    from app.services.imports import ImportRefused, commit_import, preview_import
+    from app.services.imports import ImportRefused, commit_import, preview_import, read_import
 
     if not args.file.exists():
         return _fail(tr(f"找不到文件 {args.file}", f"file not found: {args.file}"))
     session_scope = db.session_scope  # type: ignore[attr-defined]
     try:
-        with session_scope() as s:
-            if args.dry_run:
+        if args.dry_run:
+            with session_scope() as s:
                 result = preview_import(s, args.kind, args.file)
                 if result.problems:
                     raise ImportRefused(result)
-            else:
-                result = commit_import(s, args.kind, args.file)
+        else:
+            # The file is read and parsed before the write lock is taken; inside the lock it is checked
+            # against the database as it is then and written, so nothing it was checked against can
+            # change before the write.
+            with session_scope() as s:
+                read = read_import(args.kind, args.file, s)
+            with session_scope(write=True) as s:
+                result = commit_import(s, args.kind, args.file, read=read)
     except ImportRefused as exc:
         lang = language()
         return _fail(exc.text(lang), [p.message(lang) for p in exc.result.problems])
@@ -265,7 +273,7 @@ def _changes_json(month: str, changes: Sequence[AgentChange]) -> dict[str, Any]:
     """``payroll check --json``: whether the stored result is current, and what recalculating changes."""
 
     def money(value: Decimal | None) -> str | None:
-        return None if value is None else f"{value:.2f}"
+        return None if value is None else fmt_money(value)
 
     return {
         "month": month,
@@ -288,8 +296,6 @@ def _changes_json(month: str, changes: Sequence[AgentChange]) -> dict[str, Any]:
 
 
 def _money_text(value: Decimal) -> str:
-    from app.money import fmt_money
-
     return fmt_money(value)
 
 
@@ -320,7 +326,7 @@ def month_json(result: MonthResult, lang: str) -> dict[str, Any]:
                 "deductions": _money_text(a.deductions),
                 "net": _money_text(a.net),
                 "facts": facts_to_json(a.facts),
-                "warnings": list(a.warnings),
+                "warnings": [w.in_(lang) for w in a.warnings],
             }
             for a in result.agents
         ],
@@ -329,7 +335,7 @@ def month_json(result: MonthResult, lang: str) -> dict[str, Any]:
             "deductions": _money_text(result.deductions),
             "net": _money_text(result.net),
         },
-        "warnings": list(result.warnings),
+        "warnings": [w.in_(lang) for w in result.warnings],
     }
 
 

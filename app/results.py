@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from app.engine.facts import AgentFacts, AgentPay, PayLine
 from app.money import ZERO
+from app.text import Text
 
 JsonScalar = str | int | bool | None
 JsonValue = JsonScalar | dict[str, "JsonValue"] | list["JsonValue"]
@@ -31,7 +32,7 @@ class AgentResult:
     deductions: Decimal
     net: Decimal
     facts: AgentFacts
-    warnings: tuple[str, ...] = ()  # "中文 / English"
+    warnings: tuple[Text, ...] = ()
 
     def amount_of(self, code: str) -> Decimal:
         """The sum of the agent's lines with ``code`` (several adjustment lines add up); 0 when none."""
@@ -47,7 +48,7 @@ class MonthResult:
     plan_name: str
     plan_effective_from: str
     agents: tuple[AgentResult, ...]
-    warnings: tuple[str, ...] = ()  # month-wide, "中文 / English"
+    warnings: tuple[Text, ...] = ()  # month-wide
 
     @property
     def gross(self) -> Decimal:

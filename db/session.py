@@ -1,15 +1,26 @@
 """Opening the database: the file in the user's data folder, WAL and foreign keys on,
 migrations applied at start-up, one ``session_scope()`` per unit of work
-(after Home Assistant's recorder)."""
+(after Home Assistant's recorder).
+
+Transactions: pysqlite's own transaction handling is switched off and every transaction
+starts with a real ``BEGIN`` (SQLAlchemy's documented recipe for pysqlite), so the reads of a
+unit of work see one snapshot. A unit of work that writes — ``session_scope(write=True)`` —
+starts with ``BEGIN IMMEDIATE``: it takes the database's write lock *before* it reads anything,
+so what it checks (is the month locked? does the agent exist?) cannot change under it before
+it writes. A second writer waits for the first (``busy_timeout``) and, if that takes too long,
+gets :class:`~app.services.errors.DatabaseBusy` instead of a half-checked write.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import APP_ID
@@ -52,14 +63,39 @@ def default_db_path() -> Path:
     return default_data_dir() / DB_FILENAME
 
 
+# How long a writer waits for another one (another window, a command-line run) to finish
+# before giving up with DatabaseBusy. BRANCHPAY_BUSY_TIMEOUT_MS overrides it (tests use a short one).
+BUSY_TIMEOUT_MS = 10_000
+# The execution option that makes a connection's transactions start with BEGIN IMMEDIATE.
+WRITE_OPTION = "branchpay_write"
+# Set in a connection's ``info`` while its transaction holds the write lock.
+_HOLDS_WRITE_LOCK = "branchpay_holds_write_lock"
+
+
+def busy_timeout_ms() -> int:
+    try:
+        return max(0, int(os.environ.get("BRANCHPAY_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS)))
+    except ValueError:
+        return BUSY_TIMEOUT_MS
+
+
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # The only SQLite-specific SQL of the project lives here, in the connection setup.
+    # pysqlite's own transaction handling off: _on_begin emits BEGIN itself (SQLAlchemy's recipe).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     cursor.close()
+
+
+def _on_begin(conn: Connection) -> None:
+    """Start the transaction: ``BEGIN IMMEDIATE`` for a unit of work that writes, a plain one otherwise."""
+    write = bool(conn.get_execution_options().get(WRITE_OPTION))
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    conn.info[_HOLDS_WRITE_LOCK] = write
 
 
 def make_engine(path: Path | str) -> Engine:
@@ -68,7 +104,41 @@ def make_engine(path: Path | str) -> Engine:
     engine = create_engine(engine_url(path), future=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_connect)
+        event.listen(engine, "begin", _on_begin)
     return engine
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite giving up on the write lock another connection holds."""
+    if not isinstance(exc, OperationalError):
+        return False
+    text_ = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text_ or "database is busy" in text_ or "database table is locked" in text_
+
+
+def claim_write_lock(session: Session) -> None:
+    """Make sure ``session``'s transaction holds the database's write lock from here to its commit.
+
+    A service calls this before it checks what its write depends on (the month's status, the
+    agents): from then on no other connection can change those facts until this transaction
+    ends, so the check and the write are one atomic step. A session from
+    ``session_scope(write=True)`` already holds the lock (``BEGIN IMMEDIATE``) and nothing
+    happens. Any other session takes it now with a write that changes nothing; if that
+    session's snapshot is older than another writer's commit, SQLite refuses at once (the
+    facts it read may be out of date) and the caller gets :class:`DatabaseBusy`.
+    """
+    conn = session.connection()
+    if conn.dialect.name != "sqlite" or conn.info.get(_HOLDS_WRITE_LOCK):
+        return
+    try:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = version_num WHERE 0")
+    except OperationalError as exc:
+        if is_busy_error(exc):
+            from app.services.errors import DatabaseBusy
+
+            raise DatabaseBusy() from exc
+        raise
+    conn.info[_HOLDS_WRITE_LOCK] = True
 
 
 def alembic_config(engine: Engine) -> Any:
@@ -103,7 +173,9 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
+    # The write lock first, as for every write: two programs opening an old database at once
+    # upgrade it one after the other instead of both at the same time.
+    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
@@ -131,6 +203,9 @@ class Database:
                     make_backup(self.path, reason="before-migration")
                 migrate(self.engine)
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_factory = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
 
     def _stored_revision(self) -> str | None:
         with self.engine.connect() as conn:
@@ -142,17 +217,37 @@ class Database:
         return self._factory()
 
     @contextmanager
-    def session_scope(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back on any error."""
-        session = self._factory()
+    def session_scope(self, *, write: bool = False) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back on any error.
+
+        ``write=True`` for a unit of work that writes: its transaction starts with
+        ``BEGIN IMMEDIATE``, holding the write lock from its first read to its commit, so
+        nothing it checked can change before it writes. When another writer keeps the lock
+        longer than the busy timeout, :class:`~app.services.errors.DatabaseBusy` is raised and
+        nothing is written.
+        """
+        session = (self._write_factory if write else self._factory)()
         try:
             yield session
             session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            if is_busy_error(exc):
+                from app.services.errors import DatabaseBusy
+
+                raise DatabaseBusy() from exc
+            raise
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def write_scope(self) -> Iterator[Session]:
+        """``session_scope(write=True)``: a unit of work that writes."""
+        with self.session_scope(write=True) as session:
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()

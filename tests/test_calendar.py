@@ -34,8 +34,8 @@ def test_mon_fri() -> None:
 
 def test_unknown_year_falls_back_with_a_warning() -> None:
     days, warning = month_workdays("2031-03", "cn", {})
-    assert warning is not None and "2031" in warning
-    assert "周一至周五" in warning and "Monday" in warning
+    assert warning is not None and "2031" in warning.zh and "2031" in warning.en
+    assert "周一至周五" in warning.zh and "Monday" in warning.en
     assert days == month_workdays("2031-03", "mon-fri", {})[0]
 
 

@@ -28,10 +28,13 @@ def _preview(db: Database, kind: str, path: Path) -> Any:
 
 
 def _commit(db: Database, kind: str, path: Path, token: CancelToken) -> Any:
-    from app.services.imports import commit_import
+    from app.services.imports import commit_import, read_import
 
-    with db.session_scope() as session:
-        result = commit_import(session, kind, path)
+    with db.session_scope() as session:  # the slow part, before the write lock is taken
+        read = read_import(kind, path, session)
+    token.check()
+    with db.session_scope(write=True) as session:  # checked against the database and written in one step
+        result = commit_import(session, kind, path, read=read)
         token.check()  # a cancel here rolls the whole import back
     return result
 

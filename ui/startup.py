@@ -230,7 +230,7 @@ def apply_welcome(db: Database, choice: WelcomeChoice) -> None:
     from app.services.demo import fill_demo
     from app.services.setup import initialise
 
-    with db.session_scope() as session:
+    with db.session_scope(write=True) as session:
         initialise(session)
         set_setting(session, "branch_name", choice.branch_name or get_setting(session, "branch_name"))
         set_setting(session, "language", choice.language)

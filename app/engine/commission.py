@@ -16,6 +16,7 @@ from app.engine.period import Period
 from app.engine.quality import QAResult
 from app.money import ZERO, round_cents
 from app.plan.model import CommissionConfig, Plan
+from app.text import Text
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class CommissionResult:
     commission: Decimal  # rounded line amounts (0 when the line is omitted)
     new_customer_bonus: Decimal
     policy_paid: dict[str, Decimal]
-    warnings: tuple[str, ...]
+    warnings: tuple[Text, ...]
 
 
 def tier_commission(cfg: CommissionConfig, s: Decimal) -> tuple[Decimal, str]:
@@ -119,8 +120,10 @@ def compute_commission(plan: Plan, agent: AgentMonth, period: Period, qa: QAResu
         paid[policy_no] = paid.get(policy_no, ZERO) + amount
 
     warnings = tuple(
-        f"{agent.code}: 方案中没有产品 {code}，{n} 张保单未计提成 / "
-        f"product {code!r} is not in the plan: {n} policy(ies) not counted"
+        Text(
+            f"方案中没有产品 {code}，{n} 张保单未计提成",
+            f"product {code!r} is not in the plan: {n} policy(ies) not counted",
+        )
         for code, n in sorted(unknown.items())
     )
     return CommissionResult(

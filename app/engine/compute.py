@@ -25,6 +25,7 @@ from app.engine.period import Period, employed_workdays, in_payroll
 from app.engine.quality import QAResult, evaluate, fatal_penalty_line
 from app.money import ZERO, round2
 from app.plan.model import Plan
+from app.text import Text
 
 # A fixed arithmetic context, so a caller who changed the thread's decimal context cannot
 # change anybody's pay. Rounding to the cent is always explicit (ROUND_HALF_UP in make_line).
@@ -46,7 +47,7 @@ class AgentDraft:
     kpi: KpiResult
     complaints: ComplaintResult
     praise: PayLine | None
-    warnings: tuple[str, ...]
+    warnings: tuple[Text, ...]
 
     @property
     def candidate(self) -> Candidate:
@@ -65,9 +66,7 @@ def prepare_agent(plan: Plan, period: Period, agent: AgentMonth) -> AgentDraft:
     complaints = compute_complaints(plan.complaints, agent, period)
     warnings = list(commission.warnings)
     if workdays == 0:
-        warnings.append(
-            f"{agent.code}: 本月没有工作日，基本工资为 0 / the month has no workdays: base pay is 0"
-        )
+        warnings.append(Text("本月没有工作日，基本工资为 0", "the month has no workdays: base pay is 0"))
     return AgentDraft(
         agent=agent,
         period=period,
@@ -188,9 +187,9 @@ def compute_month(plan: Plan, facts: MonthFacts) -> MonthPay:
         agents = tuple(
             finish_agent(plan, d, decision.line_for(plan.awards, d.agent.code, d.kpi.score)) for d in drafts
         )
-        warnings: list[str] = []
+        warnings: list[Text] = []
         if facts.calendar_warning:
             warnings.append(facts.calendar_warning)
         if not period.workdays:
-            warnings.append(f"{facts.month} 没有工作日 / {facts.month} has no workdays")
+            warnings.append(Text(f"{facts.month} 没有工作日", f"{facts.month} has no workdays"))
         return MonthPay(month=facts.month, agents=agents, warnings=tuple(warnings))

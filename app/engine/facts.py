@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from app.text import Text
+
 # Attendance record kinds (docs/formats.md 类型): penalties and leave.
 ATTENDANCE_KINDS = ("late", "early_leave", "away", "swap", "absence", "personal", "sick", "annual", "other")
 LEAVE_KINDS = ("personal", "sick", "annual", "other")
@@ -112,7 +114,7 @@ class MonthFacts:
     month: str  # YYYY-MM
     workdays: tuple[date, ...]
     agents: tuple[AgentMonth, ...]
-    calendar_warning: str | None = None
+    calendar_warning: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -190,11 +192,11 @@ class AgentPay:
     facts: AgentFacts
     policy_paid: dict[str, Decimal]  # policy_no -> amount paid for it (docs/pay-rules.md §3.3), recorded at lock
     carry_to_next: Decimal = Decimal(0)
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
 class MonthPay:
     month: str
     agents: tuple[AgentPay, ...]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Text, ...] = ()

@@ -19,7 +19,7 @@ from app.importers.kinds import (
     QARow,
     SalesRow,
 )
-from app.importers.parse import ImportContext, ImportResult, parse_file, parse_table
+from app.importers.parse import ImportContext, ImportResult, parse_file, parse_table, read_file
 from app.importers.problems import Problem
 from app.importers.table import Table, TableError, read_table
 
@@ -43,5 +43,6 @@ __all__ = [
     "TableError",
     "parse_file",
     "parse_table",
+    "read_file",
     "read_table",
 ]

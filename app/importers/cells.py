@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from app.importers.kinds import BOOL_WORDS
-from app.money import D, fmt_num
+from app.money import MONEY_MARKS, D, MoneyError, check_money, fmt_num
 
 Cell = object
 
@@ -116,10 +116,27 @@ def as_number(cell: Cell, *, percent: bool = False) -> Decimal:
     return value
 
 
+def as_money(cell: Cell) -> Decimal:
+    """An amount of money (base salary, premium, adjustment): a number with at most two decimals.
+
+    A third decimal is refused, not rounded (``10.005`` would otherwise be paid as 10.01).
+    """
+    value = as_number(cell)
+    try:
+        return check_money(value, show(cell))
+    except MoneyError as e:
+        raise CellError(
+            e.message,
+            e.message_en,
+            "请填写到分为止的金额，例如 10.01 或 10.00",
+            "write the amount to the cent, e.g. 10.01 or 10.00",
+        ) from None
+
+
 def _slow_number(cell: str, percent: bool) -> Decimal:
     """Numbers as people type them: ``1,200.50``, ``¥1200``, ``1200元``, and ``95%`` where allowed."""
     text = cell.strip()
-    for sym in ("¥", "￥", "RMB", "元"):
+    for sym in MONEY_MARKS:
         text = text.replace(sym, "")
     if not percent and (text.endswith("%") or text.endswith("％")):
         raise CellError(

@@ -29,6 +29,7 @@ from app.importers.cells import (
     CellError,
     as_bool,
     as_date,
+    as_money,
     as_month,
     as_number,
     as_text,
@@ -335,9 +336,16 @@ class _Row:
         return "" if v is None or v is _FAILED else v
 
     def decimal(
-        self, key: str, *, required: bool, non_negative: bool = False, percent: bool = False
+        self,
+        key: str,
+        *,
+        required: bool,
+        non_negative: bool = False,
+        percent: bool = False,
+        money: bool = False,
     ) -> Decimal | None:
-        v = self._convert(key, lambda c: as_number(c, percent=percent))
+        """A number; ``money`` refuses more than two decimals (app.money.check_money)."""
+        v = self._convert(key, as_money if money else lambda c: as_number(c, percent=percent))
         if v is None:
             if required:
                 self._required(key)
@@ -677,7 +685,7 @@ class _Parser:
         name = r.text_req("name")
         role = r.text("role")
         team = r.text("team")
-        base = r.decimal("base_salary", required=True, non_negative=True)
+        base = r.decimal("base_salary", required=True, non_negative=True, money=True)
         hire = r.day("hire_date", required=True)
         leave = r.day("leave_date", required=False)
         if hire is not None and leave is not None and leave < hire:
@@ -805,7 +813,7 @@ class _Parser:
                 "use a product code from the plan, or add the product to the plan first",
             ),
         )
-        premium = r.decimal("premium", required=True, non_negative=True)
+        premium = r.decimal("premium", required=True, non_negative=True, money=True)
         level = r.text("customer_level")
         new_customer = r.boolean("new_customer", False)
         sign = r.day("sign_date", required=True)
@@ -886,7 +894,7 @@ class _Parser:
     def _adjustments(self, r: _Row) -> AdjustmentRow | None:
         code = r.agent()
         month = r.month("month")
-        amount = r.decimal("amount", required=True)
+        amount = r.decimal("amount", required=True, money=True)
         if amount is not None and amount == 0:
             r.err(
                 "amount",
@@ -928,12 +936,13 @@ def parse_table(kind: str, table: Table, ctx: ImportContext | None = None) -> Im
         return ImportResult(kind, str(getattr(table, "file", "")), problems=[problem])
 
 
-def parse_file(kind: str, path: Path, ctx: ImportContext | None = None) -> ImportResult[Any]:
-    """Read and validate an import file; an unreadable file is a problem in the result, not an exception."""
+def read_file(kind: str, path: Path) -> Table | ImportResult[Any]:
+    """Read an import file into a table (the slow part, no checks against the database yet);
+    an unreadable file is an :class:`ImportResult` with the problem, not an exception."""
     _check_kind(kind)
     path = Path(path)
     try:
-        table = read_table(path, is_header=header_test(kind))
+        return read_table(path, is_header=header_test(kind))
     except TableError as exc:
         return ImportResult(kind, path.name, problems=[exc.problem])
     except Exception:
@@ -948,4 +957,11 @@ def parse_file(kind: str, path: Path, ctx: ImportContext | None = None) -> Impor
             "use the import template and save it from Excel as .xlsx or CSV",
         )
         return ImportResult(kind, path.name, problems=[problem])
+
+
+def parse_file(kind: str, path: Path, ctx: ImportContext | None = None) -> ImportResult[Any]:
+    """Read and validate an import file; an unreadable file is a problem in the result, not an exception."""
+    table = read_file(kind, path)
+    if isinstance(table, ImportResult):
+        return table
     return parse_table(kind, table, ctx)

@@ -43,6 +43,7 @@ from reportlab.platypus import (
 )
 
 from app.i18n import language, tr
+from app.money import fmt_money
 from app.reports.amount_words import chinese_amount
 from app.reports.encryption import encrypt_pdf
 from app.reports.files import file_name, safe_name, staged_output, unique_names
@@ -187,9 +188,9 @@ def _text_style(cells: tuple[int, int, int, int], style: ParagraphStyle) -> list
 
 
 def _money(value: object) -> str:
-    """Two decimals, as in the JSON (the text a person compares with the payroll page)."""
+    """Two decimals rounded half up (app.money.fmt_money), as in the JSON and on the payroll page."""
     try:
-        return f"{Decimal(str(value)):.2f}"
+        return fmt_money(Decimal(str(value)))
     except (InvalidOperation, ValueError):
         return str(value)
 

@@ -11,12 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.fields import CODE_MAX, NAME_MAX, clean_text, code_key, too_long
-from app.money import D
+from app.money import D, MoneyError, check_money
 from app.services.audit import audit
-from app.services.errors import ValidationFailed
+from app.services.errors import EmploymentInLockedMonth, ValidationFailed
+from app.services.months import Employment, employment_locked_months
 from db.models import Agent
+from db.session import claim_write_lock
 
 ROLES = ("电话回访岗", "电话接听岗", "电话咨诉岗")
+BASE_SALARY = ("底薪", "the base salary")  # how a money message names the field
 
 # Payslip PDFs are encrypted with the agent's password (AES-256, PDF 2.0 revision 6). Whoever
 # gets hold of the file can try passwords offline as fast as their hardware allows, so a new
@@ -150,6 +153,11 @@ def validate(data: AgentInput) -> tuple[list[str], list[str]]:
         if base < 0:
             zh.append("底薪不能为负数")
             en.append("base salary cannot be negative")
+        else:
+            check_money(base, what=BASE_SALARY)
+    except MoneyError as exc:  # more than two decimals: refused, never rounded
+        zh.append(exc.message)
+        en.append(exc.message_en)
     except (InvalidOperation, TypeError, ValueError):
         zh.append("底薪不是数字")
         en.append("base salary is not a number")
@@ -225,6 +233,22 @@ def agent_employment(session: Session) -> dict[str, tuple[date, date | None]]:
     }
 
 
+def refuse_locked_employment(session: Session, code: str, old: Employment | None, new: Employment | None) -> None:
+    """Refuse an employment change (a new agent, a hire or leave date moved) that would alter the pay
+    of a locked month, naming the agent and what to do instead; a change of anything else passes.
+
+    The write lock is taken first: the months read as open stay open until the caller's write commits."""
+    claim_write_lock(session)
+    found = employment_locked_months(session, code, old, new)
+    if not found:
+        return
+    reasons = [f.reason() for f in found]
+    months = sorted({m for f in found for m in f.months})
+    raise EmploymentInLockedMonth(
+        code, months, ("；".join(r[0] for r in reasons), "; ".join(r[1] for r in reasons)), found[0].action()
+    )
+
+
 def list_agents(session: Session, *, include_inactive: bool = True, search: str = "") -> list[AgentView]:
     stmt = select(Agent).order_by(Agent.code)
     if not include_inactive:
@@ -255,6 +279,7 @@ def _ensure_code_free(session: Session, code: str, agent: Agent | None = None) -
 def add_agent(session: Session, data: AgentInput) -> AgentView:
     clean = _check(data)
     _ensure_code_free(session, clean.code)
+    refuse_locked_employment(session, clean.code, None, (clean.hire_date, clean.leave_date))
     agent = Agent(**asdict(clean))
     session.add(agent)
     session.flush()
@@ -267,6 +292,9 @@ def edit_agent(session: Session, code: str, data: AgentInput) -> AgentView:
     clean = _check(data)
     agent = get_agent(session, code)
     _ensure_code_free(session, clean.code, agent)
+    refuse_locked_employment(
+        session, agent.code, (agent.hire_date, agent.leave_date), (clean.hire_date, clean.leave_date)
+    )
     before = _snapshot(agent)
     for key, value in asdict(clean).items():
         if key == "payslip_password" and value is None:
@@ -281,6 +309,7 @@ def deactivate_agent(session: Session, code: str, leave_date: date) -> AgentView
     agent = get_agent(session, code)
     if leave_date < agent.hire_date:
         raise ValidationFailed(["离职日期早于入职日期"], ["leave date is before hire date"])
+    refuse_locked_employment(session, agent.code, (agent.hire_date, agent.leave_date), (agent.hire_date, leave_date))
     before = _snapshot(agent)
     agent.leave_date = leave_date
     session.flush()

@@ -54,6 +54,7 @@ from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.months import ensure_open, month_of, month_status
 from app.services.plans import plan_for_month
+from app.text import Text
 from db.models import Agent, AttendanceRecord, CalendarOverride
 
 # --- codes -----------------------------------------------------------------------------
@@ -416,7 +417,7 @@ class AttendanceGrid:
     agents: tuple[GridAgent, ...]
     cells: Mapping[tuple[str, date], tuple[Entry, ...]]
     calendar: str
-    calendar_warning: str | None
+    calendar_warning: Text | None
     locked: bool
 
     @property
@@ -446,7 +447,7 @@ def _holiday_names(day: date) -> tuple[str, str]:
 
 def calendar_days(
     month: str, calendar: str, overrides: Mapping[date, CalendarOverride | tuple[bool, str]]
-) -> tuple[tuple[CalendarDay, ...], str | None]:
+) -> tuple[tuple[CalendarDay, ...], Text | None]:
     """Classify every day of the month; the workdays are exactly those of ``month_workdays``.
 
     Built on :func:`app.calendar.month_workdays` so the grid can never shade a day

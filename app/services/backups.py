@@ -71,7 +71,7 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
 
 
 def _record(db: Database, when: datetime) -> None:
-    with db.session_scope() as session:
+    with db.session_scope(write=True) as session:
         set_setting(session, "last_backup_at", when.strftime(STAMP_FORMAT))
 
 
@@ -150,7 +150,7 @@ def restore_database(db: Database, backup: Path) -> RestoreResult:
             f"The backup file {backup} was not found. Your current data was not changed.",
         ) from exc
     reopened = Database(path)
-    with reopened.session_scope() as session:
+    with reopened.session_scope(write=True) as session:
         audit(
             session,
             "database.restore",

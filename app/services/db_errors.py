@@ -11,7 +11,7 @@ import sqlite3
 
 from sqlalchemy.exc import DBAPIError
 
-from app.services.errors import ServiceError
+from app.services.errors import DatabaseBusy, ServiceError
 from db.errors import DuplicateAgentCodes
 from db.session import DatabaseTooNew
 
@@ -33,10 +33,6 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 _TEXTS = {
-    "busy": (
-        "数据库正忙：另一个窗口或命令正在写入。请稍候再试，什么也没有改动。",
-        "The database is busy: another window or command is writing to it. Try again in a moment; nothing was changed.",
-    ),
     "read_only": (
         "数据库文件是只读的，不能写入。请检查文件和文件夹的权限（或是否在只读的 U 盘、光盘上），什么也没有改动。",
         "The database file is read-only. Check the permissions of the file and its folder (or whether it is on "
@@ -88,6 +84,9 @@ def describe(exc: BaseException) -> DatabaseProblem | None:
         kind = "read_only"
     if kind is None:
         return None
+    if kind == "busy":
+        busy = DatabaseBusy()  # the one wording, whether the wait ran out in a write scope or elsewhere
+        return DatabaseProblem(kind, busy.message, busy.message_en)
     zh, en = _TEXTS[kind]
     return DatabaseProblem(kind, zh, en)
 

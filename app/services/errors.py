@@ -31,3 +31,24 @@ class MonthLocked(ServiceError):
             f"{month} is locked and cannot be changed; enter corrections as adjustments of an open month.",
         )
         self.month = month
+
+
+class DatabaseBusy(ServiceError):
+    """Another connection (a second window, a command-line run) kept the database's write lock
+    longer than the busy timeout, or wrote after this transaction read what it was about to change;
+    this transaction wrote nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "数据库正忙（另一个窗口或命令正在写入），本次修改没有保存；请稍后重试。",
+            "the database is busy (another window or command is writing); this change was not saved. Try again.",
+        )
+
+
+class EmploymentInLockedMonth(ServiceError):
+    """An agent's employment change that would alter the pay of a locked month (issue #10)."""
+
+    def __init__(self, code: str, months: list[str], reason: tuple[str, str], action: tuple[str, str]) -> None:
+        super().__init__(f"{reason[0]}。{action[0]}。", f"{reason[1]}; {action[1]}.")
+        self.code = code
+        self.months = months

@@ -4,11 +4,18 @@ The importers (``app.importers``) turn a file into typed rows and problems witho
 touching the database; this module gives them what the database knows (agents,
 products, locked months, existing keys), adds the checks only the database can
 make, and writes the rows. Nothing is written when any problem exists.
+
+An import reads its file first (:func:`read_import`, the slow part, no lock held), then
+takes the database's write lock and, inside that one transaction, checks the rows against
+the database as it is *now* (locked months, agents, policies) and writes them
+(:func:`commit_import`): no month can be locked, nor an agent changed, between the check and
+the write (issue #10).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,11 +24,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.fields import code_key
-from app.importers import COLUMNS, ImportContext, ImportResult, Problem, parse_file
+from app.importers import COLUMNS, ImportContext, ImportResult, Problem, Table, parse_table, read_file
 from app.services.agents import PAYSLIP_PASSWORD_RULE, agent_employment, payslip_password_problem
 from app.services.audit import audit
 from app.services.errors import ServiceError
-from app.services.months import locked_months, month_of
+from app.services.months import employment_locked_months, locked_months, month_of
 from app.services.plans import plan_for_month
 from app.services.scorecards import scorecard_names
 from db.models import (
@@ -35,6 +42,7 @@ from db.models import (
     Praise,
     QAEvaluation,
 )
+from db.session import claim_write_lock
 
 
 class ImportRefused(ServiceError):
@@ -169,13 +177,78 @@ def _row_checks(session: Session, result: ImportResult) -> list[Problem]:
                 file=result.file, row=r.row, column=column, column_alt=column_en, reason=problem[0],
                 reason_en=problem[1], action=f"请改正或留空（工资条密码须为 {PAYSLIP_PASSWORD_RULE[0]}）",
                 action_en=f"correct it or leave it empty (a payslip password is {PAYSLIP_PASSWORD_RULE[1]})"))
+        problems.extend(_locked_employment_problems(session, result))
     return problems
 
 
-def preview_import(session: Session, kind: str, path: Path) -> ImportResult:
-    """Validate ``path`` as records of ``kind``; nothing is written."""
-    ctx = build_context(session, kind)
-    result = parse_file(kind, Path(path), ctx)
+def _locked_employment_problems(session: Session, result: ImportResult) -> list[Problem]:
+    """A new agent employed in a locked month, or a hire or leave date moved into or out of one, would
+    change that month's locked pay: refused like any other record of a locked month."""
+    problems: list[Problem] = []
+    if not locked_months(session):
+        return problems
+    stored = {code_key(code): employment for code, employment in agent_employment(session).items()}
+    for r in result.rows:
+        old = stored.get(code_key(r.code))  # codes ignore case, as in _write_agents
+        for found in employment_locked_months(session, r.code, old, (r.hire_date, r.leave_date)):
+            column, column_en = _column("agents", found.field)
+            reason, action = found.reason(), found.action()
+            problems.append(Problem(
+                file=result.file, row=r.row, column=column, column_alt=column_en, reason=reason[0],
+                reason_en=reason[1], action=action[0], action_en=action[1]))
+    return problems
+
+
+@dataclass(frozen=True)
+class ReadImport:
+    """An import file read before the write lock is taken (:func:`read_import`).
+
+    ``table`` is the file's content; ``failed`` the problem of a file that cannot be read.
+    ``checked`` is the parse of the rows against a snapshot of the database (the context it
+    was checked against, and the result): :func:`commit_import` reuses it only when the
+    database, read again inside the write lock, still gives the very same context.
+    """
+
+    kind: str
+    path: Path
+    table: Table | None
+    failed: ImportResult | None = None
+    checked: tuple[ImportContext, ImportResult] | None = None
+
+
+def read_import(kind: str, path: Path, session: Session | None = None) -> ReadImport:
+    """Read ``path`` as a file of ``kind`` (the slow part of an import), holding no lock.
+
+    With ``session`` (a unit of work that only reads) the rows are parsed against the database
+    as it is now too, so that :func:`commit_import`, inside the write lock, only has to confirm
+    that nothing they were checked against has changed meanwhile.
+    """
+    table = read_file(kind, Path(path))
+    if isinstance(table, ImportResult):
+        return ReadImport(kind, Path(path), None, table)
+    checked = None
+    if session is not None:
+        ctx = build_context(session, kind)
+        checked = (ctx, parse_table(kind, table, ctx))
+    return ReadImport(kind, Path(path), table, checked=checked)
+
+
+def _parse(session: Session, read: ReadImport) -> ImportResult:
+    """The rows of a file that was read, parsed against the database as it is now."""
+    assert read.table is not None
+    ctx = build_context(session, read.kind)
+    if read.checked is not None and read.checked[0] == ctx:
+        done = read.checked[1]  # parsed against the same context: the parse is a function of (table, context)
+        return replace(done, rows=list(done.rows), problems=list(done.problems), warnings=list(done.warnings))
+    return parse_table(read.kind, read.table, ctx)
+
+
+def _validate(session: Session, read: ReadImport) -> ImportResult:
+    """Check a file that was read against the database as it is now."""
+    if read.failed is not None or read.table is None:
+        assert read.failed is not None
+        return read.failed
+    result = _parse(session, read)
     row_problems = _row_checks(session, result)
     if result.ok:
         result.problems.extend(_database_checks(session, result))
@@ -183,6 +256,11 @@ def preview_import(session: Session, kind: str, path: Path) -> ImportResult:
         result.problems.extend(row_problems)
         result.problems.sort(key=lambda p: p.row or 0)
     return result
+
+
+def preview_import(session: Session, kind: str, path: Path) -> ImportResult:
+    """Validate ``path`` as records of ``kind``; nothing is written."""
+    return _validate(session, read_import(kind, path))
 
 
 class _AgentIds(dict[str, int]):
@@ -309,9 +387,18 @@ WRITERS: dict[str, Callable[[Session, ImportResult], None]] = {
 }
 
 
-def commit_import(session: Session, kind: str, path: Path) -> ImportResult:
-    """Validate and write ``path`` in the caller's transaction; refuse the whole file on any problem."""
-    result = preview_import(session, kind, path)
+def commit_import(session: Session, kind: str, path: Path, *, read: ReadImport | None = None) -> ImportResult:
+    """Validate and write ``path`` in the caller's transaction; refuse the whole file on any problem.
+
+    ``read`` is the file as :func:`read_import` read it beforehand, outside the transaction, so
+    that the write lock is held only for the checks and the writes; without it the file is read
+    here. The write lock is taken before anything is checked: what the rows are checked against
+    (locked months, agents, stored policies) is read inside the transaction that writes them.
+    """
+    if read is None:
+        read = read_import(kind, path)
+    claim_write_lock(session)
+    result = _validate(session, read)
     if not result.ok or result.problems:
         raise ImportRefused(result)
     if kind == "qa":

@@ -43,6 +43,7 @@ from app.services.errors import ServiceError
 from app.services.months import month_of, month_status
 from app.services.payroll_view import AgentChange, diff_results
 from app.services.plans import plan_for_month
+from app.text import Text
 from db.models import (
     Adjustment,
     Agent,
@@ -58,6 +59,7 @@ from db.models import (
     Praise,
     QAEvaluation,
 )
+from db.session import claim_write_lock
 
 
 def previous_month(month: str) -> str:
@@ -151,7 +153,7 @@ def _store(session: Session, month: str, version: PlanVersion, pay: MonthPay, id
     for agent in pay.agents:
         facts: dict[str, JsonValue] = dict(facts_to_json(agent.facts))
         facts["policy_paid"] = {k: str(v) for k, v in agent.policy_paid.items()}
-        facts["warnings"] = list(agent.warnings)
+        facts["warnings"] = [list[JsonValue](w.to_json()) for w in agent.warnings]
         rows.append({
             "month": month, "agent_id": ids[agent.code], "agent_code": agent.code, "agent_name": agent.name,
             "team": teams.get(agent.code, ""), "gross": agent.gross, "deductions": agent.deductions,
@@ -174,13 +176,17 @@ def _store(session: Session, month: str, version: PlanVersion, pay: MonthPay, id
     status.status = "calculated"
     status.plan_version_id = version.id
     status.calculated_at = datetime.now().replace(microsecond=0)
-    status.warnings = json.dumps(list(pay.warnings), ensure_ascii=False)
+    status.warnings = json.dumps([w.to_json() for w in pay.warnings], ensure_ascii=False)
     session.add(status)
     session.expire_all()  # ORM views of the month's results must not outlive the bulk writes
 
 
 def calculate_month(session: Session, month: str) -> MonthPay:
-    """Compute ``month`` from the records and replace its previous (unlocked) result."""
+    """Compute ``month`` from the records and replace its previous (unlocked) result.
+
+    The write lock is taken before the month's status and records are read, so the records
+    computed are the records stored, and the month cannot be locked meanwhile."""
+    claim_write_lock(session)
     if month_status(session, month) == "locked":
         raise ServiceError(f"{month} 已锁定，不能重新计算；如需更正请先解锁（需填写原因）。",
                            f"{month} is locked and cannot be recalculated; unlock it first (a reason is required).")
@@ -258,7 +264,11 @@ def pending_changes(session: Session, month: str, *, lang: str = "zh") -> list[A
 
 
 def lock_month(session: Session, month: str) -> None:
-    """Freeze the month: its result, the plan version it used, its records, and what each policy paid."""
+    """Freeze the month: its result, the plan version it used, its records, and what each policy paid.
+
+    The write lock is taken first: the check that the stored result still matches the records
+    and the lock itself are one step, so no import or edit can slip in between."""
+    claim_write_lock(session)
     status = month_status(session, month)
     if status == "locked":
         raise ServiceError(f"{month} 已经锁定。", f"{month} is already locked.")
@@ -290,7 +300,8 @@ def unlock_month(session: Session, month: str, reason: str) -> None:
     """Reopen the latest locked month; the reason goes to the audit log."""
     if not reason.strip():
         raise ServiceError("解锁必须填写原因。", "a reason is required to unlock a month.")
-    row = session.get(MonthStatus, month)
+    claim_write_lock(session)
+    row = session.get(MonthStatus, month, populate_existing=True)
     if row is None or row.status != "locked":
         raise ServiceError(f"{month} 没有锁定。", f"{month} is not locked.")
     later = session.scalar(select(MonthStatus.month).where(MonthStatus.status == "locked", MonthStatus.month > month)
@@ -348,7 +359,7 @@ def show_month(session: Session, month: str) -> MonthResult:
         agents.append(AgentResult(
             code=r.agent_code, name=r.agent_name, team=r.team, lines=tuple(_stored_line(x) for x in r.lines),
             gross=r.gross, deductions=r.deductions, net=r.net, facts=facts_from_json(stored),
-            warnings=tuple(str(w) for w in warnings),
+            warnings=tuple(Text.from_json(w) for w in warnings),
         ))
     return MonthResult(
         month=month,
@@ -356,5 +367,5 @@ def show_month(session: Session, month: str) -> MonthResult:
         plan_name=version.name if version else "",
         plan_effective_from=version.effective_from if version else "",
         agents=tuple(agents),
-        warnings=tuple(str(w) for w in json.loads(row.warnings or "[]")),
+        warnings=tuple(Text.from_json(w) for w in json.loads(row.warnings or "[]")),
     )

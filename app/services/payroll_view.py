@@ -12,14 +12,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.engine.lines import LINE_ORDER
-from app.money import ZERO, D, fmt_money
+from app.money import ZERO, MoneyError, fmt_money, parse_money
 from app.results import AgentResult, MonthResult
 from app.services.errors import ServiceError
 from app.services.plans import plan_version_for_month
@@ -199,20 +199,14 @@ class MonthWarning(NamedTuple):
     en: str
 
 
-def split_bilingual(text: str) -> tuple[str, str]:
-    """The engine writes month warnings as ``"中文 / English"``; split them for the user's language."""
-    zh, sep, en = text.partition(" / ")
-    return (zh.strip(), en.strip()) if sep else (text, text)
-
-
 def _money(value: Decimal) -> str:
     return fmt_money(value)
 
 
 def _parse_money(text: str) -> Decimal | None:
     try:
-        value = D(text)
-    except (InvalidOperation, TypeError, ValueError):
+        value = parse_money(text)
+    except MoneyError:
         return None
     return value if value > 0 else None
 
@@ -293,8 +287,7 @@ def agent_warnings(
                 )
             )
         for text in agent.warnings:
-            zh, en = split_bilingual(str(text))
-            found.append(MonthWarning(WARNING, f"{_who(agent)}：{zh}", f"{_who(agent)}: {en}"))
+            found.append(MonthWarning(WARNING, f"{_who(agent)}：{text.zh}", f"{_who(agent)}: {text.en}"))
         if found:
             out[code] = found
     return out
@@ -304,7 +297,7 @@ def build_warnings(
     data: MonthResult, *, minimum_wage: Decimal | None, codes_with_metrics: Iterable[str]
 ) -> list[MonthWarning]:
     """The month's warnings, month-wide first (calendar fallback), then per agent; warnings before infos."""
-    month_level = [MonthWarning(WARNING, *split_bilingual(text)) for text in data.warnings]
+    month_level = [MonthWarning(WARNING, text.zh, text.en) for text in data.warnings]
     per_agent = [
         w
         for ws in agent_warnings(

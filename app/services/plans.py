@@ -12,6 +12,7 @@ from app.plan.toml_io import PlanError, default_plan_text, dump_plan, load_plan
 from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
 from db.models import MonthStatus, PlanVersion
+from db.session import claim_write_lock
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def save_plan(session: Session, text: str, *, source: str = "plan") -> PlanVersi
             [f"{source}: {p}" for p in exc.messages("zh")],
             [f"{source}: {p}" for p in exc.messages("en")],
         ) from exc
+    claim_write_lock(session)  # no month can lock (freezing a version) between these checks and the write
     existing = session.scalar(select(PlanVersion).where(PlanVersion.effective_from == plan.effective_from))
     canonical = dump_plan(plan)
     if existing is not None:

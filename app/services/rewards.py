@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from app.calendar import month_bounds
 from app.engine.facts import COMPLAINT_LEVELS, COMPLAINT_STATUSES
 from app.fields import CATEGORY_MAX, TEXT_MAX
-from app.money import D, fmt_num
+from app.money import D, MoneyError, check_money, fmt_num, parse_money
 from app.services.agents import agents_by_code, get_agent
 from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
@@ -339,6 +339,12 @@ def check_adjustment(data: AdjustmentInput) -> tuple[list[str], list[str]]:
     elif data.amount == 0:
         zh.append("金额不能为 0（补发为正，追回为负）")
         en.append("the amount must not be 0 (positive to pay, negative to recover)")
+    else:
+        try:
+            check_money(data.amount)
+        except MoneyError as exc:  # 10.005 would be paid as 10.01: refused, never rounded
+            zh.append(exc.message)
+            en.append(exc.message_en)
     if len(data.category.strip()) > CATEGORY_MAX:
         zh.append(f"类别最长 {CATEGORY_MAX} 个字符")
         en.append(f"the category is at most {CATEGORY_MAX} characters")
@@ -439,12 +445,12 @@ def delete_adjustment(session: Session, adjustment_id: int) -> None:
 
 
 def parse_amount(text: str) -> Decimal | None:
-    """A signed amount typed in a form, or ``None`` when it is not a number."""
+    """A signed amount typed in a form (app.money.parse_money), or ``None`` when it is not money;
+    the form shows :class:`~app.money.MoneyError`'s words for it."""
     try:
-        value = D(text)
-    except (InvalidOperation, TypeError, ValueError):
+        return parse_money(text)
+    except MoneyError:
         return None
-    return value if value.is_finite() else None
 
 
 # --- KPI metrics (绩效指标) -----------------------------------------------------------------

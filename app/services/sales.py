@@ -19,14 +19,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
 from app.fields import LEVEL_MAX, POLICY_NO_MAX, match_code
-from app.money import ZERO, D
+from app.money import ZERO, D, MoneyError, check_money, parse_money
 from app.plan.model import Plan
 from app.services.agents import agent_employment, find_agent
 from app.services.audit import audit
@@ -34,10 +34,12 @@ from app.services.errors import MonthLocked, ServiceError, ValidationFailed
 from app.services.months import ensure_open, locked_months, month_of, month_status
 from app.services.plans import plan_for_month
 from db.models import Agent, Policy
+from db.session import claim_write_lock
 
 STATUS_COUNTED = "counted"
 STATUS_CANCELLED = "cancelled"
 STATUSES = (STATUS_COUNTED, STATUS_CANCELLED)
+PREMIUM = ("保费", "the premium")  # how a money message names the field
 
 # POLICY_NO_MAX and LEVEL_MAX (from app.fields) are the limits of the sales import too.
 
@@ -190,6 +192,11 @@ def check_policy(
         found.append(FieldProblem("premium", "请填写保费（数字）", "enter the premium (a number)"))
     elif not data.premium.is_finite() or data.premium <= 0:
         found.append(FieldProblem("premium", "保费必须大于 0", "the premium must be greater than 0"))
+    else:
+        try:
+            check_money(data.premium, what=PREMIUM)
+        except MoneyError as exc:  # more than two decimals: refused, never rounded
+            found.append(FieldProblem("premium", exc.message, exc.message_en))
     if len(data.customer_level.strip()) > LEVEL_MAX:
         found.append(
             FieldProblem(
@@ -440,6 +447,7 @@ def _check_cancel_allowed(policy: Policy, cancel_date: date | None) -> None:
 def edit_policy(session: Session, policy_no: str, data: PolicyInput) -> PolicyView:
     """Change a policy. In a locked sign month only the cancel date may change (as in the import);
     a policy may not be moved into a locked month either."""
+    claim_write_lock(session)  # the month's status is read where the change is written
     policy = get_policy(session, policy_no)
     before = _snapshot(session, policy)
     old_month = month_of(policy.sign_date)
@@ -498,6 +506,7 @@ def cancel_policy(session: Session, policy_no: str, cancel_date: date | None) ->
     Allowed even when the sign month is locked — that is how a clawback arrives (docs/pay-rules.md §3.3,
     §4) — but refused once the clawback happened, since a locked month already took it back.
     """
+    claim_write_lock(session)  # no month can lock (and claw it back) between the check and the write
     policy = get_policy(session, policy_no)
     _check_cancel_allowed(policy, cancel_date)
     if cancel_date == policy.cancel_date:
@@ -519,6 +528,7 @@ def cancel_policy(session: Session, policy_no: str, cancel_date: date | None) ->
 def delete_policy(session: Session, policy_no: str) -> None:
     """Remove a policy typed in error; refused in a locked month or once its commission was paid,
     because the payslips already handed out must stay explainable."""
+    claim_write_lock(session)  # the month's status is read where the deletion is written
     policy = get_policy(session, policy_no)
     month = month_of(policy.sign_date)
     if month_status(session, month) == "locked":
@@ -536,9 +546,9 @@ def delete_policy(session: Session, policy_no: str) -> None:
 
 
 def parse_premium(text: str) -> Decimal | None:
-    """The premium typed in a form, or ``None`` when it is not a number (the form says so)."""
+    """The premium typed in a form (app.money.parse_money), or ``None`` when it is not money;
+    the form shows :class:`~app.money.MoneyError`'s words for it."""
     try:
-        value = D(text)
-    except (InvalidOperation, TypeError, ValueError):
+        return parse_money(text, PREMIUM)
+    except MoneyError:
         return None
-    return value if value.is_finite() else None

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from app.services.db_errors import describe
+from app.services.errors import DatabaseBusy
 from db.backup import EmptyCopy, check_file, make_backup, restore
 from db.session import Database, DatabaseTooNew
 
@@ -106,7 +107,7 @@ def test_database_failures_in_plain_words(tmp_path: Path) -> None:
     holder.close()
     other.close()
     problem = describe(caught.value)
-    assert problem is not None and problem.kind == "busy" and "another window or command" in problem.text("en")
+    assert problem is not None and problem.kind == "busy" and problem.text("en") == DatabaseBusy().text("en")
 
     garbage = tmp_path / "garbage.sqlite3"
     garbage.write_bytes(b"\x00garbage\xff" * 800)

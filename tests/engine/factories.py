@@ -9,6 +9,7 @@ from typing import Any
 
 from app.engine.facts import AgentMonth, MonthFacts, PolicyFact
 from app.plan.model import Plan
+from app.text import Text
 
 from .example_data import example_plan, load_example
 
@@ -43,7 +44,7 @@ def policy(
 
 
 def month(
-    *agents: AgentMonth, workdays: tuple[date, ...] = WORKDAYS, warning: str | None = None
+    *agents: AgentMonth, workdays: tuple[date, ...] = WORKDAYS, warning: Text | None = None
 ) -> MonthFacts:
     return MonthFacts(month=MONTH, workdays=workdays, agents=tuple(agents), calendar_warning=warning)
 

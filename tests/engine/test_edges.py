@@ -19,6 +19,7 @@ from app.engine.facts import (
     MonthPay,
     QAFact,
 )
+from app.text import Text
 
 from .factories import MONTH, PLAN, SOLO, WORKDAYS, agent, month, plan, policy
 
@@ -64,7 +65,7 @@ def test_policy_signed_outside_the_month_not_counted() -> None:
 def test_unknown_product_warns_and_is_not_counted() -> None:
     pay = only(compute_month(PLAN, month(agent(policies=(policy("P1", "10000", product="ZZZ"),)))))
     assert "commission" not in lines(pay)
-    assert any("ZZZ" in w for w in pay.warnings)
+    assert any("ZZZ" in w.zh and "ZZZ" in w.en for w in pay.warnings)
 
 
 # -- who is paid, base pay -----------------------------------------------------------------
@@ -310,8 +311,9 @@ def test_clawback_and_carry_to_next() -> None:
 
 
 def test_calendar_warning_is_passed_on() -> None:
-    result = compute_month(PLAN, month(agent(), warning="2031年不在日历中 / calendar does not know 2031"))
-    assert result.warnings == ("2031年不在日历中 / calendar does not know 2031",)
+    note = Text("2031年不在日历中", "calendar does not know 2031")
+    result = compute_month(PLAN, month(agent(), warning=note))
+    assert result.warnings == (note,)
 
 
 def test_compute_agent_matches_compute_month_for_a_single_agent() -> None:

@@ -18,9 +18,9 @@ from app.services.payroll_view import (
     diff_results,
     month_state,
     month_warnings,
-    split_bilingual,
 )
 from app.services.settings import set_setting
+from app.text import Text
 from db.models import Adjustment, Agent
 from db.session import Database
 
@@ -48,7 +48,7 @@ def agent(code: str, net: str, lines: list[tuple[str, str]], **facts: object) ->
 
 
 def result(*agents: AgentResult, warnings: list[str] | None = None) -> MonthResult:
-    return MonthResult(MONTH, "calculated", "", "", agents, tuple(warnings or ()))
+    return MonthResult(MONTH, "calculated", "", "", agents, tuple(Text.from_json(w) for w in warnings or ()))
 
 
 # --- month state -------------------------------------------------------------------------
@@ -200,6 +200,8 @@ def test_agents_without_metrics_clawbacks_carry_and_the_calendar() -> None:
     assert warnings[-1].severity == INFO  # infos after warnings
 
 
-def test_split_bilingual() -> None:
-    assert split_bilingual("中文 / English") == ("中文", "English")
-    assert split_bilingual("only one") == ("only one", "only one")
+def test_stored_texts_read_both_forms() -> None:
+    assert Text.from_json(["中文", "English"]) == Text("中文", "English")
+    assert Text.from_json("中文 / English") == Text("中文", "English")  # results stored before texts were pairs
+    assert Text.from_json("only one") == Text("only one", "only one")
+    assert Text("中", "en").in_("en") == "en" and Text("中", "en").in_("zh") == "中"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from PySide6.QtCore import QDate, QRegularExpression, Signal, Slot
 from PySide6.QtGui import QRegularExpressionValidator
@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from app.fields import CODE_MAX, NAME_MAX, PASSWORD_MAX
 from app.i18n import language, tr
-from app.money import fmt_money
-from app.services.agents import PAYSLIP_PASSWORD_RULE, ROLES, AgentInput, AgentView, validate
+from app.money import MoneyError, money_for_editing, parse_money
+from app.services.agents import BASE_SALARY, PAYSLIP_PASSWORD_RULE, ROLES, AgentInput, AgentView, validate
 from ui.dialogs.common import (
     attempt,
     button_box,
@@ -196,7 +196,7 @@ class AgentDialog(QDialog):
         self.name.setText(agent.name)
         self.role.setCurrentText(agent.role)
         self.team.setCurrentText(agent.team)
-        self.base.setText(fmt_money(agent.base_salary))
+        self.base.setText(money_for_editing(agent.base_salary))
         self.hire.setDate(QDate(agent.hire_date.year, agent.hire_date.month, agent.hire_date.day))
         if agent.leave_date is not None:
             self.no_leave.setChecked(False)
@@ -218,11 +218,11 @@ class AgentDialog(QDialog):
         self.revalidate()
 
     def _base_salary(self) -> Decimal | None:
+        """The base salary read as every amount is read (app.money.parse_money), or None."""
         try:
-            value = Decimal(self.base.text().strip())
-        except InvalidOperation:
+            return parse_money(self.base.text(), BASE_SALARY)
+        except MoneyError:
             return None
-        return value if value.is_finite() else None
 
     def current_input(self) -> AgentInput:
         base = self._base_salary()
@@ -245,13 +245,13 @@ class AgentDialog(QDialog):
             found.setdefault(_field_of(message_zh), []).append(
                 message_en if language() == "en" else message_zh
             )
-        if self._base_salary() is None:
-            text = self.base.text().strip()
-            found["base"] = [
-                tr("请填写底薪", "enter the base salary")
-                if not text
-                else tr("底薪不是数字", "base salary is not a number")
-            ]
+        if not self.base.text().strip():
+            found["base"] = [tr("请填写底薪", "enter the base salary")]
+        else:
+            try:  # the text as typed: a third decimal is refused, never rounded on save
+                parse_money(self.base.text(), BASE_SALARY)
+            except MoneyError as exc:
+                found["base"] = [exc.text(language())]
         return found
 
     def revalidate(self) -> bool:

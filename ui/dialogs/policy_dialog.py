@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 
 from app.fields import LEVEL_MAX, POLICY_NO_MAX
 from app.i18n import language, tr
-from app.money import fmt_money, fmt_num
+from app.money import MoneyError, fmt_money, fmt_num, money_for_editing, parse_money
 from app.services.months import month_of
 from app.services.sales import (
+    PREMIUM,
     PolicyInput,
     PolicyView,
     ProductView,
@@ -205,7 +206,7 @@ class PolicyDialog(QDialog):
         self.sign.setDate(qdate(policy.sign_date))
         self._reload_plan()
         self.select_product(policy.product_code)
-        self.premium.setText(fmt_money(policy.premium))
+        self.premium.setText(money_for_editing(policy.premium))
         self.level.setCurrentText(policy.customer_level)
         self.new_customer.setChecked(policy.new_customer)
         if policy.cancel_date is not None:
@@ -313,6 +314,11 @@ class PolicyDialog(QDialog):
         found: dict[str, list[str]] = {}
         for p in check_policy(self.current_input(), products=set(self._products), agents=employment):
             found.setdefault(p.field, []).append(p.en if language() == "en" else p.zh)
+        if self.premium.text().strip():
+            try:  # say why the text is not money (a third decimal, say), not just "enter a number"
+                parse_money(self.premium.text(), PREMIUM)
+            except MoneyError as exc:
+                found["premium"] = [exc.text(language())]
         return found
 
     def revalidate(self) -> bool:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.fields import TEXT_MAX
 from app.i18n import language, tr
-from app.money import fmt_money
+from app.money import MoneyError, fmt_money, money_for_editing, parse_money
 from app.services.rewards import (
     ADJUSTMENT_CATEGORIES,
     CATEGORY_MAX,
@@ -261,7 +261,7 @@ class AdjustmentDialog(RecordDialog):
             tr("补发填正数，追回填负数，例如 -200", "positive to pay, negative to recover")
         )
         if adjustment is not None:
-            self.amount.setText(fmt_money(adjustment.amount))
+            self.amount.setText(money_for_editing(adjustment.amount))
         self.category = QComboBox(self)
         self.category.setEditable(True)
         self.category.addItems([tr(zh, en) for zh, en in ADJUSTMENT_CATEGORIES])
@@ -302,7 +302,15 @@ class AdjustmentDialog(RecordDialog):
         )
 
     def check(self) -> tuple[list[str], list[str]]:
-        return check_adjustment(self.current_input())
+        zh, en = check_adjustment(self.current_input())
+        text = self.amount.text().strip()
+        if text:
+            try:  # say why the text is not money (a third decimal, say), not just "enter a number"
+                parse_money(text)
+            except MoneyError as exc:  # in place of the service's "enter the amount as a number"
+                at = next((i for i, m in enumerate(zh) if m.startswith("金额请填写数字")), len(zh))
+                zh, en = [*zh[:at], exc.message, *zh[at + 1 :]], [*en[:at], exc.message_en, *en[at + 1 :]]
+        return zh, en
 
     def revalidate(self) -> bool:
         """Also say in words what the sign means, so 追回 entered as a positive number is noticed."""

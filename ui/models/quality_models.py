@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from app.i18n import tr
-from app.money import fmt_num
+from app.money import fmt_num, fmt_score
 from app.services.quality import AgentQASummary, EvaluationView, ScorecardItemView, ScorecardView
 from ui.models.common import (
     CENTER,
@@ -317,7 +317,7 @@ class SummaryModel(_KeyedTable):
         if key == "count":
             return str(s.count)
         if key == "average":
-            return f"{s.average:.2f}" if s.average is not None else "—"
+            return fmt_score(s.average) if s.average is not None else "—"
         if key == "grade":
             return s.grade or "—"
         if key == "fatal":

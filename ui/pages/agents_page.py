@@ -190,7 +190,7 @@ class AgentsPage(Page):
     @Slot()
     def add_agent(self) -> AgentDialog:
         def save(data: AgentInput) -> AgentView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return add_agent(session, data)
 
         return self._open_agent_dialog(AgentDialog(save, teams=self.model.teams(), parent=self))
@@ -204,7 +204,7 @@ class AgentsPage(Page):
 
     def edit_agent(self, agent: AgentView) -> AgentDialog:
         def save(data: AgentInput) -> AgentView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return edit_agent(session, agent.code, data)
 
         return self._open_agent_dialog(AgentDialog(save, agent=agent, teams=self.model.teams(), parent=self))
@@ -228,7 +228,7 @@ class AgentsPage(Page):
             return None
 
         def deactivate(leave: date) -> AgentView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return deactivate_agent(session, agent.code, leave)
 
         dialog = LeaveDateDialog(agent, deactivate, parent=self)

@@ -203,7 +203,7 @@ class AttendancePage(Page):
     def show_grid(self, grid: AttendanceGrid) -> None:
         self.model.set_grid(grid)
         self.banner.show_locked(grid.locked)
-        self.calendar_note.setText(grid.calendar_warning or "")
+        self.calendar_note.setText(grid.calendar_warning.in_(language()) if grid.calendar_warning else "")
         self.calendar_note.setVisible(bool(grid.calendar_warning))
         self.paste_action.setEnabled(not grid.locked)
         self.clear_action.setEnabled(not grid.locked)
@@ -300,7 +300,7 @@ class AttendancePage(Page):
     def _write_cell(self, code: str, day: date, text: str) -> tuple[Entry, ...] | None:
         """The model's writer: one cell, one transaction; the reason is shown when refused."""
         try:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 stored = set_cell(session, self.month, code, day, text)
         except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
             self._refused(exc)
@@ -359,7 +359,7 @@ class AttendancePage(Page):
                 ]
                 if not keys:
                     raise ServiceError("选中的单元格都不能录入", "none of the selected cells can be entered")
-                with self.db.session_scope() as session:
+                with self.db.session_scope(write=True) as session:
                     stored = set_cells(
                         session, self.month, dict.fromkeys(keys, rows[0][0]), action="attendance.paste"
                     )
@@ -381,7 +381,7 @@ class AttendancePage(Page):
                     self.model.agent(self.proxy.mapToSource(self.proxy.index(r, 0)).row()).code
                     for r in range(self.proxy.rowCount())
                 ]
-                with self.db.session_scope() as session:
+                with self.db.session_scope(write=True) as session:
                     stored = paste_block(
                         session,
                         self.month,
@@ -419,7 +419,7 @@ class AttendancePage(Page):
         if not keys:
             return False
         try:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 stored = clear_cells(session, self.month, keys)
         except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
             self._refused(exc)

@@ -882,7 +882,7 @@ class PayrollPage(Page):
         month, lang, db = self.month, language(), self.db
 
         def work(token: CancelToken) -> tuple[MonthResult | None, MonthResult]:
-            with db.session_scope() as session:
+            with db.session_scope(write=True) as session:
                 before = show_month(session, month) if month_status(session, month) == "calculated" else None
                 token.check()
                 calculate_month(session, month)
@@ -953,7 +953,7 @@ class PayrollPage(Page):
         db = self.db
 
         def work(_token: CancelToken) -> None:
-            with db.session_scope() as session:
+            with db.session_scope(write=True) as session:
                 lock_month(session, month)
 
         def done(_result: object) -> None:
@@ -978,7 +978,7 @@ class PayrollPage(Page):
 
     def _unlock(self, month: str, reason: str) -> bool:
         try:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 unlock_month(session, month, reason)
         except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
             self.message = show_error(self, exc)

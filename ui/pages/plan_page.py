@@ -544,7 +544,7 @@ class PlanPage(Page):
             raise ValidationFailed(problems + exc.messages("zh"), problems + exc.messages("en")) from exc
         if problems:
             raise ValidationFailed(problems)
-        with self.db.session_scope() as session:
+        with self.db.session_scope(write=True) as session:
             version = save_plan(session, dump_plan(plan), source=tr("方案编辑", "plan editor"))
             return version.effective_from
 
@@ -585,7 +585,7 @@ class PlanPage(Page):
             )
             return None
         try:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 effective_from = save_plan(session, text, source=path.name).effective_from
         except ValidationFailed as exc:
             self.message = self._show_import_problems(

@@ -453,7 +453,7 @@ class QualityPage(Page):
             return None
 
         def save(form: EvaluationForm) -> EvaluationView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return add_evaluation(
                     session,
                     form.agent_code,
@@ -477,7 +477,7 @@ class QualityPage(Page):
 
     def edit_evaluation(self, ev: EvaluationView) -> EvaluationDialog:
         def save(form: EvaluationForm) -> EvaluationView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return edit_evaluation(
                     session,
                     ev.id,
@@ -533,7 +533,7 @@ class QualityPage(Page):
         ):
             return False
         try:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 delete_evaluation(session, ev.id)
         except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
             self.message = show_error(self, exc)
@@ -548,7 +548,7 @@ class QualityPage(Page):
             return None
 
         def overturn(reason: str) -> EvaluationView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return overturn_evaluation(session, ev.id, reason)
 
         dialog = OverturnDialog(ev, overturn, parent=self)
@@ -562,7 +562,7 @@ class QualityPage(Page):
         if ev is None or self.read_only or ev.valid:
             return False
         try:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 reinstate_evaluation(session, ev.id)
         except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
             self.message = show_error(self, exc)
@@ -642,7 +642,7 @@ class QualityPage(Page):
             return None
 
         def save(name: str, items: list[ScorecardItemInput]) -> ScorecardSaved:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return edit_scorecard(session, card.code, name, items)
 
         dialog = ScorecardDialog(card, save, parent=self)

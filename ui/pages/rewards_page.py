@@ -494,7 +494,7 @@ class RewardsPage(Page):
     def _run(self, action: Callable[[Any], object]) -> bool:
         """Run one service call in its own transaction; a refusal is shown, nothing half-saved."""
         try:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 action(session)
         except Exception as exc:  # noqa: BLE001 - a refusal explains itself; others are logged
             self.message = show_error(self, exc)
@@ -509,7 +509,7 @@ class RewardsPage(Page):
             return None
 
         def save(data: ComplaintInput) -> ComplaintView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return add_complaint(session, data)
 
         dialog = ComplaintDialog(
@@ -525,7 +525,7 @@ class RewardsPage(Page):
             return None
 
         def save(data: ComplaintInput) -> ComplaintView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return edit_complaint(session, complaint.id, data)
 
         dialog = ComplaintDialog(
@@ -568,7 +568,7 @@ class RewardsPage(Page):
             return None
 
         def save(data: PraiseInput) -> PraiseView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return add_praise(session, data)
 
         dialog = PraiseDialog(
@@ -602,7 +602,7 @@ class RewardsPage(Page):
             return None
 
         def save(data: AdjustmentInput) -> AdjustmentView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return add_adjustment(session, data)
 
         dialog = AdjustmentDialog(save, agents=agent_choices(self.db), month=self.month, parent=self)
@@ -616,7 +616,7 @@ class RewardsPage(Page):
             return None
 
         def save(data: AdjustmentInput) -> AdjustmentView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return edit_adjustment(session, adjustment.id, data)
 
         dialog = AdjustmentDialog(
@@ -647,7 +647,7 @@ class RewardsPage(Page):
 
     def _write_metrics(self, cells: list[MetricCell]) -> dict[tuple[str, str], Decimal | None]:
         """The grid's writer: one transaction per edit or paste, so a refused block writes nothing."""
-        with self.db.session_scope() as session:
+        with self.db.session_scope(write=True) as session:
             stored = set_metrics(session, self.month, cells)
         self.data_changed.emit("rewards")
         return stored

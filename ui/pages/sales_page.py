@@ -300,7 +300,7 @@ class SalesPage(Page):
             return None
 
         def save(data: PolicyInput) -> PolicyView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return add_policy(session, data)
 
         products, levels = self._plan_lookups()
@@ -324,7 +324,7 @@ class SalesPage(Page):
 
     def edit_policy(self, policy: PolicyView) -> PolicyDialog:
         def save(data: PolicyInput) -> PolicyView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return edit_policy(session, policy.policy_no, data)
 
         products, levels = self._plan_lookups()
@@ -359,7 +359,7 @@ class SalesPage(Page):
 
     def cancel_policy(self, policy: PolicyView) -> CancelPolicyDialog:
         def cancel(when: date | None) -> PolicyView:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 return cancel_policy(session, policy.policy_no, when)
 
         dialog = CancelPolicyDialog(policy, cancel, parent=self)
@@ -380,7 +380,7 @@ class SalesPage(Page):
         ):
             return False
         try:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 delete_policy(session, policy.policy_no)
         except Exception as exc:  # noqa: BLE001 - a refusal explains itself; others are logged
             self.message = show_error(self, exc)

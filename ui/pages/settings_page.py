@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import tr
+from app.i18n import language, tr
+from app.money import CENT, MoneyError, fmt_money, parse_money
 from app.services.backups import backup_folder, last_backup_time
 from app.services.calendar_overrides import OverrideView, list_overrides, remove_override, set_override
 from app.services.errors import MonthLocked, ServiceError
@@ -67,19 +68,19 @@ FORM_KEYS = (
 )
 
 
+MINIMUM_WAGE = ("最低工资提醒线", "the minimum wage level")  # how a money message names the field
+
+
 def parse_minimum_wage(text: str) -> tuple[Decimal | None, str]:
-    """The amount, or None and why it is refused (in the user's language)."""
+    """The amount (read like every amount, app.money.parse_money), or None and why it is refused
+    (in the user's language)."""
     try:
-        value = Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
-        return None, tr("请输入数字，例如 2200 或 2200.00。", "Enter a number, e.g. 2200 or 2200.00.")
-    if not value.is_finite():
-        return None, tr("请输入数字，例如 2200 或 2200.00。", "Enter a number, e.g. 2200 or 2200.00.")
+        value = parse_money(text, MINIMUM_WAGE)
+    except MoneyError as exc:
+        return None, exc.text(language())
     if value < 0:
         return None, tr("不能小于 0。", "Cannot be below 0.")
-    if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        return None, tr("最多两位小数。", "At most two decimal places.")
-    return value.quantize(Decimal("0.01")), ""
+    return value.quantize(CENT), ""
 
 
 def _heading(text: str, parent: QWidget) -> QGroupBox:
@@ -497,10 +498,10 @@ class SettingsPage(Page):
         values = self.values()
         amount, _ = parse_minimum_wage(values["minimum_wage"])
         assert amount is not None
-        values["minimum_wage"] = f"{amount:.2f}"
+        values["minimum_wage"] = fmt_money(amount)
         try:
             values["branch_logo"] = self._store_logo(values["branch_logo"])
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 for key, value in values.items():
                     if value != self._loaded.get(key):
                         set_setting(session, key, value)
@@ -623,7 +624,7 @@ class SettingsPage(Page):
 
     def _write_override(self, day: date, workday: bool | None, note: str) -> bool:
         try:
-            with self.db.session_scope() as session:
+            with self.db.session_scope(write=True) as session:
                 if workday is None:
                     remove_override(session, day)
                 else:
@@ -684,7 +685,7 @@ class SettingsPage(Page):
         """Set or change the password; "" when done, else why not. The current one is required to change it."""
         if self.has_password() and not verify_password(current, self._password_hash):
             return tr("当前密码不正确。", "The current password is wrong.")
-        with self.db.session_scope() as session:
+        with self.db.session_scope(write=True) as session:
             set_setting(session, "app_password_hash", hash_password(new))
         self._update_password()
         self.data_changed.emit("settings")
@@ -693,7 +694,7 @@ class SettingsPage(Page):
     def remove_password(self, current: str) -> str:
         if self.has_password() and not verify_password(current, self._password_hash):
             return tr("密码不正确。", "The password is wrong.")
-        with self.db.session_scope() as session:
+        with self.db.session_scope(write=True) as session:
             set_setting(session, "app_password_hash", "")
         self._update_password()
         self.data_changed.emit("settings")
