@@ -31,9 +31,9 @@ KINDS = ("agents", "attendance", "qa", "sales", "complaints", "praise", "metrics
 
 
 def _month(text: str) -> str:
-    import re
+    from app.calendar import is_month
 
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text.strip()):
+    if not is_month(text.strip()):
         raise argparse.ArgumentTypeError(tr(f"月份应为 YYYY-MM，例如 2026-10：{text!r}",
                                             f"a month is YYYY-MM, e.g. 2026-10: {text!r}"))
     return text.strip()

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.calendar import month_bounds, month_workdays
+from app.calendar import month_bounds, month_workdays, previous_month
 from app.engine.compute import compute_month
 from app.engine.facts import (
     AdjustmentFact,
@@ -60,11 +60,6 @@ from db.models import (
     QAEvaluation,
 )
 from db.session import claim_write_lock
-
-
-def previous_month(month: str) -> str:
-    y, m = int(month[:4]), int(month[5:7])
-    return f"{y - 1:04d}-12" if m == 1 else f"{y:04d}-{m - 1:02d}"
 
 
 def gather_facts(session: Session, month: str) -> tuple[PlanVersion, Plan, MonthFacts, dict[str, int]]:

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 import main
 from app import APP_NAME, __version__
+from app.calendar import shift_month
 from app.i18n import set_language
 from app.services.backups import list_backups
 from db.session import Database
@@ -18,7 +19,7 @@ from ui.pages import AREAS, PAGE_FACTORIES, PlaceholderPage
 from ui.pages.agents_page import AgentsPage
 from ui.pages.base import DATA_KINDS
 from ui.pages.overview_page import OverviewPage
-from ui.widgets.month_selector import default_month, shift_month
+from ui.widgets.month_selector import default_month
 
 pytestmark = pytest.mark.gui
 
