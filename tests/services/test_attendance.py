@@ -22,19 +22,16 @@ from app.services.attendance import (
     DAY_WEEKEND,
     DAY_WORKDAY,
     AttendanceGrid,
-    CellProblem,
-    Entry,
     clear_cell,
     clear_cells,
-    format_cell,
     month_grid,
     month_totals,
-    parse_cell,
     paste_block,
-    set_calendar_override,
     set_cell,
     split_tsv,
 )
+from app.services.attendance_cells import CellProblem, Entry, format_cell, parse_cell
+from app.services.calendar_overrides import set_calendar_override
 from app.services.errors import MonthLocked, ServiceError, ValidationFailed
 from app.services.payroll import gather_facts
 from app.services.setup import initialise
