@@ -12,28 +12,14 @@ from app.engine import compute_agent, compute_month
 from app.engine.commission import tier_commission
 from app.engine.facts import (
     AdjustmentFact,
-    AgentPay,
     AttendanceFact,
     ClawbackFact,
     ComplaintFact,
-    MonthPay,
     QAFact,
 )
 from app.text import Text
 
-from .factories import MONTH, PLAN, SOLO, WORKDAYS, agent, month, plan, policy
-
-
-def lines(pay: AgentPay) -> dict[str, Decimal]:
-    out: dict[str, Decimal] = {}
-    for line in pay.lines:
-        out[line.code] = out.get(line.code, Decimal(0)) + line.amount
-    return out
-
-
-def only(result: MonthPay) -> AgentPay:
-    assert len(result.agents) == 1
-    return result.agents[0]
+from .factories import MONTH, PLAN, SOLO, WORKDAYS, agent, lines, month, only, plan, policy
 
 
 # -- commission ------------------------------------------------------------------------------
