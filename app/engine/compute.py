@@ -192,4 +192,12 @@ def compute_month(plan: Plan, facts: MonthFacts) -> MonthPay:
             warnings.append(facts.calendar_warning)
         if not period.workdays:
             warnings.append(Text(f"{facts.month} 没有工作日", f"{facts.month} has no workdays"))
+        if not agents:
+            warnings.append(
+                Text(
+                    f"{facts.month} 没有在职人员，没有工资可发：请检查人员名单和入职、离职日期",
+                    f"nobody was employed in {facts.month}, so there is no pay: check the agents and their "
+                    "hire and leave dates",
+                )
+            )
         return MonthPay(month=facts.month, agents=agents, warnings=tuple(warnings))

@@ -273,6 +273,13 @@ def lock_month(session: Session, month: str) -> None:
     if _changes_against_stored(session, month, version, facts, fresh):
         raise ServiceError(f"{month} 的数据在上次计算后已变化，请重新计算并核对后再锁定。",
                            f"the records of {month} changed since it was calculated; recalculate and check before locking.")
+    if not fresh.agents:
+        raise ServiceError(
+            f"{month} 没有任何人员的工资，不能锁定：锁定一个空月份会让以后补录的人员无法在本月发薪。"
+            "请先导入人员（或检查入职、离职日期）并重新计算。",
+            f"{month} pays nobody and cannot be locked: a locked empty month could not pay agents entered "
+            "later. Import the agents (or check their hire and leave dates) and calculate again.",
+        )
     paid = {no: amount for a in fresh.agents for no, amount in a.policy_paid.items()}
     if paid:
         for policy in session.scalars(select(Policy).where(Policy.policy_no.in_(list(paid)))):
