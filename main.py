@@ -34,7 +34,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=None,
         help="language of the window (zh or en; default: the saved setting)",
     )
-    parser.add_argument("--page", default=None, help="area to show first, e.g. agents or settings")
+    from ui.pages import AREAS  # the window loads them anyway
+
+    pages = [area.key for area in AREAS]
+    parser.add_argument(
+        "--page", default=None, choices=pages, metavar="PAGE", help=f"area to show first: {', '.join(pages)}"
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.db is None:

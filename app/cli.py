@@ -39,6 +39,15 @@ def _month(text: str) -> str:
     return text.strip()
 
 
+PAYROLL_HELP = {
+    "run": "calculate the month from its records (replaces an unlocked result)",
+    "show": "print the month's stored result (--json: docs/formats.md)",
+    "lock": "freeze the month: its result, plan and records",
+    "unlock": "reopen the latest locked month (a reason is required)",
+    "check": "does the calculated result still match the records?",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="branchpay", description="BranchPay 网点客服薪酬台 — command line")
     parser.add_argument("--db", type=Path, default=None, help="database file (default: the app's own)")
@@ -64,9 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     pay = sub.add_parser("payroll", help="calculate, show, lock or unlock a month").add_subparsers(
         dest="payroll_cmd", required=True)
     for name in ("run", "show", "lock", "unlock", "check"):
-        p = pay.add_parser(
-            name, help="does the calculated result still match the records?" if name == "check" else None
-        )
+        p = pay.add_parser(name, help=PAYROLL_HELP[name])
         p.add_argument("--month", type=_month, required=True)
         if name in ("show", "check"):
             p.add_argument("--json", action="store_true", help="print the result as JSON")
