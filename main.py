@@ -9,7 +9,6 @@ import argparse
 import contextlib
 import logging
 import os
-import re
 import sys
 import time
 from collections.abc import Sequence
@@ -31,6 +30,7 @@ _STARTED = time.perf_counter()
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     from app import APP_NAME, __version__
+    from app.calendar import is_month
     from app.i18n import LANGUAGES
     from db.session import default_db_path
 
@@ -42,11 +42,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=None,
         help="language of the window (zh or en; default: the saved setting)",
     )
-    parser.add_argument("--page", default=None, help="area to show first, e.g. agents or settings")
+    from ui.pages import AREAS  # the window loads them anyway
+
+    pages = [area.key for area in AREAS]
+    parser.add_argument(
+        "--page", default=None, choices=pages, metavar="PAGE", help=f"area to show first: {', '.join(pages)}"
+    )
     parser.add_argument("--month", default=None, help="month to open on, YYYY-MM (default: the previous month)")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     args = parser.parse_args(list(argv) if argv is not None else None)
-    if args.month is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
+    if args.month is not None and not is_month(args.month):
         parser.error(f"--month: not a month (YYYY-MM): {args.month!r}")
     if args.db is None:
         args.db = default_db_path()
@@ -82,6 +87,30 @@ def _report_ready_and_quit(app: QApplication) -> None:
         app.quit()
 
     QTimer.singleShot(0, ready)
+
+
+WINDOW_SHOWN = "window shown"  # the log line that says the window is on screen (support and the smoke test read it)
+
+
+def _log_when_shown(window: MainWindow) -> None:
+    """Write ``WINDOW_SHOWN`` to the log once the window is really on screen (its first expose event)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtGui import QWindow
+
+    class ShownNote(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Expose and isinstance(watched, QWindow) and watched.isExposed():
+                watched.removeEventFilter(self)
+                log.info("%s: %s", WINDOW_SHOWN, window.windowTitle())
+            return False
+
+    handle = window.windowHandle()
+    if handle is None:  # not shown
+        return
+    if handle.isExposed():
+        log.info("%s: %s", WINDOW_SHOWN, window.windowTitle())
+    else:
+        handle.installEventFilter(ShownNote(handle))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -130,6 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if shell is None:
         return 1
     shell.show(page=args.page)
+    _log_when_shown(shell.window)
     if os.environ.get(READY_ENV):
         _report_ready_and_quit(app)
     try:

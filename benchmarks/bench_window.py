@@ -52,6 +52,7 @@ GOALS = {
 }
 BIG_GOALS = {"sales page load": 1.0, "sales page refresh": 1.0}
 STALL_GOAL = 0.2
+DEMO_AGENTS = 300
 
 
 def build(path: Path, agents: int, policies: int) -> tuple[str, str]:
@@ -61,10 +62,21 @@ def build(path: Path, agents: int, policies: int) -> tuple[str, str]:
     months = demo_months()
     month = months[-1]
     with db.session_scope() as s:
-        fill_demo(s, agents=agents)
+        demo_agents = min(agents, DEMO_AGENTS)  # the demo has names for a few hundred agents
+        fill_demo(s, agents=demo_agents)
         _, plan = plan_for_month(s, month)
         products = [p.code for p in plan.products]
         first, last = month_bounds(month)
+        hired = first - timedelta(days=400)
+        if agents > demo_agents:
+            s.execute(
+                insert(Agent),
+                [
+                    {"code": f"B{i:05d}", "name": f"坐席{i}", "team": f"T{i % 20}", "base_salary": Decimal(4000),
+                     "hire_date": hired}
+                    for i in range(agents - demo_agents)
+                ],
+            )
         ids = list(s.scalars(select(Agent.id).where(Agent.hire_date <= first, Agent.leave_date.is_(None))))
         rng = random.Random(7)
         chunk: list[dict[str, object]] = []

@@ -27,6 +27,7 @@ from app import APP_NAME
 from app.i18n import tr
 from app.services.backups import DamagedChoice, reason_text, size_text
 from db.backup import BackupInfo
+from ui.screen import fit_to_screen
 
 DB_FILTER_ZH = "BranchPay 数据库 (*.sqlite3 *.db);;所有文件 (*)"
 DB_FILTER_EN = "BranchPay databases (*.sqlite3 *.db);;All files (*)"
@@ -50,7 +51,7 @@ class RestoreDialog(QDialog):
     def __init__(self, backups: list[BackupInfo], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("从备份恢复", "Restore from a backup"))
-        self.resize(560, 380)
+        fit_to_screen(self, 560, 380)
         self.backups = backups
         intro = QLabel(
             tr(

@@ -107,6 +107,8 @@ Loaded = tuple[bool, list[EvaluationView], list[AgentQASummary], QualityConfig |
 
 
 class QualityPage(Page):
+    reads = frozenset({"agents", "quality", "plan", "payroll"})
+
     import_dialog_title = ("选择要导入的质检文件", "Choose the QA file to import")
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
