@@ -326,7 +326,7 @@ def _evaluation_view(
     )
 
 
-def _points_of(session: Session, ids: Sequence[int] | Select[Any]) -> dict[int, dict[int, Decimal]]:
+def _points_of(session: Session, ids: Sequence[int] | Select[*tuple[Any, ...]]) -> dict[int, dict[int, Decimal]]:
     """Item points per evaluation of ``ids`` (a list, or a select of evaluation ids), read as plain rows."""
     out: dict[int, dict[int, Decimal]] = defaultdict(dict)
     if isinstance(ids, Select) or ids:
@@ -665,15 +665,15 @@ def list_evaluations(
         if card is not None:
             labels[card_id] = (card.code, _card_view(card).label())
     out = []
-    for eval_id, code, name, day, card_id, score, fatal, status, evaluator, note, reason in rows:
-        card_code, label = labels.get(card_id, ("", "")) if card_id is not None else ("", "")
+    for eval_id, code, name, day, card_ref, score, fatal, status, evaluator, note, reason in rows:
+        card_code, label = labels.get(card_ref, ("", "")) if card_ref is not None else ("", "")
         out.append(
             EvaluationView(
                 id=eval_id,
                 agent_code=code,
                 agent_name=name,
                 date=day,
-                scorecard_id=card_id,
+                scorecard_id=card_ref,
                 scorecard_code=card_code,
                 scorecard_label=label,
                 score=score,

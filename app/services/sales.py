@@ -265,11 +265,11 @@ _VIEW_COLUMNS = (
 )
 
 
-def _view_select() -> Select[Any]:
+def _view_select() -> Select[*tuple[Any, ...]]:
     return select(*_VIEW_COLUMNS).select_from(Policy).join(Agent, Agent.id == Policy.agent_id, isouter=True)
 
 
-def _views(session: Session, stmt: Select[Any]) -> list[PolicyView]:
+def _views(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[PolicyView]:
     """The policies ``stmt`` (a :func:`_view_select`) selects, as views, in its order."""
     plans: dict[str, Plan | None] = {}
     products: dict[tuple[str, str], tuple[str, Decimal] | None] = {}
@@ -282,8 +282,9 @@ def _views(session: Session, stmt: Select[Any]) -> list[PolicyView]:
         month = months.get(sign)
         if month is None:
             month = months[sign] = month_of(sign)
-        found = products.get((month, product_code), False)
-        if found is False:
+        if (month, product_code) in products:
+            found = products[(month, product_code)]
+        else:
             if month not in plans:
                 plans[month] = _plan_or_none(session, month)
             plan = plans[month]

@@ -161,7 +161,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The pages that loaded data, in order: every page class's ``refresh`` is spied on (and still runs)."""
     calls: list[str] = []
     for factory in set(PAGE_FACTORIES.values()):
-        assert isinstance(factory, type)
+        assert isinstance(factory, type) and issubclass(factory, Page)
         real = factory.refresh
 
         def spy(self: Page, _real: Any = real) -> None:

@@ -98,24 +98,27 @@ class TypedSortProxy(FilterProxy):
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._keys: dict[int, list[SortKey]] = {}  # per column, each source row's key: made once, not per comparison
 
-    def setSourceModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 - Qt override
+    def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802 - Qt override
         old = self.sourceModel()
         if old is not None:
-            for signal in (old.modelReset, old.dataChanged, old.layoutChanged, old.rowsInserted, old.rowsRemoved):
+            for signal in self._changes(old):
                 signal.disconnect(self._forget_keys)
         self._keys = {}
         super().setSourceModel(model)
-        if model is not None:
-            # Dropped on the "about to" signals, before the proxy re-sorts; these read-only models
-            # change only by a reset, the others are there for safety.
-            for signal in (
-                model.modelAboutToBeReset,
-                model.dataChanged,
-                model.layoutAboutToBeChanged,
-                model.rowsInserted,
-                model.rowsRemoved,
-            ):
-                signal.connect(self._forget_keys)
+        for signal in self._changes(model):
+            signal.connect(self._forget_keys)
+
+    @staticmethod
+    def _changes(model: QAbstractItemModel) -> tuple[Any, ...]:
+        # The "about to" signals come before the proxy re-sorts; these read-only models change
+        # only by a reset, the others are there for safety.
+        return (
+            model.modelAboutToBeReset,
+            model.dataChanged,
+            model.layoutAboutToBeChanged,
+            model.rowsInserted,
+            model.rowsRemoved,
+        )
 
     def _forget_keys(self, *_args: object) -> None:
         self._keys = {}
