@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import QObject
 
@@ -109,6 +111,7 @@ class PoliciesModel(RecordList):
             search_keys=("policy_no", "agent_code", "agent_name"),
             parent=parent,
         )
+        self._all_totals: SalesTotals | None = None
 
     def policy(self, row: int) -> PolicyView:
         record = self.record(row)
@@ -122,21 +125,39 @@ class PoliciesModel(RecordList):
         """``"counted"``, ``"cancelled"`` or ``None`` for all."""
         self.set_filter("status", (lambda p: p.status == status) if status else None)
 
+    def set_records(
+        self,
+        records: Sequence[Any],
+        sort_keys: dict[int, list[Any]] | None = None,
+        totals: SalesTotals | None = None,
+    ) -> None:
+        """``totals``: of all ``records`` (from :func:`totals_of`, e.g. worked out off the GUI thread)."""
+        self._all_totals = totals
+        super().set_records(records, sort_keys)
+
     def totals(self) -> SalesTotals:
-        """Of the policies shown: one pass over the list."""
-        count = counted = 0
-        premium = std_premium = counted_std = ZERO
-        for p in self.visible():
-            count += 1
-            premium += p.premium
-            std = p.std_premium
+        """Of the policies shown: one pass over the list (none while nothing is filtered out and
+        the totals of all were given)."""
+        if self._all_totals is not None and self.rowCount() == self.total():
+            return self._all_totals
+        return totals_of(self.visible())
+
+
+def totals_of(policies: Iterable[PolicyView]) -> SalesTotals:
+    """Count, premium, standard premium and counted standard premium of ``policies``: one pass."""
+    count = counted = 0
+    premium = std_premium = counted_std = ZERO
+    for p in policies:
+        count += 1
+        premium += p.premium
+        std = p.std_premium
+        if std is not None:
+            std_premium += std
+        if p.cancel_date is None:
+            counted += 1
             if std is not None:
-                std_premium += std
-            if p.cancel_date is None:
-                counted += 1
-                if std is not None:
-                    counted_std += std
-        return SalesTotals(count, counted, premium, std_premium, counted_std)
+                counted_std += std
+    return SalesTotals(count, counted, premium, std_premium, counted_std)
 
 
 @dataclass(frozen=True)

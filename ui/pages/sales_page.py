@@ -48,7 +48,7 @@ from ui.dialogs.policy_dialog import AgentChoice, CancelPolicyDialog, PolicyDial
 from ui.errors import show_error
 from ui.importing import ImportFlow
 from ui.loader import Loader
-from ui.models.sales_model import PoliciesModel
+from ui.models.sales_model import PoliciesModel, SalesTotals, totals_of
 from ui.pages.base import Page
 from ui.widgets.filters import (
     filter_combo,
@@ -75,9 +75,9 @@ def agent_choices(db: Database) -> list[AgentChoice]:
         return [AgentChoice(a.code, a.name, a.hire_date, a.leave_date) for a in list_agents(session)]
 
 
-#: What the page reads off the GUI thread: the policies, their keys for the sort column, the plan's
-#: products and the month's status.
-Loaded = tuple[list[PolicyView], dict[int, list[Any]], list[ProductView], str]
+#: What the page reads off the GUI thread: the policies, their keys for the sort column, their
+#: totals, the plan's products and the month's status.
+Loaded = tuple[list[PolicyView], dict[int, list[Any]], SalesTotals, list[ProductView], str]
 
 
 class SalesPage(Page):
@@ -217,7 +217,7 @@ class SalesPage(Page):
             with db.session_scope() as session:
                 policies = list_policies(session, month)
                 products, status = plan_products(session, month), month_status(session, month)
-            return policies, model.sort_keys_of(policies, sort_column), products, status
+            return policies, model.sort_keys_of(policies, sort_column), totals_of(policies), products, status
 
         self.loader.start(read, lambda result: self._loaded(month, result))
         self._update_totals()
@@ -226,9 +226,9 @@ class SalesPage(Page):
     def _loaded(self, month: str, result: Loaded) -> None:
         if month != self.month:
             return
-        policies, sort_keys, products, status = result
+        policies, sort_keys, totals, products, status = result
         first_fill = self.model.total() == 0
-        self.model.set_records(policies, sort_keys if self.model.sort_column in sort_keys else None)
+        self.model.set_records(policies, sort_keys if self.model.sort_column in sort_keys else None, totals)
         if first_fill and policies:
             self._fit_columns()
         self._fill_products(products, policies)
