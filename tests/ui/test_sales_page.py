@@ -274,3 +274,9 @@ def test_the_page_says_loading_until_the_policies_are_read(qtbot: QtBot, sales_d
     page.set_month("2026-04")  # another month: the March rows go at once, never shown as April's
     assert page.model.rowCount() == 0 and page.loading
     assert shown(page) == []
+
+
+def test_columns_are_as_wide_as_their_widest_text(page: SalesPage) -> None:
+    metrics = page.table.fontMetrics()
+    for column, text in (("product", "ACC1 一年期意外险"), ("premium", "10000.00"), ("policy_no", "保单号")):
+        assert page.table.columnWidth(COL[column]) > metrics.horizontalAdvance(text), column

@@ -18,7 +18,7 @@ from PySide6.QtGui import QFontMetrics
 from ui.models.common import Index, ReadOnlyTableModel, alignment, disabled_brush
 from ui.models.sales_table import Column
 
-#: How many rows :meth:`RecordList.longest_texts` reads per column to find its widest text.
+#: How many rows :meth:`RecordList.sampled_texts` reads per column to find its widest text.
 WIDTH_SAMPLE = 500
 
 
@@ -177,18 +177,18 @@ class RecordList(ReadOnlyTableModel):
 
     # --- sizes --------------------------------------------------------------------------
 
-    def longest_texts(self) -> list[str]:
-        """Per column, the longest text among the header and up to :data:`WIDTH_SAMPLE` rows spread
-        over the list: what a column must be wide enough for, without measuring every cell."""
+    def sampled_texts(self) -> list[set[str]]:
+        """Per column, the header and the texts of up to :data:`WIDTH_SAMPLE` rows spread over the
+        list: what a column must be wide enough for, without measuring every cell."""
         records = self._records
-        step = max(1, len(records) // WIDTH_SAMPLE)
-        sample = records[::step]
-        return [
-            max([column.title, *(column.text(r) for r in sample)], key=len) for column in self.columns
-        ]
+        sample = records[:: max(1, len(records) // WIDTH_SAMPLE)]
+        return [{column.title, *(column.text(r) for r in sample)} for column in self.columns]
 
     def column_widths(self, metrics: QFontMetrics, *, minimum: int = 72, pad: int = 24) -> list[int]:
-        return [max(minimum, metrics.horizontalAdvance(text) + pad) for text in self.longest_texts()]
+        """The width of each column's widest sampled text (measured: 中文 is wider than 0-9)."""
+        return [
+            max(minimum, max(metrics.horizontalAdvance(t) for t in texts) + pad) for texts in self.sampled_texts()
+        ]
 
     # --- Qt overrides -------------------------------------------------------------------
 

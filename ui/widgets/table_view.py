@@ -43,11 +43,11 @@ class TableView(QTableView):
             if self.isColumnHidden(col):
                 continue
             texts = (str(model.data(model.index(row, col)) or "") for row in range(0, rows, step))
-            lines = [line for text in texts for line in text.split("\n")]
-            longest = max(lines, key=len, default="")
+            lines = {line for text in texts for line in text.split("\n")}
+            widest = max((cells.horizontalAdvance(line) for line in lines), default=0)  # 中文 is wider than 0-9
             title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
             width = max(
-                cells.horizontalAdvance(longest) + 20,
+                widest + 20,
                 max((heads.horizontalAdvance(t) for t in title.split("\n")), default=0) + 28,  # + sort arrow
                 minimum,
             )
