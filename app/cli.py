@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
 
             with db.session_scope(write=True) as s:
                 summary = fill_demo(s)
-            print(tr(f"演示数据已生成：{summary}", f"demo branch created: {summary}"))
+            print(tr(f"演示数据已生成：{summary.zh}", f"demo branch created: {summary.en}"))
             return 0
         if args.command == "plan":
             from app.services import plans
