@@ -69,10 +69,10 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import fromstring as xml_fromstring
 
-from app.engine.lines import LINE_LABELS, LINE_ORDER
 from app.i18n import language, tr
 from app.reports.files import as_os_error, staged_output
 from app.results import AgentResult, MonthResult
+from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_LABELS, summary_amounts
 
 ZERO = Decimal(0)
 
@@ -514,46 +514,41 @@ def _sheet(
 # Sheets
 
 
-def line_codes_present(agents: Iterable[AgentResult]) -> list[str]:
-    """The line codes used in the month, in rulebook order (unknown codes last, alphabetically)."""
-    codes = {line.code for a in agents for line in a.lines}
-    return sorted(codes, key=lambda c: (LINE_ORDER.get(c, len(LINE_ORDER)), c))
-
-
-def _line_header(code: str) -> str:
-    zh, en = LINE_LABELS.get(code, (code, code))
-    return tr(zh, en)
-
-
 def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
+    """One row per agent in the payroll table's columns (:mod:`app.summary_columns`): the 应发
+    columns, 应发合计, the 扣款 columns, 扣款合计, 实发 — each line by code is on the 明细 sheet."""
     agents = list(data.result.agents)
-    codes = line_codes_present(agents)
+    lang = language()
     columns = [Column(tr("工号", "Code"), 9), Column(tr("姓名", "Name"), 10), Column(tr("团队", "Team"), 12)]
-    columns += [Column(_line_header(c), 11, "money") for c in codes]
+    columns += [Column(c.label.in_(lang), 11, "money") for c in GROSS_COLUMNS]
+    columns += [Column(TOTAL_LABELS["gross"].in_(lang), 12, "money")]
+    columns += [Column(c.label.in_(lang), 11, "money") for c in DEDUCTION_COLUMNS]
     columns += [
-        Column(tr("应发合计", "Gross"), 12, "money"),
-        Column(tr("扣款合计", "Deductions"), 12, "money"),
-        Column(tr("实发金额", "Net"), 12, "money"),
+        Column(TOTAL_LABELS["deductions"].in_(lang), 12, "money"),
+        Column(TOTAL_LABELS["net"].in_(lang), 12, "money"),
     ]
     # no autofilter: sorting would move the totals row into the data
     sheet = _sheet(wb, title, columns, header, freeze=(1, 3), autofilter=False, generated=data.generated_at)
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for a in agents:
-        by_code = _line_sums(a)  # several adjustment lines add up
-        values: list[Any] = [a.code, a.name, a.team]
-        values += [by_code.get(c) for c in codes]
-        gross, ded, net = a.gross, a.deductions, a.net
-        values += [gross, ded, net]
-        sheet.row(values)
-        for c, v in by_code.items():
-            totals[c] += v
-        totals["__gross"] += gross
-        totals["__deductions"] += ded
-        totals["__net"] += net
+        amounts = summary_amounts(a.lines)
+        amounts.update(gross=a.gross, deductions=a.deductions, net=a.net)
+        sheet.row([a.code, a.name, a.team, *(amounts[k] for k in SUMMARY_SHEET_KEYS)])
+        for k in SUMMARY_SHEET_KEYS:
+            totals[k] += amounts[k]
     total_row: list[Any] = [tr("合计", "Total"), tr(f"{len(agents)} 人", f"{len(agents)} agents"), ""]
-    total_row += [totals.get(c, ZERO) for c in codes]
-    total_row += [totals["__gross"], totals["__deductions"], totals["__net"]]
+    total_row += [totals.get(k, ZERO) for k in SUMMARY_SHEET_KEYS]
     sheet.row(total_row, "total")
+
+
+# The 汇总 sheet's money columns, in order (after code, name and team).
+SUMMARY_SHEET_KEYS: tuple[str, ...] = (
+    *(c.key for c in GROSS_COLUMNS),
+    "gross",
+    *(c.key for c in DEDUCTION_COLUMNS),
+    "deductions",
+    "net",
+)
 
 
 def _detail_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:

@@ -24,6 +24,7 @@ from app.results import AgentResult, MonthResult
 from app.services.errors import ServiceError
 from app.services.plans import plan_version_for_month
 from app.services.settings import get_setting
+from app.summary_columns import summary_amounts
 from db.models import Agent, KpiMetric, MonthStatus, PlanVersion
 
 # --- the month's state (the banner) ------------------------------------------------------
@@ -68,33 +69,14 @@ def month_state(session: Session, month: str) -> MonthState:
 
 # --- grouped columns of the main table ---------------------------------------------------
 
-# Column key -> the line codes summed into it. Every line code is in exactly one group, so the
-# row's groups always add up to its net: the manager can check the row with a calculator.
-# penalty_relief gives back part of the penalties, so it sits with them; the carry lines move
-# money between months, which the manager thinks of as an adjustment.
-COLUMN_GROUPS: dict[str, tuple[str, ...]] = {
-    "base": ("base", "leave", "absence"),
-    "commission": ("commission", "new_customer_bonus"),
-    "kpi": ("kpi",),
-    "awards": ("full_attendance", "top_award", "praise"),
-    "penalties": (
-        "attendance_penalty",
-        "complaint_penalty",
-        "qa_fatal_penalty",
-        "clawback",
-        "penalty_relief",
-    ),
-    "adjustments": ("adjustment", "carry_forward", "carry_to_next"),
-}
-_GROUP_OF: dict[str, str] = {code: key for key, codes in COLUMN_GROUPS.items() for code in codes}
+# The columns and which lines each sums are defined once, in :mod:`app.summary_columns`, for the
+# table, the payslip, the workbook and the command line alike.
 
 
 def column_amounts(agent: AgentResult) -> dict[str, Decimal]:
-    """The agent's lines summed into the table's groups; an unknown code counts as an adjustment."""
-    out = {key: ZERO for key in COLUMN_GROUPS}
-    for line in agent.lines:
-        out[_GROUP_OF.get(line.code, "adjustments")] += line.amount
-    return out
+    """The agent's lines summed into the summary columns: the 应发 columns add up to ``agent.gross``,
+    the 扣款 columns to ``agent.deductions``."""
+    return summary_amounts(agent.lines)
 
 
 # --- what changed since the previous result ----------------------------------------------

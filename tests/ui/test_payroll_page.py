@@ -255,7 +255,7 @@ def test_recalculating_shows_what_changed(qtbot: QtBot, page: PayrollPage, examp
     assert rows[0][:2] == ("A002", "李四") and rows[0][3:] == ("2997.97", "3097.97", "+100.00")
     assert ("", "", "其他调整", "0.00", "100.00", "+100.00") in rows
     assert len(rows) == 2
-    assert cell(page, "A002", "adjustments") == "100.00"
+    assert cell(page, "A002", "other_gross") == "100.00"
     assert totals(page, "net") == "14691.91"
 
 
