@@ -42,6 +42,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.fact_rows import fact_rows
 from app.i18n import language, tr
 from app.money import fmt_money
 from app.reports.amount_words import chinese_amount
@@ -196,67 +197,16 @@ def _money(value: object) -> str:
         return str(value)
 
 
-def _num(value: object) -> str:
-    """A day count or score without trailing zeros (10.5, 18)."""
-    try:
-        d = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    return f"{d.quantize(Decimal(1)):f}" if d == d.to_integral_value() else f"{d.normalize():f}"
-
-
 def month_title(month: str) -> str:
     year, mon = month[:4], month[5:7]
     return tr(f"{year}年{int(mon)}月", f"{month}")
 
 
-LEAVE_NAMES = {
-    "personal": ("事假", "personal"),
-    "sick": ("病假", "sick"),
-    "annual": ("年假", "annual"),
-    "other": ("其他假", "other"),
-}
-
-
 def _facts_rows(agent: AgentResult, st: _Styles, key_w: float, value_w: float) -> list[list[Any]]:
-    """The facts the pay was computed from: attendance, sales, QA and KPI."""
-    facts = agent.facts
-    workdays, employed = facts.workdays, facts.employed_workdays
-    leave_days = facts.leave_days
-    absence = facts.absence_days
-    attendance = f"{_num(facts.attended_days)}/{_num(workdays)} " + tr("天", "days")
-    if employed != workdays:
-        attendance += tr(f"（在职 {_num(employed)} 天）", f" (employed {_num(employed)})")
-    if facts.qa_avg is None:
-        qa_text = tr("无（本月未质检）", "none (no evaluation)")
-    else:
-        grade = facts.qa_grade or ""
-        qa_text = (
-            f"{facts.qa_avg}"
-            + (f"（{grade}）" if grade else "")
-            + tr(f"，{facts.qa_count} 次", f", {facts.qa_count} evaluations")
-        )
-    pairs: list[tuple[str, str]] = [
-        (tr("出勤/应出勤", "Attended / workdays"), attendance),
-        (tr("标准保费", "Standard premium"), _money(facts.standard_premium)),
-        (tr("质检均分", "QA average"), qa_text),
-        (tr("绩效得分", "KPI score"), str(facts.kpi_score)),
-    ]
-    absences: list[str] = []
-    for kind, days in leave_days.items():
-        if days:
-            zh, en = LEAVE_NAMES.get(kind, (kind, kind))
-            absences.append(tr(f"{zh} {_num(days)} 天", f"{en} {_num(days)} d"))
-    if absence:
-        absences.append(tr(f"旷工 {_num(absence)} 天", f"absence {_num(absence)} d"))
-    late = facts.late_count
-    early = facts.early_leave_count
-    if late:
-        absences.append(tr(f"迟到 {late} 次", f"late ×{late}"))
-    if early:
-        absences.append(tr(f"早退 {early} 次", f"early leave ×{early}"))
-    if absences:
-        pairs.append((tr("请假/考勤", "Leave, attendance"), tr("，", ", ").join(absences)))
+    """The facts the pay was computed from (:func:`app.fact_rows.fact_rows`: the same texts as the
+    payroll page's side panel and the workbook), two to a row."""
+    lang = language()
+    pairs = [(row.label.in_(lang), row.value.in_(lang)) for row in fact_rows(agent.facts)]
     if len(pairs) % 2:
         pairs.append(("", ""))
     rows = []

@@ -69,6 +69,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.functions import fromstring as xml_fromstring
 
+from app.fact_rows import FACT_LABELS, NO_KPI_DATA, fact_rows
 from app.i18n import language, tr
 from app.reports.files import as_os_error, staged_output
 from app.results import AgentResult, MonthResult
@@ -567,6 +568,19 @@ def _detail_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) 
             sheet.row([a.code, a.name, line.code, line.label_in(lang), line.amount, line.detail_in(lang)])
 
 
+def _facts_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
+    """计算依据: the facts behind each agent's pay in the words of the payslip and the payroll page
+    (:func:`app.fact_rows.fact_rows`): 出勤/应出勤, 标准保费, 质检均分, 绩效得分 (无数据 when there was
+    none), 请假/考勤."""
+    lang = language()
+    columns = [Column(tr("工号", "Code"), 9), Column(tr("姓名", "Name"), 10), Column(tr("团队", "Team"), 12)]
+    widths = {"attendance": 18, "premium": 20, "qa": 34, "kpi": 30, "leave": 34}
+    columns += [Column(label.in_(lang), widths.get(key, 20)) for key, label in FACT_LABELS.items()]
+    sheet = _sheet(wb, title, columns, header, freeze=(1, 3), generated=data.generated_at)
+    for a in data.result.agents:
+        sheet.row([a.code, a.name, a.team, *(row.value.in_(lang) for row in fact_rows(a.facts))])
+
+
 def _sales_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
     yes, no = tr("是", "yes"), tr("否", "no")
     columns = [
@@ -614,6 +628,7 @@ def _attendance_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: s
         Column(tr("团队", "Team"), 12),
         Column(tr("应出勤天数", "Workdays"), 10, "days"),
         Column(tr("在职天数", "Employed days"), 10, "days"),
+        Column(tr("出勤天数", "Attended days"), 10, "days"),
         Column(tr("迟到次数", "Late"), 9, "int"),
         Column(tr("迟到分钟", "Late minutes"), 9, "int"),
         Column(tr("早退次数", "Early leave"), 9, "int"),
@@ -639,6 +654,7 @@ def _attendance_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: s
                 a.team,
                 Decimal(a.facts.workdays),
                 Decimal(a.facts.employed_workdays),
+                a.facts.attended_days,  # the 出勤 of the payslip's 出勤/应出勤
                 c.late_count,
                 c.late_minutes,
                 c.early_count,
@@ -703,6 +719,7 @@ def _ranking_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
     ]
     sheet = _sheet(wb, title, columns, header, freeze=(1, 0), autofilter=False, generated=data.generated_at)
     ranked = ranking(data.result.agents)
+    lang = language()
     award = tr("★ 月度优秀", "★ Top award")
     for rank, a in ranked:
         facts = a.facts
@@ -713,7 +730,7 @@ def _ranking_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
                 a.code,
                 a.name,
                 a.team,
-                facts.kpi_score,
+                facts.kpi_score if facts.kpi_measured else NO_KPI_DATA.in_(lang),
                 facts.qa_avg,
                 facts.standard_premium,
                 award if won else "",
@@ -750,6 +767,7 @@ def _line_sums(agent: AgentResult) -> dict[str, Decimal]:
 SHEETS: tuple[tuple[str, str, Callable[[SummaryBook, SummaryInput, str, str], None]], ...] = (
     ("汇总", "Summary", _summary_sheet),
     ("明细", "Lines", _detail_sheet),
+    ("计算依据", "Facts", _facts_sheet),
     ("保单明细", "Sales", _sales_sheet),
     ("考勤汇总", "Attendance", _attendance_sheet),
     ("质检汇总", "QA", _qa_sheet),

@@ -29,7 +29,7 @@ from app.services.reports import export_summary
 from db.session import Database
 from tests.reports.conftest import MONTH
 
-SHEETS = ["汇总", "明细", "保单明细", "考勤汇总", "质检汇总", "公示"]
+SHEETS = ["汇总", "明细", "计算依据", "保单明细", "考勤汇总", "质检汇总", "公示"]
 
 
 def _export(db: Database, path: Path) -> tuple[openpyxl.Workbook, dict[str, Any]]:

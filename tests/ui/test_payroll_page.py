@@ -208,7 +208,7 @@ def test_selecting_an_agent_explains_its_pay(qtbot: QtBot, page: PayrollPage) ->
     assert "标准保费 70200" in detail and "(1606.00 + 200.40) × 1.1" in detail
     assert page.detail.lines.wordWrap()
     assert "7502.04" in page.detail.heading.text()
-    assert page.detail.fact_labels["attendance"].text().startswith("18 / 18")
+    assert page.detail.fact_labels["attendance"].text() == "18/18 天"
     assert page.detail.fact_labels["premium"].text().startswith("70200.00")
     assert page.detail.fact_labels["qa"].text().startswith("91.67（3 次")
     assert page.detail.fact_labels["kpi"].text() == "102.30"

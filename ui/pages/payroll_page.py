@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.fact_rows import FACT_LABELS, fact_rows
 from app.i18n import language, tr
 from app.money import D, fmt_money
 from app.results import MonthResult
@@ -116,17 +117,11 @@ class AgentDetail(QGroupBox):
         self.facts = QFormLayout()
         self.facts.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.fact_labels: dict[str, QLabel] = {}
-        for key, zh, en in (
-            ("attendance", "出勤天数", "Days employed"),
-            ("premium", "标准保费", "Standard premium"),
-            ("qa", "质检均分", "QA average"),
-            ("kpi", "绩效得分", "KPI score"),
-            ("leave", "请假", "Leave"),
-        ):
+        for key, label in FACT_LABELS.items():
             value = QLabel(self)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(True)
-            self.facts.addRow(tr(f"{zh}：", f"{en}:"), value)
+            self.facts.addRow(tr(f"{label.zh}：", f"{label.en}:"), value)
             self.fact_labels[key] = value
 
         self.agent_warnings = QLabel(self)
@@ -181,32 +176,10 @@ class AgentDetail(QGroupBox):
         )
         self.lines_model.set_lines(agent.lines)
         self.lines.resizeRowsToContents()
-        facts = agent.facts
-        self.fact_labels["attendance"].setText(
-            tr(
-                f"{facts.employed_workdays} / {facts.workdays} 个工作日",
-                f"{facts.employed_workdays} of {facts.workdays} workdays",
-            )
-        )
-        premium, policies = fmt_money(facts.standard_premium), facts.policies_counted
-        self.fact_labels["premium"].setText(tr(f"{premium}（{policies} 张保单）", f"{premium} ({policies} policies)"))
-        qa_count = facts.qa_count
-        if facts.qa_avg is not None:
-            qa = tr(
-                f"{facts.qa_avg}（{qa_count} 次，等级 {facts.qa_grade or '—'}，"
-                f"提成系数 {facts.qa_coefficient}）",
-                f"{facts.qa_avg} ({qa_count} evaluations, grade {facts.qa_grade or '—'}, "
-                f"coefficient {facts.qa_coefficient})",
-            )
-        else:
-            qa = tr(
-                f"无（{qa_count} 次有效评分，提成系数 {facts.qa_coefficient}）",
-                f"none ({qa_count} valid evaluations, coefficient {facts.qa_coefficient})",
-            )
-        self.fact_labels["qa"].setText(qa)
-        self.fact_labels["kpi"].setText(str(facts.kpi_score))
-        leave = (facts.leave_text_en if language() == "en" else facts.leave_text) or tr("无", "none")
-        self.fact_labels["leave"].setText(leave)
+        # the same texts as the payslip and the workbook (app.fact_rows)
+        lang = language()
+        for fact in fact_rows(agent.facts):
+            self.fact_labels[fact.key].setText(fact.value.in_(lang))
         self.agent_warnings.setText("\n".join("⚠ " + tr(w.zh, w.en) for w in row.warnings))
         self.agent_warnings.setVisible(bool(row.warnings))
 
