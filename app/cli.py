@@ -23,7 +23,7 @@ from app.money import ZERO, fmt_money
 
 if TYPE_CHECKING:
     from app.results import MonthResult
-    from app.services.payroll_view import AgentChange
+    from app.services.payroll_view import AgentChange, Notice
 
 EXIT_FAILURE = 1
 EXIT_NOT_AVAILABLE = 3
@@ -172,18 +172,22 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                          f"{args.month} calculated: {len(pay.agents)} agents, net total {fmt_money(total)}"))
                 from app.i18n import language
 
-                for warning in pay.warnings:
-                    print(warning.in_(language()), file=sys.stderr)
+                with db.session_scope() as s:
+                    # just calculated: it matches the records, so no pending-changes warning
+                    notices = _notices(s, args.month, payroll.show_month(s, args.month), pending=False)
+                _print_notices(notices, language())
                 return 0
             if args.payroll_cmd == "show":
                 from app.i18n import language
 
                 with db.session_scope() as s:
                     result = payroll.show_month(s, args.month)
+                    notices = _notices(s, args.month, result)
                 if args.json:
-                    print(json.dumps(month_json(result, language()), ensure_ascii=False, indent=2))
+                    print(json.dumps(month_json(result, language(), notices), ensure_ascii=False, indent=2))
                 else:
                     print(_table(result, language()))
+                    _print_notices(notices, language())
                 return 0
             if args.payroll_cmd == "check":
                 from app.i18n import language
@@ -300,8 +304,39 @@ def _money_text(value: Decimal) -> str:
     return fmt_money(value)
 
 
-def month_json(result: MonthResult, lang: str) -> dict[str, Any]:
-    """``payroll show --json`` (docs/formats.md): amounts as 2-decimal strings, labels in ``lang``."""
+def _notices(session: Any, month: str, result: MonthResult, *, pending: bool = True) -> list[Notice]:
+    """The warnings the payroll page lists for the month, in its order and words: first, for a
+    calculated month whose records changed since, what recalculating would change; then
+    :func:`~app.services.payroll_view.month_notices`."""
+    from app.i18n import language
+    from app.services.payroll import pending_changes
+    from app.services.payroll_view import Notice, month_notices, pending_warning
+
+    out: list[Notice] = []
+    if pending and result.status == "calculated":
+        entry = pending_warning(pending_changes(session, month, lang=language()))
+        if entry is not None:
+            out.append(Notice(None, entry))
+    return out + month_notices(session, month, result)
+
+
+def _notice_text(notice: Notice, lang: str) -> str:
+    return notice.warning.en if lang == "en" else notice.warning.zh
+
+
+def _print_notices(notices: Sequence[Notice], lang: str) -> None:
+    """On stderr, one line each, as the window's 提醒 list words them."""
+    for n in notices:
+        if n.warning.severity == "info":
+            prefix = "note: " if lang == "en" else "说明："
+        else:
+            prefix = "warning: " if lang == "en" else "提醒："
+        print(prefix + _notice_text(n, lang), file=sys.stderr)
+
+
+def month_json(result: MonthResult, lang: str, notices: Sequence[Notice] = ()) -> dict[str, Any]:
+    """``payroll show --json`` (docs/formats.md): amounts as 2-decimal strings, labels in ``lang``;
+    ``notices`` are the payroll page's warnings (agent code or null, severity, text in ``lang``)."""
     from app.results import facts_to_json
     from app.summary_columns import summary_amounts
 
@@ -339,6 +374,9 @@ def month_json(result: MonthResult, lang: str) -> dict[str, Any]:
             "net": _money_text(result.net),
         },
         "warnings": [w.in_(lang) for w in result.warnings],
+        "notices": [
+            {"severity": n.warning.severity, "agent": n.agent, "text": _notice_text(n, lang)} for n in notices
+        ],
     }
 
 

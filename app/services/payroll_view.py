@@ -275,20 +275,38 @@ def agent_warnings(
     return out
 
 
-def build_warnings(
+class Notice(NamedTuple):
+    """A warning with the agent it is about (``None`` for the whole month): what the command line
+    prints and ``payroll show --json`` lists as ``notices``, in the order of the window's list."""
+
+    agent: str | None
+    warning: MonthWarning
+
+
+def build_notices(
     data: MonthResult, *, minimum_wage: Decimal | None, codes_with_metrics: Iterable[str]
-) -> list[MonthWarning]:
+) -> list[Notice]:
     """The month's warnings, month-wide first (calendar fallback), then per agent; warnings before infos."""
-    month_level = [MonthWarning(WARNING, text.zh, text.en) for text in data.warnings]
+    month_level = [Notice(None, MonthWarning(WARNING, text.zh, text.en)) for text in data.warnings]
     per_agent = [
-        w
-        for ws in agent_warnings(
+        Notice(code, w)
+        for code, ws in agent_warnings(
             data, minimum_wage=minimum_wage, codes_with_metrics=codes_with_metrics
-        ).values()
+        ).items()
         for w in ws
     ]
     ordered = month_level + per_agent
-    return sorted(ordered, key=lambda w: SEVERITIES.index(w.severity) if w.severity in SEVERITIES else 0)
+    return sorted(
+        ordered,
+        key=lambda n: SEVERITIES.index(n.warning.severity) if n.warning.severity in SEVERITIES else 0,
+    )
+
+
+def build_warnings(
+    data: MonthResult, *, minimum_wage: Decimal | None, codes_with_metrics: Iterable[str]
+) -> list[MonthWarning]:
+    """The window's warnings list: :func:`build_notices` without the agent codes."""
+    return [n.warning for n in build_notices(data, minimum_wage=minimum_wage, codes_with_metrics=codes_with_metrics)]
 
 
 # How many agents the pending-changes warning names before it says "and N more".
@@ -353,6 +371,11 @@ def minimum_wage_level(session: Session) -> Decimal | None:
 
 def month_warnings(session: Session, month: str, data: MonthResult) -> list[MonthWarning]:
     """Warnings for the payroll of ``month`` (``data`` is its ``show_month`` result)."""
-    return build_warnings(
+    return [n.warning for n in month_notices(session, month, data)]
+
+
+def month_notices(session: Session, month: str, data: MonthResult) -> list[Notice]:
+    """:func:`month_warnings` with the agent each is about (the command line's notices)."""
+    return build_notices(
         data, minimum_wage=minimum_wage_level(session), codes_with_metrics=metric_codes(session, month)
     )

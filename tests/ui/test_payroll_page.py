@@ -3,6 +3,10 @@ hand out."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -347,3 +351,47 @@ def test_export_adds_the_xlsx_suffix(
     run(qtbot, page, "export")
     assert (tmp_path / "summary.xlsx").exists()
     assert recorder.urls == [QUrl.fromLocalFile(str(tmp_path / "summary.xlsx"))]
+
+
+# --- the command line lists the window's warnings ----------------------------------------------
+
+
+def _cli(db: Database, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-m", "app.cli", "--db", str(db.path), *args],
+        cwd=root, capture_output=True, text=True, encoding="utf-8", env=env, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_the_command_line_lists_the_windows_warnings_in_the_same_words(
+    qtbot: QtBot, page: PayrollPage, example_db: Database
+) -> None:
+    calculate(qtbot, page)
+    add_adjustment(example_db, "A002", "100")  # records changed after the calculation: a pending warning
+    with qtbot.waitSignal(page.pending_checked, timeout=30000):
+        page.refresh()
+    model = page.warnings_model
+    window = [model.warning(r) for r in range(model.rowCount())]
+    assert len(window) >= 2 and "重新计算" in window[0].zh  # the pending warning, then A002 without QA
+
+    shown = json.loads(_cli(example_db, "payroll", "show", "--month", MONTH, "--json").stdout)
+    assert [(n["severity"], n["text"]) for n in shown["notices"]] == [(w.severity, w.zh) for w in window]
+    assert shown["notices"][0]["agent"] is None
+    assert {n["agent"] for n in shown["notices"][1:]} >= {"A002"}
+    assert shown["warnings"] == []  # the month-wide engine warnings, unchanged
+
+    text = _cli(example_db, "--lang", "en", "payroll", "show", "--month", MONTH)
+    assert text.stderr.splitlines() == [
+        ("note: " if w.severity == "info" else "warning: ") + w.en for w in window
+    ]
+
+    ran = _cli(example_db, "payroll", "run", "--month", MONTH)  # recalculated: nothing pending any more
+    with qtbot.waitSignal(page.pending_checked, timeout=30000):
+        page.refresh()
+    window = [model.warning(r) for r in range(model.rowCount())]
+    assert ran.stderr.splitlines() == [("说明：" if w.severity == "info" else "提醒：") + w.zh for w in window]
+    assert any("A002" in line and "质检" in line for line in ran.stderr.splitlines())
