@@ -72,7 +72,7 @@ SUMMARY_COLUMNS: tuple[SummaryColumn, ...] = (
         ("adjustment", "penalty_relief", "carry_to_next"),
         catch_all=True,
     ),
-    SummaryColumn("absence", Text("请假旷工", "Leave, absence"), DEDUCTIONS, ("leave", "absence")),
+    SummaryColumn("absence", Text("请假旷工", "Leave"), DEDUCTIONS, ("leave", "absence")),
     SummaryColumn(
         "penalties",
         Text("考核扣款", "Penalties"),
@@ -81,7 +81,7 @@ SUMMARY_COLUMNS: tuple[SummaryColumn, ...] = (
     ),
     SummaryColumn(
         "other_deductions",
-        Text("其他扣减", "Other deductions"),
+        Text("其他扣减", "Other ded."),
         DEDUCTIONS,
         ("clawback", "adjustment", "carry_forward"),
         catch_all=True,
