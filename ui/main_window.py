@@ -252,14 +252,15 @@ class MainWindow(QMainWindow):
             self.pages[area.key].refresh()
 
     @Slot(str)
-    def _on_data_changed(self, _what: str) -> None:
+    def _on_data_changed(self, what: str) -> None:
+        """Pages that show ``what`` (see ``Page.reads``) reload: the one in view now, the others when shown."""
         sender = self.sender()
         current = self.current_key()
         for key, page in self.pages.items():
             checker = getattr(page, "checker", None)
             if checker is not None:
                 checker.drop()  # a check that read the records before this change must not answer
-            if page is sender:
+            if page is sender or not page.shows(what):
                 continue
             if key != current:
                 self._stale.add(key)

@@ -45,14 +45,6 @@ def kind_name(kind: str) -> str:
     return tr(zh, en)
 
 
-class ProblemLike(Protocol):
-    file: str
-    row: int | None
-    column: str | None
-
-    def message(self, lang: str = "zh") -> str: ...
-
-
 class ResultLike(Protocol):
     kind: str
     file: Any

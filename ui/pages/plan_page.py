@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.calendar import is_month, shift_month
 from app.i18n import language, tr
 from app.plan.toml_io import PlanError, default_plan, dump_plan, load_plan, plan_from_dict, plan_to_dict
 from app.services.errors import ServiceError, ValidationFailed
@@ -49,7 +50,6 @@ from db.session import Database
 from ui.errors import show_error, show_message
 from ui.models.plan_tables import PlanVersionsModel
 from ui.pages.base import Page
-from ui.widgets.month_selector import is_month, shift_month
 from ui.widgets.plan_editor import PlanEditor, split_problem
 from ui.widgets.plan_save_dialog import PlanSaveDialog
 from ui.widgets.table_view import TableView
@@ -65,6 +65,8 @@ MAX_PROBLEMS_SHOWN = 30
 
 
 class PlanPage(Page):
+    reads = frozenset({"plan", "payroll"})
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.versions: list[PlanVersionView] = []

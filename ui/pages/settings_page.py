@@ -88,6 +88,8 @@ def _heading(text: str, parent: QWidget) -> QGroupBox:
 
 
 class SettingsPage(Page):
+    reads = frozenset({"settings", "calendar"})
+
     language_changed = Signal(str)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
