@@ -263,6 +263,27 @@ def test_recalculating_shows_what_changed(qtbot: QtBot, page: PayrollPage, examp
     assert totals(page, "net") == "14691.91"
 
 
+def test_columns_add_up_and_a_column_nobody_has_is_hidden(
+    qtbot: QtBot, page: PayrollPage, example_db: Database
+) -> None:
+    calculate(qtbot, page)
+    gross_keys = ("base", "commission", "kpi", "awards", "other_gross")
+    deduction_keys = ("absence", "penalties", "other_deductions")
+    for code in shown_codes(page):
+        amounts = {k: Decimal(cell(page, code, k)) for k in (*gross_keys, *deduction_keys, "gross", "deductions")}
+        assert sum(amounts[k] for k in gross_keys) == amounts["gross"], code
+        assert sum(amounts[k] for k in deduction_keys) == amounts["deductions"], code
+    assert cell(page, "A001", "base") == "4000.00"  # the base line itself; leave is 请假旷工
+    # nobody has an adjustment: 其他应发 and 其他扣减 make room for 应发, 扣款合计 and 实发
+    for key in ("other_gross", "other_deductions"):
+        assert page.table.isColumnHidden(COL[key]) and page.totals.isColumnHidden(COL[key]), key
+    assert not page.table.isColumnHidden(COL["net"]) and not page.table.isColumnHidden(COL["base"])
+    add_adjustment(example_db, "A002", "100")
+    calculate(qtbot, page)
+    assert not page.table.isColumnHidden(COL["other_gross"]) and not page.totals.isColumnHidden(COL["other_gross"])
+    assert page.table.isColumnHidden(COL["other_deductions"])
+
+
 # --- lock and unlock -------------------------------------------------------------------------------
 
 

@@ -68,12 +68,13 @@ from app.services.payroll_view import (
     month_state,
     pending_warning,
 )
+from app.summary_columns import SUMMARY_KEYS
 from db.session import Database
 from ui.dialogs.pdf_preview import PdfPreviewDialog, PreviewSlot
 from ui.dialogs.unlock_dialog import UnlockDialog
 from ui.errors import show_error, show_message
 from ui.models.payroll_panels import ChangesModel, PayLinesModel, WarningsModel, signed
-from ui.models.payroll_table import PayrollModel, PayrollProxy, PayrollTotalsModel, PayRow
+from ui.models.payroll_table import COLUMN_KEYS, PayrollModel, PayrollProxy, PayrollTotalsModel, PayRow
 from ui.ops import CancelToken, Op, run_op
 from ui.pages.base import Page
 from ui.pending_check import PendingCheck
@@ -588,6 +589,7 @@ class PayrollPage(Page):
             self.pending, self._pending_month = None, self.month
         first_fill = self.model.rowCount() == 0
         self.model.set_result(data, by_agent)
+        self._hide_empty_columns()
         if first_fill and data:
             self._fit_columns()
         self._fill_teams()
@@ -679,6 +681,16 @@ class PayrollPage(Page):
             return  # out of date: another month or the user's operation came since
         self._set_pending(month, changes)
         self.pending_checked.emit(month)
+
+    def _hide_empty_columns(self) -> None:
+        """Hide a summary column that is 0.00 for every agent of the month (其他扣减, most months),
+        so 应发, 扣款合计 and 实发 stay in view. The shown columns still add up: a hidden one adds 0."""
+        rows = self.model.rows()
+        for key in SUMMARY_KEYS:
+            col = COLUMN_KEYS.index(key)
+            empty = bool(rows) and not any(r.amounts[key] for r in rows)
+            self.table.setColumnHidden(col, empty)
+            self.totals.setColumnHidden(col, empty)
 
     def _fit_columns(self) -> None:
         """Fit columns to the rows *and* the bold totals, which are the widest numbers of all."""
