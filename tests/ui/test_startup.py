@@ -501,3 +501,21 @@ def test_qt_translations_make_standard_buttons_chinese(qtbot: QtBot) -> None:
     box = QMessageBox(QMessageBox.Icon.Question, "t", "t", QMessageBox.StandardButton.Cancel)
     qtbot.addWidget(box)
     assert box.button(QMessageBox.StandardButton.Cancel).text() == "Cancel"
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support (raise|propagateSizeHints)\(\)")  # offscreen
+def test_a_second_start_brings_the_running_window_forward(
+    qtbot: QtBot, db: Database, shells: list[AppShell]
+) -> None:
+    shell = AppShell(db, None)
+    shells.append(shell)
+    shell.show()
+    assert shell.activation.listening
+    shell.window.showMinimized()
+    prompter = Scripted()
+    with InstanceLock(db.path):  # the running copy's lock
+        assert acquire_lock(db.path, prompter) is None
+    assert prompter.asked == []  # no error box
+    qtbot.waitUntil(lambda: "already running" in shell.window.statusBar().currentMessage()
+                    or "已经在运行" in shell.window.statusBar().currentMessage(), timeout=5000)
+    assert not shell.window.isMinimized()

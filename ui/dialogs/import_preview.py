@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import language, tr
 from ui.dialogs.common import ERROR_STYLE, button_box
+from ui.screen import fit_to_screen
 
 KIND_NAMES: dict[str, tuple[str, str]] = {
     "agents": ("人员", "agents"),
@@ -85,7 +86,7 @@ class ImportPreviewDialog(QDialog):
         self.setWindowTitle(
             tr(f"导入{kind_name(result.kind)} — 预览", f"Import {kind_name(result.kind)} — preview")
         )
-        self.resize(760, 460)
+        fit_to_screen(self, 760, 460)
 
         file_label = QLabel(
             tr(f"文件：{Path(str(result.file)).name}", f"File: {Path(str(result.file)).name}"), self

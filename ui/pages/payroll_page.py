@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -70,6 +69,7 @@ from app.services.payroll_view import (
 )
 from app.summary_columns import SUMMARY_KEYS
 from db.session import Database
+from ui import file_dialogs
 from ui.dialogs.pdf_preview import PdfPreviewDialog, PreviewSlot
 from ui.dialogs.unlock_dialog import UnlockDialog
 from ui.errors import show_error, show_message
@@ -80,6 +80,7 @@ from ui.pages.base import Page
 from ui.pending_check import PendingCheck
 from ui.printing import PrintError, print_pdf
 from ui.report_actions import (
+    branch_name,
     payslips_work,
     summary_file_name,
     summary_work,
@@ -500,19 +501,18 @@ class PayrollPage(Page):
     # --- replaceable for tests (Dangerzone style) --------------------------------------------
 
     def ask_directory(self) -> Path | None:
-        folder = QFileDialog.getExistingDirectory(
-            self, tr("选择保存工资条的文件夹", "Choose the folder for the payslips")
+        return file_dialogs.choose_folder(
+            self, file_dialogs.REPORTS, tr("选择保存工资条的文件夹", "Choose the folder for the payslips")
         )
-        return Path(folder) if folder else None
 
     def ask_save_file(self, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
+        return file_dialogs.save_file(
             self,
+            file_dialogs.REPORTS,
             tr("保存工资汇总表", "Save the payroll summary"),
             suggested,
             tr("Excel 文件 (*.xlsx)", "Excel files (*.xlsx)"),
         )
-        return Path(name) if name else None
 
     def confirm(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(
@@ -1045,7 +1045,7 @@ class PayrollPage(Page):
         """The month's Excel summary to a chosen file, then offer to open it."""
         if self.result is None or self.op is not None:
             return None
-        path = self.ask_save_file(summary_file_name(self.month))
+        path = self.ask_save_file(summary_file_name(self.month, branch_name(self.db)))
         if path is None:
             return None
         path = with_suffix(path, ".xlsx")
