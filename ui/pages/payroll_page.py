@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.fact_rows import FACT_LABELS, fact_rows
 from app.i18n import language, tr
 from app.money import D, fmt_money
 from app.results import MonthResult
@@ -66,13 +67,14 @@ from app.services.payroll_view import (
     month_state,
     pending_warning,
 )
+from app.summary_columns import SUMMARY_KEYS
 from db.session import Database
 from ui import file_dialogs
 from ui.dialogs.pdf_preview import PdfPreviewDialog, PreviewSlot
 from ui.dialogs.unlock_dialog import UnlockDialog
 from ui.errors import show_error, show_message
 from ui.models.payroll_panels import ChangesModel, PayLinesModel, WarningsModel, signed
-from ui.models.payroll_table import PayrollModel, PayrollProxy, PayrollTotalsModel, PayRow
+from ui.models.payroll_table import COLUMN_KEYS, PayrollModel, PayrollProxy, PayrollTotalsModel, PayRow
 from ui.ops import CancelToken, Op, run_op
 from ui.pages.base import Page
 from ui.pending_check import PendingCheck
@@ -123,17 +125,11 @@ class AgentDetail(QGroupBox):
         self.facts = QFormLayout()
         self.facts.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.fact_labels: dict[str, QLabel] = {}
-        for key, zh, en in (
-            ("attendance", "出勤天数", "Days employed"),
-            ("premium", "标准保费", "Standard premium"),
-            ("qa", "质检均分", "QA average"),
-            ("kpi", "绩效得分", "KPI score"),
-            ("leave", "请假", "Leave"),
-        ):
+        for key, label in FACT_LABELS.items():
             value = QLabel(self)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(True)
-            self.facts.addRow(tr(f"{zh}：", f"{en}:"), value)
+            self.facts.addRow(tr(f"{label.zh}：", f"{label.en}:"), value)
             self.fact_labels[key] = value
 
         self.agent_warnings = QLabel(self)
@@ -188,32 +184,10 @@ class AgentDetail(QGroupBox):
         )
         self.lines_model.set_lines(agent.lines)
         self.lines.resizeRowsToContents()
-        facts = agent.facts
-        self.fact_labels["attendance"].setText(
-            tr(
-                f"{facts.employed_workdays} / {facts.workdays} 个工作日",
-                f"{facts.employed_workdays} of {facts.workdays} workdays",
-            )
-        )
-        premium, policies = fmt_money(facts.standard_premium), facts.policies_counted
-        self.fact_labels["premium"].setText(tr(f"{premium}（{policies} 张保单）", f"{premium} ({policies} policies)"))
-        qa_count = facts.qa_count
-        if facts.qa_avg is not None:
-            qa = tr(
-                f"{facts.qa_avg}（{qa_count} 次，等级 {facts.qa_grade or '—'}，"
-                f"提成系数 {facts.qa_coefficient}）",
-                f"{facts.qa_avg} ({qa_count} evaluations, grade {facts.qa_grade or '—'}, "
-                f"coefficient {facts.qa_coefficient})",
-            )
-        else:
-            qa = tr(
-                f"无（{qa_count} 次有效评分，提成系数 {facts.qa_coefficient}）",
-                f"none ({qa_count} valid evaluations, coefficient {facts.qa_coefficient})",
-            )
-        self.fact_labels["qa"].setText(qa)
-        self.fact_labels["kpi"].setText(str(facts.kpi_score))
-        leave = (facts.leave_text_en if language() == "en" else facts.leave_text) or tr("无", "none")
-        self.fact_labels["leave"].setText(leave)
+        # the same texts as the payslip and the workbook (app.fact_rows)
+        lang = language()
+        for fact in fact_rows(agent.facts):
+            self.fact_labels[fact.key].setText(fact.value.in_(lang))
         self.agent_warnings.setText("\n".join("⚠ " + tr(w.zh, w.en) for w in row.warnings))
         self.agent_warnings.setVisible(bool(row.warnings))
 
@@ -615,6 +589,7 @@ class PayrollPage(Page):
             self.pending, self._pending_month = None, self.month
         first_fill = self.model.rowCount() == 0
         self.model.set_result(data, by_agent)
+        self._hide_empty_columns()
         if first_fill and data:
             self._fit_columns()
         self._fill_teams()
@@ -706,6 +681,16 @@ class PayrollPage(Page):
             return  # out of date: another month or the user's operation came since
         self._set_pending(month, changes)
         self.pending_checked.emit(month)
+
+    def _hide_empty_columns(self) -> None:
+        """Hide a summary column that is 0.00 for every agent of the month (其他扣减, most months),
+        so 应发, 扣款合计 and 实发 stay in view. The shown columns still add up: a hidden one adds 0."""
+        rows = self.model.rows()
+        for key in SUMMARY_KEYS:
+            col = COLUMN_KEYS.index(key)
+            empty = bool(rows) and not any(r.amounts[key] for r in rows)
+            self.table.setColumnHidden(col, empty)
+            self.totals.setColumnHidden(col, empty)
 
     def _fit_columns(self) -> None:
         """Fit columns to the rows *and* the bold totals, which are the widest numbers of all."""
