@@ -142,15 +142,15 @@ def _check(qtbot: QtBot, db: Database, month: str, tmp_path: Path) -> None:
     assert list(facts_rows[0][3:]) == [label.zh for label in FACT_LABELS.values()]
     by_code = {str(r[0]): [str(v) for v in r[3:]] for r in facts_rows[1:]}
     for a, page in zip(result.agents, pages, strict=True):
-        rows = fact_rows(a.facts)
+        agent_facts = fact_rows(a.facts)
         panel.show_row(PayRow.of(a))
         page_text = "".join(page.extract_text().split())
-        assert [panel.fact_labels[r.key].text() for r in rows] == [r.value.zh for r in rows], a.code
-        for r in rows:
+        assert [panel.fact_labels[r.key].text() for r in agent_facts] == [r.value.zh for r in agent_facts], a.code
+        for r in agent_facts:
             assert r.label.zh in page_text and "".join(r.value.zh.split()) in page_text, (a.code, r)
-        assert by_code[a.code] == [r.value.zh for r in rows], a.code
+        assert by_code[a.code] == [r.value.zh for r in agent_facts], a.code
         # 出勤 is the days attended (leave and absence taken off), not the days employed
-        assert rows[0].value.zh.startswith(f"{fmt_num(a.facts.attended_days)}/{a.facts.workdays} 天"), a.code
+        assert agent_facts[0].value.zh.startswith(f"{fmt_num(a.facts.attended_days)}/{a.facts.workdays} 天"), a.code
     a001 = {r.key: r.value.zh for r in fact_rows(next(a for a in result.agents if a.code == "A001").facts)}
     assert a001["kpi"].startswith("无数据（") and "合格线" in a001["kpi"]
     assert "空岗 1 次" in a001["leave"] and "私自调班 1 次" in a001["leave"]
