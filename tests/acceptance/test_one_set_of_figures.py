@@ -30,7 +30,7 @@ from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, SUMMARY_KEYS, 
 from db.models import Agent, AttendanceRecord, KpiMetric, QAEvaluation, QAItemScore
 from db.session import Database, open_database
 from ui.models.payroll_table import COLUMN_KEYS, PayrollModel, PayRow
-from ui.pages.payroll_page import AgentDetail
+from ui.widgets.payroll_panels import AgentDetail
 
 pytestmark = pytest.mark.gui
 
