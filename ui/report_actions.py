@@ -15,12 +15,27 @@ from db.session import Database
 from ui.ops import CancelToken
 
 
-def summary_file_name(month: str) -> str:
-    return tr(f"工资汇总-{month}.xlsx", f"payroll-{month}.xlsx")
+def branch_name(db: Database) -> str:
+    from app.services.settings import get_setting
+
+    with db.session_scope() as session:
+        return get_setting(session, "branch_name").strip()
 
 
-def combined_file_name(month: str) -> str:
-    return tr(f"工资条-{month}.pdf", f"payslips-{month}.pdf")
+def _named(branch: str, zh: str, en: str, suffix: str) -> str:
+    """``华东二区-工资汇总-2026-11.xlsx``: the branch first, so head office can tell files apart."""
+    from app.reports.files import file_name
+
+    stem = tr(zh, en)
+    return file_name(f"{branch}-{stem}" if branch else stem, suffix)
+
+
+def summary_file_name(month: str, branch: str = "") -> str:
+    return _named(branch, f"工资汇总-{month}", f"payroll-{month}", ".xlsx")
+
+
+def combined_file_name(month: str, branch: str = "") -> str:
+    return _named(branch, f"工资条-{month}", f"payslips-{month}", ".pdf")
 
 
 def with_suffix(path: Path, suffix: str) -> Path:

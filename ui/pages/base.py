@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QStyle, QVBoxLayout, QWidget
 
 from app.i18n import language, tr
 from db.session import Database
+from ui import file_dialogs
 from ui.errors import show_error, show_message
 from ui.importing import ImportFlow
 from ui.widgets.filters import push_button
@@ -94,23 +95,19 @@ class Page(QWidget):
 
     def ask_open_file(self) -> Path | None:
         """The spreadsheet (Excel or CSV) to import, or ``None`` when the user cancels."""
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            tr(*self.import_dialog_title),
-            "",
-            tr(SPREADSHEET_FILTER_ZH, SPREADSHEET_FILTER_EN),
+        return file_dialogs.open_file(
+            self, file_dialogs.IMPORTS, tr(*self.import_dialog_title), tr(SPREADSHEET_FILTER_ZH, SPREADSHEET_FILTER_EN)
         )
-        return Path(name) if name else None
 
     def ask_save_file(self, suggested: str) -> Path | None:
         """Where to save an import template, or ``None`` when the user cancels."""
-        name, _ = QFileDialog.getSaveFileName(
+        return file_dialogs.save_file(
             self,
+            file_dialogs.TEMPLATES,
             tr("保存导入模板", "Save the import template"),
             suggested,
             tr("Excel 文件 (*.xlsx)", "Excel files (*.xlsx)"),
         )
-        return Path(name) if name else None
 
     def ask_confirm(self, text: str) -> bool:
         """A yes/no question; ``True`` for yes."""

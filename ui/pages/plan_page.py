@@ -19,7 +19,6 @@ from typing import Any
 from PySide6.QtCore import QItemSelection, Qt, QUrl, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -47,6 +46,7 @@ from app.services.plans import (
     save_plan,
 )
 from db.session import Database
+from ui import file_dialogs
 from ui.errors import show_error, show_message
 from ui.models.plan_tables import PlanVersionsModel
 from ui.pages.base import Page
@@ -226,19 +226,17 @@ class PlanPage(Page):
     # --- replaceable for tests (Dangerzone style) -----------------------------------
 
     def ask_open_file(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(
+        return file_dialogs.open_file(
             self,
+            file_dialogs.PLANS,
             tr("选择要导入的方案文件", "Choose the plan file to import"),
-            "",
             tr(TOML_FILTER_ZH, TOML_FILTER_EN),
         )
-        return Path(name) if name else None
 
     def ask_save_file(self, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, tr("导出方案", "Export the plan"), suggested, tr(TOML_FILTER_ZH, TOML_FILTER_EN)
+        return file_dialogs.save_file(
+            self, file_dialogs.PLANS, tr("导出方案", "Export the plan"), suggested, tr(TOML_FILTER_ZH, TOML_FILTER_EN)
         )
-        return Path(name) if name else None
 
     # --- loading --------------------------------------------------------------------
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -45,6 +44,7 @@ from app.services.months import month_status
 from app.services.payroll import show_month
 from app.services.settings import get_setting
 from db.session import Database
+from ui import file_dialogs
 from ui.dialogs.common import ERROR_STYLE
 from ui.dialogs.pdf_preview import PdfPreviewDialog, PreviewSlot
 from ui.errors import error_text, show_error
@@ -52,6 +52,7 @@ from ui.ops import Op, run_op
 from ui.pages.base import Page
 from ui.printing import PrintError, print_pdf
 from ui.report_actions import (
+    branch_name,
     combined_file_name,
     payslips_work,
     summary_file_name,
@@ -197,8 +198,8 @@ class ReportsPage(Page):
         self.summary_box = QGroupBox(tr("Excel 汇总表", "Excel summary"), self)
         summary_note = QLabel(
             tr(
-                "汇总、明细、保单明细、考勤汇总、质检汇总和公示表，交总部或存档。",
-                "Summary, details, policies, attendance, QA and the notice sheet — for head office or the files.",
+                "汇总、明细、计算依据、保单明细、考勤汇总、质检汇总和公示表，交总部或存档。",
+                "Summary, details, facts, policies, attendance, QA and the notice sheet — for head office or the files.",
             ),
             self.summary_box,
         )
@@ -302,10 +303,9 @@ class ReportsPage(Page):
     # --- replaceable for tests (Dangerzone style) --------------------------------------------
 
     def ask_directory(self) -> Path | None:
-        folder = QFileDialog.getExistingDirectory(
-            self, tr("选择保存工资条的文件夹", "Choose the folder for the payslips")
+        return file_dialogs.choose_folder(
+            self, file_dialogs.REPORTS, tr("选择保存工资条的文件夹", "Choose the folder for the payslips")
         )
-        return Path(folder) if folder else None
 
     def ask_save_file(self, suggested: str, title: str | None = None) -> Path | None:
         """Where to save a file; the file type follows the suggested name (.pdf or .xlsx)."""
@@ -313,10 +313,10 @@ class ReportsPage(Page):
             file_filter = tr("PDF 文件 (*.pdf)", "PDF files (*.pdf)")
         else:
             file_filter = tr("Excel 文件 (*.xlsx)", "Excel files (*.xlsx)")
-        name, _ = QFileDialog.getSaveFileName(
-            self, title or tr("保存导入模板", "Save the import template"), suggested, file_filter
+        kind = file_dialogs.REPORTS if title else file_dialogs.TEMPLATES
+        return file_dialogs.save_file(
+            self, kind, title or tr("保存导入模板", "Save the import template"), suggested, file_filter
         )
-        return Path(name) if name else None
 
     def open_url(self, url: QUrl) -> bool:
         return QDesktopServices.openUrl(url)
@@ -523,7 +523,7 @@ class ReportsPage(Page):
         target: Path | None = None
         if combined:
             path = self.ask_save_file(
-                combined_file_name(month), tr("保存合并的工资条", "Save the combined payslips")
+                combined_file_name(month, branch_name(db)), tr("保存合并的工资条", "Save the combined payslips")
             )
             if path is None:
                 return None
@@ -580,7 +580,9 @@ class ReportsPage(Page):
         if self.result is None or not self.result.agents or self.op is not None:
             return None
         month, db = self.month, self.db
-        path = self.ask_save_file(summary_file_name(month), tr("保存工资汇总表", "Save the payroll summary"))
+        path = self.ask_save_file(
+            summary_file_name(month, branch_name(db)), tr("保存工资汇总表", "Save the payroll summary")
+        )
         if path is None:
             return None
         path = with_suffix(path, ".xlsx")
