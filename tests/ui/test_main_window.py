@@ -257,3 +257,11 @@ def test_every_word_a_page_says_or_reads_is_a_known_kind_of_data() -> None:
     for key, factory in PAGE_FACTORIES.items():
         reads = getattr(factory, "reads", None)
         assert reads is None or reads <= DATA_KINDS, key
+
+
+def test_main_opens_on_a_given_month(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main.parse_args(["--month", "2026-10"]).month == "2026-10"
+    assert main.parse_args([]).month is None
+    with pytest.raises(SystemExit):
+        main.parse_args(["--month", "2026-13"])
+    assert "not a month (YYYY-MM): '2026-13'" in capsys.readouterr().err
