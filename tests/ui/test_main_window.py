@@ -265,3 +265,21 @@ def test_main_opens_on_a_given_month(capsys: pytest.CaptureFixture[str]) -> None
     with pytest.raises(SystemExit):
         main.parse_args(["--month", "2026-13"])
     assert "not a month (YYYY-MM): '2026-13'" in capsys.readouterr().err
+
+
+def test_ready_exit_reports_once_the_window_is_shown_and_quits(db: Database) -> None:
+    """What ``benchmarks/bench_window.py`` times a cold start with."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", main.READY_ENV: "1", "PYTHONIOENCODING": "utf-8"}
+    db.dispose()
+    proc = subprocess.run(
+        [sys.executable, "main.py", "--db", str(db.path), "--month", "2025-03"],
+        cwd=root, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    (line,) = proc.stdout.splitlines()
+    assert line.startswith("ready ") and float(line.split()[1]) > 0
