@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
@@ -248,18 +248,20 @@ def customer_levels(session: Session, month: str) -> list[str]:
 
 
 #: The columns a PolicyView is made of, read as plain rows (a Core select: no ORM objects to build).
+#: Money and dates come as the text they are stored as (no per-value type processing): the 31
+#: dates of a month are parsed once each, the amounts by ``Decimal`` itself.
 _VIEW_COLUMNS = (
     Policy.id,
     Policy.policy_no,
     Agent.code,
     Agent.name,
     Policy.product_code,
-    Policy.premium,
+    type_coerce(Policy.premium, String),
     Policy.customer_level,
     Policy.new_customer,
-    Policy.sign_date,
-    Policy.cancel_date,
-    Policy.paid_amount,
+    type_coerce(Policy.sign_date, String),
+    type_coerce(Policy.cancel_date, String),
+    type_coerce(Policy.paid_amount, String),
     Policy.paid_month,
     Policy.clawed_month,
 )
@@ -274,14 +276,22 @@ def _views(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[PolicyView]
     plans: dict[str, Plan | None] = {}
     products: dict[tuple[str, str], tuple[str, Decimal] | None] = {}
     locked = locked_months(session)
-    months: dict[date, str] = {}
+    days: dict[str, tuple[date, str]] = {}  # stored date text -> (date, its month)
+
+    def day(text: str) -> date:
+        known = days.get(text)
+        if known is None:
+            parsed = date.fromisoformat(text)
+            known = days[text] = (parsed, month_of(parsed))
+        return known[0]
+
     out = []
     view = PolicyView
-    for (pid, policy_no, code, name, product_code, premium, level, new, sign, cancel, paid, paid_month,
-         clawed) in session.connection().execute(stmt).all():
-        month = months.get(sign)
-        if month is None:
-            month = months[sign] = month_of(sign)
+    for (pid, policy_no, code, name, product_code, premium_text, level, new, sign_text, cancel_text, paid_text,
+         paid_month, clawed) in session.connection().execute(stmt).all():
+        sign = day(sign_text)
+        month = days[sign_text][1]
+        premium = Decimal(premium_text)
         if (month, product_code) in products:
             found = products[(month, product_code)]
         else:
@@ -304,8 +314,8 @@ def _views(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[PolicyView]
                 level,
                 new,
                 sign,
-                cancel,
-                paid,
+                None if cancel_text is None else day(cancel_text),
+                None if paid_text is None else Decimal(paid_text),
                 paid_month,
                 clawed,
                 month in locked,
