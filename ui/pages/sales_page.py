@@ -47,7 +47,7 @@ from db.session import Database
 from ui.dialogs.policy_dialog import AgentChoice, CancelPolicyDialog, PolicyDialog
 from ui.errors import show_error
 from ui.importing import ImportFlow
-from ui.loader import Loader
+from ui.loader import Loader, collector_paused
 from ui.models.sales_model import PoliciesModel, SalesTotals, totals_of
 from ui.pages.base import Page
 from ui.widgets.filters import (
@@ -214,10 +214,14 @@ class SalesPage(Page):
         sort_column = model.sort_column
 
         def read() -> Loaded:
-            with db.session_scope() as session:
-                policies = list_policies(session, month)
-                products, status = plan_products(session, month), month_status(session, month)
-            return policies, model.sort_keys_of(policies, sort_column), totals_of(policies), products, status
+            # Hundreds of thousands of new objects would start full garbage collections, each
+            # walking every object while holding the interpreter — freezing the window meanwhile.
+            # They hold no cycles: reference counting frees them, so the collector waits.
+            with collector_paused():
+                with db.session_scope() as session:
+                    policies = list_policies(session, month)
+                    products, status = plan_products(session, month), month_status(session, month)
+                return policies, model.sort_keys_of(policies, sort_column), totals_of(policies), products, status
 
         self.loader.start(read, lambda result: self._loaded(month, result))
         self._update_totals()
