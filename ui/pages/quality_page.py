@@ -55,7 +55,7 @@ from ui.dialogs.evaluation_dialog import EvaluationDialog, EvaluationForm, Overt
 from ui.dialogs.scorecard_dialog import ScorecardDialog
 from ui.errors import show_error, show_message
 from ui.importing import ImportFlow
-from ui.loader import Loader
+from ui.loader import Loader, collector_paused
 from ui.models.quality_models import (
     EvaluationsModel,
     EvaluationsProxy,
@@ -356,7 +356,7 @@ class QualityPage(Page):
         month, db = self.month, self.db
 
         def read() -> Loaded:
-            with db.session_scope() as session:
+            with collector_paused(), db.session_scope() as session:
                 return (
                     month_status(session, month) == "locked",
                     list_evaluations(session, month),
