@@ -502,9 +502,14 @@ class PayrollPage(Page):
         bold = QFont(self.totals.font())
         bold.setBold(True)
         metrics = QFontMetrics(bold)
+        # A long name or team is cut short (with "…" and the whole text as a tooltip) rather
+        # than pushing 实发 and the totals off the screen.
+        widest_text = self.table.fontMetrics().horizontalAdvance("汉" * 8) + 16
         for col in range(self.model.columnCount()):
             total = str(self.totals_model.data(self.totals_model.index(0, col)) or "")
             width = max(self.table.columnWidth(col), metrics.horizontalAdvance(total) + 12, 56) + 8
+            if COLUMN_KEYS[col] in ("name", "team"):
+                width = min(width, widest_text)
             self.table.setColumnWidth(col, width)
             self.totals.setColumnWidth(col, width)
         self._balance_split()
