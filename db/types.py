@@ -8,12 +8,25 @@ does arithmetic in Python, where it is exact.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+
+def decimal_text(value: Decimal) -> str:
+    """How a Decimal is stored: its plain decimal text, never an exponent (``Decimal("1E+3")`` → ``"1000"``).
+
+    The one formatting of :class:`DecimalText`, shared by the importers' driver-level inserts."""
+    return format(value, "f")
+
+
+def date_text(value: date) -> str:
+    """How SQLAlchemy's ``Date`` stores a date on SQLite: ``YYYY-MM-DD`` (for the driver-level inserts)."""
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
 class DecimalText(TypeDecorator[Decimal]):
@@ -28,7 +41,7 @@ class DecimalText(TypeDecorator[Decimal]):
         number = value if isinstance(value, Decimal) else Decimal(str(value))
         if not number.is_finite():
             raise ValueError(f"not a finite number: {value!r}")
-        return format(number, "f")
+        return decimal_text(number)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:

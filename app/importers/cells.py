@@ -121,7 +121,10 @@ def as_money(cell: Cell) -> Decimal:
 
     A third decimal is refused, not rounded (``10.005`` would otherwise be paid as 10.01).
     """
-    value = as_number(cell)
+    value = as_number(cell)  # finite and below a trillion
+    exponent = value.as_tuple().exponent
+    if exponent.__class__ is int and -2 <= exponent <= 0:  # type: ignore[operator]
+        return value  # at most two decimals, nothing to normalise: what check_money would return
     try:
         return check_money(value, show(cell))
     except MoneyError as e:
@@ -174,6 +177,16 @@ def _make_date(y: int, m: int, d: int, cell: Cell) -> date:
 
 def as_date(cell: Cell) -> date:
     """A real spreadsheet date, or ``YYYY-MM-DD`` / ``YYYY/MM/DD`` text (time part ignored)."""
+    if cell.__class__ is str:  # the common case first: an ISO date typed or saved as text
+        text: str = cell  # type: ignore[assignment]
+        if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+            try:
+                value = date.fromisoformat(text)
+            except ValueError:
+                pass
+            else:
+                if _MIN_YEAR <= value.year <= _MAX_YEAR:
+                    return value
     if isinstance(cell, datetime):
         return _make_date(cell.year, cell.month, cell.day, cell)
     if isinstance(cell, date):
@@ -220,6 +233,10 @@ def as_month(cell: Cell) -> str:
 
 def as_bool(cell: Cell) -> bool:
     """是/否, yes/no, true/false, 1/0, Y/N (any case), or a real TRUE/FALSE cell."""
+    if cell.__class__ is str:  # the common case first
+        found = BOOL_WORDS.get(cell.strip().casefold())  # type: ignore[attr-defined]
+        if found is not None:
+            return found
     if isinstance(cell, bool):
         return cell
     if isinstance(cell, int | float | Decimal) and cell in (0, 1):

@@ -457,6 +457,8 @@ class _Row:
         if not isinstance(hire, date):
             return
         left = leave if isinstance(leave, date) else None
+        if hire <= day and (left is None or day <= left):
+            return  # within the employment: the common case, decided on the dates alone
         until, until_en = (left.isoformat(), left.isoformat()) if left else ("至今", "now")
         period, period_en = f"{hire.isoformat()} – {until}", f"{hire.isoformat()} – {until_en}"
         if day < hire:

@@ -14,13 +14,13 @@ the write (issue #10).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.fields import code_key
@@ -43,6 +43,7 @@ from db.models import (
     QAEvaluation,
 )
 from db.session import claim_write_lock
+from db.types import date_text, decimal_text
 
 
 class ImportRefused(ServiceError):
@@ -114,9 +115,8 @@ def _database_checks(session: Session, result: ImportResult) -> list[Problem]:
     if result.kind == "sales":
         plans: dict[str, set[str]] = {}
         locked = locked_months(session)
-        existing = {p.policy_no: p for p in session.scalars(
-            select(Policy).where(Policy.policy_no.in_([r.policy_no for r in result.rows])))} if result.rows else {}
-        codes = dict(session.execute(select(Agent.id, Agent.code)).all())
+        existing = stored_policies(session, [r.policy_no for r in result.rows])
+        codes = dict(session.execute(select(Agent.id, Agent.code)).all()) if existing else {}
         for r in result.rows:
             month = month_of(r.sign_date)
             if month not in plans:
@@ -306,29 +306,96 @@ def _write_agents(session: Session, result: ImportResult) -> None:
                 audit(session, "agent.update", entity="agent", key=agent.code, before=before, after=after)
 
 
+LOOKUP_CHUNK = 500
+"""How many keys one lookup query names: SQLite refuses a statement with more than 32,766 variables
+(999 before SQLite 3.32), and a file may hold 350,000 policy numbers."""
+
+_POLICY = Policy.__table__
+_STORED_POLICY_COLUMNS = (
+    _POLICY.c.policy_no, _POLICY.c.id, _POLICY.c.agent_id, _POLICY.c.product_code, _POLICY.c.premium,
+    _POLICY.c.customer_level, _POLICY.c.new_customer, _POLICY.c.sign_date, _POLICY.c.cancel_date,
+    _POLICY.c.clawed_month,
+)
+_POLICY_VALUES = ("agent_id", "product_code", "premium", "customer_level", "new_customer", "sign_date", "cancel_date")
+
+
+def stored_policies(session: Session, policy_nos: list[str]) -> dict[str, Any]:
+    """The stored policies among ``policy_nos`` by number, as typed rows (attribute access like the model).
+
+    Which numbers are stored is read first (one query, no variables); only those are then read in
+    chunks of :data:`LOOKUP_CHUNK`, so a file of any length stays below SQLite's variable limit and a
+    file of new policies costs one query."""
+    if not policy_nos:
+        return {}
+    conn = session.connection()
+    known = set(conn.execute(select(_POLICY.c.policy_no)).scalars())
+    wanted = [no for no in dict.fromkeys(policy_nos) if no in known]
+    found: dict[str, Any] = {}
+    query = select(*_STORED_POLICY_COLUMNS).where(_POLICY.c.policy_no.in_(bindparam("nos", expanding=True)))
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        for row in conn.execute(query, {"nos": wanted[start:start + LOOKUP_CHUNK]}):
+            found[row.policy_no] = row
+    return found
+
+
+# The driver's own statement (SQLite's qmark parameters), columns in the order of policy_values.
+_INSERT_POLICY = (
+    "INSERT INTO policies (policy_no, agent_id, product_code, premium, customer_level, new_customer, "
+    "sign_date, cancel_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_BATCH = 20_000  # rows per executemany: the pre-formatted tuples of one batch at a time in memory
+
+
+def policy_values(r: Any, agent_id: int) -> tuple[Any, ...]:
+    """A new policy as the driver stores it, formatted exactly as the model's column types store it
+    (:mod:`db.types`: money as decimal text, dates as ``YYYY-MM-DD``, booleans as 0/1)."""
+    cancel = r.cancel_date
+    return (r.policy_no, agent_id, r.product, decimal_text(r.premium), r.customer_level or "",
+            1 if r.new_customer else 0, date_text(r.sign_date), None if cancel is None else date_text(cancel))
+
+
+def insert_policies(session: Session, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert new policies (tuples from :func:`policy_values`) with the driver's ``executemany``, in the
+    session's own transaction: SQLAlchemy's bulk insert spends ~6 times as long on the same rows."""
+    conn = session.connection()
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= INSERT_BATCH:
+            conn.exec_driver_sql(_INSERT_POLICY, batch)
+            batch = []
+    if batch:
+        conn.exec_driver_sql(_INSERT_POLICY, batch)
+
+
 def _write_sales(session: Session, result: ImportResult) -> None:
     ids = _agent_ids(session)
-    existing = {p.policy_no: p for p in session.scalars(
-        select(Policy).where(Policy.policy_no.in_([r.policy_no for r in result.rows])))}
-    new_rows = []
-    for r in result.rows:
-        values = {
-            "agent_id": ids[r.code], "product_code": r.product, "premium": r.premium,
-            "customer_level": r.customer_level or "", "new_customer": r.new_customer,
-            "sign_date": r.sign_date, "cancel_date": r.cancel_date,
-        }
-        old = existing.get(r.policy_no)
-        if old is None:
-            new_rows.append({"policy_no": r.policy_no, **values})
-            continue
-        before = {k: str(getattr(old, k)) for k in values}
-        for k, v in values.items():
-            setattr(old, k, v)
-        after = {k: str(getattr(old, k)) for k in values}
-        if before != after:
-            audit(session, "policy.update", entity="policy", key=r.policy_no, before=before, after=after)
-    if new_rows:
-        session.execute(insert(Policy), new_rows)
+    existing = stored_policies(session, [r.policy_no for r in result.rows])
+    changed: list[dict[str, Any]] = []
+
+    def new_rows() -> Iterator[tuple[Any, ...]]:
+        for r in result.rows:
+            old = existing.get(r.policy_no)
+            if old is None:
+                yield policy_values(r, ids[r.code])
+                continue
+            values = {
+                "agent_id": ids[r.code], "product_code": r.product, "premium": r.premium,
+                "customer_level": r.customer_level or "", "new_customer": r.new_customer,
+                "sign_date": r.sign_date, "cancel_date": r.cancel_date,
+            }
+            before = {k: str(getattr(old, k)) for k in _POLICY_VALUES}
+            after = {k: str(v) for k, v in values.items()}
+            if before != after:
+                audit(session, "policy.update", entity="policy", key=r.policy_no, before=before, after=after)
+                # A value equal to the stored one (1000 and 1000.0) keeps the stored text, as an ORM update would.
+                changed.append({"b_id": old.id, **{k: getattr(old, k) if v == getattr(old, k) else v
+                                                   for k, v in values.items()}})
+
+    insert_policies(session, new_rows())
+    if changed:
+        session.connection().execute(
+            update(_POLICY).where(_POLICY.c.id == bindparam("b_id")), changed)
 
 
 def _write_metrics(session: Session, result: ImportResult) -> None:
