@@ -8,7 +8,6 @@ does arithmetic in Python, where it is exact.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,12 +20,8 @@ def decimal_text(value: Decimal) -> str:
     """How a Decimal is stored: its plain decimal text, never an exponent (``Decimal("1E+3")`` → ``"1000"``).
 
     The one formatting of :class:`DecimalText`, shared by the importers' driver-level inserts."""
-    return format(value, "f")
-
-
-def date_text(value: date) -> str:
-    """How SQLAlchemy's ``Date`` stores a date on SQLite: ``YYYY-MM-DD`` (for the driver-level inserts)."""
-    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    text = str(value)  # plain digits unless the exponent is positive or the number is tiny (C-fast)
+    return format(value, "f") if "E" in text else text
 
 
 class DecimalText(TypeDecorator[Decimal]):

@@ -116,6 +116,40 @@ def as_number(cell: Cell, *, percent: bool = False) -> Decimal:
     return value
 
 
+def plain_number(text: str) -> Decimal | None:
+    """What :func:`as_number` gives a text cell holding a plain finite number (``1200.50``), or None
+    when it is anything else and the full converter must decide (and explain)."""
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    if value.is_finite() and abs(value) < _MAX_ABS:
+        return value
+    return None
+
+
+def plain_money(text: str) -> Decimal | None:
+    """What :func:`as_money` gives a text cell holding a plain amount with at most two decimals, or None."""
+    value = plain_number(text)
+    if value is not None:
+        exponent = value.as_tuple().exponent
+        if exponent.__class__ is int and -2 <= exponent <= 0:  # type: ignore[operator]
+            return value
+    return None
+
+
+def plain_date(text: str) -> date | None:
+    """What :func:`as_date` gives a ``YYYY-MM-DD`` text cell of a plausible year, or None."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+        try:
+            value = date.fromisoformat(text)
+        except ValueError:
+            return None
+        if _MIN_YEAR <= value.year <= _MAX_YEAR:
+            return value
+    return None
+
+
 def as_money(cell: Cell) -> Decimal:
     """An amount of money (base salary, premium, adjustment): a number with at most two decimals.
 
@@ -178,15 +212,9 @@ def _make_date(y: int, m: int, d: int, cell: Cell) -> date:
 def as_date(cell: Cell) -> date:
     """A real spreadsheet date, or ``YYYY-MM-DD`` / ``YYYY/MM/DD`` text (time part ignored)."""
     if cell.__class__ is str:  # the common case first: an ISO date typed or saved as text
-        text: str = cell  # type: ignore[assignment]
-        if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
-            try:
-                value = date.fromisoformat(text)
-            except ValueError:
-                pass
-            else:
-                if _MIN_YEAR <= value.year <= _MAX_YEAR:
-                    return value
+        found = plain_date(cell)  # type: ignore[arg-type]
+        if found is not None:
+            return found
     if isinstance(cell, datetime):
         return _make_date(cell.year, cell.month, cell.day, cell)
     if isinstance(cell, date):

@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Table as SqlTable
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -43,7 +44,7 @@ from db.models import (
     QAEvaluation,
 )
 from db.session import claim_write_lock
-from db.types import date_text, decimal_text
+from db.types import decimal_text
 
 
 class ImportRefused(ServiceError):
@@ -117,8 +118,11 @@ def _database_checks(session: Session, result: ImportResult) -> list[Problem]:
         locked = locked_months(session)
         existing = stored_policies(session, [r.policy_no for r in result.rows])
         codes = dict(session.execute(select(Agent.id, Agent.code)).all()) if existing else {}
+        month_by_day: dict[date, str] = {}
         for r in result.rows:
-            month = month_of(r.sign_date)
+            month = month_by_day.get(r.sign_date)
+            if month is None:
+                month = month_by_day[r.sign_date] = month_of(r.sign_date)
             if month not in plans:
                 try:
                     plans[month] = {p.code for p in plan_for_month(session, month)[1].products}
@@ -310,7 +314,7 @@ LOOKUP_CHUNK = 500
 """How many keys one lookup query names: SQLite refuses a statement with more than 32,766 variables
 (999 before SQLite 3.32), and a file may hold 350,000 policy numbers."""
 
-_POLICY = Policy.__table__
+_POLICY: SqlTable = Policy.__table__  # type: ignore[assignment]
 _STORED_POLICY_COLUMNS = (
     _POLICY.c.policy_no, _POLICY.c.id, _POLICY.c.agent_id, _POLICY.c.product_code, _POLICY.c.premium,
     _POLICY.c.customer_level, _POLICY.c.new_customer, _POLICY.c.sign_date, _POLICY.c.cancel_date,
@@ -348,10 +352,11 @@ INSERT_BATCH = 20_000  # rows per executemany: the pre-formatted tuples of one b
 
 def policy_values(r: Any, agent_id: int) -> tuple[Any, ...]:
     """A new policy as the driver stores it, formatted exactly as the model's column types store it
-    (:mod:`db.types`: money as decimal text, dates as ``YYYY-MM-DD``, booleans as 0/1)."""
+    (:mod:`db.types`: money as decimal text; dates as ``YYYY-MM-DD``, which ``date.isoformat`` gives and
+    SQLAlchemy's SQLite ``Date`` stores; booleans as 0/1). tests/services/test_import_bulk.py checks both agree."""
     cancel = r.cancel_date
     return (r.policy_no, agent_id, r.product, decimal_text(r.premium), r.customer_level or "",
-            1 if r.new_customer else 0, date_text(r.sign_date), None if cancel is None else date_text(cancel))
+            1 if r.new_customer else 0, r.sign_date.isoformat(), None if cancel is None else cancel.isoformat())
 
 
 def insert_policies(session: Session, rows: Iterable[tuple[Any, ...]]) -> None:

@@ -35,7 +35,10 @@ def test_a_driver_insert_stores_what_an_orm_insert_stores(tmp_path: Path) -> Non
         (Decimal("1E+3"), "", False, date(1900, 1, 1), date(2199, 12, 31)),
         (Decimal("10.50"), "A", True, date(2026, 2, 28), date(2026, 3, 1)),
         (Decimal("0.05"), "", False, date(2026, 10, 9), date(2026, 10, 9)),
-        (Decimal("-3.1"), "B", False, date(999 + 1001, 1, 2), None),
+        (Decimal("-3.1"), "B", False, date(2000, 1, 2), None),
+        (Decimal("1E-7"), "", True, date(2026, 12, 31), None),
+        (Decimal("-0.00"), "", True, date(2026, 12, 31), None),
+        (Decimal("123456789012.34"), "", True, date(2026, 12, 31), None),
     ]
     with db.session_scope(write=True) as s:
         initialise(s)
