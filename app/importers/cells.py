@@ -116,21 +116,32 @@ def as_number(cell: Cell, *, percent: bool = False) -> Decimal:
     return value
 
 
-def plain_number(text: str) -> Decimal | None:
-    """What :func:`as_number` gives a text cell holding a plain finite number (``1200.50``), or None
-    when it is anything else and the full converter must decide (and explain)."""
-    try:
-        value = Decimal(text)
-    except (InvalidOperation, ValueError):
+def plain_number(cell: Cell) -> Decimal | None:
+    """What :func:`as_number` gives a text cell holding a plain finite number (``1200.50``) or a number
+    cell of an xlsx, or None when it is anything else and the full converter must decide (and explain)."""
+    kind = cell.__class__
+    if kind is str:
+        try:
+            value = Decimal(cell)  # type: ignore[arg-type]
+        except (InvalidOperation, ValueError):
+            return None
+    elif kind is float:
+        number: float = cell  # type: ignore[assignment]
+        if not math.isfinite(number):
+            return None
+        value = Decimal(int(number)) if number.is_integer() else Decimal(repr(number))
+    elif kind is int:
+        value = Decimal(cell)  # type: ignore[arg-type]
+    else:
         return None
     if value.is_finite() and abs(value) < _MAX_ABS:
         return value
     return None
 
 
-def plain_money(text: str) -> Decimal | None:
-    """What :func:`as_money` gives a text cell holding a plain amount with at most two decimals, or None."""
-    value = plain_number(text)
+def plain_money(cell: Cell) -> Decimal | None:
+    """What :func:`as_money` gives a cell holding a plain amount with at most two decimals, or None."""
+    value = plain_number(cell)
     if value is not None:
         exponent = value.as_tuple().exponent
         if exponent.__class__ is int and -2 <= exponent <= 0:  # type: ignore[operator]
@@ -138,8 +149,15 @@ def plain_money(text: str) -> Decimal | None:
     return None
 
 
-def plain_date(text: str) -> date | None:
-    """What :func:`as_date` gives a ``YYYY-MM-DD`` text cell of a plausible year, or None."""
+def plain_date(cell: Cell) -> date | None:
+    """What :func:`as_date` gives a ``YYYY-MM-DD`` text cell or a date cell of a plausible year, or None."""
+    kind = cell.__class__
+    if kind is datetime or kind is date:
+        day: date = cell  # type: ignore[assignment]
+        return date(day.year, day.month, day.day) if _MIN_YEAR <= day.year <= _MAX_YEAR else None
+    if kind is not str:
+        return None
+    text: str = cell  # type: ignore[assignment]
     if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
         try:
             value = date.fromisoformat(text)

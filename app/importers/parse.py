@@ -350,8 +350,8 @@ class _Row:
     ) -> Decimal | None:
         """A number; ``money`` refuses more than two decimals (app.money.check_money)."""
         raw = self.vals.get(key)
-        if raw.__class__ is str:  # a plain number typed as text: decided here, without the converters
-            plain = (plain_money if money else plain_number)(raw)  # type: ignore[arg-type]
+        if raw is not None:  # a plain number (text or number cell): decided here, without the converters
+            plain = (plain_money if money else plain_number)(raw)
             if plain is not None and (not non_negative or plain >= 0):
                 return plain
         v = self._convert(key, as_money if money else lambda c: as_number(c, percent=percent))
@@ -374,8 +374,8 @@ class _Row:
 
     def day(self, key: str, *, required: bool) -> date | None:
         raw = self.vals.get(key)
-        if raw.__class__ is str:
-            plain = plain_date(raw)  # type: ignore[arg-type]
+        if raw is not None:
+            plain = plain_date(raw)
             if plain is not None:
                 return plain
         v = self._convert(key, as_date)

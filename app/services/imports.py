@@ -116,10 +116,9 @@ def _database_checks(session: Session, result: ImportResult) -> list[Problem]:
     if result.kind == "sales":
         plans: dict[str, set[str]] = {}
         locked = locked_months(session)
-        existing = stored_policies(session, [r.policy_no for r in result.rows])
-        codes = dict(session.execute(select(Agent.id, Agent.code)).all()) if existing else {}
+        codes = dict(session.execute(select(Agent.id, Agent.code)).all())
         month_by_day: dict[date, str] = {}
-        for r in result.rows:
+        for r, old in with_stored_policies(session, result.rows):
             month = month_by_day.get(r.sign_date)
             if month is None:
                 month = month_by_day[r.sign_date] = month_of(r.sign_date)
@@ -132,7 +131,6 @@ def _database_checks(session: Session, result: ImportResult) -> list[Problem]:
                 problems.append(_problem(result, r.row, "产品", f"产品 {r.product} 不在 {month} 适用的方案中",
                                          f"product {r.product} is not in the plan in force for {month}",
                                          "请使用方案中的产品代码", "use a product code of the plan"))
-            old = existing.get(r.policy_no)
             if old is not None and month_of(old.sign_date) in locked:
                 changed = (
                     code_key(codes.get(old.agent_id, "")) != code_key(r.code) or old.product_code != r.product or old.premium != r.premium
@@ -323,23 +321,42 @@ _STORED_POLICY_COLUMNS = (
 _POLICY_VALUES = ("agent_id", "product_code", "premium", "customer_level", "new_customer", "sign_date", "cancel_date")
 
 
-def stored_policies(session: Session, policy_nos: list[str]) -> dict[str, Any]:
-    """The stored policies among ``policy_nos`` by number, as typed rows (attribute access like the model).
+def _stored_query() -> Any:
+    return select(*_STORED_POLICY_COLUMNS).where(_POLICY.c.policy_no.in_(bindparam("nos", expanding=True)))
 
-    Which numbers are stored is read first (one query, no variables); only those are then read in
-    chunks of :data:`LOOKUP_CHUNK`, so a file of any length stays below SQLite's variable limit and a
-    file of new policies costs one query."""
-    if not policy_nos:
-        return {}
-    conn = session.connection()
-    known = set(conn.execute(select(_POLICY.c.policy_no)).scalars())
+
+def _stored_numbers(session: Session) -> set[str]:
+    return set(session.connection().execute(select(_POLICY.c.policy_no)).scalars())
+
+
+def stored_policies(session: Session, policy_nos: list[str]) -> dict[str, Any]:
+    """The stored policies among ``policy_nos`` by number, as typed rows (attribute access like the model),
+    read in chunks of :data:`LOOKUP_CHUNK` numbers."""
+    known = _stored_numbers(session)
     wanted = [no for no in dict.fromkeys(policy_nos) if no in known]
+    conn, query = session.connection(), _stored_query()
     found: dict[str, Any] = {}
-    query = select(*_STORED_POLICY_COLUMNS).where(_POLICY.c.policy_no.in_(bindparam("nos", expanding=True)))
     for start in range(0, len(wanted), LOOKUP_CHUNK):
         for row in conn.execute(query, {"nos": wanted[start:start + LOOKUP_CHUNK]}):
             found[row.policy_no] = row
     return found
+
+
+def with_stored_policies(session: Session, rows: list[Any]) -> Iterator[tuple[Any, Any]]:
+    """Each file row with its stored policy (a typed row, or None for a new policy).
+
+    Which numbers are stored is read first (one query, no variables); the stored ones are then read
+    chunk by chunk of :data:`LOOKUP_CHUNK` numbers, so a file of any length stays below SQLite's
+    variable limit, only one chunk of stored rows is in memory at a time, and a file of new
+    policies costs one query."""
+    known = _stored_numbers(session)
+    conn, query = session.connection(), _stored_query()
+    for start in range(0, len(rows), LOOKUP_CHUNK):
+        chunk = rows[start:start + LOOKUP_CHUNK]
+        wanted = [r.policy_no for r in chunk if r.policy_no in known]
+        found = {row[0]: row for row in conn.execute(query, {"nos": wanted}).all()} if wanted else {}
+        for r in chunk:
+            yield r, found.get(r.policy_no)
 
 
 # The driver's own statement (SQLite's qmark parameters), columns in the order of policy_values.
@@ -375,12 +392,10 @@ def insert_policies(session: Session, rows: Iterable[tuple[Any, ...]]) -> None:
 
 def _write_sales(session: Session, result: ImportResult) -> None:
     ids = _agent_ids(session)
-    existing = stored_policies(session, [r.policy_no for r in result.rows])
     changed: list[dict[str, Any]] = []
 
     def new_rows() -> Iterator[tuple[Any, ...]]:
-        for r in result.rows:
-            old = existing.get(r.policy_no)
+        for r, old in with_stored_policies(session, result.rows):
             if old is None:
                 yield policy_values(r, ids[r.code])
                 continue
@@ -389,18 +404,20 @@ def _write_sales(session: Session, result: ImportResult) -> None:
                 "customer_level": r.customer_level or "", "new_customer": r.new_customer,
                 "sign_date": r.sign_date, "cancel_date": r.cancel_date,
             }
-            before = {k: str(getattr(old, k)) for k in _POLICY_VALUES}
+            stored = tuple(getattr(old, k) for k in _POLICY_VALUES)
+            if stored == tuple(values.values()) and str(old.premium) == str(r.premium):
+                continue  # the same policy again (a re-imported file): nothing to write or to audit
+            before = {k: str(v) for k, v in zip(_POLICY_VALUES, stored, strict=True)}
             after = {k: str(v) for k, v in values.items()}
             if before != after:
                 audit(session, "policy.update", entity="policy", key=r.policy_no, before=before, after=after)
                 # A value equal to the stored one (1000 and 1000.0) keeps the stored text, as an ORM update would.
-                changed.append({"b_id": old.id, **{k: getattr(old, k) if v == getattr(old, k) else v
-                                                   for k, v in values.items()}})
+                changed.append({"b_id": old.id, **{k: s if v == s else v
+                                                   for (k, v), s in zip(values.items(), stored, strict=True)}})
 
     insert_policies(session, new_rows())
     if changed:
-        session.connection().execute(
-            update(_POLICY).where(_POLICY.c.id == bindparam("b_id")), changed)
+        session.connection().execute(update(_POLICY).where(_POLICY.c.id == bindparam("b_id")), changed)
 
 
 def _write_metrics(session: Session, result: ImportResult) -> None:
