@@ -34,7 +34,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=None,
         help="language of the window (zh or en; default: the saved setting)",
     )
-    parser.add_argument("--page", default=None, help="area to show first, e.g. agents or settings")
+    from ui.pages import AREAS  # the window loads them anyway
+
+    pages = [area.key for area in AREAS]
+    parser.add_argument(
+        "--page", default=None, choices=pages, metavar="PAGE", help=f"area to show first: {', '.join(pages)}"
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.db is None:
@@ -59,6 +64,30 @@ def _set_icon(app: QApplication) -> None:
     icon = resource_path("icons/branchpay.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+
+
+WINDOW_SHOWN = "window shown"  # the log line that says the window is on screen (support and the smoke test read it)
+
+
+def _log_when_shown(window: MainWindow) -> None:
+    """Write ``WINDOW_SHOWN`` to the log once the window is really on screen (its first expose event)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtGui import QWindow
+
+    class ShownNote(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Expose and isinstance(watched, QWindow) and watched.isExposed():
+                watched.removeEventFilter(self)
+                log.info("%s: %s", WINDOW_SHOWN, window.windowTitle())
+            return False
+
+    handle = window.windowHandle()
+    if handle is None:  # not shown
+        return
+    if handle.isExposed():
+        log.info("%s: %s", WINDOW_SHOWN, window.windowTitle())
+    else:
+        handle.installEventFilter(ShownNote(handle))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if shell is None:
         return 1
     shell.show(page=args.page)
+    _log_when_shown(shell.window)
     try:
         code = app.exec()
     finally:

@@ -28,6 +28,35 @@ def parse_month(month: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def is_month(text: str) -> bool:
+    """Whether ``text`` is exactly a month written ``YYYY-MM``."""
+    return isinstance(text, str) and _MONTH_RE.fullmatch(text) is not None
+
+
+def month_str(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def month_of(day: date) -> str:
+    """The month ``day`` falls in, ``YYYY-MM``."""
+    return month_str(day.year, day.month)
+
+
+def shift_month(month: str, delta: int) -> str:
+    """The month ``delta`` months after (negative: before) ``month``: ``shift_month("2026-01", -1) == "2025-12"``."""
+    year, mon = parse_month(month)
+    index = year * 12 + (mon - 1) + delta
+    return month_str(index // 12, index % 12 + 1)
+
+
+def previous_month(month: str) -> str:
+    return shift_month(month, -1)
+
+
+def next_month(month: str) -> str:
+    return shift_month(month, 1)
+
+
 def month_bounds(month: str) -> tuple[date, date]:
     """The first and last calendar day of ``month``."""
     year, mon = parse_month(month)

@@ -26,18 +26,26 @@ if TYPE_CHECKING:
     from app.services.payroll_view import AgentChange
 
 EXIT_FAILURE = 1
-EXIT_NOT_AVAILABLE = 3
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that went away
 KINDS = ("agents", "attendance", "qa", "sales", "complaints", "praise", "metrics", "adjustments")
 
 
 def _month(text: str) -> str:
-    import re
+    from app.calendar import is_month
 
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text.strip()):
+    if not is_month(text.strip()):
         raise argparse.ArgumentTypeError(tr(f"月份应为 YYYY-MM，例如 2026-10：{text!r}",
                                             f"a month is YYYY-MM, e.g. 2026-10: {text!r}"))
     return text.strip()
+
+
+PAYROLL_HELP = {
+    "run": "calculate the month from its records (replaces an unlocked result)",
+    "show": "print the month's stored result (--json: docs/formats.md)",
+    "lock": "freeze the month: its result, plan and records",
+    "unlock": "reopen the latest locked month (a reason is required)",
+    "check": "does the calculated result still match the records?",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,9 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     pay = sub.add_parser("payroll", help="calculate, show, lock or unlock a month").add_subparsers(
         dest="payroll_cmd", required=True)
     for name in ("run", "show", "lock", "unlock", "check"):
-        p = pay.add_parser(
-            name, help="does the calculated result still match the records?" if name == "check" else None
-        )
+        p = pay.add_parser(name, help=PAYROLL_HELP[name])
         p.add_argument("--month", type=_month, required=True)
         if name in ("show", "check"):
             p.add_argument("--json", action="store_true", help="print the result as JSON")

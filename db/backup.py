@@ -18,7 +18,7 @@ from db.files import create_owner_only, make_folder, sqlite_uri
 
 BACKUP_DIRNAME = "backups"
 EMPTY_PROBLEM = "the file holds no tables (empty)"
-_NAME = re.compile(r"^branchpay-(\d{8}-\d{6})(?:-\d+)?-([a-z-]+)\.sqlite3$")
+_NAME = re.compile(r"^branchpay-(\d{8}-\d{6})(?:-(\d+))?-([a-z-]+)\.sqlite3$")  # stamp, number in the second, reason
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,10 @@ def make_backup(db_path: Path, *, reason: str = "manual", folder: Path | None = 
     make_folder(folder)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     reason = re.sub(r"[^a-z-]", "-", reason.lower()) or "manual"
-    dst = folder / f"branchpay-{stamp}-{reason}.sqlite3"
-    n = 1
+    # A later copy in the same second gets a higher number than any there, so it sorts as newer.
+    same_second = [_number(m) for p in folder.iterdir() if (m := _NAME.match(p.name)) and m.group(1) == stamp]
+    n = max(same_second) + 1 if same_second else 1
+    dst = folder / (f"branchpay-{stamp}-{n}-{reason}.sqlite3" if same_second else f"branchpay-{stamp}-{reason}.sqlite3")
     while dst.exists():
         dst = folder / f"branchpay-{stamp}-{n}-{reason}.sqlite3"
         n += 1
@@ -99,12 +101,18 @@ def list_backups(folder: Path) -> list[BackupInfo]:
     """Newest first."""
     if not folder.exists():
         return []
-    out = []
+    found = []
     for path in folder.iterdir():
         m = _NAME.match(path.name)
         if m:
-            out.append(BackupInfo(path, datetime.strptime(m.group(1), "%Y%m%d-%H%M%S"), m.group(2), path.stat().st_size))
-    return sorted(out, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+            taken_at = datetime.strptime(m.group(1), "%Y%m%d-%H%M%S")
+            found.append(((taken_at, _number(m)), BackupInfo(path, taken_at, m.group(3), path.stat().st_size)))
+    return [info for _, info in sorted(found, key=lambda pair: pair[0], reverse=True)]
+
+
+def _number(match: re.Match[str]) -> int:
+    """The copy's number within its second: none for the first, then 1, 2, ... 10 (numeric, not text, order)."""
+    return int(match.group(2) or 0)
 
 
 def prune(folder: Path, keep: int) -> list[Path]:

@@ -48,7 +48,6 @@ CLI = "branchpay-cli"
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
 if str(REPO) not in sys.path:  # the check reads the version and demo months from the source
     sys.path.insert(0, str(REPO))
-EXIT_NOT_AVAILABLE = 3  # app.cli.EXIT_NOT_AVAILABLE: "this command is not available yet"
 
 # Files the app opens at run time; a missing one is a packaging bug even if no step hits it.
 REQUIRED_FILES = (
@@ -246,58 +245,47 @@ def check_cli(run: Runner, tmp: Path) -> list[str]:
         "--dry-run",
     )
 
-    help_proc = run.cli_run("payslips --help", "payslips", "--help", ok_codes=(0, 2, EXIT_NOT_AVAILABLE))
+    run.cli_run("payslips --help", "payslips", "--help")
     slips = tmp / "payslips"
-    if help_proc.returncode != 0:
-        notes.append("payslips: --help did not succeed; step skipped")
-    else:
-        proc = run.cli_run(
-            f"payslips --month {month}",
+    proc = run.cli_run(
+        f"payslips --month {month}",
+        "--db",
+        str(db),
+        "payslips",
+        "--month",
+        month,
+        "--out",
+        str(slips),
+    )
+    pdfs = sorted(slips.rglob("*.pdf"))
+    if not pdfs:
+        raise fail("payslips wrote no PDF", proc)
+    bad = [p.name for p in pdfs if not p.read_bytes().startswith(b"%PDF")]
+    if bad:
+        raise fail(f"not PDF files: {bad[:5]}", proc)
+    say(f"  {len(pdfs)} PDF payslip(s), {sum(p.stat().st_size for p in pdfs) // 1024} KiB")
+    notes += check_builtin_cid_font(run, db, month, tmp)
+    code = str(agents[0]["code"])
+    locked = tmp / "payslips-encrypted"
+    proc = run.cli_run(
+        f"payslips --agent {code} --encrypt (the agent's payslip password)",
+        *(
             "--db",
             str(db),
             "payslips",
             "--month",
             month,
             "--out",
-            str(slips),
-            ok_codes=(0, EXIT_NOT_AVAILABLE),
-        )
-        text = (proc.stdout + proc.stderr).lower()
-        if proc.returncode == EXIT_NOT_AVAILABLE or "not available" in text or "尚未" in text:
-            notes.append(
-                f"payslips: the command answered 'not available yet' (exit {proc.returncode}); skipped"
-            )
-            say("  NOTE: payslips not available yet in this build; skipped")
-        else:
-            pdfs = sorted(slips.rglob("*.pdf"))
-            if not pdfs:
-                raise fail("payslips wrote no PDF", proc)
-            bad = [p.name for p in pdfs if not p.read_bytes().startswith(b"%PDF")]
-            if bad:
-                raise fail(f"not PDF files: {bad[:5]}", proc)
-            say(f"  {len(pdfs)} PDF payslip(s), {sum(p.stat().st_size for p in pdfs) // 1024} KiB")
-            notes += check_builtin_cid_font(run, db, month, tmp)
-            code = str(agents[0]["code"])
-            locked = tmp / "payslips-encrypted"
-            proc = run.cli_run(
-                f"payslips --agent {code} --encrypt (the agent's payslip password)",
-                *(
-                    "--db",
-                    str(db),
-                    "payslips",
-                    "--month",
-                    month,
-                    "--out",
-                    str(locked),
-                    "--agent",
-                    code,
-                    "--encrypt",
-                ),
-            )
-            encrypted = sorted(locked.rglob("*.pdf"))
-            if len(encrypted) != 1 or b"/Encrypt" not in encrypted[0].read_bytes():
-                raise fail("payslips --encrypt did not write one encrypted PDF", proc)
-            say(f"  {encrypted[0].name} is encrypted")
+            str(locked),
+            "--agent",
+            code,
+            "--encrypt",
+        ),
+    )
+    encrypted = sorted(locked.rglob("*.pdf"))
+    if len(encrypted) != 1 or b"/Encrypt" not in encrypted[0].read_bytes():
+        raise fail("payslips --encrypt did not write one encrypted PDF", proc)
+    say(f"  {encrypted[0].name} is encrypted")
 
     summary = tmp / "export" / f"summary-{month}.xlsx"
     proc = run.cli_run(

@@ -49,3 +49,12 @@ def test_overrides_applied_last_and_outside_dates_ignored() -> None:
 def test_unknown_calendar() -> None:
     with pytest.raises(ValueError):
         month_workdays("2026-10", "lunar", {})
+
+
+def test_month_arithmetic_crosses_years_both_ways() -> None:
+    from app.calendar import is_month, month_of, next_month, previous_month, shift_month
+
+    assert previous_month("2026-01") == "2025-12" and next_month("2025-12") == "2026-01"
+    assert shift_month("2026-03", -15) == "2024-12" and shift_month("2024-12", 15) == "2026-03"
+    assert month_of(date(2026, 2, 28)) == "2026-02"
+    assert is_month("2026-10") and not is_month("2026-13") and not is_month(" 2026-10") and not is_month("26-10")

@@ -56,10 +56,6 @@ def configure_logging(folder: Path) -> Path:
     return path
 
 
-def log_path() -> Path | None:
-    return _log_path
-
-
 def unexpected_text() -> str:
     """The one short sentence shown for an error nobody planned for."""
     where = str(_log_path) if _log_path else LOG_FILENAME

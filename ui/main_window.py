@@ -27,6 +27,7 @@ from app.services.backups import backup_folder, backup_now, list_backups
 from app.services.months import month_status
 from db.session import Database
 from ui.dialogs.backup_dialogs import RestoreDialog, confirm_restore_text
+from ui.dialogs.guide_dialog import GuideDialog
 from ui.errors import show_message
 from ui.ops import Op, run_op
 from ui.pages import AREAS, Area, Page, make_page
@@ -193,6 +194,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
 
         help_menu = self.menuBar().addMenu(tr("帮助(&H)", "&Help"))
+        self.guide_action = QAction(tr("使用指南", "User guide"), self)
+        self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.guide_action.triggered.connect(self.show_guide)
+        help_menu.addAction(self.guide_action)
         about_action = QAction(tr("关于…", "About…"), self)
         about_action.triggered.connect(self.show_about)
         help_menu.addAction(about_action)
@@ -252,14 +257,15 @@ class MainWindow(QMainWindow):
             self.pages[area.key].refresh()
 
     @Slot(str)
-    def _on_data_changed(self, _what: str) -> None:
+    def _on_data_changed(self, what: str) -> None:
+        """Pages that show ``what`` (see ``Page.reads``) reload: the one in view now, the others when shown."""
         sender = self.sender()
         current = self.current_key()
         for key, page in self.pages.items():
             checker = getattr(page, "checker", None)
             if checker is not None:
                 checker.drop()  # a check that read the records before this change must not answer
-            if page is sender:
+            if page is sender or not page.shows(what):
                 continue
             if key != current:
                 self._stale.add(key)
@@ -270,6 +276,13 @@ class MainWindow(QMainWindow):
         self.update_month_status()
 
     # --- menu actions -----------------------------------------------------------------
+
+    @Slot()
+    def show_guide(self) -> GuideDialog:
+        dialog = GuideDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     @Slot()
     def show_about(self) -> QMessageBox:

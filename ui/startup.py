@@ -47,6 +47,7 @@ from ui.dialogs.password_dialog import LockOverlay, PasswordPrompt
 from ui.dialogs.welcome_dialog import StartWith, WelcomeChoice, WelcomeDialog
 from ui.errors import error_text, show_error, show_message, unexpected_text
 from ui.main_window import MainWindow
+from ui.single_instance import ActivationServer, ask_running_copy_to_show
 from ui.translations import install_qt_translations
 
 log = logging.getLogger("branchpay.ui.startup")
@@ -162,6 +163,9 @@ def acquire_lock(db_path: Path, prompter: Prompter) -> InstanceLock | None:
     try:
         lock.acquire()
     except AlreadyRunning:
+        if ask_running_copy_to_show(db_path):
+            log.info("another instance holds %s; asked it to come to the front", lock.path)
+            return None
         log.warning("refused: another instance holds %s", lock.path)
         prompter.already_running(db_path)
         return None
@@ -492,6 +496,23 @@ class AppShell(QObject):
         self.idle_check_ms = idle_check_ms
         self.idle_timeout_override_ms: int | None = None  # tests shorten the idle time
         self.window = self._build(month)
+        self.activation = ActivationServer(db.path, self.bring_to_front, self)
+
+    def bring_to_front(self) -> None:
+        """A second start on this database: show this window instead, and say why it came forward."""
+        window = self.window
+        if window.isMinimized():
+            window.showNormal()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        window.statusBar().showMessage(
+            tr(
+                "BranchPay 已经在运行：再次打开时会切换到这个窗口。",
+                "BranchPay is already running: opening it again brings this window forward.",
+            ),
+            15_000,
+        )
 
     def _build(self, month: str | None) -> MainWindow:
         window = MainWindow(self.db, month=month, shell=self)
@@ -604,6 +625,7 @@ class AppShell(QObject):
         return self._replace_window()
 
     def close(self) -> None:
+        self.activation.close()
         if self.idle_lock is not None:
             self.idle_lock.stop()
             self.idle_lock = None

@@ -30,7 +30,6 @@ class AwardDecision:
     places: int  # n (0 when nobody is eligible or the award is off)
     cutoff: Decimal | None
     winners: frozenset[str]
-    eligible_codes: frozenset[str]
 
     def line_for(self, cfg: AwardsConfig, code: str, score: Decimal) -> PayLine | None:
         if code not in self.winners or cfg.top_amount == 0 or self.cutoff is None:
@@ -51,12 +50,11 @@ def decide_award(cfg: AwardsConfig, candidates: Mapping[str, Candidate] | list[C
     pool = list(candidates.values()) if isinstance(candidates, Mapping) else list(candidates)
     eligible = [c for c in pool if c.score >= cfg.min_score and not (cfg.exclude_penalized and c.penalized)]
     n_eligible = len(eligible)
-    codes = frozenset(c.code for c in eligible)
     if n_eligible == 0 or cfg.top_share <= 0:
-        return AwardDecision(n_eligible, 0, None, frozenset(), codes)
+        return AwardDecision(n_eligible, 0, None, frozenset())
     places = max(1, int((cfg.top_share * n_eligible).to_integral_value(rounding=ROUND_FLOOR)))
     places = min(places, n_eligible)
     ranked = sorted((c.score for c in eligible), reverse=True)
     cutoff = ranked[places - 1]
     winners = frozenset(c.code for c in eligible if c.score >= cutoff)
-    return AwardDecision(n_eligible, places, cutoff, winners, codes)
+    return AwardDecision(n_eligible, places, cutoff, winners)

@@ -173,7 +173,7 @@ def compute_agent(plan: Plan, facts: MonthFacts, agent: AgentMonth, *, top_award
         draft = prepare_agent(plan, period, agent)
         award_line = None
         if top_award:
-            decision = AwardDecision(1, 1, draft.kpi.score, frozenset({agent.code}), frozenset({agent.code}))
+            decision = AwardDecision(1, 1, draft.kpi.score, frozenset({agent.code}))
             award_line = decision.line_for(plan.awards, agent.code, draft.kpi.score)
         return finish_agent(plan, draft, award_line)
 
@@ -192,4 +192,12 @@ def compute_month(plan: Plan, facts: MonthFacts) -> MonthPay:
             warnings.append(facts.calendar_warning)
         if not period.workdays:
             warnings.append(Text(f"{facts.month} 没有工作日", f"{facts.month} has no workdays"))
+        if not agents:
+            warnings.append(
+                Text(
+                    f"{facts.month} 没有在职人员，没有工资可发：请检查人员名单和入职、离职日期",
+                    f"nobody was employed in {facts.month}, so there is no pay: check the agents and their "
+                    "hire and leave dates",
+                )
+            )
         return MonthPay(month=facts.month, agents=agents, warnings=tuple(warnings))

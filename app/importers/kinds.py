@@ -306,15 +306,4 @@ class AdjustmentRow:
     row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
 
 
-ROW_TYPES: dict[str, type] = {
-    "agents": AgentRow,
-    "attendance": AttendanceRow,
-    "qa": QARow,
-    "sales": SalesRow,
-    "complaints": ComplaintRow,
-    "praise": PraiseRow,
-    "metrics": MetricRow,
-    "adjustments": AdjustmentRow,
-}
-
 ImportRow = AgentRow | AttendanceRow | QARow | SalesRow | ComplaintRow | PraiseRow | MetricRow | AdjustmentRow

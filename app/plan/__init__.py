@@ -1,6 +1,6 @@
-"""The plan (提成方案): model, TOML load/save and validation with key-path errors."""
+"""The plan (提成方案): ``app.plan.model`` (the pure data the engine reads) and ``app.plan.toml_io``
+(TOML load/save and validation with key-path errors).
 
-from app.plan.model import Plan
-from app.plan.toml_io import PlanError, default_plan, default_plan_text, dump_plan, load_plan
-
-__all__ = ["Plan", "PlanError", "default_plan", "default_plan_text", "dump_plan", "load_plan"]
+Nothing is imported here: the pure engine imports ``app.plan.model``, and a package that pulled in
+``toml_io`` would bring the TOML loader (and its resource files) into the engine with it.
+"""

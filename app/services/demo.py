@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from app.calendar import month_bounds, month_workdays
+from app.calendar import month_bounds, month_of, month_workdays, shift_month
 from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.plans import plan_for_month
@@ -41,12 +41,8 @@ CARD_OF_ROLE = {"电话回访岗": "HF", "电话接听岗": "JT", "电话咨诉�
 
 def demo_months(today: date | None = None) -> list[str]:
     today = today or date.today()
-    y, m = today.year, today.month
-    out = []
-    for _ in range(3):
-        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
-        out.append(f"{y:04d}-{m:02d}")
-    return sorted(out)
+    this = month_of(today)
+    return sorted(shift_month(this, -back) for back in (1, 2, 3))
 
 
 def _d(x: float | int | str) -> Decimal:

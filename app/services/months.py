@@ -14,13 +14,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.calendar import month_of as month_of  # re-exported: the services' month helpers in one place
+from app.calendar import next_month as next_month
 from app.services.errors import MonthLocked
 from db.models import MonthStatus
 from db.session import claim_write_lock
-
-
-def month_of(d: date) -> str:
-    return f"{d.year:04d}-{d.month:02d}"
 
 
 def month_status(session: Session, month: str) -> str:
@@ -42,11 +40,6 @@ def ensure_open(session: Session, month: str) -> None:
     claim_write_lock(session)
     if month_status(session, month) == "locked":
         raise MonthLocked(month)
-
-
-def next_month(month: str) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    return f"{year + 1:04d}-01" if mon == 12 else f"{year:04d}-{mon + 1:02d}"
 
 
 def locked_months_between(session: Session, first: date, last: date | None) -> list[str]:

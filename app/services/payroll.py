@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.calendar import month_bounds, month_workdays
+from app.calendar import month_bounds, month_workdays, previous_month
 from app.engine.compute import compute_month
 from app.engine.facts import (
     AdjustmentFact,
@@ -60,11 +60,6 @@ from db.models import (
     QAEvaluation,
 )
 from db.session import claim_write_lock
-
-
-def previous_month(month: str) -> str:
-    y, m = int(month[:4]), int(month[5:7])
-    return f"{y - 1:04d}-12" if m == 1 else f"{y:04d}-{m - 1:02d}"
 
 
 def gather_facts(session: Session, month: str) -> tuple[PlanVersion, Plan, MonthFacts, dict[str, int]]:
@@ -285,6 +280,13 @@ def lock_month(session: Session, month: str) -> None:
     if _changes_against_stored(session, month, version, facts, fresh):
         raise ServiceError(f"{month} 的数据在上次计算后已变化，请重新计算并核对后再锁定。",
                            f"the records of {month} changed since it was calculated; recalculate and check before locking.")
+    if not fresh.agents:
+        raise ServiceError(
+            f"{month} 没有任何人员的工资，不能锁定：锁定一个空月份会让以后补录的人员无法在本月发薪。"
+            "请先导入人员（或检查入职、离职日期）并重新计算。",
+            f"{month} pays nobody and cannot be locked: a locked empty month could not pay agents entered "
+            "later. Import the agents (or check their hire and leave dates) and calculate again.",
+        )
     paid = {no: amount for a in fresh.agents for no, amount in a.policy_paid.items()}
     if paid:
         for policy in session.scalars(select(Policy).where(Policy.policy_no.in_(list(paid)))):

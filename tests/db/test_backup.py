@@ -71,6 +71,28 @@ def test_keeps_only_the_newest_n(tmp_path: Path) -> None:
     assert len(list_backups(backup_dir_for(path))) == 1
 
 
+def test_copies_made_in_the_same_second_sort_by_their_number_not_as_text(tmp_path: Path) -> None:
+    """"-10-" is newer than "-9-" and "-2-": pruning must drop the oldest copies, never the newest."""
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    stamp = "20260301-093000"
+    names = [f"branchpay-{stamp}-manual.sqlite3"] + [f"branchpay-{stamp}-{n}-manual.sqlite3" for n in range(1, 12)]
+    for name in names:
+        (folder / name).write_bytes(b"")
+    (folder / "branchpay-20260301-092959-scheduled.sqlite3").write_bytes(b"")  # a second earlier
+    assert [b.path.name for b in list_backups(folder)] == names[::-1] + ["branchpay-20260301-092959-scheduled.sqlite3"]
+    removed = prune(folder, 10)
+    assert sorted(p.name for p in removed) == sorted(["branchpay-20260301-092959-scheduled.sqlite3", *names[:2]])
+
+
+def test_many_backups_in_one_second_each_survive_their_own_pruning(tmp_path: Path) -> None:
+    db_path = tmp_path / "b.sqlite3"
+    Database(db_path).dispose()
+    made = [make_backup(db_path, keep=10) for _ in range(25)]
+    assert all(path.exists() for path in made[-10:])
+    assert [b.path for b in list_backups(backup_dir_for(db_path))] == made[::-1][:10]
+
+
 def test_damaged_file_is_detected_moved_aside_and_the_newest_good_backup_offered(tmp_path: Path) -> None:
     path = tmp_path / "branchpay.sqlite3"
     db = Database(path)

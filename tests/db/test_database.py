@@ -90,3 +90,32 @@ def test_head_revision_constant_matches_the_migration_scripts() -> None:
     from db.session import HEAD_REVISION
 
     assert head_revision() == HEAD_REVISION
+
+
+def test_the_migration_scripts_form_one_chain_ending_at_head_revision() -> None:
+    """Each revision file names its parent; together they are one line from nothing to HEAD_REVISION."""
+    import ast
+
+    from db.session import HEAD_REVISION, MIGRATIONS_DIR
+
+    parents: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("[0-9]*.py")):
+        values: dict[str, str | None] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.AnnAssign | ast.Assign) and node.value is not None:
+                targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
+                for target in targets:
+                    if isinstance(target, ast.Name) and target.id in {"revision", "down_revision"}:
+                        values[target.id] = ast.literal_eval(node.value)
+        revision = values["revision"]
+        assert isinstance(revision, str) and path.name.startswith(f"{revision}_"), path.name
+        assert revision not in parents, f"two scripts are revision {revision}"
+        parents[revision] = values["down_revision"]
+    chain: list[str] = []
+    at: str | None = HEAD_REVISION
+    while at is not None:
+        assert at in parents and at not in chain, (at, parents)
+        chain.append(at)
+        at = parents[at]
+    assert sorted(chain) == sorted(parents), f"scripts outside the chain to {HEAD_REVISION}: {parents}"
+    assert chain[-1] == "0001"

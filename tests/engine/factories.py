@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from app.engine.facts import AgentMonth, MonthFacts, PolicyFact
+from app.engine.facts import AgentMonth, AgentPay, MonthFacts, MonthPay, PolicyFact
 from app.plan.model import Plan
 from app.text import Text
 
@@ -57,3 +57,17 @@ def plan(**sections: Any) -> Plan:
 # With a single agent the monthly award always goes to them (n = max(1, …)); tests that compare
 # all of one agent's lines use this plan so the award does not get in the way.
 SOLO: Plan = replace(PLAN, awards=replace(PLAN.awards, top_share=Decimal(0)))
+
+
+def lines(pay: AgentPay) -> dict[str, Decimal]:
+    """The agent's pay by line code (several lines of one code add up)."""
+    out: dict[str, Decimal] = {}
+    for line in pay.lines:
+        out[line.code] = out.get(line.code, Decimal(0)) + line.amount
+    return out
+
+
+def only(result: MonthPay) -> AgentPay:
+    """The one agent of a one-agent month."""
+    assert len(result.agents) == 1
+    return result.agents[0]

@@ -12,33 +12,19 @@ import pytest
 from app.engine import compute_agent, compute_month
 from app.engine.facts import (
     AdjustmentFact,
-    AgentPay,
     AttendanceFact,
     ClawbackFact,
     ComplaintFact,
-    MonthPay,
     QAFact,
 )
 from app.engine.lines import make_line
 from app.plan.toml_io import PlanError, load_plan
 
 from .example_data import example_facts, example_plan, load_example
-from .factories import PLAN, SOLO, agent, month, plan, policy
+from .factories import PLAN, SOLO, agent, lines, month, only, plan, policy
 
 SUNDAY = date(2026, 10, 11)  # not a workday of October 2026
 MONDAY = date(2026, 10, 12)
-
-
-def lines(pay: AgentPay) -> dict[str, Decimal]:
-    out: dict[str, Decimal] = {}
-    for line in pay.lines:
-        out[line.code] = out.get(line.code, Decimal(0)) + line.amount
-    return out
-
-
-def only(result: MonthPay) -> AgentPay:
-    assert len(result.agents) == 1
-    return result.agents[0]
 
 
 # -- Numbers ---------------------------------------------------------------------------------

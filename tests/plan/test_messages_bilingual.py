@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.i18n import set_language
-from app.plan import PlanError, load_plan
+from app.plan.toml_io import PlanError, load_plan
 from app.services.errors import ValidationFailed
 from app.services.plans import save_plan
 

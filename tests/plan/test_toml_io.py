@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.plan import PlanError, default_plan, default_plan_text, dump_plan, load_plan
 from app.plan.model import Plan
+from app.plan.toml_io import PlanError, default_plan, default_plan_text, dump_plan, load_plan
 
 MINIMAL = """
 name = "test"

@@ -1,6 +1,6 @@
 """The summary's row writer against openpyxl's own cells: the same rows give the same workbook.
 
-``SheetWriter`` serialises rows itself for speed (see ``app/reports/summary_xlsx.py``). Here
+``SheetWriter`` serialises rows itself for speed (see ``app/reports/xlsx_writer.py``). Here
 the same rows are also written the ordinary way, one openpyxl ``WriteOnlyCell`` per value,
 and both files are read back with openpyxl and compared cell by cell: value, type, number
 format, font, fill, border, alignment and quote prefix.
@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 
-from app.reports import summary_xlsx as sx
-from app.reports.summary_xlsx import NUMBER_FORMATS, Column, SummaryBook, clean_text, needs_quote
+from app.reports import xlsx_writer as sx
+from app.reports.xlsx_writer import NUMBER_FORMATS, Column, SummaryBook, clean_text, needs_quote
 
 COLUMNS = [
     Column("文本", 12),

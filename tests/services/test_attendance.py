@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from app.engine.attendance import summarize
@@ -19,19 +21,17 @@ from app.services.attendance import (
     DAY_MAKEUP,
     DAY_WEEKEND,
     DAY_WORKDAY,
-    CellError,
-    Entry,
+    AttendanceGrid,
     clear_cell,
     clear_cells,
-    format_cell,
     month_grid,
     month_totals,
-    parse_cell,
     paste_block,
-    set_calendar_override,
     set_cell,
     split_tsv,
 )
+from app.services.attendance_cells import CellProblem, Entry, format_cell, parse_cell
+from app.services.calendar_overrides import set_calendar_override
 from app.services.errors import MonthLocked, ServiceError, ValidationFailed
 from app.services.payroll import gather_facts
 from app.services.setup import initialise
@@ -139,7 +139,7 @@ def test_parse_and_format_round_trip(text: str, entries: list[Entry], formatted:
 )
 def test_bad_cell_text_says_why(text: str, reason: str) -> None:
     result = parse_cell(text)
-    assert isinstance(result, CellError)
+    assert isinstance(result, CellProblem)
     assert reason in result.zh
     assert result.en and result.en != result.zh
 
@@ -382,7 +382,32 @@ def test_retyping_keeps_an_imported_note(session: Session) -> None:
     assert month_grid(session, MONTH).entries("A001", D(2026, 10, 9))[0].note == "医院证明"
 
 
-def test_a_month_of_300_agents_loads_well_under_a_second(session: Session) -> None:
+@contextmanager
+def _counting_queries(session: Session) -> Iterator[list[str]]:
+    """Every SQL statement the session's engine runs inside the block."""
+    statements: list[str] = []
+    engine = session.get_bind()
+
+    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def _load_month(session: Session) -> tuple[AttendanceGrid, list[str]]:
+    with _counting_queries(session) as statements:
+        grid = month_grid(session, MONTH)
+        grid.totals()
+    return grid, statements
+
+
+def test_a_month_of_300_agents_loads_with_as_many_queries_as_a_month_of_3(session: Session) -> None:
+    _, few = _load_month(session)
+    assert len(few) > 0
     hire = D(2024, 1, 1)
     session.execute(
         insert(Agent),
@@ -404,7 +429,7 @@ def test_a_month_of_300_agents_loads_well_under_a_second(session: Session) -> No
                 )  # fmt: skip
     session.execute(insert(AttendanceRecord), rows)
     session.flush()
-    grid = month_grid(session, MONTH)
-    totals = grid.totals()
-    assert len(grid.agents) == 303 and len(totals) == 303
-    assert sum(len(v) for v in grid.cells.values()) == len(rows)  # speed: benchmarks/bench_attendance.py
+    grid, many = _load_month(session)
+    assert len(grid.agents) == 303 and len(grid.totals()) == 303
+    assert sum(len(v) for v in grid.cells.values()) == len(rows)
+    assert len(many) == len(few), many  # no query per agent or per day; timings: benchmarks/bench_attendance.py

@@ -15,13 +15,14 @@ from app.services.backups import (
     backup_due,
     backup_if_due,
     backup_now,
+    keep_count,
     last_backup_time,
     list_backups,
     recover_damaged,
     restore_database,
 )
 from app.services.errors import ServiceError
-from app.services.settings import get_setting, set_setting
+from app.services.settings import OPTIONS, get_setting, set_setting
 from db.backup import check_file
 from db.models import AuditLog
 from db.session import Database
@@ -60,10 +61,15 @@ def test_backup_now_keeps_only_backup_keep_copies(db: Database) -> None:
     assert len(list_backups(db.path)) == 2
 
 
-def test_a_damaged_keep_setting_falls_back_instead_of_failing(db: Database) -> None:
+@pytest.mark.parametrize("damaged", ["lots", "", " 3.5 "])
+def test_a_damaged_keep_setting_falls_back_instead_of_failing(db: Database, damaged: str) -> None:
+    default = int(OPTIONS["backup_keep"].default)
     with db.session_scope() as s:
-        set_setting(s, "backup_keep", "lots")
-    assert backup_now(db).exists()
+        set_setting(s, "backup_keep", damaged)
+    assert keep_count(db) == default == 10
+    for _ in range(default + 2):
+        assert backup_now(db).exists()
+    assert len(list_backups(db.path)) == default  # the default count is kept, not one copy, not all
 
 
 def test_scheduled_backup_runs_only_when_due(db: Database) -> None:

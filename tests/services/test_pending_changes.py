@@ -260,3 +260,19 @@ def test_the_overview_steps_say_when_the_result_is_stale(db: Database) -> None:
     current = {step.key: step for step in current_overview.steps}
     assert not current["calculate"].open
     assert "计算后数据有变动" not in current["calculate"].summary_zh + current["lock"].summary_zh
+
+
+def test_a_month_with_nobody_to_pay_says_so_and_cannot_be_locked(tmp_path: Path) -> None:
+    from app.services.setup import initialise
+
+    db = Database(tmp_path / "empty.sqlite3")
+    with db.session_scope(write=True) as session:
+        initialise(session)
+        pay = calculate_month(session, "2026-10")
+    assert pay.agents == () and any("nobody was employed" in w.en and "没有在职人员" in w.zh for w in pay.warnings)
+    with db.session_scope(write=True) as session, pytest.raises(ServiceError) as refused:
+        lock_month(session, "2026-10")
+    assert "cannot be locked" in refused.value.text("en")
+    with db.session_scope() as session:
+        assert show_month(session, "2026-10").status == "calculated"
+    db.dispose()

@@ -35,6 +35,17 @@ AGENTS = (
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_qsettings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Per-user preferences (the file dialogs' last folders) go to a scratch folder, not the real profile."""
+    from PySide6.QtCore import QSettings
+
+    folder = str(tmp_path_factory.mktemp("qsettings"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+
+
 @pytest.fixture(autouse=True)
 def chinese() -> Iterator[None]:
     set_language("zh")

@@ -5,9 +5,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.importers.templates import write_template
 from app.services.agents import list_agents
 from db.session import Database
 from ui.dialogs.import_preview import ImportPreviewDialog
@@ -82,7 +84,6 @@ def test_preview_dialog_is_generic_and_blocks_commit_on_problems(qtbot: QtBot) -
 
 @pytest.fixture
 def page(qtbot: QtBot, db: Database) -> AgentsPage:
-    pytest.importorskip("app.services.imports")
     widget = AgentsPage(db)
     widget.set_month("2025-03")
     qtbot.addWidget(widget)
@@ -160,7 +161,6 @@ def test_cancelled_file_dialog_does_nothing(page: AgentsPage, monkeypatch: pytes
 
 
 def test_export_template(page: AgentsPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("app.importers.templates")
     asked: list[str] = []
 
     def ask(suggested: str) -> Path:
@@ -171,10 +171,10 @@ def test_export_template(page: AgentsPage, tmp_path: Path, monkeypatch: pytest.M
     path = page.export_template()
     assert asked == ["人员导入模板.xlsx"]
     assert path == tmp_path / "模板.xlsx" and path.exists()
-    from openpyxl import load_workbook
-
+    write_template("agents", tmp_path / "expected.xlsx")
     headers = [c.value for c in next(load_workbook(path).worksheets[0].iter_rows(max_row=1))]
-    assert "工号" in headers and "底薪" in headers
+    expected = [c.value for c in next(load_workbook(tmp_path / "expected.xlsx").worksheets[0].iter_rows(max_row=1))]
+    assert headers == expected and "工号" in headers and "底薪" in headers
     assert page.message is not None and str(path) in page.message.text()
     page.message.close()
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -9,14 +10,16 @@ from pytestqt.qtbot import QtBot
 
 import main
 from app import APP_NAME, __version__
+from app.calendar import shift_month
 from app.i18n import set_language
 from app.services.backups import list_backups
 from db.session import Database
 from ui.main_window import MainWindow
 from ui.pages import AREAS, PAGE_FACTORIES, PlaceholderPage
 from ui.pages.agents_page import AgentsPage
+from ui.pages.base import DATA_KINDS
 from ui.pages.overview_page import OverviewPage
-from ui.widgets.month_selector import previous_month, shift_month
+from ui.widgets.month_selector import default_month
 
 pytestmark = pytest.mark.gui
 
@@ -73,10 +76,11 @@ def test_month_selector_reaches_every_page(qtbot: QtBot, window: MainWindow) -> 
     assert {page.month for page in window.pages.values()} == {"2019-01"}
 
 
-def test_default_month_is_previous_month(qtbot: QtBot, db: Database) -> None:
+def test_default_month_is_the_month_before_today(qtbot: QtBot, db: Database) -> None:
     win = MainWindow(db)
     qtbot.addWidget(win)
-    assert win.month() == previous_month()
+    assert win.month() == default_month()
+    assert default_month(date(2026, 1, 15)) == "2025-12" and default_month(date(2026, 10, 31)) == "2026-09"
     assert shift_month("2026-01", -1) == "2025-12"
 
 
@@ -148,3 +152,53 @@ def test_main_version_and_arguments(capsys: pytest.CaptureFixture[str], tmp_path
     from db.session import default_db_path
 
     assert main.parse_args([]).db == default_db_path()
+
+
+def _stale_after(window: MainWindow, page_key: str, what: str) -> set[str]:
+    window._stale.clear()
+    window.pages[page_key].data_changed.emit(what)
+    return set(window._stale)
+
+
+def test_a_change_marks_stale_only_the_pages_that_show_that_data(qtbot: QtBot, window: MainWindow) -> None:
+    everything = {"overview", "payroll", "reports"}
+    agents = window.show_area("agents")
+    assert isinstance(agents, AgentsPage)
+    agents.select_code("A001")
+    dialog = agents.deactivate_selected()
+    assert dialog is not None
+    window._stale.clear()
+    dialog.accept()  # a real change: the agents page says "agents"
+    assert window._stale == everything | {"attendance", "quality", "sales", "rewards"}  # not plan, settings
+    window.show_area("settings")
+    assert _stale_after(window, "settings", "calendar") == everything | {"attendance"}
+    assert _stale_after(window, "settings", "settings") == everything
+    assert _stale_after(window, "plan", "plan") == everything | {"attendance", "quality", "sales", "rewards"}
+    assert _stale_after(window, "payroll", "payroll") == {"overview", "reports", "attendance", "quality", "sales",
+                                                          "rewards", "plan"}
+    assert _stale_after(window, "quality", "quality") == everything
+    # A word nobody declared is taken to change everything (never a page left showing old data).
+    assert _stale_after(window, "quality", "something new") == {key for key in window.pages} - {"quality", "settings"}
+
+
+def test_every_word_a_page_says_or_reads_is_a_known_kind_of_data() -> None:
+    import ast
+
+    root = Path(__file__).resolve().parents[2] / "ui"
+    said: set[str] = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "emit"
+                and isinstance(node.func.value, ast.Attribute)
+                and node.func.value.attr == "data_changed"
+            ):
+                word = node.args[0] if len(node.args) == 1 else None
+                assert isinstance(word, ast.Constant) and isinstance(word.value, str), f"{path}:{node.lineno}"
+                said.add(word.value)
+    assert said == DATA_KINDS  # every kind is said by some page, and no other word
+    for key, factory in PAGE_FACTORIES.items():
+        reads = getattr(factory, "reads", None)
+        assert reads is None or reads <= DATA_KINDS, key

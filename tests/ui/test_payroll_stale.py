@@ -151,7 +151,7 @@ def test_the_main_window_rechecks_when_the_page_is_shown_after_a_change(qtbot: Q
 
     window.show_area("rewards")
     change_a002(db)
-    window.pages["rewards"].data_changed.emit("adjustments")  # what the rewards page says after saving
+    window.pages["rewards"].data_changed.emit("rewards")  # what the rewards page says after saving
     assert page.check_op is None and not page.banner.stale
     with qtbot.waitSignal(page.pending_checked, timeout=30000):
         window.show_area("payroll")

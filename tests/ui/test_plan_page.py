@@ -101,10 +101,10 @@ def test_shows_the_plan_in_force_for_the_month(page: PlanPage) -> None:
     assert page.badge.isHidden()
     assert page.versions_model.rowCount() == 1
     assert page.editor.fields["pay.days_per_month"].text() == "21.75"
-    assert page.editor.fields["leave_pay_ratio.sick"].text() == "0.6"
+    assert page.editor.fields["leave_pay_ratio.sick"].text() == "60%"  # rates read as percentages
     assert page.editor.combos["commission.mode"].currentData() == "marginal"
     tiers = page.editor.tables["commission.tiers"].model
-    assert [tiers.cell(r, "rate") for r in range(tiers.rowCount())] == ["0.02", "0.03", "0.045"]
+    assert [tiers.cell(r, "rate") for r in range(tiers.rowCount())] == ["2%", "3%", "4.5%"]
     assert page.editor.tables["kpi.indicators"].model.rowCount() == 4
     assert page.editor.breakers["personal"].isChecked() and not page.editor.breakers["annual"].isChecked()
     assert page.problems == []
@@ -157,7 +157,7 @@ def test_table_level_and_builder_problems(page: PlanPage) -> None:
 
 
 def test_save_a_valid_edit_as_a_later_version(qtbot: QtBot, page: PlanPage, plan_db: Database) -> None:
-    set_cell(page, "commission.tiers", 1, "rate", "0.035")
+    set_cell(page, "commission.tiers", 1, "rate", "3.5%")  # typed as a percentage, stored exactly
     dialog = page.save_as_new_version()
     assert isinstance(dialog, PlanSaveDialog)
     assert dialog.effective_from.text() == "2026-10"  # the selected month by default
@@ -181,7 +181,7 @@ def test_save_a_valid_edit_as_a_later_version(qtbot: QtBot, page: PlanPage, plan
 
     page.select_version("2026-01")  # the versions list shows the older one again
     assert page.shown is not None and page.shown.effective_from == "2026-01"
-    assert page.editor.tables["commission.tiers"].model.cell(1, "rate") == "0.03"
+    assert page.editor.tables["commission.tiers"].model.cell(1, "rate") == "3%"
     assert not page.editor.read_only
 
 
@@ -342,3 +342,13 @@ def test_english_labels(qtbot: QtBot, plan_db: Database) -> None:
     assert page.save_button.text() == "Save as new version…"
     assert page.editor.tabText(2) == "Commission"
     assert "In force from 2026-01" in page.subtitle.text()
+
+
+def test_rates_round_trip_exactly_as_percentages() -> None:
+    from ui.models.plan_tables import percent_text
+
+    for rate in ("0.045", "0.0333333", "1", "0", "0.125", "0.00005"):
+        shown = percent_text(Decimal(rate))
+        assert shown.endswith("%")
+        assert Decimal(shown[:-1]) / 100 == Decimal(rate), (rate, shown)
+    assert percent_text(Decimal("0.045")) == "4.5%" and percent_text("abc") == "abc"

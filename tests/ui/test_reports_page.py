@@ -181,7 +181,7 @@ def test_combined_writes_one_pdf_under_the_chosen_name(
     assert not page.encrypt_check.isEnabled()
     recorder.save_as = out / "十月工资条"  # the .pdf suffix is added
     run(qtbot, page.write_payslips())
-    assert recorder.suggested == ["工资条-2026-10.pdf"]
+    assert recorder.suggested == ["客户服务中心-工资条-2026-10.pdf"]  # the branch name first
     assert sorted(p.name for p in out.iterdir()) == ["十月工资条.pdf"]  # no staging folder left
     assert len(PdfReader(out / "十月工资条.pdf").pages) >= 3
     assert "合并工资条" in page.payslips_result.text()
@@ -255,7 +255,7 @@ def test_export_writes_a_summary_workbook(
 ) -> None:
     recorder.save_as = tmp_path / "summary"  # the .xlsx suffix is added
     run(qtbot, page.export_summary())
-    assert recorder.suggested == ["工资汇总-2026-10.xlsx"]
+    assert recorder.suggested == ["客户服务中心-工资汇总-2026-10.xlsx"]  # the branch name first
     out = tmp_path / "summary.xlsx"
     workbook = openpyxl.load_workbook(out)
     assert "汇总" in workbook.sheetnames

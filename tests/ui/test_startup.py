@@ -144,13 +144,19 @@ def test_main_exits_1_when_already_running(tmp_path: Path, monkeypatch: pytest.M
 # --- (b) a damaged database -------------------------------------------------------------------
 
 
-def test_damaged_database_restores_the_newest_backup(qtbot: QtBot, tmp_path: Path) -> None:
-    path = tmp_path / "branchpay.sqlite3"
+def _with_a_backup(folder: Path) -> Path:
+    """A database holding agent A001, with a scheduled backup of it beside it (closed again)."""
+    path = folder / "branchpay.sqlite3"
     db = Database(path)
     with db.session_scope() as s:
         add_agent(s, _agent("A001"))
     make_backup(path, reason="scheduled")
     db.dispose()
+    return path
+
+
+def test_damaged_database_restores_the_newest_backup(qtbot: QtBot, tmp_path: Path) -> None:
+    path = _with_a_backup(tmp_path)
     _garbage(path)
     damaged_bytes = path.read_bytes()
 
@@ -176,12 +182,7 @@ def test_damaged_database_start_empty_or_quit(tmp_path: Path) -> None:
 
 
 def test_an_emptied_database_beside_backups_offers_the_newest(qtbot: QtBot, tmp_path: Path) -> None:
-    path = tmp_path / "branchpay.sqlite3"
-    db = Database(path)
-    with db.session_scope() as s:
-        add_agent(s, _agent("A001"))
-    make_backup(path, reason="scheduled")
-    db.dispose()
+    path = _with_a_backup(tmp_path)
     for side in ("-wal", "-shm"):
         Path(str(path) + side).unlink(missing_ok=True)
     path.write_bytes(b"")  # a sync tool or a failed copy left 0 bytes
@@ -500,3 +501,21 @@ def test_qt_translations_make_standard_buttons_chinese(qtbot: QtBot) -> None:
     box = QMessageBox(QMessageBox.Icon.Question, "t", "t", QMessageBox.StandardButton.Cancel)
     qtbot.addWidget(box)
     assert box.button(QMessageBox.StandardButton.Cancel).text() == "Cancel"
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support (raise|propagateSizeHints)\(\)")  # offscreen
+def test_a_second_start_brings_the_running_window_forward(
+    qtbot: QtBot, db: Database, shells: list[AppShell]
+) -> None:
+    shell = AppShell(db, None)
+    shells.append(shell)
+    shell.show()
+    assert shell.activation.listening
+    shell.window.showMinimized()
+    prompter = Scripted()
+    with InstanceLock(db.path):  # the running copy's lock
+        assert acquire_lock(db.path, prompter) is None
+    assert prompter.asked == []  # no error box
+    qtbot.waitUntil(lambda: "already running" in shell.window.statusBar().currentMessage()
+                    or "已经在运行" in shell.window.statusBar().currentMessage(), timeout=5000)
+    assert not shell.window.isMinimized()

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -27,6 +26,8 @@ from app import APP_NAME
 from app.i18n import tr
 from app.services.backups import DamagedChoice, reason_text, size_text
 from db.backup import BackupInfo
+from ui import file_dialogs
+from ui.screen import fit_to_screen
 
 DB_FILTER_ZH = "BranchPay 数据库 (*.sqlite3 *.db);;所有文件 (*)"
 DB_FILTER_EN = "BranchPay databases (*.sqlite3 *.db);;All files (*)"
@@ -50,7 +51,7 @@ class RestoreDialog(QDialog):
     def __init__(self, backups: list[BackupInfo], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("从备份恢复", "Restore from a backup"))
-        self.resize(560, 380)
+        fit_to_screen(self, 560, 380)
         self.backups = backups
         intro = QLabel(
             tr(
@@ -105,13 +106,12 @@ class RestoreDialog(QDialog):
 
     def ask_open_file(self) -> Path | None:
         """Replaceable in tests, so no real file dialog ever opens there."""
-        name, _ = QFileDialog.getOpenFileName(
+        return file_dialogs.open_file(
             self,
+            file_dialogs.BACKUPS,
             tr("选择要恢复的数据库文件", "Choose the database file to restore"),
-            "",
             tr(DB_FILTER_ZH, DB_FILTER_EN),
         )
-        return Path(name) if name else None
 
     def selected(self) -> Path | None:
         rows = self.table.selectionModel().selectedRows()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.i18n import language, tr
 from app.importers.problems import LIST_LIMIT, more_text, one_line
 from ui.dialogs.common import ERROR_STYLE, button_box
+from ui.screen import fit_to_screen
 
 KIND_NAMES: dict[str, tuple[str, str]] = {
     "agents": ("人员", "agents"),
@@ -44,14 +45,6 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
 def kind_name(kind: str) -> str:
     zh, en = KIND_NAMES.get(kind, (kind, kind))
     return tr(zh, en)
-
-
-class ProblemLike(Protocol):
-    file: str
-    row: int | None
-    column: str | None
-
-    def message(self, lang: str = "zh") -> str: ...
 
 
 class ResultLike(Protocol):
@@ -94,7 +87,7 @@ class ImportPreviewDialog(QDialog):
         self.setWindowTitle(
             tr(f"导入{kind_name(result.kind)} — 预览", f"Import {kind_name(result.kind)} — preview")
         )
-        self.resize(760, 460)
+        fit_to_screen(self, 760, 460)
 
         file_label = QLabel(
             tr(f"文件：{Path(str(result.file)).name}", f"File: {Path(str(result.file)).name}"), self

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 from app.i18n import tr
 from ui.errors import show_message
 from ui.printing import PrintError, load_pdf, print_pdf
+from ui.screen import fit_to_screen
 
 
 class PdfPreviewDialog(QDialog):
@@ -37,7 +38,7 @@ class PdfPreviewDialog(QDialog):
         self._print = printer
         self._open_url = open_url
         self.setWindowTitle(title or tr(f"预览 — {path.name}", f"Preview — {path.name}"))
-        self.resize(760, 900)
+        fit_to_screen(self, 760, 900)
         self.document = QPdfDocument(self)
         load_pdf(path, self.document)  # PrintError when the file cannot be read
         self.view = QPdfView(self)

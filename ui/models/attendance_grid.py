@@ -24,22 +24,20 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from app.engine.facts import LEAVE_KINDS
 from app.i18n import language, tr
 from app.services.attendance import (
     DAY_HOLIDAY,
     DAY_MAKEUP,
     DAY_WEEKEND,
     DAY_WORKDAY,
-    LEAVE_KINDS,
     AttendanceGrid,
     AttendanceTotals,
     CalendarDay,
-    Entry,
     GridAgent,
-    describe_cell,
-    format_cell,
     totals_of,
 )
+from app.services.attendance_cells import Entry, describe_cell, format_cell
 
 Index = QModelIndex | QPersistentModelIndex
 CellKey = tuple[str, date]

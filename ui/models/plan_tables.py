@@ -53,6 +53,7 @@ class Column:
     choices: tuple[Choice, ...] = ()
     tip_zh: str = ""
     tip_en: str = ""
+    percent: bool = False  # a rate: shown as 4.5%, and 4.5% or 0.045 is accepted
 
     @property
     def title(self) -> str:
@@ -74,6 +75,14 @@ def value_text(value: Any) -> str:
     if isinstance(value, Decimal):
         return fmt_num(value)
     return str(value)
+
+
+def percent_text(value: Any) -> str:
+    """A rate as a percentage: ``Decimal("0.045")`` → ``"4.5%"`` (exact: the validator turns it back
+    into 0.045). Anything that is not a number is shown as it is, for the validator to name."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return value_text(value)
+    return f"{fmt_num(Decimal(value) * 100)}%"
 
 
 def cell_value(text: str, kind: str = "number") -> Any:
@@ -120,7 +129,10 @@ class PlanRowsModel(QAbstractTableModel):
         """Fill from document rows (``[{"from": 0, "rate": Decimal("0.02")}, …]``)."""
         self.beginResetModel()
         self._rows = [
-            [value_text(item.get(c.key, c.default if c.optional else None)) for c in self.columns]
+            [
+                (percent_text if c.percent else value_text)(item.get(c.key, c.default if c.optional else None))
+                for c in self.columns
+            ]
             for item in items
         ]
         self._problems = {}

@@ -38,6 +38,8 @@ from ui.widgets.table_view import TableView
 
 
 class AgentsPage(Page):
+    reads = frozenset({"agents"})
+
     import_dialog_title = ("选择要导入的人员文件", "Choose the agents file to import")
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:

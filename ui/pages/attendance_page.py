@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 from app.i18n import language, tr
 from app.services.attendance import (
     AttendanceGrid,
-    Entry,
     clear_cells,
     month_grid,
     paste_block,
@@ -32,6 +31,7 @@ from app.services.attendance import (
     set_cells,
     split_tsv,
 )
+from app.services.attendance_cells import Entry
 from app.services.errors import ServiceError
 from db.session import Database
 from ui.errors import show_error
@@ -72,6 +72,8 @@ def _swatch(colour: str, text: str, parent: QWidget) -> QWidget:
 
 
 class AttendancePage(Page):
+    reads = frozenset({"agents", "attendance", "calendar", "plan", "payroll"})
+
     import_dialog_title = ("选择要导入的考勤文件", "Choose the attendance file to import")
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:

@@ -7,16 +7,23 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QStyle, QVBoxLayout, QWidget
 
 from app.i18n import language, tr
 from db.session import Database
+from ui import file_dialogs
 from ui.errors import show_error, show_message
 from ui.importing import ImportFlow
 from ui.widgets.filters import push_button
 
 SPREADSHEET_FILTER_ZH = "表格文件 (*.xlsx *.csv);;Excel 文件 (*.xlsx);;CSV 文件 (*.csv)"
 SPREADSHEET_FILTER_EN = "Spreadsheets (*.xlsx *.csv);;Excel files (*.xlsx);;CSV files (*.csv)"
+
+#: The words a page's :attr:`Page.data_changed` may say: each names the data one area edits
+#: (``"calendar"``: the settings page's workday overrides; ``"payroll"``: a calculation, lock or unlock).
+DATA_KINDS = frozenset(
+    {"agents", "attendance", "calendar", "quality", "sales", "rewards", "plan", "payroll", "settings"}
+)
 
 
 class Page(QWidget):
@@ -25,10 +32,18 @@ class Page(QWidget):
     The main window calls :meth:`set_month` whenever the month selector changes and
     :meth:`refresh` when the page is shown after another page changed data. A page
     that changes data emits :attr:`data_changed` with a short word for what changed
-    (``"agents"``, ``"attendance"`` …) so the other pages refresh what they show.
+    (one of :data:`DATA_KINDS`) so the pages that show that data refresh; :attr:`reads` says
+    which kinds a page shows.
     """
 
     data_changed = Signal(str)
+
+    #: The kinds of data (:data:`DATA_KINDS`) the page shows; ``None``: all of them.
+    reads: frozenset[str] | None = None
+
+    def shows(self, what: str) -> bool:
+        """Whether a change to ``what`` can change what the page shows (an unknown word: assume it can)."""
+        return self.reads is None or what in self.reads or what not in DATA_KINDS
 
     #: The title of the "choose a file to import" dialog, as (中文, English).
     import_dialog_title: tuple[str, str] = ("选择要导入的文件", "Choose the file to import")
@@ -61,23 +76,19 @@ class Page(QWidget):
 
     def ask_open_file(self) -> Path | None:
         """The spreadsheet (Excel or CSV) to import, or ``None`` when the user cancels."""
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            tr(*self.import_dialog_title),
-            "",
-            tr(SPREADSHEET_FILTER_ZH, SPREADSHEET_FILTER_EN),
+        return file_dialogs.open_file(
+            self, file_dialogs.IMPORTS, tr(*self.import_dialog_title), tr(SPREADSHEET_FILTER_ZH, SPREADSHEET_FILTER_EN)
         )
-        return Path(name) if name else None
 
     def ask_save_file(self, suggested: str) -> Path | None:
         """Where to save an import template, or ``None`` when the user cancels."""
-        name, _ = QFileDialog.getSaveFileName(
+        return file_dialogs.save_file(
             self,
+            file_dialogs.TEMPLATES,
             tr("保存导入模板", "Save the import template"),
             suggested,
             tr("Excel 文件 (*.xlsx)", "Excel files (*.xlsx)"),
         )
-        return Path(name) if name else None
 
     def ask_confirm(self, text: str) -> bool:
         """A yes/no question; ``True`` for yes."""

@@ -200,6 +200,8 @@ class Figure(QFrame):
 class OverviewPage(Page):
     """概览: status banner, the month's steps, and the calculated result's totals."""
 
+    reads = None  # every area's data: any change can alter what it shows
+
     #: A step's button asks the main window to show this area (a key of ``ui.pages.AREAS``).
     navigate = Signal(str)
     #: The month, after the background check's answer (stale or current) is shown.

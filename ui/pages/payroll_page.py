@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -68,6 +67,7 @@ from app.services.payroll_view import (
     pending_warning,
 )
 from db.session import Database
+from ui import file_dialogs
 from ui.dialogs.pdf_preview import PdfPreviewDialog, PreviewSlot
 from ui.dialogs.unlock_dialog import UnlockDialog
 from ui.errors import show_error, show_message
@@ -77,6 +77,13 @@ from ui.ops import CancelToken, Op, run_op
 from ui.pages.base import Page
 from ui.pending_check import PendingCheck
 from ui.printing import PrintError, print_pdf
+from ui.report_actions import (
+    branch_name,
+    payslips_work,
+    summary_file_name,
+    summary_work,
+    with_suffix,
+)
 from ui.widgets.filters import filter_combo, refill_combo, search_box
 from ui.widgets.status_banner import StatusBanner, agents_en
 from ui.widgets.table_view import TableView
@@ -306,6 +313,8 @@ class PendingChangesPanel(ChangesPanel):
 class PayrollPage(Page):
     """月度核算: banner, actions, the agents' pay table with totals, details, warnings and changes."""
 
+    reads = None  # everything the result is calculated from: any change can alter what it shows
+
     #: The month, after a background check's answer (stale or current) is shown.
     pending_checked = Signal(str)
 
@@ -518,19 +527,18 @@ class PayrollPage(Page):
     # --- replaceable for tests (Dangerzone style) --------------------------------------------
 
     def ask_directory(self) -> Path | None:
-        folder = QFileDialog.getExistingDirectory(
-            self, tr("选择保存工资条的文件夹", "Choose the folder for the payslips")
+        return file_dialogs.choose_folder(
+            self, file_dialogs.REPORTS, tr("选择保存工资条的文件夹", "Choose the folder for the payslips")
         )
-        return Path(folder) if folder else None
 
     def ask_save_file(self, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
+        return file_dialogs.save_file(
             self,
+            file_dialogs.REPORTS,
             tr("保存工资汇总表", "Save the payroll summary"),
             suggested,
             tr("Excel 文件 (*.xlsx)", "Excel files (*.xlsx)"),
         )
-        return Path(name) if name else None
 
     def confirm(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(
@@ -994,13 +1002,7 @@ class PayrollPage(Page):
         if folder is None:
             return None
         month, db = self.month, self.db
-
-        def work(token: CancelToken) -> list[Path]:
-            from app.services.reports import write_payslips  # reportlab loads only when needed
-
-            with db.session_scope() as session:
-                token.check()
-                return write_payslips(session, month, folder)
+        work = payslips_work(db, month, folder)
 
         def done(paths: list[Path]) -> None:
             if self.confirm(
@@ -1058,18 +1060,12 @@ class PayrollPage(Page):
         """The month's Excel summary to a chosen file, then offer to open it."""
         if self.result is None or self.op is not None:
             return None
-        path = self.ask_save_file(tr(f"工资汇总-{self.month}.xlsx", f"payroll-{self.month}.xlsx"))
+        path = self.ask_save_file(summary_file_name(self.month, branch_name(self.db)))
         if path is None:
             return None
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
+        path = with_suffix(path, ".xlsx")
         month, db = self.month, self.db
-
-        def work(_token: CancelToken) -> Path:
-            from app.services.reports import export_summary  # openpyxl loads only when needed
-
-            with db.session_scope() as session:
-                return export_summary(session, month, path)
+        work = summary_work(db, month, path)
 
         def done(out: Path) -> None:
             if self.confirm(

@@ -19,7 +19,6 @@ from typing import Any
 from PySide6.QtCore import QItemSelection, Qt, QUrl, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.calendar import is_month, shift_month
 from app.i18n import language, tr
 from app.plan.toml_io import PlanError, default_plan, dump_plan, load_plan, plan_from_dict, plan_to_dict
 from app.services.errors import ServiceError, ValidationFailed
@@ -46,10 +46,10 @@ from app.services.plans import (
     save_plan,
 )
 from db.session import Database
+from ui import file_dialogs
 from ui.errors import show_error, show_message
 from ui.models.plan_tables import PlanVersionsModel
 from ui.pages.base import Page
-from ui.widgets.month_selector import is_month, shift_month
 from ui.widgets.plan_editor import PlanEditor, split_problem
 from ui.widgets.plan_save_dialog import PlanSaveDialog
 from ui.widgets.table_view import TableView
@@ -65,6 +65,8 @@ MAX_PROBLEMS_SHOWN = 30
 
 
 class PlanPage(Page):
+    reads = frozenset({"plan", "payroll"})
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.versions: list[PlanVersionView] = []
@@ -224,19 +226,17 @@ class PlanPage(Page):
     # --- replaceable for tests (Dangerzone style) -----------------------------------
 
     def ask_open_file(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(
+        return file_dialogs.open_file(
             self,
+            file_dialogs.PLANS,
             tr("选择要导入的方案文件", "Choose the plan file to import"),
-            "",
             tr(TOML_FILTER_ZH, TOML_FILTER_EN),
         )
-        return Path(name) if name else None
 
     def ask_save_file(self, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, tr("导出方案", "Export the plan"), suggested, tr(TOML_FILTER_ZH, TOML_FILTER_EN)
+        return file_dialogs.save_file(
+            self, file_dialogs.PLANS, tr("导出方案", "Export the plan"), suggested, tr(TOML_FILTER_ZH, TOML_FILTER_EN)
         )
-        return Path(name) if name else None
 
     # --- loading --------------------------------------------------------------------
 

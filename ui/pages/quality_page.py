@@ -100,6 +100,8 @@ def rules_text(cfg: QualityConfig | None) -> str:
 
 
 class QualityPage(Page):
+    reads = frozenset({"agents", "quality", "plan", "payroll"})
+
     import_dialog_title = ("选择要导入的质检文件", "Choose the QA file to import")
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:

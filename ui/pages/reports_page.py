@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -45,16 +44,25 @@ from app.services.months import month_status
 from app.services.payroll import show_month
 from app.services.settings import get_setting
 from db.session import Database
+from ui import file_dialogs
 from ui.dialogs.common import ERROR_STYLE
 from ui.dialogs.pdf_preview import PdfPreviewDialog, PreviewSlot
 from ui.errors import error_text, show_error
-from ui.ops import CancelToken, Op, run_op
+from ui.ops import Op, run_op
 from ui.pages.base import Page
 from ui.printing import PrintError, print_pdf
+from ui.report_actions import (
+    branch_name,
+    combined_file_name,
+    payslips_work,
+    summary_file_name,
+    summary_work,
+    with_suffix,
+)
 from ui.widgets.filters import push_button
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    pass
 
 SP = QStyle.StandardPixmap
 
@@ -69,36 +77,16 @@ STATUS_COLOURS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def summary_file_name(month: str) -> str:
-    return tr(f"工资汇总-{month}.xlsx", f"payroll-{month}.xlsx")
-
-
-def combined_file_name(month: str) -> str:
-    return tr(f"工资条-{month}.pdf", f"payslips-{month}.pdf")
-
-
 def template_file_names(kind: str) -> tuple[str, str]:
     """The suggested template file name, (中文, English)."""
     zh, _en = KIND_NAMES[kind]
     return f"{zh}导入模板.xlsx", f"{kind}-template.xlsx"
 
 
-def _with_suffix(path: Path, suffix: str) -> Path:
-    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
-
-
-def _write_combined(session: Session, month: str, target: Path, agent: str | None) -> list[Path]:
-    """One combined PDF under the name the user chose (staged next to it, then moved into place).
-
-    A file of the service's own name that already sits in the chosen folder is never touched.
-    """
-    from app.services.reports import write_payslips  # reportlab loads only when needed
-
-    return write_payslips(session, month, target.parent, agent=agent, combined=True, combined_name=target.name)
-
-
 class ReportsPage(Page):
     """报表: status of the month, payslips, the Excel summary and the import templates."""
+
+    reads = None  # the stored result and the settings: any change can alter what it shows
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
@@ -315,10 +303,9 @@ class ReportsPage(Page):
     # --- replaceable for tests (Dangerzone style) --------------------------------------------
 
     def ask_directory(self) -> Path | None:
-        folder = QFileDialog.getExistingDirectory(
-            self, tr("选择保存工资条的文件夹", "Choose the folder for the payslips")
+        return file_dialogs.choose_folder(
+            self, file_dialogs.REPORTS, tr("选择保存工资条的文件夹", "Choose the folder for the payslips")
         )
-        return Path(folder) if folder else None
 
     def ask_save_file(self, suggested: str, title: str | None = None) -> Path | None:
         """Where to save a file; the file type follows the suggested name (.pdf or .xlsx)."""
@@ -326,10 +313,10 @@ class ReportsPage(Page):
             file_filter = tr("PDF 文件 (*.pdf)", "PDF files (*.pdf)")
         else:
             file_filter = tr("Excel 文件 (*.xlsx)", "Excel files (*.xlsx)")
-        name, _ = QFileDialog.getSaveFileName(
-            self, title or tr("保存导入模板", "Save the import template"), suggested, file_filter
+        kind = file_dialogs.REPORTS if title else file_dialogs.TEMPLATES
+        return file_dialogs.save_file(
+            self, kind, title or tr("保存导入模板", "Save the import template"), suggested, file_filter
         )
-        return Path(name) if name else None
 
     def open_url(self, url: QUrl) -> bool:
         return QDesktopServices.openUrl(url)
@@ -536,11 +523,11 @@ class ReportsPage(Page):
         target: Path | None = None
         if combined:
             path = self.ask_save_file(
-                combined_file_name(month), tr("保存合并的工资条", "Save the combined payslips")
+                combined_file_name(month, branch_name(db)), tr("保存合并的工资条", "Save the combined payslips")
             )
             if path is None:
                 return None
-            target = _with_suffix(path, ".pdf")
+            target = with_suffix(path, ".pdf")
             folder = target.parent
         else:
             chosen = self.ask_directory()
@@ -548,14 +535,7 @@ class ReportsPage(Page):
                 return None
             folder = chosen
 
-        def work(token: CancelToken) -> list[Path]:
-            from app.services.reports import write_payslips  # reportlab loads only when needed
-
-            with db.session_scope() as session:
-                token.check()
-                if target is not None:
-                    return _write_combined(session, month, target, agent)
-                return write_payslips(session, month, folder, agent=agent, encrypt=encrypt)
+        work = payslips_work(db, month, folder, agent=agent, encrypt=encrypt, combined_target=target)
 
         def done(paths: list[Path]) -> None:
             names = [p.name for p in paths[:SHOWN_FILES]]
@@ -600,17 +580,13 @@ class ReportsPage(Page):
         if self.result is None or not self.result.agents or self.op is not None:
             return None
         month, db = self.month, self.db
-        path = self.ask_save_file(summary_file_name(month), tr("保存工资汇总表", "Save the payroll summary"))
+        path = self.ask_save_file(
+            summary_file_name(month, branch_name(db)), tr("保存工资汇总表", "Save the payroll summary")
+        )
         if path is None:
             return None
-        path = _with_suffix(path, ".xlsx")
-
-        def work(token: CancelToken) -> Path:
-            from app.services.reports import export_summary  # openpyxl loads only when needed
-
-            with db.session_scope() as session:
-                token.check()
-                return export_summary(session, month, path)
+        path = with_suffix(path, ".xlsx")
+        work = summary_work(db, month, path)
 
         def done(out: Path) -> None:
             self._show_success(

@@ -263,6 +263,8 @@ class MetricsTab(QWidget):
 
 
 class RewardsPage(Page):
+    reads = frozenset({"agents", "rewards", "plan", "payroll"})
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.locked = False

@@ -74,6 +74,8 @@ def agent_choices(db: Database) -> list[AgentChoice]:
 
 
 class SalesPage(Page):
+    reads = frozenset({"agents", "sales", "plan", "payroll"})
+
     import_dialog_title = ("选择要导入的保单文件", "Choose the sales file to import")
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:

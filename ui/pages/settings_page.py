@@ -44,6 +44,7 @@ from app.services.errors import MonthLocked, ServiceError
 from app.services.security import hash_password, password_is_set, verify_password
 from app.services.settings import all_settings, set_setting
 from db.session import Database
+from ui import file_dialogs
 from ui.dialogs.common import ERROR_STYLE, date_edit, error_label, set_error, to_date
 from ui.dialogs.password_dialog import PasswordPrompt, SetPasswordDialog
 from ui.dialogs.welcome_dialog import LANGUAGE_NAMES
@@ -88,6 +89,8 @@ def _heading(text: str, parent: QWidget) -> QGroupBox:
 
 
 class SettingsPage(Page):
+    reads = frozenset({"settings", "calendar"})
+
     language_changed = Signal(str)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
@@ -364,13 +367,12 @@ class SettingsPage(Page):
     # --- replaceable for tests (file dialogs, the file manager) -------------------------
 
     def ask_image_file(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(
+        return file_dialogs.open_file(
             self,
+            file_dialogs.IMAGES,
             tr("选择网点标志图片", "Choose the branch logo"),
-            "",
             tr("图片 (*.png *.jpg *.jpeg *.bmp)", "Images (*.png *.jpg *.jpeg *.bmp)"),
         )
-        return Path(name) if name else None
 
     def ask_font_file(self) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(

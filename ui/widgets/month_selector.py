@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QStyle, QToolButton, QWidget
 
+from app.calendar import is_month, month_str, shift_month
 from app.i18n import tr
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
-
-def month_str(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
-
-
-def shift_month(month: str, delta: int) -> str:
-    year, mon = (int(part) for part in month.split("-"))
-    index = year * 12 + (mon - 1) + delta
-    return month_str(index // 12, index % 12 + 1)
-
-
-def previous_month(today: date | None = None) -> str:
-    """Pay is worked out after a month ends, so the month to work on is usually the last one."""
+def default_month(today: date | None = None) -> str:
+    """The month the window opens on: pay is worked out after a month ends, so the one before today's."""
     today = today or date.today()
     return shift_month(month_str(today.year, today.month), -1)
-
-
-def is_month(text: str) -> bool:
-    return bool(_MONTH.match(text))
 
 
 class MonthSelector(QWidget):
@@ -64,7 +48,7 @@ class MonthSelector(QWidget):
         layout.addWidget(self._prev)
         layout.addWidget(self._combo)
         layout.addWidget(self._next)
-        self.set_month(month or previous_month(today))
+        self.set_month(month or default_month(today))
         self._combo.currentTextChanged.connect(self._on_text)
         self._prev.clicked.connect(lambda: self.set_month(shift_month(self.month(), -1)))
         self._next.clicked.connect(lambda: self.set_month(shift_month(self.month(), 1)))

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from app.i18n import tr
 from app.plan.model import LEAVE_TYPES
 from ui.dialogs.common import ERROR_STYLE
-from ui.models.plan_tables import Choice, Column, PlanRowsModel, cell_value, value_text
+from ui.models.plan_tables import Choice, Column, PlanRowsModel, cell_value, percent_text, value_text
 
 PROBLEM_STYLE = "QLineEdit { background-color: #ffcdd2; }"
 READ_ONLY_STYLE = "QLineEdit { background-color: palette(window); color: palette(text); }"
@@ -71,7 +71,7 @@ SOURCE_CHOICES = (
     Choice("qa", "质检均分", "QA average"),
 )
 
-RATE_HINT = ("小数或百分比，例如 0.6 或 60%", "decimal or percentage, e.g. 0.6 or 60%")
+RATE_HINT = ("百分比或小数，例如 60% 或 0.6", "percentage or decimal, e.g. 60% or 0.6")
 MONEY_HINT = ("元", "yuan")
 
 TIERS_COLUMNS = (
@@ -82,11 +82,11 @@ TIERS_COLUMNS = (
         tip_zh="第一段必须从 0 开始，逐段递增",
         tip_en="the first tier starts at 0; each next one is higher",
     ),
-    Column("rate", "提成比例", "Rate", tip_zh=RATE_HINT[0], tip_en=RATE_HINT[1]),
+    Column("rate", "提成比例", "Rate", tip_zh=RATE_HINT[0], tip_en=RATE_HINT[1], percent=True),
 )
 LEVEL_BONUS_COLUMNS = (
     Column("level", "客户等级", "Customer level", kind="text"),
-    Column("rate", "加提比例", "Extra rate", tip_zh=RATE_HINT[0], tip_en=RATE_HINT[1]),
+    Column("rate", "加提比例", "Extra rate", tip_zh=RATE_HINT[0], tip_en=RATE_HINT[1], percent=True),
 )
 PRODUCT_COLUMNS = (
     Column("code", "产品代码", "Code", kind="text"),
@@ -277,6 +277,7 @@ class PlanEditor(QTabWidget):
         self.setDocumentMode(True)
         self.fields: dict[str, QLineEdit] = {}
         self.optional_fields: set[str] = set()
+        self.percent_fields: set[str] = set()
         self.combos: dict[str, QComboBox] = {}
         self.checks: dict[str, QCheckBox] = {}
         self.breakers: dict[str, QCheckBox] = {}
@@ -327,6 +328,7 @@ class PlanEditor(QTabWidget):
         hint: tuple[str, str] | None = None,
         optional: bool = False,
         width: int = 14,
+        percent: bool = False,
     ) -> QLineEdit:
         edit = QLineEdit(self)
         edit.setObjectName(path)
@@ -341,6 +343,8 @@ class PlanEditor(QTabWidget):
         self._tips[path] = tip
         edit.textEdited.connect(self._on_edited)
         self.fields[path] = edit
+        if percent:
+            self.percent_fields.add(path)
         self._register(path, tr(zh, en))
         form.addRow(tr(zh, en), edit)
         return edit
@@ -421,7 +425,7 @@ class PlanEditor(QTabWidget):
             layout, "假期工资比例（0 = 全扣，1 = 照发）", "Leave pay ratio (0 = unpaid, 1 = fully paid)"
         )
         for kind in LEAVE_TYPES:
-            self._line(form, f"leave_pay_ratio.{kind}", *LEAVE_LABELS[kind], hint=RATE_HINT)
+            self._line(form, f"leave_pay_ratio.{kind}", *LEAVE_LABELS[kind], hint=RATE_HINT, percent=True)
         layout.addStretch(1)
 
     def _build_products(self) -> None:
@@ -591,7 +595,8 @@ class PlanEditor(QTabWidget):
             "awards.top_share",
             "获奖比例（前多少）",
             "Top share",
-            hint=("例如 0.1 或 10%；0 表示不评", "e.g. 0.1 or 10%; 0 switches it off"),
+            hint=("例如 10% 或 0.1；0 表示不评", "e.g. 10% or 0.1; 0 switches it off"),
+            percent=True,
         )
         self._line(form, "awards.top_amount", "优秀奖金额（元）", "Award amount", hint=MONEY_HINT)
         self._line(form, "awards.min_score", "参评最低综合分", "Minimum composite score")
@@ -615,7 +620,8 @@ class PlanEditor(QTabWidget):
             "扣款最多占应发比例",
             "Penalties at most this share of pay",
             optional=True,
-            hint=("例如 0.2 或 20%", "e.g. 0.2 or 20%"),
+            hint=("例如 20% 或 0.2", "e.g. 20% or 0.2"),
+            percent=True,
         )
         note = QLabel(
             tr(
@@ -635,7 +641,7 @@ class PlanEditor(QTabWidget):
         """Show a plan document (``plan_to_dict`` of a plan); emits nothing."""
         self._schema = doc.get("schema", 1)
         for path, edit in self.fields.items():
-            edit.setText(value_text(_get(doc, path)))
+            edit.setText((percent_text if path in self.percent_fields else value_text)(_get(doc, path)))
         for path, combo in self.combos.items():
             position = combo.findData(_get(doc, path))
             combo.setCurrentIndex(max(position, 0))

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.calendar import is_month
 from app.i18n import tr
 from app.services.plans import PlanVersionView
 from ui.dialogs.common import attempt, button_box, error_label, set_error
-from ui.widgets.month_selector import is_month
 
 SavePlan = Callable[[str, str], str]
 
