@@ -1,7 +1,7 @@
 """The ``branchpay`` command line (docs/formats.md): a thin layer over the services.
 
 Exit status 0 on success; on failure a one-line reason on stderr (then, for an
-import, one line per problem) and a non-zero status. Every command runs in one
+import, one line per problem, at most 200 of them) and a non-zero status. Every command runs in one
 transaction, so nothing is half-written.
 """
 
