@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
+from app.bulk import collector_paused
 from app.i18n import set_language, tr
 from app.money import ZERO, fmt_money
 
@@ -371,7 +372,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_language(args.lang)
     logging.basicConfig(level=logging.WARNING)
     try:
-        code = run(args)
+        # One command is a short-lived process: the cyclic collector would otherwise walk the
+        # libraries' hundreds of thousands of objects again and again while they load and while
+        # the command works (0.1–0.3 s of a command, measured); reference counting frees as usual.
+        with collector_paused():
+            code = run(args)
         sys.stdout.flush()  # inside the try: a reader that went away is noticed here, not at exit
         return code
     except KeyboardInterrupt:

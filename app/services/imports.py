@@ -24,6 +24,7 @@ from sqlalchemy import Table as SqlTable
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.bulk import collector_paused
 from app.fields import code_key
 from app.importers import COLUMNS, ImportContext, ImportResult, Problem, Table, parse_table, read_file
 from app.services.agents import PAYSLIP_PASSWORD_RULE, agent_employment, payslip_password_problem
@@ -225,14 +226,15 @@ def read_import(kind: str, path: Path, session: Session | None = None) -> ReadIm
     as it is now too, so that :func:`commit_import`, inside the write lock, only has to confirm
     that nothing they were checked against has changed meanwhile.
     """
-    table = read_file(kind, Path(path))
-    if isinstance(table, ImportResult):
-        return ReadImport(kind, Path(path), None, table)
-    checked = None
-    if session is not None:
-        ctx = build_context(session, kind)
-        checked = (ctx, parse_table(kind, table, ctx))
-    return ReadImport(kind, Path(path), table, checked=checked)
+    with collector_paused():
+        table = read_file(kind, Path(path))
+        if isinstance(table, ImportResult):
+            return ReadImport(kind, Path(path), None, table)
+        checked = None
+        if session is not None:
+            ctx = build_context(session, kind)
+            checked = (ctx, parse_table(kind, table, ctx))
+        return ReadImport(kind, Path(path), table, checked=checked)
 
 
 def _parse(session: Session, read: ReadImport) -> ImportResult:
@@ -487,13 +489,14 @@ def commit_import(session: Session, kind: str, path: Path, *, read: ReadImport |
     if read is None:
         read = read_import(kind, path)
     claim_write_lock(session)
-    result = _validate(session, read)
-    if not result.ok or result.problems:
-        raise ImportRefused(result)
-    if kind == "qa":
-        _bulk(QAEvaluation, _qa_row(session))(session, result)
-    else:
-        WRITERS[kind](session, result)
+    with collector_paused():
+        result = _validate(session, read)
+        if not result.ok or result.problems:
+            raise ImportRefused(result)
+        if kind == "qa":
+            _bulk(QAEvaluation, _qa_row(session))(session, result)
+        else:
+            WRITERS[kind](session, result)
     audit(session, f"import.{kind}", entity=kind, key=Path(path).name,
           after={"rows": len(result.rows), "adds": result.adds, "updates": result.updates})
     session.flush()
