@@ -24,7 +24,7 @@ from app.money import ZERO, fmt_money
 
 if TYPE_CHECKING:
     from app.results import MonthResult
-    from app.services.payroll_view import AgentChange
+    from app.services.payroll_view import AgentChange, Notice
 
 EXIT_FAILURE = 1
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that went away
@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
 
             with db.session_scope(write=True) as s:
                 summary = fill_demo(s)
-            print(tr(f"演示数据已生成：{summary}", f"demo branch created: {summary}"))
+            print(tr(f"演示数据已生成：{summary.zh}", f"demo branch created: {summary.en}"))
             return 0
         if args.command == "plan":
             from app.services import plans
@@ -184,18 +184,22 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                          f"{args.month} calculated: {len(pay.agents)} agents, net total {fmt_money(total)}"))
                 from app.i18n import language
 
-                for warning in pay.warnings:
-                    print(warning.in_(language()), file=sys.stderr)
+                with db.session_scope() as s:
+                    # just calculated: it matches the records, so no pending-changes warning
+                    notices = _notices(s, args.month, payroll.show_month(s, args.month), pending=False)
+                _print_notices(notices, language())
                 return 0
             if args.payroll_cmd == "show":
                 from app.i18n import language
 
                 with db.session_scope() as s:
                     result = payroll.show_month(s, args.month)
+                    notices = _notices(s, args.month, result)
                 if args.json:
-                    print(json.dumps(month_json(result, language()), ensure_ascii=False, indent=2))
+                    print(json.dumps(month_json(result, language(), notices), ensure_ascii=False, indent=2))
                 else:
-                    print(_table(result))
+                    print(_table(result, language()))
+                    _print_notices(notices, language())
                 return 0
             if args.payroll_cmd == "check":
                 from app.i18n import language
@@ -312,9 +316,41 @@ def _money_text(value: Decimal) -> str:
     return fmt_money(value)
 
 
-def month_json(result: MonthResult, lang: str) -> dict[str, Any]:
-    """``payroll show --json`` (docs/formats.md): amounts as 2-decimal strings, labels in ``lang``."""
+def _notices(session: Any, month: str, result: MonthResult, *, pending: bool = True) -> list[Notice]:
+    """The warnings the payroll page lists for the month, in its order and words: first, for a
+    calculated month whose records changed since, what recalculating would change; then
+    :func:`~app.services.payroll_view.month_notices`."""
+    from app.i18n import language
+    from app.services.payroll import pending_changes
+    from app.services.payroll_view import Notice, month_notices, pending_warning
+
+    out: list[Notice] = []
+    if pending and result.status == "calculated":
+        entry = pending_warning(pending_changes(session, month, lang=language()))
+        if entry is not None:
+            out.append(Notice(None, entry))
+    return out + month_notices(session, month, result)
+
+
+def _notice_text(notice: Notice, lang: str) -> str:
+    return notice.warning.en if lang == "en" else notice.warning.zh
+
+
+def _print_notices(notices: Sequence[Notice], lang: str) -> None:
+    """On stderr, one line each, as the window's 提醒 list words them."""
+    for n in notices:
+        if n.warning.severity == "info":
+            prefix = "note: " if lang == "en" else "说明："
+        else:
+            prefix = "warning: " if lang == "en" else "提醒："
+        print(prefix + _notice_text(n, lang), file=sys.stderr)
+
+
+def month_json(result: MonthResult, lang: str, notices: Sequence[Notice] = ()) -> dict[str, Any]:
+    """``payroll show --json`` (docs/formats.md): amounts as 2-decimal strings, labels in ``lang``;
+    ``notices`` are the payroll page's warnings (agent code or null, severity, text in ``lang``)."""
     from app.results import facts_to_json
+    from app.summary_columns import summary_amounts
 
     return {
         "month": result.month,
@@ -338,6 +374,7 @@ def month_json(result: MonthResult, lang: str) -> dict[str, Any]:
                 "gross": _money_text(a.gross),
                 "deductions": _money_text(a.deductions),
                 "net": _money_text(a.net),
+                "columns": {k: _money_text(v) for k, v in summary_amounts(a.lines).items()},
                 "facts": facts_to_json(a.facts),
                 "warnings": [w.in_(lang) for w in a.warnings],
             }
@@ -349,20 +386,58 @@ def month_json(result: MonthResult, lang: str) -> dict[str, Any]:
             "net": _money_text(result.net),
         },
         "warnings": [w.in_(lang) for w in result.warnings],
+        "notices": [
+            {"severity": n.warning.severity, "agent": n.agent, "text": _notice_text(n, lang)} for n in notices
+        ],
     }
 
 
-def _table(result: MonthResult) -> str:
-    lines = [f"{result.month}  {result.status}"]
+def _width(text: str) -> int:
+    """Columns a terminal gives ``text``: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def _table(result: MonthResult, lang: str = "zh") -> str:
+    """``payroll show``: one row per agent in the payroll table's columns (app.summary_columns)."""
+    from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_LABELS, summary_amounts
+
+    keys = [*(c.key for c in GROSS_COLUMNS), "gross", *(c.key for c in DEDUCTION_COLUMNS), "deductions", "net"]
+    labels = {c.key: c.label.in_(lang) for c in (*GROSS_COLUMNS, *DEDUCTION_COLUMNS)}
+    labels.update({k: TOTAL_LABELS[k].in_(lang) for k in ("gross", "deductions", "net")})
+    rows: list[tuple[str, str, dict[str, Decimal]]] = []
     for a in result.agents:
-        lines.append(
-            f"{a.code:<10}{a.name:<8}{_money_text(a.gross):>12}{_money_text(a.deductions):>12}{_money_text(a.net):>12}"
-        )
-    lines.append(
-        f"{tr('合计', 'Total'):<18}{_money_text(result.gross):>12}{_money_text(result.deductions):>12}"
-        f"{_money_text(result.net):>12}"
+        amounts = summary_amounts(a.lines)
+        amounts.update(gross=a.gross, deductions=a.deductions, net=a.net)
+        rows.append((a.code, a.name, amounts))
+    totals = {k: sum((r[2][k] for r in rows), ZERO) for k in keys}
+    total_who = tr("合计", "Total")
+    code_w = max([_width(tr("工号", "Code")), _width(total_who), *(_width(r[0]) for r in rows)])
+    name_w = max([_width(tr("姓名", "Name")), *(_width(r[1]) for r in rows)])
+    widths = {
+        k: max([_width(labels[k]), _width(_money_text(totals[k])), *(_width(_money_text(r[2][k])) for r in rows)])
+        for k in keys
+    }
+
+    def line(code: str, name: str, cells: dict[str, str]) -> str:
+        parts = [_pad(code, code_w), _pad(name, name_w), *(_pad(cells[k], widths[k], right=True) for k in keys)]
+        return "  ".join(parts).rstrip()
+
+    status = {"calculated": tr("已核算", "calculated"), "locked": tr("已锁定", "locked")}.get(
+        result.status, result.status
     )
-    return "\n".join(lines)
+    out = [f"{result.month}  {status}"]
+    out.append(line(tr("工号", "Code"), tr("姓名", "Name"), labels))
+    for code, name, amounts in rows:
+        out.append(line(code, name, {k: _money_text(v) for k, v in amounts.items()}))
+    out.append(line(total_who, "", {k: _money_text(v) for k, v in totals.items()}))
+    return "\n".join(out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

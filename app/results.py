@@ -127,9 +127,12 @@ def _int(value: object) -> int:
 
 
 def facts_from_json(data: Mapping[str, object]) -> AgentFacts:
-    """The facts stored with a result; a figure missing from an older snapshot reads as 0 / none."""
+    """The facts stored with a result; a figure missing from an older snapshot reads as 0 / none
+    (``kpi_measured``: whether any indicator was scored)."""
     workdays = _int(data.get("workdays"))
     grade = data.get("qa_grade")
+    indicator_scores = _decimals(data.get("indicator_scores"))
+    measured = data.get("kpi_measured")
     return AgentFacts(
         workdays=workdays,
         employed_workdays=_int(data.get("employed_workdays", workdays)),
@@ -145,7 +148,7 @@ def facts_from_json(data: Mapping[str, object]) -> AgentFacts:
         qa_coefficient=_dec(data.get("qa_coefficient")) or ZERO,
         qa_fatal_count=_int(data.get("qa_fatal_count")),
         kpi_score=_dec(data.get("kpi_score")) or ZERO,
-        indicator_scores=_decimals(data.get("indicator_scores")),
+        indicator_scores=indicator_scores,
         indicator_values=_decimals(data.get("indicator_values")),
         leave_days=_decimals(data.get("leave_days")),
         leave_text=str(data.get("leave_text") or ""),
@@ -160,4 +163,6 @@ def facts_from_json(data: Mapping[str, object]) -> AgentFacts:
         top_award=bool(data.get("top_award")),
         penalty_total=_dec(data.get("penalty_total")) or ZERO,
         penalty_allowance=_dec(data.get("penalty_allowance"), None),
+        # an older snapshot has no kpi_measured: K was measured exactly when an indicator had a score
+        kpi_measured=measured if isinstance(measured, bool) else bool(indicator_scores),
     )

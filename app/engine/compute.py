@@ -162,6 +162,7 @@ def _facts(draft: AgentDraft, relief: ReliefResult, won: bool) -> AgentFacts:
         top_award=won,
         penalty_total=relief.penalties,
         penalty_allowance=relief.allowance,
+        kpi_measured=bool(draft.kpi.indicator_scores),
     )
 
 

@@ -138,7 +138,7 @@ class AgentFacts:
     """The intermediate figures behind an agent's pay, shown on the payroll page and the payslip.
 
     Money-like figures are rounded to 2 places; ``qa_avg`` and ``qa_grade`` are None when the
-    month had no valid QA evaluation; ``penalty_allowance`` is None when the penalty cap is off.
+    month had no valid QA evaluation; ``kpi_measured`` is False when no KPI indicator had data; ``penalty_allowance`` is None when the penalty cap is off.
     """
 
     workdays: int
@@ -170,6 +170,9 @@ class AgentFacts:
     top_award: bool
     penalty_total: Decimal
     penalty_allowance: Decimal | None
+    # False when no KPI indicator had a figure this month: kpi_score is then the plan's standard,
+    # applied without a bonus or a deduction (docs/pay-rules.md §3.5), not a measured score.
+    kpi_measured: bool = True
 
     @property
     def leave_total(self) -> Decimal:

@@ -42,6 +42,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.fact_rows import fact_rows
 from app.i18n import language, tr
 from app.money import fmt_money
 from app.reports.amount_words import chinese_amount
@@ -49,6 +50,7 @@ from app.reports.encryption import encrypt_pdf
 from app.reports.files import file_name, safe_name, staged_output, unique_names
 from app.reports.fonts import BUILTIN_CID_FONT, CID_SUBSTITUTES, FontChoice, cjk_font
 from app.results import AgentResult
+from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_LABELS, summary_amounts
 
 # Binary (Flate-only) streams instead of Flate + ASCII85: ASCII85 exists for 7-bit mail transport,
 # makes every file a quarter larger and costs milliseconds per payslip to encode (and encrypt).
@@ -195,67 +197,16 @@ def _money(value: object) -> str:
         return str(value)
 
 
-def _num(value: object) -> str:
-    """A day count or score without trailing zeros (10.5, 18)."""
-    try:
-        d = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    return f"{d.quantize(Decimal(1)):f}" if d == d.to_integral_value() else f"{d.normalize():f}"
-
-
 def month_title(month: str) -> str:
     year, mon = month[:4], month[5:7]
     return tr(f"{year}年{int(mon)}月", f"{month}")
 
 
-LEAVE_NAMES = {
-    "personal": ("事假", "personal"),
-    "sick": ("病假", "sick"),
-    "annual": ("年假", "annual"),
-    "other": ("其他假", "other"),
-}
-
-
 def _facts_rows(agent: AgentResult, st: _Styles, key_w: float, value_w: float) -> list[list[Any]]:
-    """The facts the pay was computed from: attendance, sales, QA and KPI."""
-    facts = agent.facts
-    workdays, employed = facts.workdays, facts.employed_workdays
-    leave_days = facts.leave_days
-    absence = facts.absence_days
-    attendance = f"{_num(facts.attended_days)}/{_num(workdays)} " + tr("天", "days")
-    if employed != workdays:
-        attendance += tr(f"（在职 {_num(employed)} 天）", f" (employed {_num(employed)})")
-    if facts.qa_avg is None:
-        qa_text = tr("无（本月未质检）", "none (no evaluation)")
-    else:
-        grade = facts.qa_grade or ""
-        qa_text = (
-            f"{facts.qa_avg}"
-            + (f"（{grade}）" if grade else "")
-            + tr(f"，{facts.qa_count} 次", f", {facts.qa_count} evaluations")
-        )
-    pairs: list[tuple[str, str]] = [
-        (tr("出勤/应出勤", "Attended / workdays"), attendance),
-        (tr("标准保费", "Standard premium"), _money(facts.standard_premium)),
-        (tr("质检均分", "QA average"), qa_text),
-        (tr("绩效得分", "KPI score"), str(facts.kpi_score)),
-    ]
-    absences: list[str] = []
-    for kind, days in leave_days.items():
-        if days:
-            zh, en = LEAVE_NAMES.get(kind, (kind, kind))
-            absences.append(tr(f"{zh} {_num(days)} 天", f"{en} {_num(days)} d"))
-    if absence:
-        absences.append(tr(f"旷工 {_num(absence)} 天", f"absence {_num(absence)} d"))
-    late = facts.late_count
-    early = facts.early_leave_count
-    if late:
-        absences.append(tr(f"迟到 {late} 次", f"late ×{late}"))
-    if early:
-        absences.append(tr(f"早退 {early} 次", f"early leave ×{early}"))
-    if absences:
-        pairs.append((tr("请假/考勤", "Leave, attendance"), tr("，", ", ").join(absences)))
+    """The facts the pay was computed from (:func:`app.fact_rows.fact_rows`: the same texts as the
+    payroll page's side panel and the workbook), two to a row."""
+    lang = language()
+    pairs = [(row.label.in_(lang), row.value.in_(lang)) for row in fact_rows(agent.facts)]
     if len(pairs) % 2:
         pairs.append(("", ""))
     rows = []
@@ -270,6 +221,70 @@ def _facts_rows(agent: AgentResult, st: _Styles, key_w: float, value_w: float) -
             ]
         )
     return rows
+
+
+def _summary_block(agent: AgentResult, st: _Styles, width: float) -> Table:
+    """应发 and 扣款 by the summary columns (:mod:`app.summary_columns`, the payroll table's
+    columns), their totals, 实发 and 实发 in words: the same figures as the screen and the workbook."""
+    lang = language()
+    amounts = summary_amounts(agent.lines)
+    label_w, amount_w = width * 0.24, width * 0.18
+    label2_w = width * 0.34
+    amount2_w = width - label_w - amount_w - label2_w
+    rows: list[list[Any]] = [[tr("应发项目", "Pay"), tr("金额（元）", "Amount"), tr("扣款项目", "Deductions"), tr("金额（元）", "Amount")]]
+    for i in range(max(len(GROSS_COLUMNS), len(DEDUCTION_COLUMNS))):
+        row: list[Any] = []
+        for cols, (lw, _aw) in ((GROSS_COLUMNS, (label_w, amount_w)), (DEDUCTION_COLUMNS, (label2_w, amount2_w))):
+            if i < len(cols):
+                row += [_fit(cols[i].label.in_(lang), st.cell, lw), _money(amounts[cols[i].key])]
+            else:
+                row += ["", ""]
+        rows.append(row)
+    first_total = len(rows)
+    rows.append(
+        [
+            TOTAL_LABELS["gross"].in_(lang),
+            _money(agent.gross),
+            TOTAL_LABELS["deductions"].in_(lang),
+            _money(agent.deductions),
+        ]
+    )
+    net = agent.net
+    net_row = len(rows)
+    rows.append([TOTAL_LABELS["net"].in_(lang), _money(net), tr("应发合计 + 扣款合计", "gross + deductions"), ""])
+    rows.append(
+        [
+            tr("实发（大写）", "Net in words"),
+            _fit(tr("人民币", "RMB ") + chinese_amount(net), st.words, width - label_w),
+            "",
+            "",
+        ]
+    )
+    table = Table(rows, colWidths=[label_w, amount_w, label2_w, amount2_w])
+    table.setStyle(
+        TableStyle(
+            [
+                *_text_style((0, 0, -1, -1), st.cell),
+                *_text_style((1, 0, 1, -1), st.cell_right),
+                *_text_style((3, 0, 3, -1), st.cell_right),
+                *_text_style((0, 0, -1, 0), st.head),
+                *_text_style((2, net_row, 2, net_row), st.detail),
+                *_text_style((0, net_row, 1, net_row), st.strong),
+                ("ALIGN", (1, net_row), (1, net_row), "RIGHT"),
+                *_text_style((1, net_row + 1, 1, net_row + 1), st.words),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe6ee")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LINEABOVE", (0, first_total), (-1, first_total), 1.0, colors.HexColor("#4a5a6a")),
+                ("BACKGROUND", (0, net_row), (-1, net_row), colors.HexColor("#fff4d6")),
+                ("SPAN", (2, net_row), (3, net_row)),
+                ("SPAN", (1, net_row + 1), (3, net_row + 1)),
+            ]
+        )
+    )
+    return table
 
 
 def _agent_story(agent: AgentResult, options: PayslipOptions, st: _Styles, width: float) -> list[Flowable]:
@@ -355,31 +370,6 @@ def _agent_story(agent: AgentResult, options: PayslipOptions, st: _Styles, width
         )
     if len(rows) == 1:
         rows.append([tr("（本月无工资项目）", "(no pay lines this month)"), "", ""])
-    first_total = len(rows)
-    net = agent.net
-    rows.append(
-        [
-            tr("应发合计", "Gross"),
-            _money(agent.gross),
-            tr("各项收入之和", "sum of the positive lines"),
-        ]
-    )
-    rows.append(
-        [
-            tr("扣款合计", "Deductions"),
-            _money(agent.deductions),
-            tr("各项扣款之和", "sum of the negative lines"),
-        ]
-    )
-    rows.append([tr("实发金额", "Net pay"), _money(net), tr("应发合计 + 扣款合计", "gross + deductions")])
-    rows.append(
-        [
-            tr("实发（大写）", "Net in words"),
-            _fit(tr("人民币", "RMB ") + chinese_amount(net), st.words, amount_w + detail_w),
-            "",
-        ]
-    )
-    net_row = first_total + 2
     lines = Table(rows, colWidths=[label_w, amount_w, detail_w], repeatRows=1)
     lines.setStyle(
         TableStyle(
@@ -388,21 +378,17 @@ def _agent_story(agent: AgentResult, options: PayslipOptions, st: _Styles, width
                 *_text_style((1, 0, 1, -1), st.cell_right),
                 *_text_style((2, 0, 2, -1), st.detail),
                 *_text_style((0, 0, -1, 0), st.head),
-                *_text_style((0, net_row, 1, net_row), st.strong),
-                ("ALIGN", (1, net_row), (1, net_row), "RIGHT"),
-                *_text_style((1, net_row + 1, 1, net_row + 1), st.words),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe6ee")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ("LINEABOVE", (0, first_total), (-1, first_total), 1.0, colors.HexColor("#4a5a6a")),
-                ("BACKGROUND", (0, net_row), (-1, net_row), colors.HexColor("#fff4d6")),
-                ("SPAN", (1, net_row + 1), (2, net_row + 1)),
             ]
         )
     )
     story.append(lines)
+    story.append(Spacer(1, st.base * 0.4))
+    story.append(_summary_block(agent, st, width))
     story.append(Spacer(1, st.base * 0.6))
 
     key_w, value_w = width * 0.17, width * 0.33

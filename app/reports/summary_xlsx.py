@@ -40,12 +40,13 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from app.engine.lines import LINE_LABELS, LINE_ORDER
+from app.fact_rows import FACT_LABELS, NO_KPI_DATA, fact_rows
 from app.i18n import language, tr
 from app.reports.files import as_os_error, staged_output
 from app.reports.xlsx_writer import Column, SummaryBook, save_workbook
 from app.reports.xlsx_writer import new_sheet as _sheet
 from app.results import AgentResult, MonthResult
+from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_LABELS, summary_amounts
 
 ZERO = Decimal(0)
 
@@ -120,46 +121,41 @@ class SummaryInput:
 # Sheets
 
 
-def line_codes_present(agents: Iterable[AgentResult]) -> list[str]:
-    """The line codes used in the month, in rulebook order (unknown codes last, alphabetically)."""
-    codes = {line.code for a in agents for line in a.lines}
-    return sorted(codes, key=lambda c: (LINE_ORDER.get(c, len(LINE_ORDER)), c))
-
-
-def _line_header(code: str) -> str:
-    zh, en = LINE_LABELS.get(code, (code, code))
-    return tr(zh, en)
-
-
 def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
+    """One row per agent in the payroll table's columns (:mod:`app.summary_columns`): the 应发
+    columns, 应发合计, the 扣款 columns, 扣款合计, 实发 — each line by code is on the 明细 sheet."""
     agents = list(data.result.agents)
-    codes = line_codes_present(agents)
+    lang = language()
     columns = [Column(tr("工号", "Code"), 9), Column(tr("姓名", "Name"), 10), Column(tr("团队", "Team"), 12)]
-    columns += [Column(_line_header(c), 11, "money") for c in codes]
+    columns += [Column(c.label.in_(lang), 11, "money") for c in GROSS_COLUMNS]
+    columns += [Column(TOTAL_LABELS["gross"].in_(lang), 12, "money")]
+    columns += [Column(c.label.in_(lang), 11, "money") for c in DEDUCTION_COLUMNS]
     columns += [
-        Column(tr("应发合计", "Gross"), 12, "money"),
-        Column(tr("扣款合计", "Deductions"), 12, "money"),
-        Column(tr("实发金额", "Net"), 12, "money"),
+        Column(TOTAL_LABELS["deductions"].in_(lang), 12, "money"),
+        Column(TOTAL_LABELS["net"].in_(lang), 12, "money"),
     ]
     # no autofilter: sorting would move the totals row into the data
     sheet = _sheet(wb, title, columns, header, freeze=(1, 3), autofilter=False, generated=data.generated_at)
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for a in agents:
-        by_code = _line_sums(a)  # several adjustment lines add up
-        values: list[Any] = [a.code, a.name, a.team]
-        values += [by_code.get(c) for c in codes]
-        gross, ded, net = a.gross, a.deductions, a.net
-        values += [gross, ded, net]
-        sheet.row(values)
-        for c, v in by_code.items():
-            totals[c] += v
-        totals["__gross"] += gross
-        totals["__deductions"] += ded
-        totals["__net"] += net
+        amounts = summary_amounts(a.lines)
+        amounts.update(gross=a.gross, deductions=a.deductions, net=a.net)
+        sheet.row([a.code, a.name, a.team, *(amounts[k] for k in SUMMARY_SHEET_KEYS)])
+        for k in SUMMARY_SHEET_KEYS:
+            totals[k] += amounts[k]
     total_row: list[Any] = [tr("合计", "Total"), tr(f"{len(agents)} 人", f"{len(agents)} agents"), ""]
-    total_row += [totals.get(c, ZERO) for c in codes]
-    total_row += [totals["__gross"], totals["__deductions"], totals["__net"]]
+    total_row += [totals.get(k, ZERO) for k in SUMMARY_SHEET_KEYS]
     sheet.row(total_row, "total")
+
+
+# The 汇总 sheet's money columns, in order (after code, name and team).
+SUMMARY_SHEET_KEYS: tuple[str, ...] = (
+    *(c.key for c in GROSS_COLUMNS),
+    "gross",
+    *(c.key for c in DEDUCTION_COLUMNS),
+    "deductions",
+    "net",
+)
 
 
 def _detail_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
@@ -176,6 +172,19 @@ def _detail_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) 
     for a in data.result.agents:
         for line in a.lines:
             sheet.row([a.code, a.name, line.code, line.label_in(lang), line.amount, line.detail_in(lang)])
+
+
+def _facts_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
+    """计算依据: the facts behind each agent's pay in the words of the payslip and the payroll page
+    (:func:`app.fact_rows.fact_rows`): 出勤/应出勤, 标准保费, 质检均分, 绩效得分 (无数据 when there was
+    none), 请假/考勤."""
+    lang = language()
+    columns = [Column(tr("工号", "Code"), 9), Column(tr("姓名", "Name"), 10), Column(tr("团队", "Team"), 12)]
+    widths = {"attendance": 18, "premium": 20, "qa": 34, "kpi": 30, "leave": 34}
+    columns += [Column(label.in_(lang), widths.get(key, 20)) for key, label in FACT_LABELS.items()]
+    sheet = _sheet(wb, title, columns, header, freeze=(1, 3), generated=data.generated_at)
+    for a in data.result.agents:
+        sheet.row([a.code, a.name, a.team, *(row.value.in_(lang) for row in fact_rows(a.facts))])
 
 
 def _sales_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
@@ -225,6 +234,7 @@ def _attendance_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: s
         Column(tr("团队", "Team"), 12),
         Column(tr("应出勤天数", "Workdays"), 10, "days"),
         Column(tr("在职天数", "Employed days"), 10, "days"),
+        Column(tr("出勤天数", "Attended days"), 10, "days"),
         Column(tr("迟到次数", "Late"), 9, "int"),
         Column(tr("迟到分钟", "Late minutes"), 9, "int"),
         Column(tr("早退次数", "Early leave"), 9, "int"),
@@ -250,6 +260,7 @@ def _attendance_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: s
                 a.team,
                 Decimal(a.facts.workdays),
                 Decimal(a.facts.employed_workdays),
+                a.facts.attended_days,  # the 出勤 of the payslip's 出勤/应出勤
                 c.late_count,
                 c.late_minutes,
                 c.early_count,
@@ -314,6 +325,7 @@ def _ranking_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
     ]
     sheet = _sheet(wb, title, columns, header, freeze=(1, 0), autofilter=False, generated=data.generated_at)
     ranked = ranking(data.result.agents)
+    lang = language()
     award = tr("★ 月度优秀", "★ Top award")
     for rank, a in ranked:
         facts = a.facts
@@ -324,7 +336,7 @@ def _ranking_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
                 a.code,
                 a.name,
                 a.team,
-                facts.kpi_score,
+                facts.kpi_score if facts.kpi_measured else NO_KPI_DATA.in_(lang),
                 facts.qa_avg,
                 facts.standard_premium,
                 award if won else "",
@@ -361,6 +373,7 @@ def _line_sums(agent: AgentResult) -> dict[str, Decimal]:
 SHEETS: tuple[tuple[str, str, Callable[[SummaryBook, SummaryInput, str, str], None]], ...] = (
     ("汇总", "Summary", _summary_sheet),
     ("明细", "Lines", _detail_sheet),
+    ("计算依据", "Facts", _facts_sheet),
     ("保单明细", "Sales", _sales_sheet),
     ("考勤汇总", "Attendance", _attendance_sheet),
     ("质检汇总", "QA", _qa_sheet),

@@ -18,6 +18,7 @@ from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.plans import plan_for_month
 from app.services.setup import initialise
+from app.text import Text
 from db.models import (
     Adjustment,
     Agent,
@@ -49,7 +50,7 @@ def _d(x: float | int | str) -> Decimal:
     return Decimal(str(x))
 
 
-def fill_demo(session: Session, *, today: date | None = None, agents: int = 25, seed: int = 2026) -> str:
+def fill_demo(session: Session, *, today: date | None = None, agents: int = 25, seed: int = 2026) -> Text:
     """Fill an empty database; refuses when agents already exist (the demo never mixes with real data)."""
     if session.scalar(select(func.count(Agent.id))):
         raise ServiceError("数据库中已有人员，演示数据只能填入空数据库。",
@@ -154,7 +155,10 @@ def fill_demo(session: Session, *, today: date | None = None, agents: int = 25, 
             session.execute(insert(model), rows)
     audit(session, "demo.fill", entity="database", after={"agents": len(people), "months": months})
     session.flush()
-    return f"{len(people)} agents, {len(policies)} policies, months {', '.join(months)}"
+    return Text(
+        f"{len(people)} 名人员、{len(policies)} 张保单，月份 {'、'.join(months)}",
+        f"{len(people)} agents, {len(policies)} policies, months {', '.join(months)}",
+    )
 
 
 def _demo_metric(rng: random.Random, code: str, target: Decimal, skill: float) -> Decimal:

@@ -24,6 +24,7 @@ from app.results import AgentResult, MonthResult
 from app.services.errors import ServiceError
 from app.services.plans import plan_version_for_month
 from app.services.settings import get_setting
+from app.summary_columns import summary_amounts
 from db.models import Agent, KpiMetric, MonthStatus, PlanVersion
 
 # --- the month's state (the banner) ------------------------------------------------------
@@ -68,33 +69,14 @@ def month_state(session: Session, month: str) -> MonthState:
 
 # --- grouped columns of the main table ---------------------------------------------------
 
-# Column key -> the line codes summed into it. Every line code is in exactly one group, so the
-# row's groups always add up to its net: the manager can check the row with a calculator.
-# penalty_relief gives back part of the penalties, so it sits with them; the carry lines move
-# money between months, which the manager thinks of as an adjustment.
-COLUMN_GROUPS: dict[str, tuple[str, ...]] = {
-    "base": ("base", "leave", "absence"),
-    "commission": ("commission", "new_customer_bonus"),
-    "kpi": ("kpi",),
-    "awards": ("full_attendance", "top_award", "praise"),
-    "penalties": (
-        "attendance_penalty",
-        "complaint_penalty",
-        "qa_fatal_penalty",
-        "clawback",
-        "penalty_relief",
-    ),
-    "adjustments": ("adjustment", "carry_forward", "carry_to_next"),
-}
-_GROUP_OF: dict[str, str] = {code: key for key, codes in COLUMN_GROUPS.items() for code in codes}
+# The columns and which lines each sums are defined once, in :mod:`app.summary_columns`, for the
+# table, the payslip, the workbook and the command line alike.
 
 
 def column_amounts(agent: AgentResult) -> dict[str, Decimal]:
-    """The agent's lines summed into the table's groups; an unknown code counts as an adjustment."""
-    out = {key: ZERO for key in COLUMN_GROUPS}
-    for line in agent.lines:
-        out[_GROUP_OF.get(line.code, "adjustments")] += line.amount
-    return out
+    """The agent's lines summed into the summary columns: the 应发 columns add up to ``agent.gross``,
+    the 扣款 columns to ``agent.deductions``."""
+    return summary_amounts(agent.lines)
 
 
 # --- what changed since the previous result ----------------------------------------------
@@ -293,20 +275,38 @@ def agent_warnings(
     return out
 
 
-def build_warnings(
+class Notice(NamedTuple):
+    """A warning with the agent it is about (``None`` for the whole month): what the command line
+    prints and ``payroll show --json`` lists as ``notices``, in the order of the window's list."""
+
+    agent: str | None
+    warning: MonthWarning
+
+
+def build_notices(
     data: MonthResult, *, minimum_wage: Decimal | None, codes_with_metrics: Iterable[str]
-) -> list[MonthWarning]:
+) -> list[Notice]:
     """The month's warnings, month-wide first (calendar fallback), then per agent; warnings before infos."""
-    month_level = [MonthWarning(WARNING, text.zh, text.en) for text in data.warnings]
+    month_level = [Notice(None, MonthWarning(WARNING, text.zh, text.en)) for text in data.warnings]
     per_agent = [
-        w
-        for ws in agent_warnings(
+        Notice(code, w)
+        for code, ws in agent_warnings(
             data, minimum_wage=minimum_wage, codes_with_metrics=codes_with_metrics
-        ).values()
+        ).items()
         for w in ws
     ]
     ordered = month_level + per_agent
-    return sorted(ordered, key=lambda w: SEVERITIES.index(w.severity) if w.severity in SEVERITIES else 0)
+    return sorted(
+        ordered,
+        key=lambda n: SEVERITIES.index(n.warning.severity) if n.warning.severity in SEVERITIES else 0,
+    )
+
+
+def build_warnings(
+    data: MonthResult, *, minimum_wage: Decimal | None, codes_with_metrics: Iterable[str]
+) -> list[MonthWarning]:
+    """The window's warnings list: :func:`build_notices` without the agent codes."""
+    return [n.warning for n in build_notices(data, minimum_wage=minimum_wage, codes_with_metrics=codes_with_metrics)]
 
 
 # How many agents the pending-changes warning names before it says "and N more".
@@ -371,6 +371,11 @@ def minimum_wage_level(session: Session) -> Decimal | None:
 
 def month_warnings(session: Session, month: str, data: MonthResult) -> list[MonthWarning]:
     """Warnings for the payroll of ``month`` (``data`` is its ``show_month`` result)."""
-    return build_warnings(
+    return [n.warning for n in month_notices(session, month, data)]
+
+
+def month_notices(session: Session, month: str, data: MonthResult) -> list[Notice]:
+    """:func:`month_warnings` with the agent each is about (the command line's notices)."""
+    return build_notices(
         data, minimum_wage=minimum_wage_level(session), codes_with_metrics=metric_codes(session, month)
     )

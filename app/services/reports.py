@@ -136,7 +136,7 @@ def write_payslips(
 
 
 def export_summary(session: Session, month: str, out_path: Path) -> Path:
-    """Write the month's Excel summary (汇总, 明细, 保单明细, 考勤汇总, 质检汇总, 公示) to ``out_path``."""
+    """Write the month's Excel summary (汇总, 明细, 计算依据, 保单明细, 考勤汇总, 质检汇总, 公示) to ``out_path``."""
     data = show_month(session, month)
     out_path = Path(out_path)
     if out_path.suffix.lower() != ".xlsx":

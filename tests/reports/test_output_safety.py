@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from app.reports.files import STAGE_PREFIX, name_key
 from app.reports.payslip import PayslipOptions
 from app.reports.payslip import write_payslips as write_files
+from app.reports.summary_xlsx import SHEETS
 from app.results import AgentResult
 from app.services.errors import ServiceError
 from app.services.payroll import show_month
@@ -135,7 +136,7 @@ def test_failed_export_leaves_the_previous_workbook_and_no_spooled_sheets(
     assert _tree(out) == {"summary.xlsx": previous}
     assert list(system_temp.iterdir()) == []
     monkeypatch.undo()
-    assert len(openpyxl.load_workbook(target).sheetnames) == 6
+    assert len(openpyxl.load_workbook(target).sheetnames) == len(SHEETS)
 
 
 def test_export_spools_nothing_into_the_system_temp_folder(
@@ -154,7 +155,7 @@ def test_export_spools_nothing_into_the_system_temp_folder(
     monkeypatch.setattr(ExcelWriter, "write_worksheet", watch)
     with example.session_scope() as s:
         export_summary(s, MONTH, tmp_path / "new" / "summary.xlsx")
-    assert len(seen) == 6 and all(listing == [] for listing in seen)
+    assert len(seen) == len(SHEETS) and all(listing == [] for listing in seen)
     assert [p.name for p in (tmp_path / "new").iterdir()] == ["summary.xlsx"]
 
 

@@ -29,7 +29,7 @@ from app.services.reports import export_summary
 from db.session import Database
 from tests.reports.conftest import MONTH
 
-SHEETS = ["汇总", "明细", "保单明细", "考勤汇总", "质检汇总", "公示"]
+SHEETS = ["汇总", "明细", "计算依据", "保单明细", "考勤汇总", "质检汇总", "公示"]
 
 
 def _export(db: Database, path: Path) -> tuple[openpyxl.Workbook, dict[str, Any]]:
@@ -64,34 +64,28 @@ def test_sheets_and_summary_match_the_json(exported: tuple[openpyxl.Workbook, di
     rows = _rows(ws)
     agents = data["agents"]
     assert len(rows) == len(agents) + 1
-    codes = {line["code"] for a in agents for line in a["lines"]}
     header = [c.value for c in ws[1]]
-    assert header[:3] == ["工号", "姓名", "团队"] and header[-3:] == ["应发合计", "扣款合计", "实发金额"]
-    assert header[3:-3] == [
-        "基本工资",
-        "请假扣款",
-        "旷工扣款",
-        "销售提成",
-        "新客户奖励",
-        "绩效考核奖惩",
-        "月度优秀奖",
-        "客户表扬奖",
-        "考勤扣款",
-        "投诉扣款",
-        "质检致命差错扣款",
-    ]  # rulebook order
-    assert len(codes) == len(header) - 6
+    # the payroll table's columns (app.summary_columns): 应发 columns, 应发合计, 扣款 columns, 扣款合计, 实发
+    assert header == [
+        "工号", "姓名", "团队",
+        "基本工资", "提成", "绩效", "奖励", "其他应发", "应发合计",
+        "请假旷工", "考核扣款", "其他扣减", "扣款合计",
+        "实发金额",
+    ]  # fmt: skip
+    gross_cols, deduction_cols = header[3:8], header[9:12]
     for agent, row in zip(agents, rows, strict=False):
         assert (row["工号"], row["姓名"], row["团队"]) == (agent["code"], agent["name"], agent["team"])
         assert _dec(row["实发金额"]) == Decimal(agent["net"])
-        assert _dec(row["应发合计"]) == Decimal(agent["gross"])
-        assert _dec(row["扣款合计"]) == Decimal(agent["deductions"])
-        amounts = {line["label"]: Decimal(line["amount"]) for line in agent["lines"]}
-        for label in header[3:-3]:
-            if label in amounts:
-                assert _dec(row[label]) == amounts[label], (agent["code"], label)
-            else:
-                assert row[label] is None
+        assert _dec(row["应发合计"]) == Decimal(agent["gross"]) == sum(_dec(row[c]) for c in gross_cols)
+        assert _dec(row["扣款合计"]) == Decimal(agent["deductions"]) == sum(_dec(row[c]) for c in deduction_cols)
+        base = sum(Decimal(line["amount"]) for line in agent["lines"] if line["code"] == "base")
+        assert _dec(row["基本工资"]) == base  # the base line itself, as on the payslip
+        for key, label in zip(
+            ("base", "commission", "kpi", "awards", "other_gross", "absence", "penalties", "other_deductions"),
+            [*gross_cols, *deduction_cols],
+            strict=True,
+        ):
+            assert _dec(row[label]) == Decimal(agent["columns"][key]), (agent["code"], label)
     total = rows[-1]
     assert total["工号"] == "合计"
     assert _dec(total["实发金额"]) == Decimal(data["totals"]["net"]) == Decimal("14591.91")

@@ -10,7 +10,6 @@ from app.engine.facts import PayLine
 from app.results import AgentResult, MonthResult, facts_from_json
 from app.services.payroll import calculate_month, lock_month, show_month
 from app.services.payroll_view import (
-    COLUMN_GROUPS,
     INFO,
     WARNING,
     build_warnings,
@@ -72,23 +71,51 @@ def test_month_state_follows_the_month_life(example: Database) -> None:
 # --- grouped columns -----------------------------------------------------------------------
 
 
-def test_every_line_code_is_in_exactly_one_column() -> None:
+def test_every_line_code_is_in_a_column_on_each_side_it_can_take() -> None:
     from app.engine.lines import LINE_CODES
+    from app.summary_columns import DEDUCTIONS, GROSS, SUMMARY_COLUMNS
 
-    grouped = [code for codes in COLUMN_GROUPS.values() for code in codes]
-    assert sorted(grouped) == sorted(LINE_CODES)
+    named = {code for c in SUMMARY_COLUMNS for code in c.codes}
+    assert named == set(LINE_CODES)  # every line code is named by some column
+    for side in (GROSS, DEDUCTIONS):
+        codes = [code for c in SUMMARY_COLUMNS if c.side == side for code in c.codes]
+        assert len(codes) == len(set(codes)), side  # and by at most one column of each side
+        assert sum(c.catch_all for c in SUMMARY_COLUMNS if c.side == side) == 1, side
 
 
-def test_columns_add_up_to_net_for_the_worked_example(example: Database) -> None:
+def test_columns_add_up_to_gross_deductions_and_net_for_the_worked_example(example: Database) -> None:
+    from app.summary_columns import DEDUCTIONS, GROSS, side_total
+
     data = calculated(example)
     for a in data.agents:
         columns = column_amounts(a)
+        assert side_total(columns, GROSS) == a.gross, a.code
+        assert side_total(columns, DEDUCTIONS) == a.deductions, a.code
         assert sum(columns.values()) == a.net, a.code
+        assert all(v >= 0 for k, v in columns.items() if k in ("base", "commission", "kpi", "awards", "other_gross"))
+        assert all(v <= 0 for k, v in columns.items() if k in ("absence", "penalties", "other_deductions"))
     a001 = column_amounts(next(a for a in data.agents if a.code == "A001"))
     assert a001["base"] == Decimal("4000.00")
     assert a001["commission"] == Decimal("2087.04")  # 1987.04 commission + 100.00 new customer bonus
     assert a001["awards"] == Decimal("320.00")  # top award 300 + praise 20
     assert a001["penalties"] == Decimal("-20.00")
+
+
+def test_base_is_the_base_line_and_leave_is_its_own_deduction() -> None:
+    """基本工资 is the payslip's 基本工资 (4200.00), not base less leave (4122.76)."""
+    a = agent("A001", "4122.76", [("base", "4200.00"), ("leave", "-77.24")])
+    columns = column_amounts(a)
+    assert columns["base"] == Decimal("4200.00")
+    assert columns["absence"] == Decimal("-77.24")
+
+
+def test_a_line_that_can_take_either_sign_goes_to_its_side() -> None:
+    bonus = column_amounts(agent("A001", "0", [("kpi", "50.00"), ("adjustment", "30.00"), ("adjustment", "-10.00")]))
+    assert bonus["kpi"] == Decimal("50.00") and bonus["other_gross"] == Decimal("30.00")
+    assert bonus["other_deductions"] == Decimal("-10.00") and bonus["penalties"] == Decimal("0")
+    deduction = column_amounts(agent("A001", "0", [("kpi", "-50.00"), ("mystery", "-5.00"), ("mystery", "7.00")]))
+    assert deduction["kpi"] == Decimal("0") and deduction["penalties"] == Decimal("-50.00")
+    assert deduction["other_deductions"] == Decimal("-5.00") and deduction["other_gross"] == Decimal("7.00")
 
 
 # --- what changed ----------------------------------------------------------------------------

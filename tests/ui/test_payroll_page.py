@@ -3,6 +3,10 @@ hand out."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -208,7 +212,7 @@ def test_selecting_an_agent_explains_its_pay(qtbot: QtBot, page: PayrollPage) ->
     assert "标准保费 70200" in detail and "(1606.00 + 200.40) × 1.1" in detail
     assert page.detail.lines.wordWrap()
     assert "7502.04" in page.detail.heading.text()
-    assert page.detail.fact_labels["attendance"].text().startswith("18 / 18")
+    assert page.detail.fact_labels["attendance"].text() == "18/18 天"
     assert page.detail.fact_labels["premium"].text().startswith("70200.00")
     assert page.detail.fact_labels["qa"].text().startswith("91.67（3 次")
     assert page.detail.fact_labels["kpi"].text() == "102.30"
@@ -255,8 +259,29 @@ def test_recalculating_shows_what_changed(qtbot: QtBot, page: PayrollPage, examp
     assert rows[0][:2] == ("A002", "李四") and rows[0][3:] == ("2997.97", "3097.97", "+100.00")
     assert ("", "", "其他调整", "0.00", "100.00", "+100.00") in rows
     assert len(rows) == 2
-    assert cell(page, "A002", "adjustments") == "100.00"
+    assert cell(page, "A002", "other_gross") == "100.00"
     assert totals(page, "net") == "14691.91"
+
+
+def test_columns_add_up_and_a_column_nobody_has_is_hidden(
+    qtbot: QtBot, page: PayrollPage, example_db: Database
+) -> None:
+    calculate(qtbot, page)
+    gross_keys = ("base", "commission", "kpi", "awards", "other_gross")
+    deduction_keys = ("absence", "penalties", "other_deductions")
+    for code in shown_codes(page):
+        amounts = {k: Decimal(cell(page, code, k)) for k in (*gross_keys, *deduction_keys, "gross", "deductions")}
+        assert sum(amounts[k] for k in gross_keys) == amounts["gross"], code
+        assert sum(amounts[k] for k in deduction_keys) == amounts["deductions"], code
+    assert cell(page, "A001", "base") == "4000.00"  # the base line itself; leave is 请假旷工
+    # nobody has an adjustment: 其他应发 and 其他扣减 make room for 应发, 扣款合计 and 实发
+    for key in ("other_gross", "other_deductions"):
+        assert page.table.isColumnHidden(COL[key]) and page.totals.isColumnHidden(COL[key]), key
+    assert not page.table.isColumnHidden(COL["net"]) and not page.table.isColumnHidden(COL["base"])
+    add_adjustment(example_db, "A002", "100")
+    calculate(qtbot, page)
+    assert not page.table.isColumnHidden(COL["other_gross"]) and not page.totals.isColumnHidden(COL["other_gross"])
+    assert page.table.isColumnHidden(COL["other_deductions"])
 
 
 # --- lock and unlock -------------------------------------------------------------------------------
@@ -347,3 +372,63 @@ def test_export_adds_the_xlsx_suffix(
     run(qtbot, page, "export")
     assert (tmp_path / "summary.xlsx").exists()
     assert recorder.urls == [QUrl.fromLocalFile(str(tmp_path / "summary.xlsx"))]
+
+
+# --- the command line lists the window's warnings ----------------------------------------------
+
+
+def _cli(db: Database, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-m", "app.cli", "--db", str(db.path), *args],
+        cwd=root, capture_output=True, text=True, encoding="utf-8", env=env, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_the_command_line_lists_the_windows_warnings_in_the_same_words(
+    qtbot: QtBot, page: PayrollPage, example_db: Database
+) -> None:
+    calculate(qtbot, page)
+    add_adjustment(example_db, "A002", "100")  # records changed after the calculation: a pending warning
+    with qtbot.waitSignal(page.pending_checked, timeout=30000):
+        page.refresh()
+    model = page.warnings_model
+    window = [model.warning(r) for r in range(model.rowCount())]
+    assert len(window) >= 2 and "重新计算" in window[0].zh  # the pending warning, then A002 without QA
+
+    shown = json.loads(_cli(example_db, "payroll", "show", "--month", MONTH, "--json").stdout)
+    assert [(n["severity"], n["text"]) for n in shown["notices"]] == [(w.severity, w.zh) for w in window]
+    assert shown["notices"][0]["agent"] is None
+    assert {n["agent"] for n in shown["notices"][1:]} >= {"A002"}
+    assert shown["warnings"] == []  # the month-wide engine warnings, unchanged
+
+    text = _cli(example_db, "--lang", "en", "payroll", "show", "--month", MONTH)
+    assert text.stderr.splitlines() == [
+        ("note: " if w.severity == "info" else "warning: ") + w.en for w in window
+    ]
+
+    ran = _cli(example_db, "payroll", "run", "--month", MONTH)  # recalculated: nothing pending any more
+    with qtbot.waitSignal(page.pending_checked, timeout=30000):
+        page.refresh()
+    window = [model.warning(r) for r in range(model.rowCount())]
+    assert ran.stderr.splitlines() == [("说明：" if w.severity == "info" else "提醒：") + w.zh for w in window]
+    assert any("A002" in line and "质检" in line for line in ran.stderr.splitlines())
+
+
+def test_net_stays_beside_the_name_and_a_long_name_is_cut_short(
+    qtbot: QtBot, page: PayrollPage, example_db: Database
+) -> None:
+    assert COLUMN_KEYS[:3] == ("code", "name", "net")  # 实发 never scrolls away from who is paid
+    long_name = "欧阳" + "长" * 40
+    with example_db.session_scope(write=True) as session:
+        agent = session.scalars(select(Agent).where(Agent.code == "A001")).one()
+        agent.name = long_name
+    calculate(qtbot, page)
+    page._fit_columns()
+    cap = page.table.fontMetrics().horizontalAdvance("汉" * 8) + 16
+    assert page.table.columnWidth(COL["name"]) <= cap
+    row = page.model.row_of("A001")
+    assert page.model.data(page.model.index(row, COL["name"]), Qt.ItemDataRole.ToolTipRole) == long_name

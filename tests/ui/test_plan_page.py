@@ -352,3 +352,15 @@ def test_rates_round_trip_exactly_as_percentages() -> None:
         assert shown.endswith("%")
         assert Decimal(shown[:-1]) / 100 == Decimal(rate), (rate, shown)
     assert percent_text(Decimal("0.045")) == "4.5%" and percent_text("abc") == "abc"
+
+
+def test_english_tab_titles_keep_their_ampersand(qtbot: QtBot) -> None:
+    from app.i18n import set_language
+    from ui.widgets.plan_editor import PlanEditor
+
+    set_language("en")
+    editor = PlanEditor()
+    qtbot.addWidget(editor)
+    titles = [editor.tabText(i).replace("&&", "&") for i in range(editor.count())]
+    assert "Complaints & awards" in titles
+    assert all("&" not in editor.tabText(i).replace("&&", "") for i in range(editor.count()))

@@ -2,7 +2,8 @@
 sorts, searches and filters it, and the one-row totals model under it.
 
 Amounts come from the stored result (``show_month``) and are grouped by
-:data:`app.services.payroll_view.COLUMN_GROUPS`, so each row's groups add up to its net.
+:mod:`app.summary_columns`, so each row's 应发 columns add up to 应发, its 扣款 columns to
+扣款合计, and the two to 实发 — the same columns as the payslip, the workbook and ``payroll show``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from app.i18n import tr
 from app.money import ZERO, fmt_money
 from app.results import AgentResult, MonthResult
 from app.services.payroll_view import MonthWarning, column_amounts
+from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_TIPS, SummaryColumn
 from ui.models.common import (
     FilterProxy,
     Index,
@@ -31,32 +33,31 @@ from ui.models.common import (
     money_foreground,
 )
 
-# key, 中文, English, tooltip 中文, tooltip English
+
+# key, 中文, English, tooltip 中文, tooltip English — the money columns from the one definition
+# (app.summary_columns).
+def _money_column(col: SummaryColumn) -> tuple[str, str, str, str, str]:
+    tip = col.tooltip()
+    return (col.key, col.label.zh, col.label.en, tip.zh, tip.en)
+
+
+def _total_column(key: str, zh: str, en: str) -> tuple[str, str, str, str, str]:
+    tip = TOTAL_TIPS[key]
+    return (key, zh, en, tip.zh, tip.en)
+
+
+# 实发 stands right after the name: on a 1366-pixel laptop screen the breakdown scrolls, but who
+# is paid how much never leaves the screen. The breakdown then reads left to right as the
+# payslip does: the gross columns, 应发, the deduction columns, 扣款合计.
 COLUMNS: tuple[tuple[str, str, str, str, str], ...] = (
     ("code", "工号", "Code", "", ""),
     ("name", "姓名", "Name", "", ""),
+    _total_column("net", "实发", "Net"),
     ("team", "团队", "Team", "", ""),
-    ("base", "基本工资", "Base pay", "基本工资 + 请假扣款 + 旷工扣款", "base pay + leave + absence"),
-    ("commission", "提成", "Commission", "销售提成 + 新客户奖励", "sales commission + new customer bonus"),
-    ("kpi", "绩效", "KPI", "绩效考核奖惩", "KPI bonus / deduction"),
-    ("awards", "奖励", "Awards", "全勤奖 + 月度优秀奖 + 客户表扬奖", "full attendance + top award + praise"),
-    (
-        "penalties",
-        "扣款",
-        "Penalties",
-        "考勤扣款 + 投诉扣款 + 质检致命差错扣款 + 撤单追回 + 扣款上限返还",
-        "attendance + complaint + QA fatal penalties + clawback + penalty cap relief",
-    ),
-    (
-        "adjustments",
-        "调整",
-        "Adjustments",
-        "其他调整 + 上月结转扣款 + 结转下月",
-        "adjustments + carried from last month + carried to next month",
-    ),
-    ("gross", "应发", "Gross", "所有正数项目之和", "sum of the positive lines"),
-    ("deductions", "扣款合计", "Deductions", "所有负数项目之和", "sum of the negative lines"),
-    ("net", "实发", "Net", "应发 + 扣款合计", "gross + deductions"),
+    *(_money_column(c) for c in GROSS_COLUMNS),
+    _total_column("gross", "应发", "Gross"),
+    *(_money_column(c) for c in DEDUCTION_COLUMNS),
+    _total_column("deductions", "扣款合计", "Deductions"),
 )
 COLUMN_KEYS: tuple[str, ...] = tuple(c[0] for c in COLUMNS)
 TEXT_KEYS = ("code", "name", "team")
@@ -160,6 +161,8 @@ class PayrollModel(ReadOnlyTableModel):
             font = QFont()
             font.setBold(True)
             return font
+        if key in ("name", "team") and role == Qt.ItemDataRole.ToolTipRole:
+            return row.value(key)  # the whole text, when a long one is cut short in its column
         if key == "code" and row.warnings:
             if role == Qt.ItemDataRole.DecorationRole:
                 return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)

@@ -278,10 +278,10 @@ class PlanRowsModel(QAbstractTableModel):
 
 
 VERSION_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("effective_from", "生效月份", "Effective from"),
+    ("effective_from", "生效月份", "From"),
     ("name", "方案名称", "Name"),
     ("frozen", "状态", "State"),
-    ("used_by", "已锁定月份使用", "Used by locked months"),
+    ("used_by", "锁定月份", "Locked"),  # short: the versions table sits in a narrow column
 )
 
 

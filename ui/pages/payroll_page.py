@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +31,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QAbstractScrollArea,
     QCheckBox,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QStyle,
     QTabWidget,
@@ -50,7 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import language, tr
-from app.money import D, fmt_money
+from app.money import fmt_money
 from app.results import MonthResult
 from app.services.months import month_status
 from app.services.payroll import calculate_month, lock_month, show_month, unlock_month
@@ -66,13 +61,14 @@ from app.services.payroll_view import (
     month_state,
     pending_warning,
 )
+from app.summary_columns import SUMMARY_KEYS
 from db.session import Database
 from ui import file_dialogs
 from ui.dialogs.pdf_preview import PdfPreviewDialog, PreviewSlot
 from ui.dialogs.unlock_dialog import UnlockDialog
 from ui.errors import show_error, show_message
-from ui.models.payroll_panels import ChangesModel, PayLinesModel, WarningsModel, signed
-from ui.models.payroll_table import PayrollModel, PayrollProxy, PayrollTotalsModel, PayRow
+from ui.models.payroll_panels import WarningsModel
+from ui.models.payroll_table import COLUMN_KEYS, PayrollModel, PayrollProxy, PayrollTotalsModel, PayRow
 from ui.ops import CancelToken, Op, run_op
 from ui.pages.base import Page
 from ui.pending_check import PendingCheck
@@ -85,229 +81,11 @@ from ui.report_actions import (
     with_suffix,
 )
 from ui.widgets.filters import filter_combo, refill_combo, search_box
-from ui.widgets.status_banner import StatusBanner, agents_en
+from ui.widgets.payroll_panels import AgentDetail, ChangesPanel, PendingChangesPanel
+from ui.widgets.status_banner import StatusBanner
 from ui.widgets.table_view import TableView
 
 log = logging.getLogger("branchpay.ui.payroll")
-
-
-class AgentDetail(QGroupBox):
-    """The selected agent's pay explained: each line with its arithmetic, then the facts used."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(tr("明细与计算说明", "Pay lines explained"), parent)
-        self.heading = QLabel(self)
-        font = self.heading.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.1)
-        self.heading.setFont(font)
-        self.heading.setWordWrap(True)
-        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        self.lines_model = PayLinesModel(self)
-        self.lines = TableView(self)
-        self.lines.setModel(self.lines_model)
-        self.lines.setSortingEnabled(False)
-        self.lines.setWordWrap(True)
-        self.lines.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.lines.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.lines.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # As tall as its lines, so the facts sit right under them instead of at the panel's foot.
-        self.lines.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        self.lines.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
-        header = self.lines.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-
-        self.facts = QFormLayout()
-        self.facts.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.fact_labels: dict[str, QLabel] = {}
-        for key, zh, en in (
-            ("attendance", "出勤天数", "Days employed"),
-            ("premium", "标准保费", "Standard premium"),
-            ("qa", "质检均分", "QA average"),
-            ("kpi", "绩效得分", "KPI score"),
-            ("leave", "请假", "Leave"),
-        ):
-            value = QLabel(self)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setWordWrap(True)
-            self.facts.addRow(tr(f"{zh}：", f"{en}:"), value)
-            self.fact_labels[key] = value
-
-        self.agent_warnings = QLabel(self)
-        self.agent_warnings.setWordWrap(True)
-        self.agent_warnings.setStyleSheet("color: #b26a00;")
-        self.agent_warnings.setVisible(False)
-
-        self.placeholder = QLabel(self)
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setEnabled(False)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.placeholder)
-        layout.addWidget(self.lines)
-        layout.addSpacing(6)
-        layout.addLayout(self.facts)
-        layout.addWidget(self.agent_warnings)
-        layout.addStretch(1)
-        self.show_row(None)
-
-    def _set_content_visible(self, visible: bool) -> None:
-        self.heading.setVisible(visible)
-        self.lines.setVisible(visible)
-        for row in range(self.facts.rowCount()):
-            self.facts.setRowVisible(row, visible)
-        self.placeholder.setVisible(not visible)
-
-    def show_row(self, row: PayRow | None, placeholder: str | None = None) -> None:
-        if row is None:
-            self.lines_model.set_lines([])
-            self.agent_warnings.setVisible(False)
-            self.placeholder.setText(
-                placeholder
-                or tr(
-                    "在左侧表格中选择一名人员查看明细。", "Select an agent in the table to see the details."
-                )
-            )
-            self._set_content_visible(False)
-            return
-        agent = row.agent
-        net, gross, deductions = fmt_money(agent.net), fmt_money(agent.gross), fmt_money(agent.deductions)
-        self._set_content_visible(True)
-        self.heading.setText(
-            tr(
-                f"{row.code} {row.name}{'（' + row.team + '）' if row.team else ''}　实发 {net}"
-                f"（应发 {gross}，扣款 {deductions}）",
-                f"{row.code} {row.name}{' (' + row.team + ')' if row.team else ''}  net {net} "
-                f"(gross {gross}, deductions {deductions})",
-            )
-        )
-        self.lines_model.set_lines(agent.lines)
-        self.lines.resizeRowsToContents()
-        facts = agent.facts
-        self.fact_labels["attendance"].setText(
-            tr(
-                f"{facts.employed_workdays} / {facts.workdays} 个工作日",
-                f"{facts.employed_workdays} of {facts.workdays} workdays",
-            )
-        )
-        premium, policies = fmt_money(facts.standard_premium), facts.policies_counted
-        self.fact_labels["premium"].setText(tr(f"{premium}（{policies} 张保单）", f"{premium} ({policies} policies)"))
-        qa_count = facts.qa_count
-        if facts.qa_avg is not None:
-            qa = tr(
-                f"{facts.qa_avg}（{qa_count} 次，等级 {facts.qa_grade or '—'}，"
-                f"提成系数 {facts.qa_coefficient}）",
-                f"{facts.qa_avg} ({qa_count} evaluations, grade {facts.qa_grade or '—'}, "
-                f"coefficient {facts.qa_coefficient})",
-            )
-        else:
-            qa = tr(
-                f"无（{qa_count} 次有效评分，提成系数 {facts.qa_coefficient}）",
-                f"none ({qa_count} valid evaluations, coefficient {facts.qa_coefficient})",
-            )
-        self.fact_labels["qa"].setText(qa)
-        self.fact_labels["kpi"].setText(str(facts.kpi_score))
-        leave = (facts.leave_text_en if language() == "en" else facts.leave_text) or tr("无", "none")
-        self.fact_labels["leave"].setText(leave)
-        self.agent_warnings.setText("\n".join("⚠ " + tr(w.zh, w.en) for w in row.warnings))
-        self.agent_warnings.setVisible(bool(row.warnings))
-
-
-class ChangesPanel(QWidget):
-    """变化: what the last Calculate changed compared with the result it replaced."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.summary = QLabel(self)
-        self.summary.setWordWrap(True)
-        self.model = ChangesModel(self)
-        self.table = TableView(self)
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(False)
-        self.table.horizontalHeader().setStretchLastSection(False)  # keep "change" next to its amounts
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        self.clear()
-
-    def clear(self) -> None:
-        self.model.set_changes([])
-        self.table.setVisible(False)
-        self.summary.setText(
-            tr(
-                "点击“计算”后，这里列出与上次计算结果相比每人每项的变化。",
-                "After Calculate, this lists what changed per agent and per line since the previous result.",
-            )
-        )
-
-    def show_changes(self, changes: list[AgentChange], *, first: bool, agents: int) -> None:
-        if first:
-            self.model.set_changes([])
-            self.table.setVisible(False)
-            self.summary.setText(
-                tr(
-                    f"首次计算本月：共 {agents} 人，没有可比较的上次结果。",
-                    f"First calculation of the month: {agents} agents, no previous result to compare.",
-                )
-            )
-            return
-        self.model.set_changes(changes)
-        self.table.setVisible(bool(changes))
-        if not changes:
-            self.summary.setText(tr("与上次计算结果相比没有变化。", "No change since the previous result."))
-            return
-        delta = sum((c.net_delta for c in changes), D(0))
-        self.summary.setText(
-            tr(
-                f"与上次计算结果相比，{len(changes)} 人的工资有变化，实发合计变化 {signed(delta)}：",
-                f"Since the previous result, the pay of {len(changes)} agents changed; total net {signed(delta)}:",
-            )
-        )
-        self.table.fit_columns()
-
-
-class PendingChangesPanel(ChangesPanel):
-    """重新计算后将改变: what Calculate would change now, because records changed after the last one.
-
-    A tab of its own, shown only while there is something to show, so it is never mistaken
-    for 变化 (what the last Calculate changed): the two answer different questions.
-    """
-
-    def clear(self) -> None:
-        self.model.set_changes([])
-        self.table.setVisible(False)
-        self.summary.setText(
-            tr(
-                "上次计算后数据没有变动，不需要重新计算。",
-                "The records have not changed since the last calculation; no need to recalculate.",
-            )
-        )
-
-    def show_pending(self, changes: Sequence[AgentChange]) -> None:
-        if not changes:
-            self.clear()
-            return
-        self.model.set_changes(changes)
-        self.table.setVisible(True)
-        delta = sum((c.net_delta for c in changes), D(0))
-        self.summary.setText(
-            tr(
-                f"上次计算后，本月的记录有变动。按现在的记录重新计算，{len(changes)} 人的工资将如下改变"
-                f"（实发合计 {signed(delta)}）。这些变化要点击“计算”后才生效；在此之前，上面的表格、"
-                "工资条和汇总表都是旧结果：",
-                f"The month's records changed after the last calculation. Recalculating them now changes "
-                f"the pay of {agents_en(len(changes))} as below (total net {signed(delta)}). Nothing changes "
-                "until you press Calculate; until then the table above, the payslips and the summary "
-                "show the old result:",
-            )
-        )
-        self.table.fit_columns()
 
 
 class PayrollPage(Page):
@@ -615,6 +393,7 @@ class PayrollPage(Page):
             self.pending, self._pending_month = None, self.month
         first_fill = self.model.rowCount() == 0
         self.model.set_result(data, by_agent)
+        self._hide_empty_columns()
         if first_fill and data:
             self._fit_columns()
         self._fill_teams()
@@ -707,15 +486,30 @@ class PayrollPage(Page):
         self._set_pending(month, changes)
         self.pending_checked.emit(month)
 
+    def _hide_empty_columns(self) -> None:
+        """Hide a summary column that is 0.00 for every agent of the month (其他扣减, most months),
+        so 应发, 扣款合计 and 实发 stay in view. The shown columns still add up: a hidden one adds 0."""
+        rows = self.model.rows()
+        for key in SUMMARY_KEYS:
+            col = COLUMN_KEYS.index(key)
+            empty = bool(rows) and not any(r.amounts[key] for r in rows)
+            self.table.setColumnHidden(col, empty)
+            self.totals.setColumnHidden(col, empty)
+
     def _fit_columns(self) -> None:
         """Fit columns to the rows *and* the bold totals, which are the widest numbers of all."""
         self.table.resizeColumnsToContents()
         bold = QFont(self.totals.font())
         bold.setBold(True)
         metrics = QFontMetrics(bold)
+        # A long name or team is cut short (with "…" and the whole text as a tooltip) rather
+        # than pushing 实发 and the totals off the screen.
+        widest_text = self.table.fontMetrics().horizontalAdvance("汉" * 8) + 16
         for col in range(self.model.columnCount()):
             total = str(self.totals_model.data(self.totals_model.index(0, col)) or "")
             width = max(self.table.columnWidth(col), metrics.horizontalAdvance(total) + 12, 56) + 8
+            if COLUMN_KEYS[col] in ("name", "team"):
+                width = min(width, widest_text)
             self.table.setColumnWidth(col, width)
             self.totals.setColumnWidth(col, width)
         self._balance_split()

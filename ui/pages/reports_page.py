@@ -198,8 +198,8 @@ class ReportsPage(Page):
         self.summary_box = QGroupBox(tr("Excel 汇总表", "Excel summary"), self)
         summary_note = QLabel(
             tr(
-                "汇总、明细、保单明细、考勤汇总、质检汇总和公示表，交总部或存档。",
-                "Summary, details, policies, attendance, QA and the notice sheet — for head office or the files.",
+                "汇总、明细、计算依据、保单明细、考勤汇总、质检汇总和公示表，交总部或存档。",
+                "Summary, details, facts, policies, attendance, QA and the notice sheet — for head office or the files.",
             ),
             self.summary_box,
         )

@@ -138,6 +138,11 @@ MINUTE_COLUMNS = (
 MAPPING_TABLES = {"commission.level_bonus_rate": ("level", "rate")}
 
 
+def literal(text: str) -> str:
+    """``text`` for a tab or group title, where a lone ``&`` would become a keyboard mnemonic."""
+    return text.replace("&", "&&")
+
+
 def split_problem(problem: str) -> tuple[str, str]:
     """``"commission.tiers[1].rate: must not be negative"`` → (path, message); no path → ("", problem)."""
     head, sep, rest = problem.partition(": ")
@@ -307,11 +312,11 @@ class PlanEditor(QTabWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(content)
-        self._current_tab = self.addTab(scroll, tr(zh, en))
+        self._current_tab = self.addTab(scroll, literal(tr(zh, en)))
         return layout
 
     def _group(self, layout: QVBoxLayout, zh: str, en: str) -> QFormLayout:
-        box = QGroupBox(tr(zh, en), self)
+        box = QGroupBox(literal(tr(zh, en)), self)
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -383,7 +388,7 @@ class PlanEditor(QTabWidget):
         visible_rows: int = 5,
         note: tuple[str, str] | None = None,
     ) -> RowsTable:
-        box = QGroupBox(tr(zh, en), self)
+        box = QGroupBox(literal(tr(zh, en)), self)
         box_layout = QVBoxLayout(box)
         if note:
             label = QLabel(tr(*note), box)
@@ -422,7 +427,7 @@ class PlanEditor(QTabWidget):
             hint=("日工资 = 底薪 ÷ 此数，通常 21.75", "day pay = base ÷ this; usually 21.75"),
         )
         form = self._group(
-            layout, "假期工资比例（0 = 全扣，1 = 照发）", "Leave pay ratio (0 = unpaid, 1 = fully paid)"
+            layout, "假期工资比例（0% = 全扣，100% = 照发）", "Leave pay ratio (0% = unpaid, 100% = fully paid)"
         )
         for kind in LEAVE_TYPES:
             self._line(form, f"leave_pay_ratio.{kind}", *LEAVE_LABELS[kind], hint=RATE_HINT, percent=True)
