@@ -9,11 +9,8 @@ makes the older one's result be dropped, so what is shown is always the newest r
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -25,29 +22,6 @@ from ui.ops import CancelToken, Op
 log = logging.getLogger("branchpay.ui.loader")
 
 T = TypeVar("T")
-
-_paused = 0  # reads running with the collector paused
-_was_enabled = True
-_paused_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a read builds many objects (nested and
-    thread-safe: it runs again when the last read ends). Reference counting still frees memory."""
-    global _paused, _was_enabled
-    with _paused_lock:
-        if _paused == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _paused += 1
-    try:
-        yield
-    finally:
-        with _paused_lock:
-            _paused -= 1
-            if _paused == 0 and _was_enabled:
-                gc.enable()
 
 
 class Loader(QObject):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.bulk import collector_paused
 from app.calendar import month_bounds
 from app.i18n import tr
 from app.money import fmt_num
@@ -55,7 +56,7 @@ from ui.dialogs.evaluation_dialog import EvaluationDialog, EvaluationForm, Overt
 from ui.dialogs.scorecard_dialog import ScorecardDialog
 from ui.errors import show_error, show_message
 from ui.importing import ImportFlow
-from ui.loader import Loader, collector_paused
+from ui.loader import Loader
 from ui.models.quality_models import (
     EvaluationsModel,
     EvaluationsProxy,

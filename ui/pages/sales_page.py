@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.bulk import collector_paused
 from app.calendar import month_bounds
 from app.i18n import tr
 from app.money import fmt_money
@@ -47,7 +48,7 @@ from db.session import Database
 from ui.dialogs.policy_dialog import AgentChoice, CancelPolicyDialog, PolicyDialog
 from ui.errors import show_error
 from ui.importing import ImportFlow
-from ui.loader import Loader, collector_paused
+from ui.loader import Loader
 from ui.models.sales_model import PoliciesModel, SalesTotals, totals_of
 from ui.pages.base import Page
 from ui.widgets.filters import (
