@@ -154,6 +154,19 @@ def test_every_step_button_opens_its_page(qtbot: QtBot, empty_db: Database) -> N
     assert window.current_key() == "payroll"
 
 
+def test_the_next_pill_is_a_button_to_the_next_steps_page(qtbot: QtBot, empty_db: Database) -> None:
+    db = imported(empty_db, "agents", "sales", "metrics", "attendance", "praise", "complaints")
+    window, page = open_window(qtbot, db)
+    assert next_steps(page) == ["quality"]
+    pill = page.steps["quality"].next_tag
+    assert pill.isEnabled() and "质检" in pill.toolTip()
+    with qtbot.waitSignal(page.navigate) as blocker:
+        qtbot.mouseClick(pill, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["quality"]
+    assert window.current_key() == "quality"
+    assert window.stack.currentWidget() is window.pages["quality"]
+
+
 def test_without_a_plan_the_calculate_step_opens_the_plan_page(qtbot: QtBot, empty_db: Database) -> None:
     window, page = open_window(qtbot, empty_db)  # not even initialised: no agents, no plan
     assert page.hint.isVisibleTo(page) and "还没有任何人员" in page.hint.text()
