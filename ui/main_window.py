@@ -262,10 +262,12 @@ class MainWindow(QMainWindow):
         sender = self.sender()
         current = self.current_key()
         for key, page in self.pages.items():
+            if page is not sender and not page.shows(what):
+                continue  # e.g. payslips written: the payroll page's check stays valid
             checker = getattr(page, "checker", None)
             if checker is not None:
                 checker.drop()  # a check that read the records before this change must not answer
-            if page is sender or not page.shows(what):
+            if page is sender:
                 continue
             if key != current:
                 self._stale.add(key)

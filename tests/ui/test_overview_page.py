@@ -13,13 +13,14 @@ from app.i18n import set_language
 from app.money import fmt_money
 from app.services.imports import commit_import
 from app.services.overview import ATTENTION, DONE, TODO
-from app.services.payroll import show_month
+from app.services.payroll import calculate_month, lock_month, show_month
 from app.services.setup import initialise
 from db.session import Database
 from ui.main_window import MainWindow
 from ui.pages.overview_page import OverviewPage
 from ui.pages.payroll_page import PayrollPage
 from ui.pages.quality_page import QualityPage
+from ui.pages.reports_page import ReportsPage
 
 pytestmark = pytest.mark.gui
 
@@ -126,6 +127,42 @@ def test_calculate_and_lock_on_the_payroll_page_show_on_the_overview(
     assert "已锁定" in page.steps["lock"].summary.text()
     assert next_steps(page) == ["reports"]
     assert page.progress.text() == "已完成 7 / 8 步"
+
+
+def test_payslips_and_summary_written_on_the_reports_page_show_on_the_overview(
+    qtbot: QtBot, empty_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = imported(empty_db, "agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
+    with db.session_scope() as session:
+        calculate_month(session, MONTH)
+        lock_month(session, MONTH)
+    window, page = open_window(qtbot, db)
+    assert marks(page)["reports"] == TODO
+    assert "工资条尚未生成" in page.steps["reports"].summary.text()
+
+    qtbot.mouseClick(page.steps["reports"].button, Qt.MouseButton.LeftButton)
+    reports = window.pages["reports"]
+    assert isinstance(reports, ReportsPage) and window.current_key() == "reports"
+    monkeypatch.setattr(reports, "ask_directory", lambda: tmp_path)
+    monkeypatch.setattr(reports, "ask_save_file", lambda suggested, title=None: tmp_path / suggested)
+    with qtbot.waitSignal(reports.data_changed, timeout=30_000) as blocker:
+        assert reports.write_payslips() is not None
+    assert blocker.args == ["handout"]
+    qtbot.waitUntil(lambda: reports.op is None, timeout=30_000)
+    assert len(list(tmp_path.glob("*.pdf"))) == 3
+
+    window.show_area("overview")  # the month is not changed: the page is current all the same
+    assert "工资条已生成" in page.steps["reports"].summary.text()
+    assert "汇总表尚未导出" in page.steps["reports"].summary.text()
+    assert marks(page)["reports"] == TODO
+
+    window.show_area("reports")
+    with qtbot.waitSignal(reports.data_changed, timeout=30_000):
+        assert reports.export_summary() is not None
+    qtbot.waitUntil(lambda: reports.op is None, timeout=30_000)
+    window.show_area("overview")
+    assert "汇总表已导出" in page.steps["reports"].summary.text()
+    assert marks(page)["reports"] == DONE
 
 
 def test_every_step_button_opens_its_page(qtbot: QtBot, empty_db: Database) -> None:
