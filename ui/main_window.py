@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app import APP_NAME, __version__
 from app.i18n import tr
 from app.services.backups import backup_folder, backup_now, list_backups
-from app.services.months import month_status
+from app.services.months import month_status, month_statuses
 from db.session import Database
 from ui.dialogs.backup_dialogs import RestoreDialog, confirm_restore_text
 from ui.dialogs.guide_dialog import GuideDialog
@@ -221,6 +221,7 @@ class MainWindow(QMainWindow):
         """The month and its status in the status bar; ``stale``: what the last check said (None: unknown)."""
         with self.db.session_scope() as session:
             status = month_status(session, self._month)
+            self.month_selector.show_statuses(month_statuses(session))  # each month's status beside it
         text = status_text(status)
         if status == "calculated" and stale:
             text = tr(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from app.i18n import set_language
@@ -240,3 +241,60 @@ def test_english_overview(qtbot: QtBot, empty_db: Database) -> None:
     assert page.steps["quality"].title.text() == "Quality"
     assert page.steps["quality"].summary.text() == "6 QA evaluations; 1 agent without a valid one"
     assert page.steps["calculate"].button.text() == "Open Payroll"
+
+
+def popup_text(window: MainWindow, month: str) -> str:
+    """What the month selector's drop-down shows for ``month`` (its delegate adds the status)."""
+    combo = window.month_selector._combo
+    index = combo.findText(month)
+    assert index >= 0
+    view = combo.view()
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    view.itemDelegate().initStyleOption(option, combo.model().index(index, 0))  # type: ignore[attr-defined]
+    return str(option.text)  # type: ignore[attr-defined]
+
+
+def test_month_selector_shows_each_months_status_and_follows_calculate_lock_unlock(
+    qtbot: QtBot, empty_db: Database
+) -> None:
+    db = imported(empty_db, "agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
+    with db.session_scope() as session:
+        calculate_month(session, "2026-09")
+        lock_month(session, "2026-09")
+    window, page = open_window(qtbot, db)
+    selector = window.month_selector
+    combo = selector._combo
+    assert (selector.status("2026-09"), selector.status(MONTH)) == ("locked", "open")
+    assert popup_text(window, "2026-09") == "2026-09   已锁定"
+    assert popup_text(window, MONTH) == "2026-10   未核算"
+    assert combo.currentText() == MONTH  # the item text stays the bare month the pages use
+    assert "未核算" in combo.toolTip()
+    assert not combo.itemIcon(combo.findText("2026-09")).isNull()
+    assert combo.itemData(combo.findText("2026-09"), Qt.ItemDataRole.ToolTipRole) == "2026-09：已锁定"
+
+    payroll = window.show_area("payroll")
+    assert isinstance(payroll, PayrollPage)
+    payroll.confirm = lambda title, text: True  # type: ignore[method-assign]
+    with qtbot.waitSignal(payroll.data_changed, timeout=30_000):
+        assert payroll.calculate() is not None
+    qtbot.waitUntil(lambda: payroll.op is None, timeout=30_000)
+    assert selector.status(MONTH) == "calculated"
+    assert popup_text(window, MONTH) == "2026-10   已核算"
+    assert "已核算" in combo.toolTip()
+
+    with qtbot.waitSignal(payroll.data_changed, timeout=30_000):
+        assert payroll.lock() is not None
+    qtbot.waitUntil(lambda: payroll.op is None, timeout=30_000)
+    assert popup_text(window, MONTH) == "2026-10   已锁定"
+
+    dialog = payroll.unlock()
+    assert dialog is not None
+    dialog.reason_edit.setPlainText("补录考勤")
+    with qtbot.waitSignal(payroll.data_changed, timeout=30_000):
+        dialog.ok_button.click()  # type: ignore[attr-defined]
+    assert popup_text(window, MONTH) == "2026-10   已核算"
+
+    with qtbot.waitSignal(window.month_changed):
+        combo.setCurrentIndex(combo.findText("2026-09"))
+    assert window.month() == "2026-09" and "已锁定" in combo.toolTip()
