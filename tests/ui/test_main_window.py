@@ -202,3 +202,28 @@ def test_every_word_a_page_says_or_reads_is_a_known_kind_of_data() -> None:
     for key, factory in PAGE_FACTORIES.items():
         reads = getattr(factory, "reads", None)
         assert reads is None or reads <= DATA_KINDS, key
+
+
+def test_window_title_names_the_branch_and_follows_the_settings(qtbot: QtBot, window: MainWindow) -> None:
+    from ui.pages.settings_page import SettingsPage
+
+    assert window.windowTitle() == f"客户服务中心 — {APP_NAME}"
+    assert not window.demo_label.isVisibleTo(window)
+    settings = window.show_area("settings")
+    assert isinstance(settings, SettingsPage)
+    settings.branch_name.setText("南山客服中心")
+    with qtbot.waitSignal(settings.data_changed):
+        assert settings.save()
+    assert window.windowTitle() == f"南山客服中心 — {APP_NAME}"
+
+
+def test_a_demo_branch_is_marked_as_demo_data(qtbot: QtBot, empty_db: Database) -> None:
+    from app.services.demo import fill_demo
+
+    with empty_db.session_scope(write=True) as session:
+        fill_demo(session)
+    win = MainWindow(empty_db, month="2025-03")
+    qtbot.addWidget(win)
+    win.show()
+    assert win.windowTitle() == f"客户服务中心 — 演示数据 — {APP_NAME}"
+    assert win.demo_label.isVisible() and win.demo_label.text() == "演示数据"
