@@ -177,6 +177,8 @@ def test_a_change_marks_stale_only_the_pages_that_show_that_data(qtbot: QtBot, w
     assert _stale_after(window, "payroll", "payroll") == {"overview", "reports", "attendance", "quality", "sales",
                                                           "rewards", "plan"}
     assert _stale_after(window, "quality", "quality") == everything
+    # Payslips written / the summary exported: the overview's last step; the pay result is unchanged.
+    assert _stale_after(window, "reports", "handout") == {"overview"}
     # A word nobody declared is taken to change everything (never a page left showing old data).
     assert _stale_after(window, "quality", "something new") == {key for key in window.pages} - {"quality", "settings"}
 
