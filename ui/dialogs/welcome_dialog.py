@@ -126,6 +126,8 @@ class WelcomeDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("开始", "Start"))
         if self.error.text():
             self._validate()
+        if self.isVisible():
+            self.adjustSize()  # the other language's texts may wrap differently
 
     def choice(self) -> WelcomeChoice:
         start = list(StartWith)[max(self.start_group.checkedId(), 0)]
