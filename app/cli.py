@@ -277,7 +277,7 @@ def _import(db: object, args: argparse.Namespace) -> int:
                 result = commit_import(s, args.kind, args.file, read=read)
     except ImportRefused as exc:
         lang = language()
-        return _fail(exc.text(lang), [p.message(lang) for p in exc.result.problems])
+        return _fail(exc.summary.in_(lang), [p.message(lang) for p in exc.result.problems])
     for w in result.warnings:
         print(w.message(language()), file=sys.stderr)
     verb = tr("检查通过（未写入）", "checked (nothing written)") if args.dry_run else tr("已导入", "imported")

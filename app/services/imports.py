@@ -33,6 +33,7 @@ from app.services.errors import ServiceError
 from app.services.months import employment_locked_months, locked_months, month_of
 from app.services.plans import plan_for_month
 from app.services.scorecards import scorecard_names
+from app.text import Text
 from db.models import (
     Adjustment,
     Agent,
@@ -55,10 +56,12 @@ class ImportRefused(ServiceError):
         n = len(result.problems)
         first_zh = result.problems[0].message("zh") if result.problems else ""
         first_en = result.problems[0].message("en") if result.problems else ""
-        super().__init__(
-            f"{result.file}：发现 {n} 个问题，未导入任何数据。{first_zh}",
-            f"{result.file}: {n} problem(s) found, nothing was imported. {first_en}",
+        # The count alone, for where every problem is listed after it (the command line).
+        self.summary = Text(
+            f"{result.file}：发现 {n} 个问题，未导入任何数据。",
+            f"{result.file}: {n} problem(s) found, nothing was imported.",
         )
+        super().__init__(f"{self.summary.zh}{first_zh}", f"{self.summary.en} {first_en}")
         self.result = result
 
 
