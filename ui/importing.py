@@ -12,19 +12,23 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.i18n import tr
+from app.i18n import language, tr
 from db.session import Database
 from ui.dialogs.import_preview import ImportPreviewDialog, kind_name
 from ui.errors import show_error, show_message
 from ui.ops import CancelToken, Op, run_op
 
 
-def _preview(db: Database, kind: str, path: Path) -> Any:
+def _preview(db: Database, kind: str, path: Path) -> tuple[Any, Any]:
+    """The checked file, and for a valid one the rows it will add or update (``None`` otherwise)."""
     # Imported when used: the import machinery (openpyxl …) is not needed to start the app.
+    from app.services.import_rows import preview_rows
     from app.services.imports import preview_import
 
     with db.session_scope() as session:
-        return preview_import(session, kind, path)
+        result = preview_import(session, kind, path)
+        rows = preview_rows(session, result, lang=language()) if result.ok and result.rows else None
+    return result, rows
 
 
 def _commit(db: Database, kind: str, path: Path, token: CancelToken) -> Any:
@@ -60,15 +64,14 @@ class ImportFlow(QObject):
             self._parent_widget,
             lambda _token: _preview(self.db, self.kind, self.path),
             label=tr(f"正在检查 {self.path.name} …", f"Checking {self.path.name} …"),
-            on_done=self._show_preview,
+            on_done=lambda answer: self._show_preview(*answer),
             on_failed=lambda _exc: self.finished.emit(),
         )
         self.op.cancelled.connect(self.finished)
         return self
 
-    @Slot(object)
-    def _show_preview(self, result: Any) -> None:
-        self.dialog = ImportPreviewDialog(result, self._parent_widget)
+    def _show_preview(self, result: Any, rows: Any = None) -> None:
+        self.dialog = ImportPreviewDialog(result, self._parent_widget, rows=rows)
         self.dialog.accepted.connect(self._commit)
         self.dialog.rejected.connect(self.finished)
         self.dialog.open()

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 from app import APP_NAME, __version__
 from app.i18n import tr
 from app.services.backups import backup_folder, backup_now, list_backups
-from app.services.months import month_status
+from app.services.months import month_status, month_statuses
+from app.services.settings import get_setting
 from db.session import Database
 from ui.dialogs.backup_dialogs import RestoreDialog, confirm_restore_text
 from ui.dialogs.guide_dialog import GuideDialog
@@ -124,8 +125,21 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel(tr(f"数据库：{db.path}", f"Database: {db.path}"), self)
         self.db_label.setToolTip(str(db.path))
         self.month_status_label = QLabel(self)
+        # A demo branch says so: its figures are made up.
+        self.demo_label = QLabel(tr("演示数据", "Demo data"), self)
+        self.demo_label.setObjectName("demoLabel")
+        self.demo_label.setStyleSheet(
+            "QLabel#demoLabel { background: #fff3e0; color: #8a4500; border: 1px solid #f0a040;"
+            " border-radius: 3px; padding: 0 6px; font-weight: bold; }"
+        )
+        self.demo_label.setToolTip(
+            tr("这是演示网点：人员和数据均为虚构，仅供熟悉程序。", "A demo branch: its agents and figures are made up.")
+        )
+        self.demo_label.setVisible(False)
         self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.demo_label)
         self.statusBar().addPermanentWidget(self.month_status_label)
+        self.update_title()
 
         self._build_menus()
         settings_page = self.pages.get("settings")
@@ -201,6 +215,19 @@ class MainWindow(QMainWindow):
         about_action.triggered.connect(self.show_about)
         help_menu.addAction(about_action)
 
+    def update_title(self) -> None:
+        """The window title names the branch (Settings' 网点名称), and a demo branch as demo data."""
+        with self.db.session_scope() as session:
+            branch = get_setting(session, "branch_name").strip()
+            demo = bool(get_setting(session, "is_demo").strip())
+        title = APP_NAME
+        if demo:
+            title = tr("演示数据", "Demo data") + " — " + title
+        if branch:
+            title = f"{branch} — {title}"
+        self.setWindowTitle(title)
+        self.demo_label.setVisible(demo)
+
     # --- month ------------------------------------------------------------------------
 
     def month(self) -> str:
@@ -223,6 +250,7 @@ class MainWindow(QMainWindow):
         """The month and its status in the status bar; ``stale``: what the last check said (None: unknown)."""
         with self.db.session_scope() as session:
             status = month_status(session, self._month)
+            self.month_selector.show_statuses(month_statuses(session))  # each month's status beside it
         text = status_text(status)
         if status == "calculated" and stale:
             text = tr(
@@ -271,10 +299,12 @@ class MainWindow(QMainWindow):
         sender = self.sender()
         current = self.current_key()
         for key, page in self.pages.items():
+            if page is not sender and not page.shows(what):
+                continue  # e.g. payslips written: the payroll page's check stays valid
             checker = getattr(page, "checker", None)
             if checker is not None:
                 checker.drop()  # a check that read the records before this change must not answer
-            if page is sender or not page.shows(what):
+            if page is sender:
                 continue
             if key != current:
                 self._stale.add(key)
@@ -283,6 +313,8 @@ class MainWindow(QMainWindow):
                 # did): a read-only view with a result check is refreshed, and so checked, now.
                 page.refresh()
         self.update_month_status()
+        if what == "settings":
+            self.update_title()  # the branch name may have changed
 
     # --- menu actions -----------------------------------------------------------------
 

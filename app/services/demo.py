@@ -17,6 +17,7 @@ from app.calendar import month_bounds, month_of, month_workdays, shift_month
 from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.plans import plan_for_month
+from app.services.settings import set_setting
 from app.services.setup import initialise
 from app.text import Text
 from db.models import (
@@ -154,6 +155,7 @@ def fill_demo(session: Session, *, today: date | None = None, agents: int = 25, 
         if rows:
             session.execute(insert(model), rows)
     audit(session, "demo.fill", entity="database", after={"agents": len(people), "months": months})
+    set_setting(session, "is_demo", "1")  # the window says "演示数据 / Demo data" from now on
     session.flush()
     return Text(
         f"{len(people)} 名人员、{len(policies)} 张保单，月份 {'、'.join(months)}",

@@ -27,6 +27,12 @@ def month_status(session: Session, month: str) -> str:
     return status if status is not None else "open"
 
 
+def month_statuses(session: Session) -> dict[str, str]:
+    """Every month that is not plainly open, with its status (``calculated`` / ``locked``); others are open."""
+    rows = session.execute(select(MonthStatus.month, MonthStatus.status).where(MonthStatus.status != "open"))
+    return {month: status for month, status in rows}
+
+
 def locked_months(session: Session) -> set[str]:
     return set(session.scalars(select(MonthStatus.month).where(MonthStatus.status == "locked")))
 

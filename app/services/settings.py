@@ -40,6 +40,8 @@ OPTIONS: dict[str, Option] = {
         ),
         Option("last_backup_at", "", "上次自动/手动备份时间", "Last backup time"),
         Option("first_run_done", "", "已完成首次设置", "First-run setup done"),
+        # Set by the demo (app.services.demo.fill_demo): the window marks its made-up figures as demo data.
+        Option("is_demo", "", "演示数据", "Demo data"),
     )
 }
 

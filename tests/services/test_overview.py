@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
+from app.services.months import month_statuses
 from app.services.overview import ATTENTION, DONE, TODO, MonthOverview, month_overview
 from app.services.payroll import calculate_month, lock_month, show_month
 from app.services.payroll_view import WARNING, month_warnings
@@ -179,3 +180,13 @@ def test_empty_database(tmp_path: Path) -> None:
         assert (steps["calculate"].mark, steps["calculate"].area) == (ATTENTION, "plan")
     finally:
         db.dispose()
+
+
+def test_month_statuses_name_every_calculated_and_locked_month(example: Database) -> None:
+    with example.session_scope() as session:
+        assert month_statuses(session) == {}
+        calculate_month(session, "2026-09")
+        lock_month(session, "2026-09")
+        calculate_month(session, MONTH)
+    with example.session_scope() as session:
+        assert month_statuses(session) == {"2026-09": "locked", MONTH: "calculated"}

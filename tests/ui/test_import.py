@@ -129,6 +129,38 @@ def test_import_good_csv_previews_then_commits(
     qtbot.waitUntil(page.import_button.isEnabled)
 
 
+def test_preview_of_a_valid_file_lists_the_rows_and_each_updates_changes(
+    qtbot: QtBot, page: AgentsPage, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "人员.csv"
+    path.write_text(GOOD + "A002,李四,电话接听岗,一组,3500.5,2024-06-01\n", encoding="utf-8-sig")
+    dialog = start_import(qtbot, page, monkeypatch, path)
+    table = dialog.rows_table
+    assert table is not None and dialog.tabs is not None
+    assert dialog.tabs.currentWidget() is table
+    headers = [table.model().headerData(c, Qt.Orientation.Horizontal) for c in range(table.columnCount())]
+    assert headers[:8] == ["行", "操作", "工号", "姓名", "岗位", "团队", "底薪", "入职日期"]
+
+    def text(row: int, header: str) -> str:
+        item = table.item(row, headers.index(header))
+        assert item is not None
+        return item.text()
+
+    assert table.rowCount() == 3
+    assert [text(r, "行") for r in range(3)] == ["2", "3", "4"]
+    assert [text(r, "操作") for r in range(3)] == ["新增", "更新", "无变化"]
+    assert (text(0, "工号"), text(0, "姓名"), text(0, "底薪")) == ("C001", "孙七", "4100")
+    assert text(1, "底薪") == "4000.00 → 4500"  # A001's salary: stored → in the file
+    assert text(1, "姓名") == "张三"  # unchanged: no arrow
+    base = table.item(1, headers.index("底薪"))
+    assert base is not None and "原值 4000.00，新值 4500" in base.toolTip()
+    assert "新增 1 行，更新 1 行" in dialog.rows_note.text() and "1 行与现有数据相同" in dialog.rows_note.text()
+    with db.session_scope() as session:
+        assert "C001" not in {a.code for a in list_agents(session)}  # preview wrote nothing
+    dialog.reject()
+    qtbot.waitUntil(page.import_button.isEnabled)
+
+
 def test_import_bad_csv_lists_problems_and_writes_nothing(
     qtbot: QtBot, page: AgentsPage, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -138,6 +170,7 @@ def test_import_bad_csv_lists_problems_and_writes_nothing(
     assert not dialog.commit_button.isEnabled()
     assert dialog.count_labels["problems"].text() == "3"
     assert dialog.count_labels["warnings"].text() == "1"
+    assert dialog.rows_table is None  # a file with problems lists its problems, not rows
     rows = [
         (cell(dialog, r, 0), cell(dialog, r, 1), cell(dialog, r, 2)) for r in range(dialog.table.rowCount())
     ]

@@ -46,7 +46,7 @@ def test_main_opens_the_demo_database_offscreen_cleanly(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         out, err = proc.communicate(timeout=30)
-    assert f"{WINDOW_SHOWN}: BranchPay" in log_text
+    assert f"{WINDOW_SHOWN}: 客户服务中心 — 演示数据 — BranchPay" in log_text  # the branch, marked as the demo
     assert "Traceback" not in log_text and " WARNING " not in log_text and " ERROR " not in log_text, log_text
     lines = [line for line in err.splitlines()
              if line.strip() and "propagateSizeHints" not in line]  # offscreen platform's own notice

@@ -232,6 +232,8 @@ def test_a_change_marks_stale_only_the_pages_that_show_that_data(qtbot: QtBot, w
     assert _stale_after(window, "payroll", "payroll") == {"overview", "reports", "attendance", "quality", "sales",
                                                           "rewards", "plan"}
     assert _stale_after(window, "quality", "quality") == everything
+    # Payslips written / the summary exported: the overview's last step; the pay result is unchanged.
+    assert _stale_after(window, "reports", "handout") == {"overview"}
     # A word nobody declared is taken to change everything (never a page left showing old data).
     assert _stale_after(window, "quality", "something new") == {key for key in window.pages} - {"quality", "settings"}
 
@@ -283,3 +285,28 @@ def test_ready_exit_reports_once_the_window_is_shown_and_quits(db: Database) -> 
     assert proc.returncode == 0, proc.stderr
     (line,) = proc.stdout.splitlines()
     assert line.startswith("ready ") and float(line.split()[1]) > 0
+
+
+def test_window_title_names_the_branch_and_follows_the_settings(qtbot: QtBot, window: MainWindow) -> None:
+    from ui.pages.settings_page import SettingsPage
+
+    assert window.windowTitle() == f"客户服务中心 — {APP_NAME}"
+    assert not window.demo_label.isVisibleTo(window)
+    settings = window.show_area("settings")
+    assert isinstance(settings, SettingsPage)
+    settings.branch_name.setText("南山客服中心")
+    with qtbot.waitSignal(settings.data_changed):
+        assert settings.save()
+    assert window.windowTitle() == f"南山客服中心 — {APP_NAME}"
+
+
+def test_a_demo_branch_is_marked_as_demo_data(qtbot: QtBot, empty_db: Database) -> None:
+    from app.services.demo import fill_demo
+
+    with empty_db.session_scope(write=True) as session:
+        fill_demo(session)
+    win = MainWindow(empty_db, month="2025-03")
+    qtbot.addWidget(win)
+    win.show()
+    assert win.windowTitle() == f"客户服务中心 — 演示数据 — {APP_NAME}"
+    assert win.demo_label.isVisible() and win.demo_label.text() == "演示数据"

@@ -7,19 +7,21 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from app.i18n import set_language
 from app.money import fmt_money
 from app.services.imports import commit_import
 from app.services.overview import ATTENTION, DONE, TODO
-from app.services.payroll import show_month
+from app.services.payroll import calculate_month, lock_month, show_month
 from app.services.setup import initialise
 from db.session import Database
 from ui.main_window import MainWindow
 from ui.pages.overview_page import OverviewPage
 from ui.pages.payroll_page import PayrollPage
 from ui.pages.quality_page import QualityPage
+from ui.pages.reports_page import ReportsPage
 
 pytestmark = pytest.mark.gui
 
@@ -128,6 +130,42 @@ def test_calculate_and_lock_on_the_payroll_page_show_on_the_overview(
     assert page.progress.text() == "已完成 7 / 8 步"
 
 
+def test_payslips_and_summary_written_on_the_reports_page_show_on_the_overview(
+    qtbot: QtBot, empty_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = imported(empty_db, "agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
+    with db.session_scope() as session:
+        calculate_month(session, MONTH)
+        lock_month(session, MONTH)
+    window, page = open_window(qtbot, db)
+    assert marks(page)["reports"] == TODO
+    assert "工资条尚未生成" in page.steps["reports"].summary.text()
+
+    qtbot.mouseClick(page.steps["reports"].button, Qt.MouseButton.LeftButton)
+    reports = window.pages["reports"]
+    assert isinstance(reports, ReportsPage) and window.current_key() == "reports"
+    monkeypatch.setattr(reports, "ask_directory", lambda: tmp_path)
+    monkeypatch.setattr(reports, "ask_save_file", lambda suggested, title=None: tmp_path / suggested)
+    with qtbot.waitSignal(reports.data_changed, timeout=30_000) as blocker:
+        assert reports.write_payslips() is not None
+    assert blocker.args == ["handout"]
+    qtbot.waitUntil(lambda: reports.op is None, timeout=30_000)
+    assert len(list(tmp_path.glob("*.pdf"))) == 3
+
+    window.show_area("overview")  # the month is not changed: the page is current all the same
+    assert "工资条已生成" in page.steps["reports"].summary.text()
+    assert "汇总表尚未导出" in page.steps["reports"].summary.text()
+    assert marks(page)["reports"] == TODO
+
+    window.show_area("reports")
+    with qtbot.waitSignal(reports.data_changed, timeout=30_000):
+        assert reports.export_summary() is not None
+    qtbot.waitUntil(lambda: reports.op is None, timeout=30_000)
+    window.show_area("overview")
+    assert "汇总表已导出" in page.steps["reports"].summary.text()
+    assert marks(page)["reports"] == DONE
+
+
 def test_every_step_button_opens_its_page(qtbot: QtBot, empty_db: Database) -> None:
     window, page = open_window(qtbot, imported(empty_db, "agents"))
     expected = {
@@ -152,6 +190,19 @@ def test_every_step_button_opens_its_page(qtbot: QtBot, empty_db: Database) -> N
     window.show_area("overview")
     qtbot.mouseClick(page.result_button, Qt.MouseButton.LeftButton)
     assert window.current_key() == "payroll"
+
+
+def test_the_next_pill_is_a_button_to_the_next_steps_page(qtbot: QtBot, empty_db: Database) -> None:
+    db = imported(empty_db, "agents", "sales", "metrics", "attendance", "praise", "complaints")
+    window, page = open_window(qtbot, db)
+    assert next_steps(page) == ["quality"]
+    pill = page.steps["quality"].next_tag
+    assert pill.isEnabled() and "质检" in pill.toolTip()
+    with qtbot.waitSignal(page.navigate) as blocker:
+        qtbot.mouseClick(pill, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["quality"]
+    assert window.current_key() == "quality"
+    assert window.stack.currentWidget() is window.pages["quality"]
 
 
 def test_without_a_plan_the_calculate_step_opens_the_plan_page(qtbot: QtBot, empty_db: Database) -> None:
@@ -190,3 +241,60 @@ def test_english_overview(qtbot: QtBot, empty_db: Database) -> None:
     assert page.steps["quality"].title.text() == "Quality"
     assert page.steps["quality"].summary.text() == "6 QA evaluations; 1 agent without a valid one"
     assert page.steps["calculate"].button.text() == "Open Payroll"
+
+
+def popup_text(window: MainWindow, month: str) -> str:
+    """What the month selector's drop-down shows for ``month`` (its delegate adds the status)."""
+    combo = window.month_selector._combo
+    index = combo.findText(month)
+    assert index >= 0
+    view = combo.view()
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    view.itemDelegate().initStyleOption(option, combo.model().index(index, 0))  # type: ignore[attr-defined]
+    return str(option.text)  # type: ignore[attr-defined]
+
+
+def test_month_selector_shows_each_months_status_and_follows_calculate_lock_unlock(
+    qtbot: QtBot, empty_db: Database
+) -> None:
+    db = imported(empty_db, "agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
+    with db.session_scope() as session:
+        calculate_month(session, "2026-09")
+        lock_month(session, "2026-09")
+    window, page = open_window(qtbot, db)
+    selector = window.month_selector
+    combo = selector._combo
+    assert (selector.status("2026-09"), selector.status(MONTH)) == ("locked", "open")
+    assert popup_text(window, "2026-09") == "2026-09   已锁定"
+    assert popup_text(window, MONTH) == "2026-10   未核算"
+    assert combo.currentText() == MONTH  # the item text stays the bare month the pages use
+    assert "未核算" in combo.toolTip()
+    assert not combo.itemIcon(combo.findText("2026-09")).isNull()
+    assert combo.itemData(combo.findText("2026-09"), Qt.ItemDataRole.ToolTipRole) == "2026-09：已锁定"
+
+    payroll = window.show_area("payroll")
+    assert isinstance(payroll, PayrollPage)
+    payroll.confirm = lambda title, text: True  # type: ignore[method-assign]
+    with qtbot.waitSignal(payroll.data_changed, timeout=30_000):
+        assert payroll.calculate() is not None
+    qtbot.waitUntil(lambda: payroll.op is None, timeout=30_000)
+    assert selector.status(MONTH) == "calculated"
+    assert popup_text(window, MONTH) == "2026-10   已核算"
+    assert "已核算" in combo.toolTip()
+
+    with qtbot.waitSignal(payroll.data_changed, timeout=30_000):
+        assert payroll.lock() is not None
+    qtbot.waitUntil(lambda: payroll.op is None, timeout=30_000)
+    assert popup_text(window, MONTH) == "2026-10   已锁定"
+
+    dialog = payroll.unlock()
+    assert dialog is not None
+    dialog.reason_edit.setPlainText("补录考勤")
+    with qtbot.waitSignal(payroll.data_changed, timeout=30_000):
+        dialog.ok_button.click()  # type: ignore[attr-defined]
+    assert popup_text(window, MONTH) == "2026-10   已核算"
+
+    with qtbot.waitSignal(window.month_changed):
+        combo.setCurrentIndex(combo.findText("2026-09"))
+    assert window.month() == "2026-09" and "已锁定" in combo.toolTip()

@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QUrl
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app import APP_NAME
 from app.i18n import language, set_language
 from app.services.agents import AgentInput, add_agent, list_agents
 from app.services.backups import DamagedChoice, backup_now, list_backups
@@ -245,6 +246,9 @@ def test_first_run_with_the_demo_fills_agents(qtbot: QtBot, tmp_path: Path, shel
         assert get_setting(s, "first_run_done") == "1"
     assert not needs_welcome(shell.db)
     assert list_backups(path)  # the first scheduled backup ran
+    # The branch named in the welcome heads the window; the demo's made-up figures are marked.
+    assert shell.window.windowTitle().startswith("东城网点 — 演示数据 — ")
+    assert shell.window.demo_label.isVisibleTo(shell.window) and shell.window.demo_label.text() == "演示数据"
 
 
 def test_first_run_in_english_switches_the_language(tmp_path: Path, shells: list[AppShell]) -> None:
@@ -255,6 +259,8 @@ def test_first_run_in_english_switches_the_language(tmp_path: Path, shells: list
     try:
         assert language() == "en"
         assert shell.window.sidebar.item(1).text() == "Agents"
+        assert shell.window.windowTitle().startswith("East — ") and "Demo" not in shell.window.windowTitle()
+        assert not shell.window.demo_label.isVisibleTo(shell.window)
         assert _codes(shell.db) == set()
         assert peek_language(path) == "en"
     finally:
@@ -297,6 +303,31 @@ def test_welcome_dialog_collects_a_choice(qtbot: QtBot) -> None:
     assert dialog.choice() == WelcomeChoice("客户服务中心", "en", StartWith.DEMO)
     dialog.branch.setText("")
     assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+
+
+def test_choosing_english_in_the_welcome_retranslates_it(qtbot: QtBot) -> None:
+    dialog = WelcomeDialog("客户服务中心")
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert (dialog.windowTitle(), ok.text(), dialog.start_box.title()) == (
+        f"欢迎使用 {APP_NAME}",
+        "开始",
+        "如何开始",
+    )
+    dialog.branch.setText("")  # the error shown switches language too
+    dialog.language_box.setCurrentIndex(dialog.language_box.findData("en"))
+    assert dialog.windowTitle() == f"Welcome to {APP_NAME}"
+    assert dialog.intro.text().startswith("This is the first start.")
+    assert dialog.branch_label.text() == "Branch name:"
+    assert dialog.start_box.title() == "How to begin"
+    assert dialog.empty_radio.text() == "Start empty and add agents later"
+    assert dialog.demo_radio.text().startswith("Look at a demo branch")
+    assert dialog.import_radio.text() == "Import agents from Excel/CSV now"
+    assert ok.text() == "Start"
+    assert dialog.error.text() == "Please enter the branch name."
+    assert language() == "zh"  # the app's language changes only once the welcome is done
+    dialog.language_box.setCurrentIndex(dialog.language_box.findData("zh"))
+    assert ok.text() == "开始" and dialog.error.text() == "请填写网点名称。"
 
 
 # --- (d) the app password ------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Preview of an import file before anything is written: counts, then every problem and warning.
+"""Preview of an import file before anything is written: counts, then every problem and warning, and
+for a valid file the rows it will add and, for updates, the fields that change (from what to what).
 
 Generic for every import kind. The Import button is enabled only when the file has no
 problems, because an import is all or nothing (docs/formats.md).
@@ -7,7 +8,7 @@ problems, because an import is all or nothing (docs/formats.md).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QShowEvent
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +31,17 @@ from app.i18n import language, tr
 from app.importers.problems import LIST_LIMIT, more_text, one_line
 from ui.dialogs.common import ERROR_STYLE, button_box
 from ui.screen import fit_to_screen
+
+if TYPE_CHECKING:
+    from app.services.import_rows import ImportRows
+
+#: How each row is marked in the rows table: text (中文, English) and colour.
+ACTIONS: dict[str, tuple[str, str, str]] = {
+    "add": ("新增", "Add", "#2e7d32"),
+    "update": ("更新", "Update", "#1565c0"),
+    "same": ("无变化", "Unchanged", "#757575"),
+}
+CHANGED_BACKGROUND = "#fff3e0"
 
 KIND_NAMES: dict[str, tuple[str, str]] = {
     "agents": ("人员", "agents"),
@@ -81,13 +94,16 @@ def problem_text(problem: Any) -> str:
 class ImportPreviewDialog(QDialog):
     HEADERS = (("类型", "Type"), ("行", "Row"), ("列", "Column"), ("说明", "Explanation"))
 
-    def __init__(self, result: ResultLike, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, result: ResultLike, parent: QWidget | None = None, *, rows: ImportRows | None = None
+    ) -> None:
         super().__init__(parent)
         self.import_result = result
+        self.rows = rows if rows is not None and rows.rows and not result.problems else None
         self.setWindowTitle(
             tr(f"导入{kind_name(result.kind)} — 预览", f"Import {kind_name(result.kind)} — preview")
         )
-        fit_to_screen(self, 760, 460)
+        fit_to_screen(self, 760 if self.rows is None else 980, 460 if self.rows is None else 620)
 
         file_label = QLabel(
             tr(f"文件：{Path(str(result.file)).name}", f"File: {Path(str(result.file)).name}"), self
@@ -155,6 +171,21 @@ class ImportPreviewDialog(QDialog):
         self._fill()
         self.table.setVisible(self.table.rowCount() > 0)
 
+        # A valid file: the rows it will import, with each update's changes (the first few hundred).
+        self.rows_table: QTableWidget | None = None
+        self.rows_note = QLabel(self)
+        self.rows_note.setWordWrap(True)
+        self.rows_note.setVisible(False)
+        self.tabs: QTabWidget | None = None
+        if self.rows is not None:
+            self.rows_table = self._rows_table(self.rows)
+            self.rows_note.setText(self._rows_note(self.rows))
+            self.rows_note.setVisible(True)
+            self.tabs = QTabWidget(self)
+            self.tabs.addTab(self.rows_table, tr("将导入的行", "Rows to import"))
+            if self.table.rowCount():
+                self.tabs.addTab(self.table, tr(f"提示（{self.table.rowCount()}）", f"Warnings ({self.table.rowCount()})"))
+
         self.buttons = button_box(self, tr("导入", "Import"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.can_commit)
         self.buttons.accepted.connect(self.accept)
@@ -164,7 +195,11 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(file_label)
         layout.addLayout(counts)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        if self.tabs is not None:
+            layout.addWidget(self.rows_note)
+            layout.addWidget(self.tabs, 1)
+        else:
+            layout.addWidget(self.table, 1)
         layout.addWidget(self.buttons)
 
     @property
@@ -209,6 +244,62 @@ class ImportPreviewDialog(QDialog):
                     item.setToolTip(text)
                 self.table.setItem(row, col, item)
         self.table.resizeRowsToContents()
+
+    @staticmethod
+    def _rows_note(rows: ImportRows) -> str:
+        counts = {action: sum(1 for r in rows.rows if r.action == action) for action in ACTIONS}
+        shown = len(rows.rows)
+        text = tr(
+            f"下表是文件中的前 {shown} 行：新增 {counts['add']} 行，更新 {counts['update']} 行"
+            f"（改动的字段以“原值 → 新值”标出）" + (f"，{counts['same']} 行与现有数据相同" if counts["same"] else "")
+            + "。",
+            f"The first {shown} rows of the file: {counts['add']} to add, {counts['update']} to update "
+            "(changed fields show “old → new”)" + (f", {counts['same']} the same as stored" if counts["same"] else "")
+            + ".",
+        )
+        if rows.more:
+            text += tr(f"另有 {rows.more} 行未列出，导入时一并写入。", f" {rows.more} more rows are not listed; they are imported too.")
+        return text
+
+    def _rows_table(self, rows: ImportRows) -> QTableWidget:
+        en = language() == "en"
+        headers = [tr("行", "Row"), tr("操作", "Action")] + [en_name if en else zh for _key, zh, en_name in rows.columns]
+        table = QTableWidget(len(rows.rows), len(headers), self)
+        table.setObjectName("importRows")
+        table.setHorizontalHeaderLabels(headers)
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setWordWrap(False)
+        changed = QBrush(QColor(CHANGED_BACKGROUND))
+        for i, row in enumerate(rows.rows):
+            number = QTableWidgetItem(str(row.row))
+            number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(i, 0, number)
+            zh, en_word, colour = ACTIONS.get(row.action, (row.action, row.action, "#000000"))
+            action = QTableWidgetItem(tr(zh, en_word))
+            action.setForeground(QBrush(QColor(colour)))
+            table.setItem(i, 1, action)
+            for j, ((key, col_zh, col_en), text) in enumerate(zip(rows.columns, row.cells, strict=True)):
+                change = row.change(key)
+                item = QTableWidgetItem(text)
+                if change is not None:
+                    if change.before or key != "payslip_password":
+                        item.setText(f"{change.before or tr('（空）', '(empty)')} → {change.after or tr('（空）', '(empty)')}")
+                    else:
+                        item.setText(change.after)
+                    item.setBackground(changed)
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                    item.setToolTip(
+                        tr(f"{col_zh}：原值 {change.before or '（空）'}，新值 {change.after or '（空）'}",
+                           f"{col_en}: was {change.before or '(empty)'}, becomes {change.after or '(empty)'}")
+                    )
+                table.setItem(i, j + 2, item)
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
-from app.i18n import language, tr
+from app.i18n import language
 from ui.dialogs.common import error_label, set_error
 
 
@@ -45,44 +45,30 @@ LANGUAGE_NAMES = (("zh", "中文"), ("en", "English"))
 
 
 class WelcomeDialog(QDialog):
+    """Choosing a language here retranslates the dialog at once (:meth:`retranslate`)."""
+
     def __init__(self, default_branch: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr(f"欢迎使用 {APP_NAME}", f"Welcome to {APP_NAME}"))
         self.setMinimumWidth(460)
-        intro = QLabel(
-            tr(
-                "这是第一次打开本程序。请填写网点名称并选择如何开始；以后都可以在“设置”中修改。",
-                "This is the first start. Name your branch and choose how to begin; "
-                "you can change all of this later under Settings.",
-            ),
-            self,
-        )
-        intro.setWordWrap(True)
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
         self.branch = QLineEdit(default_branch, self)
         self.branch.setMinimumWidth(260)
         self.language_box = QComboBox(self)
         for code, name in LANGUAGE_NAMES:
             self.language_box.addItem(name, code)
         self.language_box.setCurrentIndex(0 if language() == "zh" else 1)
+        self.branch_label = QLabel(self)
         form = QFormLayout()
-        form.addRow(tr("网点名称：", "Branch name:"), self.branch)
+        form.addRow(self.branch_label, self.branch)
         # Both languages: whoever reads the other one must still find this row.
         form.addRow("界面语言 / Language:", self.language_box)
 
-        group = QGroupBox(tr("如何开始", "How to begin"), self)
-        self.empty_radio = QRadioButton(
-            tr("从空白开始，稍后录入人员", "Start empty and add agents later"), group
-        )
-        self.demo_radio = QRadioButton(
-            tr(
-                "先看演示网点（25 名虚构人员和三个月数据）",
-                "Look at a demo branch first (25 made-up agents, three months)",
-            ),
-            group,
-        )
-        self.import_radio = QRadioButton(
-            tr("现在从 Excel/CSV 导入人员", "Import agents from Excel/CSV now"), group
-        )
+        self.start_box = QGroupBox(self)
+        group = self.start_box
+        self.empty_radio = QRadioButton(group)
+        self.demo_radio = QRadioButton(group)
+        self.import_radio = QRadioButton(group)
         self.start_group = QButtonGroup(self)
         for button, choice in (
             (self.empty_radio, StartWith.EMPTY),
@@ -97,16 +83,51 @@ class WelcomeDialog(QDialog):
 
         self.error = error_label(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("开始", "Start"))
         self.buttons.accepted.connect(self._on_ok)
         self.branch.textChanged.connect(self._validate)
+        self.language_box.currentIndexChanged.connect(self.retranslate)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addWidget(group)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self.retranslate()
+
+    def chosen_language(self) -> str:
+        return str(self.language_box.currentData())
+
+    def _t(self, zh: str, en: str) -> str:
+        """The text in the language chosen in the dialog (the app's own switches after the welcome)."""
+        return en if self.chosen_language() == "en" else zh
+
+    def retranslate(self) -> None:
+        t = self._t
+        self.setWindowTitle(t(f"欢迎使用 {APP_NAME}", f"Welcome to {APP_NAME}"))
+        self.intro.setText(
+            t(
+                "这是第一次打开本程序。请填写网点名称并选择如何开始；以后都可以在“设置”中修改。",
+                "This is the first start. Name your branch and choose how to begin; "
+                "you can change all of this later under Settings.",
+            )
+        )
+        self.branch_label.setText(t("网点名称：", "Branch name:"))
+        self.branch.setToolTip(t("显示在窗口标题、工资条和汇总表上", "Shown in the window title, payslips and summary"))
+        self.start_box.setTitle(t("如何开始", "How to begin"))
+        self.empty_radio.setText(t("从空白开始，稍后录入人员", "Start empty and add agents later"))
+        self.demo_radio.setText(
+            t(
+                "先看演示网点（25 名虚构人员和三个月数据）",
+                "Look at a demo branch first (25 made-up agents, three months)",
+            )
+        )
+        self.import_radio.setText(t("现在从 Excel/CSV 导入人员", "Import agents from Excel/CSV now"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("开始", "Start"))
+        if self.error.text():
+            self._validate()
+        if self.isVisible():
+            self.adjustSize()  # the other language's texts may wrap differently
 
     def choice(self) -> WelcomeChoice:
         start = list(StartWith)[max(self.start_group.checkedId(), 0)]
@@ -114,7 +135,7 @@ class WelcomeDialog(QDialog):
 
     def _validate(self) -> bool:
         ok = bool(self.branch.text().strip())
-        set_error(self.error, "" if ok else tr("请填写网点名称。", "Please enter the branch name."))
+        set_error(self.error, "" if ok else self._t("请填写网点名称。", "Please enter the branch name."))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
         return ok
 

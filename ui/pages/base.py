@@ -20,9 +20,10 @@ SPREADSHEET_FILTER_ZH = "表格文件 (*.xlsx *.csv);;Excel 文件 (*.xlsx);;CSV
 SPREADSHEET_FILTER_EN = "Spreadsheets (*.xlsx *.csv);;Excel files (*.xlsx);;CSV files (*.csv)"
 
 #: The words a page's :attr:`Page.data_changed` may say: each names the data one area edits
-#: (``"calendar"``: the settings page's workday overrides; ``"payroll"``: a calculation, lock or unlock).
+#: (``"calendar"``: the settings page's workday overrides; ``"payroll"``: a calculation, lock or unlock;
+#: ``"handout"``: payslips written or the Excel summary exported, which the overview's last step shows).
 DATA_KINDS = frozenset(
-    {"agents", "attendance", "calendar", "quality", "sales", "rewards", "plan", "payroll", "settings"}
+    {"agents", "attendance", "calendar", "quality", "sales", "rewards", "plan", "payroll", "settings", "handout"}
 )
 
 

@@ -133,11 +133,18 @@ class StepRow(QFrame):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.next_tag = QLabel(tr("下一步", "Next"), self)
+        # The blue "next" pill looks like a button, so it is one: it opens the step's page too.
+        self.next_tag = QPushButton(tr("下一步 →", "Next →"), self)
         self.next_tag.setObjectName("nextTag")
+        self.next_tag.setCursor(Qt.CursorShape.PointingHandCursor)
         self.next_tag.setStyleSheet(
-            "QLabel#nextTag { background: #1565c0; color: white; border-radius: 4px; padding: 1px 6px; }"
+            "QPushButton#nextTag { background: #1565c0; color: white; border: none; border-radius: 4px;"
+            " padding: 2px 8px; font-weight: bold; }"
+            "QPushButton#nextTag:hover { background: #0d47a1; }"
+            "QPushButton#nextTag:pressed { background: #0b3c8a; }"
+            "QPushButton#nextTag:focus { outline: none; border: 1px solid #90caf9; }"
         )
+        self.next_tag.clicked.connect(lambda: self.clicked.emit(self.area))
         self.next_tag.setVisible(False)
         self.button = QPushButton(self)
         self.button.clicked.connect(lambda: self.clicked.emit(self.area))
@@ -161,6 +168,7 @@ class StepRow(QFrame):
         title = area_title(step.area)
         self.button.setText(tr(f"打开{title}", f"Open {title}").replace("&", "&&"))  # "&" is no shortcut
         self.button.setToolTip(tr(f"转到「{title}」页", f"Go to the {title} page"))
+        self.next_tag.setToolTip(tr(f"下一步：转到「{title}」页", f"Next: go to the {title} page"))
 
     def set_next(self, is_next: bool) -> None:
         self.next_tag.setVisible(is_next)

@@ -70,7 +70,7 @@ from ui.errors import show_error, show_message
 from ui.models.payroll_panels import WarningsModel
 from ui.models.payroll_table import COLUMN_KEYS, PayrollModel, PayrollProxy, PayrollTotalsModel, PayRow
 from ui.ops import CancelToken, Op, run_op
-from ui.pages.base import Page
+from ui.pages.base import DATA_KINDS, Page
 from ui.pending_check import PendingCheck
 from ui.preferences import preference, set_preference
 from ui.printing import PrintError, print_pdf
@@ -95,7 +95,8 @@ MIN_PANEL_WIDTH = 360  # the explanation's lines (label, amount, arithmetic) sta
 class PayrollPage(Page):
     """月度核算: banner, actions, the agents' pay table with totals, details, warnings and changes."""
 
-    reads = None  # everything the result is calculated from: any change can alter what it shows
+    #: Everything the result is calculated from; payslips and the summary being written do not change it.
+    reads = DATA_KINDS - {"handout"}
 
     #: The month, after a background check's answer (stale or current) is shown.
     pending_checked = Signal(str)

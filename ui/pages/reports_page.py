@@ -555,6 +555,7 @@ class ReportsPage(Page):
             self.payslips_open_button.setVisible(True)
             self.combined_file = target
             self.payslips_preview_button.setVisible(target is not None)
+            self.data_changed.emit("handout")  # the overview's 报表 step follows
 
         def failed(exc: BaseException) -> None:
             self.payslip_folder = None
@@ -594,6 +595,7 @@ class ReportsPage(Page):
             )
             self.summary_folder = out.parent
             self.summary_open_button.setVisible(True)
+            self.data_changed.emit("handout")  # the overview's 报表 step follows
 
         def failed(exc: BaseException) -> None:
             self.summary_folder = None
