@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.calendar import month_bounds
 from app.fields import code_key
 from app.reports.files import output_error_text
-from app.reports.payslip import PayslipOptions
+from app.reports.payslip import TWO_UP, PayslipOptions
 from app.reports.payslip import write_payslips as write_payslip_files
 from app.reports.summary_xlsx import AttendanceCounts, QACounts, SalesRow, SummaryInput, write_summary
 from app.results import AgentResult
@@ -30,11 +30,14 @@ from app.services.settings import get_setting
 from db.models import Agent, MonthStatus, PayrollResult, PlanVersion, Policy, QAEvaluation
 
 
-def _payslip_options(session: Session, month: str, status: str) -> PayslipOptions:
+def _payslip_options(session: Session, month: str, status: str, two_up: bool | None = None) -> PayslipOptions:
+    """The batch's options from the settings; ``two_up`` overrides the paper setting's 2-up choice."""
+    size = get_setting(session, "payslip_size").strip().upper() or "A5"
     return PayslipOptions(
         branch_name=get_setting(session, "branch_name"),
         month=month,
-        page_size=get_setting(session, "payslip_size").strip().upper() or "A5",
+        page_size="A5" if size == TWO_UP else size,
+        two_up=(size == TWO_UP) if two_up is None else two_up,
         font_path=get_setting(session, "payslip_font"),
         logo_path=get_setting(session, "branch_logo").strip(),
         draft=status != "locked",
@@ -65,9 +68,13 @@ def write_payslips(
     encrypt: bool = False,
     combined: bool = False,
     combined_name: str | None = None,
+    two_up: bool | None = None,
 ) -> list[Path]:
     """Write the month's payslips into ``out_dir``: one PDF per agent, or one combined PDF.
 
+    ``two_up`` prints the combined file as two A5 slips on each A4 sheet (a cut line between);
+    ``None`` follows the paper setting (``payslip_size`` = ``A5X2``). One agent's own file is
+    always one A5 (or A4) page.
     ``encrypt`` protects each agent's file with that agent's payslip password; it is refused —
     before anything is written — when any selected agent has none, naming them all, so the
     manager can fix the list once instead of discovering gaps one file at a time.
@@ -108,7 +115,7 @@ def write_payslips(
                 f"{len(missing)} agent(s) have no payslip password, so nothing was written: {names_en}. "
                 "Set their passwords first.",
             )
-    options = _payslip_options(session, month, data.status)
+    options = _payslip_options(session, month, data.status, two_up)
     try:
         paths = write_payslip_files(
             agents, options, Path(out_dir), passwords=passwords, combined=combined, combined_name=combined_name
@@ -123,7 +130,13 @@ def write_payslips(
         "payslips.write",
         entity="month",
         key=month,
-        after={"files": len(paths), "agents": len(agents), "encrypted": encrypt, "combined": combined},
+        after={
+            "files": len(paths),
+            "agents": len(agents),
+            "encrypted": encrypt,
+            "combined": combined,
+            "two_up": combined and options.two_up,
+        },
     )
     session.flush()
     return paths
