@@ -61,8 +61,7 @@ from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_LABELS, 
 rl_config.useA85 = 0
 
 PAGE_SIZES = {"A4": A4, "A5": A5}
-# The ``payslip_size`` setting's third value: A5 payslips printed two to an A4 sheet (2-up).
-TWO_UP = "A5X2"
+# ``PayslipOptions.two_up`` (the ``payslip_size`` setting's "A5X2"): two A5 slips to an A4 sheet.
 TWO_UP_SHEET = landscape(A4)  # two A5 portrait slips side by side, cut along the middle
 _PAD = 6  # reportlab's default left/right cell padding (points)
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.calendar import month_bounds
 from app.fields import code_key
 from app.reports.files import output_error_text
-from app.reports.payslip import TWO_UP, PayslipOptions
+from app.reports.payslip import PayslipOptions
 from app.reports.payslip import write_payslips as write_payslip_files
 from app.reports.summary_xlsx import AttendanceCounts, QACounts, SalesRow, SummaryInput, write_summary
 from app.results import AgentResult
@@ -26,7 +26,7 @@ from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.payroll import show_month
 from app.services.plans import load_version
-from app.services.settings import get_setting
+from app.services.settings import TWO_UP_PAPER, get_setting
 from db.models import Agent, MonthStatus, PayrollResult, PlanVersion, Policy, QAEvaluation
 
 
@@ -36,8 +36,8 @@ def _payslip_options(session: Session, month: str, status: str, two_up: bool | N
     return PayslipOptions(
         branch_name=get_setting(session, "branch_name"),
         month=month,
-        page_size="A5" if size == TWO_UP else size,
-        two_up=(size == TWO_UP) if two_up is None else two_up,
+        page_size="A5" if size == TWO_UP_PAPER else size,
+        two_up=(size == TWO_UP_PAPER) if two_up is None else two_up,
         font_path=get_setting(session, "payslip_font"),
         logo_path=get_setting(session, "branch_logo").strip(),
         draft=status != "locked",

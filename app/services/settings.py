@@ -20,6 +20,9 @@ class Option:
     secret: bool = False
 
 
+# ``payslip_size``'s third value: A5 payslips printed two to an A4 sheet in the combined file.
+TWO_UP_PAPER = "A5X2"
+
 OPTIONS: dict[str, Option] = {
     o.key: o
     for o in (
