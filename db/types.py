@@ -16,6 +16,14 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 
+def decimal_text(value: Decimal) -> str:
+    """How a Decimal is stored: its plain decimal text, never an exponent (``Decimal("1E+3")`` → ``"1000"``).
+
+    The one formatting of :class:`DecimalText`, shared by the importers' driver-level inserts."""
+    text = str(value)  # plain digits unless the exponent is positive or the number is tiny (C-fast)
+    return format(value, "f") if "E" in text else text
+
+
 class DecimalText(TypeDecorator[Decimal]):
     impl = String(40)
     cache_ok = True
@@ -28,7 +36,7 @@ class DecimalText(TypeDecorator[Decimal]):
         number = value if isinstance(value, Decimal) else Decimal(str(value))
         if not number.is_finite():
             raise ValueError(f"not a finite number: {value!r}")
-        return format(number, "f")
+        return decimal_text(number)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:

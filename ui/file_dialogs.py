@@ -1,7 +1,7 @@
 """File dialogs that start where the user expects: the folder last used for that kind of file,
 or Documents the first time — never the program's working folder.
 
-The folders are remembered per user with :class:`QSettings` (a preference of this PC, not
+The folders are remembered per user (:mod:`ui.preferences`: a preference of this PC, not
 payroll data, so not in the database); each kind of file keeps its own folder, so the import
 folder does not move when the payslips are saved somewhere else.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from app import APP_NAME
+from ui.preferences import preference, set_preference
 
 IMPORTS = "imports"  # spreadsheets to import
 REPORTS = "reports"  # payslips and the Excel summary
@@ -21,10 +21,6 @@ TEMPLATES = "templates"  # import templates
 PLANS = "plans"  # plan files (TOML)
 BACKUPS = "backups"  # a database file to restore
 IMAGES = "images"  # the branch logo
-
-
-def _store() -> QSettings:
-    return QSettings(APP_NAME, "file-dialogs")
 
 
 def documents_folder() -> Path:
@@ -35,7 +31,7 @@ def documents_folder() -> Path:
 
 def start_folder(kind: str) -> Path:
     """The folder last used for ``kind`` while it still exists; Documents otherwise."""
-    value = _store().value(f"folders/{kind}")
+    value = preference(f"folders/{kind}")
     if isinstance(value, str) and value and Path(value).is_dir():
         return Path(value)
     return documents_folder()
@@ -43,7 +39,7 @@ def start_folder(kind: str) -> Path:
 
 def remember(kind: str, chosen: Path) -> None:
     folder = chosen if chosen.is_dir() else chosen.parent
-    _store().setValue(f"folders/{kind}", str(folder))
+    set_preference(f"folders/{kind}", str(folder))
 
 
 def open_file(parent: QWidget, kind: str, title: str, file_filter: str) -> Path | None:

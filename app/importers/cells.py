@@ -116,12 +116,67 @@ def as_number(cell: Cell, *, percent: bool = False) -> Decimal:
     return value
 
 
+def plain_number(cell: Cell) -> Decimal | None:
+    """What :func:`as_number` gives a text cell holding a plain finite number (``1200.50``) or a number
+    cell of an xlsx, or None when it is anything else and the full converter must decide (and explain)."""
+    kind = cell.__class__
+    if kind is str:
+        try:
+            value = Decimal(cell)  # type: ignore[arg-type]
+        except (InvalidOperation, ValueError):
+            return None
+    elif kind is float:
+        number: float = cell  # type: ignore[assignment]
+        if not math.isfinite(number):
+            return None
+        value = Decimal(int(number)) if number.is_integer() else Decimal(repr(number))
+    elif kind is int:
+        value = Decimal(cell)  # type: ignore[arg-type]
+    else:
+        return None
+    if value.is_finite() and abs(value) < _MAX_ABS:
+        return value
+    return None
+
+
+def plain_money(cell: Cell) -> Decimal | None:
+    """What :func:`as_money` gives a cell holding a plain amount with at most two decimals, or None."""
+    value = plain_number(cell)
+    if value is not None:
+        exponent = value.as_tuple().exponent
+        if exponent.__class__ is int and -2 <= exponent <= 0:  # type: ignore[operator]
+            return value
+    return None
+
+
+def plain_date(cell: Cell) -> date | None:
+    """What :func:`as_date` gives a ``YYYY-MM-DD`` text cell or a date cell of a plausible year, or None."""
+    kind = cell.__class__
+    if kind is datetime or kind is date:
+        day: date = cell  # type: ignore[assignment]
+        return date(day.year, day.month, day.day) if _MIN_YEAR <= day.year <= _MAX_YEAR else None
+    if kind is not str:
+        return None
+    text: str = cell  # type: ignore[assignment]
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+        try:
+            value = date.fromisoformat(text)
+        except ValueError:
+            return None
+        if _MIN_YEAR <= value.year <= _MAX_YEAR:
+            return value
+    return None
+
+
 def as_money(cell: Cell) -> Decimal:
     """An amount of money (base salary, premium, adjustment): a number with at most two decimals.
 
     A third decimal is refused, not rounded (``10.005`` would otherwise be paid as 10.01).
     """
-    value = as_number(cell)
+    value = as_number(cell)  # finite and below a trillion
+    exponent = value.as_tuple().exponent
+    if exponent.__class__ is int and -2 <= exponent <= 0:  # type: ignore[operator]
+        return value  # at most two decimals, nothing to normalise: what check_money would return
     try:
         return check_money(value, show(cell))
     except MoneyError as e:
@@ -174,6 +229,10 @@ def _make_date(y: int, m: int, d: int, cell: Cell) -> date:
 
 def as_date(cell: Cell) -> date:
     """A real spreadsheet date, or ``YYYY-MM-DD`` / ``YYYY/MM/DD`` text (time part ignored)."""
+    if cell.__class__ is str:  # the common case first: an ISO date typed or saved as text
+        found = plain_date(cell)  # type: ignore[arg-type]
+        if found is not None:
+            return found
     if isinstance(cell, datetime):
         return _make_date(cell.year, cell.month, cell.day, cell)
     if isinstance(cell, date):
@@ -220,6 +279,10 @@ def as_month(cell: Cell) -> str:
 
 def as_bool(cell: Cell) -> bool:
     """是/否, yes/no, true/false, 1/0, Y/N (any case), or a real TRUE/FALSE cell."""
+    if cell.__class__ is str:  # the common case first
+        found = BOOL_WORDS.get(cell.strip().casefold())  # type: ignore[attr-defined]
+        if found is not None:
+            return found
     if isinstance(cell, bool):
         return cell
     if isinstance(cell, int | float | Decimal) and cell in (0, 1):

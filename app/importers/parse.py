@@ -34,11 +34,15 @@ from app.importers.cells import (
     as_number,
     as_text,
     as_word,
+    plain_date,
+    plain_money,
+    plain_number,
     show,
 )
 from app.importers.kinds import (
     ATTENDANCE_WORDS,
     ATTENDANCE_ZH,
+    BOOL_WORDS,
     COLUMNS,
     COMPLAINT_LEVEL_WORDS,
     COMPLAINT_LEVEL_ZH,
@@ -345,6 +349,11 @@ class _Row:
         money: bool = False,
     ) -> Decimal | None:
         """A number; ``money`` refuses more than two decimals (app.money.check_money)."""
+        raw = self.vals.get(key)
+        if raw is not None:  # a plain number (text or number cell): decided here, without the converters
+            plain = (plain_money if money else plain_number)(raw)
+            if plain is not None and (not non_negative or plain >= 0):
+                return plain
         v = self._convert(key, as_money if money else lambda c: as_number(c, percent=percent))
         if v is None:
             if required:
@@ -364,6 +373,11 @@ class _Row:
         return v
 
     def day(self, key: str, *, required: bool) -> date | None:
+        raw = self.vals.get(key)
+        if raw is not None:
+            plain = plain_date(raw)
+            if plain is not None:
+                return plain
         v = self._convert(key, as_date)
         if v is None and required:
             self._required(key)
@@ -376,6 +390,11 @@ class _Row:
         return "" if v is None or v is _FAILED else v
 
     def boolean(self, key: str, default: bool) -> bool:
+        raw = self.vals.get(key)
+        if raw.__class__ is str:
+            found = BOOL_WORDS.get(raw.casefold())  # type: ignore[attr-defined]  # trimmed in __init__
+            if found is not None:
+                return found
         v = self._convert(key, as_bool)
         return default if v is None or v is _FAILED else v
 
@@ -457,6 +476,8 @@ class _Row:
         if not isinstance(hire, date):
             return
         left = leave if isinstance(leave, date) else None
+        if hire <= day and (left is None or day <= left):
+            return  # within the employment: the common case, decided on the dates alone
         until, until_en = (left.isoformat(), left.isoformat()) if left else ("至今", "now")
         period, period_en = f"{hire.isoformat()} – {until}", f"{hire.isoformat()} – {until_en}"
         if day < hire:
@@ -522,6 +543,7 @@ class _Parser:
         self.indicators = None if ctx.indicators is None else _Lookup(ctx.indicators)
         self.scorecards = None if ctx.scorecards is None else _Lookup(ctx.scorecards)
         self.locked = frozenset(ctx.locked_months or ())
+        self.existing_policies: Mapping[str, date] = ctx.existing_policies or {}
         self.seen: dict[object, int] = {}
         self.positions: list[tuple[str, int, int]] = []  # key, column index, maximum length
 
@@ -826,7 +848,8 @@ class _Parser:
                 "请检查两个日期",
                 "check both dates",
             )
-        if sign is not None and policy and policy not in (self.ctx.existing_policies or {}):
+        existing = self.existing_policies
+        if sign is not None and policy and self.locked and policy not in existing:
             month = _month_of(sign)
             if month in self.locked:
                 r.err(
@@ -836,7 +859,7 @@ class _Parser:
                     "请先解锁该月，或把更正作为未锁定月份的调整导入",
                     "unlock the month first, or enter the correction as an adjustment in an open month",
                 )
-        stored_sign = (self.ctx.existing_policies or {}).get(policy) if policy else None
+        stored_sign = existing.get(policy) if policy and existing else None
         if code and sign != stored_sign:
             # New policies (or a moved sign date) only: a re-import that records a cancel date for
             # a policy already on file must not be refused because its agent has left since.

@@ -13,6 +13,35 @@ from dataclasses import dataclass
 ERROR = "error"
 WARNING = "warning"
 
+LIST_LIMIT = 200
+"""How many problems a list shows (command line, import window): a file of 350,000 bad rows must not
+print 350,000 lines, nor build a window of them; the count and "… and N more" say the rest."""
+LINE_LIMIT = 500
+"""The longest one-line reason shown: a message is one line, however long the text behind it."""
+
+
+def one_line(text: str, limit: int = LINE_LIMIT) -> str:
+    """``text`` on one line (line breaks and runs of spaces become one space), cut to ``limit`` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def more_text(hidden: int) -> tuple[str, str]:
+    """The line after a capped list: how many were left out and what to do (Chinese, English)."""
+    return (
+        f"……另有 {hidden} 个问题未列出；请先改正以上问题，再检查一次",
+        f"… and {hidden} more not listed; correct the ones above and check again",
+    )
+
+
+def capped(lines: list[str], lang: str = "zh", limit: int = LIST_LIMIT) -> list[str]:
+    """The first ``limit`` lines (each cut to one line), then how many more were left out, if any."""
+    shown = [one_line(line) for line in lines[:limit]]
+    if len(lines) > limit:
+        zh, en = more_text(len(lines) - limit)
+        shown.append(en if lang.lower().startswith("en") else zh)
+    return shown
+
 
 @dataclass(frozen=True)
 class Problem:

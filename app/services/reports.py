@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,9 +18,6 @@ from sqlalchemy.orm import Session
 from app.calendar import month_bounds
 from app.fields import code_key
 from app.reports.files import output_error_text
-from app.reports.payslip import PayslipOptions
-from app.reports.payslip import write_payslips as write_payslip_files
-from app.reports.summary_xlsx import AttendanceCounts, QACounts, SalesRow, SummaryInput, write_summary
 from app.results import AgentResult
 from app.services.agents import find_agent
 from app.services.audit import audit
@@ -29,9 +27,15 @@ from app.services.plans import load_version
 from app.services.settings import TWO_UP_PAPER, get_setting
 from db.models import Agent, MonthStatus, PayrollResult, PlanVersion, Policy, QAEvaluation
 
+if TYPE_CHECKING:  # reportlab (payslips) and openpyxl (summary) load only for the command that uses them
+    from app.reports.payslip import PayslipOptions
+    from app.reports.summary_xlsx import AttendanceCounts, QACounts, SalesRow
+
 
 def _payslip_options(session: Session, month: str, status: str, two_up: bool | None = None) -> PayslipOptions:
     """The batch's options from the settings; ``two_up`` overrides the paper setting's 2-up choice."""
+    from app.reports.payslip import PayslipOptions
+
     size = get_setting(session, "payslip_size").strip().upper() or "A5"
     return PayslipOptions(
         branch_name=get_setting(session, "branch_name"),
@@ -116,6 +120,8 @@ def write_payslips(
                 "Set their passwords first.",
             )
     options = _payslip_options(session, month, data.status, two_up)
+    from app.reports.payslip import write_payslips as write_payslip_files
+
     try:
         paths = write_payslip_files(
             agents, options, Path(out_dir), passwords=passwords, combined=combined, combined_name=combined_name
@@ -151,6 +157,8 @@ def export_summary(session: Session, month: str, out_path: Path) -> Path:
             f"汇总表文件名应以 .xlsx 结尾：{out_path.name}",
             f"the summary file name must end in .xlsx: {out_path.name}",
         )
+    from app.reports.summary_xlsx import SummaryInput, write_summary
+
     summary = SummaryInput(
         month=month,
         branch_name=get_setting(session, "branch_name"),
@@ -173,6 +181,8 @@ def export_summary(session: Session, month: str, out_path: Path) -> Path:
 
 def _sales_rows(session: Session, month: str) -> list[SalesRow]:
     """Policies signed in the month, with the product factor of the plan the month used."""
+    from app.reports.summary_xlsx import SalesRow
+
     first, last = month_bounds(month)
     status = session.get(MonthStatus, month)
     locked = status is not None and status.status == "locked"
@@ -228,6 +238,7 @@ def _sales_rows(session: Session, month: str) -> list[SalesRow]:
 def _attendance_counts(session: Session, month: str) -> dict[str, AttendanceCounts]:
     """The attendance page's own month totals (records within employment, as the engine counts
     them), so the workbook and the pay lines never disagree."""
+    from app.reports.summary_xlsx import AttendanceCounts
     from app.services.attendance import month_totals
 
     return {
@@ -241,6 +252,8 @@ def _attendance_counts(session: Session, month: str) -> dict[str, AttendanceCoun
 
 
 def _qa_counts(session: Session, month: str) -> dict[str, QACounts]:
+    from app.reports.summary_xlsx import QACounts
+
     first, last = month_bounds(month)
     total: dict[str, int] = defaultdict(int)
     overturned: dict[str, int] = defaultdict(int)

@@ -34,6 +34,9 @@ def test_bad_agents_file_is_refused_and_nothing_written(cli: Cli, tmp_path: Path
     result = cli("import", "agents", bad, ok=False)
     assert result.code != 0
     assert "第3行" in result.err and "第4行" in result.err
+    lines = result.err.strip().splitlines()
+    assert "个问题" in lines[0] and "第" not in lines[0]  # the count, then each problem once
+    assert len(lines) == len(set(lines))
     assert _count(cli.db, "agents") == 0
 
 

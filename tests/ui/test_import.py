@@ -177,3 +177,15 @@ def test_export_template(page: AgentsPage, tmp_path: Path, monkeypatch: pytest.M
     assert headers == expected and "工号" in headers and "底薪" in headers
     assert page.message is not None and str(path) in page.message.text()
     page.message.close()
+
+
+def test_the_preview_lists_at_most_list_limit_problems_and_says_how_many_more(qtbot: QtBot) -> None:
+    from app.importers.problems import LIST_LIMIT
+
+    problems = [FakeProblem("sales.csv", i + 2, "工号", "工号不存在 " + "x" * 2000) for i in range(LIST_LIMIT + 250)]
+    dialog = ImportPreviewDialog(FakeResult("sales", "sales.csv", problems=problems))
+    qtbot.addWidget(dialog)
+    assert dialog.count_labels["problems"].text() == str(LIST_LIMIT + 250)  # the count is the whole count
+    assert dialog.table.rowCount() == LIST_LIMIT + 1
+    assert cell(dialog, LIST_LIMIT, 3).startswith("……另有 250 个问题未列出")
+    assert len(cell(dialog, 0, 3)) <= 500  # an explanation is one readable line

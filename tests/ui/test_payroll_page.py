@@ -416,3 +416,51 @@ def test_the_command_line_lists_the_windows_warnings_in_the_same_words(
     window = [model.warning(r) for r in range(model.rowCount())]
     assert ran.stderr.splitlines() == [("说明：" if w.severity == "info" else "提醒：") + w.zh for w in window]
     assert any("A002" in line and "质检" in line for line in ran.stderr.splitlines())
+
+
+def test_net_stays_beside_the_name_and_a_long_name_is_cut_short(
+    qtbot: QtBot, page: PayrollPage, example_db: Database
+) -> None:
+    assert COLUMN_KEYS[:3] == ("code", "name", "net")  # 实发 never scrolls away from who is paid
+    long_name = "欧阳" + "长" * 40
+    with example_db.session_scope(write=True) as session:
+        agent = session.scalars(select(Agent).where(Agent.code == "A001")).one()
+        agent.name = long_name
+    calculate(qtbot, page)
+    page._fit_columns()
+    cap = page.table.fontMetrics().horizontalAdvance("汉" * 8) + 16
+    assert page.table.columnWidth(COL["name"]) <= cap
+    row = page.model.row_of("A001")
+    assert page.model.data(page.model.index(row, COL["name"]), Qt.ItemDataRole.ToolTipRole) == long_name
+
+
+def test_the_explanation_keeps_a_readable_width_and_remembers_a_drag(
+    qtbot: QtBot, example_db: Database, recorder: Recorder, tmp_path: Path
+) -> None:
+    from ui.pages.payroll_page import MIN_PANEL_WIDTH, PANEL_WIDTH_KEY
+    from ui.preferences import preference
+
+    first = PayrollPage(example_db)
+    qtbot.addWidget(first)
+    first.set_month(MONTH)
+    first.resize(1300, 700)  # a laptop-sized window
+    first.show()
+    qtbot.waitUntil(lambda: sum(first.h_split.sizes()) > 0)
+    first._balance_split()
+    assert first.h_split.sizes()[1] >= MIN_PANEL_WIDTH
+    first.h_split.setSizes([700, 560])  # the user drags the handle
+    first._remember_split()
+    assert preference(PANEL_WIDTH_KEY) == str(first.h_split.sizes()[1])
+    first.close()
+
+    second = PayrollPage(example_db)
+    qtbot.addWidget(second)
+    second.set_month(MONTH)
+    second.resize(1300, 700)
+    second.show()
+    qtbot.waitUntil(lambda: sum(second.h_split.sizes()) > 0)
+    second._balance_split()
+    assert abs(second.h_split.sizes()[1] - int(str(preference(PANEL_WIDTH_KEY)))) <= 2
+    from ui.preferences import set_preference
+
+    set_preference(PANEL_WIDTH_KEY, "")  # the other tests start from the default split

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import language, tr
+from app.importers.problems import LIST_LIMIT, more_text, one_line
 from ui.dialogs.common import ERROR_STYLE, button_box
 from ui.screen import fit_to_screen
 
@@ -177,17 +178,26 @@ class ImportPreviewDialog(QDialog):
 
     def _fill(self) -> None:
         error_brush = QBrush(QColor("#c62828"))
-        entries = [(True, p) for p in self.import_result.problems] + [
-            (False, w) for w in self.import_result.warnings
+        # At most LIST_LIMIT problems and LIST_LIMIT warnings are listed (a file of 350,000 bad rows
+        # would otherwise build a table of 350,000 rows); a last row says how many more there are.
+        problems, warnings = self.import_result.problems, self.import_result.warnings
+        entries: list[tuple[bool, Any]] = [(True, p) for p in problems[:LIST_LIMIT]] + [
+            (False, w) for w in warnings[:LIST_LIMIT]
         ]
-        self.table.setRowCount(len(entries))
+        hidden = max(0, len(problems) - LIST_LIMIT) + max(0, len(warnings) - LIST_LIMIT)
+        self.hidden_count = hidden
+        self.table.setRowCount(len(entries) + (1 if hidden else 0))
+        if hidden:
+            more = QTableWidgetItem(tr(*more_text(hidden)))
+            more.setForeground(error_brush)
+            self.table.setItem(len(entries), 3, more)
         for row, (is_problem, problem) in enumerate(entries):
             row_no = getattr(problem, "row", None)
             cells = (
                 tr("问题", "Problem") if is_problem else tr("提示", "Warning"),
                 "" if row_no is None else str(row_no),
                 problem_column(problem),
-                problem_text(problem),
+                one_line(problem_text(problem)),
             )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)

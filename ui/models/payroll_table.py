@@ -35,7 +35,7 @@ from ui.models.common import (
 
 
 # key, 中文, English, tooltip 中文, tooltip English — the money columns from the one definition
-# (app.summary_columns): the gross columns, 应发, the deduction columns, 扣款合计, 实发.
+# (app.summary_columns).
 def _money_column(col: SummaryColumn) -> tuple[str, str, str, str, str]:
     tip = col.tooltip()
     return (col.key, col.label.zh, col.label.en, tip.zh, tip.en)
@@ -46,15 +46,18 @@ def _total_column(key: str, zh: str, en: str) -> tuple[str, str, str, str, str]:
     return (key, zh, en, tip.zh, tip.en)
 
 
+# 实发 stands right after the name: on a 1366-pixel laptop screen the breakdown scrolls, but who
+# is paid how much never leaves the screen. The breakdown then reads left to right as the
+# payslip does: the gross columns, 应发, the deduction columns, 扣款合计.
 COLUMNS: tuple[tuple[str, str, str, str, str], ...] = (
     ("code", "工号", "Code", "", ""),
     ("name", "姓名", "Name", "", ""),
+    _total_column("net", "实发", "Net"),
     ("team", "团队", "Team", "", ""),
     *(_money_column(c) for c in GROSS_COLUMNS),
     _total_column("gross", "应发", "Gross"),
     *(_money_column(c) for c in DEDUCTION_COLUMNS),
     _total_column("deductions", "扣款合计", "Deductions"),
-    _total_column("net", "实发", "Net"),
 )
 COLUMN_KEYS: tuple[str, ...] = tuple(c[0] for c in COLUMNS)
 TEXT_KEYS = ("code", "name", "team")
@@ -158,6 +161,8 @@ class PayrollModel(ReadOnlyTableModel):
             font = QFont()
             font.setBold(True)
             return font
+        if key in ("name", "team") and role == Qt.ItemDataRole.ToolTipRole:
+            return row.value(key)  # the whole text, when a long one is cut short in its column
         if key == "code" and row.warnings:
             if role == Qt.ItemDataRole.DecorationRole:
                 return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)

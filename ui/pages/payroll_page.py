@@ -72,6 +72,7 @@ from ui.models.payroll_table import COLUMN_KEYS, PayrollModel, PayrollProxy, Pay
 from ui.ops import CancelToken, Op, run_op
 from ui.pages.base import Page
 from ui.pending_check import PendingCheck
+from ui.preferences import preference, set_preference
 from ui.printing import PrintError, print_pdf
 from ui.report_actions import (
     branch_name,
@@ -86,6 +87,9 @@ from ui.widgets.status_banner import StatusBanner
 from ui.widgets.table_view import TableView
 
 log = logging.getLogger("branchpay.ui.payroll")
+
+PANEL_WIDTH_KEY = "payroll/explanation_width"
+MIN_PANEL_WIDTH = 360  # the explanation's lines (label, amount, arithmetic) stay readable
 
 
 class PayrollPage(Page):
@@ -286,6 +290,7 @@ class PayrollPage(Page):
         self.h_split.setStretchFactor(0, 3)
         self.h_split.setStretchFactor(1, 2)
         self.h_split.setChildrenCollapsible(False)
+        self.h_split.splitterMoved.connect(self._remember_split)
 
         self.v_split = QSplitter(Qt.Orientation.Vertical, self)
         self.v_split.addWidget(self.h_split)
@@ -502,18 +507,29 @@ class PayrollPage(Page):
         bold = QFont(self.totals.font())
         bold.setBold(True)
         metrics = QFontMetrics(bold)
+        # A long name or team is cut short (with "…" and the whole text as a tooltip) rather
+        # than pushing 实发 and the totals off the screen.
+        widest_text = self.table.fontMetrics().horizontalAdvance("汉" * 8) + 16
         for col in range(self.model.columnCount()):
             total = str(self.totals_model.data(self.totals_model.index(0, col)) or "")
             width = max(self.table.columnWidth(col), metrics.horizontalAdvance(total) + 12, 56) + 8
+            if COLUMN_KEYS[col] in ("name", "team"):
+                width = min(width, widest_text)
             self.table.setColumnWidth(col, width)
             self.totals.setColumnWidth(col, width)
         self._balance_split()
 
     def _balance_split(self) -> None:
-        """Give the table the width its columns need (up to 80%, so the net column shows without
-        scrolling on an ordinary laptop screen), the explanation the rest."""
+        """The split the user dragged to last time; otherwise the table gets the width its columns
+        need but the explanation keeps room to be read (实发 sits beside the name, so the table
+        may scroll sideways)."""
         total = sum(self.h_split.sizes())
         if total <= 0:
+            return
+        remembered = preference(PANEL_WIDTH_KEY)
+        if isinstance(remembered, str) and remembered.isdigit():
+            right = min(max(int(remembered), MIN_PANEL_WIDTH), int(total * 0.7))
+            self.h_split.setSizes([total - right, right])
             return
         need = (
             sum(self.table.columnWidth(c) for c in range(self.model.columnCount()))
@@ -521,8 +537,15 @@ class PayrollPage(Page):
             + 2 * self.table.frameWidth()
             + 2
         )
-        left = max(int(total * 0.5), min(need, int(total * 0.8)))
+        panel = max(MIN_PANEL_WIDTH, total - need)
+        left = max(int(total * 0.5), total - min(panel, int(total * 0.5)))
         self.h_split.setSizes([left, total - left])
+
+    def _remember_split(self, _pos: int = 0, _index: int = 0) -> None:
+        """The explanation's width as the user dragged it, for the next time the page opens."""
+        sizes = self.h_split.sizes()
+        if len(sizes) == 2 and sizes[1] > 0:
+            set_preference(PANEL_WIDTH_KEY, str(sizes[1]))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -1,0 +1,65 @@
+"""Timing a whole command the way the user waits for it: a fresh process, its imports, its database writes.
+
+Shared by the benchmarks. Each run is a child process; its peak memory comes from ``os.wait4`` (the
+child's own ``getrusage``), not from the benchmark's process.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child_env() -> dict[str, str]:
+    # An installed program has its bytecode compiled once; a sandbox that forbids writing .pyc files
+    # would make every run recompile the app (and measure that instead).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    out: str
+
+
+def run(args: list[str], *, check: bool = True) -> Run:
+    """Run ``args`` as a child process; wall time of the whole process and its peak resident memory."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    text = out.decode("utf-8", "replace")
+    if check and proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{text[:2000]}")
+    peak_kb = usage.ru_maxrss  # kilobytes on Linux
+    return Run(elapsed, peak_kb / 1024, text)
+
+
+def cli(db: Path, *args: str, check: bool = True) -> Run:
+    return run([sys.executable, "-m", "app.cli", "--db", str(db), *args], check=check)
+
+
+def python(code: str, *args: str) -> Run:
+    return run([sys.executable, "-c", code, *args])
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def warm_up(db: Path, *args: str) -> None:
+    """One untimed run that compiles the bytecode of what the timed runs load, as an installed program has it."""
+    cli(db, *args)
