@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     slips.add_argument("--agent", help="only this agent code")
     slips.add_argument("--encrypt", action="store_true", help="protect each file with the agent's payslip password")
     slips.add_argument("--combined", action="store_true", help="one PDF with every payslip instead of one per agent")
+    slips.add_argument(
+        "--two-up",
+        action="store_true",
+        help="with --combined: two A5 payslips on each A4 sheet, a cut line between them "
+        "(default: the payslip paper setting)",
+    )
 
     exp = sub.add_parser("export", help="write the Excel summary for head office")
     exp.add_argument("--month", type=_month, required=True)
@@ -158,9 +164,12 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
         if args.command == "payslips":
             from app.services.reports import write_payslips
 
+            if args.two_up and not args.combined:
+                return _fail(tr("--two-up 只用于合并文件，请同时加上 --combined。",
+                                "--two-up applies to the combined file only; add --combined."))
             with db.session_scope() as s:
                 paths = write_payslips(s, args.month, args.out, agent=args.agent, encrypt=args.encrypt,
-                                       combined=args.combined)
+                                       combined=args.combined, two_up=True if args.two_up else None)
             where = paths[0].parent if paths else args.out
             print(tr(f"已生成 {len(paths)} 个工资条文件到 {where}", f"{len(paths)} payslip file(s) written to {where}"))
             for path in paths:

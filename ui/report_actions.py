@@ -51,9 +51,11 @@ def payslips_work(
     agent: str | None = None,
     encrypt: bool = False,
     combined_target: Path | None = None,
+    two_up: bool | None = None,
 ) -> Callable[[CancelToken], list[Path]]:
     """The background work of writing payslips: one file per agent into ``folder``, or one combined
-    PDF under the name the user chose (``combined_target``; staged next to it, then moved into place)."""
+    PDF under the name the user chose (``combined_target``; staged next to it, then moved into place),
+    two A5 slips to an A4 sheet when ``two_up`` (``None``: as the paper setting says)."""
 
     def work(token: CancelToken) -> list[Path]:
         from app.services.reports import write_payslips  # reportlab loads only when needed
@@ -68,6 +70,7 @@ def payslips_work(
                     agent=agent,
                     combined=True,
                     combined_name=combined_target.name,
+                    two_up=two_up,
                 )
             return write_payslips(session, month, folder, agent=agent, encrypt=encrypt)
 

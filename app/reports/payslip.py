@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -24,17 +24,21 @@ from xml.sax.saxutils import escape
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4, A5
+from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
     Flowable,
+    Frame,
+    FrameBreak,
     Image,
     KeepInFrame,
     PageBreak,
+    PageTemplate,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -57,6 +61,8 @@ from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_LABELS, 
 rl_config.useA85 = 0
 
 PAGE_SIZES = {"A4": A4, "A5": A5}
+# ``PayslipOptions.two_up`` (the ``payslip_size`` setting's "A5X2"): two A5 slips to an A4 sheet.
+TWO_UP_SHEET = landscape(A4)  # two A5 portrait slips side by side, cut along the middle
 _PAD = 6  # reportlab's default left/right cell padding (points)
 
 
@@ -72,9 +78,15 @@ class PayslipOptions:
     draft: bool = False  # the month is calculated but not locked: mark the slip as a draft
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     builtin_font_only: bool = False  # skip system fonts (tests of the STSong-Light fallback)
+    # Two A5 slips on each A4 sheet (landscape, side by side, a dashed cut line between them):
+    # branches print on A4 paper and cut. Only for a file holding several slips (the combined
+    # file); one agent's own file stays one A5 page.
+    two_up: bool = False
 
     @property
     def size(self) -> tuple[float, float]:
+        if self.two_up:
+            return A5
         return PAGE_SIZES.get(self.page_size.upper(), A5)
 
 
@@ -427,7 +439,7 @@ def _footer(options: PayslipOptions, font: str, size: float) -> Any:
     left = tr(f"生成时间：{stamp}", f"Generated {stamp}")
     right = tr("工资信息保密，请勿外传", "Confidential")
 
-    def draw(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+    def draw(canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
         canvas.setFont(font, size)
         canvas.setFillColor(colors.HexColor("#666666"))
@@ -442,14 +454,15 @@ def _footer(options: PayslipOptions, font: str, size: float) -> Any:
 def render_payslips(
     agents: Iterable[AgentResult], options: PayslipOptions, *, password: str | None = None
 ) -> bytes:
-    """The PDF (bytes) with one page per agent; encrypted for ``password`` when given.
+    """The PDF (bytes) with one page per agent (two per A4 sheet when ``options.two_up``);
+    encrypted for ``password`` when given.
 
     Encryption is AES-256 (:func:`app.reports.encryption.encrypt_pdf`). Printing stays allowed
     on an encrypted slip; changing it needs an owner password nobody knows (a random one), so
     the figures cannot be edited without re-issuing the slip.
     """
     font: FontChoice = cjk_font(options.font_path, allow_system=not options.builtin_font_only)
-    page = "A4" if options.page_size.upper() == "A4" else "A5"
+    page = "A4" if options.page_size.upper() == "A4" and not options.two_up else "A5"
     st = _styles(font.name, page, language())
     margin = (16 if page == "A4" else 10) * mm
     buf = io.BytesIO()
@@ -457,33 +470,89 @@ def render_payslips(
     title = tr(f"工资条 {options.month}", f"Payslip {options.month}")
     if len(agents) == 1:
         title += f" {agents[0].code} {agents[0].name}"
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=options.size,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin,
-        bottomMargin=margin * 1.3,
-        title=title,
-        author=options.branch_name,
-        creator="BranchPay",
-        subject=title,
-    )
+    meta = {"title": title, "author": options.branch_name, "creator": "BranchPay", "subject": title}
+    slip_w, slip_h = options.size
+    # The frame every slip is laid out in: the same on an A5 page and in half an A4 sheet.
+    width, height = slip_w - 2 * margin, slip_h - margin - margin * 1.3
+    footer = _footer(options, font.name, st.base * 0.75)
     story: list[Flowable] = []
     for i, agent in enumerate(agents):
         if i:
-            story.append(PageBreak())
+            story.append(FrameBreak() if options.two_up else PageBreak())
         # KeepInFrame shrinks a long slip to fit: one agent, one page.
-        story.append(
-            KeepInFrame(doc.width, doc.height - 2, _agent_story(agent, options, st, doc.width), mode="shrink")
-        )
+        story.append(KeepInFrame(width, height - 2, _agent_story(agent, options, st, width), mode="shrink"))
     if not story:
         story.append(_p(tr("没有可打印的工资条。", "No payslips to print."), st.cell))
-    footer = _footer(options, font.name, st.base * 0.75)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    if options.two_up:
+        doc: BaseDocTemplate = _two_up_doc(buf, len(agents), margin, width, height, footer, meta)
+        doc.build(story)
+    else:
+        doc = SimpleDocTemplate(
+            buf,
+            pagesize=options.size,
+            leftMargin=margin,
+            rightMargin=margin,
+            topMargin=margin,
+            bottomMargin=margin * 1.3,
+            **meta,
+        )
+        doc.build(story, onFirstPage=footer, onLaterPages=footer)
     if password is not None:
         return encrypt_pdf(buf.getvalue(), password)
     return buf.getvalue()
+
+
+def _two_up_doc(
+    buf: io.BytesIO, count: int, margin: float, width: float, height: float, footer: Any, meta: dict[str, str]
+) -> BaseDocTemplate:
+    """An A4 landscape document with two A5 frames side by side and a dashed cut line between.
+
+    Each half is an A5 page as :func:`render_payslips` lays it out alone (same margins, same
+    frame, same footer), centred in its half of the sheet; the second half of the last sheet
+    stays empty (no footer) when the number of slips is odd.
+    """
+    sheet_w, sheet_h = TWO_UP_SHEET
+    half = sheet_w / 2
+    slip_w, slip_h = A5
+    left = (half - slip_w) / 2  # A4 is 0.5 mm wider than two A5: split it evenly
+    bottom = (sheet_h - slip_h) / 2
+    frames = [
+        Frame(h * half + left + margin, bottom + margin * 1.3, width, height, id=f"slip{h}") for h in (0, 1)
+    ]
+
+    class _Half:
+        """What the single-page footer reads from its document, for one half of the sheet."""
+
+        def __init__(self, x0: float) -> None:
+            self.pagesize = (x0 + slip_w, slip_h)
+            self.leftMargin = x0 + margin
+            self.rightMargin = margin
+            self.bottomMargin = bottom + margin * 1.3
+
+    halves = [_Half(h * half + left) for h in (0, 1)]
+
+    def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        on_sheet = min(2, count - 2 * (canvas.getPageNumber() - 1))
+        for h in range(max(on_sheet, 0)):
+            footer(canvas, halves[h])
+        canvas.saveState()
+        canvas.setStrokeColor(colors.HexColor("#888888"))
+        canvas.setLineWidth(0.5)
+        canvas.setDash(4, 3)
+        canvas.line(half, 4 * mm, half, sheet_h - 4 * mm)
+        canvas.restoreState()
+
+    doc = BaseDocTemplate(
+        buf,
+        pagesize=TWO_UP_SHEET,
+        leftMargin=0,
+        rightMargin=0,
+        topMargin=0,
+        bottomMargin=0,
+        **meta,
+    )
+    doc.addPageTemplates([PageTemplate(id="two_up", frames=frames, onPage=draw)])
+    return doc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -539,6 +608,7 @@ def write_payslips(
         name = combined_name or combined_filename(options.month)
         jobs: list[tuple[str, Sequence[AgentResult], str | None]] = [(name, agents, None)]
     else:
+        options = replace(options, two_up=False)  # one agent's own file: one slip, one page
         jobs = [
             (name, [agent], passwords.get(agent.code) if passwords is not None else None)
             for name, agent in zip(payslip_filenames(options.month, agents), agents, strict=True)

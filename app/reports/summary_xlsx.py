@@ -43,7 +43,7 @@ from openpyxl import Workbook
 from app.fact_rows import FACT_LABELS, NO_KPI_DATA, fact_rows
 from app.i18n import language, tr
 from app.reports.files import as_os_error, staged_output
-from app.reports.xlsx_writer import Column, SummaryBook, save_workbook
+from app.reports.xlsx_writer import Column, SheetWriter, SummaryBook, save_workbook
 from app.reports.xlsx_writer import new_sheet as _sheet
 from app.results import AgentResult, MonthResult
 from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_LABELS, summary_amounts
@@ -105,6 +105,42 @@ class QACounts:
 
 
 @dataclass(frozen=True)
+class SignOff:
+    """Who signed one step of the month's sign-off (制表 / 审核 / 批准), and when."""
+
+    name: str = ""
+    signed_on: date | None = None
+
+
+# The 汇总 sheet's signature block, in order: role key, Chinese and English label. The sign-off
+# feature fills ``SummaryInput.sign_offs`` by these keys; a role nobody signed is a blank line.
+SIGN_ROLES: tuple[tuple[str, str, str], ...] = (
+    ("prepared", "制表", "Prepared by"),
+    ("reviewed", "审核", "Reviewed by"),
+    ("approved", "批准", "Approved by"),
+)
+SIGN_LINE = "_" * 16  # a blank line to sign on
+DATE_LINE = ("____年____月____日", "____-____-____")
+
+
+def signature_block(sign_offs: Mapping[str, SignOff]) -> list[tuple[str, str, str]]:
+    """The signature block's cells per role: label, name (or a blank line), date (or a blank line)."""
+    out = []
+    for role, zh, en in SIGN_ROLES:
+        signed = sign_offs.get(role)
+        name = signed.name.strip() if signed is not None else ""
+        day = signed.signed_on if signed is not None else None
+        out.append(
+            (
+                tr(f"{zh}：", f"{en}:"),
+                name or SIGN_LINE,
+                day.isoformat() if day is not None else tr(*DATE_LINE),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
 class SummaryInput:
     """Everything the workbook shows; ``result`` is the month's stored result."""
 
@@ -114,6 +150,8 @@ class SummaryInput:
     sales: Sequence[SalesRow] = ()
     attendance: Mapping[str, AttendanceCounts] = field(default_factory=dict)
     qa: Mapping[str, QACounts] = field(default_factory=dict)
+    # role (see SIGN_ROLES) -> who signed it; empty until the month's sign-offs exist: blank lines
+    sign_offs: Mapping[str, SignOff] = field(default_factory=dict)
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
 
 
@@ -121,9 +159,23 @@ class SummaryInput:
 # Sheets
 
 
+def _team_groups(agents: Sequence[AgentResult]) -> list[tuple[str, list[AgentResult]]]:
+    """The agents grouped by team: teams in name order, agents without a team ("" ) last; the
+    agents of a team keep the result's order."""
+    teams: dict[str, list[AgentResult]] = defaultdict(list)
+    for a in agents:
+        teams[(a.team or "").strip()].append(a)
+    return sorted(teams.items(), key=lambda item: (item[0] == "", item[0]))
+
+
 def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
     """One row per agent in the payroll table's columns (:mod:`app.summary_columns`): the 应发
-    columns, 应发合计, the 扣款 columns, 扣款合计, 实发 — each line by code is on the 明细 sheet."""
+    columns, 应发合计, the 扣款 columns, 扣款合计, 实发 — each line by code is on the 明细 sheet.
+
+    The agents are grouped by team (:func:`_team_groups`), each team followed by its 小计 row;
+    then the 合计 row (the sum of the agents, equal to the sum of the subtotals) and the
+    signature block (制表 / 审核 / 批准, :func:`signature_block`).
+    """
     agents = list(data.result.agents)
     lang = language()
     columns = [Column(tr("工号", "Code"), 9), Column(tr("姓名", "Name"), 10), Column(tr("团队", "Team"), 12)]
@@ -134,18 +186,45 @@ def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
         Column(TOTAL_LABELS["deductions"].in_(lang), 12, "money"),
         Column(TOTAL_LABELS["net"].in_(lang), 12, "money"),
     ]
-    # no autofilter: sorting would move the totals row into the data
+    # no autofilter: sorting would move the subtotal and totals rows into the data
     sheet = _sheet(wb, title, columns, header, freeze=(1, 3), autofilter=False, generated=data.generated_at)
     totals: dict[str, Decimal] = defaultdict(Decimal)
-    for a in agents:
-        amounts = summary_amounts(a.lines)
-        amounts.update(gross=a.gross, deductions=a.deductions, net=a.net)
-        sheet.row([a.code, a.name, a.team, *(amounts[k] for k in SUMMARY_SHEET_KEYS)])
-        for k in SUMMARY_SHEET_KEYS:
-            totals[k] += amounts[k]
+    for team, members in _team_groups(agents):
+        subtotals: dict[str, Decimal] = defaultdict(Decimal)
+        for a in members:
+            amounts = summary_amounts(a.lines)
+            amounts.update(gross=a.gross, deductions=a.deductions, net=a.net)
+            sheet.row([a.code, a.name, a.team, *(amounts[k] for k in SUMMARY_SHEET_KEYS)])
+            for k in SUMMARY_SHEET_KEYS:
+                subtotals[k] += amounts[k]
+                totals[k] += amounts[k]
+        sheet.row(
+            [
+                tr("小计", "Subtotal"),
+                tr(f"{len(members)} 人", f"{len(members)} agents"),
+                team or tr("无团队", "No team"),
+                *(subtotals[k] for k in SUMMARY_SHEET_KEYS),
+            ],
+            "subtotal",
+        )
     total_row: list[Any] = [tr("合计", "Total"), tr(f"{len(agents)} 人", f"{len(agents)} agents"), ""]
     total_row += [totals.get(k, ZERO) for k in SUMMARY_SHEET_KEYS]
     sheet.row(total_row, "total")
+    _signature_rows(sheet, data, len(columns))
+
+
+def _signature_rows(sheet: SheetWriter, data: SummaryInput, width: int) -> None:
+    """The signature block under the totals: per role a label and a line to sign on, and the date."""
+    block = signature_block(data.sign_offs)
+    step = max(3, width // len(block))  # the roles spread over the sheet's width
+    names: list[Any] = [None] * width
+    dates: list[Any] = [None] * width
+    for i, (label, name, day) in enumerate(block):
+        names[i * step], names[i * step + 1] = label, name
+        dates[i * step], dates[i * step + 1] = tr("日期：", "Date:"), day
+    sheet.blank_row()  # between the figures and the signatures
+    sheet.row(names)
+    sheet.row(dates)
 
 
 # The 汇总 sheet's money columns, in order (after code, name and team).

@@ -69,9 +69,11 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="FFDFE6EE")
 _HIGHLIGHT_FILL = PatternFill("solid", fgColor="FFFFF4D6")
+_SUBTOTAL_FILL = PatternFill("solid", fgColor="FFF3F5F8")
 _THIN = Side(style="thin", color="FF9AA5B1")
 _HEADER_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _TOTAL_BORDER = Border(top=Side(style="medium", color="FF4A5A6A"))
+_SUBTOTAL_BORDER = Border(top=_THIN)
 _HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
@@ -304,6 +306,10 @@ class SheetWriter:
             if variant == "total":
                 cell.font = _BOLD
                 cell.border = _TOTAL_BORDER
+            elif variant == "subtotal":
+                cell.font = _BOLD
+                cell.fill = _SUBTOTAL_FILL
+                cell.border = _SUBTOTAL_BORDER
             elif variant == "highlight":
                 cell.fill = _HIGHLIGHT_FILL
             if quote:
@@ -312,7 +318,11 @@ class SheetWriter:
         return attr
 
     def row(self, values: Sequence[Any], variant: str = "plain") -> None:
-        """A data row; ``values`` line up with the sheet's column kinds (``None`` or "" = empty)."""
+        """A data row; ``values`` line up with the sheet's column kinds (``None`` or "" = empty).
+
+        ``variant``: "plain", "total" (bold, a rule above), "subtotal" (bold on a light fill, a
+        thin rule above) or "highlight" (a coloured fill).
+        """
         # The hot loop of a 35,000-row export.
         plain = variant == "plain"
         styles = self._styles
@@ -360,6 +370,11 @@ class SheetWriter:
                 attr = style(col, kind, variant)
             append(f'<c r="{letter}{r}"{attr} t="n"><v>{number}</v></c>')
         self._add_row(cells)
+
+    def blank_row(self) -> None:
+        """An empty row. It holds one empty cell: a row without cells (or a missing row) reads as
+        a row of no values at all in openpyxl's read-only mode, and ``row[0]`` would fail there."""
+        self._add_row([f'<c r="A{self.rows + 1}"/>'])
 
     def _add_row(self, cells: list[str]) -> None:
         self.rows += 1

@@ -24,7 +24,7 @@ from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.payroll import show_month
 from app.services.plans import load_version
-from app.services.settings import get_setting
+from app.services.settings import TWO_UP_PAPER, get_setting
 from db.models import Agent, MonthStatus, PayrollResult, PlanVersion, Policy, QAEvaluation
 
 if TYPE_CHECKING:  # reportlab (payslips) and openpyxl (summary) load only for the command that uses them
@@ -32,13 +32,16 @@ if TYPE_CHECKING:  # reportlab (payslips) and openpyxl (summary) load only for t
     from app.reports.summary_xlsx import AttendanceCounts, QACounts, SalesRow
 
 
-def _payslip_options(session: Session, month: str, status: str) -> PayslipOptions:
+def _payslip_options(session: Session, month: str, status: str, two_up: bool | None = None) -> PayslipOptions:
+    """The batch's options from the settings; ``two_up`` overrides the paper setting's 2-up choice."""
     from app.reports.payslip import PayslipOptions
 
+    size = get_setting(session, "payslip_size").strip().upper() or "A5"
     return PayslipOptions(
         branch_name=get_setting(session, "branch_name"),
         month=month,
-        page_size=get_setting(session, "payslip_size").strip().upper() or "A5",
+        page_size="A5" if size == TWO_UP_PAPER else size,
+        two_up=(size == TWO_UP_PAPER) if two_up is None else two_up,
         font_path=get_setting(session, "payslip_font"),
         logo_path=get_setting(session, "branch_logo").strip(),
         draft=status != "locked",
@@ -69,9 +72,13 @@ def write_payslips(
     encrypt: bool = False,
     combined: bool = False,
     combined_name: str | None = None,
+    two_up: bool | None = None,
 ) -> list[Path]:
     """Write the month's payslips into ``out_dir``: one PDF per agent, or one combined PDF.
 
+    ``two_up`` prints the combined file as two A5 slips on each A4 sheet (a cut line between);
+    ``None`` follows the paper setting (``payslip_size`` = ``A5X2``). One agent's own file is
+    always one A5 (or A4) page.
     ``encrypt`` protects each agent's file with that agent's payslip password; it is refused —
     before anything is written — when any selected agent has none, naming them all, so the
     manager can fix the list once instead of discovering gaps one file at a time.
@@ -112,7 +119,7 @@ def write_payslips(
                 f"{len(missing)} agent(s) have no payslip password, so nothing was written: {names_en}. "
                 "Set their passwords first.",
             )
-    options = _payslip_options(session, month, data.status)
+    options = _payslip_options(session, month, data.status, two_up)
     from app.reports.payslip import write_payslips as write_payslip_files
 
     try:
@@ -129,7 +136,13 @@ def write_payslips(
         "payslips.write",
         entity="month",
         key=month,
-        after={"files": len(paths), "agents": len(agents), "encrypted": encrypt, "combined": combined},
+        after={
+            "files": len(paths),
+            "agents": len(agents),
+            "encrypted": encrypt,
+            "combined": combined,
+            "two_up": combined and options.two_up,
+        },
     )
     session.flush()
     return paths

@@ -20,13 +20,21 @@ class Option:
     secret: bool = False
 
 
+# ``payslip_size``'s third value: A5 payslips printed two to an A4 sheet in the combined file.
+TWO_UP_PAPER = "A5X2"
+
 OPTIONS: dict[str, Option] = {
     o.key: o
     for o in (
         Option("branch_name", "客户服务中心", "网点名称", "Branch name"),
         Option("branch_logo", "", "网点标志图片", "Branch logo image"),
         Option("language", "zh", "界面语言", "Language"),
-        Option("payslip_size", "A5", "工资条纸张（A4/A5）", "Payslip paper (A4/A5)"),
+        Option(
+            "payslip_size",
+            "A5",
+            "工资条纸张（A4/A5；A5X2 = 一张 A4 印两张 A5）",
+            "Payslip paper (A4/A5; A5X2 = two A5 slips per A4 sheet)",
+        ),
         Option("payslip_font", "", "工资条字体文件（TTF，可留空）", "Payslip font file (TTF, optional)"),
         Option("minimum_wage", "2200.00", "最低工资提醒线", "Minimum wage warning level"),
         Option("backup_keep", "10", "保留备份份数", "Backups to keep"),

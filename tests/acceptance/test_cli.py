@@ -118,6 +118,15 @@ def test_payslips_and_export_commands(example_db: Cli, tmp_path: Path) -> None:
     combined = tmp_path / "combined"
     example_db("payslips", "--month", "2026-10", "--out", combined, "--combined")
     assert len(PdfReader(next(combined.iterdir())).pages) == 3
+    two_up = tmp_path / "two_up"
+    example_db("payslips", "--month", "2026-10", "--out", two_up, "--combined", "--two-up")
+    sheets = PdfReader(next(two_up.iterdir())).pages
+    assert len(sheets) == 2  # two A5 slips on each A4 sheet: ceil(3 / 2)
+    assert sorted(float(v) for v in sheets[0].mediabox[2:]) == [595.2756, 841.8898]  # A4
+    both = "".join(sheets[0].extract_text().split())
+    assert "张三" in both and "7502.04" in both and "李四" in both and "2997.97" in both
+    alone = example_db("payslips", "--month", "2026-10", "--out", tmp_path / "alone", "--two-up", ok=False)
+    assert alone.code != 0 and "--combined" in alone.err and not (tmp_path / "alone").exists()
 
     refused = example_db("payslips", "--month", "2026-10", "--out", tmp_path / "enc", "--encrypt", ok=False)
     assert refused.code != 0 and len(refused.err.strip().splitlines()) == 1

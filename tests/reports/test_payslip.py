@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -329,3 +330,96 @@ def test_amounts_on_the_page_equal_the_json(example: Database) -> None:
     for agent, page in zip(agents, pages, strict=True):
         for amount in (agent.gross, agent.deductions, agent.net):
             assert fmt_money(amount) in page
+
+
+# --- two A5 slips on one A4 sheet (2-up) --------------------------------------------------------
+
+HALF = A4[1] / 2  # the cut line: the middle of an A4 landscape sheet
+_CUT = re.compile(rb"\[[\d. ]+\] [\d.]+ d\s+(?:n\s+)?([\d.]+) ([\d.]+) m ([\d.]+) ([\d.]+) l S")
+
+
+def _fragments(page: Any) -> list[tuple[str, float, float]]:
+    """The page's text runs with where they start (x, y in points)."""
+    out: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: Any, _size: Any) -> None:
+        if text.strip():
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+            out.append((text.strip(), x, y))
+
+    page.extract_text(visitor_text=visit)
+    return out
+
+
+def _half(fragments: list[tuple[str, float, float]], side: int) -> str:
+    return "".join(text for text, x, _y in fragments if (x >= HALF) == bool(side)).replace(" ", "")
+
+
+def _cut_lines(page: Any) -> list[tuple[float, float, float, float]]:
+    data = page.get_contents().get_data()
+    return [tuple(float(v) for v in m) for m in _CUT.findall(data)]  # type: ignore[misc]
+
+
+def test_two_up_combined_file_has_two_slips_per_a4_sheet_and_a_cut_line(
+    example: Database, tmp_path: Path
+) -> None:
+    agents = _agents(example)
+    assert len(agents) == 3  # odd: the last sheet's second half stays empty
+    with example.session_scope() as s:
+        paths = write_payslips(s, MONTH, tmp_path, combined=True, two_up=True)
+    reader = PdfReader(paths[0])
+    assert len(reader.pages) == 2  # ceil(3 / 2)
+    for page in reader.pages:
+        box = page.mediabox
+        assert (float(box.width), float(box.height)) == pytest.approx((A4[1], A4[0]), abs=0.5)  # A4 landscape
+        # one dashed vertical line down the middle of the sheet
+        assert [(x1, x2) for x1, _y1, x2, _y2 in _cut_lines(page)] == [pytest.approx((HALF, HALF), abs=0.5)]
+        (_x1, y1, _x2, y2) = _cut_lines(page)[0]
+        assert abs(y2 - y1) > A4[0] * 0.9
+    first, second = (_fragments(p) for p in reader.pages)
+    for side, agent in ((0, agents[0]), (1, agents[1])):
+        half = _half(first, side)
+        assert agent.name in half and fmt_money(agent.net) in half and agent.code in half
+    assert agents[1].name not in _half(first, 0) and agents[0].name not in _half(first, 1)
+    assert agents[2].name in _half(second, 0) and fmt_money(agents[2].net) in _half(second, 0)
+    assert _half(second, 1) == ""  # no slip, not even a footer
+
+
+def test_each_half_is_laid_out_exactly_as_the_single_a5_slip(example: Database) -> None:
+    """Same text at the same place (shifted into its half), long slips shrunk by the same rule."""
+    first, second = _agents(example)[:2]
+    extra = tuple(
+        PayLine("adjustment", Decimal("1.00"), "其他调整", "Adjustment", f"补发第{i}项：" + "很长的说明文字，" * 12)
+        for i in range(40)
+    )
+    agents = [first, replace(second, lines=second.lines + extra)]  # the second one must shrink
+    options = PayslipOptions(branch_name="网点", month=MONTH, page_size="A5")
+    single = [_fragments(p) for p in PdfReader(io.BytesIO(render_payslips(agents, options))).pages]
+    sheet = PdfReader(io.BytesIO(render_payslips(agents, replace(options, two_up=True)))).pages
+    assert len(single) == 2 and len(sheet) == 1
+    fragments = _fragments(sheet[0])
+    left = (HALF - A5[0]) / 2
+    for side, expected in enumerate(single):
+        offset = side * HALF + left
+        got = sorted((t, round(x - offset, 1), round(y, 1)) for t, x, y in fragments if (x >= HALF) == bool(side))
+        assert got == sorted((t, round(x, 1), round(y, 1)) for t, x, y in expected)
+
+
+def test_two_up_paper_setting_applies_to_the_combined_file_only(
+    make_example: Callable[..., Database], tmp_path: Path
+) -> None:
+    db = make_example(settings={"payslip_size": "A5X2"})
+    with db.session_scope() as s:
+        combined = write_payslips(s, MONTH, tmp_path / "combined", combined=True)[0]
+        single = write_payslips(s, MONTH, tmp_path / "single", combined=True, two_up=False)[0]
+        own = write_payslips(s, MONTH, tmp_path / "own")
+    assert len(PdfReader(combined).pages) == 2
+    assert float(PdfReader(combined).pages[0].mediabox.width) == pytest.approx(A4[1], abs=0.5)
+    assert len(PdfReader(single).pages) == 3
+    assert len(own) == 3  # per-agent files stay one A5 slip each
+    for path in [single, *own]:
+        for page in PdfReader(path).pages:
+            box = page.mediabox
+            assert (float(box.width), float(box.height)) == pytest.approx(A5, abs=0.5)
+            assert _cut_lines(page) == []

@@ -43,6 +43,7 @@ ROWS: list[tuple[list[Any], str]] = [
     ([None, None, None, None, None, None], "plain"),
     (["合计", Decimal("98765432.10"), None, "", date(2026, 11, 1), Decimal("0.07")], "total"),
     ([1, "金牌", Decimal("95.50"), None, "", "=1+1"], "highlight"),
+    (["小计", Decimal("-12.34"), None, "", date(2026, 11, 2), "=team"], "subtotal"),
 ]
 
 
@@ -52,6 +53,10 @@ def _reference_cell(ws: Any, value: Any, kind: str, variant: str) -> Cell | None
     if variant == "total":
         cell.font = sx._BOLD
         cell.border = sx._TOTAL_BORDER
+    elif variant == "subtotal":
+        cell.font = sx._BOLD
+        cell.fill = sx._SUBTOTAL_FILL
+        cell.border = sx._SUBTOTAL_BORDER
     elif variant == "highlight":
         cell.fill = sx._HIGHLIGHT_FILL
     if isinstance(value, str | PurePosixPath):

@@ -16,7 +16,9 @@ from openpyxl.writer.excel import ExcelWriter
 from app.cli import month_json
 from app.money import ZERO
 from app.reports.summary_xlsx import (
+    SIGN_LINE,
     Column,
+    SignOff,
     SummaryBook,
     SummaryInput,
     ranking,
@@ -46,6 +48,16 @@ def _rows(ws: Any) -> list[dict[str, Any]]:
     return [dict(zip(header, r, strict=True)) for r in rows[1:]]
 
 
+def _summary_parts(ws: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """The 汇总 sheet's agent rows, its team subtotal rows (小计) and its totals row (合计), in order;
+    the rows under the totals (the signature block) are not figures."""
+    rows = _rows(ws)
+    at = [i for i, row in enumerate(rows) if row["工号"] == "合计"]
+    assert len(at) == 1, at
+    body = rows[: at[0]]
+    return [r for r in body if r["工号"] != "小计"], [r for r in body if r["工号"] == "小计"], rows[at[0]]
+
+
 def _dec(value: Any) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
@@ -61,9 +73,11 @@ def test_sheets_and_summary_match_the_json(exported: tuple[openpyxl.Workbook, di
     wb, data = exported
     assert wb.sheetnames == SHEETS
     ws = wb["汇总"]
-    rows = _rows(ws)
+    body, subtotals, total = _summary_parts(ws)
     agents = data["agents"]
-    assert len(rows) == len(agents) + 1
+    assert len(body) == len(agents) and len(subtotals) == len({a["team"] for a in agents})
+    by_code = {row["工号"]: row for row in body}
+    assert sorted(by_code) == sorted(a["code"] for a in agents)
     header = [c.value for c in ws[1]]
     # the payroll table's columns (app.summary_columns): 应发 columns, 应发合计, 扣款 columns, 扣款合计, 实发
     assert header == [
@@ -73,7 +87,8 @@ def test_sheets_and_summary_match_the_json(exported: tuple[openpyxl.Workbook, di
         "实发金额",
     ]  # fmt: skip
     gross_cols, deduction_cols = header[3:8], header[9:12]
-    for agent, row in zip(agents, rows, strict=False):
+    for agent in agents:
+        row = by_code[agent["code"]]
         assert (row["工号"], row["姓名"], row["团队"]) == (agent["code"], agent["name"], agent["team"])
         assert _dec(row["实发金额"]) == Decimal(agent["net"])
         assert _dec(row["应发合计"]) == Decimal(agent["gross"]) == sum(_dec(row[c]) for c in gross_cols)
@@ -86,7 +101,6 @@ def test_sheets_and_summary_match_the_json(exported: tuple[openpyxl.Workbook, di
             strict=True,
         ):
             assert _dec(row[label]) == Decimal(agent["columns"][key]), (agent["code"], label)
-    total = rows[-1]
     assert total["工号"] == "合计"
     assert _dec(total["实发金额"]) == Decimal(data["totals"]["net"]) == Decimal("14591.91")
     assert _dec(total["应发合计"]) == Decimal(data["totals"]["gross"])
@@ -103,7 +117,8 @@ def test_numbers_are_numbers_with_formats_and_the_print_setup(
     ws = wb["汇总"]
     net = ws.cell(row=2, column=ws.max_column)
     assert net.data_type == "n" and net.number_format == "#,##0.00"
-    assert ws.cell(row=ws.max_row, column=ws.max_column).font.bold  # totals row
+    total_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "合计")
+    assert ws.cell(row=total_row, column=ws.max_column).font.bold  # totals row
     for name in SHEETS:
         sheet = wb[name]
         assert sheet.freeze_panes is not None and sheet.freeze_panes.endswith("2"), name
@@ -258,3 +273,75 @@ def test_writer_keeps_decimals_exact_and_refuses_floats(tmp_path: Path) -> None:
     for numeral in (b"12345678901.23", b"-0.50", b"0.30", b"98765432.10", b"0.07"):
         assert b"<v>" + numeral + b"</v>" in xml  # exact, never through float
     assert b"<f>" not in xml and b"<f " not in xml
+
+
+# --- team subtotals and the signature block --------------------------------------------------
+
+
+def test_demo_summary_has_team_subtotals_adding_up_to_the_total_and_a_signature_block(tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from app.services.demo import demo_months, fill_demo
+    from app.services.payroll import calculate_month
+    from db.models import Agent
+
+    today = date(2026, 11, 15)
+    month = demo_months(today)[-1]
+    db = Database(tmp_path / "demo.sqlite3")
+    with db.session_scope() as s:
+        fill_demo(s, today=today)
+        s.execute(update(Agent).where(Agent.code.in_(["A002", "A007"])).values(team=""))  # no team
+        calculate_month(s, month)
+    with db.session_scope() as s:
+        result = show_month(s, month)
+        export_summary(s, month, tmp_path / "demo.xlsx")
+    db.dispose()
+    ws = openpyxl.load_workbook(tmp_path / "demo.xlsx")["汇总"]
+    rows = _rows(ws)
+    money = [str(h) for h in [c.value for c in ws[1]][3:]]
+    total_at = next(i for i, r in enumerate(rows) if r["工号"] == "合计")
+    groups: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    members: list[dict[str, Any]] = []
+    for row in rows[:total_at]:
+        if row["工号"] == "小计":
+            groups.append((row, members))
+            members = []
+        else:
+            members.append(row)
+    assert members == []  # every agent row is under a subtotal
+    team_of = {a.code: (a.team or "") for a in result.agents}
+    named = sorted({t for t in team_of.values() if t})
+    assert [sub["团队"] for sub, _ in groups] == [*named, "无团队"]  # name order, no team last
+    total = rows[total_at]
+    for sub, agent_rows in groups:
+        assert agent_rows and sub["姓名"] == f"{len(agent_rows)} 人"
+        team = "" if sub["团队"] == "无团队" else sub["团队"]
+        assert all(team_of[r["工号"]] == team for r in agent_rows)
+        for column in money:  # a subtotal is the sum of its team's agents
+            assert _dec(sub[column]) == sum((_dec(r[column]) for r in agent_rows), ZERO), (team, column)
+    for column in money:  # the subtotals add up to the grand total
+        assert _dec(total[column]) == sum((_dec(sub[column]) for sub, _ in groups), ZERO), column
+    agent_rows = [r for _, rs in groups for r in rs]
+    assert sorted(r["工号"] for r in agent_rows) == sorted(team_of)
+    assert _dec(total["实发金额"]) == sum((a.net for a in result.agents), ZERO) == result.net
+    assert total["姓名"] == f"{len(result.agents)} 人"
+    # the signature block under the totals: 制表 / 审核 / 批准, each with a blank line to sign
+    below = [[v for v in row.values() if v not in (None, "")] for row in rows[total_at + 1 :]]
+    below = [r for r in below if r]
+    assert below[0] == ["制表：", SIGN_LINE, "审核：", SIGN_LINE, "批准：", SIGN_LINE]
+    assert below[1] == ["日期：", "____年____月____日"] * 3
+    assert len(below) == 2
+
+
+def test_signature_block_shows_the_sign_offs_when_given(example: Database, tmp_path: Path) -> None:
+    with example.session_scope() as s:
+        result = show_month(s, MONTH)
+    signed = {
+        "prepared": SignOff("王会计", date(2026, 11, 3)),
+        "approved": SignOff("赵经理", date(2026, 11, 5)),
+    }
+    write_summary(SummaryInput(MONTH, "网点", result, sign_offs=signed), tmp_path / "s.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "s.xlsx")["汇总"]
+    rows = [[v for v in row if v not in (None, "")] for row in sheet.iter_rows(values_only=True)]
+    assert ["制表：", "王会计", "审核：", SIGN_LINE, "批准：", "赵经理"] in rows
+    assert ["日期：", "2026-11-03", "日期：", "____年____月____日", "日期：", "2026-11-05"] in rows

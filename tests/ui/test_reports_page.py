@@ -284,3 +284,36 @@ def test_sales_template_is_written(
     assert workbook["保单"].cell(row=1, column=1).value == "保单号"
     workbook.close()
     assert page.message is not None and "模板已保存" in page.message.text()
+
+
+def test_combined_two_up_puts_two_a5_slips_on_each_a4_sheet(
+    qtbot: QtBot, calculated_db: Database, recorder: Recorder, tmp_path: Path
+) -> None:
+    from app.services.settings import set_setting
+
+    with calculated_db.session_scope() as s:
+        set_setting(s, "payslip_size", "A5X2")
+    page = make_page(qtbot, calculated_db, recorder)
+    assert page.two_up_check.isChecked()  # the paper setting is the default
+    assert not page.two_up_check.isEnabled()  # only for the combined file
+    assert "A4 纸印两张 A5" in page.paper_label.text()
+    page.combined_radio.setChecked(True)
+    assert page.two_up_check.isEnabled()
+    recorder.save_as = tmp_path / "两张一页.pdf"
+    run(qtbot, page.write_payslips())
+    sheets = PdfReader(tmp_path / "两张一页.pdf").pages
+    assert len(sheets) == 2  # 3 agents: ceil(3 / 2) A4 sheets
+    assert sorted(float(v) for v in sheets[0].mediabox[2:]) == pytest.approx([595.28, 841.89], abs=0.1)
+    assert b"[4 3] 0 d" in sheets[0].get_contents().get_data()  # the dashed cut line
+    # printing from the preview prints that file, two slips to a sheet
+    page.payslips_preview_button.click()
+    dialog = page.preview_dialog
+    assert dialog is not None and dialog.document.pageCount() == 2
+
+    page.refresh()  # a refresh keeps the user's choice while the setting is unchanged
+    page.two_up_check.setChecked(False)
+    page.refresh()
+    assert not page.two_up_check.isChecked()
+    recorder.save_as = tmp_path / "每人一页.pdf"
+    run(qtbot, page.write_payslips())
+    assert len(PdfReader(tmp_path / "每人一页.pdf").pages) == 3

@@ -216,3 +216,16 @@ def test_password_dialog_validates_as_typed(qtbot: QtBot, db: Database, page: Se
     assert ok.isEnabled()
     ok.click()
     assert page.has_password()
+
+
+def test_two_a5_per_a4_sheet_is_a_paper_choice(qtbot: QtBot, db: Database, page: SettingsPage) -> None:
+    index = page.payslip_size.findData("A5X2")
+    assert index >= 0 and "A5" in page.payslip_size.itemText(index)
+    page.payslip_size.setCurrentIndex(index)
+    assert page.save_button.isEnabled()
+    assert page.save()
+    assert _settings(db)["payslip_size"] == "A5X2"
+    again = SettingsPage(db)
+    qtbot.addWidget(again)
+    assert again.payslip_size.currentData() == "A5X2"
+    assert not again.is_dirty()

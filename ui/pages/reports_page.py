@@ -42,7 +42,7 @@ from app.money import fmt_money
 from app.results import AgentResult, MonthResult
 from app.services.months import month_status
 from app.services.payroll import show_month
-from app.services.settings import get_setting
+from app.services.settings import TWO_UP_PAPER, get_setting
 from db.session import Database
 from ui import file_dialogs
 from ui.dialogs.common import ERROR_STYLE
@@ -144,6 +144,11 @@ class ReportsPage(Page):
         self.encrypt_check = QCheckBox(
             tr("用每人的工资条密码加密", "Encrypt with each agent's payslip password"), self.payslips_box
         )
+        self.two_up_check = QCheckBox(
+            tr("A4 纸印两张 A5（中间有裁切线）", "Two A5 payslips per A4 sheet (with a cut line)"),
+            self.payslips_box,
+        )
+        self._two_up_setting: bool | None = None  # the paper setting last seen: the check's default
         self.paper_label = QLabel(self.payslips_box)
         self.paper_label.setEnabled(False)
 
@@ -183,6 +188,7 @@ class ReportsPage(Page):
         form.addRow(tr("文件：", "Files:"), layouts)
         form.addRow(tr("人员：", "Agent:"), self.agent_combo)
         form.addRow("", self.encrypt_check)
+        form.addRow("", self.two_up_check)
         form.addRow("", self.paper_label)
         payslip_actions = QHBoxLayout()
         payslip_actions.addWidget(self.payslips_button)
@@ -374,6 +380,12 @@ class ReportsPage(Page):
             self.message = show_error(self, exc)
             return
         self.status, self.result = status, data
+        two_up = paper == TWO_UP_PAPER
+        if two_up != self._two_up_setting:  # a changed setting resets the choice; else it is kept
+            self._two_up_setting = two_up
+            self.two_up_check.setChecked(two_up)
+        if two_up:
+            paper = tr("A4 纸印两张 A5", "two A5 per A4 sheet")
         self.paper_label.setText(
             tr(f"纸张：{paper}（在“设置”中修改）", f"Paper: {paper} (change it in Settings)")
         )
@@ -440,6 +452,15 @@ class ReportsPage(Page):
         self.export_button.setEnabled(ready)
         self.agent_combo.setEnabled(has_result)
         self.encrypt_check.setEnabled(has_result and not combined)
+        self.two_up_check.setEnabled(has_result and combined)
+        self.two_up_check.setToolTip(
+            tr(
+                "合并文件每张 A4 纸横向印两份 A5 工资条，打印后沿中间虚线裁开",
+                "The combined file puts two A5 payslips side by side on each A4 sheet; cut along the dashed line",
+            )
+            if combined
+            else tr("只用于合并文件；每人单独的文件为一页。", "For the combined file only; each agent's own file is one page.")
+        )
         self.encrypt_check.setToolTip(
             tr("合并文件不能加密：每人的密码不同。", "A combined file cannot be encrypted: passwords differ.")
             if combined
@@ -535,7 +556,10 @@ class ReportsPage(Page):
                 return None
             folder = chosen
 
-        work = payslips_work(db, month, folder, agent=agent, encrypt=encrypt, combined_target=target)
+        two_up = combined and self.two_up_check.isChecked()
+        work = payslips_work(
+            db, month, folder, agent=agent, encrypt=encrypt, combined_target=target, two_up=two_up
+        )
 
         def done(paths: list[Path]) -> None:
             names = [p.name for p in paths[:SHOWN_FILES]]

@@ -194,9 +194,19 @@ class SettingsPage(Page):
     def _build_payslip(self, parent: QWidget) -> QGroupBox:
         box = _heading(tr("工资条与提醒", "Payslips and warnings"), parent)
         self.payslip_size = QComboBox(box)
-        self.payslip_size.setMaximumWidth(140)
+        self.payslip_size.setMaximumWidth(220)
         for size in ("A4", "A5"):
             self.payslip_size.addItem(size, size)
+        # branches print on A4 paper and cut: two A5 slips on each sheet of the combined file
+        self.payslip_size.addItem(tr("A4 纸印两张 A5", "Two A5 per A4 sheet"), "A5X2")
+        self.payslip_size.setToolTip(
+            tr(
+                "“A4 纸印两张 A5”：合并文件和打印时每张 A4 纸横向印两份 A5 工资条，中间有裁切虚线；"
+                "每人单独的文件仍为 A5。",
+                "“Two A5 per A4 sheet”: the combined file (and printing it) puts two A5 payslips on each "
+                "A4 sheet, side by side with a dashed cut line; each agent's own file stays A5.",
+            )
+        )
         self.font_path = ""
         self.font_label = QLineEdit(box)
         self.font_label.setReadOnly(True)
