@@ -304,7 +304,8 @@ def test_combined_two_up_puts_two_a5_slips_on_each_a4_sheet(
     sheets = PdfReader(tmp_path / "两张一页.pdf").pages
     assert len(sheets) == 2  # 3 agents: ceil(3 / 2) A4 sheets
     assert sorted(float(v) for v in sheets[0].mediabox[2:]) == pytest.approx([595.28, 841.89], abs=0.1)
-    assert b"[4 3] 0 d" in sheets[0].get_contents().get_data()  # the dashed cut line
+    contents = sheets[0].get_contents()
+    assert contents is not None and b"[4 3] 0 d" in contents.get_data()  # the dashed cut line
     # printing from the preview prints that file, two slips to a sheet
     page.payslips_preview_button.click()
     dialog = page.preview_dialog
