@@ -132,8 +132,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(db_path.parent)
     install_excepthook()
 
+    from PySide6.QtCore import QTimer
+
+    from ui.refcount_guard import NEEDED, top_up
+
+    top_up()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    if NEEDED:  # PySide6 6.12.0 on Python 3.11 leaks references to None/True/False (ui/refcount_guard.py)
+        guard = QTimer(app)
+        guard.timeout.connect(top_up)
+        guard.start(1000)
     _set_icon(app)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)

@@ -18,3 +18,14 @@ def database(tmp_path: Path) -> Iterator[object]:
     db = Database(tmp_path / "branchpay.sqlite3")
     yield db
     db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def pyside_refcount_guard() -> Iterator[None]:
+    """PySide6 6.12.0 on Python 3.11 leaks references to None/True/False (ui/refcount_guard.py):
+    top them up around every test, as the app does once a second."""
+    from ui.refcount_guard import top_up
+
+    top_up()
+    yield
+    top_up()
