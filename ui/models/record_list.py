@@ -15,15 +15,15 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFontMetrics
 
-from ui.models.common import Index, ReadOnlyTableModel, alignment, disabled_brush
-from ui.models.sales_table import Column
+from ui.models.common import Index, alignment, disabled_brush
+from ui.models.sales_table import Column, ColumnsModel
 
 #: How many rows :meth:`RecordList.sampled_texts` reads per column to find its widest text.
 WIDTH_SAMPLE = 500
 
 
 
-class RecordList(ReadOnlyTableModel):
+class RecordList(ColumnsModel):
     """One row per record that passes the filters, in the chosen sort order (else the given order).
 
     ``muted(record)`` greys a row out without hiding it; ``search_keys`` are the columns the
@@ -194,19 +194,6 @@ class RecordList(ReadOnlyTableModel):
 
     def _count(self) -> int:
         return len(self._shown)
-
-    def _column_count(self) -> int:
-        return len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.columns[section].title
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return alignment(self.columns[section].numeric)
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

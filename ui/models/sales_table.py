@@ -54,7 +54,26 @@ class Column:
         return empty_last(self.sort(record) if self.sort is not None else self.text(record))
 
 
-class RecordsModel(ReadOnlyTableModel):
+class ColumnsModel(ReadOnlyTableModel):
+    """A read-only table whose columns are :class:`Column` s (``self.columns``): headers and count."""
+
+    columns: tuple[Column, ...] = ()
+
+    def _column_count(self) -> int:
+        return len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.columns[section].title
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return alignment(self.columns[section].numeric)
+        return None
+
+
+class RecordsModel(ColumnsModel):
     """One row per record, in the order the service gave. ``muted(record)`` greys a row out
     (a cancelled policy, an overturned complaint) without hiding it."""
 
@@ -99,19 +118,6 @@ class RecordsModel(ReadOnlyTableModel):
 
     def _count(self) -> int:
         return len(self._records)
-
-    def _column_count(self) -> int:
-        return len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.columns[section].title
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return alignment(self.columns[section].numeric)
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._records)):
