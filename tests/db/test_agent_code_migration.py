@@ -12,7 +12,8 @@ from db.errors import DuplicateAgentCodes
 from db.session import Database, current_revision, make_engine, migrate
 
 
-def _old_database(path: Path, codes: list[str]) -> None:
+def old_database(path: Path, codes: list[str]) -> None:
+    """A database at revision 0001 (before codes ignored case) holding agents with ``codes``."""
     engine = make_engine(path)
     migrate(engine, "0001")
     with engine.begin() as conn:
@@ -36,7 +37,7 @@ def _schema(path: Path) -> list[tuple[str, str]]:
 
 def test_codes_differing_only_by_case_stop_the_upgrade_with_a_clear_message(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    _old_database(path, ["A1", "a1", "B2"])
+    old_database(path, ["A1", "a1", "B2"])
     before = _schema(path)
     with pytest.raises(DuplicateAgentCodes) as refused:
         Database(path)
@@ -55,7 +56,7 @@ def test_codes_differing_only_by_case_stop_the_upgrade_with_a_clear_message(tmp_
 
 def test_after_renaming_one_code_the_upgrade_goes_through(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    _old_database(path, ["A1", "a1"])
+    old_database(path, ["A1", "a1"])
     with pytest.raises(DuplicateAgentCodes):
         Database(path)
     engine = make_engine(path)
@@ -76,7 +77,7 @@ def test_the_command_line_says_what_to_do(tmp_path: Path, capsys: pytest.Capture
     from app.i18n import set_language
 
     path = tmp_path / "old.sqlite3"
-    _old_database(path, ["A1", "a1"])
+    old_database(path, ["A1", "a1"])
     try:
         code = main(["--lang", "en", "--db", str(path), "init"])
     finally:

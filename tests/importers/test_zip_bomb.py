@@ -52,6 +52,19 @@ def _deflate_repeated(head: bytes, piece: bytes, count: int, tail: bytes) -> tup
     return data, crc, len(head) + len(piece) * count + len(tail)
 
 
+def _write_deflated(zf: zipfile.ZipFile, name: str, data: bytes, crc: int, size: int) -> None:
+    """Add an already-deflated member: zipfile itself cannot take pre-compressed data."""
+    info = zipfile.ZipInfo(name, date_time=(2026, 10, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.file_size, info.compress_size, info.CRC = size, len(data), crc
+    info.header_offset = zf.fp.tell()  # type: ignore[union-attr]
+    zf.fp.write(info.FileHeader(zip64=True))  # type: ignore[union-attr]
+    zf.fp.write(data)  # type: ignore[union-attr]
+    zf.filelist.append(info)
+    zf.NameToInfo[info.filename] = info
+    zf.start_dir = zf.fp.tell()  # type: ignore[union-attr]
+
+
 def write_bomb(path: Path, unpacked: int = GIB) -> Path:
     """A real workbook whose ``xl/sharedStrings.xml`` is one string of ``unpacked`` bytes of "A"."""
     head = (
@@ -65,15 +78,7 @@ def write_bomb(path: Path, unpacked: int = GIB) -> Path:
             if name != "xl/sharedStrings.xml":
                 zf.writestr(name, content)
         # the already-deflated part goes in as it is (zipfile cannot take pre-compressed data)
-        info = zipfile.ZipInfo("xl/sharedStrings.xml", date_time=(2026, 10, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.file_size, info.compress_size, info.CRC = size, len(data), crc
-        info.header_offset = zf.fp.tell()  # type: ignore[union-attr]
-        zf.fp.write(info.FileHeader(zip64=True))  # type: ignore[union-attr]
-        zf.fp.write(data)  # type: ignore[union-attr]
-        zf.filelist.append(info)
-        zf.NameToInfo[info.filename] = info
-        zf.start_dir = zf.fp.tell()  # type: ignore[union-attr]
+        _write_deflated(zf, "xl/sharedStrings.xml", data, crc, size)
     return path
 
 
@@ -142,15 +147,7 @@ def test_total_size_is_limited(tmp_path: Path) -> None:
             zf.writestr(name, content)
         for i in range(3):  # three parts of MAX_UNPACKED / 2 each: each fine, together too much
             data, crc, size = _deflate_repeated(b"", b"<x/>" * (1 << 18), MAX_UNPACKED // 2 // (1 << 20), b"")
-            info = zipfile.ZipInfo(f"xl/media/pad{i}.xml", date_time=(2026, 10, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.file_size, info.compress_size, info.CRC = size, len(data), crc
-            info.header_offset = zf.fp.tell()  # type: ignore[union-attr]
-            zf.fp.write(info.FileHeader(zip64=True))  # type: ignore[union-attr]
-            zf.fp.write(data)  # type: ignore[union-attr]
-            zf.filelist.append(info)
-            zf.NameToInfo[info.filename] = info
-            zf.start_dir = zf.fp.tell()  # type: ignore[union-attr]
+            _write_deflated(zf, f"xl/media/pad{i}.xml", data, crc, size)
     with pytest.raises(TableError) as err:
         check_xlsx_package("many.xlsx", path)
     assert "damaged or not a real export" in err.value.problem.reason_en

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from sqlalchemy import text
 
-from db.session import make_engine, migrate
+from tests.db.test_agent_code_migration import old_database
 from ui.startup import start
 
 pytestmark = pytest.mark.gui
@@ -28,16 +27,7 @@ class Prompter:
 
 def test_start_names_the_clashing_codes(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "branchpay.sqlite3"
-    engine = make_engine(path)
-    migrate(engine, "0001")
-    with engine.begin() as conn:
-        for code in ("A1", "a1"):
-            conn.execute(text(
-                "INSERT INTO agents (code, name, role, team, base_salary, hire_date, note, created_at, updated_at) "
-                "VALUES (:code, '某人', '', '', '4000', '2026-01-05', '', '2026-01-05 00:00:00', "
-                "'2026-01-05 00:00:00')"
-            ), {"code": code})
-    engine.dispose()
+    old_database(path, ["A1", "a1"])
     prompter = Prompter()
     assert start(path, prompter) is None  # type: ignore[arg-type]
     assert len(prompter.failed) == 1
