@@ -21,6 +21,7 @@ TEMPLATES = "templates"  # import templates
 PLANS = "plans"  # plan files (TOML)
 BACKUPS = "backups"  # a database file to restore
 IMAGES = "images"  # the branch logo
+DATABASES = "databases"  # a new database file
 
 
 def documents_folder() -> Path:

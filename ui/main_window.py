@@ -30,6 +30,7 @@ from db.session import Database
 from ui.dialogs.backup_dialogs import RestoreDialog, confirm_restore_text
 from ui.dialogs.guide_dialog import GuideDialog
 from ui.errors import show_message
+from ui.file_dialogs import DATABASES, save_file
 from ui.ops import Op, run_op
 from ui.pages import AREAS, Area, Page, make_page
 from ui.pages.overview_page import OverviewPage, status_text
@@ -43,6 +44,8 @@ class Shell(Protocol):
     def restore_backup(self, backup: Path) -> Any: ...
 
     def switch_language(self, lang: str) -> Any: ...
+
+    def new_database(self, path: Path) -> Any: ...
 
 
 class MainWindow(QMainWindow):
@@ -199,6 +202,19 @@ class MainWindow(QMainWindow):
             )
             self.restore_action.triggered.connect(self.open_restore_dialog)
             file_menu.addAction(self.restore_action)
+        self.new_database_action: QAction | None = None
+        if self.shell is not None:
+            # Like a restore, only the shell can close this database and reopen the window on another.
+            self.new_database_action = QAction(tr("新建空白数据库…", "New empty database…"), self)
+            self.new_database_action.setStatusTip(
+                tr(
+                    "另建一个空白数据库文件并切换到它（例如离开演示数据）；当前数据库不会改动",
+                    "Create a new, empty database file and switch to it (e.g. to leave the demo);"
+                    " the current database is not changed",
+                )
+            )
+            self.new_database_action.triggered.connect(self.new_database)
+            file_menu.addAction(self.new_database_action)
         file_menu.addAction(self.open_backups_action)
         file_menu.addSeparator()
         quit_action = QAction(tr("退出", "Quit"), self)
@@ -393,6 +409,28 @@ class MainWindow(QMainWindow):
         self.message = box
         box.open()
         return box
+
+    def ask_new_database_path(self) -> Path | None:
+        """The file for a new database; None when cancelled. Replaceable in tests, so no dialog opens."""
+        chosen = save_file(
+            self,
+            DATABASES,
+            tr("新建空白数据库", "New empty database"),
+            tr("新网点.sqlite3", "new-branch.sqlite3"),
+            tr("数据库 (*.sqlite3)", "Database (*.sqlite3)"),
+        )
+        if chosen is None:
+            return None
+        return chosen if chosen.suffix else chosen.with_suffix(".sqlite3")
+
+    @Slot()
+    def new_database(self) -> None:
+        path = self.ask_new_database_path()
+        shell = self.shell
+        if path is None or shell is None:
+            return
+        # Queued: the shell closes this window, which must not happen inside its own slot.
+        QTimer.singleShot(0, lambda: shell.new_database(path))
 
     def open_url(self, url: QUrl) -> bool:
         """Replaceable in tests, so they never start the file manager."""

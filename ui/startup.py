@@ -620,6 +620,71 @@ class AppShell(QObject):
         )
         return result
 
+    def new_database(self, path: Path) -> MainWindow | None:
+        """Create an empty database at ``path`` and reopen the window on it; None if refused.
+
+        The database open until now is left as it is (closed, not changed): the user can go back to it
+        by starting the app on that file. An existing file is never overwritten.
+        """
+        path = Path(path)
+        if path.exists() or Path(f"{path}-wal").exists():
+            show_message(
+                self.window,
+                tr(
+                    f"文件已存在：{path}\n为免覆盖其中的数据，请换一个新的文件名。",
+                    f"The file already exists: {path}\nChoose a new file name so its data is not overwritten.",
+                ),
+            )
+            return None
+        lock = InstanceLock(path)
+        db: Database | None = None
+        try:
+            lock.acquire()
+            with busy_cursor():
+                db = Database(path)
+                from app.services.setup import initialise
+
+                with db.session_scope(write=True) as session:
+                    initialise(session)
+                    set_setting(session, "language", language())
+                    set_setting(session, "first_run_done", "1")  # chosen as empty: no welcome on it
+        except Exception as exc:  # noqa: BLE001 - a short message for the user, the details in the log
+            log.exception("could not create the database %s", path)
+            if db is not None:
+                db.dispose()
+            with contextlib.suppress(Exception):
+                lock.release()
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink(missing_ok=True)
+            problem = describe_db_error(exc)
+            show_message(
+                self.window,
+                tr(f"无法新建数据库 {path}。", f"Could not create the database {path}.")
+                + "\n\n"
+                + (problem.text(language()) if problem is not None else unexpected_text()),
+                icon=QMessageBox.Icon.Critical,
+            )
+            return None
+        QThreadPool.globalInstance().waitForDone()  # no worker may still use the database being closed
+        old_db, old_lock = self.db, self.lock
+        self.activation.close()
+        self.db, self.lock = db, lock
+        self.activation = ActivationServer(db.path, self.bring_to_front, self)
+        new = self._replace_window()
+        old_db.dispose()
+        if old_lock is not None:
+            old_lock.release()
+        show_message(
+            new,
+            tr(
+                f"已新建空白数据库：\n{path}\n原来的数据库没有改动：\n{old_db.path}",
+                f"A new empty database was created:\n{path}\nThe previous database was not changed:\n{old_db.path}",
+            ),
+            icon=QMessageBox.Icon.Information,
+        )
+        return new
+
     def switch_language(self, lang: str) -> MainWindow:
         apply_language(lang)
         return self._replace_window()

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QUrl
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
 
 from app import APP_NAME
 from app.i18n import language, set_language
@@ -21,7 +22,8 @@ from app.services.backups import DamagedChoice, backup_now, list_backups
 from app.services.security import hash_password
 from app.services.settings import get_setting, set_setting
 from db.backup import BackupInfo, check_file, make_backup
-from db.instance_lock import InstanceLock
+from db.instance_lock import AlreadyRunning, InstanceLock
+from db.models import Scorecard
 from db.session import Database
 from ui.dialogs.backup_dialogs import DamagedDialog, RestoreDialog
 from ui.dialogs.welcome_dialog import StartWith, WelcomeChoice, WelcomeDialog
@@ -550,3 +552,61 @@ def test_a_second_start_brings_the_running_window_forward(
     qtbot.waitUntil(lambda: "already running" in shell.window.statusBar().currentMessage()
                     or "已经在运行" in shell.window.statusBar().currentMessage(), timeout=5000)
     assert not shell.window.isMinimized()
+
+
+# --- a new, empty database --------------------------------------------------------------------
+
+
+def test_new_empty_database_from_the_file_menu(qtbot: QtBot, tmp_path: Path, shells: list[AppShell]) -> None:
+    from app.services.demo import fill_demo
+
+    old_path = tmp_path / "demo.sqlite3"
+    old_db = Database(old_path)
+    with old_db.session_scope(write=True) as s:
+        fill_demo(s)
+    before = _codes(old_db)
+    assert before
+    old_lock = InstanceLock(old_path)
+    old_lock.acquire()
+    shell = AppShell(old_db, old_lock)
+    shells.append(shell)
+    shell.show()
+    old_window = shell.window
+    assert old_window.new_database_action is not None
+    new_path = tmp_path / "fresh" / "空白.sqlite3"
+    new_path.parent.mkdir()
+    old_window.ask_new_database_path = lambda: new_path  # type: ignore[method-assign]
+
+    old_window.new_database_action.trigger()
+
+    qtbot.waitUntil(lambda: shell.window is not old_window)
+    assert shell.db.path == new_path and new_path.exists()
+    assert _codes(shell.db) == set()  # empty, and initialised: the default plan and scorecards are there
+    with shell.db.session_scope() as s:
+        assert get_setting(s, "first_run_done") == "1"
+        assert s.scalar(select(func.count(Scorecard.id)))
+    assert not needs_welcome(shell.db)
+    assert shell.window.db is shell.db and shell.window.isVisible()
+    # the previous database is untouched and free: another copy may open it, and this one holds the new file
+    again = InstanceLock(old_path)
+    again.acquire()
+    again.release()
+    with pytest.raises(AlreadyRunning):
+        InstanceLock(new_path).acquire()
+    kept = Database(old_path)
+    assert _codes(kept) == before
+    kept.dispose()
+
+
+def test_new_database_never_overwrites_a_file(
+    qtbot: QtBot, db: Database, tmp_path: Path, shells: list[AppShell]
+) -> None:
+    shell = AppShell(db, None)
+    shells.append(shell)
+    existing = tmp_path / "taken.sqlite3"
+    existing.write_bytes(b"someone else's file")
+    window = shell.window
+
+    assert shell.new_database(existing) is None
+    assert existing.read_bytes() == b"someone else's file"
+    assert shell.window is window and shell.db is db
