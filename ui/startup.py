@@ -48,7 +48,7 @@ from ui.dialogs.welcome_dialog import StartWith, WelcomeChoice, WelcomeDialog
 from ui.errors import error_text, show_error, show_message, unexpected_text
 from ui.main_window import MainWindow
 from ui.single_instance import ActivationServer, ask_running_copy_to_show
-from ui.translations import install_qt_translations
+from ui.translations import install_qt_translations, set_command_line_language
 
 log = logging.getLogger("branchpay.ui.startup")
 
@@ -296,6 +296,7 @@ def start(
 ) -> AppShell | None:
     """Run every start-up check; None when the app should exit (the user was told why)."""
     db_path = Path(db_path)
+    set_command_line_language(lang_override)  # the settings page says why the window differs from the setting
     lock = acquire_lock(db_path, prompter)
     if lock is None:
         return None

@@ -18,6 +18,17 @@ log = logging.getLogger("branchpay.ui.translations")
 CATALOGUES = ("qtbase",)
 _QT_LOCALE = {"zh": "zh_CN"}
 _installed: list[QTranslator] = []
+_command_line_language: str | None = None  # ``--lang``: the window's language for this run, not the saved one
+
+
+def set_command_line_language(lang: str | None) -> None:
+    """Record the language the app was started with (``--lang``), or None when it follows the saved setting."""
+    global _command_line_language
+    _command_line_language = lang
+
+
+def command_line_language() -> str | None:
+    return _command_line_language
 
 
 def translations_folder() -> Path:

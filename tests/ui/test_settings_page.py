@@ -229,3 +229,44 @@ def test_two_a5_per_a4_sheet_is_a_paper_choice(qtbot: QtBot, db: Database, page:
     qtbot.addWidget(again)
     assert again.payslip_size.currentData() == "A5X2"
     assert not again.is_dirty()
+
+
+def test_a_window_started_with_another_language_says_so_beside_the_saved_setting(
+    qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.i18n import language, set_language
+    from ui import translations
+
+    assert _settings(db)["language"] == "zh"
+    before = language()
+    monkeypatch.setattr(translations, "_command_line_language", None)  # restored after the test
+    translations.set_command_line_language("en")  # what start() records for --lang en
+    set_language("en")
+    try:
+        page = SettingsPage(db)
+        qtbot.addWidget(page)
+        page.show()
+        assert page.language.currentData() == "zh"  # the combo shows the saved setting
+        note = page.language_override_note
+        assert note.isVisible()
+        assert note.text() == (
+            "本窗口以英文显示（启动参数 --lang en）/ This window is in English (started with --lang en)"
+        )
+        page.branch_name.setText("南山")  # saving other settings keeps the saved language
+        assert page.save()
+        assert _settings(db)["language"] == "zh" and note.isVisible()
+        page.language.setCurrentIndex(page.language.findData("en"))  # saved = shown: nothing to explain
+        assert page.save()
+        assert _settings(db)["language"] == "en" and not note.isVisible()
+    finally:
+        set_language(before)
+
+
+def test_no_language_note_without_a_command_line_language(
+    qtbot: QtBot, db: Database, page: SettingsPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui import translations
+
+    monkeypatch.setattr(translations, "_command_line_language", None)
+    page.load()
+    assert not page.language_override_note.isVisible() and page.language_override_note.text() == ""

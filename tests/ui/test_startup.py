@@ -610,3 +610,35 @@ def test_new_database_never_overwrites_a_file(
     assert shell.new_database(existing) is None
     assert existing.read_bytes() == b"someone else's file"
     assert shell.window is window and shell.db is db
+
+
+def test_started_with_lang_the_settings_page_explains_the_saved_language(
+    tmp_path: Path, shells: list[AppShell]
+) -> None:
+    from ui.startup import apply_language
+    from ui.translations import command_line_language
+
+    path = tmp_path / "b.sqlite3"
+    setup = Database(path)
+    with setup.session_scope(write=True) as s:
+        set_setting(s, "language", "zh")
+        set_setting(s, "first_run_done", "1")
+    setup.dispose()
+    apply_language("en")  # what main.py does for --lang en, before start()
+    try:
+        shell = start(path, Scripted(), lang_override="en")
+        assert shell is not None
+        shells.append(shell)
+        assert command_line_language() == "en"
+        page = shell.window.show_area("settings")
+        assert page.language.currentData() == "zh"
+        assert page.language_override_note.isVisibleTo(page)
+        assert "--lang en" in page.language_override_note.text()
+    finally:
+        set_language("zh")
+        install_qt_translations(QCoreApplication.instance(), "en")  # type: ignore[arg-type]  # none, as before
+        QLocale.setDefault(QLocale.c())
+    again = start(tmp_path / "c.sqlite3", Scripted(welcome_answer=None))  # no --lang this time
+    assert again is not None
+    shells.append(again)
+    assert command_line_language() is None

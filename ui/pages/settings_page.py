@@ -50,6 +50,7 @@ from ui.dialogs.password_dialog import PasswordPrompt, SetPasswordDialog
 from ui.dialogs.welcome_dialog import LANGUAGE_NAMES
 from ui.errors import show_error, show_message
 from ui.pages.base import Page
+from ui.translations import command_line_language
 
 log = logging.getLogger("branchpay.ui.settings")
 
@@ -182,12 +183,19 @@ class SettingsPage(Page):
         self.language_note = QLabel(box)
         self.language_note.setWordWrap(True)
         self.language_note.setEnabled(False)
+        # Started with --lang: the window's language is not the saved one the combo shows; say so beside it.
+        self.language_override_note = QLabel(box)
+        self.language_override_note.setWordWrap(True)
+        self.language_override_note.setVisible(False)
+        language_row = QHBoxLayout()
+        language_row.addWidget(self.language)
+        language_row.addWidget(self.language_override_note, 1)
 
         form = QFormLayout(box)
         form.addRow(tr("网点名称：", "Branch name:"), self.branch_name)
         form.addRow("", self.branch_name_error)
         form.addRow(tr("网点标志：", "Branch logo:"), logo_row)
-        form.addRow("界面语言 / Language:", self.language)
+        form.addRow("界面语言 / Language:", language_row)
         form.addRow("", self.language_note)
         return box
 
@@ -409,6 +417,20 @@ class SettingsPage(Page):
         self._update_password()
         self._update_last_backup()
 
+    def _show_language_override(self, saved: str) -> None:
+        """A note beside the combo when this window was started in another language (``--lang``)."""
+        shown = language()
+        if command_line_language() != shown or saved == shown:
+            self.language_override_note.clear()
+            self.language_override_note.setVisible(False)
+            return
+        zh_name = {"zh": "中文", "en": "英文"}.get(shown, shown)
+        en_name = {"zh": "Chinese", "en": "English"}.get(shown, shown)
+        self.language_override_note.setText(
+            f"本窗口以{zh_name}显示（启动参数 --lang {shown}）/ This window is in {en_name} (started with --lang {shown})"
+        )
+        self.language_override_note.setVisible(True)
+
     @Slot()
     def load(self) -> None:
         with self.db.session_scope() as session:
@@ -434,6 +456,7 @@ class SettingsPage(Page):
         self.language_note.setText(
             tr("更改语言后需重新打开窗口才生效。", "A new language takes effect when the window reopens.")
         )
+        self._show_language_override(values["language"])
         self.status.clear()
         self._on_edit()
 
