@@ -641,6 +641,21 @@ class AppShell(QObject):
         db: Database | None = None
         try:
             lock.acquire()
+        except AlreadyRunning:
+            show_message(self.window, already_running_text(path))
+            return None
+        except OSError as exc:  # e.g. a folder without write permission: nothing was created
+            log.warning("could not lock %s for a new database: %s", path, type(exc).__name__)
+            show_message(
+                self.window,
+                tr(
+                    f"无法在此位置新建数据库：{path}\n请选择一个可以写入的文件夹。",
+                    f"Could not create a database here: {path}\nChoose a folder you can write to.",
+                ),
+                icon=QMessageBox.Icon.Critical,
+            )
+            return None
+        try:
             with busy_cursor():
                 db = Database(path)
                 from app.services.setup import initialise

@@ -610,6 +610,16 @@ def test_new_database_never_overwrites_a_file(
     assert shell.new_database(existing) is None
     assert existing.read_bytes() == b"someone else's file"
     assert shell.window is window and shell.db is db
+    # a place no file can be made (its "folder" is a file): refused with a message, nothing changes
+    assert shell.new_database(existing / "new.sqlite3") is None
+    assert existing.read_bytes() == b"someone else's file"
+    assert shell.window is window and shell.db is db
+    # a file another copy of the app is creating/holding: refused, the other copy's lock is kept
+    held = tmp_path / "held.sqlite3"
+    with InstanceLock(held):
+        assert shell.new_database(held) is None
+        assert not held.exists()
+    assert shell.window is window and shell.db is db
 
 
 def test_started_with_lang_the_settings_page_explains_the_saved_language(
