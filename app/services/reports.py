@@ -73,6 +73,7 @@ def write_payslips(
     combined: bool = False,
     combined_name: str | None = None,
     two_up: bool | None = None,
+    workers: int | None = None,
 ) -> list[Path]:
     """Write the month's payslips into ``out_dir``: one PDF per agent, or one combined PDF.
 
@@ -83,6 +84,8 @@ def write_payslips(
     before anything is written — when any selected agent has none, naming them all, so the
     manager can fix the list once instead of discovering gaps one file at a time.
     ``combined_name`` names the combined file (the name the user chose in a save dialog).
+    ``workers`` is how many processes render the files (``None``: chosen by the batch size,
+    see ``app.reports.payslip.pool_size``).
     The files appear in ``out_dir`` all together or not at all (see ``app.reports.files``).
     """
     data = show_month(session, month)
@@ -124,7 +127,8 @@ def write_payslips(
 
     try:
         paths = write_payslip_files(
-            agents, options, Path(out_dir), passwords=passwords, combined=combined, combined_name=combined_name
+            agents, options, Path(out_dir), passwords=passwords, combined=combined, combined_name=combined_name,
+            workers=workers,
         )
     except OSError as exc:
         zh, en = output_error_text(exc, Path(out_dir) / combined_name if combined_name else out_dir)
