@@ -98,3 +98,35 @@ def test_pool_only_for_batches_worth_its_start_up() -> None:
     assert pool_size(POOL_MIN_FILES) >= 1
     assert pool_size(5, workers=2) == 2
     assert pool_size(1, workers=4) == 1
+
+
+def test_the_command_renders_a_big_batch_in_worker_processes(tmp_path: Path) -> None:
+    """``branchpay payslips`` as a real process: a batch big enough for the pool, spawned
+    workers re-importing the command's module, every file complete and nothing half-written."""
+    import subprocess
+    import sys
+
+    from app.services.payroll import show_month
+
+    db = Database(tmp_path / "big.sqlite3")
+    month = demo_months()[-1]
+    with db.session_scope() as s:
+        fill_demo(s, agents=POOL_MIN_FILES + 10)
+    with db.session_scope() as s:
+        calculate_month(s, month)
+    with db.session_scope() as s:
+        codes = sorted(a.code for a in show_month(s, month).agents)
+    db.dispose()
+    assert len(codes) >= POOL_MIN_FILES
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "app.cli", "--db", str(tmp_path / "big.sqlite3"), "payslips", "--month", month,
+         "--out", str(out)],
+        capture_output=True, timeout=300, cwd=Path(__file__).resolve().parents[2],
+    )
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    files = sorted(out.iterdir())
+    assert sorted(p.name.split("_")[1] for p in files) == codes
+    for path in files:
+        (page,) = PdfReader(path).pages
+        assert path.name.split("_")[1] in "".join(page.extract_text().split())
