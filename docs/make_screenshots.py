@@ -1,4 +1,4 @@
-"""Regenerate the payroll screenshot of the README from a fresh demo database.
+"""Regenerate the README screenshots (the overview window and the payroll page) from a fresh demo database.
 
     QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py
 
@@ -41,8 +41,17 @@ def main() -> None:
             app.processEvents()
         page.grab().save(str(ROOT / "docs" / "screenshot-payroll.png"))
         page.close()
+        from ui.main_window import MainWindow
+
+        window = MainWindow(db, month=month)
+        window.resize(1353, 828)
+        window.show()
+        for _ in range(40):
+            app.processEvents()
+        window.grab().save(str(ROOT / "docs" / "screenshot-overview.png"))
+        window.close()
         db.dispose()
-    print("wrote docs/screenshot-payroll.png")
+    print("wrote docs/screenshot-payroll.png and docs/screenshot-overview.png")
 
 
 if __name__ == "__main__":
