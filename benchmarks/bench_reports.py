@@ -90,7 +90,7 @@ def main() -> None:
         accel = _has_accel()
         print(
             "reportlab "
-            + ("with rl_accel" if accel else "without rl_accel (pip install 'reportlab[accel]' makes it faster)")
+            + ("with rl_accel" if accel else "without rl_accel (declared: pip install 'reportlab[accel]')")
             + f"; {os.cpu_count()} cores; whole command, median of {RUNS} runs after a warm-up"
         )
         runs: tuple[tuple[str, list[str]], ...] = (
