@@ -15,6 +15,7 @@ import io
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -590,6 +591,7 @@ def write_payslips(
     combined: bool = False,
     combined_name: str | None = None,
     workers: int | None = None,
+    pool: Executor | None = None,
 ) -> list[Path]:
     """Write the payslips into ``out_dir``; returns the files written (one per agent, or one).
 
@@ -603,6 +605,7 @@ def write_payslips(
 
     A batch of many files is rendered by several processes (:func:`pool_size`; ``workers``
     overrides the choice): the same bytes in content, written by this process in order.
+    ``pool`` is one already started (:func:`start_pool`) while the caller read the month.
     """
     if passwords is not None:
         if combined:
@@ -619,13 +622,13 @@ def write_payslips(
             (name, [agent], passwords.get(agent.code) if passwords is not None else None)
             for name, agent in zip(payslip_filenames(options.month, agents), agents, strict=True)
         ]
-    pool = pool_size(len(jobs), workers)
+    size = pool_size(len(jobs), workers)
     with staged_output(Path(out_dir), durable=len(jobs) == 1) as stage:
-        if pool > 1:
+        if pool is not None or size > 1:
             # The workers render (and encrypt) bytes; only this process writes, through the
             # stage, so a failure in any worker still leaves the folder as it was.
             for name, data in zip(
-                (name for name, _, _ in jobs), _render_in_pool(jobs, options, pool), strict=True
+                (name for name, _, _ in jobs), _render_in_pool(jobs, options, size, pool), strict=True
             ):
                 stage.write_bytes(name, data)
         else:
@@ -669,8 +672,32 @@ def _render_chunk(
     return [render_payslips(group, options, password=password) for group, password in chunk]
 
 
+def _warm_up(font_path: str, allow_system: bool) -> None:
+    """A started worker imports reportlab (unpickling this function did) and loads the font."""
+    cjk_font(font_path, allow_system=allow_system)
+
+
+def start_pool(files: int, font_path: str = "", workers: int | None = None) -> Executor | None:
+    """The worker processes for a batch of ``files`` files, already starting up (importing
+    reportlab, loading the font) while the caller reads the month; ``None`` when the batch is
+    rendered in this process. The caller shuts it down (``with``)."""
+    size = pool_size(files, workers)
+    if size <= 1:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"))
+    for _ in range(size):
+        pool.submit(_warm_up, font_path, True)
+    return pool
+
+
 def _render_in_pool(
-    jobs: Sequence[tuple[str, Sequence[AgentResult], str | None]], options: PayslipOptions, workers: int
+    jobs: Sequence[tuple[str, Sequence[AgentResult], str | None]],
+    options: PayslipOptions,
+    workers: int,
+    started: Executor | None = None,
 ) -> Iterator[bytes]:
     """The files' bytes in the order of ``jobs``, rendered by ``workers`` spawned processes.
 
@@ -685,7 +712,9 @@ def _render_in_pool(
     per = max(1, min(16, -(-len(work) // (workers * 4))))
     chunks = [work[i : i + per] for i in range(0, len(work), per)]
     lang = language()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    own = started is None
+    pool = started or ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
         futures = [pool.submit(_render_chunk, lang, options, chunk) for chunk in chunks]
         try:
             for future in futures:
@@ -693,3 +722,6 @@ def _render_in_pool(
         finally:
             for future in futures:
                 future.cancel()
+    finally:
+        if own:
+            pool.shutdown()
