@@ -51,11 +51,11 @@ def _pages(folder: Path, password_of: dict[str, str] | None = None) -> dict[str,
     return out
 
 
-def _serial_and_pooled(db: Database, month: str, tmp_path: Path, **kwargs: object) -> tuple[Path, Path]:
+def _serial_and_pooled(db: Database, month: str, tmp_path: Path, *, encrypt: bool = False) -> tuple[Path, Path]:
     with db.session_scope() as s:
-        serial = write_payslips(s, month, tmp_path / "serial", workers=1, **kwargs)
+        serial = write_payslips(s, month, tmp_path / "serial", workers=1, encrypt=encrypt)
     with db.session_scope() as s:
-        pooled = write_payslips(s, month, tmp_path / "pooled", workers=2, **kwargs)
+        pooled = write_payslips(s, month, tmp_path / "pooled", workers=2, encrypt=encrypt)
     assert [p.name for p in pooled] == [p.name for p in serial]  # same files, same order
     assert len(serial) > 2
     return tmp_path / "serial", tmp_path / "pooled"
