@@ -12,7 +12,10 @@ e-mailed) as one sheet.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping, Sequence
+import os
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -47,7 +50,7 @@ from reportlab.platypus import (
 )
 
 from app.fact_rows import fact_rows
-from app.i18n import language, tr
+from app.i18n import language, set_language, tr
 from app.money import fmt_money
 from app.reports.amount_words import chinese_amount
 from app.reports.encryption import encrypt_pdf
@@ -587,6 +590,8 @@ def write_payslips(
     passwords: Mapping[str, str | None] | None = None,
     combined: bool = False,
     combined_name: str | None = None,
+    workers: int | None = None,
+    pool: Executor | None = None,
 ) -> list[Path]:
     """Write the payslips into ``out_dir``; returns the files written (one per agent, or one).
 
@@ -597,6 +602,10 @@ def write_payslips(
     into a temporary folder and moved into ``out_dir`` only when all of them are complete
     (:func:`app.reports.files.staged_output`): a refusal, a rendering error or a full disk
     leaves the folder as it was.
+
+    A batch of many files is rendered by several processes (:func:`pool_size`; ``workers``
+    overrides the choice): the same bytes in content, written by this process in order.
+    ``pool`` is one already started (:func:`start_pool`) while the caller read the month.
     """
     if passwords is not None:
         if combined:
@@ -613,7 +622,106 @@ def write_payslips(
             (name, [agent], passwords.get(agent.code) if passwords is not None else None)
             for name, agent in zip(payslip_filenames(options.month, agents), agents, strict=True)
         ]
+    size = pool_size(len(jobs), workers)
     with staged_output(Path(out_dir), durable=len(jobs) == 1) as stage:
-        for name, group, password in jobs:
-            stage.write_bytes(name, render_payslips(group, options, password=password))
+        if pool is not None or size > 1:
+            # The workers render (and encrypt) bytes; only this process writes, through the
+            # stage, so a failure in any worker still leaves the folder as it was.
+            for name, data in zip(
+                (name for name, _, _ in jobs), _render_in_pool(jobs, options, size, pool), strict=True
+            ):
+                stage.write_bytes(name, data)
+        else:
+            for name, group, password in jobs:
+                stage.write_bytes(name, render_payslips(group, options, password=password))
     return stage.written
+
+
+# A batch smaller than this is written in this process: starting the workers (a fresh Python
+# importing reportlab, ~0.5 s each) costs more than it saves on a few dozen files.
+POOL_MIN_FILES = 40
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # Windows, macOS
+        return os.cpu_count() or 1
+
+
+def pool_size(files: int, workers: int | None = None) -> int:
+    """How many processes render a batch of ``files`` files; 1 means "in this process".
+
+    ``workers`` ``None`` chooses: every usable core, for a batch of at least
+    :data:`POOL_MIN_FILES` files. An explicit number is used as given (tests, benchmarks).
+    A frozen (PyInstaller) build renders in-process: its executable cannot be re-run as a
+    worker without ``multiprocessing.freeze_support`` in every entry point.
+    """
+    if workers is None:
+        if files < POOL_MIN_FILES or getattr(sys, "frozen", False):
+            return 1
+        workers = _cpu_count()
+    return max(1, min(workers, files))
+
+
+def _render_chunk(
+    lang: str, options: PayslipOptions, chunk: Sequence[tuple[Sequence[AgentResult], str | None]]
+) -> list[bytes]:
+    """A worker's share: the language is the parent's (a spawned worker starts at the default)."""
+    set_language(lang)
+    return [render_payslips(group, options, password=password) for group, password in chunk]
+
+
+def _warm_up(font_path: str, allow_system: bool) -> None:
+    """A started worker imports reportlab (unpickling this function did) and loads the font."""
+    cjk_font(font_path, allow_system=allow_system)
+
+
+def start_pool(files: int, font_path: str = "", workers: int | None = None) -> Executor | None:
+    """The worker processes for a batch of ``files`` files, already starting up (importing
+    reportlab, loading the font) while the caller reads the month; ``None`` when the batch is
+    rendered in this process. The caller shuts it down (``with``)."""
+    size = pool_size(files, workers)
+    if size <= 1:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"))
+    for _ in range(size):
+        pool.submit(_warm_up, font_path, True)
+    return pool
+
+
+def _render_in_pool(
+    jobs: Sequence[tuple[str, Sequence[AgentResult], str | None]],
+    options: PayslipOptions,
+    workers: int,
+    started: Executor | None = None,
+) -> Iterator[bytes]:
+    """The files' bytes in the order of ``jobs``, rendered by ``workers`` spawned processes.
+
+    ``spawn`` (not ``fork``): the caller may hold a database connection, threads or Qt, none of
+    which survive a fork safely; the workers import only reportlab and this module. Jobs go out
+    in chunks (a few per worker) so the pickling overhead stays small and the load balanced.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    work = [(list(group), password) for _, group, password in jobs]
+    per = max(1, min(16, -(-len(work) // (workers * 4))))
+    chunks = [work[i : i + per] for i in range(0, len(work), per)]
+    lang = language()
+    own = started is None
+    pool = started or ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        futures = [pool.submit(_render_chunk, lang, options, chunk) for chunk in chunks]
+        try:
+            for future in futures:
+                yield from future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+    finally:
+        if own:
+            pool.shutdown()

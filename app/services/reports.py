@@ -8,11 +8,13 @@ records for the extra sheets are read in one query per kind, not one per agent.
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import Executor
+from contextlib import nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
@@ -73,6 +75,7 @@ def write_payslips(
     combined: bool = False,
     combined_name: str | None = None,
     two_up: bool | None = None,
+    workers: int | None = None,
 ) -> list[Path]:
     """Write the month's payslips into ``out_dir``: one PDF per agent, or one combined PDF.
 
@@ -83,8 +86,38 @@ def write_payslips(
     before anything is written — when any selected agent has none, naming them all, so the
     manager can fix the list once instead of discovering gaps one file at a time.
     ``combined_name`` names the combined file (the name the user chose in a save dialog).
+    ``workers`` is how many processes render the files (``None``: chosen by the batch size,
+    see ``app.reports.payslip.pool_size``).
     The files appear in ``out_dir`` all together or not at all (see ``app.reports.files``).
     """
+    pool = None
+    if not agent and not combined:
+        # Many files: start the worker processes now, so they import reportlab while this one
+        # reads the month (a count of the month's results is enough to decide).
+        from app.reports.payslip import start_pool
+
+        files = session.scalar(select(func.count(PayrollResult.id)).where(PayrollResult.month == month)) or 0
+        pool = start_pool(files, get_setting(session, "payslip_font"), workers)
+    with pool or nullcontext():
+        return _write_payslips(
+            session, month, out_dir, agent=agent, encrypt=encrypt, combined=combined,
+            combined_name=combined_name, two_up=two_up, workers=workers, pool=pool,
+        )
+
+
+def _write_payslips(
+    session: Session,
+    month: str,
+    out_dir: Path,
+    *,
+    agent: str | None,
+    encrypt: bool,
+    combined: bool,
+    combined_name: str | None,
+    two_up: bool | None,
+    workers: int | None,
+    pool: Executor | None,
+) -> list[Path]:
     data = show_month(session, month)
     agents = list(data.agents)
     if agent:
@@ -124,7 +157,8 @@ def write_payslips(
 
     try:
         paths = write_payslip_files(
-            agents, options, Path(out_dir), passwords=passwords, combined=combined, combined_name=combined_name
+            agents, options, Path(out_dir), passwords=passwords, combined=combined, combined_name=combined_name,
+            workers=workers, pool=pool,
         )
     except OSError as exc:
         zh, en = output_error_text(exc, Path(out_dir) / combined_name if combined_name else out_dir)
