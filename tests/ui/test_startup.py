@@ -28,6 +28,7 @@ from db.session import Database
 from ui.dialogs.backup_dialogs import DamagedDialog, RestoreDialog
 from ui.dialogs.welcome_dialog import StartWith, WelcomeChoice, WelcomeDialog
 from ui.main_window import MainWindow
+from ui.pages.settings_page import SettingsPage
 from ui.startup import (
     AppShell,
     acquire_lock,
@@ -641,6 +642,7 @@ def test_started_with_lang_the_settings_page_explains_the_saved_language(
         shells.append(shell)
         assert command_line_language() == "en"
         page = shell.window.show_area("settings")
+        assert isinstance(page, SettingsPage)
         assert page.language.currentData() == "zh"
         assert page.language_override_note.isVisibleTo(page)
         assert "--lang en" in page.language_override_note.text()
