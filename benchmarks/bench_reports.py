@@ -20,8 +20,6 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
@@ -33,6 +31,7 @@ from app.services.demo import demo_months, fill_demo  # noqa: E402
 from app.services.payroll import calculate_month  # noqa: E402
 from app.services.plans import plan_for_month  # noqa: E402
 from app.services.reports import export_summary  # noqa: E402
+from benchmarks._data import random_policy  # noqa: E402
 from benchmarks._whole_command import cli, median, python  # noqa: E402
 from db.models import Agent, PayrollResult, Policy  # noqa: E402
 from db.session import Database  # noqa: E402
@@ -53,19 +52,7 @@ def build(db: Database, agents: int, policies: int) -> str:
         rng = random.Random(7)
         rows = []
         for i in range(policies):
-            sign = first + timedelta(days=rng.randrange((last - first).days + 1))
-            rows.append(
-                {
-                    "policy_no": f"BENCH{i:07d}",
-                    "agent_id": rng.choice(ids),
-                    "product_code": rng.choice(products),
-                    "premium": Decimal(rng.choice([800, 1500, 2000, 3600, 6000, 12000])),
-                    "customer_level": rng.choice(["", "A", "VIP"]),
-                    "new_customer": rng.random() < 0.2,
-                    "sign_date": sign,
-                    "cancel_date": sign + timedelta(days=5) if rng.random() < 0.03 else None,
-                }
-            )
+            rows.append(random_policy(i, rng, ids, products, first, last))
         s.execute(insert(Policy), rows)
     with db.session_scope() as s:
         calculate_month(s, month)

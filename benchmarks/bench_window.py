@@ -40,6 +40,7 @@ from app.calendar import month_bounds  # noqa: E402
 from app.services.demo import demo_months, fill_demo  # noqa: E402
 from app.services.payroll import calculate_month  # noqa: E402
 from app.services.plans import plan_for_month  # noqa: E402
+from benchmarks._data import random_policy  # noqa: E402
 from db.models import Agent, Policy  # noqa: E402
 from db.session import Database  # noqa: E402
 
@@ -81,19 +82,7 @@ def build(path: Path, agents: int, policies: int) -> tuple[str, str]:
         rng = random.Random(7)
         chunk: list[dict[str, object]] = []
         for i in range(policies):
-            sign = first + timedelta(days=rng.randrange((last - first).days + 1))
-            chunk.append(
-                {
-                    "policy_no": f"BENCH{i:07d}",
-                    "agent_id": rng.choice(ids),
-                    "product_code": rng.choice(products),
-                    "premium": Decimal(rng.choice([800, 1500, 2000, 3600, 6000, 12000])),
-                    "customer_level": rng.choice(["", "A", "VIP"]),
-                    "new_customer": rng.random() < 0.2,
-                    "sign_date": sign,
-                    "cancel_date": sign + timedelta(days=5) if rng.random() < 0.03 else None,
-                }
-            )
+            chunk.append(random_policy(i, rng, ids, products, first, last))
             if len(chunk) == 20_000:
                 s.execute(insert(Policy), chunk)
                 chunk = []

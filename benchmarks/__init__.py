@@ -1,0 +1,1 @@
+"""Speed measurements: run each script with python benchmarks/<name>.py."""
