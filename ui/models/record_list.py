@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFontMetrics
 
-from ui.models.common import Index, alignment, disabled_brush
+from ui.models.common import Index
 from ui.models.sales_table import Column, ColumnsModel
 
 #: How many rows :meth:`RecordList.sampled_texts` reads per column to find its widest text.
@@ -201,15 +201,5 @@ class RecordList(ColumnsModel):
         row, col = index.row(), index.column()
         if not (0 <= row < len(self._shown) and 0 <= col < len(self.columns)):
             return None
-        record = self._records[self._shown[row]]
-        column = self.columns[col]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(record)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return alignment(column.numeric)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tip is not None:
-            return column.tip(record)
-        if role == Qt.ItemDataRole.ForegroundRole and self._muted is not None and self._muted(record):
-            return disabled_brush()
-        return None
+        return self.cell(self._records[self._shown[row]], self.columns[col], role)
 

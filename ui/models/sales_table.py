@@ -58,6 +58,7 @@ class ColumnsModel(ReadOnlyTableModel):
     """A read-only table whose columns are :class:`Column` s (``self.columns``): headers and count."""
 
     columns: tuple[Column, ...] = ()
+    _muted: Callable[[Any], bool] | None = None  # records shown greyed out (e.g. cancelled policies)
 
     def _column_count(self) -> int:
         return len(self.columns)
@@ -70,6 +71,19 @@ class ColumnsModel(ReadOnlyTableModel):
                 return self.columns[section].title
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return alignment(self.columns[section].numeric)
+        return None
+
+    def cell(self, record: Any, column: Column, role: int) -> Any:
+        """What one cell shows of ``record`` for ``role`` (text, alignment, tooltip, muted colour)."""
+        muted = self._muted
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(record)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return alignment(column.numeric)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tip is not None:
+            return column.tip(record)
+        if role == Qt.ItemDataRole.ForegroundRole and muted is not None and muted(record):
+            return disabled_brush()
         return None
 
 
@@ -124,17 +138,7 @@ class RecordsModel(ColumnsModel):
             return None
         if not (0 <= index.column() < len(self.columns)):
             return None
-        record = self._records[index.row()]
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(record)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return alignment(column.numeric)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tip is not None:
-            return column.tip(record)
-        if role == Qt.ItemDataRole.ForegroundRole and self._muted is not None and self._muted(record):
-            return disabled_brush()
-        return None
+        return self.cell(self._records[index.row()], self.columns[index.column()], role)
 
 
 class RecordsProxy(FilterProxy):
