@@ -682,21 +682,12 @@ class AppShell(QObject):
                     set_setting(session, "first_run_done", "1")  # chosen as empty: no welcome on it
         except Exception as exc:  # noqa: BLE001 - a short message for the user, the details in the log
             log.exception("could not create the database %s", path)
-            if db is not None:
-                db.dispose()
-            with contextlib.suppress(Exception):
-                lock.release()
+            self._give_up(
+                exc, db, lock, tr(f"无法新建数据库 {path}。", f"Could not create the database {path}.")
+            )
             for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                 with contextlib.suppress(OSError):
                     leftover.unlink(missing_ok=True)
-            problem = describe_db_error(exc)
-            show_message(
-                self.window,
-                tr(f"无法新建数据库 {path}。", f"Could not create the database {path}.")
-                + "\n\n"
-                + (problem.text(language()) if problem is not None else unexpected_text()),
-                icon=QMessageBox.Icon.Critical,
-            )
             return None
         old_path = self.db.path
         new = self._switch_to(db, lock)
@@ -732,7 +723,9 @@ class AppShell(QObject):
         """
         path = Path(path)
         if path.resolve() == Path(self.db.path).resolve():
-            show_message(self.window, tr(f"这个数据库已经打开：{path}", f"This database is already open: {path}"))
+            show_message(
+                self.window, tr(f"这个数据库已经打开：{path}", f"This database is already open: {path}")
+            )
             return None
         if not path.is_file() or not _is_branchpay_file(path):
             show_message(
@@ -762,20 +755,24 @@ class AppShell(QObject):
                 return None
         except Exception as exc:  # noqa: BLE001 - a short message for the user, the details in the log
             log.exception("could not open the database %s", path)
-            if db is not None:
-                db.dispose()
-            with contextlib.suppress(Exception):
-                lock.release()
-            problem = describe_db_error(exc)
-            show_message(
-                self.window,
-                tr(f"无法打开数据库 {path}。", f"Could not open the database {path}.")
-                + "\n\n"
-                + (problem.text(language()) if problem is not None else unexpected_text()),
-                icon=QMessageBox.Icon.Critical,
+            self._give_up(
+                exc, db, lock, tr(f"无法打开数据库 {path}。", f"Could not open the database {path}.")
             )
             return None
         return self._switch_to(db, lock)
+
+    def _give_up(self, exc: Exception, db: Database | None, lock: InstanceLock, headline: str) -> None:
+        """Close what was opened of another database, keep this one, and say why in plain words."""
+        if db is not None:
+            db.dispose()
+        with contextlib.suppress(Exception):
+            lock.release()
+        problem = describe_db_error(exc)
+        show_message(
+            self.window,
+            headline + "\n\n" + (problem.text(language()) if problem is not None else unexpected_text()),
+            icon=QMessageBox.Icon.Critical,
+        )
 
     def switch_language(self, lang: str) -> MainWindow:
         apply_language(lang)
