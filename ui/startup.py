@@ -40,6 +40,7 @@ from app.services.settings import get_setting, set_setting
 from db.backup import EMPTY_PROBLEM, BackupInfo, check_file, newest_good_backup, table_count
 from db.files import sqlite_uri
 from db.instance_lock import AlreadyRunning, InstanceLock
+from db.integrity_stamp import known_good, remember_good
 from db.models import Agent
 from db.session import Database
 from ui.dialogs.backup_dialogs import DamagedDialog
@@ -177,7 +178,11 @@ def check_integrity(db_path: Path, prompter: Prompter) -> bool:
     """False when the user chose to quit. A damaged file is moved aside, never deleted."""
     if not Path(db_path).exists():
         return True
+    if known_good(db_path):  # unchanged since it last passed (db/integrity_stamp.py)
+        return True
     problem = check_file(db_path)
+    if problem is None and not _holds_nothing(db_path):
+        remember_good(db_path)
     if problem is None and _holds_nothing(db_path):
         # A 0-byte (or never-initialised) file beside good backups: something emptied it. Offer the
         # newest backup before the first-run welcome would start the branch over.
@@ -785,6 +790,7 @@ class AppShell(QObject):
             self.idle_lock = None
         QThreadPool.globalInstance().waitForDone()
         self.db.dispose()
+        remember_good(self.db.path)  # closed normally: the next start need not check the whole file
         if self.lock is not None:
             self.lock.release()
             self.lock = None

@@ -731,3 +731,22 @@ def test_started_with_lang_the_settings_page_explains_the_saved_language(
     assert again is not None
     shells.append(again)
     assert command_line_language() is None
+
+
+def test_a_clean_close_spares_the_next_start_the_whole_file_check(qtbot: QtBot, tmp_path: Path) -> None:
+    from db.integrity_stamp import known_good
+
+    path = tmp_path / "b.sqlite3"
+    db = Database(path)
+    shell = AppShell(db, None)
+    shell.window.close()
+    shell.close()
+    shell.window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert known_good(path)
+    prompter = Scripted()
+    assert check_integrity(path, prompter) and prompter.asked == []
+    _garbage(path)  # replaced by a damaged file: its size and time change, so it is checked again
+    assert not known_good(path)
+    assert not check_integrity(path, prompter)  # Scripted answers "quit"
+    assert prompter.asked == ["damaged"]
