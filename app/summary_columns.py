@@ -69,7 +69,7 @@ SUMMARY_COLUMNS: tuple[SummaryColumn, ...] = (
         "other_gross",
         Text("其他应发", "Other pay"),
         GROSS,
-        ("adjustment", "penalty_relief", "carry_to_next"),
+        ("adjustment", "appeal_correction", "penalty_relief", "carry_to_next"),
         catch_all=True,
     ),
     SummaryColumn("absence", Text("请假旷工", "Leave"), DEDUCTIONS, ("leave", "absence")),
@@ -83,7 +83,7 @@ SUMMARY_COLUMNS: tuple[SummaryColumn, ...] = (
         "other_deductions",
         Text("其他扣减", "Other ded."),
         DEDUCTIONS,
-        ("clawback", "adjustment", "carry_forward"),
+        ("clawback", "adjustment", "appeal_correction", "carry_forward"),
         catch_all=True,
     ),
 )

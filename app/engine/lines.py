@@ -27,6 +27,7 @@ LINE_LABELS: dict[str, tuple[str, str]] = {
     "qa_fatal_penalty": ("质检致命差错扣款", "QA fatal error penalty"),
     "clawback": ("撤单提成追回", "Cancelled policy clawback"),
     "adjustment": ("其他调整", "Adjustment"),
+    "appeal_correction": ("申诉更正", "Appeal correction"),
     "penalty_relief": ("扣款上限返还", "Penalty cap relief"),
     "carry_forward": ("上月结转扣款", "Carried from last month"),
     "carry_to_next": ("结转下月", "Carried to next month"),

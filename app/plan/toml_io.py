@@ -294,6 +294,8 @@ _TOP_KEYS = (
     "complaints",
     "awards",
     "limits",
+    "appeals",
+    "publication",
 )
 
 
@@ -338,6 +340,8 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
     complaints = _load_complaints(ck, top.get("complaints", {}))
     awards = _load_awards(ck, top.get("awards", {}))
     limits = _load_limits(ck, top.get("limits", {}))
+    _load_appeals(ck, top.get("appeals", {}))
+    _load_publication(ck, top.get("publication", {}))
 
     if ck.problems:
         raise ck.error(source)
@@ -668,6 +672,38 @@ def _load_limits(ck: _Checker, raw: Any) -> LimitsConfig:
     return LimitsConfig(
         penalty_share=ck.number(t, "penalty_share", "limits", default=None, rate=True, max_value=Decimal(1))
     )
+
+
+DEFAULT_APPEAL_WINDOW_DAYS = 7
+
+
+def _load_appeals(ck: _Checker, raw: Any) -> int:
+    """The optional ``[appeals]`` table (docs/pay-rules.md §11): ``window_days``, default 7."""
+    t = ck.table(raw, "appeals", ("window_days",))
+    days = ck.integer(t, "window_days", "appeals", default=DEFAULT_APPEAL_WINDOW_DAYS)
+    return days if isinstance(days, int) else DEFAULT_APPEAL_WINDOW_DAYS
+
+
+def _load_publication(ck: _Checker, raw: Any) -> bool:
+    t = ck.table(raw, "publication", ("show_amounts",))
+    return ck.boolean(t, "show_amounts", "publication", default=False)
+
+
+def appeal_settings(text: str) -> tuple[int, bool]:
+    """``(appeals.window_days, publication.show_amounts)`` of a stored plan text (defaults 7 and false).
+
+    The plan text was validated when it was saved; a section missing here means the default.
+    """
+    try:
+        doc = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError:
+        return DEFAULT_APPEAL_WINDOW_DAYS, False
+    ck = _Checker()
+    days = _load_appeals(ck, doc.get("appeals", {}))
+    show = _load_publication(ck, doc.get("publication", {}))
+    if ck.problems:
+        return DEFAULT_APPEAL_WINDOW_DAYS, False
+    return days, show
 
 
 # ---------------------------------------------------------------------------------------------

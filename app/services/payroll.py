@@ -207,6 +207,12 @@ def _recompute(session: Session, month: str) -> tuple[PlanVersion, MonthFacts, M
     return version, facts, compute_month(plan, facts)
 
 
+def compute_unstored(session: Session, month: str) -> MonthPay:
+    """``month`` computed from the records as they are in this transaction, through the same path as
+    :func:`calculate_month`, storing nothing (an upheld appeal of a locked month, docs/pay-rules.md §11)."""
+    return _recompute(session, month)[2]
+
+
 def _payslip_content(agent: AgentResult) -> tuple[object, ...]:
     """What an agent's payslip shows of the result: each line with its explanations, and the facts."""
     return tuple((line.code, line.amount, line.detail, line.detail_en) for line in agent.lines), agent.facts
