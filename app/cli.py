@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 EXIT_FAILURE = 1
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that went away
-KINDS = ("agents", "attendance", "qa", "sales", "complaints", "praise", "metrics", "adjustments")
+KINDS = ("agents", "attendance", "qa", "sales", "complaints", "praise", "metrics", "adjustments", "appeals")
 
 
 def _month(text: str) -> str:
@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true", help="print the result as JSON")
         if name == "unlock":
             p.add_argument("--reason", required=True)
+        if name == "lock":
+            p.add_argument("--with-pending-appeals", action="store_true",
+                           help="lock although appeals of the month are pending (needs --reason)")
+            p.add_argument("--reason", default="", help="why the month is locked with pending appeals")
 
     slips = sub.add_parser("payslips", help="write PDF payslips for a month")
     slips.add_argument("--month", type=_month, required=True)
@@ -93,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --combined: two A5 payslips on each A4 sheet, a cut line between them "
         "(default: the payslip paper setting)",
     )
+
+    _appeal_parser(sub)
 
     exp = sub.add_parser("export", help="write the Excel summary for head office")
     exp.add_argument("--month", type=_month, required=True)
@@ -161,6 +167,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
             return 0
         if args.command == "import":
             return _import(db, args)
+        if args.command == "appeal":
+            return _appeal(db, args)
         if args.command == "payslips":
             from app.services.reports import write_payslips
 
@@ -230,7 +238,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                 return 0
             if args.payroll_cmd == "lock":
                 with db.session_scope(write=True) as s:
-                    payroll.lock_month(s, args.month)
+                    payroll.lock_month(s, args.month, with_pending_appeals=args.with_pending_appeals,
+                                       reason=args.reason)
                 print(tr(f"{args.month} 已锁定", f"{args.month} locked"))
                 return 0
             with db.session_scope(write=True) as s:
@@ -246,6 +255,56 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
     finally:
         db.dispose()
     return _fail(f"unknown command {args.command}")
+
+
+def _appeal_parser(sub: Any) -> None:
+    appeal = sub.add_parser("appeal", help="list or decide appeals (申诉)").add_subparsers(
+        dest="appeal_cmd", required=True)
+    a_list = appeal.add_parser("list", help="the appeals (of a month's records)")
+    a_list.add_argument("--month", type=_month, default=None)
+    a_list.add_argument("--json", action="store_true", help="print them as JSON")
+    a_dec = appeal.add_parser("decide", help="decide a pending appeal")
+    a_dec.add_argument("id", type=int)
+    outcome = a_dec.add_mutually_exclusive_group(required=True)
+    outcome.add_argument("--upheld", action="store_true")
+    outcome.add_argument("--rejected", action="store_true")
+    a_dec.add_argument("--value", default=None, help="an upheld metric appeal: the decided value")
+    a_dec.add_argument("--comment", required=True)
+
+
+def _appeal(db: Any, args: argparse.Namespace) -> int:
+    from app.services import appeals
+
+    if args.appeal_cmd == "list":
+        with db.session_scope() as s:
+            rows = appeals.list_appeals(s, args.month)
+        if args.json:
+            print(json.dumps([{"id": a.id, "code": a.agent_code, "record": a.kind,
+                               "record_date": a.record_date.isoformat(), "status": a.status} for a in rows],
+                             ensure_ascii=False, indent=2))
+            return 0
+        for a in rows:
+            status = tr(appeals.STATUS_NAMES[a.status][0], a.status)
+            kind = tr(appeals.KIND_NAMES[a.kind][0], a.kind)
+            print(f"#{a.id}  {a.agent_code} {a.agent_name}  {kind}  {a.record_date.isoformat()}  "
+                  f"{a.record_text}  {status}")
+        return 0
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is not worth failing a decision for
+        user = ""
+    with db.session_scope(write=True) as s:
+        decision = appeals.decide_appeal(s, args.id, upheld=args.upheld, comment=args.comment, value=args.value,
+                                         decided_by=user)
+    view = decision.appeal
+    print(tr(f"申诉 #{view.id} 已处理：{appeals.STATUS_NAMES[view.status][0]}",
+             f"appeal #{view.id} decided: {view.status}"))
+    for c in decision.corrections:
+        print(tr(f"  {c.agent_code} 于 {c.month} 申诉更正 {fmt_money(c.amount)}",
+                 f"  {c.agent_code}: appeal correction {fmt_money(c.amount)} in {c.month}"))
+    return 0
 
 
 def _damaged_refusal(path: Path) -> str | None:

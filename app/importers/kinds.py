@@ -35,6 +35,7 @@ KINDS: tuple[str, ...] = (
     "praise",
     "metrics",
     "adjustments",
+    "appeals",
 )
 
 KIND_NAMES: dict[str, tuple[str, str]] = {
@@ -46,6 +47,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "praise": ("表扬", "Praise"),
     "metrics": ("指标", "Metrics"),
     "adjustments": ("调整", "Adjustments"),
+    "appeals": ("申诉", "Appeals"),
 }
 
 
@@ -132,6 +134,15 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ("类别", "category", False, CATEGORY_MAX),
         ("原因", "reason", False, TEXT_MAX),
     ),
+    "appeals": _cols(
+        ("工号", "code", True, CODE_MAX),
+        ("对象", "record", True),
+        ("记录日期", "record_date", True),
+        ("指标", "indicator", False, CODE_MAX),
+        ("申诉日期", "filed", True),
+        ("理由", "reason", True, TEXT_MAX),
+        ("超期原因", "override_reason", False, TEXT_MAX),
+    ),
 }
 
 # ---------------------------------------------------------------------------
@@ -152,6 +163,7 @@ ATTENDANCE_ZH = {
 QA_STATUS_ZH = {"valid": "有效", "overturned": "撤销"}
 COMPLAINT_LEVEL_ZH = {"hotline": "热线", "city": "市级", "province": "省级"}
 COMPLAINT_STATUS_ZH = {"pending": "待定", "upheld": "成立", "overturned": "不成立"}
+APPEAL_RECORD_ZH = {"qa": "质检", "complaint": "投诉", "attendance": "考勤", "metric": "指标"}
 
 MINUTE_KINDS = ("late", "early_leave")
 DAY_KINDS = ("absence", *LEAVE_KINDS)
@@ -190,6 +202,11 @@ COMPLAINT_LEVEL_WORDS = _words(
     **{"热线投诉": "hotline", "市级投诉": "city", "省级及以上": "province", "省级投诉": "province"},
 )
 COMPLAINT_STATUS_WORDS = _words(COMPLAINT_STATUS_ZH, COMPLAINT_STATUSES)
+APPEAL_RECORD_WORDS = _words(
+    APPEAL_RECORD_ZH,
+    tuple(APPEAL_RECORD_ZH),
+    **{"质检评分": "qa", "绩效指标": "metric", "kpi": "metric", "complaints": "complaint", "evaluation": "qa"},
+)
 
 BOOL_WORDS: dict[str, bool] = {
     "是": True,
@@ -306,4 +323,18 @@ class AdjustmentRow:
     row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
 
 
-ImportRow = AgentRow | AttendanceRow | QARow | SalesRow | ComplaintRow | PraiseRow | MetricRow | AdjustmentRow
+@dataclass(frozen=True)
+class AppealRow:
+    """An appeal against one record (docs/pay-rules.md §11); the record is found by the services layer."""
+
+    code: str
+    record: str  # qa | complaint | attendance | metric
+    record_date: date
+    indicator: str
+    filed: date
+    reason: str
+    override_reason: str
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+ImportRow = AppealRow | AgentRow | AttendanceRow | QARow | SalesRow | ComplaintRow | PraiseRow | MetricRow | AdjustmentRow

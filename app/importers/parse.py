@@ -40,6 +40,8 @@ from app.importers.cells import (
     show,
 )
 from app.importers.kinds import (
+    APPEAL_RECORD_WORDS,
+    APPEAL_RECORD_ZH,
     ATTENDANCE_WORDS,
     ATTENDANCE_ZH,
     BOOL_WORDS,
@@ -55,6 +57,7 @@ from app.importers.kinds import (
     QA_STATUS_ZH,
     AdjustmentRow,
     AgentRow,
+    AppealRow,
     AttendanceRow,
     Column,
     ComplaintRow,
@@ -218,6 +221,7 @@ _ATT_SHOWN = _words_shown(ATTENDANCE_ZH)
 _QA_STATUS_SHOWN = _words_shown(QA_STATUS_ZH)
 _LEVEL_SHOWN = _words_shown(COMPLAINT_LEVEL_ZH)
 _CSTATUS_SHOWN = _words_shown(COMPLAINT_STATUS_ZH)
+_RECORD_SHOWN = _words_shown(APPEAL_RECORD_ZH)
 
 
 class _Row:
@@ -932,6 +936,36 @@ class _Parser:
         if r.bad or amount is None:
             return None
         return AdjustmentRow(code, month, amount, category, reason, row=r.number)
+
+
+    def _appeals(self, r: _Row) -> AppealRow | None:
+        code = r.agent()
+        record = r.word("record", APPEAL_RECORD_WORDS, ("申诉对象", "appealed record"), _RECORD_SHOWN, None)
+        record_date = r.day("record_date", required=True)
+        indicator = r.text("indicator")
+        if record == "metric":
+            if not indicator:
+                r.err(
+                    "indicator",
+                    "指标申诉必须填写指标代码",
+                    "an appeal against a metric needs the indicator",
+                    "请填写方案中的指标代码",
+                    "enter the indicator code of the plan",
+                )
+            indicator = r.known(
+                "indicator",
+                indicator,
+                self.indicators,
+                ("指标", "indicator"),
+                ("请填写方案中已有的指标代码", "use an indicator code from the plan"),
+            )
+        filed = r.day("filed", required=True)
+        reason = r.text_req("reason")
+        override = r.text("override_reason")
+        if r.bad or record_date is None or filed is None:
+            return None
+        return AppealRow(code, record, record_date, indicator if record == "metric" else "", filed, reason,
+                         override, row=r.number)
 
 
 def _check_kind(kind: str) -> None:

@@ -27,6 +27,7 @@ from app.calendar import month_bounds
 from app.engine.adjustments import APPEAL_CORRECTION_CATEGORY
 from app.engine.lines import LINE_LABELS
 from app.fields import TEXT_MAX
+from app.importers.kinds import AppealRow
 from app.money import ZERO, fmt_money, fmt_num
 from app.plan.toml_io import DEFAULT_APPEAL_WINDOW_DAYS, appeal_settings
 from app.services.agents import get_agent
@@ -315,44 +316,111 @@ def resolve_record(session: Session, data: AppealInput) -> tuple[Agent, FoundRec
 # --- filing --------------------------------------------------------------------------------
 
 
-def file_appeal(session: Session, data: AppealInput) -> AppealView:
-    """File an appeal (申诉). A locked month's record may be appealed too (§11: a correction follows)."""
-    claim_write_lock(session)
-    agent, record = resolve_record(session, data)
+class FilingRefused(ServiceError):
+    """An appeal that cannot be filed; ``field`` is the input it is about (``record_date`` or ``filed``),
+    so an import can name the column."""
+
+    def __init__(self, field: str, message: str, message_en: str) -> None:
+        super().__init__(message, message_en)
+        self.field = field
+
+
+def record_key(appeal_kind: str, agent_id: int, record: FoundRecord) -> tuple[object, ...]:
+    """What identifies the appealed record: one pending appeal per record."""
+    if appeal_kind == "metric":
+        return (appeal_kind, agent_id, record.month, record.indicator)
+    return (appeal_kind, agent_id, record.record_id)
+
+
+def check_filing(session: Session, data: AppealInput) -> tuple[Agent, FoundRecord, date]:
+    """The agent, the record and the window's last day of an appeal that may be filed; refused
+    (:class:`FilingRefused`) when it names no record or several, the record already has a pending
+    appeal, or the window has closed and no override reason is given."""
+    try:
+        agent, record = resolve_record(session, data)
+    except (ValidationFailed, FilingRefused):
+        raise
+    except ServiceError as exc:
+        raise FilingRefused("record_date", exc.text("zh"), exc.text("en")) from None
     if data.filed < record.record_date:
-        raise ValidationFailed(
-            [f"申诉日期 {data.filed.isoformat()} 早于记录日期 {record.record_date.isoformat()}"],
-            [f"the filing date {data.filed.isoformat()} is before the record's date {record.record_date.isoformat()}"],
+        raise FilingRefused(
+            "filed",
+            f"申诉日期 {data.filed.isoformat()} 早于记录日期 {record.record_date.isoformat()}",
+            f"the filing date {data.filed.isoformat()} is before the record's date {record.record_date.isoformat()}",
         )
     same = select(Appeal.id).where(Appeal.kind == data.kind, Appeal.agent_id == agent.id, Appeal.status == "pending")
     same = (same.where(Appeal.month == record.month, Appeal.indicator == record.indicator)
             if data.kind == "metric" else same.where(Appeal.record_id == record.record_id))
     other = session.scalar(same)
     if other is not None:
-        raise ServiceError(f"这条记录已有待处理的申诉 #{other}", f"this record already has a pending appeal #{other}")
+        raise FilingRefused("record_date", f"这条记录已有待处理的申诉 #{other}",
+                            f"this record already has a pending appeal #{other}")
     last_day = deadline(session, record.record_date)
-    override = data.override_reason.strip()
-    if data.filed > last_day and not override:
-        raise ServiceError(
+    if data.filed > last_day and not data.override_reason.strip():
+        raise FilingRefused(
+            "filed",
             f"申诉期已过：记录日期 {record.record_date.isoformat()}，申诉截止 {last_day.isoformat()}。"
             "如确需受理，请填写超期受理原因（会记入操作日志）。",
             f"the appeal window has closed: the record is dated {record.record_date.isoformat()} and appeals "
             f"closed on {last_day.isoformat()}. To accept it anyway, give an override reason (kept in the audit log).",
         )
+    return agent, record, last_day
+
+
+def file_appeal(session: Session, data: AppealInput) -> AppealView:
+    """File an appeal (申诉). A locked month's record may be appealed too (§11: a correction follows)."""
+    claim_write_lock(session)
+    agent, record, last_day = check_filing(session, data)
+    late = data.filed > last_day
     row = Appeal(
         kind=data.kind, record_id=record.record_id, agent_id=agent.id, month=record.month,
         indicator=record.indicator, record_date=record.record_date, record_text=record.text, filed=data.filed,
-        reason=data.reason.strip(), override_reason=override if data.filed > last_day else "", status="pending",
+        reason=data.reason.strip(), override_reason=data.override_reason.strip() if late else "", status="pending",
     )
     session.add(row)
     session.flush()
     snapshot = {"kind": row.kind, "agent": agent.code, "record": row.record_text,
                 "record_date": row.record_date.isoformat(), "filed": row.filed.isoformat(), "reason": row.reason}
     audit(session, "appeal.file", entity="appeal", key=str(row.id), after=snapshot)
-    if row.override_reason:
+    if late:
         audit(session, "appeal.late", entity="appeal", key=str(row.id),
               after={"deadline": last_day.isoformat(), "filed": row.filed.isoformat()}, reason=row.override_reason)
     return _view(row, agent)
+
+
+def _input_of(row: AppealRow) -> AppealInput:
+    return AppealInput(row.record, row.code, row.record_date, row.filed, row.reason, indicator=row.indicator,
+                       override_reason=row.override_reason)
+
+
+def appeal_import_problems(session: Session, rows: Sequence[AppealRow]) -> list[tuple[int, str, str, str]]:
+    """Each import row that cannot be filed: (row, column key, reason zh, reason en). A row matching no
+    record or two, one whose record already has a pending appeal (here or earlier in the file), or one
+    filed late without an override reason."""
+    problems: list[tuple[int, str, str, str]] = []
+    seen: dict[tuple[object, ...], int] = {}
+    for row in rows:
+        try:
+            agent, record, _last = check_filing(session, _input_of(row))
+        except FilingRefused as exc:
+            problems.append((row.row, exc.field, exc.text("zh"), exc.text("en")))
+            continue
+        except ServiceError as exc:
+            problems.append((row.row, "record", exc.text("zh"), exc.text("en")))
+            continue
+        key = record_key(row.record, agent.id, record)
+        if key in seen:
+            problems.append((row.row, "record_date", f"与第 {seen[key]} 行申诉的是同一条记录",
+                             f"appeals the same record as row {seen[key]}"))
+        else:
+            seen[key] = row.row
+    return problems
+
+
+def file_imported(session: Session, rows: Sequence[AppealRow]) -> None:
+    """File every row of a checked ``appeals`` import (:func:`appeal_import_problems` found none)."""
+    for row in rows:
+        file_appeal(session, _input_of(row))
 
 
 # --- deciding ------------------------------------------------------------------------------

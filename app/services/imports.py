@@ -83,7 +83,7 @@ def build_context(session: Session, kind: str) -> ImportContext:
     agents = agent_employment(session)
     products: set[str] = set()
     indicators: set[str] = set()
-    if kind in ("sales", "metrics"):
+    if kind in ("sales", "metrics", "appeals"):
         products, indicators = _all_products_and_indicators(session)
     existing_policies: dict[str, date] = {}
     if kind == "sales":
@@ -184,6 +184,16 @@ def _row_checks(session: Session, result: ImportResult) -> list[Problem]:
                 reason_en=problem[1], action=f"请改正或留空（工资条密码须为 {PAYSLIP_PASSWORD_RULE[0]}）",
                 action_en=f"correct it or leave it empty (a payslip password is {PAYSLIP_PASSWORD_RULE[1]})"))
         problems.extend(_locked_employment_problems(session, result))
+    if result.kind == "appeals":
+        from app.services.appeals import appeal_import_problems
+
+        for row, key, zh, en in appeal_import_problems(session, result.rows):
+            column, column_en = _column("appeals", key)
+            problems.append(Problem(
+                file=result.file, row=row, column=column, column_alt=column_en, reason=zh, reason_en=en,
+                action="请核对工号、对象和记录日期（有两条时请在页面上选中那一条申诉）；超期须填写超期原因",
+                action_en="check the code, record and record date (when two match, file it from the record's page); "
+                "a late appeal needs an override reason"))
     return problems
 
 
@@ -479,6 +489,15 @@ WRITERS: dict[str, Callable[[Session, ImportResult], None]] = {
         "agent_id": ids[r.code], "month": r.month, "amount": r.amount, "category": r.category or "",
         "reason": r.reason or ""}),
 }
+
+
+def _write_appeals(session: Session, result: ImportResult) -> None:
+    from app.services.appeals import file_imported
+
+    file_imported(session, result.rows)
+
+
+WRITERS["appeals"] = _write_appeals
 
 
 def commit_import(session: Session, kind: str, path: Path, *, read: ReadImport | None = None) -> ImportResult:

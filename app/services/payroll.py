@@ -271,17 +271,20 @@ def pending_changes(session: Session, month: str, *, lang: str = "zh") -> list[A
     return _changes_against_stored(session, month, version, facts, fresh, lang=lang)
 
 
-def lock_month(session: Session, month: str) -> None:
+def lock_month(session: Session, month: str, *, with_pending_appeals: bool = False, reason: str = "") -> None:
     """Freeze the month: its result, the plan version it used, its records, and what each policy paid.
 
     The write lock is taken first: the check that the stored result still matches the records
-    and the lock itself are one step, so no import or edit can slip in between."""
+    and the lock itself are one step, so no import or edit can slip in between.
+    A month with pending appeals is refused unless ``with_pending_appeals`` and a ``reason`` are given
+    (docs/pay-rules.md §11; the reason goes to the audit log)."""
     claim_write_lock(session)
     status = month_status(session, month)
     if status == "locked":
         raise ServiceError(f"{month} 已经锁定。", f"{month} is already locked.")
     if status != "calculated":
         raise ServiceError(f"{month} 尚未计算，请先计算再锁定。", f"{month} has not been calculated; calculate it first.")
+    pending_appeals = check_pending_appeals(session, month, with_pending_appeals, reason, "锁定", "locking")
     version, facts, fresh = _recompute(session, month)
     if _changes_against_stored(session, month, version, facts, fresh):
         raise ServiceError(f"{month} 的数据在上次计算后已变化，请重新计算并核对后再锁定。",
@@ -308,7 +311,34 @@ def lock_month(session: Session, month: str) -> None:
     row.locked_at = datetime.now().replace(microsecond=0)
     version.frozen = True
     audit(session, "payroll.lock", entity="month", key=month, before="calculated", after="locked")
+    if pending_appeals:
+        audit(session, "payroll.lock_with_pending_appeals", entity="month", key=month,
+              after={"pending_appeals": pending_appeals}, reason=reason.strip())
     session.flush()
+
+
+def check_pending_appeals(
+    session: Session, month: str, override: bool, reason: str, step_zh: str, step_en: str
+) -> int:
+    """Refuse a lock or sign-off of ``month`` while appeals against its records are pending, unless
+    overridden with a reason (docs/pay-rules.md §11). Returns how many are pending; a caller that goes
+    on with some pending writes its reason to the audit log."""
+    from app.services.appeals import pending_count
+
+    n = pending_count(session, month)
+    if not n:
+        return 0
+    if not override:
+        raise ServiceError(
+            f"{month} 还有 {n} 条申诉待处理，不能{step_zh}：请先处理申诉，或确认继续并说明原因"
+            "（命令行：--with-pending-appeals --reason 原因）。",
+            f"{step_en.capitalize()} {month} is refused: {n} appeal(s) against its records are pending. Decide "
+            "them first, or go on with a reason (command line: --with-pending-appeals --reason TEXT).",
+        )
+    if not reason.strip():
+        raise ServiceError(f"{month} 有待处理的申诉：继续{step_zh}须填写原因。",
+                           f"{month} has pending appeals: a reason is required to go on {step_en}.")
+    return n
 
 
 def unlock_month(session: Session, month: str, reason: str) -> None:

@@ -24,6 +24,7 @@ BASE: dict[str, dict[str, object]] = {
     "praise": {"code": "A001", "date": "2026-10-15"},
     "metrics": {"code": "A001", "month": "2026-10", "indicator": "answer_rate", "value": "0.95"},
     "adjustments": {"code": "A001", "month": "2026-10", "amount": "100"},
+    "appeals": {"code": "A001", "record": "投诉", "record_date": "2026-10-12", "filed": "2026-10-13", "reason": "不认可"},
 }
 
 # (kind, changes to the base row for the bad row 3, column key of the problem, part of the English reason)

@@ -13,6 +13,7 @@ from app.importers import (
     KINDS,
     AdjustmentRow,
     AgentRow,
+    AppealRow,
     AttendanceRow,
     ComplaintRow,
     ImportContext,
@@ -179,6 +180,21 @@ GOOD: dict[str, tuple[list[dict[str, object]], list[object]]] = {
         [
             AdjustmentRow("A001", "2026-10", D("200"), "补发", "加班费", row=2),
             AdjustmentRow("A003", "2026-11", D("-150.25"), "追回", "", row=3),
+        ],
+    ),
+    "appeals": (
+        [
+            {"code": "A001", "record": "投诉", "record_date": "2026-10-12", "filed": "2026-10-13", "reason": "不认可"},
+            {"code": "A001", "record": "metric", "record_date": "2026-10-31", "indicator": "answer_rate",
+             "filed": "2026-11-20", "reason": "漏计", "override_reason": "经理同意"},
+            {"code": "A003", "record": "考勤", "record_date": "2026-10-09", "indicator": "answer_rate",
+             "filed": "2026-10-10", "reason": "系统故障"},
+        ],
+        [
+            AppealRow("A001", "complaint", date(2026, 10, 12), "", date(2026, 10, 13), "不认可", "", row=2),
+            AppealRow("A001", "metric", date(2026, 10, 31), "answer_rate", date(2026, 11, 20), "漏计", "经理同意",
+                      row=3),
+            AppealRow("A003", "attendance", date(2026, 10, 9), "", date(2026, 10, 10), "系统故障", "", row=4),
         ],
     ),
 }

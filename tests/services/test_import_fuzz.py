@@ -63,6 +63,8 @@ def _valid(kind: str, i: int) -> dict[str, str]:
         "metrics": {"code": ("A001", "A002")[i % 2], "month": "2026-10",
                     "indicator": ("answer_rate", "satisfaction", "response_s")[i // 2 % 3], "value": "95%"},
         "adjustments": {"code": "A001", "month": "2026-10", "amount": "100", "category": "补发", "reason": "补发"},
+        "appeals": {"code": "A001", "record": "complaint", "record_date": day, "indicator": "", "filed": day,
+                    "reason": "不认可", "override_reason": ""},
     }[kind]
 
 
