@@ -100,7 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     _appeal_parser(sub)
 
-    exp = sub.add_parser("export", help="write the Excel summary for head office")
+    exp = sub.add_parser("export", help="write the Excel summary for head office (or: export publication)")
+    exp.add_argument("what", nargs="?", choices=("summary", "publication"), default="summary",
+                     help="publication: the 奖惩公示 of a locked month (.pdf or .xlsx)")
     exp.add_argument("--month", type=_month, required=True)
     exp.add_argument("--out", type=Path, required=True)
     return parser
@@ -182,6 +184,13 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
             print(tr(f"已生成 {len(paths)} 个工资条文件到 {where}", f"{len(paths)} payslip file(s) written to {where}"))
             for path in paths:
                 print(path)
+            return 0
+        if args.command == "export" and args.what == "publication":
+            from app.services.publication import export_publication
+
+            with db.session_scope() as s:
+                path = export_publication(s, args.month, args.out)
+            print(tr(f"奖惩公示已导出到 {path}", f"publication notice written to {path}"))
             return 0
         if args.command == "export":
             from app.services.reports import export_summary

@@ -69,3 +69,16 @@ def test_appeals_from_import_to_correction(example_db: Cli, tmp_path: Path) -> N
     assert next(a for a in oct_["agents"] if a["code"] == "A003")["net"] == "4091.90"  # untouched
     statuses = [a["status"] for a in cli("appeal", "list", "--json").json()]
     assert statuses == ["rejected", "upheld", "upheld"]
+
+
+def test_export_publication_of_a_locked_month(example_db: Cli, tmp_path: Path) -> None:
+    cli = example_db
+    cli("payroll", "run", "--month", "2026-10")
+    r = cli("--lang", "en", "export", "publication", "--month", "2026-10", "--out", tmp_path / "p.pdf", ok=False)
+    assert r.code == 1 and "locked month only" in r.err and not (tmp_path / "p.pdf").exists()
+    cli("payroll", "lock", "--month", "2026-10")
+    cli("export", "publication", "--month", "2026-10", "--out", tmp_path / "p.pdf")
+    cli("export", "publication", "--month", "2026-10", "--out", tmp_path / "p.xlsx")
+    assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF") and (tmp_path / "p.xlsx").stat().st_size > 0
+    cli("export", "--month", "2026-10", "--out", tmp_path / "summary.xlsx")  # the summary, as before
+    assert (tmp_path / "summary.xlsx").exists()
