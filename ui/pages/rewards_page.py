@@ -11,6 +11,7 @@ and the import refuses locked-month rows itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Slot
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,8 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.calendar import month_bounds
 from app.i18n import tr
 from app.money import ZERO, fmt_money
+from app.services.appeals import AppealInput
 from app.services.months import month_status
 from app.services.rewards import (
     STATUS_NAMES,
@@ -305,6 +309,13 @@ class RewardsPage(Page):
         self.complaint_delete = c.button(
             tr("删除", "Delete"), SP.SP_TrashIcon, tr("删除选中的投诉", "Delete the selected complaint")
         )
+        self.complaint_appeal = c.button(
+            tr("申诉…", "Appeal…"),
+            SP.SP_MessageBoxQuestion,
+            tr("为选中的投诉登记申诉（锁定月份也可申诉）",
+               "File an appeal against the selected complaint (a locked month's too)"),
+        )
+        self.complaint_appeal.clicked.connect(self.appeal_complaint)
         self.complaint_add.clicked.connect(self.add_complaint)
         self.complaint_edit.clicked.connect(self.edit_complaint)
         self.complaint_delete.clicked.connect(self.delete_complaint)
@@ -349,6 +360,12 @@ class RewardsPage(Page):
         # 绩效指标
         self.metrics = MetricsTab(self)
         self.metrics.model.writer = self._write_metrics
+        self.metric_appeal = self.metrics.button(
+            tr("申诉…", "Appeal…"),
+            SP.SP_MessageBoxQuestion,
+            tr("为选中单元格的指标值登记申诉", "File an appeal against the selected cell's metric value"),
+        )
+        self.metric_appeal.clicked.connect(self.appeal_metric)
         self.metrics.model.failed.connect(self._show_failure)
 
         self.import_buttons: dict[str, QPushButton] = {}
@@ -466,12 +483,44 @@ class RewardsPage(Page):
         self.complaint_edit.setEnabled(editable and complaint is not None)
         self.complaint_status.setEnabled(editable and complaint is not None)
         self.complaint_delete.setEnabled(editable and complaint is not None)
+        self.complaint_appeal.setEnabled(complaint is not None and complaint.status != "overturned")
         self.praise_add.setEnabled(editable)
         self.praise_delete.setEnabled(editable and self.praise.selected() is not None)
         adjustment = self.adjustments.selected()
         self.adjustment_add.setEnabled(editable)
         self.adjustment_edit.setEnabled(editable and adjustment is not None)
         self.adjustment_delete.setEnabled(editable and adjustment is not None)
+
+    # --- 申诉 -----------------------------------------------------------------------------
+
+    @Slot()
+    def appeal_complaint(self) -> QDialog | None:
+        """申诉: the appeal form, prefilled with the selected complaint."""
+        complaint: ComplaintView | None = self.complaints.selected()
+        if complaint is None or complaint.status == "overturned":
+            return None
+        from ui.pages.appeals_page import open_appeal_form
+
+        text = f"{complaint.date.isoformat()} {complaint.agent_code} {complaint.agent_name} {complaint.description}"
+        return open_appeal_form(self, AppealInput("complaint", complaint.agent_code, complaint.date, date.today(), "",
+                                                  record_id=complaint.id), text)
+
+    @Slot()
+    def appeal_metric(self) -> QDialog | None:
+        """申诉: the appeal form, prefilled with the selected cell of the KPI grid (an agent's indicator)."""
+        index = self.metrics.table.currentIndex()
+        model = self.metrics.model
+        if not index.isValid() or not self.month:
+            return None
+        indicator = model.indicator(index.column())
+        if indicator is None or model.value(index.row(), index.column()) is None:
+            return None
+        from ui.pages.appeals_page import open_appeal_form
+
+        code = model.agent_code(index.row())
+        last = month_bounds(self.month)[1]
+        return open_appeal_form(self, AppealInput("metric", code, last, date.today(), "", indicator=indicator.code),
+                                f"{self.month} {code} {indicator.code}")
 
     def _changed(self, tab: RecordsTab | None = None, key: object = None) -> None:
         self.refresh()
