@@ -193,6 +193,12 @@ def record_states(session: Session, kind: str, month: str) -> dict[int | tuple[s
     return out
 
 
+def appeal_state(session: Session, kind: str, record_id: int) -> str | None:
+    """The status of the latest appeal against one record (``None``: never appealed); pages show it."""
+    return session.scalar(select(Appeal.status).where(Appeal.kind == kind, Appeal.record_id == record_id)
+                          .order_by(Appeal.id.desc()).limit(1))
+
+
 # --- finding the record --------------------------------------------------------------------
 
 

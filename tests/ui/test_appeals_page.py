@@ -62,6 +62,8 @@ def test_quality_page_opens_the_form_prefilled_and_files(qtbot: QtBot, example_d
     with qtbot.waitSignal(page.data_changed) as said:
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert said.args == ["appeals"]
+    page._update_buttons()
+    assert page.appeal_button.text() == "申诉：待处理" and not page.appeal_button.isEnabled()  # the record's state
     with example_db.session_scope() as s:
         [appeal] = list_appeals(s, MONTH)
     assert (appeal.kind, appeal.record_id, appeal.status) == ("qa", fatal, "pending")

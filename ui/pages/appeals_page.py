@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QStyle,
     QTableWidget,
     QTableWidgetItem,
@@ -32,6 +33,7 @@ from app.services.appeals import (
     AppealInput,
     AppealView,
     Decision,
+    appeal_state,
     decide_appeal,
     file_appeal,
     list_appeals,
@@ -74,6 +76,22 @@ def open_appeal_form(
     page.appeal_dialog = dialog  # type: ignore[attr-defined]  # kept for tests and against early collection
     dialog.open()
     return dialog
+
+
+def show_appeal_state(page: Page, button: QPushButton, kind: str, record_id: int | None) -> None:
+    """The record's appeal state on its page's 申诉 button: 申诉… when none, else the latest status
+    (a pending appeal cannot be filed twice, so the button is then disabled)."""
+    status = None
+    if record_id is not None and page.month:
+        with page.db.session_scope() as session:
+            status = appeal_state(session, kind, record_id)
+    if status is None:
+        button.setText(tr("申诉…", "Appeal…"))
+        return
+    zh, en = STATUS_NAMES[status]
+    button.setText(tr(f"申诉：{zh}", f"Appeal: {en.lower()}"))
+    if status == "pending":
+        button.setEnabled(False)
 
 
 class AppealsPage(Page):

@@ -492,6 +492,9 @@ class QualityPage(Page):
         self.overturn_button.setEnabled(editable and ev is not None and ev.valid)
         self.reinstate_button.setEnabled(editable and ev is not None and not ev.valid)
         self.appeal_button.setEnabled(ev is not None and ev.valid)
+        from ui.pages.appeals_page import show_appeal_state
+
+        show_appeal_state(self, self.appeal_button, "qa", ev.id if ev is not None else None)
         if self.loading:  # the month's state is being read: nothing new until it is known
             self.new_button.setEnabled(False)
             self.import_button.setEnabled(False)

@@ -484,6 +484,9 @@ class RewardsPage(Page):
         self.complaint_status.setEnabled(editable and complaint is not None)
         self.complaint_delete.setEnabled(editable and complaint is not None)
         self.complaint_appeal.setEnabled(complaint is not None and complaint.status != "overturned")
+        from ui.pages.appeals_page import show_appeal_state
+
+        show_appeal_state(self, self.complaint_appeal, "complaint", complaint.id if complaint is not None else None)
         self.praise_add.setEnabled(editable)
         self.praise_delete.setEnabled(editable and self.praise.selected() is not None)
         adjustment = self.adjustments.selected()
