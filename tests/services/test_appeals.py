@@ -232,3 +232,22 @@ def test_rejected_appeal_of_a_locked_month_writes_nothing(example: Database) -> 
         decision = decide_appeal(s, aid, upheld=False, comment="维持")
         assert decision.corrections == () and decision.appeal.correction_month is None
         assert s.scalar(select(Adjustment)) is None
+
+
+def test_pending_appeals_block_the_lock_until_overridden_with_a_reason(example: Database) -> None:
+    from app.services.payroll_view import month_notices
+
+    with example.session_scope(write=True) as s:
+        calculate_month(s, MONTH)
+        _file(s, "qa", "A003", date(2026, 10, 19), date(2026, 10, 20))
+        notices = month_notices(s, MONTH, show_month(s, MONTH))
+        assert notices[0].agent is None and "1 appeal(s) against this month's records" in notices[0].warning.en
+        with refused("1 appeal(s) against its records are pending"):
+            lock_month(s, MONTH)
+        with refused("a reason is required"):
+            lock_month(s, MONTH, with_pending_appeals=True, reason="  ")
+        lock_month(s, MONTH, with_pending_appeals=True, reason="质检复核需两周")
+        log = s.scalar(select(AuditLog).where(AuditLog.action == "payroll.lock_with_pending_appeals"))
+        assert log is not None and log.reason == "质检复核需两周"
+        # Locked: the appeal is now decided as a correction of a later month, not a reason to wait.
+        assert not any("appeal" in n.warning.en for n in month_notices(s, MONTH, show_month(s, MONTH)))
