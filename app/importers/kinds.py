@@ -78,6 +78,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ("入职日期", "hire_date", True),
         ("离职日期", "leave_date", False),
         ("工资条密码", "payslip_password", False, PASSWORD_MAX),
+        # docs/pay-rules.md §9.1 (optional; a column left out of the file leaves the stored value as it is)
+        ("身份证号", "id_number", False, 40),
+        ("开户行", "bank_name", False, 64),
+        ("银行账号", "bank_account", False, 60),
+        ("社保基数", "si_base", False),
+        ("公积金基数", "hf_base", False),
+        ("代扣社保个税", "statutory", False),
     ),
     "attendance": _cols(
         ("工号", "code", True, CODE_MAX),
@@ -221,6 +228,14 @@ class AgentRow:
     leave_date: date | None
     payslip_password: str | None
     row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+    # §9.1 personal and statutory data; ``given`` names the columns the file has (only those are written)
+    id_number: str | None = field(default=None, kw_only=True)
+    bank_name: str = field(default="", kw_only=True)
+    bank_account: str | None = field(default=None, kw_only=True)
+    si_base: Decimal | None = field(default=None, kw_only=True)
+    hf_base: Decimal | None = field(default=None, kw_only=True)
+    statutory: bool = field(default=True, kw_only=True)
+    given: frozenset[str] = field(default=frozenset(), kw_only=True)
 
 
 @dataclass(frozen=True)

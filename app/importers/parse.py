@@ -719,9 +719,10 @@ class _Parser:
                 "check both dates",
             )
         password = r.text("payslip_password") or None
+        extra = _agent_extra(r)
         if r.bad or base is None or hire is None:
             return None
-        return AgentRow(code, name, role, team, base, hire, leave, password, row=r.number)
+        return AgentRow(code, name, role, team, base, hire, leave, password, row=r.number, **extra)
 
     def _attendance(self, r: _Row) -> AttendanceRow | None:
         code = r.agent()
@@ -932,6 +933,37 @@ class _Parser:
         if r.bad or amount is None:
             return None
         return AdjustmentRow(code, month, amount, category, reason, row=r.number)
+
+
+def _agent_extra(r: _Row) -> dict[str, Any]:
+    """The optional §9.1 columns of an agents row (docs/formats.md part two); problems name the
+    row and column and never quote a whole ID or account number."""
+    from app.personal import account_problem, id_problem, normalize_account, normalize_id
+
+    given = frozenset(k for k in _AGENT_EXTRA if r.raw(k) is not None)  # an empty cell keeps the stored value
+    out: dict[str, Any] = {"given": given}
+    if not given:
+        return out
+    raw_id = r.text("id_number")
+    if raw_id:
+        problem = id_problem(raw_id)
+        if problem is not None:
+            r.err("id_number", problem[0], problem[1], "请核对身份证号", "check the ID number")
+        out["id_number"] = normalize_id(raw_id)
+    out["bank_name"] = r.text("bank_name")
+    raw_account = r.text("bank_account")
+    if raw_account:
+        problem = account_problem(raw_account)
+        if problem is not None:
+            r.err("bank_account", problem[0], problem[1], "请核对银行账号", "check the bank account")
+        out["bank_account"] = normalize_account(raw_account)
+    out["si_base"] = r.decimal("si_base", required=False, non_negative=True, money=True)
+    out["hf_base"] = r.decimal("hf_base", required=False, non_negative=True, money=True)
+    out["statutory"] = r.boolean("statutory", True)
+    return out
+
+
+_AGENT_EXTRA = ("id_number", "bank_name", "bank_account", "si_base", "hf_base", "statutory")
 
 
 def _check_kind(kind: str) -> None:
