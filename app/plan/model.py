@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from app.plan.statutory import StatutoryConfig
+
 CALENDARS = ("cn", "mon-fri")
 COMMISSION_MODES = ("marginal", "whole")
 BETTER_VALUES = ("higher", "lower")
@@ -239,6 +241,7 @@ class Plan:
     complaints: ComplaintsConfig = ComplaintsConfig()
     awards: AwardsConfig = AwardsConfig()
     limits: LimitsConfig = LimitsConfig()
+    statutory: StatutoryConfig | None = None  # docs/pay-rules.md §9; None: no statutory lines
 
     # Not a dataclass field: the engine looks products up once per policy, so cache the map.
     @cached_property

@@ -43,6 +43,7 @@ from app.plan.model import (
     QualityConfig,
     Tier,
 )
+from app.plan.statutory_toml import load_statutory, statutory_to_dict
 
 SCHEMA_VERSION = 1
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -294,6 +295,7 @@ _TOP_KEYS = (
     "complaints",
     "awards",
     "limits",
+    "statutory",
 )
 
 
@@ -338,6 +340,7 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
     complaints = _load_complaints(ck, top.get("complaints", {}))
     awards = _load_awards(ck, top.get("awards", {}))
     limits = _load_limits(ck, top.get("limits", {}))
+    statutory = load_statutory(ck, top.get("statutory"))
 
     if ck.problems:
         raise ck.error(source)
@@ -356,6 +359,7 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
         complaints=complaints,
         awards=awards,
         limits=limits,
+        statutory=statutory,
     )
 
 
@@ -745,6 +749,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         doc["complaints"]["cap"] = _num(c.cap)
     if plan.limits.penalty_share is not None:
         doc["limits"]["penalty_share"] = _num(plan.limits.penalty_share)
+    if plan.statutory is not None:
+        doc["statutory"] = statutory_to_dict(plan.statutory)
     return doc
 
 

@@ -645,6 +645,8 @@ class PlanEditor(QTabWidget):
     def load(self, doc: dict[str, Any]) -> None:
         """Show a plan document (``plan_to_dict`` of a plan); emits nothing."""
         self._schema = doc.get("schema", 1)
+        # [statutory] (docs/pay-rules.md §9) has no form yet: kept as loaded, so saving keeps it
+        self._statutory = doc.get("statutory")
         for path, edit in self.fields.items():
             edit.setText((percent_text if path in self.percent_fields else value_text)(_get(doc, path)))
         for path, combo in self.combos.items():
@@ -673,6 +675,8 @@ class PlanEditor(QTabWidget):
         Everything else is left to the validator: text that is not a number goes in as text.
         """
         doc: dict[str, Any] = {"schema": self._schema}
+        if getattr(self, "_statutory", None) is not None:
+            doc["statutory"] = self._statutory
         for path, edit in self.fields.items():
             text = edit.text()
             if path in self.optional_fields and not text.strip():
