@@ -33,6 +33,7 @@ from app.services.errors import ServiceError
 from app.services.months import employment_locked_months, locked_months, month_of
 from app.services.plans import plan_for_month
 from app.services.scorecards import scorecard_names
+from app.services.tax_imports import write_deductions, write_tax_opening
 from app.text import Text
 from db.models import (
     Adjustment,
@@ -490,6 +491,10 @@ WRITERS: dict[str, Callable[[Session, ImportResult], None]] = {
         "agent_id": ids[r.code], "month": r.month, "amount": r.amount, "category": r.category or "",
         "reason": r.reason or ""}),
 }
+
+
+WRITERS["deductions"] = write_deductions
+WRITERS["tax_opening"] = write_tax_opening
 
 
 def commit_import(session: Session, kind: str, path: Path, *, read: ReadImport | None = None) -> ImportResult:
