@@ -17,3 +17,11 @@ def example(tmp_path: Path) -> Iterator[Database]:
     db = build_example(tmp_path, calculate=False)
     yield db
     db.dispose()
+
+
+@pytest.fixture
+def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The real ``branchpay`` command line in a subprocess (tests/acceptance/conftest.py)."""
+    from tests.acceptance.conftest import Cli
+
+    return Cli(tmp_path / "branchpay.sqlite3")
