@@ -38,10 +38,11 @@ def _require_locked(session: Session, month: str, what: tuple[str, str]) -> None
 
 
 def _results(session: Session, month: str) -> list[tuple[PayrollResult, Agent]]:
-    return list(session.execute(
+    rows = session.execute(
         select(PayrollResult, Agent).join(Agent, Agent.id == PayrollResult.agent_id)
         .where(PayrollResult.month == month).order_by(PayrollResult.agent_code)
-    ).tuples())
+    ).all()
+    return [(result, agent) for result, agent in rows]
 
 
 def _write(write: Callable[[], Path], out_path: Path) -> Path:
