@@ -10,6 +10,7 @@ M is refused, naming the agents and months.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from app.engine.statutory_facts import (
 )
 from app.money import ZERO
 from app.plan.model import Plan
+from app.reports.tax_year import TaxYearRow
 from app.results import JsonValue
 from app.services.errors import ServiceError
 from db.models import Agent, MonthStatus, PayrollLine, PayrollResult, TaxDeduction, TaxOpening
@@ -246,3 +248,32 @@ def outcome_from_json(data: Mapping[str, object]) -> StatutoryOutcome:
         income=_d(data.get("income")), si_items=items, housing_fund=_d(data.get("housing_fund")),
         deductions=MonthDeductions(special=special, other=_d(data.get("other"))), tax=tax,
     )
+
+
+# --- the year view ---------------------------------------------------------------------------
+
+
+def tax_year_rows(session: Session, month: str) -> tuple[TaxYearRow, ...]:
+    """Per agent (by code) and month of ``month``'s year up to ``month``: the cumulative tax figures
+    stored with each calculated or locked month. Empty when no month of the year had statutory lines."""
+    year, number = parse_month(month)
+    months = [month_str(year, m) for m in range(1, number + 1)]
+    rows: list[TaxYearRow] = []
+    for result in session.scalars(select(PayrollResult).where(PayrollResult.month.in_(months))
+                                  .order_by(PayrollResult.agent_code, PayrollResult.month)):
+        if '"statutory"' not in (result.facts_json or ""):
+            continue
+        stored = json.loads(result.facts_json).get("statutory")
+        if not isinstance(stored, dict):
+            continue
+        outcome = outcome_from_json(stored)
+        t = outcome.tax
+        if t is None:
+            continue
+        rows.append(TaxYearRow(
+            code=result.agent_code, name=result.agent_name, month=result.month, income=outcome.income,
+            si_hf=outcome.social_insurance + outcome.housing_fund, cum_income=t.income, months=t.months,
+            basic=t.basic, cum_si_hf=t.si_hf, cum_special=t.special, cum_other=t.other, taxable=t.taxable,
+            cum_tax=t.cum_tax, withheld=t.withheld, tax=t.tax,
+        ))
+    return tuple(rows)

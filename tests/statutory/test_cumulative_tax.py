@@ -165,3 +165,30 @@ def test_a_negative_net_is_still_carried_after_the_statutory_lines(db: Database,
     assert january["carry_to_next"] == Decimal("378.00")
     assert january["net"] == Decimal("0.00")
     assert "income_tax" not in january
+
+
+def test_the_summary_has_the_year_view_of_the_tax(db: Database, tmp_path: Path) -> None:
+    import openpyxl
+
+    from app.services.reports import export_summary
+
+    add(db, "A", "20000", id_number=ID_A, si_base="10000")
+    add(db, "X", "3000", id_number=None, statutory=False)
+    run(db, "2026-01")
+    import_csv(db, "deductions", tmp_path, "工号,月份,子女教育\nA,2026-02,2000\n")
+    run(db, "2026-02", lock=False)
+    with db.session_scope() as s:
+        path = export_summary(s, "2026-02", tmp_path / "summary.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert "个税累计" in book.sheetnames
+    rows = [r for r in book["个税累计"].iter_rows(values_only=True) if r and r[0] == "A"]
+    figures = [[r[2], *(Decimal(str(v)).quantize(Decimal("0.01")) for v in r[3:6]), r[6],
+                *(Decimal(str(v)).quantize(Decimal("0.01")) for v in r[7:])] for r in rows]
+    assert figures == [
+        ["2026-01", Decimal("20000.00"), Decimal("1753.00"), Decimal("20000.00"), 1, Decimal("5000.00"),
+         Decimal("1753.00"), Decimal("0.00"), Decimal("0.00"), Decimal("13247.00"), Decimal("397.41"),
+         Decimal("0.00"), Decimal("397.41")],
+        ["2026-02", Decimal("20000.00"), Decimal("1753.00"), Decimal("40000.00"), 2, Decimal("10000.00"),
+         Decimal("3506.00"), Decimal("2000.00"), Decimal("0.00"), Decimal("24494.00"), Decimal("734.82"),
+         Decimal("397.41"), Decimal("337.41")],
+    ]
