@@ -46,3 +46,21 @@ def test_buttons_wait_for_the_lock_then_export(qtbot: QtBot, statutory_db: Datab
     assert rows[1][:4] == ("A", "员工A", "居民身份证", ID_A)
     assert Decimal(str(rows[1][4])) == Decimal("20000")
     assert recorder.suggested[-2:] == ["银行代发-2026-01.xlsx", "个税扣缴申报-2026-01.xlsx"]
+
+
+def test_payroll_page_shows_the_selected_agents_tax_year(qtbot: QtBot, statutory_db: Database) -> None:
+    from ui.pages.payroll_page import PayrollPage
+
+    page = PayrollPage(statutory_db)
+    qtbot.addWidget(page)
+    page.set_month("2026-01")
+    page.show()
+    index = page.tabs.indexOf(page.tax_year_panel)
+    assert page.tabs.isTabVisible(index)
+    assert page.select_code("A")
+    table = page.tax_year_panel.table
+    assert table.rowCount() == 1
+    texts = [table.item(0, j).text() for j in range(table.columnCount())]  # type: ignore[union-attr]
+    assert texts[0] == "2026-01" and texts[-1] == "397.41" and "13247.00" in texts
+    assert page.select_code("B")  # statutory no: no tax figures
+    assert page.tax_year_panel.table.rowCount() == 0
