@@ -359,7 +359,12 @@ def _notices(session: Any, month: str, result: MonthResult, *, pending: bool = T
 
     out: list[Notice] = []
     if pending and result.status == "calculated":
-        entry = pending_warning(pending_changes(session, month, lang=language()))
+        from app.services.statutory import StatutoryRefusal
+
+        try:
+            entry = pending_warning(pending_changes(session, month, lang=language()))
+        except StatutoryRefusal:  # an earlier month was unlocked since: `payroll run` says what to do
+            entry = None
         if entry is not None:
             out.append(Notice(None, entry))
     return out + month_notices(session, month, result)

@@ -41,6 +41,10 @@ NOT_INCOME = frozenset((*STATUTORY_CODES, "carry_forward", "carry_to_next"))
 SPECIAL_KEYS = tuple(k for k, _zh, _en in SPECIAL_KINDS)
 
 
+class StatutoryRefusal(ServiceError):
+    """The month cannot be computed with statutory deductions yet (docs/pay-rules.md §9.3 refusals)."""
+
+
 @dataclass(frozen=True)
 class _Recorded:
     """One locked month of one agent, as its stored lines say."""
@@ -93,11 +97,11 @@ def _deductions(row: TaxDeduction) -> MonthDeductions:
     return MonthDeductions(special={k: getattr(row, k) for k in SPECIAL_KEYS}, other=row.other)
 
 
-def _refusal(missing: Mapping[str, list[str]], no_id: list[str], late_opening: list[str]) -> ServiceError | None:
+def _refusal(missing: Mapping[str, list[str]], no_id: list[str], late_opening: list[str]) -> StatutoryRefusal | None:
     if missing:
         listed = "；".join(f"{code}（{'、'.join(months)}）" for code, months in sorted(missing.items()))
         listed_en = "; ".join(f"{code} ({', '.join(months)})" for code, months in sorted(missing.items()))
-        return ServiceError(
+        return StatutoryRefusal(
             f"不能按累计预扣法计算个税：以下人员本年度较早的月份既未锁定，也不在期初累计数据之内：{listed}。"
             "请导入这些人员的期初累计数据（tax_opening），或先计算并锁定这些月份。",
             f"income tax cannot be withheld by the cumulative method: these agents have earlier months of the "
@@ -106,14 +110,14 @@ def _refusal(missing: Mapping[str, list[str]], no_id: list[str], late_opening: l
         )
     if late_opening:
         listed = "、".join(late_opening)
-        return ServiceError(
+        return StatutoryRefusal(
             f"期初累计数据的截至月份不早于本月：{listed}。请改正期初数据（截至月份须在本月之前）。",
             f"the opening balance runs through this month or later: {', '.join(late_opening)}. Correct the "
             "opening balance (its through month must come before this month).",
         )
     if no_id:
         listed = "、".join(no_id)
-        return ServiceError(
+        return StatutoryRefusal(
             f"以下人员需代扣社保个税但没有身份证号：{listed}。请在人员资料中填写身份证号，"
             "或把“代扣社保个税”设为否。",
             f"these agents are covered by statutory deductions but have no ID number: {', '.join(no_id)}. "

@@ -192,3 +192,20 @@ def test_the_summary_has_the_year_view_of_the_tax(db: Database, tmp_path: Path) 
          Decimal("3506.00"), Decimal("2000.00"), Decimal("0.00"), Decimal("24494.00"), Decimal("734.82"),
          Decimal("397.41"), Decimal("337.41")],
     ]
+
+
+def test_show_still_works_when_an_earlier_month_was_unlocked(db: Database) -> None:
+    from app.cli import _notices
+    from app.services.payroll import unlock_month
+
+    add(db, "A", "20000", id_number=ID_A, si_base="10000")
+    run(db, "2026-01")
+    run(db, "2026-02", lock=False)
+    with db.session_scope() as s:
+        unlock_month(s, "2026-01", "更正")
+    with db.session_scope() as s:
+        result = show_month(s, "2026-02")
+        assert _notices(s, "2026-02", result) is not None  # no refusal escapes `payroll show`
+        with pytest.raises(ServiceError) as caught:
+            calculate_month(s, "2026-02")
+        assert "A（2026-01）" in caught.value.text("zh")
