@@ -243,7 +243,7 @@ def _award_lines(plan: Plan, scopes: ScopeMap, drafts: list[AgentDraft]) -> dict
         key = scopes.key(d.agent.code) if plan.awards.within_scope else ""
         groups.setdefault(key, []).append(d)
     out: dict[str, PayLine] = {}
-    for key, group in groups.items():
+    for group in groups.values():
         decision = decide_award(plan.awards, [d.candidate for d in group])
         for d in group:
             line = decision.line_for(plan.awards, d.agent.code, d.kpi.score)

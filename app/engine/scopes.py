@@ -8,7 +8,7 @@ form one more group), and so does the monthly award when ``awards.within_scope``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -42,14 +42,17 @@ class ScopeMap:
     warnings: tuple[Text, ...] = field(default_factory=tuple)
 
     def key(self, code: str) -> str:
-        scope = self.scope_of.get(code)
-        return scope.code if scope is not None else ""
+        return _key(self.scope_of.get(code))
 
     def plan_for(self, code: str) -> Plan:
         return self.plans[self.key(code)]
 
     def peaks_for(self, code: str) -> dict[str, Decimal]:
         return self.peaks.get(self.key(code), {})
+
+
+def _key(scope: Scope | None) -> str:
+    return scope.code if scope is not None else ""
 
 
 def resolve(plan: Plan, agents: Iterable[AgentMonth], period: Period) -> ScopeMap:
@@ -63,8 +66,8 @@ def resolve(plan: Plan, agents: Iterable[AgentMonth], period: Period) -> ScopeMa
     for key, sub in plans.items():
         if not any(ind.kind == "relative" for ind in sub.kpi.indicators):
             continue
-        group = [a for a in members if (scope_of[a.code].code if scope_of[a.code] is not None else "") == key]
-        values = []
+        group = [a for a in members if _key(scope_of[a.code]) == key]
+        values: list[Mapping[str, Decimal | None]] = []
         for a in group:
             qa_avg = evaluate(sub.quality, a, period).avg
             values.append({ind.code: source_value(ind, a, qa_avg) for ind in sub.kpi.indicators})
