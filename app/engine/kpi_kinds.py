@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from app.engine.facts import AgentMonth
-from app.engine.lines import num
+from app.engine.lines import money, num
 from app.engine.period import Period
 from app.money import HUNDRED, ZERO, round2
 from app.plan.model import Indicator
@@ -119,7 +119,7 @@ def count_score(ind: Indicator, agent: AgentMonth, period: Period) -> Measured:
                 for lvl, n in by_level.items()
             )
             zh, en = (
-                f"{ind.name}：投诉 {zh} = {signed(total)}",
+                f"{ind.name}：{zh} = {signed(total)}",
                 f"{ind.name}: complaints {en} = {signed(total)}",
             )
         else:
@@ -164,8 +164,8 @@ def measure(
         return Measured(
             value,
             score,
-            f"{ind.name} {num(value)} / 本组最高 {num(peak)} × 100 = {num(score)}",
-            f"{ind.name} {num(value)} / best in scope {num(peak)} × 100 = {num(score)}",
+            f"{ind.name} {num(value)} / 本组最高 {num(peak)} × 100 = {money(score)}",
+            f"{ind.name} {num(value)} / best in scope {num(peak)} × 100 = {money(score)}",
         )
     if ind.kind == "bands":
         low, score = band_score(ind, value)
