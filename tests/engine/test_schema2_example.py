@@ -102,7 +102,6 @@ def _month() -> MonthPay:
     return compute_month(PLAN, month(A1, A2, B1, B2))
 
 
-
 def test_every_line_to_the_cent() -> None:
     pay = {a.code: a for a in _month().agents}
     assert lines(pay["A1"]) == {
