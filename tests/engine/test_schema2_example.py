@@ -236,3 +236,35 @@ def test_the_example_plan_round_trips_and_computes_the_same() -> None:
 
 def test_month_is_october() -> None:
     assert MONTH == "2026-10" and len(WORKDAYS) == 18
+
+
+def test_the_shipped_posts_plan_loads_and_puts_each_post_in_its_scope() -> None:
+    from app.resources import read_text
+
+    from .example_data import example_facts, load_example
+
+    posts = load_plan(read_text("plans/posts_schema2.toml"), source="posts_schema2.toml")
+    assert posts.schema == 2 and load_plan(dump_plan(posts)) == posts
+    assert [(s.code, s.name) for s in posts.scopes] == [
+        ("callback", "电话回访岗"),
+        ("answer", "电话接听岗"),
+        ("complaint_desk", "电话咨诉岗"),
+    ]
+    assert {g.code for g in posts.commission.groups} == {"life", "accident"}
+    facts = example_facts(load_example("worked_example_2026_10.toml"))
+    roles = {"A001": "电话接听岗", "A002": "电话回访岗", "A003": "电话咨诉岗"}
+    facts = replace(facts, agents=tuple(replace(a, role=roles[a.code]) for a in facts.agents))
+    pay = {a.code: a for a in compute_month(posts, facts).agents}
+    assert {code: a.facts.scope for code, a in pay.items()} == {
+        "A001": "answer",
+        "A002": "callback",
+        "A003": "complaint_desk",
+    }
+    assert set(pay["A001"].facts.indicator_scores) == {
+        "answer_rate",
+        "satisfaction",
+        "response_s",
+        "absence",
+        "report_errors",
+    }
+    assert pay["A001"].facts.indicator_scores["absence"] == 100  # count: never missing
