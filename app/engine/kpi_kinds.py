@@ -19,7 +19,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from app.engine.facts import AgentMonth
 from app.engine.lines import money, num
-from app.engine.period import Period
+from app.engine.period import Period, employed
 from app.money import HUNDRED, ZERO, round2
 from app.plan.model import Indicator
 
@@ -127,7 +127,11 @@ def count_score(ind: Indicator, agent: AgentMonth, period: Period) -> Measured:
     else:
         if ind.source == "absence":
             count = Decimal(
-                sum(1 for r in agent.attendance if r.kind == "absence" and period.contains(r.date))
+                sum(
+                    1
+                    for r in agent.attendance
+                    if r.kind == "absence" and period.contains(r.date) and employed(agent, r.date)
+                )
             )
             what_zh, what_en = "旷工", "absences"
         else:

@@ -84,6 +84,8 @@ def test_seed_absence_each_record_capped() -> None:
     seven = tuple(AttendanceFact(date(2026, 10, d), "absence", days=D(1)) for d in range(8, 15))
     assert score(ind, attendance=seven) == 70  # −35 capped at −30
     assert score(ind) == 100
+    # as for the absence deduction, a record outside employment is a slip and does not count
+    assert score(ind, attendance=two, hire_date=date(2026, 10, 9)) == 95
 
 
 def test_seed_report_errors_from_a_metric_and_a_bonus_count() -> None:
