@@ -35,6 +35,10 @@ indicator ``better`` / ``source``               ``"higher"`` / ``"metric"``
 ``awards``                                      top_share 0 (no award), amounts 0,
                                                 min_score 0, exclude_penalized true
 ``limits.penalty_share``                        absent: no penalty cap
+schema 2: product ``group``                     ``"default"``
+schema 2: ``commission.groups`` / group mode    none / ``commission.mode``
+schema 2: indicator ``kind``                    ``"linear"``; ``step_up``/``step_down``: ``step``
+schema 2: ``awards.within_scope``, ``scopes``   false (rank the whole branch) / none
 ==============================================  =============================================
 """
 
