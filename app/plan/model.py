@@ -317,6 +317,15 @@ class Plan:
         """The first scope, in file order, that lists the agent's code, role or team (§7.3)."""
         return next((s for s in self.scopes if s.matches(code, role, team)), None)
 
+    def all_indicators(self) -> tuple[Indicator, ...]:
+        """The top-level indicators, then those only a scope has (schema 2), each code once:
+        what metric imports and the metrics grid accept (an indicator may exist in a scope alone)."""
+        seen: dict[str, Indicator] = {i.code: i for i in self.kpi.indicators}
+        for scope in self.scopes:
+            for ind in scope.kpi.indicators if scope.kpi is not None else ():
+                seen.setdefault(ind.code, ind)
+        return tuple(seen.values())
+
     def leave_ratio(self, leave_type: str) -> Decimal:
         """The paid share of a leave day of ``leave_type`` (1 = fully paid)."""
         return self.leave_pay_ratio.get(leave_type, DEFAULT_LEAVE_PAY_RATIO.get(leave_type, Decimal(1)))
