@@ -19,6 +19,7 @@ from app.services.payroll import calculate_month
 from app.services.plans import save_plan
 from app.services.quality import month_summary
 from app.services.rewards import metrics_grid
+from app.services.sales import customer_levels
 from app.services.setup import initialise
 from db.session import Database
 
@@ -73,3 +74,17 @@ def test_the_qa_summary_uses_the_scope_quality_table(session: Session, tmp_path:
     assert summary == {"A001": Decimal("0.8"), "C001": Decimal("1.0")}
     pay = {a.code: a.facts.qa_coefficient for a in calculate_month(session, MONTH).agents}
     assert pay == summary  # the page and the payslip agree
+
+
+def test_customer_levels_include_a_scope_commission_s(session: Session) -> None:
+    text = read_text("plans/posts_schema2.toml").replace(
+        '[[scopes]]\ncode = "callback"',
+        '[[scopes]]\ncode = "vip_desk"\nroles = ["大客户岗"]\n[scopes.commission]\n'
+        "tiers = [ { from = 0, rate = 0.01 } ]\nlevel_bonus_rate = { SVIP = 0.01, VIP = 0.004 }\n\n"
+        '[[scopes]]\ncode = "callback"',
+        1,
+    )
+    save_plan(
+        session, text.replace('effective_from = "2026-01"', 'effective_from = "2026-09"'), source="x.toml"
+    )
+    assert customer_levels(session, MONTH) == ["VIP", "A", "SVIP"]
