@@ -25,3 +25,26 @@ def test_the_heading_names_the_scope(qtbot: QtBot, example_db: Database, page: P
     assert page.detail.heading.text().endswith("岗位方案：回访方案（callback）")
     assert page.select_code("A001")
     assert "岗位方案" not in page.detail.heading.text()
+
+
+def test_the_team_cell_tip_names_the_scope(qtbot: QtBot, example_db: Database, page: PayrollPage) -> None:  # noqa: F811
+    from PySide6.QtCore import Qt
+
+    from ui.models.payroll_table import COLUMN_KEYS
+
+    text = (ROOT / "resources" / "default_plan.toml").read_text(encoding="utf-8")
+    scope = '\n[[scopes]]\ncode = "callback"\nname = "回访方案"\nroles = ["电话回访岗"]\n'
+    with example_db.session_scope() as s:
+        save_plan(s, text.replace("schema = 1", "schema = 2") + scope, source="v2.toml")
+    page.set_month(MONTH)
+    calculate(qtbot, page)
+    model = page.proxy.sourceModel()
+    tips = {
+        model.row(r).code: model.data(model.index(r, COLUMN_KEYS.index("team")), Qt.ItemDataRole.ToolTipRole)
+        for r in range(model.rowCount())
+    }
+    assert tips == {
+        "A001": "接听二组",
+        "A002": "回访一组\n岗位方案：回访方案（callback）",
+        "A003": "咨诉三组",
+    }
