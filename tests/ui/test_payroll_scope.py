@@ -38,7 +38,7 @@ def test_the_team_cell_tip_names_the_scope(qtbot: QtBot, example_db: Database, p
         save_plan(s, text.replace("schema = 1", "schema = 2") + scope, source="v2.toml")
     page.set_month(MONTH)
     calculate(qtbot, page)
-    model = page.proxy.sourceModel()
+    model = page.proxy.source()
     tips = {
         model.row(r).code: model.data(model.index(r, COLUMN_KEYS.index("team")), Qt.ItemDataRole.ToolTipRole)
         for r in range(model.rowCount())
