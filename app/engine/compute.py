@@ -249,7 +249,7 @@ def _award_lines(plan: Plan, scopes: ScopeMap, drafts: list[AgentDraft]) -> dict
             line = decision.line_for(plan.awards, d.agent.code, d.kpi.score)
             if line is None:
                 continue
-            if plan.awards.within_scope:
+            if plan.awards.within_scope and plan.scopes:
                 name_zh = d.scope.name if d.scope is not None else "未分岗位"
                 name_en = d.scope.name if d.scope is not None else "agents in no scope"
                 line = replace(

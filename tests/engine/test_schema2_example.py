@@ -268,3 +268,11 @@ def test_the_shipped_posts_plan_loads_and_puts_each_post_in_its_scope() -> None:
         "report_errors",
     }
     assert pay["A001"].facts.indicator_scores["absence"] == 100  # count: never missing
+
+
+def test_within_scope_without_scopes_is_the_plain_award() -> None:
+    plan = replace(PLAN, scopes=())
+    pay = {a.code: a for a in compute_month(plan, month(A1, A2, B1, B2)).agents}
+    awards = [line for a in pay.values() for line in a.lines if line.code == "top_award"]
+    assert len(awards) == 1  # everyone ranked together: n = floor(0.5 × 3) = 1
+    assert awards[0].detail.startswith("前 50%：3 人参评")  # and no scope named
