@@ -22,7 +22,7 @@ from benchmarks._whole_command import cli, median  # noqa: E402
 TARGET_S = 2.5
 ID = "11010519491231002X"
 PLAN = """
-schema = 1
+schema = 2
 name = "含代扣代缴"
 effective_from = "2026-01"
 [commission]

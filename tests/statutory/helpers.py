@@ -34,7 +34,7 @@ basic_deduction = 5000
 """
 
 PLAN = """
-schema = 1
+schema = 2
 name = "只发底薪"
 effective_from = "2026-01"
 [commission]

@@ -26,14 +26,24 @@ basic_deduction = 5000
 """
 
 
+def v2() -> str:
+    return default_plan_text().replace("schema = 1", "schema = 2", 1)
+
+
 def plan_with(section: str):  # type: ignore[no-untyped-def]
-    return load_plan(default_plan_text() + section)
+    return load_plan(v2() + section)
 
 
 def test_a_plan_without_the_section_has_no_statutory_settings() -> None:
     plan = load_plan(default_plan_text())
     assert plan.statutory is None
     assert "statutory" not in dump_plan(plan)
+
+
+def test_a_schema_1_plan_cannot_have_the_section() -> None:
+    with pytest.raises(PlanError) as caught:
+        load_plan(default_plan_text() + SECTION)
+    assert any(p.startswith("statutory") and "schema = 2" in p for p in caught.value.problems)
 
 
 def test_section_is_read_and_round_trips() -> None:

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.gui
 def test_editing_a_plan_keeps_its_statutory_section(qtbot: QtBot) -> None:
     from ui.widgets.plan_editor import PlanEditor
 
-    plan = load_plan(default_plan_text() + '\n[statutory]\nsocial_insurance = [ { code = "pension", rate = 0.08 } ]\n')
+    plan = load_plan(default_plan_text().replace("schema = 1", "schema = 2", 1) + '\n[statutory]\nsocial_insurance = [ { code = "pension", rate = 0.08 } ]\n')
     editor = PlanEditor()
     qtbot.addWidget(editor)
     editor.load(plan_to_dict(plan))
