@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from app.engine.statutory_facts import StatutoryFacts, StatutoryOutcome
 from app.text import Text
 
 # Attendance record kinds (docs/formats.md 类型): penalties and leave.
@@ -104,6 +105,7 @@ class AgentMonth:
     adjustments: tuple[AdjustmentFact, ...] = ()
     clawbacks: tuple[ClawbackFact, ...] = ()
     carry_forward: Decimal = Decimal(0)  # previous month's carry_to_next (>= 0)
+    statutory: StatutoryFacts | None = None  # docs/pay-rules.md §9; None: no statutory lines
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,12 @@ class AgentFacts:
     # False when no KPI indicator had a figure this month: kpi_score is then the plan's standard,
     # applied without a bonus or a deduction (docs/pay-rules.md §3.5), not a measured score.
     kpi_measured: bool = True
+    # Schema 2 (docs/pay-rules.md §7): the agent's scope (code and name; None / "" without one) and how
+    # each indicator scored, in Chinese and English. Left out of the stored JSON when empty.
+    scope: str | None = None
+    scope_name: str = ""
+    indicator_details: dict[str, str] = field(default_factory=dict)
+    indicator_details_en: dict[str, str] = field(default_factory=dict)
 
     @property
     def leave_total(self) -> Decimal:
@@ -193,9 +201,12 @@ class AgentPay:
     deductions: Decimal
     net: Decimal
     facts: AgentFacts
-    policy_paid: dict[str, Decimal]  # policy_no -> amount paid for it (docs/pay-rules.md §3.3), recorded at lock
+    policy_paid: dict[
+        str, Decimal
+    ]  # policy_no -> amount paid for it (docs/pay-rules.md §3.3), recorded at lock
     carry_to_next: Decimal = Decimal(0)
     warnings: tuple[Text, ...] = ()
+    statutory: StatutoryOutcome | None = None  # the figures behind the §9 lines
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from app.services.errors import ServiceError
 from app.services.months import employment_locked_months, locked_months, month_of
 from app.services.plans import plan_for_month
 from app.services.scorecards import scorecard_names
+from app.services.tax_imports import write_deductions, write_tax_opening
 from app.text import Text
 from db.models import (
     Adjustment,
@@ -75,7 +76,7 @@ def _all_products_and_indicators(session: Session) -> tuple[set[str], set[str]]:
     for text in session.scalars(select(PlanVersion.toml_text)):
         plan = load_plan(text)
         products.update(p.code for p in plan.products)
-        indicators.update(i.code for i in plan.kpi.indicators if i.source == "metric")
+        indicators.update(i.code for i in plan.all_indicators() if i.source == "metric")
     return products, indicators
 
 
@@ -310,17 +311,28 @@ def _write_agents(session: Session, result: ImportResult) -> None:
         }
         if r.payslip_password:
             values["payslip_password"] = r.payslip_password
+        for key in r.given:  # §9.1 columns: only those the file has
+            values[key] = getattr(r, key)
         if agent is None:
             agent = Agent(code=r.code, **values)
             session.add(agent)
             existing[code_key(r.code)] = agent
         else:
-            before = {k: str(getattr(agent, k)) for k in values if k != "payslip_password"}
+            before = {k: _logged(k, getattr(agent, k)) for k in values if k != "payslip_password"}
             for k, v in values.items():
                 setattr(agent, k, v)
-            after = {k: str(getattr(agent, k)) for k in values if k != "payslip_password"}
+            after = {k: _logged(k, getattr(agent, k)) for k in values if k != "payslip_password"}
             if before != after:
                 audit(session, "agent.update", entity="agent", key=agent.code, before=before, after=after)
+
+
+def _logged(key: str, value: Any) -> str:
+    """A field's value as the audit log records it: an ID number or bank account by its last 4 characters."""
+    if key in ("id_number", "bank_account"):
+        from app.personal import mask
+
+        return mask(value)
+    return str(value)
 
 
 LOOKUP_CHUNK = 500
@@ -498,6 +510,9 @@ def _write_appeals(session: Session, result: ImportResult) -> None:
 
 
 WRITERS["appeals"] = _write_appeals
+
+WRITERS["deductions"] = write_deductions
+WRITERS["tax_opening"] = write_tax_opening
 
 
 def commit_import(session: Session, kind: str, path: Path, *, read: ReadImport | None = None) -> ImportResult:

@@ -65,7 +65,7 @@ def test_after_renaming_one_code_the_upgrade_goes_through(tmp_path: Path) -> Non
     engine.dispose()
     db = Database(path)
     try:
-        assert current_revision(db.engine) == HEAD_REVISION  # 0002 and every later revision ran
+        assert current_revision(db.engine) == HEAD_REVISION
         names = [n for (n, _sql) in _schema(path)]
         assert "uq_agents_code_lower" in names
     finally:

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import update
 
 from app.services.errors import ServiceError
-from app.services.payroll import lock_month
+from app.services.payroll import calculate_month, lock_month
 from app.services.publication import export_publication
 from db.models import PlanVersion
 from db.session import Database
@@ -31,7 +31,9 @@ def _locked(make_example: Callable[..., Database], show_amounts: bool = False) -
         if show_amounts:
             for v in s.query(PlanVersion).all():
                 s.execute(update(PlanVersion).where(PlanVersion.id == v.id)
-                          .values(toml_text=v.toml_text + "\n[publication]\nshow_amounts = true\n"))
+                          .values(toml_text=v.toml_text.replace("schema = 1", "schema = 2", 1)
+                                  + "\n[publication]\nshow_amounts = true\n"))
+            calculate_month(s, MONTH)  # the plan changed since the calculation
         lock_month(s, MONTH)
     return db
 

@@ -154,12 +154,15 @@ def test_filing_after_the_window_needs_an_override(example: Database) -> None:
 
 
 def test_window_days_come_from_the_plan(example: Database) -> None:
-    text = default_plan_text() + "\n[appeals]\nwindow_days = 14\n\n[publication]\nshow_amounts = true\n"
+    schema2 = default_plan_text().replace("schema = 1", "schema = 2", 1)
+    text = schema2 + "\n[appeals]\nwindow_days = 14\n\n[publication]\nshow_amounts = true\n"
     load_plan(text)  # a valid plan
+    with pytest.raises(PlanError, match="schema = 2"):  # a part-two section, like the others
+        load_plan(default_plan_text() + "\n[appeals]\nwindow_days = 14\n")
     assert appeal_settings(text) == (14, True)
     assert appeal_settings(default_plan_text()) == (7, False)
     with pytest.raises(PlanError, match="window_days"):
-        load_plan(default_plan_text() + "\n[appeals]\nwindow_days = -1\n")
+        load_plan(schema2 + "\n[appeals]\nwindow_days = -1\n")
     with example.session_scope(write=True) as s:
         s.execute(update(PlanVersion).values(toml_text=text))
         assert deadline(s, date(2026, 10, 19)) == date(2026, 11, 2)
