@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from app.plan.targets import PeriodAward, Target, TeamAward
+
 CALENDARS = ("cn", "mon-fri")
 COMMISSION_MODES = ("marginal", "whole")
 BETTER_VALUES = ("higher", "lower")
@@ -239,6 +241,10 @@ class Plan:
     complaints: ComplaintsConfig = ComplaintsConfig()
     awards: AwardsConfig = AwardsConfig()
     limits: LimitsConfig = LimitsConfig()
+    # schema 2, docs/pay-rules.md §8 (targets, period awards, team award); empty: none of them.
+    targets: tuple[Target, ...] = ()
+    period_awards: tuple[PeriodAward, ...] = ()
+    team_award: TeamAward | None = None
 
     # Not a dataclass field: the engine looks products up once per policy, so cache the map.
     @cached_property

@@ -43,8 +43,10 @@ from app.plan.model import (
     QualityConfig,
     Tier,
 )
+from app.plan.targets_io import SECTION_KEYS, load_period_sections, period_sections_to_dict
 
 SCHEMA_VERSION = 1
+SUPPORTED_SCHEMAS = (1, 2)  # 2: the sections of docs/pay-rules.md part two
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _MISSING: Any = object()
 
@@ -294,6 +296,7 @@ _TOP_KEYS = (
     "complaints",
     "awards",
     "limits",
+    *SECTION_KEYS,
 )
 
 
@@ -313,11 +316,11 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
     ck = _Checker()
     top = ck.table(doc, "", _TOP_KEYS)
     schema = ck.integer(top, "schema", "", default=SCHEMA_VERSION)
-    if isinstance(schema, int) and schema != SCHEMA_VERSION:
+    if isinstance(schema, int) and schema not in SUPPORTED_SCHEMAS:
         ck.fail(
             "schema",
-            f"unsupported schema version {schema} (this app reads {SCHEMA_VERSION})",
-            f"不支持的方案格式版本 {schema}（本程序只能读取版本 {SCHEMA_VERSION}）",
+            f"unsupported schema version {schema} (this app reads {SCHEMA_VERSION} and 2)",
+            f"不支持的方案格式版本 {schema}（本程序只能读取版本 {SCHEMA_VERSION} 和 2）",
         )
     name = ck.text(top, "name", "")
     effective_from = ck.text(top, "effective_from", "")
@@ -338,6 +341,7 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
     complaints = _load_complaints(ck, top.get("complaints", {}))
     awards = _load_awards(ck, top.get("awards", {}))
     limits = _load_limits(ck, top.get("limits", {}))
+    targets, period_awards, team_award = load_period_sections(ck, top, schema)
 
     if ck.problems:
         raise ck.error(source)
@@ -356,6 +360,9 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
         complaints=complaints,
         awards=awards,
         limits=limits,
+        targets=targets,
+        period_awards=period_awards,
+        team_award=team_award,
     )
 
 
@@ -745,6 +752,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         doc["complaints"]["cap"] = _num(c.cap)
     if plan.limits.penalty_share is not None:
         doc["limits"]["penalty_share"] = _num(plan.limits.penalty_share)
+    doc.update(period_sections_to_dict(plan))
     return doc
 
 
