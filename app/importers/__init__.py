@@ -18,6 +18,7 @@ from app.importers.kinds import (
     PraiseRow,
     QARow,
     SalesRow,
+    TargetRow,
 )
 from app.importers.parse import ImportContext, ImportResult, parse_file, parse_table, read_file
 from app.importers.problems import Problem
@@ -41,6 +42,7 @@ __all__ = [
     "SalesRow",
     "Table",
     "TableError",
+    "TargetRow",
     "parse_file",
     "parse_table",
     "read_file",

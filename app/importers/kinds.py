@@ -35,6 +35,7 @@ KINDS: tuple[str, ...] = (
     "praise",
     "metrics",
     "adjustments",
+    "targets",
 )
 
 KIND_NAMES: dict[str, tuple[str, str]] = {
@@ -46,6 +47,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "praise": ("表扬", "Praise"),
     "metrics": ("指标", "Metrics"),
     "adjustments": ("调整", "Adjustments"),
+    "targets": ("目标", "Targets"),
 }
 
 
@@ -131,6 +133,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ("金额", "amount", True),
         ("类别", "category", False, CATEGORY_MAX),
         ("原因", "reason", False, TEXT_MAX),
+    ),
+    "targets": _cols(
+        ("工号", "code", True, CODE_MAX),
+        ("目标", "target", True, CODE_MAX),
+        ("期间", "period", True),
+        ("目标值", "value", True),
+        ("奖金基数", "bonus", False),
     ),
 }
 
@@ -306,4 +315,17 @@ class AdjustmentRow:
     row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
 
 
-ImportRow = AgentRow | AttendanceRow | QARow | SalesRow | ComplaintRow | PraiseRow | MetricRow | AdjustmentRow
+@dataclass(frozen=True)
+class TargetRow:
+    """An agent's target value for a plan target and a period (``2026-10``, ``2026-Q4``, ``2026-H2``,
+    ``2026``); ``bonus`` None: the plan's bonus. Key (code, target, period): a re-import updates it."""
+
+    code: str
+    target: str
+    period: str
+    value: Decimal
+    bonus: Decimal | None
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+ImportRow = AgentRow | AttendanceRow | QARow | SalesRow | ComplaintRow | PraiseRow | MetricRow | AdjustmentRow | TargetRow
