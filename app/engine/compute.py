@@ -22,7 +22,10 @@ from app.engine.facts import AgentFacts, AgentMonth, AgentPay, MonthFacts, Month
 from app.engine.kpi import KpiResult, compute_kpi
 from app.engine.limits import ReliefResult, penalty_relief
 from app.engine.period import Period, employed_workdays, in_payroll
+from app.engine.period_award import Member, period_award_lines
+from app.engine.period_facts import PeriodFacts
 from app.engine.quality import QAResult, evaluate, fatal_penalty_line
+from app.engine.targets import target_lines
 from app.money import ZERO, round2
 from app.plan.model import Plan
 from app.text import Text
@@ -82,7 +85,13 @@ def prepare_agent(plan: Plan, period: Period, agent: AgentMonth) -> AgentDraft:
     )
 
 
-def finish_agent(plan: Plan, draft: AgentDraft, top_award: PayLine | None) -> AgentPay:
+def finish_agent(
+    plan: Plan,
+    draft: AgentDraft,
+    top_award: PayLine | None,
+    targets: tuple[PayLine, ...] = (),
+    period_awards: tuple[PayLine, ...] = (),
+) -> AgentPay:
     agent = draft.agent
     workdays = len(draft.period.workdays)
     summary = draft.attendance
@@ -90,8 +99,10 @@ def finish_agent(plan: Plan, draft: AgentDraft, top_award: PayLine | None) -> Ag
         *draft.base.lines,
         *draft.commission.lines,
         draft.kpi.line,
+        *targets,
         att_mod.full_attendance_line(plan.attendance, summary, draft.employed_days, workdays),
         top_award,
+        *period_awards,
         draft.praise,
         att_mod.penalty_line(plan.attendance, summary),
         draft.complaints.line,
@@ -179,14 +190,28 @@ def compute_agent(plan: Plan, facts: MonthFacts, agent: AgentMonth, *, top_award
         return finish_agent(plan, draft, award_line)
 
 
-def compute_month(plan: Plan, facts: MonthFacts) -> MonthPay:
-    """The month's payroll: agents outside the month (hire/leave dates) are left out."""
+def compute_month(plan: Plan, facts: MonthFacts, periods: PeriodFacts | None = None) -> MonthPay:
+    """The month's payroll: agents outside the month (hire/leave dates) are left out.
+
+    ``periods`` holds what the targets and period awards of a schema-2 plan need from the
+    period's earlier months (docs/pay-rules.md §8); without it they see this month alone."""
     with localcontext(_CONTEXT):
         period = Period.of(facts.month, facts.workdays)
         drafts = [prepare_agent(plan, period, a) for a in facts.agents if in_payroll(a, period)]
         decision = decide_award(plan.awards, [d.candidate for d in drafts])
+        periods = periods or PeriodFacts()
+        awarded = period_award_lines(
+            plan, facts.month, [Member(d.candidate, d.agent.team) for d in drafts], periods
+        ) if plan.period_awards or plan.team_award is not None else {}
         agents = tuple(
-            finish_agent(plan, d, decision.line_for(plan.awards, d.agent.code, d.kpi.score)) for d in drafts
+            finish_agent(
+                plan,
+                d,
+                decision.line_for(plan.awards, d.agent.code, d.kpi.score),
+                target_lines(plan, period, d.agent, periods.of(d.agent.code)) if plan.targets else (),
+                awarded.get(d.agent.code, ()),
+            )
+            for d in drafts
         )
         warnings: list[Text] = []
         if facts.calendar_warning:
