@@ -99,7 +99,7 @@ def build_context(session: Session, kind: str) -> ImportContext:
         }
     existing_target_keys: set[tuple[str, str, str]] = set()
     if kind == "targets":
-        existing_target_keys = {tuple(row) for row in session.execute(
+        existing_target_keys = {(code, target, period) for code, target, period in session.execute(
             select(Agent.code, TargetValue.target, TargetValue.period).join(Agent, Agent.id == TargetValue.agent_id)
         )}
     return ImportContext(

@@ -125,7 +125,7 @@ def gather_period_facts(session: Session, plan: Plan, facts: MonthFacts, ids: di
                 penalized = stored.complaints_upheld > 0 or stored.qa_fatal_count > 0
                 earlier[by_id[agent_id]].append(EarlierMonth(m, stored.kpi_score or ZERO, penalized))
 
-    codes = set(targets) | set(policies) | set(metrics) | set(earlier)
+    everyone = set(targets) | set(policies) | set(metrics) | set(earlier)
     return PeriodFacts({
         code: AgentPeriodFacts(
             targets=tuple(targets.get(code, ())),
@@ -133,5 +133,5 @@ def gather_period_facts(session: Session, plan: Plan, facts: MonthFacts, ids: di
             metrics=tuple(metrics.get(code, ())),
             earlier=tuple(sorted(earlier.get(code, ()), key=lambda e: e.month)),
         )
-        for code in codes
+        for code in everyone
     })

@@ -3,6 +3,7 @@ months, the team award, and the refusal to calculate the quarter's last month be
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -48,12 +49,12 @@ def _lines(db: Database, month: str, code: str, *codes: str) -> list[tuple[str, 
 
 
 @pytest.fixture
-def quarter(tmp_path: Path) -> Database:
+def quarter(tmp_path: Path) -> Iterator[Database]:
     db = make_db(tmp_path, sections=AWARDS)
     with db.session_scope() as s:
         for kind, text in (("sales", SALES), ("metrics", METRICS), ("targets", TARGETS)):
             commit_import(s, kind, write(tmp_path, f"{kind}.csv", text))
-    yield db  # type: ignore[misc]
+    yield db
     db.dispose()
 
 
