@@ -77,6 +77,7 @@ KIND_FILE_NAMES = {
     "praise": ("表扬导入模板.xlsx", "praise-template.xlsx"),
     "adjustments": ("调整导入模板.xlsx", "adjustments-template.xlsx"),
     "metrics": ("指标导入模板.xlsx", "metrics-template.xlsx"),
+    "targets": ("目标导入模板.xlsx", "targets-template.xlsx"),
 }
 
 
@@ -358,6 +359,7 @@ class RewardsPage(Page):
             ("praise", self.praise),
             ("adjustments", self.adjustments),
             ("metrics", self.metrics),
+            ("targets", self.metrics),  # a schema-2 plan's target values (docs/pay-rules.md §8.1)
         ):
             self._add_file_buttons(kind, tab)
 
@@ -382,6 +384,7 @@ class RewardsPage(Page):
             "praise": ("表扬", "praise"),
             "adjustments": ("调整", "adjustments"),
             "metrics": ("绩效指标", "KPI metrics"),
+            "targets": ("目标值", "target values"),
         }[kind]
         tip_import = tr(f"从 Excel 或 CSV 文件导入{names[0]}", f"Import {names[1]} from an Excel or CSV file")
         tip_template = tr(f"保存{names[0]}导入模板（Excel）", f"Save the {names[1]} import template (Excel)")
@@ -390,6 +393,9 @@ class RewardsPage(Page):
             tpl = tab.button(
                 tr("导出模板…", "Export template…"), SP.SP_DialogSaveButton, tip_template, right=True
             )
+        elif kind == "targets":  # on the metrics tab, next to the metrics' own buttons
+            imp = tab.button(tr("导入目标…", "Import targets…"), SP.SP_DialogOpenButton, tip_import)
+            tpl = tab.button(tr("目标模板…", "Targets template…"), SP.SP_DialogSaveButton, tip_template)
         else:
             imp = tab.button(tr("导入…", "Import…"), SP.SP_DialogOpenButton, tip_import)
             tpl = tab.button(tr("导出模板…", "Export template…"), SP.SP_DialogSaveButton, tip_template)
