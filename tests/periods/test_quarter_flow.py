@@ -125,3 +125,38 @@ def test_the_command_line_imports_targets_and_pays_them(tmp_path: Path) -> None:
     target = [line for line in agent["lines"] if line["code"] == "target_bonus"]
     assert [(t["amount"], t["detail"]) for t in target] == [
         ("200.00", "月度件数目标 2026-10：月度保单数 3 / 目标 3 = 100.00% → 1 × 200.00")]
+
+
+def test_the_new_lines_reach_the_payslip_and_the_summary(quarter: Database, tmp_path: Path) -> None:
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from app.reports.payslip import PayslipOptions, render_payslips
+    from app.services.reports import export_summary
+    from app.summary_columns import summary_amounts
+
+    for month in ("2026-10", "2026-11"):
+        with quarter.session_scope() as s:
+            calculate_month(s, month)
+        with quarter.session_scope() as s:
+            lock_month(s, month)
+    with quarter.session_scope() as s:
+        calculate_month(s, "2026-12")
+    with quarter.session_scope() as s:
+        a001 = next(a for a in show_month(s, "2026-12").agents if a.code == "A001")
+        export_summary(s, "2026-12", tmp_path / "summary.xlsx")
+    amounts = {x.code: x.amount for x in a001.lines}
+    assert amounts["target_bonus"] + amounts["period_award"] + amounts["team_award"] == Decimal("2500.00")
+    # 奖励 = full attendance + monthly top award + the three bonuses of §8
+    awards = sum((amounts.get(c, Decimal(0)) for c in ("full_attendance", "top_award", "praise", "target_bonus",
+                                                        "period_award", "team_award")), Decimal(0))
+    assert summary_amounts(a001.lines)["awards"] == awards
+    pdf = render_payslips([a001], PayslipOptions(branch_name="测试网点", month="2026-12"))
+    page = "".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    for label, amount in (("目标奖金", "1200.00"), ("期间优胜奖", "800.00"), ("团队奖", "500.00")):
+        assert label in page and amount in page, label
+    workbook = load_workbook(tmp_path / "summary.xlsx")
+    cells = {str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+    assert {"目标奖金", "期间优胜奖", "团队奖"} <= cells
