@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import tr
 from app.plan.model import LEAVE_TYPES
+from app.plan.targets_io import SECTION_KEYS
 from ui.dialogs.common import ERROR_STYLE
 from ui.models.plan_tables import Choice, Column, PlanRowsModel, cell_value, percent_text, value_text
 
@@ -291,6 +292,7 @@ class PlanEditor(QTabWidget):
         self._tab_of: dict[str, int] = {}
         self._tips: dict[str, str] = {}
         self._schema: Any = 1
+        self._kept: dict[str, Any] = {}  # sections the editor does not show (§8 targets, awards), kept as loaded
         self._read_only = False
         self._current_tab = 0
 
@@ -645,6 +647,7 @@ class PlanEditor(QTabWidget):
     def load(self, doc: dict[str, Any]) -> None:
         """Show a plan document (``plan_to_dict`` of a plan); emits nothing."""
         self._schema = doc.get("schema", 1)
+        self._kept = {key: doc[key] for key in SECTION_KEYS if key in doc}
         for path, edit in self.fields.items():
             edit.setText((percent_text if path in self.percent_fields else value_text)(_get(doc, path)))
         for path, combo in self.combos.items():
@@ -705,6 +708,7 @@ class PlanEditor(QTabWidget):
                 _put(doc, path, mapping)
             else:
                 _put(doc, path, items)
+        doc.update(self._kept)
         return doc, problems
 
     # --- problems -----------------------------------------------------------------
