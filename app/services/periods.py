@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.calendar import previous_month
+from app.calendar import month_bounds, previous_month
 from app.engine.facts import MonthFacts, PolicyFact
 from app.engine.period_facts import AgentPeriodFacts, EarlierMonth, PeriodFacts, TargetFact
 from app.money import ZERO
@@ -25,7 +25,7 @@ from app.plan.model import Plan
 from app.results import facts_from_json
 from app.services.errors import ServiceError
 from app.services.months import month_statuses
-from db.models import KpiMetric, PayrollResult, PlanVersion, Policy, TargetValue
+from db.models import Agent, KpiMetric, PayrollResult, PlanVersion, Policy, TargetValue
 
 
 def _paying(plan: Plan, month: str) -> tuple[list[PayPeriod], list[PayPeriod]]:
@@ -37,7 +37,8 @@ def _paying(plan: Plan, month: str) -> tuple[list[PayPeriod], list[PayPeriod]]:
 
 def months_to_lock_first(session: Session, plan: Plan, month: str) -> list[tuple[str, str, str]]:
     """The earlier months of a period award paying in ``month`` that are not locked, as (month, period, award
-    name), earliest first. Months before the first plan version take no part (the app kept no payroll then)."""
+    name), earliest first. Months before the first plan version, and months in which nobody was employed, take
+    no part: the app kept no payroll then."""
     first_plan = session.scalar(select(PlanVersion.effective_from).order_by(PlanVersion.effective_from))
     statuses = month_statuses(session)
     found: dict[str, tuple[str, str, str]] = {}
@@ -48,7 +49,17 @@ def months_to_lock_first(session: Session, plan: Plan, month: str) -> list[tuple
         for m in span.months():
             if m < month and (first_plan is None or m >= first_plan) and statuses.get(m) != "locked":
                 found.setdefault(m, (m, span.text, award.name))
-    return [found[m] for m in sorted(found)]
+    return [found[m] for m in sorted(found) if _anyone_employed(session, m)]
+
+
+def _anyone_employed(session: Session, month: str) -> bool:
+    """Whether any agent was employed in ``month``: a month that paid nobody cannot be locked (and has
+    no K to read), so it never holds up the period's last month."""
+    first, last = month_bounds(month)
+    return session.scalar(
+        select(Agent.id).where(Agent.hire_date <= last, Agent.leave_date.is_(None) | (Agent.leave_date >= first))
+        .limit(1)
+    ) is not None
 
 
 def ensure_period_months_locked(session: Session, plan: Plan, month: str) -> None:

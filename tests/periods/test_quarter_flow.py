@@ -160,3 +160,20 @@ def test_the_new_lines_reach_the_payslip_and_the_summary(quarter: Database, tmp_
     workbook = load_workbook(tmp_path / "summary.xlsx")
     cells = {str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
     assert {"目标奖金", "期间优胜奖", "团队奖"} <= cells
+
+
+def test_a_month_that_paid_nobody_does_not_hold_up_the_quarter(tmp_path: Path) -> None:
+    """A branch that starts in November: October had nobody employed and cannot be locked, so it is not waited for."""
+    agents = "工号,姓名,团队,底薪,入职日期\nA001,张三,一组,4000,2026-11-02\nA002,李四,一组,3500,2026-11-02\n"
+    db = make_db(tmp_path, sections=AWARDS, agents=agents)
+    try:
+        with db.session_scope() as s, pytest.raises(ServiceError, match="请先锁定 2026-11："):
+            calculate_month(s, "2026-12")
+        with db.session_scope() as s:
+            calculate_month(s, "2026-11")
+        with db.session_scope() as s:
+            lock_month(s, "2026-11")
+        with db.session_scope() as s:
+            calculate_month(s, "2026-12")
+    finally:
+        db.dispose()
