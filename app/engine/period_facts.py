@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
-
-from app.engine.facts import PolicyFact
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,16 @@ class TargetFact:
     period: str
     value: Decimal
     bonus: Decimal | None = None
+
+
+class PeriodPolicy(NamedTuple):
+    """A policy of an earlier month of the period: what a target's measure reads of it (the fields of
+    :class:`~app.engine.facts.PolicyFact` of the same names). A named tuple: a year holds many."""
+
+    product_code: str
+    premium: Decimal
+    sign_date: date
+    cancel_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -37,7 +47,7 @@ class AgentPeriodFacts:
     """One agent's figures of the period's earlier months (this month's come from ``AgentMonth``)."""
 
     targets: tuple[TargetFact, ...] = ()
-    policies: tuple[PolicyFact, ...] = ()  # signed in the earlier months of a period paying now
+    policies: tuple[PeriodPolicy, ...] = ()  # signed in the earlier months of a period paying now
     metrics: tuple[tuple[str, str, Decimal], ...] = ()  # (month, metric code, value), earlier months
     earlier: tuple[EarlierMonth, ...] = ()
 

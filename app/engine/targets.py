@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.engine.facts import AgentMonth, PayLine
+from app.engine.facts import AgentMonth, PayLine, PolicyFact
 from app.engine.lines import make_line, money, num
 from app.engine.period import Period
-from app.engine.period_facts import AgentPeriodFacts
+from app.engine.period_facts import AgentPeriodFacts, PeriodPolicy
 from app.money import HUNDRED, ZERO
 from app.periods import KIND_WORDS, PayPeriod, ends_in
 from app.plan.model import Plan
@@ -35,7 +35,8 @@ def _policy_measure(plan: Plan, target: Target, span: PayPeriod, month: Period, 
     products = plan.products_by_code
     total = ZERO
     count = 0
-    for p in (*facts.policies, *agent.policies):
+    policies: list[PeriodPolicy | PolicyFact] = [*facts.policies, *agent.policies]
+    for p in policies:
         if not first <= p.sign_date <= last or (p.cancel_date is not None and p.cancel_date <= last):
             continue
         product = products.get(p.product_code)

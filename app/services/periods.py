@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds, previous_month
-from app.engine.facts import MonthFacts, PolicyFact
-from app.engine.period_facts import AgentPeriodFacts, EarlierMonth, PeriodFacts, TargetFact
+from app.engine.facts import MonthFacts
+from app.engine.period_facts import AgentPeriodFacts, EarlierMonth, PeriodFacts, PeriodPolicy, TargetFact
 from app.money import ZERO
 from app.periods import PayPeriod, ends_in
 from app.plan.model import Plan
@@ -87,7 +87,7 @@ def gather_period_facts(session: Session, plan: Plan, facts: MonthFacts, ids: di
     by_id = {agent_id: code for code, agent_id in ids.items()}
     conn = session.connection()
     targets: dict[str, list[TargetFact]] = defaultdict(list)
-    policies: dict[str, list[PolicyFact]] = defaultdict(list)
+    policies: dict[str, list[PeriodPolicy]] = defaultdict(list)
     metrics: dict[str, list[tuple[str, str, Decimal]]] = defaultdict(list)
     earlier: dict[str, list[EarlierMonth]] = defaultdict(list)
 
@@ -107,13 +107,11 @@ def gather_period_facts(session: Session, plan: Plan, facts: MonthFacts, ids: di
                 end = date(int(month[:4]), int(month[5:]), 1)
                 make_policy = tuple.__new__
                 for row in conn.execute(
-                    select(Policy.agent_id, Policy.policy_no, Policy.product_code, Policy.premium,
-                           Policy.customer_level, Policy.new_customer, Policy.sign_date, Policy.cancel_date)
+                    select(Policy.agent_id, Policy.product_code, Policy.premium, Policy.sign_date, Policy.cancel_date)
                     .where(Policy.sign_date >= start, Policy.sign_date < end)
-                    .order_by(Policy.sign_date, Policy.policy_no)
-                ):
+                ).all():  # fetched at once, no order needed (sums): several times faster than row by row
                     if row[0] in by_id:
-                        policies[by_id[row[0]]].append(make_policy(PolicyFact, row[1:]))
+                        policies[by_id[row[0]]].append(make_policy(PeriodPolicy, row[1:]))
             codes = sorted(measures - {"standard_premium", "policies"})
             if codes:
                 for agent_id, m, code, value in conn.execute(

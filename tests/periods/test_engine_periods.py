@@ -10,7 +10,7 @@ from app.engine.compute import compute_month
 from app.engine.facts import AgentMonth, ComplaintFact, MonthFacts, PayLine, QAFact
 from app.engine.limits import penalty_relief
 from app.engine.lines import LINE_CODES, make_line
-from app.engine.period_facts import AgentPeriodFacts, EarlierMonth, PeriodFacts, TargetFact
+from app.engine.period_facts import AgentPeriodFacts, EarlierMonth, PeriodFacts, PeriodPolicy, TargetFact
 from app.plan.model import Indicator, KpiConfig, LimitsConfig
 from app.plan.targets import PayoutBand, PeriodAward, Target, TeamAward
 from tests.engine.factories import SOLO, agent, policy
@@ -62,7 +62,8 @@ def test_quarterly_standard_premium_target_pays_by_attainment_band() -> None:
     a = agent("A1", policies=(policy("D-1", "26000", sign=date(2026, 12, 2)),
                               policy("D-2", "3000", sign=date(2026, 12, 3), cancel=date(2026, 12, 9))))
     facts = PeriodFacts({"A1": AgentPeriodFacts(targets=(TargetFact("q_premium", "2026-Q4", D(100000)),),
-                                                policies=earlier)})
+                                                policies=tuple(PeriodPolicy(p.product_code, p.premium, p.sign_date,
+                                                                            p.cancel_date) for p in earlier))})
     pay = compute_month(TARGETS_PLAN, december(a), facts)
     [line] = of(pay, "A1", "target_bonus")
     assert line.amount == D("1200.00")  # 1.23456 → 1.2346 ≥ 1.2 → 1.2 × 1000
