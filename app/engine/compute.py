@@ -7,7 +7,8 @@ pass two finishes the lines that depend on the award (penalty cap, carry-over, t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
 from app.engine import attendance as att_mod
@@ -25,9 +26,10 @@ from app.engine.period import Period, employed_workdays, in_payroll
 from app.engine.period_award import Member, period_award_lines
 from app.engine.period_facts import PeriodFacts
 from app.engine.quality import QAResult, evaluate, fatal_penalty_line
+from app.engine.scopes import ScopeMap, resolve
 from app.engine.targets import target_lines
 from app.money import ZERO, round2
-from app.plan.model import Plan
+from app.plan.model import Plan, Scope
 from app.text import Text
 
 # A fixed arithmetic context, so a caller who changed the thread's decimal context cannot
@@ -51,6 +53,7 @@ class AgentDraft:
     complaints: ComplaintResult
     praise: PayLine | None
     warnings: tuple[Text, ...]
+    scope: Scope | None = None  # schema 2 (§7.3)
 
     @property
     def candidate(self) -> Candidate:
@@ -58,14 +61,22 @@ class AgentDraft:
         return Candidate(code=self.agent.code, score=self.kpi.score, penalized=penalized)
 
 
-def prepare_agent(plan: Plan, period: Period, agent: AgentMonth) -> AgentDraft:
+def prepare_agent(
+    plan: Plan,
+    period: Period,
+    agent: AgentMonth,
+    *,
+    scope: Scope | None = None,
+    peaks: Mapping[str, Decimal] | None = None,
+) -> AgentDraft:
+    """``plan`` is the plan as the agent's ``scope`` sees it; ``peaks`` the N1 of relative indicators."""
     employed_days = len(employed_workdays(agent, period))
     workdays = len(period.workdays)
     summary = att_mod.summarize(agent, period)
     base = compute_base(plan, agent.base_salary, employed_days, workdays, summary)
     qa = evaluate(plan.quality, agent, period)
     commission = compute_commission(plan, agent, period, qa)
-    kpi = compute_kpi(plan.kpi, agent, qa.avg)
+    kpi = compute_kpi(plan.kpi, agent, qa.avg, period=period, peaks=peaks, explain=plan.schema >= 2)
     complaints = compute_complaints(plan.complaints, agent, period)
     warnings = list(commission.warnings)
     if workdays == 0:
@@ -82,6 +93,7 @@ def prepare_agent(plan: Plan, period: Period, agent: AgentMonth) -> AgentDraft:
         complaints=complaints,
         praise=praise_line(plan.awards, agent),
         warnings=tuple(warnings),
+        scope=scope,
     )
 
 
@@ -174,6 +186,10 @@ def _facts(draft: AgentDraft, relief: ReliefResult, won: bool) -> AgentFacts:
         penalty_total=relief.penalties,
         penalty_allowance=relief.allowance,
         kpi_measured=bool(draft.kpi.indicator_scores),
+        scope=draft.scope.code if draft.scope is not None else None,
+        scope_name=draft.scope.name if draft.scope is not None else "",
+        indicator_details={code: zh for code, (zh, _en) in draft.kpi.details.items()},
+        indicator_details_en={code: en for code, (_zh, en) in draft.kpi.details.items()},
     )
 
 
@@ -182,7 +198,11 @@ def compute_agent(plan: Plan, facts: MonthFacts, agent: AgentMonth, *, top_award
     caller says whether the agent won it. ``compute_month`` is the payroll's entry point."""
     with localcontext(_CONTEXT):
         period = Period.of(facts.month, facts.workdays)
-        draft = prepare_agent(plan, period, agent)
+        scopes = resolve(plan, [agent], period)
+        plan = scopes.plan_for(agent.code)
+        draft = prepare_agent(
+            plan, period, agent, scope=scopes.scope_of[agent.code], peaks=scopes.peaks_for(agent.code)
+        )
         award_line = None
         if top_award:
             decision = AwardDecision(1, 1, draft.kpi.score, frozenset({agent.code}))
@@ -197,18 +217,31 @@ def compute_month(plan: Plan, facts: MonthFacts, periods: PeriodFacts | None = N
     period's earlier months (docs/pay-rules.md §8); without it they see this month alone."""
     with localcontext(_CONTEXT):
         period = Period.of(facts.month, facts.workdays)
-        drafts = [prepare_agent(plan, period, a) for a in facts.agents if in_payroll(a, period)]
-        decision = decide_award(plan.awards, [d.candidate for d in drafts])
+        members = [a for a in facts.agents if in_payroll(a, period)]
+        scopes = resolve(plan, members, period)
+        drafts = [
+            prepare_agent(
+                scopes.plan_for(a.code),
+                period,
+                a,
+                scope=scopes.scope_of[a.code],
+                peaks=scopes.peaks_for(a.code),
+            )
+            for a in members
+        ]
+        award_lines = _award_lines(plan, scopes, drafts)
         periods = periods or PeriodFacts()
         awarded = period_award_lines(
             plan, facts.month, [Member(d.candidate, d.agent.team) for d in drafts], periods
         ) if plan.period_awards or plan.team_award is not None else {}
         agents = tuple(
             finish_agent(
-                plan,
+                scopes.plan_for(d.agent.code),
                 d,
-                decision.line_for(plan.awards, d.agent.code, d.kpi.score),
-                target_lines(plan, period, d.agent, periods.of(d.agent.code)) if plan.targets else (),
+                award_lines.get(d.agent.code),
+                # the agent's scope plan: the plan's targets, its products and the scope's indicator names
+                target_lines(scopes.plan_for(d.agent.code), period, d.agent, periods.of(d.agent.code))
+                if plan.targets else (),
                 awarded.get(d.agent.code, ()),
             )
             for d in drafts
@@ -218,6 +251,7 @@ def compute_month(plan: Plan, facts: MonthFacts, periods: PeriodFacts | None = N
             warnings.append(facts.calendar_warning)
         if not period.workdays:
             warnings.append(Text(f"{facts.month} 没有工作日", f"{facts.month} has no workdays"))
+        warnings.extend(scopes.warnings)
         if not agents:
             warnings.append(
                 Text(
@@ -227,3 +261,28 @@ def compute_month(plan: Plan, facts: MonthFacts, periods: PeriodFacts | None = N
                 )
             )
         return MonthPay(month=facts.month, agents=agents, warnings=tuple(warnings))
+
+
+def _award_lines(plan: Plan, scopes: ScopeMap, drafts: list[AgentDraft]) -> dict[str, PayLine]:
+    """The monthly award over the whole branch, or per scope with ``awards.within_scope`` (§7.3)."""
+    groups: dict[str, list[AgentDraft]] = {}
+    for d in drafts:
+        key = scopes.key(d.agent.code) if plan.awards.within_scope else ""
+        groups.setdefault(key, []).append(d)
+    out: dict[str, PayLine] = {}
+    for group in groups.values():
+        decision = decide_award(plan.awards, [d.candidate for d in group])
+        for d in group:
+            line = decision.line_for(plan.awards, d.agent.code, d.kpi.score)
+            if line is None:
+                continue
+            if plan.awards.within_scope and plan.scopes:
+                name_zh = d.scope.name if d.scope is not None else "未分岗位"
+                name_en = d.scope.name if d.scope is not None else "agents in no scope"
+                line = replace(
+                    line,
+                    detail=f"{name_zh}内评比：{line.detail}",
+                    detail_en=f"within {name_en}: {line.detail_en}",
+                )
+            out[d.agent.code] = line
+    return out

@@ -41,20 +41,16 @@ def metric_codes(doc: dict[str, Any]) -> set[str]:
     for kpi in tables:
         indicators = kpi.get("indicators") if isinstance(kpi, dict) else None
         for ind in indicators if isinstance(indicators, list) else ():
-            if isinstance(ind, dict) and isinstance(ind.get("code"), str) and ind.get("source", "metric") != "qa":
+            if isinstance(ind, dict) and isinstance(ind.get("code"), str) and ind.get("source", "metric") == "metric":
                 codes.add(ind["code"])
     return codes
 
 
 def load_period_sections(
-    ck: _Checker, doc: dict[str, Any], schema: Any
+    ck: _Checker, doc: dict[str, Any]
 ) -> tuple[tuple[Target, ...], tuple[PeriodAward, ...], TeamAward | None]:
     """Read ``[[targets]]``, ``[[period_awards]]`` and ``[team_award]``; each needs ``schema = 2``."""
-    present = [key for key in SECTION_KEYS if key in doc]
-    if present and schema != 2:
-        for key in present:
-            ck.fail(key, "needs schema = 2 (add schema = 2 at the top of the plan)",
-                    "需要方案格式版本 2（请在方案开头写 schema = 2）")
+    if not ck.v2_only(doc, SECTION_KEYS, ""):
         return (), (), None
     targets = _load_targets(ck, doc.get("targets", []), metric_codes(doc))
     awards = _load_period_awards(ck, doc.get("period_awards", []))

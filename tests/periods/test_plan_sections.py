@@ -56,8 +56,10 @@ def test_a_schema_1_plan_is_unchanged_and_refuses_the_new_sections() -> None:
     assert (plan.targets, plan.period_awards, plan.team_award) == ((), (), None)
     assert "targets" not in dump_plan(plan) and "team_award" not in dump_plan(plan)
     err = _error(plan_text(AWARDS).replace("schema = 2", "schema = 1", 1))
-    assert err.problems == ["period_awards: needs schema = 2 (add schema = 2 at the top of the plan)",
-                            "team_award: needs schema = 2 (add schema = 2 at the top of the plan)"]
+    assert err.problems == [
+        "period_awards: is only allowed in a plan with schema = 2 (add `schema = 2` at the top of the file)",
+        "team_award: is only allowed in a plan with schema = 2 (add `schema = 2` at the top of the file)",
+    ]
     assert all(CJK.search(p) for p in err.problems_zh)
 
 
@@ -116,3 +118,26 @@ def test_validation_names_each_key_path_in_both_languages() -> None:
     for en, zh in zip(err.problems, err.problems_zh, strict=True):
         assert en.split(":")[0] == zh.split(":")[0]
         assert CJK.search(zh), zh
+
+
+def test_a_target_may_measure_an_indicator_of_a_scope_only() -> None:
+    scope = """
+[[scopes]]
+code = "callback"
+name = "电话回访岗"
+roles = ["电话回访岗"]
+[scopes.kpi]
+indicators = [ { code = "calls", name = "接听量", weight = 1, kind = "relative" } ]
+"""
+    target = """
+[[targets]]
+code = "q_calls"
+measure = "calls"
+period = "quarter"
+bonus = 100
+payout = [ { from = 1, rate = 1 } ]
+"""
+    plan = load_plan(plan_text(scope + target))
+    assert plan.targets[0].measure == "calls" and plan.scopes[0].code == "callback"
+    err = _error(plan_text(scope + target.replace('"calls"', '"call"')))
+    assert err.problems[0].startswith("targets[0].measure: unknown measure 'call'")
