@@ -6,14 +6,15 @@ coefficient does not apply, and each target that pays is its own ``target_bonus`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from app.engine.facts import AgentMonth, PayLine, PolicyFact
 from app.engine.lines import make_line, money, num
 from app.engine.period import Period
-from app.engine.period_facts import AgentPeriodFacts, PeriodPolicy
-from app.money import HUNDRED, ZERO
+from app.engine.period_facts import AgentPeriodFacts, PeriodPolicy, TargetFact
+from app.money import HUNDRED, ZERO, round_cents
 from app.periods import KIND_WORDS, PayPeriod, ends_in
 from app.plan.model import Plan
 from app.plan.targets import Target
@@ -71,6 +72,32 @@ def _measure_words(plan: Plan, target: Target, kind: str) -> tuple[str, str, boo
     return f"{word_zh}{name}均值", f"{word_en} mean {name}", True
 
 
+@dataclass(frozen=True)
+class TargetStanding:
+    """Where an agent stands against a target of a period, as of a month of it (the last month: the payout)."""
+
+    actual: Decimal | None  # None: a metric without any value in the period so far
+    attainment: Decimal | None  # 4 decimals
+    rate: Decimal
+    bonus: Decimal  # the imported bonus, else the plan's
+    amount: Decimal  # bonus × rate, rounded to the cent
+
+
+def target_standing(plan: Plan, target: Target, span: PayPeriod, month: Period, agent: AgentMonth,
+                    facts: AgentPeriodFacts, fact: TargetFact) -> TargetStanding:
+    """``target`` for ``span`` measured over its months up to ``month`` (policies not cancelled by its last day)."""
+    if target.measure in ("standard_premium", "policies"):
+        actual: Decimal | None = _policy_measure(plan, target, span, month, agent, facts)
+    else:
+        actual = _metric_measure(target, span, month, agent, facts)
+    bonus = fact.bonus if fact.bonus is not None else target.bonus
+    if actual is None or fact.value <= 0:
+        return TargetStanding(actual, None, ZERO, bonus, ZERO)
+    a = attainment(actual, fact.value)
+    rate = target.rate_for(a)
+    return TargetStanding(actual, a, rate, bonus, round_cents(bonus * rate))
+
+
 def target_lines(plan: Plan, month: Period, agent: AgentMonth, facts: AgentPeriodFacts) -> tuple[PayLine, ...]:
     """One ``target_bonus`` line per plan target whose period ends this month and that pays the agent."""
     lines: list[PayLine] = []
@@ -81,15 +108,10 @@ def target_lines(plan: Plan, month: Period, agent: AgentMonth, facts: AgentPerio
         fact = next((f for f in facts.targets if f.target == target.code and f.period == span.text), None)
         if fact is None or fact.value <= 0:
             continue  # no target value imported: no line
-        if target.measure in ("standard_premium", "policies"):
-            actual: Decimal | None = _policy_measure(plan, target, span, month, agent, facts)
-        else:
-            actual = _metric_measure(target, span, month, agent, facts)
-        if actual is None:
+        standing = target_standing(plan, target, span, month, agent, facts, fact)
+        actual, a, rate, bonus = standing.actual, standing.attainment, standing.rate, standing.bonus
+        if actual is None or a is None:
             continue  # a metric without any value in the period: no payout
-        a = attainment(actual, fact.value)
-        rate = target.rate_for(a)
-        bonus = fact.bonus if fact.bonus is not None else target.bonus
         if rate * bonus == 0:
             continue
         what_zh, what_en, is_amount = _measure_words(plan, target, span.kind)

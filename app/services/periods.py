@@ -10,21 +10,25 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds, previous_month
-from app.engine.facts import MonthFacts
+from app.engine.facts import AgentMonth, MonthFacts
+from app.engine.period import Period
 from app.engine.period_facts import AgentPeriodFacts, EarlierMonth, PeriodFacts, PeriodPolicy, TargetFact
+from app.engine.targets import target_standing
 from app.money import ZERO
-from app.periods import PayPeriod, ends_in
+from app.periods import PayPeriod, ends_in, period_of
 from app.plan.model import Plan
 from app.results import facts_from_json
 from app.services.errors import ServiceError
 from app.services.months import month_statuses
+from app.services.plans import plan_for_month
 from db.models import Agent, KpiMetric, PayrollResult, PlanVersion, Policy, TargetValue
 
 
@@ -144,3 +148,89 @@ def gather_period_facts(session: Session, plan: Plan, facts: MonthFacts, ids: di
         )
         for code in everyone
     })
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """An agent's standing against one target of the period that ``month`` falls in, as of ``month``:
+    shown during the period, before it pays (docs/pay-rules.md §8.1)."""
+
+    agent_code: str
+    agent_name: str
+    target: str
+    target_name: str
+    measure: str
+    period: str
+    pays_in: str  # the period's last month
+    value: Decimal
+    actual: Decimal | None  # None: a metric without any value so far
+    attainment: Decimal | None
+    rate: Decimal
+    bonus: Decimal
+    amount: Decimal  # what it would pay if the period ended now
+
+
+def target_progress(session: Session, month: str) -> list[TargetProgress]:
+    """Each imported target value of the periods ``month`` falls in, measured up to the end of ``month``
+    by the same arithmetic as the payout, with the plan in force for ``month``."""
+    try:
+        _version, plan = plan_for_month(session, month)
+    except ServiceError:
+        return []
+    spans = {t.code: period_of(t.period, month) for t in plan.targets}
+    if not spans:
+        return []
+    conn = session.connection()
+    rows = conn.execute(
+        select(Agent.id, Agent.code, Agent.name, Agent.hire_date, TargetValue.target, TargetValue.period,
+               TargetValue.value, TargetValue.bonus)
+        .join(Agent, Agent.id == TargetValue.agent_id)
+        .where(TargetValue.target.in_(list(spans)), TargetValue.period.in_(sorted({p.text for p in spans.values()})))
+        .order_by(Agent.code, TargetValue.target)
+    ).all()
+    rows = [r for r in rows if spans[r.target].text == r.period]
+    if not rows:
+        return []
+    ids = {r.id for r in rows}
+    first_month = min(spans[r.target].first_month for r in rows)
+    start = date(int(first_month[:4]), int(first_month[5:]), 1)
+    month_last = month_bounds(month)[1]
+    policies: dict[int, list[PeriodPolicy]] = defaultdict(list)
+    make_policy = tuple.__new__
+    for row in conn.execute(
+        select(Policy.agent_id, Policy.product_code, Policy.premium, Policy.sign_date, Policy.cancel_date)
+        .where(Policy.sign_date >= start, Policy.sign_date <= month_last)
+    ).all():
+        if row[0] in ids:
+            policies[row[0]].append(make_policy(PeriodPolicy, row[1:]))
+    codes = sorted({t.measure for t in plan.targets} - {"standard_premium", "policies"})
+    earlier: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
+    current: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    if codes:
+        for agent_id, m, code, value in conn.execute(
+            select(KpiMetric.agent_id, KpiMetric.month, KpiMetric.indicator, KpiMetric.value)
+            .where(KpiMetric.month >= first_month, KpiMetric.month <= month, KpiMetric.indicator.in_(codes))
+        ):
+            if agent_id in ids:
+                if m == month:
+                    current[agent_id][code] = value
+                else:
+                    earlier[agent_id].append((m, code, value))
+    targets = {t.code: t for t in plan.targets}
+    this_month = Period.of(month, ())
+    out: list[TargetProgress] = []
+    with localcontext(Context(prec=28, rounding=ROUND_HALF_EVEN)):
+        for r in rows:
+            target, span = targets[r.target], spans[r.target]
+            agent = AgentMonth(code=r.code, name=r.name, base_salary=ZERO, hire_date=r.hire_date,
+                               metrics=current.get(r.id, {}))
+            facts = AgentPeriodFacts(policies=tuple(policies.get(r.id, ())), metrics=tuple(earlier.get(r.id, ())))
+            standing = target_standing(plan, target, span, this_month, agent, facts,
+                                       TargetFact(r.target, r.period, r.value, r.bonus))
+            out.append(TargetProgress(
+                agent_code=r.code, agent_name=r.name, target=target.code, target_name=target.name,
+                measure=target.measure, period=span.text, pays_in=span.last_month, value=r.value,
+                actual=standing.actual, attainment=standing.attainment, rate=standing.rate, bonus=standing.bonus,
+                amount=standing.amount,
+            ))
+    return out

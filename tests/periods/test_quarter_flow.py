@@ -177,3 +177,25 @@ def test_a_month_that_paid_nobody_does_not_hold_up_the_quarter(tmp_path: Path) -
             calculate_month(s, "2026-12")
     finally:
         db.dispose()
+
+
+def test_attainment_so_far_is_visible_during_the_quarter(quarter: Database) -> None:
+    from app.services.periods import target_progress
+
+    with quarter.session_scope() as s:
+        october = target_progress(s, "2026-10")
+        november = target_progress(s, "2026-11")
+        december = target_progress(s, "2026-12")
+        september = target_progress(s, "2026-09")  # another quarter: no values imported for it
+    assert september == []
+    assert [(p.agent_code, p.target, p.period, p.pays_in) for p in november] == [
+        ("A001", "q_premium", "2026-Q4", "2026-12"), ("A002", "q_premium", "2026-Q4", "2026-12")]
+    # October: 60000 / 100000 = 60.00%: below the first band
+    assert (october[0].actual, october[0].attainment, october[0].rate, october[0].amount) == (
+        Decimal("60000.0"), Decimal("0.6000"), Decimal(0), Decimal("0.00"))
+    # November: 110000 / 100000 → 1.0 × 1000; A002's policy is not cancelled yet: 9000 / 10000 → 0.5 × 1000
+    assert [(p.attainment, p.rate, p.amount) for p in november] == [
+        (Decimal("1.1000"), Decimal("1.0"), Decimal("1000.00")), (Decimal("0.9000"), Decimal("0.5"), Decimal("500.00"))]
+    # December (the payout): A001 reaches 120%; A002's policy was cancelled on 2026-12-15
+    assert [(p.attainment, p.amount) for p in december] == [(Decimal("1.2000"), Decimal("1200.00")),
+                                                            (Decimal("0.0000"), Decimal("0.00"))]
