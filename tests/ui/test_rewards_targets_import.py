@@ -1,4 +1,4 @@
-"""The rewards page offers the targets import (and its template) next to the KPI metrics' own buttons."""
+"""The rewards page's 目标 tab: the targets import and its template, and each target's attainment so far."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -33,11 +34,14 @@ def page(qtbot: QtBot, db: Database) -> RewardsPage:
     return widget
 
 
-def test_import_targets_from_the_metrics_tab(
-    qtbot: QtBot, page: RewardsPage, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_import_targets_on_the_targets_tab(
+    qtbot: QtBot, qtmodeltester: ModelTester, page: RewardsPage, db: Database, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     button = page.import_buttons["targets"]
-    assert button.text() == "导入目标…" and button.isVisibleTo(page.metrics)
+    assert button.text() == "导入…" and button.isVisibleTo(page.targets)
+    assert page.tabs.tabText(page.tabs.indexOf(page.targets)) == "目标"
+    assert page.targets.model.rowCount() == 0
     path = tmp_path / "目标.csv"
     path.write_text("工号,目标,期间,目标值,奖金基数\nA001,q_premium,2026-Q1,100000,1200\n", encoding="utf-8-sig")
     monkeypatch.setattr(page, "ask_open_file", lambda: path)
@@ -55,12 +59,19 @@ def test_import_targets_from_the_metrics_tab(
                                                                  Decimal(1200))
     if flow.message is not None:
         flow.message.close()
+    # the tab lists the value with the attainment so far (no policies yet: 0.00%, nothing due)
+    model = page.targets.model
+    assert model.rowCount() == 1
+    cells = [model.data(model.index(0, c)) for c in range(model.columnCount())]
+    assert cells == ["A001", "张三", "季度保费目标", "2026-Q1", "100000", "0.00", "0.00%", "0", "0.00", "2026-03"]
+    assert "1 个目标值" in page.targets.totals.text()
+    qtmodeltester.check(model)
 
 
 def test_the_targets_template_is_saved_and_imports_cleanly(
     page: RewardsPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert page.template_buttons["targets"].text() == "目标模板…"
+    assert page.template_buttons["targets"].text() == "导出模板…"
     monkeypatch.setattr(page, "ask_save_file", lambda suggested: tmp_path / suggested)
     saved = page.export_template("targets")
     assert saved == tmp_path / "目标导入模板.xlsx" and saved.exists()

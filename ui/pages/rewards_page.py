@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from app.i18n import tr
 from app.money import ZERO, fmt_money
 from app.services.months import month_status
+from app.services.periods import TargetProgress, target_progress
 from app.services.rewards import (
     STATUS_NAMES,
     AdjustmentInput,
@@ -64,7 +65,13 @@ from ui.dialogs.record_dialogs import AdjustmentDialog, ComplaintDialog, PraiseD
 from ui.errors import show_error
 from ui.importing import ImportFlow
 from ui.models.rewards_metrics import FIXED_COLUMNS, MetricsGridModel
-from ui.models.rewards_models import AdjustmentsModel, ComplaintsModel, PraiseModel, records_proxy
+from ui.models.rewards_models import (
+    AdjustmentsModel,
+    ComplaintsModel,
+    PraiseModel,
+    TargetsModel,
+    records_proxy,
+)
 from ui.models.sales_table import RecordsModel
 from ui.pages.base import Page
 from ui.pages.sales_page import agent_choices, default_day
@@ -352,6 +359,9 @@ class RewardsPage(Page):
         self.metrics.model.writer = self._write_metrics
         self.metrics.model.failed.connect(self._show_failure)
 
+        # 目标 (schema 2, docs/pay-rules.md §8.1): the imported target values and the attainment so far
+        self.targets = RecordsTab(TargetsModel(self), tr("搜索工号、姓名、目标…", "Search code, name, target…"), self)
+
         self.import_buttons: dict[str, QPushButton] = {}
         self.template_buttons: dict[str, QPushButton] = {}
         for kind, tab in (
@@ -359,7 +369,7 @@ class RewardsPage(Page):
             ("praise", self.praise),
             ("adjustments", self.adjustments),
             ("metrics", self.metrics),
-            ("targets", self.metrics),  # a schema-2 plan's target values (docs/pay-rules.md §8.1)
+            ("targets", self.targets),
         ):
             self._add_file_buttons(kind, tab)
 
@@ -371,6 +381,7 @@ class RewardsPage(Page):
         self.tabs.addTab(self.praise, tr("表扬", "Praise"))
         self.tabs.addTab(self.adjustments, tr("调整", "Adjustments"))
         self.tabs.addTab(self.metrics, tr("绩效指标", "KPI metrics"))
+        self.tabs.addTab(self.targets, tr("目标", "Targets"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
@@ -393,9 +404,6 @@ class RewardsPage(Page):
             tpl = tab.button(
                 tr("导出模板…", "Export template…"), SP.SP_DialogSaveButton, tip_template, right=True
             )
-        elif kind == "targets":  # on the metrics tab, next to the metrics' own buttons
-            imp = tab.button(tr("导入目标…", "Import targets…"), SP.SP_DialogOpenButton, tip_import)
-            tpl = tab.button(tr("目标模板…", "Targets template…"), SP.SP_DialogSaveButton, tip_template)
         else:
             imp = tab.button(tr("导入…", "Import…"), SP.SP_DialogOpenButton, tip_import)
             tpl = tab.button(tr("导出模板…", "Export template…"), SP.SP_DialogSaveButton, tip_template)
@@ -409,6 +417,7 @@ class RewardsPage(Page):
     # --- data -------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        targets: list[TargetProgress] = []
         complaints: list[ComplaintView] = []
         praise: list[PraiseView] = []
         adjustments: list[AdjustmentView] = []
@@ -420,6 +429,7 @@ class RewardsPage(Page):
                 praise = list_praise(session, self.month)
                 adjustments = list_adjustments(session, self.month)
                 status = month_status(session, self.month)
+                targets = target_progress(session, self.month)
                 try:
                     grid = metrics_grid(session, self.month)
                 except Exception as exc:  # noqa: BLE001 - no plan for the month: the other tabs still work
@@ -436,11 +446,21 @@ class RewardsPage(Page):
         self.complaints.set_records(complaints)
         self.praise.set_records(praise)
         self.adjustments.set_records(adjustments)
+        self.targets.set_records(targets)
         self.metrics.set_grid(grid, editable=bool(self.month) and not self.locked)
         self._update_totals()
         self._update_buttons()
 
     def _update_totals(self) -> None:
+        progress: list[TargetProgress] = self.targets.model.records()
+        due = sum((p.amount for p in progress), ZERO)
+        self.targets.totals.setText(
+            tr(
+                f"共 {len(progress)} 个目标值；按目前达成率应得 {fmt_money(due)} 元（于各期间末月发放）",
+                f"{len(progress)} target values; {fmt_money(due)} due at the attainment so far "
+                "(paid in each period's last month)",
+            )
+        )
         complaints: list[ComplaintView] = self.complaints.model.records()
         upheld = sum(1 for c in complaints if c.status == "upheld")
         pending = sum(1 for c in complaints if c.status == "pending")
