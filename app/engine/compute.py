@@ -27,6 +27,7 @@ from app.engine.period_award import Member, period_award_lines
 from app.engine.period_facts import PeriodFacts
 from app.engine.quality import QAResult, evaluate, fatal_penalty_line
 from app.engine.scopes import ScopeMap, resolve
+from app.engine.statutory import statutory_lines
 from app.engine.targets import target_lines
 from app.money import ZERO, round2
 from app.plan.model import Plan, Scope
@@ -126,6 +127,8 @@ def finish_agent(
     relief = penalty_relief(plan.limits, lines)
     if relief.line is not None:
         lines.append(relief.line)
+    statutory = statutory_lines(plan.statutory, agent, lines)  # §9: before the carry-over
+    lines.extend(statutory.lines)
     carried = carry_forward_line(agent.carry_forward)
     if carried is not None:
         lines.append(carried)
@@ -146,6 +149,7 @@ def finish_agent(
         policy_paid=draft.commission.policy_paid,
         carry_to_next=to_next.amount if to_next is not None else ZERO,
         warnings=draft.warnings,
+        statutory=statutory.outcome,
     )
 
 

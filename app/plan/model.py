@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from app.plan.statutory import StatutoryConfig
 from app.plan.targets import PeriodAward, Target, TeamAward
 
 CALENDARS = ("cn", "mon-fri")
@@ -308,6 +309,7 @@ class Plan:
     targets: tuple[Target, ...] = ()
     period_awards: tuple[PeriodAward, ...] = ()
     team_award: TeamAward | None = None
+    statutory: StatutoryConfig | None = None  # docs/pay-rules.md §9; None: no statutory lines
 
     # Not a dataclass field: the engine looks products up once per policy, so cache the map.
     @cached_property

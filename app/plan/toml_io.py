@@ -46,10 +46,11 @@ from app.plan.model import (
     Scope,
     Tier,
 )
+from app.plan.statutory_toml import load_statutory, statutory_to_dict
 from app.plan.targets_io import SECTION_KEYS, load_period_sections, period_sections_to_dict
 
 SCHEMA_VERSION = 1
-SUPPORTED_SCHEMAS = (1, 2)  # 2: docs/pay-rules.md §7 (scopes, product groups, indicator kinds) and §8
+SUPPORTED_SCHEMAS = (1, 2)  # 2: docs/pay-rules.md part two (§7 scheme language, §8 targets, §9 statutory)
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _MISSING: Any = object()
 
@@ -314,6 +315,7 @@ _TOP_KEYS = (
     "awards",
     "limits",
     "scopes",
+    "statutory",
     *SECTION_KEYS,
 )
 
@@ -366,6 +368,9 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
         from app.plan.schema2 import load_scopes
 
         scopes = load_scopes(ck, top.get("scopes", []))
+    statutory = None
+    if ck.v2_only(top, ("statutory",), ""):  # part two: schema 2 only, like every new section
+        statutory = load_statutory(ck, top.get("statutory"))
     targets, period_awards, team_award = load_period_sections(ck, top)
 
     if ck.problems:
@@ -386,6 +391,7 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
         awards=awards,
         limits=limits,
         scopes=scopes,
+        statutory=statutory,
         targets=targets,
         period_awards=period_awards,
         team_award=team_award,
@@ -799,6 +805,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         from app.plan.schema2 import add_v2_sections
 
         add_v2_sections(plan, doc)
+    if plan.statutory is not None:
+        doc["statutory"] = statutory_to_dict(plan.statutory)
     doc.update(period_sections_to_dict(plan))
     return doc
 
