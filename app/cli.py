@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 EXIT_FAILURE = 1
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that went away
 KINDS = ("agents", "attendance", "qa", "sales", "complaints", "praise", "metrics", "adjustments", "deductions",
-         "tax_opening", "appeals")
+         "tax_opening", "appeals", "targets")
 
 
 def _month(text: str) -> str:

@@ -64,7 +64,13 @@ SUMMARY_COLUMNS: tuple[SummaryColumn, ...] = (
     SummaryColumn("base", Text("基本工资", "Base pay"), GROSS, ("base",)),
     SummaryColumn("commission", Text("提成", "Commission"), GROSS, ("commission", "new_customer_bonus")),
     SummaryColumn("kpi", Text("绩效", "KPI bonus"), GROSS, ("kpi",)),
-    SummaryColumn("awards", Text("奖励", "Awards"), GROSS, ("full_attendance", "top_award", "praise")),
+    SummaryColumn(
+        "awards",
+        Text("奖励", "Awards"),
+        GROSS,
+        # part two's bonuses (docs/pay-rules.md §8) are awards too, rather than "other pay"
+        ("full_attendance", "top_award", "praise", "target_bonus", "period_award", "team_award"),
+    ),
     SummaryColumn(
         "other_gross",
         Text("其他应发", "Other pay"),

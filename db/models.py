@@ -296,6 +296,23 @@ class AuditLog(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
 
 
+class TargetValue(Base):
+    """An agent's target value for one plan target and period (import kind ``targets``, docs/pay-rules.md §8.1).
+
+    ``period`` is written ``2026-10``, ``2026-Q4``, ``2026-H2`` or ``2026``; ``bonus`` (None: the plan's)
+    overrides the target's bonus for this agent and period."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("agent_id", "target", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    value: Mapped[Decimal] = mapped_column(DecimalText())
+    bonus: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+
+
 class TaxDeduction(Base):
     """专项附加扣除 and other deductions of an agent's month (import kind ``deductions``, §9.3)."""
 

@@ -19,6 +19,7 @@ from app.importers.kinds import (
     PraiseRow,
     QARow,
     SalesRow,
+    TargetRow,
 )
 from app.importers.parse import ImportContext, ImportResult, parse_file, parse_table, read_file
 from app.importers.problems import Problem
@@ -43,6 +44,7 @@ __all__ = [
     "SalesRow",
     "Table",
     "TableError",
+    "TargetRow",
     "parse_file",
     "parse_table",
     "read_file",

@@ -38,6 +38,7 @@ KINDS: tuple[str, ...] = (
     "deductions",
     "tax_opening",
     "appeals",
+    "targets",
 )
 
 KIND_NAMES: dict[str, tuple[str, str]] = {
@@ -52,6 +53,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "deductions": ("专项附加扣除", "Tax deductions"),
     "tax_opening": ("个税期初", "Tax opening balances"),
     "appeals": ("申诉", "Appeals"),
+    "targets": ("目标", "Targets"),
 }
 
 
@@ -177,6 +179,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ("申诉日期", "filed", True),
         ("理由", "reason", True, TEXT_MAX),
         ("超期原因", "override_reason", False, TEXT_MAX),
+    ),
+    "targets": _cols(
+        ("工号", "code", True, CODE_MAX),
+        ("目标", "target", True, CODE_MAX),
+        ("期间", "period", True),
+        ("目标值", "value", True),
+        ("奖金基数", "bonus", False),
     ),
 }
 
@@ -413,4 +422,20 @@ class TaxOpeningRow:
     row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
 
 
-ImportRow = AppealRow | AgentRow | AttendanceRow | QARow | SalesRow | ComplaintRow | PraiseRow | MetricRow | AdjustmentRow | DeductionRow | TaxOpeningRow
+@dataclass(frozen=True)
+class TargetRow:
+    """An agent's target value for a plan target and a period (``2026-10``, ``2026-Q4``, ``2026-H2``,
+    ``2026``); ``bonus`` None: the plan's bonus. Key (code, target, period): a re-import updates it."""
+
+    code: str
+    target: str
+    period: str
+    value: Decimal
+    bonus: Decimal | None
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+ImportRow = (
+    AgentRow | AttendanceRow | QARow | SalesRow | ComplaintRow | PraiseRow | MetricRow | AdjustmentRow
+    | DeductionRow | TaxOpeningRow | AppealRow | TargetRow
+)

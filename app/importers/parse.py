@@ -67,11 +67,13 @@ from app.importers.kinds import (
     PraiseRow,
     QARow,
     SalesRow,
+    TargetRow,
     TaxOpeningRow,
 )
 from app.importers.problems import ERROR, WARNING, Problem
 from app.importers.table import HeaderMatch, HeaderTest, Table, TableError, read_table
 from app.money import ZERO
+from app.periods import parse_period
 
 _ONE = Decimal(1)
 _TWO = Decimal(2)
@@ -99,6 +101,7 @@ class ImportContext:
     locked_months: Collection[str] = frozenset()  # "YYYY-MM"
     existing_policies: Mapping[str, date] = field(default_factory=dict)  # policy_no -> sign_date
     existing_metric_keys: Collection[tuple[str, str, str]] = frozenset()  # (code, month, indicator)
+    existing_target_keys: Collection[tuple[str, str, str]] = frozenset()  # (code, target, period)
     check_agents: bool | None = None
 
     @property
@@ -700,6 +703,11 @@ class _Parser:
             updates = sum(
                 1 for r in result.rows if isinstance(r, MetricRow) and (r.code, r.month, r.indicator) in keys
             )
+        elif self.kind == "targets":
+            stored = ctx.existing_target_keys or frozenset()
+            updates = sum(
+                1 for r in result.rows if isinstance(r, TargetRow) and (r.code, r.target, r.period) in stored
+            )
         else:
             updates = 0
         result.updates = updates
@@ -940,6 +948,36 @@ class _Parser:
             return None
         return AdjustmentRow(code, month, amount, category, reason, row=r.number)
 
+    def _targets(self, r: _Row) -> TargetRow | None:
+        code = r.agent()
+        target = r.text_req("target")
+        period = r._convert("period", _as_period)
+        if period is None:
+            r._required("period")
+        period = "" if period is None or period is _FAILED else period
+        value = r.decimal("value", required=True, percent=True)  # a metric's target may be a rate: 95%
+        if value is not None and value <= 0:
+            r.err(
+                "value",
+                f"目标值须大于 0 “{show(r.raw('value'))}”",
+                f'the target value must be greater than 0 "{show(r.raw("value"))}"',
+                "请填写大于 0 的目标值",
+                "enter a target value above 0",
+            )
+        bonus = r.decimal("bonus", required=False, non_negative=True, money=True)
+        if code and target and period:
+            r.duplicate(
+                "target",
+                (code_key(code), target.casefold(), period),
+                self.seen,
+                ("工号、目标和期间", "code, target and period"),
+            )
+        if period:
+            r.locked("period", parse_period(period).last_month)
+        if r.bad or value is None or not period:
+            return None
+        return TargetRow(code, target, period, value, bonus, row=r.number)
+
     def _deductions(self, r: _Row) -> DeductionRow | None:
         code = r.agent()
         month = r.month("month")
@@ -1064,6 +1102,24 @@ def _whole(r: _Row, key: str, low: int, high: int) -> int | None:
         )
         return None
     return int(value)
+
+
+_PERIOD_ACTION = ("请填写如 2026-10、2026-Q4、2026-H2 或 2026 的期间", "write the period as 2026-10, 2026-Q4, 2026-H2 or 2026")
+
+
+def _as_period(cell: Cell) -> str:
+    """A period as written (``2026-10``, ``2026-Q4``, ``2026-H2``, ``2026``); a year typed as a number and
+    a date (Excel turns a typed ``2026-10`` into 2026-10-01) are understood too."""
+    if isinstance(cell, date):
+        return f"{cell.year:04d}-{cell.month:02d}"
+    if isinstance(cell, int | float | Decimal) and not isinstance(cell, bool) and cell == int(cell):
+        cell = str(int(cell))
+    if isinstance(cell, str):
+        try:
+            return parse_period(cell).text
+        except ValueError:
+            pass
+    raise CellError(f"不是期间 “{show(cell)}”", f'not a period "{show(cell)}"', *_PERIOD_ACTION)
 
 
 def _check_kind(kind: str) -> None:

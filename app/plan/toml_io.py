@@ -47,9 +47,10 @@ from app.plan.model import (
     Tier,
 )
 from app.plan.statutory_toml import load_statutory, statutory_to_dict
+from app.plan.targets_io import SECTION_KEYS, load_period_sections, period_sections_to_dict
 
 SCHEMA_VERSION = 1
-SUPPORTED_SCHEMAS = (1, 2)  # 2: docs/pay-rules.md §7 (scopes, product groups, indicator kinds)
+SUPPORTED_SCHEMAS = (1, 2)  # 2: docs/pay-rules.md part two (§7 scheme language, §8 targets, §9 statutory)
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _MISSING: Any = object()
 
@@ -317,6 +318,7 @@ _TOP_KEYS = (
     "statutory",
     "appeals",
     "publication",
+    *SECTION_KEYS,
 )
 
 
@@ -374,6 +376,7 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
     if ck.v2_only(top, ("appeals", "publication"), ""):  # part two §11: schema 2, like every new section
         _load_appeals(ck, top.get("appeals", {}))
         _load_publication(ck, top.get("publication", {}))
+    targets, period_awards, team_award = load_period_sections(ck, top)
 
     if ck.problems:
         raise ck.error(source)
@@ -394,6 +397,9 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
         limits=limits,
         scopes=scopes,
         statutory=statutory,
+        targets=targets,
+        period_awards=period_awards,
+        team_award=team_award,
     )
 
 
@@ -838,6 +844,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         add_v2_sections(plan, doc)
     if plan.statutory is not None:
         doc["statutory"] = statutory_to_dict(plan.statutory)
+    doc.update(period_sections_to_dict(plan))
     return doc
 
 

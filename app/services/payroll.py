@@ -42,6 +42,7 @@ from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.months import month_of, month_status
 from app.services.payroll_view import AgentChange, diff_results
+from app.services.periods import ensure_period_months_locked, gather_period_facts
 from app.services.plans import plan_for_month
 from app.services.statutory import gather_statutory, outcome_to_json
 from app.text import Text
@@ -198,7 +199,8 @@ def calculate_month(session: Session, month: str) -> MonthPay:
         raise ServiceError(f"{month} 已锁定，不能重新计算；如需更正请先解锁（需填写原因）。",
                            f"{month} is locked and cannot be recalculated; unlock it first (a reason is required).")
     version, plan, facts, ids = gather_facts(session, month)
-    pay = compute_month(plan, facts)
+    ensure_period_months_locked(session, plan, month)
+    pay = compute_month(plan, facts, gather_period_facts(session, plan, facts, ids))
     _store(session, month, version, pay, ids, {a.code: a.team for a in facts.agents})
     audit(session, "payroll.calculate", entity="month", key=month,
           after={"agents": len(pay.agents), "net": fmt_money(sum((a.net for a in pay.agents), ZERO))})
@@ -208,8 +210,8 @@ def calculate_month(session: Session, month: str) -> MonthPay:
 
 def _recompute(session: Session, month: str) -> tuple[PlanVersion, MonthFacts, MonthPay]:
     """The month as :func:`calculate_month` would compute it now, from the current records (nothing stored)."""
-    version, plan, facts, _ids = gather_facts(session, month)
-    return version, facts, compute_month(plan, facts)
+    version, plan, facts, ids = gather_facts(session, month)
+    return version, facts, compute_month(plan, facts, gather_period_facts(session, plan, facts, ids))
 
 
 def compute_unstored(session: Session, month: str) -> MonthPay:
@@ -290,6 +292,7 @@ def lock_month(session: Session, month: str, *, with_pending_appeals: bool = Fal
     if status != "calculated":
         raise ServiceError(f"{month} 尚未计算，请先计算再锁定。", f"{month} has not been calculated; calculate it first.")
     pending_appeals = check_pending_appeals(session, month, with_pending_appeals, reason, "锁定", "locking")
+    ensure_period_months_locked(session, plan_for_month(session, month)[1], month)
     version, facts, fresh = _recompute(session, month)
     if _changes_against_stored(session, month, version, facts, fresh):
         raise ServiceError(f"{month} 的数据在上次计算后已变化，请重新计算并核对后再锁定。",

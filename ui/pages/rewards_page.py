@@ -38,6 +38,7 @@ from app.i18n import tr
 from app.money import ZERO, fmt_money
 from app.services.appeals import AppealInput
 from app.services.months import month_status
+from app.services.periods import TargetProgress, target_progress
 from app.services.rewards import (
     STATUS_NAMES,
     AdjustmentInput,
@@ -68,7 +69,13 @@ from ui.dialogs.record_dialogs import AdjustmentDialog, ComplaintDialog, PraiseD
 from ui.errors import show_error
 from ui.importing import ImportFlow
 from ui.models.rewards_metrics import FIXED_COLUMNS, MetricsGridModel
-from ui.models.rewards_models import AdjustmentsModel, ComplaintsModel, PraiseModel, records_proxy
+from ui.models.rewards_models import (
+    AdjustmentsModel,
+    ComplaintsModel,
+    PraiseModel,
+    TargetsModel,
+    records_proxy,
+)
 from ui.models.sales_table import RecordsModel
 from ui.pages.base import Page
 from ui.pages.sales_page import agent_choices, default_day
@@ -81,6 +88,7 @@ KIND_FILE_NAMES = {
     "praise": ("表扬导入模板.xlsx", "praise-template.xlsx"),
     "adjustments": ("调整导入模板.xlsx", "adjustments-template.xlsx"),
     "metrics": ("指标导入模板.xlsx", "metrics-template.xlsx"),
+    "targets": ("目标导入模板.xlsx", "targets-template.xlsx"),
 }
 
 
@@ -368,6 +376,9 @@ class RewardsPage(Page):
         self.metric_appeal.clicked.connect(self.appeal_metric)
         self.metrics.model.failed.connect(self._show_failure)
 
+        # 目标 (schema 2, docs/pay-rules.md §8.1): the imported target values and the attainment so far
+        self.targets = RecordsTab(TargetsModel(self), tr("搜索工号、姓名、目标…", "Search code, name, target…"), self)
+
         self.import_buttons: dict[str, QPushButton] = {}
         self.template_buttons: dict[str, QPushButton] = {}
         for kind, tab in (
@@ -375,6 +386,7 @@ class RewardsPage(Page):
             ("praise", self.praise),
             ("adjustments", self.adjustments),
             ("metrics", self.metrics),
+            ("targets", self.targets),
         ):
             self._add_file_buttons(kind, tab)
 
@@ -386,6 +398,7 @@ class RewardsPage(Page):
         self.tabs.addTab(self.praise, tr("表扬", "Praise"))
         self.tabs.addTab(self.adjustments, tr("调整", "Adjustments"))
         self.tabs.addTab(self.metrics, tr("绩效指标", "KPI metrics"))
+        self.tabs.addTab(self.targets, tr("目标", "Targets"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
@@ -399,6 +412,7 @@ class RewardsPage(Page):
             "praise": ("表扬", "praise"),
             "adjustments": ("调整", "adjustments"),
             "metrics": ("绩效指标", "KPI metrics"),
+            "targets": ("目标值", "target values"),
         }[kind]
         tip_import = tr(f"从 Excel 或 CSV 文件导入{names[0]}", f"Import {names[1]} from an Excel or CSV file")
         tip_template = tr(f"保存{names[0]}导入模板（Excel）", f"Save the {names[1]} import template (Excel)")
@@ -420,6 +434,7 @@ class RewardsPage(Page):
     # --- data -------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        targets: list[TargetProgress] = []
         complaints: list[ComplaintView] = []
         praise: list[PraiseView] = []
         adjustments: list[AdjustmentView] = []
@@ -431,6 +446,7 @@ class RewardsPage(Page):
                 praise = list_praise(session, self.month)
                 adjustments = list_adjustments(session, self.month)
                 status = month_status(session, self.month)
+                targets = target_progress(session, self.month)
                 try:
                     grid = metrics_grid(session, self.month)
                 except Exception as exc:  # noqa: BLE001 - no plan for the month: the other tabs still work
@@ -447,11 +463,21 @@ class RewardsPage(Page):
         self.complaints.set_records(complaints)
         self.praise.set_records(praise)
         self.adjustments.set_records(adjustments)
+        self.targets.set_records(targets)
         self.metrics.set_grid(grid, editable=bool(self.month) and not self.locked)
         self._update_totals()
         self._update_buttons()
 
     def _update_totals(self) -> None:
+        progress: list[TargetProgress] = self.targets.model.records()
+        due = sum((p.amount for p in progress), ZERO)
+        self.targets.totals.setText(
+            tr(
+                f"共 {len(progress)} 个目标值；按目前达成率应得 {fmt_money(due)} 元（于各期间末月发放）",
+                f"{len(progress)} target values; {fmt_money(due)} due at the attainment so far "
+                "(paid in each period's last month)",
+            )
+        )
         complaints: list[ComplaintView] = self.complaints.model.records()
         upheld = sum(1 for c in complaints if c.status == "upheld")
         pending = sum(1 for c in complaints if c.status == "pending")
