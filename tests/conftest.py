@@ -29,3 +29,15 @@ def pyside_refcount_guard() -> Iterator[None]:
     top_up()
     yield
     top_up()
+
+
+@pytest.fixture(autouse=True)
+def language_restored() -> Iterator[None]:
+    """A test that switches the language (a CLI call with --lang en, the English window) must not
+    leave the next test in the same worker reading English labels where it expects Chinese ones."""
+    from app.i18n import language, set_language
+
+    before = language()
+    yield
+    if language() != before:
+        set_language(before)
