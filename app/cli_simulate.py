@@ -16,7 +16,7 @@ from app.i18n import language, tr
 from app.money import fmt_money
 
 if TYPE_CHECKING:
-    from app.services.simulate import MonthSimulation, PlanOutcome, Simulation
+    from app.simulation import MonthSimulation, PlanOutcome, Simulation
     from db.session import Database
 
 

@@ -22,7 +22,8 @@ from app.services.demo import demo_months, fill_demo
 from app.services.errors import ServiceError
 from app.services.payroll import calculate_month, lock_month, show_month
 from app.services.plans import export_plan
-from app.services.simulate import Simulation, load_draft, simulate
+from app.services.simulate import load_draft, simulate
+from app.simulation import Simulation
 from db.models import Policy
 from db.session import Database
 from tests.db_fingerprint import fingerprint
@@ -152,3 +153,14 @@ def test_a_bad_draft_file_is_refused_naming_the_file(tmp_path: Path) -> None:
     assert "effective_from" in info.value.text("en")
     with pytest.raises(ServiceError, match="missing.toml"):
         load_draft(tmp_path / "missing.toml")
+
+
+def test_histogram_bins_are_shared_and_count_everyone() -> None:
+    from app.simulation import histogram
+
+    h = histogram([[Decimal(0), Decimal(10), Decimal(100)], [Decimal(-50), Decimal(100)]], bins=3)
+    assert h.edges == (Decimal(-50), Decimal(0), Decimal(50), Decimal(100))
+    assert h.counts == ((0, 2, 1), (1, 0, 1))
+    flat = histogram([[Decimal(0), Decimal(0)]], bins=2)
+    assert flat.counts == ((0, 2),) and flat.edges == (Decimal(-1), Decimal(0), Decimal(1))
+    assert histogram([[]]).edges == ()
