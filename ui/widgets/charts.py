@@ -7,6 +7,7 @@ libQt6Charts (about 2 MB) instead of numpy and pyqtgraph (about 30 MB). See docs
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -81,7 +82,7 @@ def set_histogram(view: QChartView, histogram: Histogram, names: Sequence[str]) 
 def set_lines(
     view: QChartView,
     categories: Sequence[str],
-    series_values: Sequence[tuple[str, Sequence[Decimal | None]]],
+    series_values: Sequence[tuple[str, Sequence[Decimal | int | None]]],
     *,
     label_format: str = "%.0f",
     minimum_zero: bool = True,
@@ -102,8 +103,14 @@ def set_lines(
     high = max(values, default=1.0)
     if high <= low:
         high = low + 1
-    y.setRange(low, high)
-    y.applyNiceNumbers()
+    if minimum_zero:
+        y.setRange(low, high)
+        y.applyNiceNumbers()
+    else:  # scores near 100: a tight whole-number range, five ticks that fit a small chart
+        low, high = math.floor(low) - 1, math.ceil(high) + 1
+        step = max(1, math.ceil((high - low) / 4))
+        y.setRange(low, low + 4 * step)
+        y.setTickCount(5)
     for i, (name, row) in enumerate(series_values):
         line = QLineSeries()
         line.setName(name)
