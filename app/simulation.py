@@ -102,9 +102,10 @@ class MonthSimulation:
     """One month under each draft.
 
     ``baseline`` says what the drafts are compared with: ``"stored"`` (the month's stored result)
-    or ``"plan"`` (the plan in force computed now: the month has no result). ``stale`` counts the
-    agents whose stored result differs from what the plan in force gives on the same records (the
-    records changed since the month was calculated): their difference includes that change too."""
+    or ``"plan"`` (the plan in force computed now: the month has no result). ``stale`` counts, in a
+    calculated (not locked) month, the agents whose stored result differs from what the plan in
+    force gives on the same records (the records changed since the month was calculated): their
+    difference includes that change too. A locked month is final and is not recomputed for this."""
 
     month: str
     status: str  # open | calculated | locked

@@ -24,16 +24,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.engine.compute import compute_month
-from app.engine.facts import ClawbackFact, MonthFacts, PayLine
+from app.engine.facts import AgentMonth, ClawbackFact, MonthFacts, PayLine
 from app.money import ZERO
 from app.plan.model import Plan
 from app.plan.toml_io import PlanError, load_plan
 from app.services.errors import ServiceError
 from app.services.months import month_of, month_status
-from app.services.payroll import gather_facts, show_month
+from app.services.payroll import gather_facts
 from app.simulation import AgentDelta, LineDelta, MonthSimulation, PlanOutcome, Simulation
 from app.text import Text
-from db.models import Policy
+from db.models import PayrollLine, PayrollResult, Policy
 
 MAX_DRAFTS = 3
 
@@ -99,8 +99,13 @@ def _compare(name: str, draft: dict[str, _Pay], baseline: dict[str, _Pay]) -> Pl
 def _as_locked(session: Session, month: str, facts: MonthFacts, ids: dict[str, int]) -> MonthFacts:
     """A locked month's facts as they stood when it was locked (see the module's docstring)."""
     conn = session.connection()
-    paid = {no for (no,) in conn.execute(select(Policy.policy_no).where(Policy.paid_month == month))}
     codes = {v: k for k, v in ids.items()}
+    # Only the few policies paid by the month and cancelled since need changing.
+    paid_then: dict[str, set[str]] = defaultdict(set)
+    for agent_id, no in conn.execute(select(Policy.agent_id, Policy.policy_no)
+                                     .where(Policy.paid_month == month, Policy.cancel_date.is_not(None))):
+        if agent_id in codes:
+            paid_then[codes[agent_id]].add(no)
     clawed: dict[str, list[ClawbackFact]] = defaultdict(list)
     for agent_id, no, signed, amount in conn.execute(
         select(Policy.agent_id, Policy.policy_no, Policy.sign_date, Policy.paid_amount)
@@ -108,16 +113,34 @@ def _as_locked(session: Session, month: str, facts: MonthFacts, ids: dict[str, i
     ):
         if agent_id in codes:
             clawed[codes[agent_id]].append(ClawbackFact(no, month_of(signed), amount or ZERO))
-    agents = tuple(
-        replace(
-            a,
-            policies=tuple(p._replace(cancel_date=None) if p.cancel_date is not None and p.policy_no in paid else p
-                           for p in a.policies),
-            clawbacks=tuple(clawed.get(a.code, ())),
-        )
-        for a in facts.agents
-    )
-    return replace(facts, agents=agents)
+
+    def as_locked(a: AgentMonth) -> AgentMonth:
+        paid, taken = paid_then.get(a.code), tuple(clawed.get(a.code, ()))
+        if not paid and taken == a.clawbacks:
+            return a
+        policies = a.policies if not paid else tuple(
+            p._replace(cancel_date=None) if p.policy_no in paid else p for p in a.policies)
+        return replace(a, policies=policies, clawbacks=taken)
+
+    return replace(facts, agents=tuple(as_locked(a) for a in facts.agents))
+
+
+def _stored(session: Session, month: str) -> dict[str, _Pay]:
+    """The month's stored result as the comparison needs it (what ``show_month`` reads, less the facts)."""
+    conn = session.connection()
+    lines: dict[int, list[PayLine]] = defaultdict(list)
+    for rid, code, amount, label, label_en in conn.execute(
+        select(PayrollLine.result_id, PayrollLine.code, PayrollLine.amount, PayrollLine.label, PayrollLine.label_en)
+        .join(PayrollResult, PayrollResult.id == PayrollLine.result_id)
+        .where(PayrollResult.month == month).order_by(PayrollLine.result_id, PayrollLine.position)
+    ):
+        lines[rid].append(PayLine(code, amount, label, label_en, ""))
+    return {
+        code: _Pay(name, net, gross, deductions, _pay_lines(lines.get(rid, ())))
+        for rid, code, name, net, gross, deductions in conn.execute(
+            select(PayrollResult.id, PayrollResult.agent_code, PayrollResult.agent_name, PayrollResult.net,
+                   PayrollResult.gross, PayrollResult.deductions).where(PayrollResult.month == month))
+    }
 
 
 def _month(session: Session, month: str, drafts: Sequence[Plan]) -> MonthSimulation:
@@ -130,14 +153,15 @@ def _month(session: Session, month: str, drafts: Sequence[Plan]) -> MonthSimulat
         return {a.code: _Pay(a.name, a.net, a.gross, a.deductions, _pay_lines(a.lines))
                 for a in compute_month(plan, month_facts).agents}
 
-    computed = pays(in_force, facts)
     stale = 0
-    if status in ("calculated", "locked"):
-        baseline = {a.code: _Pay(a.name, a.net, a.gross, a.deductions, _pay_lines(a.lines))
-                    for a in show_month(session, month).agents}
+    if status == "locked":  # final: compared with what it paid, no recomputation under the plan in force
+        baseline = _stored(session, month)
+    elif status == "calculated":
+        baseline = _stored(session, month)
+        computed = pays(in_force, facts)
         stale = sum(1 for code in set(computed) | set(baseline) if computed.get(code) != baseline.get(code))
     else:
-        baseline = computed
+        baseline = pays(in_force, facts)
     outcomes = []
     for draft in drafts:
         draft_facts = facts
