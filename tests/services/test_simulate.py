@@ -164,3 +164,21 @@ def test_histogram_bins_are_shared_and_count_everyone() -> None:
     flat = histogram([[Decimal(0), Decimal(0)]], bins=2)
     assert flat.counts == ((0, 2),) and flat.edges == (Decimal(-1), Decimal(0), Decimal(1))
     assert histogram([[]]).edges == ()
+
+
+def test_a_stale_calculated_month_says_how_many_agents_changed(tmp_path: Path) -> None:
+    db = Database(tmp_path / "stale.sqlite3")
+    try:
+        with db.session_scope(write=True) as s:
+            fill_demo(s, today=TODAY)
+        with db.session_scope(write=True) as s:
+            calculate_month(s, MONTHS[2])
+        with sqlite3.connect(db.path) as conn:  # a raise after the calculation: the result is stale
+            conn.execute("UPDATE agents SET base_salary = '9999' WHERE code = 'A001'")
+        sim = _run(db, [MONTHS[2]], [_plan_in_force(db, MONTHS[2])])
+        (month,) = sim.months
+        assert month.stale == 1
+        (moved,) = [a for a in month.plans[0].agents if a.delta != 0]
+        assert moved.code == "A001" and {line.code for line in moved.lines if line.delta != 0} >= {"base"}
+    finally:
+        db.dispose()

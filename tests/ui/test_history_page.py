@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCharts import QBarSeries, QLineSeries
 from pytestqt.qtbot import QtBot
 
+from app.calendar import shift_month
 from app.services.demo import demo_months, fill_demo
 from app.services.payroll import calculate_month, show_month
 from db.session import Database
@@ -21,6 +22,7 @@ from .loading import loaded
 
 pytestmark = pytest.mark.gui
 MONTHS = demo_months()
+NEXT = shift_month(MONTHS[-1], 1)
 
 
 @pytest.fixture
@@ -78,6 +80,12 @@ def test_charts_show_the_stored_months(qtbot: QtBot, demo_db: Database) -> None:
     expected = [float(a.net) for r in results for a in r.agents if a.code == code]
     assert _points(net) == pytest.approx(expected)
     assert code in page.agent_net_chart.chart().title()
+
+    with demo_db.session_scope(write=True) as s:  # a month calculated meanwhile joins the default range
+        calculate_month(s, NEXT)
+    page.refresh()
+    loaded(page)
+    assert page.result is not None and page.result.months == (*MONTHS, NEXT)
 
     page.set_range(MONTHS[1], MONTHS[2])
     loaded(page)

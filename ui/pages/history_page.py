@@ -45,6 +45,7 @@ class HistoryPage(Page):
         super().__init__(db, parent)
         self.result: History | None = None
         self.all_months: list[str] = []
+        self.chosen = False  # the user picked the range (else: the default, the last months with results)
         self.loader = Loader(self, tr("正在读取历史结果…", "Reading the past results…"))
         self.loader.ended.connect(self._ended)
 
@@ -133,8 +134,10 @@ class HistoryPage(Page):
             self.refresh()
 
     def refresh(self) -> None:
-        first = self.first.currentData() if self.first.count() else None
-        last = self.last.currentData() if self.last.count() else None
+        """Read again: the range the user chose, or else the last months with results (a month
+        calculated meanwhile joins the default range)."""
+        first = self.first.currentData() if self.chosen and self.first.count() else None
+        last = self.last.currentData() if self.chosen and self.last.count() else None
         db = self.db
 
         def read() -> Loaded:
@@ -149,6 +152,7 @@ class HistoryPage(Page):
             self.status.clear()
 
     def _range_chosen(self) -> None:
+        self.chosen = True
         first, last = self.first.currentData(), self.last.currentData()
         if first and last and first > last:
             self.last.setCurrentIndex(self.first.currentIndex())
