@@ -43,10 +43,12 @@ from openpyxl import Workbook
 from app.fact_rows import FACT_LABELS, NO_KPI_DATA, fact_rows
 from app.i18n import language, tr
 from app.reports.files import as_os_error, staged_output
+from app.reports.trend_sheet import add_trend_sheet
 from app.reports.xlsx_writer import Column, SheetWriter, SummaryBook, save_workbook
 from app.reports.xlsx_writer import new_sheet as _sheet
 from app.results import AgentResult, MonthResult
 from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_LABELS, summary_amounts
+from app.trends import History
 
 ZERO = Decimal(0)
 
@@ -153,6 +155,8 @@ class SummaryInput:
     # role (see SIGN_ROLES) -> who signed it; empty until the month's sign-offs exist: blank lines
     sign_offs: Mapping[str, SignOff] = field(default_factory=dict)
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    # The months up to this one (趋势 sheet, app/reports/trend_sheet.py); None or one month: no sheet
+    trend: History | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -471,6 +475,9 @@ def _build(data: SummaryInput, book: SummaryBook) -> Workbook:
     for zh, en, build in SHEETS:
         name = tr(zh, en)
         build(book, data, name, f"{data.branch_name} {data.month} {name}{draft}")
+    if data.trend is not None and len(data.trend.months) > 1:
+        name = tr("趋势", "Trends")
+        add_trend_sheet(book, data.trend, name, f"{data.branch_name} {data.trend.months[0]}~{data.month} {name}")
     return book.finish()
 
 

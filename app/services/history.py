@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -22,53 +21,10 @@ from sqlalchemy.orm import Session
 from app.engine.facts import PayLine
 from app.money import ZERO, round2
 from app.summary_columns import summary_amounts
+from app.trends import COMPONENTS, AgentSeries, History, MonthPoint
 from db.models import MonthStatus, PayrollLine, PayrollResult
 
 DEFAULT_MONTHS = 12
-BELOW_RUN = 3  # months running below the branch average that raise the flag
-COMPONENTS = ("base", "commission", "kpi", "awards", "penalties")  # summary column keys charted
-
-
-@dataclass(frozen=True)
-class MonthPoint:
-    """One month of the branch. ``cost`` maps each of :data:`COMPONENTS` to its total (penalties
-    as a positive amount taken); the averages are None when no agent had the figure."""
-
-    month: str
-    headcount: int
-    cost: dict[str, Decimal]
-    net: Decimal
-    avg_net: Decimal
-    avg_qa: Decimal | None
-    avg_kpi: Decimal | None
-    complaints: int
-    praise: int
-
-
-@dataclass(frozen=True)
-class AgentSeries:
-    """One agent over the months (None: no result that month, or K not measured)."""
-
-    code: str
-    name: str
-    net: tuple[Decimal | None, ...]
-    kpi: tuple[Decimal | None, ...]
-    below_months: tuple[str, ...]  # the months of the longest run below the branch's average K
-
-    @property
-    def flagged(self) -> bool:
-        return len(self.below_months) >= BELOW_RUN
-
-
-@dataclass(frozen=True)
-class History:
-    months: tuple[str, ...]
-    points: tuple[MonthPoint, ...]
-    agents: tuple[AgentSeries, ...]  # ordered by code
-
-    @property
-    def flagged(self) -> tuple[AgentSeries, ...]:
-        return tuple(a for a in self.agents if a.flagged)
 
 
 def months_with_results(session: Session) -> list[str]:
@@ -86,13 +42,11 @@ def _dec(value: object) -> Decimal | None:
 
 
 def history(session: Session, first: str | None = None, last: str | None = None) -> History:
-    """The months with results from ``first`` to ``last`` (both included); by default the last
-    :data:`DEFAULT_MONTHS` of them."""
-    months = months_with_results(session)
-    if first is None and last is None:
+    """The months with results from ``first`` to ``last`` (both included); without ``first``, the
+    last :data:`DEFAULT_MONTHS` of them up to ``last`` (or up to the latest)."""
+    months = [m for m in months_with_results(session) if (first is None or m >= first) and (last is None or m <= last)]
+    if first is None:
         months = months[-DEFAULT_MONTHS:]
-    else:
-        months = [m for m in months if (first is None or m >= first) and (last is None or m <= last)]
     if not months:
         return History((), (), ())
     conn = session.connection()

@@ -192,6 +192,7 @@ def export_summary(session: Session, month: str, out_path: Path) -> Path:
             f"the summary file name must end in .xlsx: {out_path.name}",
         )
     from app.reports.summary_xlsx import SummaryInput, write_summary
+    from app.services.history import history
 
     summary = SummaryInput(
         month=month,
@@ -200,6 +201,7 @@ def export_summary(session: Session, month: str, out_path: Path) -> Path:
         sales=_sales_rows(session, month),
         attendance=_attendance_counts(session, month),
         qa=_qa_counts(session, month),
+        trend=history(session, last=month),
     )
     try:
         write_summary(summary, out_path)

@@ -11,9 +11,10 @@ from decimal import Decimal
 import pytest
 
 from app.services.demo import demo_months, fill_demo
-from app.services.history import COMPONENTS, history, months_with_results
+from app.services.history import history, months_with_results
 from app.services.payroll import calculate_month, show_month
 from app.summary_columns import summary_amounts
+from app.trends import COMPONENTS
 from db.session import Database
 
 TODAY = date(2026, 11, 15)

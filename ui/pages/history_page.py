@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 
 from app.i18n import tr
 from app.money import fmt_money, fmt_score
-from app.services.history import BELOW_RUN, COMPONENTS, History, history, months_with_results
+from app.services.history import history, months_with_results
 from app.summary_columns import SUMMARY_COLUMNS
+from app.trends import BELOW_RUN, COMPONENTS, History
 from db.session import Database
 from ui.loader import Loader
 from ui.pages.base import Page
