@@ -53,3 +53,29 @@ class History:
     @property
     def flagged(self) -> tuple[AgentSeries, ...]:
         return tuple(a for a in self.agents if a.flagged)
+
+
+@dataclass(frozen=True)
+class MonthTotals:
+    """A month's stored totals, for 环比 (this month against the one before) on the overview."""
+
+    month: str
+    headcount: int
+    gross: Decimal
+    deductions: Decimal
+    net: Decimal
+
+
+def change_text(current: Decimal | int, previous: Decimal | int, money: bool = True) -> tuple[str, str]:
+    """``环比 +3.2%`` / ``vs last month +3.2%`` (or the difference when last month was 0), as (zh, en).
+
+    Deductions are negative: their change is that of the amount taken (more taken reads +)."""
+    if current <= 0 and previous < 0:
+        current, previous = -current, -previous
+    diff = Decimal(current) - Decimal(previous)
+    if previous:
+        pct = (diff / abs(Decimal(previous)) * 100).quantize(Decimal("0.1"))
+        text = f"{'+' if pct > 0 else ''}{pct}%"
+    else:
+        text = f"{'+' if diff > 0 else ''}{diff.quantize(Decimal('0.01')) if money else diff}"
+    return f"环比 {text}", f"vs last month {text}"

@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.calendar import previous_month
 from app.engine.facts import PayLine
 from app.money import ZERO, round2
 from app.summary_columns import summary_amounts
-from app.trends import COMPONENTS, AgentSeries, History, MonthPoint
+from app.trends import COMPONENTS, AgentSeries, History, MonthPoint, MonthTotals
 from db.models import MonthStatus, PayrollLine, PayrollResult
 
 DEFAULT_MONTHS = 12
@@ -119,3 +120,15 @@ def history(session: Session, first: str | None = None, last: str | None = None)
             below_months=tuple(longest),
         ))
     return History(tuple(months), tuple(points), tuple(agents))
+
+
+def previous_totals(session: Session, month: str) -> MonthTotals | None:
+    """The stored totals of the month before ``month`` (环比), or None when it has no result."""
+    before = previous_month(month)
+    rows = session.execute(select(PayrollResult.gross, PayrollResult.deductions, PayrollResult.net)
+                           .where(PayrollResult.month == before)).all()
+    status = session.scalar(select(MonthStatus.status).where(MonthStatus.month == before))
+    if status not in ("calculated", "locked"):
+        return None
+    return MonthTotals(before, len(rows), sum((r[0] for r in rows), ZERO), sum((r[1] for r in rows), ZERO),
+                       sum((r[2] for r in rows), ZERO))
