@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -36,7 +36,7 @@ def test_month_on_month_shows_under_each_figure(qtbot: QtBot, tmp_path: Path) ->
         assert net.isVisible() and net.text().startswith("环比 ")
         assert f"{MONTHS[0]}：{fmt_money(before.net)}" in net.text()
         pct = (now.net - before.net) / before.net * 100
-        assert f"{'+' if pct > 0 else ''}{pct.quantize(pct.__class__('0.1'))}%" in net.text()
+        assert f"{'+' if pct > 0 else ''}{pct.quantize(Decimal('0.1'))}%" in net.text()
         assert not page.figure_frames["warnings"].compare.isVisible()
         page.set_month(MONTHS[0])  # its month before has no result: no 环比
         assert not page.figure_frames["net"].compare.isVisible()
