@@ -24,7 +24,7 @@ from sqlalchemy import insert, select, update  # noqa: E402
 from app.calendar import month_bounds, shift_month  # noqa: E402
 from app.plan.toml_io import load_plan  # noqa: E402
 from app.services.demo import demo_months, fill_demo  # noqa: E402
-from app.services.history import history  # noqa: E402
+from app.services.history import history, months_with_results  # noqa: E402
 from app.services.payroll import calculate_month, lock_month  # noqa: E402
 from app.services.plans import export_plan, plan_for_month  # noqa: E402
 from app.services.simulate import simulate  # noqa: E402
@@ -67,11 +67,19 @@ def main() -> int:
     ap.add_argument("--agents", type=int, default=300)
     ap.add_argument("--policies", type=int, default=35_000)
     ap.add_argument("--months", type=int, default=24)
+    ap.add_argument("--db", type=Path, default=None,
+                    help="keep the built database here, or reuse it when it exists (the build takes minutes)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database(Path(tmp) / "bench.sqlite3")
+        path = args.db or Path(tmp) / "bench.sqlite3"
+        reuse = path.exists()
+        db = Database(path)
         t0 = time.perf_counter()
-        months = build(db, args.agents, args.policies, args.months)
+        if reuse:
+            with db.session_scope() as s:
+                months = months_with_results(s)
+        else:
+            months = build(db, args.agents, args.policies, args.months)
         print(f"setup: {args.agents} agents, {args.policies} policies a month, {len(months)} months calculated "
               f"(all but the latest locked) in {time.perf_counter() - t0:.0f} s")
         twelve = months[-12:]

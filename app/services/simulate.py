@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.calendar import month_bounds
 from app.engine.compute import compute_month
 from app.engine.facts import AgentMonth, ClawbackFact, MonthFacts, PayLine
 from app.money import ZERO
@@ -96,23 +97,39 @@ def _compare(name: str, draft: dict[str, _Pay], baseline: dict[str, _Pay]) -> Pl
     return PlanOutcome(name, tuple(agents))
 
 
-def _as_locked(session: Session, month: str, facts: MonthFacts, ids: dict[str, int]) -> MonthFacts:
+Clawed = dict[str, list[tuple[int, ClawbackFact]]]  # month -> (agent id, clawback) in the order taken
+
+
+def _clawed(session: Session, months: Sequence[str]) -> Clawed:
+    """The clawbacks each of the locked ``months`` took: one pass over the policies for all of them."""
+    out: Clawed = defaultdict(list)
+    if months:
+        for agent_id, no, signed, amount, month in session.connection().execute(
+            select(Policy.agent_id, Policy.policy_no, Policy.sign_date, Policy.paid_amount, Policy.clawed_month)
+            .where(Policy.clawed_month.in_(list(months))).order_by(Policy.sign_date, Policy.policy_no)
+        ):
+            out[str(month)].append((agent_id, ClawbackFact(no, month_of(signed), amount or ZERO)))
+    return out
+
+
+def _as_locked(session: Session, month: str, facts: MonthFacts, ids: dict[str, int], clawed_all: Clawed) -> MonthFacts:
     """A locked month's facts as they stood when it was locked (see the module's docstring)."""
-    conn = session.connection()
     codes = {v: k for k, v in ids.items()}
-    # Only the few policies paid by the month and cancelled since need changing.
+    first, last = month_bounds(month)
+    # Only the few policies paid by the month and cancelled since need changing. A month pays
+    # policies signed in it: the sign date (indexed) keeps this from reading every policy.
     paid_then: dict[str, set[str]] = defaultdict(set)
-    for agent_id, no in conn.execute(select(Policy.agent_id, Policy.policy_no)
-                                     .where(Policy.paid_month == month, Policy.cancel_date.is_not(None))):
+    for agent_id, no in session.connection().execute(
+        select(Policy.agent_id, Policy.policy_no).where(
+            Policy.sign_date >= first, Policy.sign_date <= last, Policy.paid_month == month,
+            Policy.cancel_date.is_not(None))
+    ):
         if agent_id in codes:
             paid_then[codes[agent_id]].add(no)
     clawed: dict[str, list[ClawbackFact]] = defaultdict(list)
-    for agent_id, no, signed, amount in conn.execute(
-        select(Policy.agent_id, Policy.policy_no, Policy.sign_date, Policy.paid_amount)
-        .where(Policy.clawed_month == month).order_by(Policy.sign_date, Policy.policy_no)
-    ):
+    for agent_id, fact in clawed_all.get(month, ()):
         if agent_id in codes:
-            clawed[codes[agent_id]].append(ClawbackFact(no, month_of(signed), amount or ZERO))
+            clawed[codes[agent_id]].append(fact)
 
     def as_locked(a: AgentMonth) -> AgentMonth:
         paid, taken = paid_then.get(a.code), tuple(clawed.get(a.code, ()))
@@ -143,11 +160,11 @@ def _stored(session: Session, month: str) -> dict[str, _Pay]:
     }
 
 
-def _month(session: Session, month: str, drafts: Sequence[Plan]) -> MonthSimulation:
+def _month(session: Session, month: str, drafts: Sequence[Plan], clawed: Clawed) -> MonthSimulation:
     status = month_status(session, month)
     version, in_force, facts, ids = gather_facts(session, month)
     if status == "locked":
-        facts = _as_locked(session, month, facts, ids)
+        facts = _as_locked(session, month, facts, ids, clawed)
 
     def pays(plan: Plan, month_facts: MonthFacts) -> dict[str, _Pay]:
         return {a.code: _Pay(a.name, a.net, a.gross, a.deductions, _pay_lines(a.lines))
@@ -168,7 +185,7 @@ def _month(session: Session, month: str, drafts: Sequence[Plan]) -> MonthSimulat
         if draft.pay.calendar != in_force.pay.calendar:  # the only thing gathering takes from the plan
             _v, _p, draft_facts, _ids = gather_facts(session, month, draft)
             if status == "locked":
-                draft_facts = _as_locked(session, month, draft_facts, ids)
+                draft_facts = _as_locked(session, month, draft_facts, ids, clawed)
         outcomes.append(_compare(draft.name, pays(draft, draft_facts), baseline))
     return MonthSimulation(
         month=month, status=status, baseline="stored" if status in ("calculated", "locked") else "plan",
@@ -184,4 +201,6 @@ def simulate(session: Session, months: Sequence[str], drafts: Sequence[Plan]) ->
     chosen = sorted(set(months))
     if not chosen:
         raise ServiceError("请至少选择一个月份。", "choose at least one month.")
-    return Simulation(tuple(_month(session, m, drafts) for m in chosen))
+    locked = [m for m in chosen if month_status(session, m) == "locked"]
+    clawed = _clawed(session, locked)
+    return Simulation(tuple(_month(session, m, drafts, clawed) for m in chosen))
