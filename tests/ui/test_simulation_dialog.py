@@ -95,6 +95,8 @@ def test_the_plan_in_force_changes_nothing_then_a_toml_draft_side_by_side(
     rich_changes = _changes(dialog, 6)
     assert set(_changes(dialog, 4)) == {"0.00"}
     assert any(c.startswith("+") for c in rich_changes) and not any(c.startswith("-") for c in rich_changes)
+    assert "变化最大：" in dialog.summary.text()  # the rich draft's largest changes, the same draft none
+    assert dialog.summary.text().count("变化最大：") == 1
     dialog.view.setCurrentIndex(1)  # one month
     assert dialog.table.rowCount() == len(dialog.simulation.months[0].plans[0].agents) + 1  # type: ignore[union-attr]
     (series,) = dialog.chart.chart().series()

@@ -238,6 +238,10 @@ class SimulationDialog(QDialog):
                 f"减少 {o.losers} 人，不变 {o.unchanged} 人",
                 f"'{o.name}': net {fmt_money(o.net)} ({_signed(o.delta)}), {o.gainers} gain, {o.losers} lose, "
                 f"{o.unchanged} unchanged"))
+            top = o.largest(5)
+            if top:
+                notes.append("  " + tr("变化最大：", "Largest changes: ") + tr("；", "; ").join(
+                    f"{a.code} {a.name} {_signed(a.delta)}" for a in top))
         assert self.simulation is not None
         stale = [m for m in self.simulation.months if m.stale]
         for m in stale:
