@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 EXIT_FAILURE = 1
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that went away
-KINDS = ("agents", "attendance", "qa", "sales", "complaints", "praise", "metrics", "adjustments")
+KINDS = ("agents", "attendance", "qa", "sales", "complaints", "praise", "metrics", "adjustments", "deductions",
+         "tax_opening", "appeals", "targets")
 
 
 def _month(text: str) -> str:
@@ -80,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true", help="print the result as JSON")
         if name == "unlock":
             p.add_argument("--reason", required=True)
+        if name == "lock":
+            p.add_argument("--with-pending-appeals", action="store_true",
+                           help="lock although appeals of the month are pending (needs --reason)")
+            p.add_argument("--reason", default="", help="why the month is locked with pending appeals")
 
     slips = sub.add_parser("payslips", help="write PDF payslips for a month")
     slips.add_argument("--month", type=_month, required=True)
@@ -94,7 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the payslip paper setting)",
     )
 
-    exp = sub.add_parser("export", help="write the Excel summary for head office")
+    _appeal_parser(sub)
+
+    exp = sub.add_parser("export", help="write the Excel summary for head office (or: export bank|tax|publication)")
+    exp.add_argument("what", nargs="?", choices=("bank", "tax", "publication"),
+                     help="bank: the bank payment file (.xlsx/.csv); tax: the tax filing sheet (.xlsx); "
+                     "publication: the 奖惩公示 of a locked month (.pdf or .xlsx)")
     exp.add_argument("--month", type=_month, required=True)
     exp.add_argument("--out", type=Path, required=True)
 
@@ -169,6 +179,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
             from app.cli_simulate import run_simulate
 
             return run_simulate(db, args)
+        if args.command == "appeal":
+            return _appeal(db, args)
         if args.command == "payslips":
             from app.services.reports import write_payslips
 
@@ -183,6 +195,15 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
             for path in paths:
                 print(path)
             return 0
+        if args.command == "export" and args.what == "publication":
+            from app.services.publication import export_publication
+
+            with db.session_scope() as s:
+                path = export_publication(s, args.month, args.out)
+            print(tr(f"奖惩公示已导出到 {path}", f"publication notice written to {path}"))
+            return 0
+        if args.command == "export" and args.what is not None:
+            return _export_payment(db, args)
         if args.command == "export":
             from app.services.reports import export_summary
 
@@ -238,7 +259,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                 return 0
             if args.payroll_cmd == "lock":
                 with db.session_scope(write=True) as s:
-                    payroll.lock_month(s, args.month)
+                    payroll.lock_month(s, args.month, with_pending_appeals=args.with_pending_appeals,
+                                       reason=args.reason)
                 print(tr(f"{args.month} 已锁定", f"{args.month} locked"))
                 return 0
             with db.session_scope(write=True) as s:
@@ -254,6 +276,71 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
     finally:
         db.dispose()
     return _fail(f"unknown command {args.command}")
+
+
+def _appeal_parser(sub: Any) -> None:
+    appeal = sub.add_parser("appeal", help="list or decide appeals (申诉)").add_subparsers(
+        dest="appeal_cmd", required=True)
+    a_list = appeal.add_parser("list", help="the appeals (of a month's records)")
+    a_list.add_argument("--month", type=_month, default=None)
+    a_list.add_argument("--json", action="store_true", help="print them as JSON")
+    a_dec = appeal.add_parser("decide", help="decide a pending appeal")
+    a_dec.add_argument("id", type=int)
+    outcome = a_dec.add_mutually_exclusive_group(required=True)
+    outcome.add_argument("--upheld", action="store_true")
+    outcome.add_argument("--rejected", action="store_true")
+    a_dec.add_argument("--value", default=None, help="an upheld metric appeal: the decided value")
+    a_dec.add_argument("--comment", required=True)
+
+
+def _appeal(db: Any, args: argparse.Namespace) -> int:
+    from app.services import appeals
+
+    if args.appeal_cmd == "list":
+        with db.session_scope() as s:
+            rows = appeals.list_appeals(s, args.month)
+        if args.json:
+            print(json.dumps([{"id": a.id, "code": a.agent_code, "record": a.kind,
+                               "record_date": a.record_date.isoformat(), "status": a.status} for a in rows],
+                             ensure_ascii=False, indent=2))
+            return 0
+        for a in rows:
+            status = tr(appeals.STATUS_NAMES[a.status][0], a.status)
+            kind = tr(appeals.KIND_NAMES[a.kind][0], a.kind)
+            print(f"#{a.id}  {a.agent_code} {a.agent_name}  {kind}  {a.record_date.isoformat()}  "
+                  f"{a.record_text}  {status}")
+        return 0
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is not worth failing a decision for
+        user = ""
+    with db.session_scope(write=True) as s:
+        decision = appeals.decide_appeal(s, args.id, upheld=args.upheld, comment=args.comment, value=args.value,
+                                         decided_by=user)
+    view = decision.appeal
+    print(tr(f"申诉 #{view.id} 已处理：{appeals.STATUS_NAMES[view.status][0]}",
+             f"appeal #{view.id} decided: {view.status}"))
+    for c in decision.corrections:
+        print(tr(f"  {c.agent_code} 于 {c.month} 申诉更正 {fmt_money(c.amount)}",
+                 f"  {c.agent_code}: appeal correction {fmt_money(c.amount)} in {c.month}"))
+    return 0
+
+
+def _export_payment(db: Any, args: argparse.Namespace) -> int:
+    """``export bank`` / ``export tax`` (docs/formats.md part two); a ServiceError is handled by run()."""
+    from app.services.payment_files import export_bank, export_tax
+
+    with db.session_scope() as s:
+        if args.what == "bank":
+            path, data = export_bank(s, args.month, args.out)
+            print(tr(f"银行代发文件已导出到 {path}：{len(data.rows)} 笔，合计 {fmt_money(data.total)}",
+                     f"bank file written to {path}: {len(data.rows)} payments, total {fmt_money(data.total)}"))
+        else:
+            path, count = export_tax(s, args.month, args.out)
+            print(tr(f"个税扣缴申报文件已导出到 {path}：{count} 人", f"tax file written to {path}: {count} agents"))
+    return 0
 
 
 def _damaged_refusal(path: Path) -> str | None:
@@ -347,7 +434,12 @@ def _notices(session: Any, month: str, result: MonthResult, *, pending: bool = T
 
     out: list[Notice] = []
     if pending and result.status == "calculated":
-        entry = pending_warning(pending_changes(session, month, lang=language()))
+        from app.services.statutory import StatutoryRefusal
+
+        try:
+            entry = pending_warning(pending_changes(session, month, lang=language()))
+        except StatutoryRefusal:  # an earlier month was unlocked since: `payroll run` says what to do
+            entry = None
         if entry is not None:
             out.append(Notice(None, entry))
     return out + month_notices(session, month, result)

@@ -58,6 +58,14 @@ class Agent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+    # docs/pay-rules.md §9.1 (migration 0004): personal data, shown whole only on the agent form and
+    # in the bank and tax files (app.personal.mask elsewhere).
+    id_number: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    bank_name: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    bank_account: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    si_base: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+    hf_base: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+    statutory: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
     @property
     def active(self) -> bool:
@@ -286,3 +294,87 @@ class AuditLog(Base):
     before: Mapped[str] = mapped_column(Text, default="")
     after: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class TargetValue(Base):
+    """An agent's target value for one plan target and period (import kind ``targets``, docs/pay-rules.md §8.1).
+
+    ``period`` is written ``2026-10``, ``2026-Q4``, ``2026-H2`` or ``2026``; ``bonus`` (None: the plan's)
+    overrides the target's bonus for this agent and period."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("agent_id", "target", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    value: Mapped[Decimal] = mapped_column(DecimalText())
+    bonus: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+
+
+class TaxDeduction(Base):
+    """专项附加扣除 and other deductions of an agent's month (import kind ``deductions``, §9.3)."""
+
+    __tablename__ = "tax_deductions"
+    __table_args__ = (UniqueConstraint("agent_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    children_education: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    continuing_education: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    housing_loan_interest: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    housing_rent: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    elderly_care: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    infant_care: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    other: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+
+
+class TaxOpening(Base):
+    """An agent's cumulative tax figures of a year before the app saw it (import kind ``tax_opening``)."""
+
+    __tablename__ = "tax_openings"
+    __table_args__ = (UniqueConstraint("agent_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    through_month: Mapped[int] = mapped_column(Integer)
+    months: Mapped[int] = mapped_column(Integer)
+    income: Mapped[Decimal] = mapped_column(DecimalText())
+    si_hf: Mapped[Decimal] = mapped_column(DecimalText())
+    special: Mapped[Decimal] = mapped_column(DecimalText())
+    other: Mapped[Decimal] = mapped_column(DecimalText())
+    tax_withheld: Mapped[Decimal] = mapped_column(DecimalText())
+
+
+class Appeal(Base):
+    """An appeal (申诉) against one record: a QA evaluation, a complaint, an attendance record or a metric.
+
+    ``record_id`` is the appealed row's id (qa_evaluations / complaints / attendance); a metric is
+    found by (agent, ``month``, ``indicator``). ``record_text`` keeps what the record said when the
+    appeal was filed. ``correction_month`` is set when upholding it corrected a locked month
+    (docs/pay-rules.md §11): the open month that received the 申诉更正 adjustments.
+    """
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    record_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    indicator: Mapped[str] = mapped_column(String(32), default="")
+    record_date: Mapped[date] = mapped_column(Date)
+    record_text: Mapped[str] = mapped_column(Text, default="")
+    filed: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    decided_by: Mapped[str] = mapped_column(String(64), default="")
+    decided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    decided_value: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+    correction_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)

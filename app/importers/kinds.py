@@ -35,6 +35,10 @@ KINDS: tuple[str, ...] = (
     "praise",
     "metrics",
     "adjustments",
+    "deductions",
+    "tax_opening",
+    "appeals",
+    "targets",
 )
 
 KIND_NAMES: dict[str, tuple[str, str]] = {
@@ -46,6 +50,10 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "praise": ("表扬", "Praise"),
     "metrics": ("指标", "Metrics"),
     "adjustments": ("调整", "Adjustments"),
+    "deductions": ("专项附加扣除", "Tax deductions"),
+    "tax_opening": ("个税期初", "Tax opening balances"),
+    "appeals": ("申诉", "Appeals"),
+    "targets": ("目标", "Targets"),
 }
 
 
@@ -78,6 +86,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ("入职日期", "hire_date", True),
         ("离职日期", "leave_date", False),
         ("工资条密码", "payslip_password", False, PASSWORD_MAX),
+        # docs/pay-rules.md §9.1 (optional; a column left out of the file leaves the stored value as it is)
+        ("身份证号", "id_number", False, 40),
+        ("开户行", "bank_name", False, 64),
+        ("银行账号", "bank_account", False, 60),
+        ("社保基数", "si_base", False),
+        ("公积金基数", "hf_base", False),
+        ("代扣社保个税", "statutory", False),
     ),
     "attendance": _cols(
         ("工号", "code", True, CODE_MAX),
@@ -132,6 +147,46 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ("类别", "category", False, CATEGORY_MAX),
         ("原因", "reason", False, TEXT_MAX),
     ),
+    # docs/pay-rules.md §9.3: the month's special additional deductions and other deductions
+    "deductions": _cols(
+        ("工号", "code", True, CODE_MAX),
+        ("月份", "month", True),
+        ("子女教育", "children_education", False),
+        ("继续教育", "continuing_education", False),
+        ("住房贷款利息", "housing_loan_interest", False),
+        ("住房租金", "housing_rent", False),
+        ("赡养老人", "elderly_care", False),
+        ("婴幼儿照护", "infant_care", False),
+        ("其他扣除", "other", False),
+    ),
+    # the year's cumulative figures before the app took over (through the month given)
+    "tax_opening": _cols(
+        ("工号", "code", True, CODE_MAX),
+        ("年度", "year", True),
+        ("截至月份", "through_month", True),
+        ("月数", "months", True),
+        ("累计收入", "income", True),
+        ("累计专项扣除", "si_hf", False),
+        ("累计专项附加扣除", "special", False),
+        ("累计其他扣除", "other", False),
+        ("累计已扣税额", "tax_withheld", False),
+    ),
+    "appeals": _cols(
+        ("工号", "code", True, CODE_MAX),
+        ("对象", "record", True),
+        ("记录日期", "record_date", True),
+        ("指标", "indicator", False, CODE_MAX),
+        ("申诉日期", "filed", True),
+        ("理由", "reason", True, TEXT_MAX),
+        ("超期原因", "override_reason", False, TEXT_MAX),
+    ),
+    "targets": _cols(
+        ("工号", "code", True, CODE_MAX),
+        ("目标", "target", True, CODE_MAX),
+        ("期间", "period", True),
+        ("目标值", "value", True),
+        ("奖金基数", "bonus", False),
+    ),
 }
 
 # ---------------------------------------------------------------------------
@@ -152,6 +207,7 @@ ATTENDANCE_ZH = {
 QA_STATUS_ZH = {"valid": "有效", "overturned": "撤销"}
 COMPLAINT_LEVEL_ZH = {"hotline": "热线", "city": "市级", "province": "省级"}
 COMPLAINT_STATUS_ZH = {"pending": "待定", "upheld": "成立", "overturned": "不成立"}
+APPEAL_RECORD_ZH = {"qa": "质检", "complaint": "投诉", "attendance": "考勤", "metric": "指标"}
 
 MINUTE_KINDS = ("late", "early_leave")
 DAY_KINDS = ("absence", *LEAVE_KINDS)
@@ -190,6 +246,11 @@ COMPLAINT_LEVEL_WORDS = _words(
     **{"热线投诉": "hotline", "市级投诉": "city", "省级及以上": "province", "省级投诉": "province"},
 )
 COMPLAINT_STATUS_WORDS = _words(COMPLAINT_STATUS_ZH, COMPLAINT_STATUSES)
+APPEAL_RECORD_WORDS = _words(
+    APPEAL_RECORD_ZH,
+    tuple(APPEAL_RECORD_ZH),
+    **{"质检评分": "qa", "绩效指标": "metric", "kpi": "metric", "complaints": "complaint", "evaluation": "qa"},
+)
 
 BOOL_WORDS: dict[str, bool] = {
     "是": True,
@@ -221,6 +282,14 @@ class AgentRow:
     leave_date: date | None
     payslip_password: str | None
     row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+    # §9.1 personal and statutory data; ``given`` names the columns the file has (only those are written)
+    id_number: str | None = field(default=None, kw_only=True)
+    bank_name: str = field(default="", kw_only=True)
+    bank_account: str | None = field(default=None, kw_only=True)
+    si_base: Decimal | None = field(default=None, kw_only=True)
+    hf_base: Decimal | None = field(default=None, kw_only=True)
+    statutory: bool = field(default=True, kw_only=True)
+    given: frozenset[str] = field(default=frozenset(), kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -306,4 +375,67 @@ class AdjustmentRow:
     row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
 
 
-ImportRow = AgentRow | AttendanceRow | QARow | SalesRow | ComplaintRow | PraiseRow | MetricRow | AdjustmentRow
+@dataclass(frozen=True)
+class AppealRow:
+    """An appeal against one record (docs/pay-rules.md §11); the record is found by the services layer."""
+
+    code: str
+    record: str  # qa | complaint | attendance | metric
+    record_date: date
+    indicator: str
+    filed: date
+    reason: str
+    override_reason: str
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+
+@dataclass(frozen=True)
+class DeductionRow:
+    """An agent's deductions for a month (amounts in yuan, 0 when empty); replaces a stored row."""
+
+    code: str
+    month: str
+    children_education: Decimal
+    continuing_education: Decimal
+    housing_loan_interest: Decimal
+    housing_rent: Decimal
+    elderly_care: Decimal
+    infant_care: Decimal
+    other: Decimal
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+@dataclass(frozen=True)
+class TaxOpeningRow:
+    """An agent's opening balance of a tax year (cumulative through ``through_month``)."""
+
+    code: str
+    year: int
+    through_month: int
+    months: int
+    income: Decimal
+    si_hf: Decimal
+    special: Decimal
+    other: Decimal
+    tax_withheld: Decimal
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """An agent's target value for a plan target and a period (``2026-10``, ``2026-Q4``, ``2026-H2``,
+    ``2026``); ``bonus`` None: the plan's bonus. Key (code, target, period): a re-import updates it."""
+
+    code: str
+    target: str
+    period: str
+    value: Decimal
+    bonus: Decimal | None
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+ImportRow = (
+    AgentRow | AttendanceRow | QARow | SalesRow | ComplaintRow | PraiseRow | MetricRow | AdjustmentRow
+    | DeductionRow | TaxOpeningRow | AppealRow | TargetRow
+)

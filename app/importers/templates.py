@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.importers.kinds import (
+    APPEAL_RECORD_ZH,
     ATTENDANCE_ZH,
     COLUMNS,
     COMPLAINT_LEVEL_ZH,
@@ -33,12 +34,14 @@ EXAMPLE_PRODUCT = "L10"
 EXAMPLE_INDICATOR = "answer_rate"
 EXAMPLE_SCORECARD = "电话回访岗"
 EXAMPLE_MONTH = "2026-10"
+EXAMPLE_TARGET = "q_premium"
 
 _TEMPLATE_ROWS = 1000  # rows pre-formatted below the header
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
-_DATE_KEYS = {"date", "hire_date", "leave_date", "sign_date", "cancel_date"}
-_TEXT_KEYS = {"code", "policy_no", "month", "payslip_password", "product", "indicator"}
+_DATE_KEYS = {"date", "hire_date", "leave_date", "sign_date", "cancel_date", "record_date", "filed"}
+_TEXT_KEYS = {"code", "policy_no", "month", "payslip_password", "product", "indicator", "id_number", "bank_account",
+              "target", "period"}
 
 _BOOL = {"zh": ("是", "否"), "en": ("yes", "no")}
 
@@ -48,6 +51,7 @@ _CHOICES: dict[tuple[str, str], dict[str, list[str]]] = {
     ("qa", "status"): {"zh": list(QA_STATUS_ZH.values()), "en": list(QA_STATUS_ZH)},
     ("complaints", "level"): {"zh": list(COMPLAINT_LEVEL_ZH.values()), "en": list(COMPLAINT_LEVEL_ZH)},
     ("complaints", "status"): {"zh": list(COMPLAINT_STATUS_ZH.values()), "en": list(COMPLAINT_STATUS_ZH)},
+    ("appeals", "record"): {"zh": list(APPEAL_RECORD_ZH.values()), "en": list(APPEAL_RECORD_ZH)},
     ("qa", "fatal"): {"zh": list(_BOOL["zh"]), "en": list(_BOOL["en"])},
     ("sales", "new_customer"): {"zh": list(_BOOL["zh"]), "en": list(_BOOL["en"])},
 }
@@ -115,6 +119,37 @@ def _examples(lang: str) -> dict[str, dict[str, object]]:
             "category": "补发" if zh else "back pay",
             "reason": "9月漏发加班费" if zh else "overtime missed in September",
         },
+        "deductions": {
+            "code": EXAMPLE_AGENT,
+            "month": EXAMPLE_MONTH,
+            "children_education": 2000,
+            "elderly_care": 1500,
+        },
+        "tax_opening": {
+            "code": EXAMPLE_AGENT,
+            "year": 2026,
+            "through_month": 9,
+            "months": 9,
+            "income": 72000,
+            "si_hf": 7200,
+            "special": 18000,
+            "other": 0,
+            "tax_withheld": 294,
+        },
+        "appeals": {
+            "code": EXAMPLE_AGENT,
+            "record": "投诉" if zh else "complaint",
+            "record_date": date(2026, 10, 12),
+            "filed": date(2026, 10, 15),
+            "reason": "录音显示已向客户解释清楚" if zh else "the recording shows it was explained",
+        },
+        "targets": {
+            "code": EXAMPLE_AGENT,
+            "target": EXAMPLE_TARGET,
+            "period": "2026-Q4",
+            "value": 100000,
+            "bonus": 1000,
+        },
     }
 
 
@@ -166,6 +201,30 @@ _HELP: dict[str, tuple[str, str]] = {
     ),
     "category": ("类别，例如 补发、追回、其他（可空）", "Category such as back pay or recovery (optional)"),
     "reason": ("原因，会显示在工资条上", "Reason, printed on the payslip"),
+    # docs/pay-rules.md §9
+    "id_number": ("18 位居民身份证号（可空；代扣个税必填）", "18-character resident ID number (needed for tax)"),
+    "bank_name": ("开户行（可空）", "Bank name (optional)"),
+    "bank_account": ("银行账号，12–30 位数字，空格可有可无", "Bank account, 12–30 digits, spaces ignored"),
+    "si_base": ("社保缴费基数（元）；空则为底薪", "Social insurance base in yuan; empty: the base salary"),
+    "hf_base": ("公积金基数（元）；空则为社保基数", "Housing fund base in yuan; empty: the SI base"),
+    "statutory": ("是否代扣社保公积金个税：是/否，默认是", "Withhold SI, housing fund and tax: yes/no, default yes"),
+    "children_education": ("子女教育（元/月）", "Children's education, yuan per month"),
+    "continuing_education": ("继续教育（元/月）", "Continuing education, yuan per month"),
+    "housing_loan_interest": ("住房贷款利息（元/月）", "Housing loan interest, yuan per month"),
+    "housing_rent": ("住房租金（元/月）", "Housing rent, yuan per month"),
+    "elderly_care": ("赡养老人（元/月）", "Elderly care, yuan per month"),
+    "infant_care": ("3岁以下婴幼儿照护（元/月）", "Infant care (under 3), yuan per month"),
+    "year": ("年度，例如 2026", "Tax year, e.g. 2026"),
+    "through_month": ("期初数据截至的月份（1–12）", "The last month the figures cover (1–12)"),
+    "months": ("截至该月在职发薪的月数", "Months paid up to that month"),
+    "income": ("累计收入（元）", "Cumulative income in yuan"),
+    "si_hf": ("累计专项扣除：个人社保和公积金（元）", "Cumulative employee SI and housing fund in yuan"),
+    "special": ("累计专项附加扣除（元）", "Cumulative special additional deductions in yuan"),
+    "tax_withheld": ("累计已预扣个税（元）", "Cumulative tax withheld in yuan"),
+}
+_HELP_KIND_TAX: dict[tuple[str, str], tuple[str, str]] = {
+    ("deductions", "other"): ("其他扣除（元/月），如商业健康险", "Other deductions, yuan per month"),
+    ("tax_opening", "other"): ("累计其他扣除（元）", "Cumulative other deductions in yuan"),
 }
 _HELP_KIND: dict[tuple[str, str], tuple[str, str]] = {
     ("attendance", "type"): ("考勤类型", "Attendance type"),
@@ -175,6 +234,26 @@ _HELP_KIND: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("complaints", "level"): ("投诉级别", "Complaint level"),
     ("complaints", "status"): ("投诉状态，默认成立", "Complaint status; default upheld"),
+    ("appeals", "record"): ("申诉对象", "What is appealed"),
+    ("appeals", "record_date"): (
+        "被申诉记录的日期 YYYY-MM-DD（指标填该月任一天）",
+        "Date of the appealed record, YYYY-MM-DD (a metric: any day of its month)",
+    ),
+    ("appeals", "indicator"): ("指标代码（仅指标申诉必填）", "Indicator code (metric appeals only)"),
+    ("appeals", "filed"): ("申诉日期 YYYY-MM-DD", "Date the appeal was filed, YYYY-MM-DD"),
+    ("appeals", "reason"): ("申诉理由", "Why the agent appeals"),
+    ("appeals", "override_reason"): (
+        "超过申诉期仍受理的原因（仅超期时填写，记入操作日志）",
+        "Why a late appeal is accepted (only when late; kept in the audit log)",
+    ),
+    ("targets", "target"): ("目标代码，须为该期间末月适用方案中的目标", "Target code, as in the plan in force "
+                            "in the period's last month"),
+    ("targets", "period"): ("期间：月 2026-10、季度 2026-Q4、半年 2026-H2 或全年 2026", "Period: a month 2026-10, a "
+                            "quarter 2026-Q4, a half year 2026-H2 or a year 2026"),
+    ("targets", "value"): ("目标值，大于 0（标准保费、保单数或指标值）", "Target value above 0 (standard premium, "
+                           "policies or the metric's value)"),
+    ("targets", "bonus"): ("奖金基数（元，可空）：填写则代替方案中该目标的奖金", "Bonus in yuan (optional): replaces "
+                           "the plan's bonus of the target for this agent and period"),
 }
 
 _GENERAL_HELP = {
@@ -194,7 +273,7 @@ _GENERAL_HELP = {
 
 
 def _help_text(kind: str, key: str, lang: str) -> str:
-    zh, en = _HELP_KIND.get((kind, key)) or _HELP.get(key, ("", ""))
+    zh, en = _HELP_KIND.get((kind, key)) or _HELP_KIND_TAX.get((kind, key)) or _HELP.get(key, ("", ""))
     text = zh if lang == "zh" else en
     choices = _CHOICES.get((kind, key))
     if choices is not None and key not in ("fatal", "new_customer"):

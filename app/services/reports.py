@@ -27,6 +27,7 @@ from app.services.errors import ServiceError
 from app.services.payroll import show_month
 from app.services.plans import load_version
 from app.services.settings import TWO_UP_PAPER, get_setting
+from app.services.statutory import tax_year_rows
 from db.models import Agent, MonthStatus, PayrollResult, PlanVersion, Policy, QAEvaluation
 
 if TYPE_CHECKING:  # reportlab (payslips) and openpyxl (summary) load only for the command that uses them
@@ -201,6 +202,7 @@ def export_summary(session: Session, month: str, out_path: Path) -> Path:
         sales=_sales_rows(session, month),
         attendance=_attendance_counts(session, month),
         qa=_qa_counts(session, month),
+        tax_year=tax_year_rows(session, month),
         trend=history(session, last=month),
     )
     try:

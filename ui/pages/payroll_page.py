@@ -59,8 +59,10 @@ from app.services.payroll_view import (
     metric_codes,
     minimum_wage_level,
     month_state,
+    pending_appeals_warning,
     pending_warning,
 )
+from app.services.statutory import tax_year_rows
 from app.summary_columns import SUMMARY_KEYS
 from db.session import Database
 from ui import file_dialogs
@@ -93,6 +95,7 @@ from ui.widgets.frozen_columns import FrozenColumns
 from ui.widgets.payroll_panels import AgentDetail, ChangesPanel, PendingChangesPanel
 from ui.widgets.status_banner import StatusBanner
 from ui.widgets.table_view import TableView
+from ui.widgets.tax_year_panel import TaxYearPanel
 
 log = logging.getLogger("branchpay.ui.payroll")
 
@@ -275,6 +278,9 @@ class PayrollPage(Page):
         )
         self.tabs.addTab(self.changes, tr("变化", "What changed"))
         self.tabs.setTabVisible(self.tabs.indexOf(self.pending_panel), False)
+        self.tax_year_panel = TaxYearPanel(self)  # §9.3: shown when the year has statutory lines
+        self.tabs.addTab(self.tax_year_panel, tr("个税累计", "Tax year"))
+        self.tabs.setTabVisible(self.tabs.indexOf(self.tax_year_panel), False)
 
         actions = QHBoxLayout()
         for b in (self.calculate_button, self.lock_button, self.unlock_button):
@@ -409,10 +415,16 @@ class PayrollPage(Page):
                     codes = metric_codes(session, self.month)
                     by_agent = agent_warnings(data, minimum_wage=minimum, codes_with_metrics=codes)
                     warnings = build_warnings(data, minimum_wage=minimum, codes_with_metrics=codes)
+                    appeals = pending_appeals_warning(session, self.month)  # docs/pay-rules.md §11
+                    if appeals is not None:
+                        warnings.insert(0, appeals)
+                tax_rows = tax_year_rows(session, self.month) if data is not None else ()
         except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
             self.message = show_error(self, exc)
             return
         self.state, self.result, self.warnings = state, data, warnings
+        self.tax_year_panel.set_rows(tax_rows)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.tax_year_panel), bool(tax_rows))
         if state.status != "calculated" or self._pending_month != self.month or self.pending == []:
             # What was known belongs to another month or state — or said "matches the records",
             # which a change since may have made untrue: unknown until checked again. A warning
@@ -634,6 +646,7 @@ class PayrollPage(Page):
             )
         else:
             self.detail.show_row(row)
+        self.tax_year_panel.show_agent(self.selected_code())
         self._update_buttons()
 
     @Slot()
@@ -796,10 +809,20 @@ class PayrollPage(Page):
         ):
             return None
         db = self.db
+        from app.services.appeals import pending_count
+
+        with db.session_scope() as session:
+            pending = pending_count(session, month)
+        reason = ""
+        if pending:  # docs/pay-rules.md §11: locking with pending appeals needs a reason (audit log)
+            answer = self.ask_pending_appeals_reason(month, pending)
+            if answer is None:
+                return None
+            reason = answer
 
         def work(_token: CancelToken) -> None:
             with db.session_scope(write=True) as session:
-                lock_month(session, month)
+                lock_month(session, month, with_pending_appeals=bool(reason), reason=reason)
 
         def done(_result: object) -> None:
             self.refresh()
@@ -808,6 +831,18 @@ class PayrollPage(Page):
         return self._start(
             run_op(self, work, label=tr(f"正在锁定 {month}…", f"Locking {month}…"), on_done=done)
         )
+
+    def ask_pending_appeals_reason(self, month: str, pending: int) -> str | None:
+        """Why ``month`` is locked although ``pending`` appeals wait; ``None`` (or no text) cancels."""
+        from PySide6.QtWidgets import QInputDialog
+
+        text, ok = QInputDialog.getText(
+            self,
+            tr("有待处理的申诉", "Pending appeals"),
+            tr(f"{month} 还有 {pending} 条申诉待处理。如仍要锁定，请填写原因（记入操作日志）：",
+               f"{month} has {pending} pending appeal(s). To lock it anyway, give the reason (kept in the audit log):"),
+        )
+        return text.strip() if ok and text.strip() else None
 
     @Slot()
     def unlock(self) -> UnlockDialog | None:
