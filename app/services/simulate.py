@@ -1,8 +1,8 @@
 """试算 (what-if, docs/pay-rules.md §12): months computed under draft plans, nothing written.
 
 Each month is computed exactly as :func:`~app.services.payroll.calculate_month` computes it —
-:func:`~app.services.payroll.gather_facts` then :func:`~app.engine.compute.compute_month` — but
-with a draft plan, and compared per agent and per line with the month's stored result (or, for a
+:func:`~app.services.payroll.gather_facts`, the period check and the period's figures
+(:mod:`app.services.periods`), then :func:`~app.engine.compute.compute_month` — but with a draft plan, and compared per agent and per line with the month's stored result (or, for a
 month with none, with the plan in force computed on the same facts). Nothing is stored: the
 session is only read.
 
@@ -32,6 +32,7 @@ from app.plan.toml_io import PlanError, load_plan
 from app.services.errors import ServiceError
 from app.services.months import month_of, month_status
 from app.services.payroll import gather_facts
+from app.services.periods import ensure_period_months_locked, gather_period_facts
 from app.simulation import AgentDelta, LineDelta, MonthSimulation, PlanOutcome, Simulation
 from app.text import Text
 from db.models import PayrollLine, PayrollResult, Policy
@@ -167,8 +168,11 @@ def _month(session: Session, month: str, drafts: Sequence[Plan], clawed: Clawed)
         facts = _as_locked(session, month, facts, ids, clawed)
 
     def pays(plan: Plan, month_facts: MonthFacts) -> dict[str, _Pay]:
+        # calculate_month's steps after gathering: the period check, the period's figures, the engine
+        ensure_period_months_locked(session, plan, month)
+        periods = gather_period_facts(session, plan, month_facts, ids)
         return {a.code: _Pay(a.name, a.net, a.gross, a.deductions, _pay_lines(a.lines))
-                for a in compute_month(plan, month_facts).agents}
+                for a in compute_month(plan, month_facts, periods).agents}
 
     stale = 0
     if status == "locked":  # final: compared with what it paid, no recomputation under the plan in force
