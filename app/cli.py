@@ -107,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
                      "publication: the 奖惩公示 of a locked month (.pdf or .xlsx)")
     exp.add_argument("--month", type=_month, required=True)
     exp.add_argument("--out", type=Path, required=True)
+
+    from app.cli_simulate import add_parser as add_simulate
+
+    add_simulate(sub, _month)
     return parser
 
 
@@ -171,6 +175,10 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
             return 0
         if args.command == "import":
             return _import(db, args)
+        if args.command == "simulate":
+            from app.cli_simulate import run_simulate
+
+            return run_simulate(db, args)
         if args.command == "appeal":
             return _appeal(db, args)
         if args.command == "payslips":

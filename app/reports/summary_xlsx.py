@@ -45,10 +45,12 @@ from app.i18n import language, tr
 from app.reports.files import as_os_error, staged_output
 from app.reports.tax_year import SHEET_NAME as TAX_YEAR_SHEET
 from app.reports.tax_year import TaxYearRow, add_tax_year_sheet
+from app.reports.trend_sheet import add_trend_sheet
 from app.reports.xlsx_writer import Column, SheetWriter, SummaryBook, save_workbook
 from app.reports.xlsx_writer import new_sheet as _sheet
 from app.results import AgentResult, MonthResult
 from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_LABELS, summary_amounts
+from app.trends import History
 
 ZERO = Decimal(0)
 
@@ -157,6 +159,8 @@ class SummaryInput:
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     # docs/pay-rules.md §9.3: the year's cumulative tax figures (empty without statutory deductions)
     tax_year: Sequence[TaxYearRow] = ()
+    # The months up to this one (趋势 sheet, app/reports/trend_sheet.py); None or one month: no sheet
+    trend: History | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -484,6 +488,9 @@ def _build(data: SummaryInput, book: SummaryBook) -> Workbook:
     if data.tax_year:
         name = tr(*TAX_YEAR_SHEET)
         add_tax_year_sheet(book, data.tax_year, f"{data.branch_name} {data.month} {name}{draft}", data.generated_at)
+    if data.trend is not None and len(data.trend.months) > 1:
+        name = tr("趋势", "Trends")
+        add_trend_sheet(book, data.trend, name, f"{data.branch_name} {data.trend.months[0]}~{data.month} {name}")
     return book.finish()
 
 

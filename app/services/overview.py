@@ -30,6 +30,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.calendar import month_bounds
 from app.money import fmt_money
+from app.services.history import previous_totals
 from app.services.payroll import show_month
 from app.services.payroll_view import (
     INFO,
@@ -41,6 +42,7 @@ from app.services.payroll_view import (
     month_warnings,
 )
 from app.services.quality import month_summary
+from app.trends import MonthTotals
 from db.models import (
     Adjustment,
     Agent,
@@ -146,6 +148,8 @@ class MonthOverview:
     # What recalculating a calculated month would change (empty: its result is current);
     # None while not known. month_overview leaves it None: see the module's docstring.
     pending: tuple[AgentChange, ...] | None = None
+    # The month before's stored totals (环比), None when it has no result or this month none yet.
+    previous: MonthTotals | None = None
 
     @property
     def stale(self) -> bool:
@@ -274,7 +278,8 @@ def month_overview(session: Session, month: str) -> MonthOverview:
         )
         since = state.locked_at if state.status == "locked" else state.calculated_at
         handout = _handout(session, month, since, totals.headcount)
-    return MonthOverview(month, state, agents, records, totals, handout)
+    previous = previous_totals(session, month) if totals is not None else None
+    return MonthOverview(month, state, agents, records, totals, handout, previous=previous)
 
 
 # --- the checklist ----------------------------------------------------------------------------

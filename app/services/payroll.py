@@ -64,9 +64,16 @@ from db.models import (
 from db.session import claim_write_lock
 
 
-def gather_facts(session: Session, month: str) -> tuple[PlanVersion, Plan, MonthFacts, dict[str, int]]:
-    """Everything the engine needs for ``month``: the plan in force, the facts, and the agent code → id map."""
+def gather_facts(
+    session: Session, month: str, draft: Plan | None = None
+) -> tuple[PlanVersion, Plan, MonthFacts, dict[str, int]]:
+    """Everything the engine needs for ``month``: the plan in force, the facts, and the agent code → id map.
+
+    With ``draft`` (试算, app/services/simulate.py) the facts are gathered for that plan instead of
+    the plan in force (which is still returned as the version): nothing else differs."""
     version, plan = plan_for_month(session, month)
+    if draft is not None:
+        plan = draft
     first, last = month_bounds(month)
     overrides = {o.date: o.workday for o in session.scalars(
         select(CalendarOverride).where(CalendarOverride.date >= first, CalendarOverride.date <= last))}

@@ -193,6 +193,7 @@ def export_summary(session: Session, month: str, out_path: Path) -> Path:
             f"the summary file name must end in .xlsx: {out_path.name}",
         )
     from app.reports.summary_xlsx import SummaryInput, write_summary
+    from app.services.history import history
 
     summary = SummaryInput(
         month=month,
@@ -202,6 +203,7 @@ def export_summary(session: Session, month: str, out_path: Path) -> Path:
         attendance=_attendance_counts(session, month),
         qa=_qa_counts(session, month),
         tax_year=tax_year_rows(session, month),
+        trend=history(session, last=month),
     )
     try:
         write_summary(summary, out_path)

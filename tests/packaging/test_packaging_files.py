@@ -182,3 +182,13 @@ def test_installer_messages_exist_in_both_languages(iss: str) -> None:
     english = set(re.findall(r"^english\.(\w+)=", iss, re.M))
     chinese = set(re.findall(r"^chinesesimplified\.(\w+)=", iss, re.M))
     assert english and english == chinese
+
+
+def test_the_spec_keeps_qtcharts_and_the_opengl_libraries_it_links() -> None:
+    """The 趋势 page and the 试算 histogram draw with QtCharts; libQt6Charts links Qt6OpenGL(Widgets)."""
+    text = SPEC.read_text(encoding="utf-8")
+    excludes = text.split("\nexcludes = [", 1)[1].split("\n]\n", 1)[0]
+    assert '"PySide6.QtOpenGL"' in excludes and '"PySide6.QtCharts"' not in excludes
+    drop = text.split("QT_DROP += (", 1)[1].split("\n    )\n", 1)[0]
+    assert '"qt6quick"' in drop and '"qt6opengl' not in drop
+    assert importlib.util.find_spec("PySide6.QtCharts") is not None

@@ -35,9 +35,9 @@ def window(qtbot: QtBot, db: Database) -> MainWindow:
 
 
 def test_window_opens_with_every_area(window: MainWindow) -> None:
-    assert window.sidebar.count() == len(AREAS) == 11
+    assert window.sidebar.count() == len(AREAS) == 12
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
-    assert titles == ["概览", "人员", "考勤", "质检", "保单", "奖惩", "申诉", "月度核算", "方案", "报表", "设置"]
+    assert titles == ["概览", "人员", "考勤", "质检", "保单", "奖惩", "申诉", "月度核算", "方案", "报表", "趋势", "设置"]
     assert window.current_key() == "overview"
     assert window.title_label.text() == "概览"
     assert str(window.db.path) in window.db_label.text()
@@ -232,7 +232,7 @@ def test_a_change_marks_stale_only_the_pages_that_show_that_data(qtbot: QtBot, w
     assert _stale_after(window, "settings", "settings") == everything
     assert _stale_after(window, "plan", "plan") == everything | {"attendance", "quality", "sales", "rewards"}
     assert _stale_after(window, "payroll", "payroll") == {"overview", "reports", "attendance", "quality", "sales",
-                                                          "rewards", "plan"}
+                                                          "rewards", "plan", "history"}  # 趋势 shows the results
     assert _stale_after(window, "quality", "quality") == everything | {"appeals"}
     # Payslips written / the summary exported: the overview's last step; the pay result is unchanged.
     assert _stale_after(window, "reports", "handout") == {"overview"}

@@ -18,6 +18,7 @@ from ui.pages.agents_page import AgentsPage
 from ui.pages.appeals_page import AppealsPage
 from ui.pages.attendance_page import AttendancePage
 from ui.pages.base import Page, PlaceholderPage
+from ui.pages.history_page import HistoryPage
 from ui.pages.overview_page import OverviewPage
 from ui.pages.payroll_page import PayrollPage
 from ui.pages.plan_page import PlanPage
@@ -55,6 +56,7 @@ AREAS: tuple[Area, ...] = (
     Area("payroll", "月度核算", "Payroll", SP.SP_BrowserReload),
     Area("plan", "方案", "Plan", SP.SP_FileDialogContentsView),
     Area("reports", "报表", "Reports", SP.SP_DialogSaveButton),
+    Area("history", "趋势", "Trends", SP.SP_FileDialogInfoView),
     Area("settings", "设置", "Settings", SP.SP_FileDialogListView),
 )
 
@@ -71,6 +73,7 @@ PAGE_FACTORIES: dict[str, PageFactory] = {
     "appeals": AppealsPage,
     "plan": PlanPage,
     "reports": ReportsPage,
+    "history": HistoryPage,
     "settings": SettingsPage,
 }
 

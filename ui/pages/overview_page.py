@@ -15,6 +15,7 @@ the records changed after the calculation.
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap, QShowEvent
@@ -35,6 +36,7 @@ from app.i18n import tr
 from app.money import fmt_money
 from app.services.overview import ATTENTION, DONE, TITLES, TODO, MonthOverview, Step, month_overview
 from app.services.payroll_view import AgentChange
+from app.trends import change_text
 from db.session import Database
 from ui.errors import show_error
 from ui.ops import Op
@@ -203,6 +205,28 @@ class Figure(QFrame):
         layout.setSpacing(2)
         layout.addWidget(self.caption)
         layout.addWidget(self.value)
+        self.compare = QLabel(self)  # 环比: this month against the one before
+        self.compare.setStyleSheet("color: palette(dark);")
+        self.compare.setVisible(False)
+        layout.addWidget(self.compare)
+
+
+def _compare_texts(overview: MonthOverview) -> dict[str, str]:
+    """环比 under each headline figure: the change against the month before and its figure."""
+    totals, previous = overview.totals, overview.previous
+    if totals is None or previous is None:
+        return {}
+    out = {}
+    for key, now, before, money in (
+        ("headcount", totals.headcount, previous.headcount, False),
+        ("gross", totals.gross, previous.gross, True),
+        ("deductions", totals.deductions, previous.deductions, True),
+        ("net", totals.net, previous.net, True),
+    ):
+        zh, en = change_text(now, before, money)
+        shown = fmt_money(Decimal(before)) if money else str(before)
+        out[key] = tr(f"{zh}（{previous.month}：{shown}）", f"{en} ({previous.month}: {shown})")
+    return out
 
 
 class OverviewPage(Page):
@@ -357,6 +381,12 @@ class OverviewPage(Page):
         self.show_overview(replace(ov, pending=tuple(changes)))
         self.pending_checked.emit(month)
 
+    def _show_month_on_month(self, overview: MonthOverview) -> None:
+        texts = _compare_texts(overview)
+        for key, frame in self.figure_frames.items():
+            frame.compare.setText(texts.get(key, ""))
+            frame.compare.setVisible(key in texts)
+
     def show_overview(self, overview: MonthOverview) -> None:
         self.overview = overview
         self.heading.setText(tr(f"{overview.month} 概览", f"Overview of {overview.month}"))
@@ -382,6 +412,7 @@ class OverviewPage(Page):
             self.figures["deductions"].setText(fmt_money(totals.deductions))
             self.figures["net"].setText(fmt_money(totals.net))
             self.figures["warnings"].setText(str(totals.all_warnings))
+            self._show_month_on_month(overview)
             colour = MARK_COLOURS[ATTENTION] if totals.warnings else "palette(text)"
             self.figures["warnings"].setStyleSheet(f"color: {colour};")
             self.figure_frames["warnings"].setToolTip(

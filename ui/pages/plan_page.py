@@ -48,6 +48,7 @@ from app.services.plans import (
 )
 from db.session import Database
 from ui import file_dialogs
+from ui.dialogs.simulation_dialog import SimulationDialog
 from ui.errors import show_error, show_message
 from ui.models.plan_tables import PlanVersionsModel
 from ui.pages.base import Page
@@ -135,6 +136,17 @@ class PlanPage(Page):
             QStyle.StandardPixmap.SP_DriveFDIcon,
             tr("把显示的已保存版本写入 TOML 文件", "Write the shown saved version to a TOML file"),
         )
+        self.simulate_button = button(
+            tr("试算…", "What-if…"),
+            QStyle.StandardPixmap.SP_MediaPlay,
+            tr(
+                "不保存：用编辑中的方案（或 TOML 草稿）重算所选月份，与已存结果逐人逐项对比",
+                "Without saving: compute chosen months under the plan being edited (or TOML drafts) "
+                "and compare with the stored results, agent by agent and line by line",
+            ),
+        )
+        self.simulate_button.clicked.connect(self.open_simulation)
+        self.simulation: SimulationDialog | None = None
         self.save_button.clicked.connect(self.save_as_new_version)
         self.copy_button.clicked.connect(self.start_copy)
         self.revert_button.clicked.connect(self.revert)
@@ -207,6 +219,7 @@ class PlanPage(Page):
         actions.addWidget(self.save_button)
         actions.addWidget(self.copy_button)
         actions.addWidget(self.revert_button)
+        actions.addWidget(self.simulate_button)
         actions.addWidget(self.status, 1)
         actions.addWidget(self.import_button)
         actions.addWidget(self.export_button)
@@ -629,6 +642,21 @@ class PlanPage(Page):
         return box
 
     @Slot()
+    def open_simulation(self) -> SimulationDialog | None:
+        """试算: the plan in the editor, unsaved, as the first draft (docs/pay-rules.md §12)."""
+        doc, _problems = self.editor.document()
+        if self.problems:
+            self.message = show_message(self, tr("方案还有问题，请先修正再试算。",
+                                                 "The plan has problems; correct them before a what-if."))
+            return None
+        try:
+            draft = plan_from_dict(doc, source="plan")
+        except PlanError:
+            return None
+        self.simulation = SimulationDialog(self.db, [draft], self.month, self)
+        self.simulation.show()
+        return self.simulation
+
     def export_file(self) -> Path | None:
         if self.shown is None:
             return None
