@@ -36,14 +36,17 @@ def audit(
     after: Any = None,
     reason: str = "",
 ) -> None:
-    session.add(
-        AuditLog(
-            user=_user(),
-            action=action,
-            entity=entity,
-            entity_key=key,
-            before=_dump(before),
-            after=_dump(after),
-            reason=reason,
-        )
+    # Once the branch has users, the entry names the signed-in user (docs/pay-rules.md §10).
+    acting = session.info.get("acting_user")
+    row = AuditLog(
+        user=acting if isinstance(acting, str) and acting else _user(),
+        action=action,
+        entity=entity,
+        entity_key=key,
+        before=_dump(before),
+        after=_dump(after),
+        reason=reason,
     )
+    session.add(row)
+    # What this transaction changed, for the sign-offs it voids (app.services.signoff) to name.
+    session.info.setdefault("audited", []).append((action, entity, key))

@@ -31,6 +31,7 @@ from app.services.agents import PAYSLIP_PASSWORD_RULE, agent_employment, payslip
 from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.months import employment_locked_months, locked_months, month_of
+from app.services.record_changes import note_months, records_changing
 from app.services.plans import plan_for_month
 from app.services.scorecards import scorecard_names
 from app.text import Text
@@ -481,6 +482,22 @@ WRITERS: dict[str, Callable[[Session, ImportResult], None]] = {
 }
 
 
+def _import_months(kind: str, rows: list[Any]) -> set[str] | None:
+    """The months whose records an import of ``kind`` changes (None: any month — agents reach every
+    month they work in, and a policy's cancel date reaches the open months after it)."""
+    if kind in ("agents", "sales"):
+        return None
+    months: set[str] = set()
+    for row in rows:
+        value = getattr(row, "month", None)
+        if isinstance(value, str):
+            months.add(value)
+        day = getattr(row, "date", None)
+        if isinstance(day, date):
+            months.add(month_of(day))
+    return months
+
+
 def commit_import(session: Session, kind: str, path: Path, *, read: ReadImport | None = None) -> ImportResult:
     """Validate and write ``path`` in the caller's transaction; refuse the whole file on any problem.
 
@@ -492,6 +509,7 @@ def commit_import(session: Session, kind: str, path: Path, *, read: ReadImport |
     if read is None:
         read = read_import(kind, path)
     claim_write_lock(session)
+    records_changing(session, ())  # the clerk's role (§10); the months are noted once the rows are known
     with collector_paused():
         result = _validate(session, read)
         if not result.ok or result.problems:
@@ -500,6 +518,7 @@ def commit_import(session: Session, kind: str, path: Path, *, read: ReadImport |
             _bulk(QAEvaluation, _qa_row(session))(session, result)
         else:
             WRITERS[kind](session, result)
+    note_months(session, _import_months(kind, result.rows))  # their sign-offs are void on commit (§10)
     audit(session, f"import.{kind}", entity=kind, key=Path(path).name,
           after={"rows": len(result.rows), "adds": result.adds, "updates": result.updates})
     session.flush()
