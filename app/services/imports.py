@@ -31,8 +31,8 @@ from app.services.agents import PAYSLIP_PASSWORD_RULE, agent_employment, payslip
 from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.months import employment_locked_months, locked_months, month_of
-from app.services.record_changes import note_months, records_changing
 from app.services.plans import plan_for_month
+from app.services.record_changes import note_months, records_changing
 from app.services.scorecards import scorecard_names
 from app.text import Text
 from db.models import (

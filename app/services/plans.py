@@ -11,10 +11,10 @@ from app.plan.model import Plan
 from app.plan.toml_io import PlanError, default_plan_text, dump_plan, load_plan
 from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
-from db.models import MonthStatus, PlanVersion
 from app.services.record_changes import note_months
 from app.services.users import require_role
 from app.text import Text
+from db.models import MonthStatus, PlanVersion
 from db.session import claim_write_lock
 
 

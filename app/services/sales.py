@@ -33,8 +33,8 @@ from app.services.agents import agent_employment, find_agent
 from app.services.audit import audit
 from app.services.errors import MonthLocked, ServiceError, ValidationFailed
 from app.services.months import ensure_open, locked_months, month_of, month_status
-from app.services.record_changes import records_changing
 from app.services.plans import plan_for_month
+from app.services.record_changes import records_changing
 from db.models import Agent, Policy
 from db.session import claim_write_lock
 
