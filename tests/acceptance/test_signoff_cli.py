@@ -1,0 +1,122 @@
+"""The sign-off chain through the real ``branchpay`` command (docs/formats.md, docs/pay-rules.md §10).
+
+Passwords travel only in BRANCHPAY_PASSWORD / BRANCHPAY_NEW_PASSWORD, never as arguments."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+
+from tests.acceptance.conftest import EXAMPLE, ROOT, Cli, Result
+
+MONTH = "2026-10"
+PW = {"boss": "boss-secret-1", "clara": "clara-secret", "rita": "rita-secret", "alan": "alan-secret"}
+
+
+def run(cli: Cli, *args: str | Path, user: str | None = None, password: str | None = None,
+        new_password: str | None = None, ok: bool = True) -> Result:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRANCHPAY_")}
+    env["PYTHONIOENCODING"] = "utf-8"
+    if user is not None:
+        env["BRANCHPAY_PASSWORD"] = PW[user] if password is None else password
+    if new_password is not None:
+        env["BRANCHPAY_NEW_PASSWORD"] = new_password
+    argv = [sys.executable, "-m", "app.cli", "--db", str(cli.db), "--lang", "en"]
+    if user is not None:
+        argv += ["--user", user]
+    argv += [str(a) for a in args]
+    assert not any(p in argv for p in PW.values())  # never a password in argv
+    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, encoding="utf-8", env=env, timeout=120,
+                          stdin=subprocess.DEVNULL)
+    result = Result(proc.returncode, proc.stdout, proc.stderr)
+    if ok:
+        assert proc.returncode == 0, f"branchpay {' '.join(map(str, args))} failed:\n{proc.stderr}"
+    else:
+        assert proc.returncode != 0 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    return result
+
+
+def branch(cli: Cli) -> None:
+    cli("init")
+    for kind in ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints"):
+        cli("import", kind, EXAMPLE / f"{kind}.csv")
+    refused = run(cli, "users", "add", "clara", "--role", "clerk", new_password=PW["clara"], ok=False)
+    assert "the first user must be an admin" in refused.err
+    run(cli, "users", "add", "boss", "--role", "admin", new_password=PW["boss"])
+    for name, role in (("clara", "clerk"), ("rita", "reviewer"), ("alan", "approver")):
+        run(cli, "users", "add", name, "--role", role, user="boss", new_password=PW[name])
+
+
+def test_the_chain_through_the_command_line(cli: Cli, tmp_path: Path) -> None:
+    branch(cli)
+    # settings are the admin's; the branch uses review and approval
+    import sqlite3
+
+    with sqlite3.connect(cli.db) as conn:
+        conn.execute("INSERT INTO settings (key, value) VALUES ('signoff_steps', 'review,approve')")
+    assert "has users: sign in with --user" in run(cli, "payroll", "show", "--month", MONTH, ok=False).err
+    assert "needs the role clerk" in run(cli, "payroll", "run", "--month", MONTH, user="rita", ok=False).err
+    run(cli, "payroll", "run", "--month", MONTH, user="clara")
+    shown = run(cli, "payroll", "show", "--month", MONTH, "--json", user="alan").json()
+    assert shown["status"] == "calculated" and shown["signoffs"] == []
+    assert "needs the review before the approval" in run(
+        cli, "payroll", "approve", "--month", MONTH, user="alan", ok=False).err
+    run(cli, "payroll", "review", "--month", MONTH, "--comment", "checked A002", user="rita")
+    shown = run(cli, "payroll", "show", "--month", MONTH, "--json", user="rita").json()
+    assert shown["status"] == "reviewed"
+    assert [(x["step"], x["user"], x["comment"]) for x in shown["signoffs"]] == [("review", "rita", "checked A002")]
+
+    # a record change voids the review; the audit log says which change
+    late = tmp_path / "late.csv"
+    late.write_text("工号,日期,类型,分钟,天数,备注\nA001,2026-10-21,事假,,1,补录\n", encoding="utf-8")
+    run(cli, "import", "attendance", late, user="clara")
+    assert run(cli, "payroll", "show", "--month", MONTH, "--json", user="rita").json()["signoffs"] == []
+    log = run(cli, "audit", "--month", MONTH, user="rita").out
+    assert "signoff.void" in log and "import.attendance late.csv" in log
+
+    run(cli, "payroll", "run", "--month", MONTH, user="clara")
+    run(cli, "payroll", "review", "--month", MONTH, user="rita")
+    assert "a reason is required" in run(cli, "payroll", "reject", "--month", MONTH, "--reason", " ", user="alan",
+                                         ok=False).err
+    run(cli, "payroll", "reject", "--month", MONTH, "--reason", "leave missing", user="alan")
+    assert run(cli, "payroll", "show", "--month", MONTH, "--json", user="alan").json()["status"] == "calculated"
+    run(cli, "payroll", "review", "--month", MONTH, user="rita")
+    assert "locked by its approval" in run(cli, "payroll", "lock", "--month", MONTH, user="alan", ok=False).err
+    run(cli, "payroll", "approve", "--month", MONTH, "--comment", "pay it", user="alan")
+    shown = run(cli, "payroll", "show", "--month", MONTH, "--json", user="clara").json()
+    assert shown["status"] == "locked"
+    assert [(x["step"], x["user"]) for x in shown["signoffs"]] == [("review", "rita"), ("approve", "alan")]
+
+    out = tmp_path / "audit.xlsx"
+    run(cli, "audit", "--month", MONTH, "--out", out, user="boss")
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert rows[1][:3] == ("Time", "User", "Action")
+    assert ("alan", "signoff.approve") in {(r[1], r[2]) for r in rows[2:]}
+    assert ("alan", "signoff.reject") in {(r[1], r[2]) for r in rows[2:]}
+
+
+def test_wrong_passwords_are_refused_and_the_fifth_locks_the_user(cli: Cli) -> None:
+    branch(cli)
+    for _ in range(4):
+        got = run(cli, "payroll", "show", "--month", MONTH, user="rita", password="nope", ok=False)
+        assert "wrong user name or password" in got.err
+    got = run(cli, "payroll", "show", "--month", MONTH, user="rita", password="nope", ok=False)
+    assert "locked for 60 s" in got.err
+    got = run(cli, "audit", "--month", MONTH, user="rita", ok=False)  # the right password, within the minute
+    assert "rita is locked" in got.err
+    assert "nope" not in got.err and PW["rita"] not in got.err
+
+
+def test_no_password_and_no_terminal_is_refused(cli: Cli) -> None:
+    branch(cli)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRANCHPAY_")}
+    proc = subprocess.run([sys.executable, "-m", "app.cli", "--db", str(cli.db), "--lang", "en", "--user", "rita",
+                           "audit", "--month", MONTH], cwd=ROOT, capture_output=True, text=True, env=env,
+                          stdin=subprocess.DEVNULL, timeout=120)
+    assert proc.returncode != 0 and "set BRANCHPAY_PASSWORD" in proc.stderr
+    refused = run(cli, "users", "add", "eve", "--role", "clerk", user="rita", new_password="eve-secret-1", ok=False)
+    assert "needs the role admin" in refused.err
