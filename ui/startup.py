@@ -16,7 +16,7 @@ import contextlib
 import logging
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -66,6 +66,8 @@ class Prompter(Protocol):
 
     def password(self, message: str) -> str | None: ...
 
+    def sign_in(self, names: list[str], verify: Callable[[str, str], str | None]) -> str | None: ...
+
     def inform(self, text: str) -> None: ...
 
     def fail(self, text: str) -> None: ...
@@ -109,6 +111,14 @@ class DialogPrompter:
         if dialog.exec() != PasswordPrompt.DialogCode.Accepted:
             return None
         return dialog.password()
+
+    def sign_in(self, names: list[str], verify: Callable[[str, str], str | None]) -> str | None:
+        from ui.dialogs.sign_in_dialog import SignInDialog
+
+        dialog = SignInDialog(None, names, verify)
+        if dialog.exec() != SignInDialog.DialogCode.Accepted:
+            return None
+        return dialog.signed_in
 
     def inform(self, text: str) -> None:
         QMessageBox.information(None, APP_NAME, text)
@@ -243,6 +253,41 @@ def apply_welcome(db: Database, choice: WelcomeChoice) -> None:
         set_setting(session, "first_run_done", "1")
 
 
+def sign_in_verifier(db: Database) -> Callable[[str, str], str | None]:
+    """``verify(name, password)`` for the sign-in dialogs: None when right, else why not (in the user's
+    language). Each try is counted in the database (five wrong ones lock the user for a minute)."""
+    from app.services.users import authenticate
+
+    def verify(name: str, password: str) -> str | None:
+        with db.session_scope(write=True) as session:
+            got = authenticate(session, name, password)
+        if got.ok:
+            return None
+        log.warning("sign-in refused")
+        assert got.reason is not None
+        return got.reason.in_(language())
+
+    return verify
+
+
+def check_sign_in(db: Database, prompter: Prompter) -> bool:
+    """§10: once the branch has users, the window opens only for a signed-in user (``db.acting_user``)."""
+    from app.services.users import list_users
+
+    with db.session_scope() as session:
+        names = [u.name for u in list_users(session) if u.active]
+    if not names:
+        return True
+    verify = sign_in_verifier(db)
+    name = prompter.sign_in(names, verify)
+    if name is None:
+        return False
+    with db.session_scope() as session:
+        user = next((u for u in list_users(session) if u.name.casefold() == name.casefold()), None)
+    db.acting_user = user.name if user is not None else name
+    return True
+
+
 def check_password(db: Database, prompter: Prompter, *, tries: int = PASSWORD_TRIES) -> bool:
     """True when no password is set or the right one was typed within ``tries``."""
     with db.session_scope() as session:
@@ -335,7 +380,7 @@ def start(
                 if lang_override is None and choice.language != language():
                     apply_language(choice.language)
                 open_import = choice.start is StartWith.IMPORT
-        if not check_password(db, prompter):
+        if not check_password(db, prompter) or not check_sign_in(db, prompter):
             db.dispose()
             lock.release()
             return None
@@ -404,6 +449,8 @@ class IdleLock(QObject):
             self.lock()
 
     def verify(self, password: str) -> bool:
+        if self.db.acting_user:  # §10: the signed-in user's own password unlocks the window
+            return sign_in_verifier(self.db)(self.db.acting_user, password) is None
         with self.db.session_scope() as session:
             stored = get_setting(session, "app_password_hash")
         # A password removed in the meantime must not leave the user locked out.
@@ -417,9 +464,15 @@ class IdleLock(QObject):
         self.overlay = LockOverlay(self.window)
         self.overlay.show()
         self.overlay.raise_()
+        who = self.db.acting_user
         prompt = PasswordPrompt(
             self.window,
             tr(
+                f"窗口已锁定。请输入 {who} 的密码继续：",
+                f"The window is locked. Enter the password of {who} to continue:",
+            )
+            if who
+            else tr(
                 "窗口已锁定。请输入程序密码继续：",
                 "The window is locked. Enter the app password to continue:",
             ),
@@ -551,7 +604,7 @@ class AppShell(QObject):
         with self.db.session_scope() as session:
             stored = get_setting(session, "app_password_hash")
             minutes_text = get_setting(session, "idle_lock_minutes")
-        if not password_is_set(stored):
+        if not password_is_set(stored) and not self.db.acting_user:
             return 0
         try:
             minutes = int(minutes_text.strip())

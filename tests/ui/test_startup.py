@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -53,6 +53,7 @@ class Scripted:
     passwords: list[str | None] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    sign_ins: list[tuple[str, str]] = field(default_factory=list)
 
     def already_running(self, db_path: Path) -> None:
         self.asked.append("already_running")
@@ -69,6 +70,16 @@ class Scripted:
         self.asked.append("password")
         self.texts.append(message)
         return self.passwords.pop(0) if self.passwords else None
+
+    def sign_in(self, names: list[str], verify: Callable[[str, str], str | None]) -> str | None:
+        self.asked.append("sign_in")
+        while self.sign_ins:
+            name, password = self.sign_ins.pop(0)
+            problem = verify(name, password)
+            if problem is None:
+                return name
+            self.texts.append(problem)
+        return None
 
     def inform(self, text: str) -> None:
         self.asked.append("inform")
