@@ -245,10 +245,13 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about_action)
 
     def update_user_label(self) -> None:
+        """The signed-in user in the status bar, and the pages' buttons that user's roles allow (§10)."""
         from app.services.users import role_names
-        from ui.roles import current_roles
+        from ui.roles import current_roles, gate_page
 
         roles = current_roles(self.db)
+        for key, page in self.pages.items():
+            gate_page(page, key, roles)
         self.user_label.setVisible(roles.users)
         if roles.users:
             self.user_label.setText(tr(f"用户：{roles.name}", f"User: {roles.name}"))

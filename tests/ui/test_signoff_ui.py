@@ -234,3 +234,23 @@ def test_the_audit_log_viewer_filters_and_exports(qtbot: QtBot, branch: Database
     assert dialog.export() == out
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert rows[1][0] == "时间" and [r[2] for r in rows[2:]] == ["payroll.calculate"]
+
+
+def test_pages_disable_what_the_users_roles_do_not_allow(qtbot: QtBot, branch: Database) -> None:
+    branch.acting_user = "rita"  # a reviewer: no records, no plan, no settings
+    window = MainWindow(branch, month=MONTH)
+    qtbot.addWidget(window)
+    agents = window.pages["agents"]
+    add = agents.add_button
+    assert not add.isEnabled() and "核算（clerk）" in add.toolTip()
+    add.setEnabled(True)  # what a page does when the selection changes: the gate keeps it off
+    assert not add.isEnabled()
+    plan_save = window.pages["plan"].save_button
+    assert not plan_save.isEnabled() and "管理员（admin）" in plan_save.toolTip()
+    for button in window.pages["rewards"].import_buttons.values():
+        assert not button.isEnabled()
+
+    branch.acting_user = "clara"  # signs in again as the clerk
+    window.update_user_label()
+    assert window.user_label.text() == "用户：clara"
+    assert add.isEnabled() and "clerk" not in add.toolTip()
