@@ -228,14 +228,17 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
             if args.payroll_cmd == "show":
                 from app.i18n import language
                 from app.services.signoff import chain_state
+                from app.services.users import users_exist
 
                 with db.session_scope() as s:
                     result = payroll.show_month(s, args.month)
                     notices = _notices(s, args.month, result)
                     chain = chain_state(s, args.month)
+                    with_users = users_exist(s)
                 if args.json:
                     data = month_json(result, language(), notices)
-                    data.update(_chain_json(chain))
+                    if with_users:  # §10; without users the output stays exactly part one's
+                        data.update(_chain_json(chain))
                     print(json.dumps(data, ensure_ascii=False, indent=2))
                 else:
                     print(_table(result, language(), chain.status))

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from tests.acceptance.conftest import EXAMPLE, ROOT, Cli, Result
 
@@ -120,3 +121,22 @@ def test_no_password_and_no_terminal_is_refused(cli: Cli) -> None:
     assert proc.returncode != 0 and "set BRANCHPAY_PASSWORD" in proc.stderr
     refused = run(cli, "users", "add", "eve", "--role", "clerk", user="rita", new_password="eve-secret-1", ok=False)
     assert "needs the role admin" in refused.err
+
+
+def test_without_users_show_json_is_part_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """In process (app.cli.main), as a script would call it: no `signoffs` key, no --user needed."""
+    import json
+
+    from app.cli import main
+
+    db = str(tmp_path / "b.sqlite3")
+    assert main(["--db", db, "init"]) == 0
+    for kind in ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints"):
+        assert main(["--db", db, "import", kind, str(EXAMPLE / f"{kind}.csv")]) == 0
+    assert main(["--db", db, "payroll", "run", "--month", MONTH]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "payroll", "show", "--month", MONTH, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["status"] == "calculated" and "signoffs" not in shown
+    assert main(["--db", db, "--user", "boss", "payroll", "show", "--month", MONTH]) == 1
+    assert "本网点还没有用户" in capsys.readouterr().err
