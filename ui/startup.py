@@ -657,6 +657,8 @@ class AppShell(QObject):
         except ServiceError as exc:
             show_error(self.window, exc)
             return None
+        # §10: the user signed in goes on working (the restored file's roles for that name apply).
+        result.db.acting_user = self.db.acting_user
         self.db = result.db
         new = self._replace_window()
         safety = (
