@@ -35,7 +35,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     from db.session import default_db_path
 
     parser = argparse.ArgumentParser(prog="branchpay-gui", description=APP_NAME)
-    parser.add_argument("--db", type=Path, default=None, help=f"database file (default: {default_db_path()})")
+    parser.add_argument("--db", type=Path, default=None, help=f"database file (default: the one used last, else {default_db_path()})")
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,
@@ -54,7 +54,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.month is not None and not is_month(args.month):
         parser.error(f"--month: not a month (YYYY-MM): {args.month!r}")
     if args.db is None:
-        args.db = default_db_path()
+        from ui.preferences import remembered_database
+
+        # The database chosen last in this window (文件 → 打开/新建), else the standard one.
+        args.db = remembered_database() or default_db_path()
     args.version_text = f"{APP_NAME} {__version__}"
     return args
 

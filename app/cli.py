@@ -419,11 +419,15 @@ def _damaged_refusal(path: Path) -> str | None:
     """The same check the window makes at start: a database failing SQLite's quick_check is not touched."""
     from app.services.db_errors import damaged_text
     from db.backup import check_file, newest_good_backup
+    from db.integrity_stamp import known_good, remember_good
 
     if not path.is_file() or path.stat().st_size == 0:
         return None
+    if known_good(path):  # unchanged since it last passed, or since a command last ended on it
+        return None
     problem = check_file(path)
     if problem is None:
+        remember_good(path)
         return None
     backup = newest_good_backup(path)
     when = backup.taken_at.strftime("%Y-%m-%d %H:%M") if backup else None
@@ -629,6 +633,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the command works (0.1–0.3 s of a command, measured); reference counting frees as usual.
         with collector_paused():
             code = run(args)
+        if code == 0:
+            # A command that ended well wrote only through SQLite, which leaves a sound file:
+            # the next command need not run the whole-file check again (db/integrity_stamp.py).
+            from db.integrity_stamp import remember_good
+            from db.session import default_db_path
+
+            remember_good(args.db if args.db is not None else default_db_path())
         sys.stdout.flush()  # inside the try: a reader that went away is noticed here, not at exit
         return code
     except KeyboardInterrupt:

@@ -21,7 +21,7 @@ TEMPLATES = "templates"  # import templates
 PLANS = "plans"  # plan files (TOML)
 BACKUPS = "backups"  # a database file to restore
 IMAGES = "images"  # the branch logo
-DATABASES = "databases"  # a new database file
+DATABASES = "databases"  # a database file to open or create
 
 
 def documents_folder() -> Path:

@@ -31,7 +31,7 @@ from db.session import Database
 from ui.dialogs.backup_dialogs import RestoreDialog, confirm_restore_text
 from ui.dialogs.guide_dialog import GuideDialog
 from ui.errors import show_message
-from ui.file_dialogs import DATABASES, save_file
+from ui.file_dialogs import DATABASES, open_file, save_file
 from ui.ops import Op, run_op
 from ui.pages import AREAS, Area, Page, make_page
 from ui.pages.overview_page import OverviewPage, status_text
@@ -47,6 +47,8 @@ class Shell(Protocol):
     def switch_language(self, lang: str) -> Any: ...
 
     def new_database(self, path: Path) -> Any: ...
+
+    def open_database(self, path: Path) -> Any: ...
 
 
 class MainWindow(QMainWindow):
@@ -208,8 +210,18 @@ class MainWindow(QMainWindow):
             )
             self.restore_action.triggered.connect(self.open_restore_dialog)
             file_menu.addAction(self.restore_action)
+        self.open_database_action: QAction | None = None
         self.new_database_action: QAction | None = None
         if self.shell is not None:
+            self.open_database_action = QAction(tr("打开数据库…", "Open database…"), self)
+            self.open_database_action.setStatusTip(
+                tr(
+                    "换到另一个 BranchPay 数据库文件；下次启动时会打开它",
+                    "Switch to another BranchPay database file; the next start opens it",
+                )
+            )
+            self.open_database_action.triggered.connect(self.open_database)
+            file_menu.addAction(self.open_database_action)
             # Like a restore, only the shell can close this database and reopen the window on another.
             self.new_database_action = QAction(tr("新建空白数据库…", "New empty database…"), self)
             self.new_database_action.setStatusTip(
@@ -459,6 +471,24 @@ class MainWindow(QMainWindow):
         if chosen is None:
             return None
         return chosen if chosen.suffix else chosen.with_suffix(".sqlite3")
+
+    def ask_open_database_path(self) -> Path | None:
+        """An existing database file; None when cancelled. Replaceable in tests, so no dialog opens."""
+        return open_file(
+            self,
+            DATABASES,
+            tr("打开数据库", "Open database"),
+            tr("数据库 (*.sqlite3 *.db);;所有文件 (*)", "Database (*.sqlite3 *.db);;All files (*)"),
+        )
+
+    @Slot()
+    def open_database(self) -> None:
+        path = self.ask_open_database_path()
+        shell = self.shell
+        if path is None or shell is None:
+            return
+        # Queued: the shell closes this window, which must not happen inside its own slot.
+        QTimer.singleShot(0, lambda: shell.open_database(path))
 
     @Slot()
     def new_database(self) -> None:

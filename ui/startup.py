@@ -40,6 +40,7 @@ from app.services.settings import get_setting, set_setting
 from db.backup import EMPTY_PROBLEM, BackupInfo, check_file, newest_good_backup, table_count
 from db.files import sqlite_uri
 from db.instance_lock import AlreadyRunning, InstanceLock
+from db.integrity_stamp import known_good, remember_good
 from db.models import Agent
 from db.session import Database
 from ui.dialogs.backup_dialogs import DamagedDialog
@@ -47,6 +48,7 @@ from ui.dialogs.password_dialog import LockOverlay, PasswordPrompt
 from ui.dialogs.welcome_dialog import StartWith, WelcomeChoice, WelcomeDialog
 from ui.errors import error_text, show_error, show_message, unexpected_text
 from ui.main_window import MainWindow
+from ui.preferences import remember_database
 from ui.single_instance import ActivationServer, ask_running_copy_to_show
 from ui.translations import install_qt_translations, set_command_line_language
 
@@ -186,7 +188,11 @@ def check_integrity(db_path: Path, prompter: Prompter) -> bool:
     """False when the user chose to quit. A damaged file is moved aside, never deleted."""
     if not Path(db_path).exists():
         return True
+    if known_good(db_path):  # unchanged since it last passed (db/integrity_stamp.py)
+        return True
     problem = check_file(db_path)
+    if problem is None and not _holds_nothing(db_path):
+        remember_good(db_path)
     if problem is None and _holds_nothing(db_path):
         # A 0-byte (or never-initialised) file beside good backups: something emptied it. Offer the
         # newest backup before the first-run welcome would start the branch over.
@@ -223,6 +229,19 @@ def check_integrity(db_path: Path, prompter: Prompter) -> bool:
             )
         )
     return True
+
+
+def _is_branchpay_file(path: Path) -> bool:
+    """A SQLite file with this program's tables (an empty or foreign file is not opened, or migrated)."""
+    try:
+        conn = sqlite3.connect(sqlite_uri(path), uri=True)
+        try:
+            names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return {"agents", "alembic_version"} <= names
 
 
 def _holds_nothing(db_path: Path) -> bool:
@@ -549,8 +568,10 @@ class AppShell(QObject):
         self.idle_lock: IdleLock | None = None
         self.idle_check_ms = idle_check_ms
         self.idle_timeout_override_ms: int | None = None  # tests shorten the idle time
+        self.prompter: Prompter = DialogPrompter()  # questions asked when opening another database
         self.window = self._build(month)
         self.activation = ActivationServer(db.path, self.bring_to_front, self)
+        remember_database(db.path)
 
     def bring_to_front(self) -> None:
         """A second start on this database: show this window instead, and say why it came forward."""
@@ -721,22 +742,27 @@ class AppShell(QObject):
                     set_setting(session, "first_run_done", "1")  # chosen as empty: no welcome on it
         except Exception as exc:  # noqa: BLE001 - a short message for the user, the details in the log
             log.exception("could not create the database %s", path)
-            if db is not None:
-                db.dispose()
-            with contextlib.suppress(Exception):
-                lock.release()
+            self._give_up(
+                exc, db, lock, tr(f"无法新建数据库 {path}。", f"Could not create the database {path}.")
+            )
             for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                 with contextlib.suppress(OSError):
                     leftover.unlink(missing_ok=True)
-            problem = describe_db_error(exc)
-            show_message(
-                self.window,
-                tr(f"无法新建数据库 {path}。", f"Could not create the database {path}.")
-                + "\n\n"
-                + (problem.text(language()) if problem is not None else unexpected_text()),
-                icon=QMessageBox.Icon.Critical,
-            )
             return None
+        old_path = self.db.path
+        new = self._switch_to(db, lock)
+        show_message(
+            new,
+            tr(
+                f"已新建空白数据库：\n{path}\n原来的数据库没有改动：\n{old_path}",
+                f"A new empty database was created:\n{path}\nThe previous database was not changed:\n{old_path}",
+            ),
+            icon=QMessageBox.Icon.Information,
+        )
+        return new
+
+    def _switch_to(self, db: Database, lock: InstanceLock) -> MainWindow:
+        """Close the open database (unchanged) and rebuild the window on ``db``, remembered for the next start."""
         QThreadPool.globalInstance().waitForDone()  # no worker may still use the database being closed
         old_db, old_lock = self.db, self.lock
         self.activation.close()
@@ -746,15 +772,67 @@ class AppShell(QObject):
         old_db.dispose()
         if old_lock is not None:
             old_lock.release()
-        show_message(
-            new,
-            tr(
-                f"已新建空白数据库：\n{path}\n原来的数据库没有改动：\n{old_db.path}",
-                f"A new empty database was created:\n{path}\nThe previous database was not changed:\n{old_db.path}",
-            ),
-            icon=QMessageBox.Icon.Information,
-        )
+        remember_database(db.path)
         return new
+
+    def open_database(self, path: Path) -> MainWindow | None:
+        """Switch the window to the existing BranchPay database at ``path``; None if refused or cancelled.
+
+        The same checks as a start run on it (another copy holding it, damage, its password); the
+        database open until now is closed unchanged. The next start without ``--db`` opens ``path``.
+        """
+        path = Path(path)
+        if path.resolve() == Path(self.db.path).resolve():
+            show_message(
+                self.window, tr(f"这个数据库已经打开：{path}", f"This database is already open: {path}")
+            )
+            return None
+        if not path.is_file() or not _is_branchpay_file(path):
+            show_message(
+                self.window,
+                tr(
+                    f"{path}\n不是 BranchPay 的数据库文件。请选择以前由本程序保存的 .sqlite3 文件。",
+                    f"{path}\nis not a BranchPay database. Choose a .sqlite3 file this program saved.",
+                ),
+            )
+            return None
+        lock = InstanceLock(path)
+        try:
+            lock.acquire()
+        except AlreadyRunning:
+            show_message(self.window, already_running_text(path))
+            return None
+        db: Database | None = None
+        try:
+            if not check_integrity(path, self.prompter):
+                lock.release()
+                return None
+            with busy_cursor():
+                db = Database(path)
+            if not check_password(db, self.prompter):
+                db.dispose()
+                lock.release()
+                return None
+        except Exception as exc:  # noqa: BLE001 - a short message for the user, the details in the log
+            log.exception("could not open the database %s", path)
+            self._give_up(
+                exc, db, lock, tr(f"无法打开数据库 {path}。", f"Could not open the database {path}.")
+            )
+            return None
+        return self._switch_to(db, lock)
+
+    def _give_up(self, exc: Exception, db: Database | None, lock: InstanceLock, headline: str) -> None:
+        """Close what was opened of another database, keep this one, and say why in plain words."""
+        if db is not None:
+            db.dispose()
+        with contextlib.suppress(Exception):
+            lock.release()
+        problem = describe_db_error(exc)
+        show_message(
+            self.window,
+            headline + "\n\n" + (problem.text(language()) if problem is not None else unexpected_text()),
+            icon=QMessageBox.Icon.Critical,
+        )
 
     def switch_language(self, lang: str) -> MainWindow:
         apply_language(lang)
@@ -767,6 +845,7 @@ class AppShell(QObject):
             self.idle_lock = None
         QThreadPool.globalInstance().waitForDone()
         self.db.dispose()
+        remember_good(self.db.path)  # closed normally: the next start need not check the whole file
         if self.lock is not None:
             self.lock.release()
             self.lock = None

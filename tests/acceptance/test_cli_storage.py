@@ -68,3 +68,32 @@ def test_a_closed_pipe_ends_quietly(cli: Cli) -> None:
     assert code == 141
     log = cli.db.parent / "branchpay.log"
     assert not log.exists() or "BrokenPipe" not in log.read_text(encoding="utf-8")
+
+
+def test_the_whole_file_check_runs_again_only_after_the_file_changed(cli: Cli) -> None:
+    from db.integrity_stamp import known_good
+
+    cli("init")
+    stamp = Path(f"{cli.db}.checked")
+    assert stamp.exists() and known_good(cli.db)
+    if os.name == "posix":
+        assert stamp.stat().st_mode & 0o077 == 0  # owner-only, like the database beside it
+    cli("plan", "export", "--month", "2026-10", "--out", cli.db.parent / "plan.toml")
+    assert known_good(cli.db)
+    # Any write outside a finished command (a copy put in place, a killed process) changes the
+    # file's time: the stamp no longer matches and the next command checks the whole file again.
+    with sqlite3.connect(cli.db) as conn:
+        conn.execute("UPDATE settings SET value = value WHERE 0")
+        conn.execute("CREATE TABLE scratch (x)")
+    assert not known_good(cli.db)
+    cli("plan", "export", "--month", "2026-10", "--out", cli.db.parent / "plan.toml")
+    assert known_good(cli.db)
+    # A file that failed the check is never stamped as sound.
+    for side in ("-wal", "-shm"):
+        Path(str(cli.db) + side).unlink(missing_ok=True)
+    data = bytearray(cli.db.read_bytes())
+    data[4096:8192] = b"\xff" * 4096
+    cli.db.write_bytes(bytes(data))
+    assert cli("payroll", "show", "--month", "2026-10", ok=False).code == 1
+    assert not known_good(cli.db)
+    assert cli("payroll", "show", "--month", "2026-10", ok=False).code == 1

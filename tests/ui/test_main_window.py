@@ -152,7 +152,9 @@ def test_main_version_and_arguments(capsys: pytest.CaptureFixture[str], tmp_path
     args = main.parse_args(["--db", str(tmp_path / "x.sqlite3"), "--lang", "en"])
     assert args.db == tmp_path / "x.sqlite3" and args.lang == "en"
     from db.session import default_db_path
+    from ui.preferences import LAST_DATABASE, set_preference
 
+    set_preference(LAST_DATABASE, str(tmp_path / "gone.sqlite3"))  # remembered, but the file is gone
     assert main.parse_args([]).db == default_db_path()
 
 

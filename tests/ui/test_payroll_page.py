@@ -140,7 +140,8 @@ def test_models_pass_the_model_tester(
         before = show_month(session, MONTH)
         warnings = month_warnings(session, MONTH, before)
     after = replace(
-        before, agents=tuple(replace(a, net=Decimal("1.00")) if a.code == "A002" else a for a in before.agents)
+        before,
+        agents=tuple(replace(a, net=Decimal("1.00")) if a.code == "A002" else a for a in before.agents),
     )
 
     model = PayrollModel()
@@ -270,7 +271,9 @@ def test_columns_add_up_and_a_column_nobody_has_is_hidden(
     gross_keys = ("base", "commission", "kpi", "awards", "other_gross")
     deduction_keys = ("absence", "penalties", "other_deductions")
     for code in shown_codes(page):
-        amounts = {k: Decimal(cell(page, code, k)) for k in (*gross_keys, *deduction_keys, "gross", "deductions")}
+        amounts = {
+            k: Decimal(cell(page, code, k)) for k in (*gross_keys, *deduction_keys, "gross", "deductions")
+        }
         assert sum(amounts[k] for k in gross_keys) == amounts["gross"], code
         assert sum(amounts[k] for k in deduction_keys) == amounts["deductions"], code
     assert cell(page, "A001", "base") == "4000.00"  # the base line itself; leave is 请假旷工
@@ -280,7 +283,9 @@ def test_columns_add_up_and_a_column_nobody_has_is_hidden(
     assert not page.table.isColumnHidden(COL["net"]) and not page.table.isColumnHidden(COL["base"])
     add_adjustment(example_db, "A002", "100")
     calculate(qtbot, page)
-    assert not page.table.isColumnHidden(COL["other_gross"]) and not page.totals.isColumnHidden(COL["other_gross"])
+    assert not page.table.isColumnHidden(COL["other_gross"]) and not page.totals.isColumnHidden(
+        COL["other_gross"]
+    )
     assert page.table.isColumnHidden(COL["other_deductions"])
 
 
@@ -414,7 +419,9 @@ def test_the_command_line_lists_the_windows_warnings_in_the_same_words(
     with qtbot.waitSignal(page.pending_checked, timeout=30000):
         page.refresh()
     window = [model.warning(r) for r in range(model.rowCount())]
-    assert ran.stderr.splitlines() == [("说明：" if w.severity == "info" else "提醒：") + w.zh for w in window]
+    assert ran.stderr.splitlines() == [
+        ("说明：" if w.severity == "info" else "提醒：") + w.zh for w in window
+    ]
     assert any("A002" in line and "质检" in line for line in ran.stderr.splitlines())
 
 
@@ -464,3 +471,41 @@ def test_the_explanation_keeps_a_readable_width_and_remembers_a_drag(
     from ui.preferences import set_preference
 
     set_preference(PANEL_WIDTH_KEY, "")  # the other tests start from the default split
+
+
+def test_code_name_and_net_stay_in_view_when_the_table_scrolls_sideways(
+    qtbot: QtBot, page: PayrollPage
+) -> None:
+    calculate(qtbot, page)
+    page.resize(900, 700)  # narrower than the columns: the breakdown scrolls, as on a 1366 laptop
+    qtbot.waitUntil(lambda: page.table.horizontalScrollBar().maximum() > 0)
+    bar = page.table.horizontalScrollBar()
+    bar.setValue(bar.maximum())
+    frozen = page.frozen.view
+    assert frozen.isVisible()
+    frozen_keys = [k for c, k in enumerate(COLUMN_KEYS) if not frozen.isColumnHidden(c)]
+    assert frozen_keys == ["code", "name", "net"]
+    widths = sum(page.table.columnWidth(COL[k]) for k in frozen_keys)
+    assert frozen.width() == widths
+    assert [frozen.columnWidth(COL[k]) for k in frozen_keys] == [
+        page.table.columnWidth(COL[k]) for k in frozen_keys
+    ]
+    # the overlay covers the table's rows and header, top to bottom
+    assert frozen.height() == page.table.viewport().height() + page.table.horizontalHeader().height()
+    # scrolled to the end, the last column is whole and the totals under it line up
+    last = COL["deductions"]
+    viewport = page.table.viewport().width()
+    assert page.table.columnViewportPosition(last) + page.table.columnWidth(last) <= viewport
+    assert page.table.columnViewportPosition(last) >= widths  # not hidden under the frozen columns
+    qtbot.waitUntil(
+        lambda: page.totals.columnViewportPosition(last) == page.table.columnViewportPosition(last)
+    )
+    # the frozen rows follow the vertical scroll, and clicking a frozen header sorts the table
+    assert page.frozen.view.verticalScrollBar().value() == page.table.verticalScrollBar().value()
+    page.frozen.view.horizontalHeader().sectionClicked.emit(COL["net"])
+    assert shown_codes(page) == ["A002", "A003", "A001"]
+    assert page.table.horizontalHeader().sortIndicatorSection() == COL["net"]
+    assert page.frozen.view.horizontalHeader().sortIndicatorSection() == COL["net"]
+    # the frozen totals show the same figures
+    assert page.totals_frozen.view.model() is page.totals_model
+    assert not page.totals_frozen.view.isColumnHidden(COL["net"])

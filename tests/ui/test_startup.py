@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -634,6 +635,82 @@ def test_new_database_never_overwrites_a_file(
     assert shell.window is window and shell.db is db
 
 
+def test_open_database_switches_and_the_next_start_opens_it(
+    qtbot: QtBot, tmp_path: Path, shells: list[AppShell]
+) -> None:
+    import main
+    from app.services.demo import fill_demo
+    from ui.preferences import remembered_database
+
+    first = Database(tmp_path / "first.sqlite3")
+    other_path = tmp_path / "其他 #网点" / "other.sqlite3"
+    other_path.parent.mkdir()
+    other = Database(other_path)
+    with other.session_scope(write=True) as s:
+        fill_demo(s)
+    wanted = _codes(other)
+    other.dispose()
+    shell = AppShell(first, None)
+    shells.append(shell)
+    assert remembered_database() == first.path.resolve()
+    shell.show()
+    old_window = shell.window
+    assert old_window.open_database_action is not None
+    old_window.ask_open_database_path = lambda: other_path  # type: ignore[method-assign]
+
+    old_window.open_database_action.trigger()
+
+    qtbot.waitUntil(lambda: shell.window is not old_window)
+    assert shell.db.path == other_path and _codes(shell.db) == wanted
+    with pytest.raises(AlreadyRunning):  # this window now holds the file it shows
+        InstanceLock(other_path).acquire()
+    # the next start without --db opens the database chosen last, while the file exists
+    assert main.parse_args([]).db == other_path.resolve()
+    assert remembered_database() == other_path.resolve()
+
+
+def test_open_database_refuses_foreign_files_and_asks_the_password(
+    qtbot: QtBot, tmp_path: Path, db: Database, shells: list[AppShell]
+) -> None:
+    shell = AppShell(db, None)
+    shells.append(shell)
+    window = shell.window
+    shown: list[str] = []
+    import ui.startup as startup_module
+
+    original = startup_module.show_message
+    startup_module.show_message = lambda _parent, text, **_kw: shown.append(text)  # type: ignore[assignment]
+    try:
+        not_ours = tmp_path / "notes.sqlite3"
+        conn = sqlite3.connect(not_ours)
+        conn.execute("CREATE TABLE notes (x)")
+        conn.commit()
+        conn.close()
+        before = not_ours.read_bytes()
+        assert shell.open_database(not_ours) is None  # not migrated into a BranchPay file
+        assert not_ours.read_bytes() == before
+        assert shell.open_database(tmp_path / "missing.sqlite3") is None
+        assert not (tmp_path / "missing.sqlite3").exists()
+        assert shell.open_database(db.path) is None  # already open
+        assert len(shown) == 3 and "BranchPay" in shown[0]
+        assert shell.window is window and shell.db is db
+
+        guarded_path = tmp_path / "guarded.sqlite3"
+        guarded = Database(guarded_path)
+        _with_password(guarded, "abcd")
+        guarded.dispose()
+        shell.prompter = Scripted(passwords=["wrong", None])  # a wrong try, then cancel
+        assert shell.open_database(guarded_path) is None
+        assert shell.window is window and shell.db is db
+        with InstanceLock(guarded_path):  # released again: nothing holds it
+            pass
+        shell.prompter = Scripted(passwords=["abcd"])
+    finally:
+        startup_module.show_message = original
+    new = shell.open_database(guarded_path)
+    assert new is not None and shell.db.path == guarded_path
+
+
 def test_started_with_lang_the_settings_page_explains_the_saved_language(
     tmp_path: Path, shells: list[AppShell]
 ) -> None:
@@ -665,3 +742,22 @@ def test_started_with_lang_the_settings_page_explains_the_saved_language(
     assert again is not None
     shells.append(again)
     assert command_line_language() is None
+
+
+def test_a_clean_close_spares_the_next_start_the_whole_file_check(qtbot: QtBot, tmp_path: Path) -> None:
+    from db.integrity_stamp import known_good
+
+    path = tmp_path / "b.sqlite3"
+    db = Database(path)
+    shell = AppShell(db, None)
+    shell.window.close()
+    shell.close()
+    shell.window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert known_good(path)
+    prompter = Scripted()
+    assert check_integrity(path, prompter) and prompter.asked == []
+    _garbage(path)  # replaced by a damaged file: its size and time change, so it is checked again
+    assert not known_good(path)
+    assert not check_integrity(path, prompter)  # Scripted answers "quit"
+    assert prompter.asked == ["damaged"]

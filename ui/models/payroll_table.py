@@ -60,6 +60,8 @@ COLUMNS: tuple[tuple[str, str, str, str, str], ...] = (
     _total_column("deductions", "扣款合计", "Deductions"),
 )
 COLUMN_KEYS: tuple[str, ...] = tuple(c[0] for c in COLUMNS)
+# 工号, 姓名, 实发: frozen at the left edge while the breakdown scrolls sideways.
+FROZEN_COLUMNS = COLUMN_KEYS.index("net") + 1
 TEXT_KEYS = ("code", "name", "team")
 MONEY_KEYS: tuple[str, ...] = tuple(k for k in COLUMN_KEYS if k not in TEXT_KEYS)
 

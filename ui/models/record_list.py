@@ -39,10 +39,7 @@ class RecordList(ColumnsModel):
         search_keys: Sequence[str] = (),
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.columns = tuple(columns)
-        self._key = key
-        self._muted = muted
+        super().__init__(columns, key=key, muted=muted, parent=parent)
         self._search_cols = tuple(self.column(k) for k in search_keys) or tuple(range(len(self.columns)))
         self._records: list[Any] = []
         self._shown: list[int] = []  # positions in _records, in display order
@@ -51,12 +48,6 @@ class RecordList(ColumnsModel):
         self._haystack: list[str] | None = None  # the searchable texts of each record, case-folded
         self._sort_keys: dict[int, list[Any]] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
-
-    def column(self, key: str) -> int:
-        for i, col in enumerate(self.columns):
-            if col.key == key:
-                return i
-        raise KeyError(key)
 
     # --- records ------------------------------------------------------------------
 

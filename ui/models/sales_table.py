@@ -55,10 +55,30 @@ class Column:
 
 
 class ColumnsModel(ReadOnlyTableModel):
-    """A read-only table whose columns are :class:`Column` s (``self.columns``): headers and count."""
+    """A read-only table of records whose columns are :class:`Column` s: headers, count and cells.
 
-    columns: tuple[Column, ...] = ()
-    _muted: Callable[[Any], bool] | None = None  # records shown greyed out (e.g. cancelled policies)
+    ``key(record)`` identifies a record (to find its row again); ``muted(record)`` greys a row out
+    (a cancelled policy, an overturned complaint) without hiding it.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        key: Callable[[Any], object],
+        muted: Callable[[Any], bool] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        self._key = key
+        self._muted = muted
+
+    def column(self, key: str) -> int:
+        for i, col in enumerate(self.columns):
+            if col.key == key:
+                return i
+        raise KeyError(key)
 
     def _column_count(self) -> int:
         return len(self.columns)
@@ -88,8 +108,7 @@ class ColumnsModel(ReadOnlyTableModel):
 
 
 class RecordsModel(ColumnsModel):
-    """One row per record, in the order the service gave. ``muted(record)`` greys a row out
-    (a cancelled policy, an overturned complaint) without hiding it."""
+    """One row per record, in the order the service gave."""
 
     def __init__(
         self,
@@ -99,17 +118,8 @@ class RecordsModel(ColumnsModel):
         muted: Callable[[Any], bool] | None = None,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.columns = tuple(columns)
-        self._key = key
-        self._muted = muted
+        super().__init__(columns, key=key, muted=muted, parent=parent)
         self._records: list[Any] = []
-
-    def column(self, key: str) -> int:
-        for i, col in enumerate(self.columns):
-            if col.key == key:
-                return i
-        raise KeyError(key)
 
     def set_records(self, records: Sequence[Any]) -> None:
         self.beginResetModel()

@@ -68,7 +68,14 @@ from ui.dialogs.pdf_preview import PdfPreviewDialog, PreviewSlot
 from ui.dialogs.unlock_dialog import UnlockDialog
 from ui.errors import show_error, show_message
 from ui.models.payroll_panels import WarningsModel
-from ui.models.payroll_table import COLUMN_KEYS, PayrollModel, PayrollProxy, PayrollTotalsModel, PayRow
+from ui.models.payroll_table import (
+    COLUMN_KEYS,
+    FROZEN_COLUMNS,
+    PayrollModel,
+    PayrollProxy,
+    PayrollTotalsModel,
+    PayRow,
+)
 from ui.ops import CancelToken, Op, run_op
 from ui.pages.base import DATA_KINDS, Page
 from ui.pending_check import PendingCheck
@@ -83,6 +90,7 @@ from ui.report_actions import (
 )
 from ui.roles import guard
 from ui.widgets.filters import filter_combo, refill_combo, search_box
+from ui.widgets.frozen_columns import FrozenColumns
 from ui.widgets.payroll_panels import AgentDetail, ChangesPanel, PendingChangesPanel
 from ui.widgets.signoff_strip import SignoffStrip
 from ui.widgets.status_banner import StatusBanner
@@ -233,6 +241,12 @@ class PayrollPage(Page):
             lambda col, _old, new: self.totals.setColumnWidth(col, new)
         )
         self.table.horizontalScrollBar().valueChanged.connect(self.totals.horizontalScrollBar().setValue)
+        # The totals scroll with the table; where the table has a vertical scroll bar, the totals keep
+        # the same room free on the right, or they could not scroll as far and would be misaligned.
+        self.table.verticalScrollBar().rangeChanged.connect(self._align_totals)
+        # 工号, 姓名 and 实发 stay in view when the table is scrolled sideways (a 1366-pixel laptop).
+        self.frozen = FrozenColumns(self.table, FROZEN_COLUMNS)
+        self.totals_frozen = FrozenColumns(self.totals, FROZEN_COLUMNS, show_header=False)
 
         self.detail = AgentDetail(self)
 
@@ -288,7 +302,14 @@ class PayrollPage(Page):
         table_layout.addLayout(filters)
         table_layout.addSpacing(4)
         table_layout.addWidget(self.table, 1)
-        table_layout.addWidget(self.totals)
+        totals_row = QHBoxLayout()
+        totals_row.setContentsMargins(0, 0, 0, 0)
+        totals_row.setSpacing(0)
+        totals_row.addWidget(self.totals, 1)
+        self.totals_gap = QWidget(self)  # as wide as the table's vertical scroll bar, when it has one
+        self.totals_gap.setVisible(False)
+        totals_row.addWidget(self.totals_gap)
+        table_layout.addLayout(totals_row)
 
         self.h_split = QSplitter(Qt.Orientation.Horizontal, self)
         self.h_split.addWidget(table_box)
@@ -498,6 +519,11 @@ class PayrollPage(Page):
             return  # out of date: another month or the user's operation came since
         self._set_pending(month, changes)
         self.pending_checked.emit(month)
+
+    @Slot(int, int)
+    def _align_totals(self, low: int, high: int) -> None:
+        self.totals_gap.setFixedWidth(self.table.verticalScrollBar().sizeHint().width())
+        self.totals_gap.setVisible(high > low)
 
     def _hide_empty_columns(self) -> None:
         """Hide a summary column that is 0.00 for every agent of the month (其他扣减, most months),
