@@ -17,7 +17,10 @@ from db.session import Database
 from ui.dialogs.audit_dialog import AuditDialog
 from ui.dialogs.sign_in_dialog import SignInDialog, last_user
 from ui.main_window import MainWindow
+from ui.pages.agents_page import AgentsPage
 from ui.pages.payroll_page import PayrollPage
+from ui.pages.plan_page import PlanPage
+from ui.pages.rewards_page import RewardsPage
 from ui.startup import check_sign_in, sign_in_verifier
 from ui.widgets.users_panel import UsersPanel
 
@@ -241,13 +244,18 @@ def test_pages_disable_what_the_users_roles_do_not_allow(qtbot: QtBot, branch: D
     window = MainWindow(branch, month=MONTH)
     qtbot.addWidget(window)
     agents = window.pages["agents"]
+    assert isinstance(agents, AgentsPage)
     add = agents.add_button
     assert not add.isEnabled() and "核算（clerk）" in add.toolTip()
     add.setEnabled(True)  # what a page does when the selection changes: the gate keeps it off
     assert not add.isEnabled()
-    plan_save = window.pages["plan"].save_button
+    plan = window.pages["plan"]
+    assert isinstance(plan, PlanPage)
+    plan_save = plan.save_button
     assert not plan_save.isEnabled() and "管理员（admin）" in plan_save.toolTip()
-    for button in window.pages["rewards"].import_buttons.values():
+    rewards = window.pages["rewards"]
+    assert isinstance(rewards, RewardsPage)
+    for button in rewards.import_buttons.values():
         assert not button.isEnabled()
 
     branch.acting_user = "clara"  # signs in again as the clerk
