@@ -67,8 +67,13 @@ def void_signoffs(session: Session, month: str, cause: Text) -> bool:
     return True
 
 
+def _changes(session: Session) -> list[tuple[str, str, str]]:
+    """The changes this transaction made, as its audit entries name them (every record change has one)."""
+    return [(a, e, k) for a, e, k in session.info.get("audited", []) if not a.startswith("signoff.")]
+
+
 def _cause(session: Session) -> Text:
-    done = [(a, e, k) for a, e, k in session.info.get("audited", []) if not a.startswith("signoff.")]
+    done = _changes(session)
     if not done:
         return Text("本月记录有改动", "the month's records changed")
     what = "; ".join(f"{a} {k}".strip() for a, _e, k in done[:5]) + (" …" if len(done) > 5 else "")
@@ -78,8 +83,8 @@ def _cause(session: Session) -> Text:
 @event.listens_for(Session, "before_commit")
 def _void_touched(session: Session) -> None:
     touched: set[str] | None = session.info.pop(_TOUCHED, None)
-    if not touched:
-        return
+    if not touched or not _changes(session):
+        return  # nothing written: an edit that changed nothing writes no audit entry, and voids nothing
     if _ALL in touched:
         months = set(session.scalars(select(Signoff.month).where(Signoff.voided_at.is_(None),
                                                                  Signoff.step != "reject")))

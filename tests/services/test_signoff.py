@@ -272,3 +272,22 @@ def test_unlock_needs_the_approver_and_voids_the_approval(example: Database) -> 
         payroll.unlock_month(s, MONTH, "A001 missed a policy")
     st = state(example)
     assert st.status == "calculated" and st.signoffs == ()
+
+
+def test_an_edit_that_changes_nothing_voids_nothing(example: Database) -> None:
+    from app.services.rewards import edit_adjustment
+
+    set_up_branch(example)
+    as_user(example, "clara")
+    data = AdjustmentInput("A001", MONTH, Decimal("50"), "bonus", "late receipt")
+    with example.session_scope(write=True) as s:
+        row_id = add_adjustment(s, data).id
+    calculate(example)
+    do(example, "rita", "review")
+    as_user(example, "clara")
+    with example.session_scope(write=True) as s:
+        edit_adjustment(s, row_id, data)  # saved again as it was
+    assert state(example).status == "reviewed"
+    with example.session_scope(write=True) as s:
+        edit_adjustment(s, row_id, AdjustmentInput("A001", MONTH, Decimal("60"), "bonus", "late receipt"))
+    assert state(example).status == "calculated"
