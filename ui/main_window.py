@@ -312,10 +312,15 @@ class MainWindow(QMainWindow):
 
     def update_month_status(self, *, stale: bool | None = None) -> None:
         """The month and its status in the status bar; ``stale``: what the last check said (None: unknown)."""
+        from app.services.signoff import STATUS_NAMES, chain_state
+
         with self.db.session_scope() as session:
             status = month_status(session, self._month)
             self.month_selector.show_statuses(month_statuses(session))  # each month's status beside it
+            chain = chain_state(session, self._month) if status == "calculated" else None
         text = status_text(status)
+        if chain is not None and chain.status in ("reviewed", "checked"):  # §10: how far the sign-off got
+            text = STATUS_NAMES[chain.status].in_(language()) + tr("（未锁定）", " (not locked)")
         if status == "calculated" and stale:
             text = tr(
                 "已核算，但计算后数据有变动，需重新计算",

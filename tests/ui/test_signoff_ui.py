@@ -262,3 +262,17 @@ def test_pages_disable_what_the_users_roles_do_not_allow(qtbot: QtBot, branch: D
     window.update_user_label()
     assert window.user_label.text() == "用户：clara"
     assert add.isEnabled() and "clerk" not in add.toolTip()
+
+
+def test_the_status_bar_says_how_far_the_signoff_got(qtbot: QtBot, branch: Database) -> None:
+    from app.services.payroll import calculate_month
+
+    branch.acting_user = "clara"
+    with branch.session_scope(write=True) as s:
+        calculate_month(s, MONTH)
+    branch.acting_user = "rita"
+    with branch.session_scope(write=True) as s:
+        signoff.sign(s, MONTH, "review")
+    window = MainWindow(branch, month=MONTH)
+    qtbot.addWidget(window)
+    assert window.month_status_label.text() == f"{MONTH}：已审核（未锁定）"
