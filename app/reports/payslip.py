@@ -333,8 +333,8 @@ def _agent_story(agent: AgentResult, options: PayslipOptions, st: _Styles, width
         story.append(
             _p(
                 tr(
-                    "草稿（试算稿）：本月尚未签批锁定，金额可能变动",
-                    "DRAFT: the month is not approved and locked yet; amounts may change",
+                    "草稿（试算稿）：本月尚未锁定，金额可能变动",
+                    "DRAFT: the month is not locked yet; amounts may change",
                 ),
                 st.note,
             )
