@@ -809,7 +809,7 @@ class AppShell(QObject):
                 return None
             with busy_cursor():
                 db = Database(path)
-            if not check_password(db, self.prompter):
+            if not check_password(db, self.prompter) or not check_sign_in(db, self.prompter):
                 db.dispose()
                 lock.release()
                 return None
