@@ -291,3 +291,34 @@ def test_an_edit_that_changes_nothing_voids_nothing(example: Database) -> None:
     with example.session_scope(write=True) as s:
         edit_adjustment(s, row_id, AdjustmentInput("A001", MONTH, Decimal("60"), "bonus", "late receipt"))
     assert state(example).status == "calculated"
+
+
+def test_the_last_admin_stays_and_a_disabled_user_cannot_sign_in(example: Database) -> None:
+    set_up_branch(example)
+    as_user(example, "admin")
+    with refuses("at least one admin must remain"), example.session_scope(write=True) as s:
+        users.set_roles(s, "admin", ["clerk"])
+    with refuses("at least one admin must remain"), example.session_scope(write=True) as s:
+        users.set_active(s, "admin", False)
+    with example.session_scope(write=True) as s:
+        users.set_active(s, "rita", False)
+    with example.session_scope(write=True) as s:
+        assert not users.authenticate(s, "rita", PW).ok
+    as_user(example, "rita")  # a window still open as rita can no longer act
+    with refuses("needs a signed-in user"), example.session_scope(write=True) as s:
+        signoff.sign(s, MONTH, "review")
+
+
+def test_a_user_changes_their_own_password_but_only_an_admin_changes_anothers(example: Database) -> None:
+    set_up_branch(example)
+    as_user(example, "rita")
+    with example.session_scope(write=True) as s:
+        users.set_password(s, "rita", "a new secret")
+    with refuses("needs the role admin"), example.session_scope(write=True) as s:
+        users.set_password(s, "chen", "hijacked pw")
+    with example.session_scope(write=True) as s:
+        assert users.authenticate(s, "rita", "a new secret").ok
+        assert users.authenticate(s, "chen", PW).ok
+    with example.session_scope() as s:
+        entry = s.scalars(select(AuditLog).where(AuditLog.action == "user.password")).one()
+    assert entry.before == entry.after == "***"  # the password is never written to the log
