@@ -252,10 +252,14 @@ def _holds_nothing(db_path: Path) -> bool:
 
 
 def needs_welcome(db: Database) -> bool:
+    from app.services.users import users_exist
+
     with db.session_scope() as session:
         done = get_setting(session, "first_run_done").strip()
         agents = session.scalar(select(func.count(Agent.id))) or 0
-    return not done and agents == 0
+        # §10: a branch set up with users (e.g. from the command line) is past its first run
+        users = users_exist(session)
+    return not done and agents == 0 and not users
 
 
 def apply_welcome(db: Database, choice: WelcomeChoice) -> None:

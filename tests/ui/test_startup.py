@@ -806,3 +806,14 @@ def test_opening_a_database_with_users_signs_in_to_it(
     shell.prompter = Scripted(sign_ins=[("boss", "boss-secret-1")])
     assert shell.open_database(other) is not None
     assert shell.db.path == other and shell.db.acting_user == "boss"
+
+
+def test_a_branch_set_up_with_users_on_the_command_line_skips_the_welcome(tmp_path: Path) -> None:
+    from app.services.users import add_user
+
+    path = tmp_path / "cli.sqlite3"
+    setup = Database(path)
+    with setup.session_scope(write=True) as s:  # `users add` on a fresh file: no first run recorded, no agents
+        add_user(s, "boss", "boss-secret-1", ["admin"])
+    assert not needs_welcome(setup)
+    setup.dispose()
