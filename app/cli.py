@@ -409,7 +409,7 @@ def _audit(db: Any, args: argparse.Namespace) -> int:
                  f"audit log ({len(entries)} entries) written to {args.out}"))
         return 0
     for e in entries:
-        change = f"{e.before} → {e.after}" if e.before or e.after else ""
+        change = f"{e.before or '—'} → {e.after or '—'}" if e.before or e.after else ""
         parts = [e.at.isoformat(sep=" "), e.user or "-", e.action, e.key, change, e.reason]
         print("  ".join(p for p in parts if p))
     return 0
