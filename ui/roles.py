@@ -50,16 +50,17 @@ def guard(button: QAbstractButton, roles: Roles, role: str) -> bool:
 
 # The buttons on each page that change data, and the role they need (docs/pay-rules.md §10). The
 # payroll page and 设置's users panel handle their own; the services refuse in any case.
-ROLE_BUTTONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "agents": ("clerk", ("add_button", "edit_button", "leave_button", "import_button")),
-    "attendance": ("clerk", ("import_button",)),
-    "quality": ("clerk", ("new_button", "edit_button", "delete_button", "overturn_button", "reinstate_button",
-                          "import_button")),
-    "sales": ("clerk", ("add_button", "edit_button", "cancel_button", "delete_button", "import_button")),
-    "rewards": ("clerk", ("complaint_add", "complaint_edit", "complaint_status", "complaint_delete", "praise_add",
-                          "praise_delete", "adjustment_add", "adjustment_edit", "adjustment_delete", "import_buttons")),
-    "plan": ("admin", ("save_button", "import_button", "copy_button")),
-    "settings": ("admin", ("save_button",)),
+ROLE_BUTTONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "agents": (("clerk", ("add_button", "edit_button", "leave_button", "import_button")),),
+    "attendance": (("clerk", ("import_button",)),),
+    "quality": (("clerk", ("new_button", "edit_button", "delete_button", "overturn_button", "reinstate_button",
+                           "import_button")),),
+    "sales": (("clerk", ("add_button", "edit_button", "cancel_button", "delete_button", "import_button")),),
+    "rewards": (("clerk", ("complaint_add", "complaint_edit", "complaint_status", "complaint_delete", "praise_add",
+                           "praise_delete", "adjustment_add", "adjustment_edit", "adjustment_delete",
+                           "import_buttons")),),
+    "plan": (("admin", ("save_button", "import_button", "copy_button")),),
+    "settings": (("admin", ("save_button",)), ("clerk", ("override_add", "override_remove"))),
 }
 
 
@@ -101,10 +102,9 @@ class RoleGate(QObject):
 
 def gate_page(page: QObject, key: str, roles: Roles) -> list[RoleGate]:
     """Install (or update) the role gates of ``page``'s data-changing buttons; returns them."""
-    role, names = ROLE_BUTTONS.get(key, ("", ()))
     gates: list[RoleGate] = []
     released = False
-    for name in names:
+    for role, name in ((r, n) for r, names in ROLE_BUTTONS.get(key, ()) for n in names):
         found = getattr(page, name, None)
         buttons = list(found.values()) if isinstance(found, dict) else [found]
         for button in buttons:
@@ -115,7 +115,8 @@ def gate_page(page: QObject, key: str, roles: Roles) -> list[RoleGate]:
                 gate = RoleGate(button, role)
             released = gate.set_allowed(roles.allows(role)) or released
             gates.append(gate)
-    update = getattr(page, "_update_buttons", None)
-    if released and callable(update):
-        update()  # e.g. an edit button needs a selected row again
+    for method in ("_update_buttons", "_update_calendar_buttons"):
+        update = getattr(page, method, None)
+        if released and callable(update):
+            update()  # e.g. an edit button needs a selected row again
     return gates

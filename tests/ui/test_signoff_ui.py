@@ -21,6 +21,7 @@ from ui.pages.agents_page import AgentsPage
 from ui.pages.payroll_page import PayrollPage
 from ui.pages.plan_page import PlanPage
 from ui.pages.rewards_page import RewardsPage
+from ui.pages.settings_page import SettingsPage
 from ui.startup import check_sign_in, sign_in_verifier
 from ui.widgets.users_panel import UsersPanel
 
@@ -257,6 +258,9 @@ def test_pages_disable_what_the_users_roles_do_not_allow(qtbot: QtBot, branch: D
     assert isinstance(rewards, RewardsPage)
     for button in rewards.import_buttons.values():
         assert not button.isEnabled()
+    settings = window.pages["settings"]
+    assert isinstance(settings, SettingsPage)
+    assert not settings.override_add.isEnabled() and "核算（clerk）" in settings.override_add.toolTip()
 
     branch.acting_user = "clara"  # signs in again as the clerk
     window.update_user_label()

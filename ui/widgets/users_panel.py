@@ -134,6 +134,7 @@ class UsersPanel(QGroupBox):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setMaximumHeight(160)
+        self.table.verticalHeader().setVisible(False)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.add_button = QPushButton(tr("添加用户…", "Add user…"), self)
         self.edit_button = QPushButton(tr("角色与密码…", "Roles and password…"), self)
