@@ -62,6 +62,10 @@ class AuditDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        for col, width in enumerate((150, 90, 160, 90, 110, 160, 160)):
+            self.table.setColumnWidth(col, width)
         self.count = QLabel(self)
         self.export_button = QPushButton(tr("导出 Excel…", "Export Excel…"), self)
         self.export_button.clicked.connect(self.export)
