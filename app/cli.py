@@ -541,6 +541,7 @@ def month_json(result: MonthResult, lang: str, notices: Sequence[Notice] = ()) -
                 "code": a.code,
                 "name": a.name,
                 "team": a.team,
+                "scope": a.facts.scope,
                 "lines": [
                     {
                         "code": line.code,

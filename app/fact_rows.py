@@ -117,6 +117,20 @@ def leave_attendance_text(facts: AgentFacts) -> Text:
     return Text("，".join(zh), ", ".join(en))
 
 
+# Schema 2 (docs/pay-rules.md §7.3): the agent's scope, shown only when the plan put them in one.
+SCOPE_LABEL = Text("岗位方案", "Scope")
+
+
+def scope_text(facts: AgentFacts) -> Text | None:
+    """岗位方案: the scope's name (and code when they differ), or None for an agent in no scope."""
+    if not facts.scope:
+        return None
+    name = facts.scope_name or facts.scope
+    shown = name if name == facts.scope else f"{name}（{facts.scope}）"
+    shown_en = name if name == facts.scope else f"{name} ({facts.scope})"
+    return Text(shown, shown_en)
+
+
 def fact_rows(facts: AgentFacts) -> tuple[FactRow, ...]:
     """The facts in :data:`FACT_KEYS` order, every key always present."""
     values = {

@@ -94,9 +94,21 @@ def _json(value: object) -> JsonValue:
     raise TypeError(f"a fact of type {type(value).__name__} has no JSON form")
 
 
+# Schema-2 facts (docs/pay-rules.md §7) written only when set, so a schema-1 month's JSON is as before.
+_OPTIONAL_FACTS = frozenset({"scope", "scope_name", "indicator_details", "indicator_details_en"})
+
+
 def facts_to_json(facts: AgentFacts) -> dict[str, JsonValue]:
     """Field by field in declaration order; Decimals as their exact text (``"91.50"``)."""
-    return {f.name: _json(getattr(facts, f.name)) for f in fields(AgentFacts)}
+    return {
+        f.name: _json(getattr(facts, f.name))
+        for f in fields(AgentFacts)
+        if f.name not in _OPTIONAL_FACTS or getattr(facts, f.name)
+    }
+
+
+def _texts(value: object) -> dict[str, str]:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, Mapping) else {}
 
 
 def _dec(value: object, default: Decimal | None = ZERO) -> Decimal | None:
@@ -165,4 +177,8 @@ def facts_from_json(data: Mapping[str, object]) -> AgentFacts:
         penalty_allowance=_dec(data.get("penalty_allowance"), None),
         # an older snapshot has no kpi_measured: K was measured exactly when an indicator had a score
         kpi_measured=measured if isinstance(measured, bool) else bool(indicator_scores),
+        scope=str(data["scope"]) if data.get("scope") not in (None, "") else None,
+        scope_name=str(data.get("scope_name") or ""),
+        indicator_details=_texts(data.get("indicator_details")),
+        indicator_details_en=_texts(data.get("indicator_details_en")),
     )

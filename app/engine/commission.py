@@ -59,6 +59,10 @@ def tier_commission(cfg: CommissionConfig, s: Decimal) -> tuple[Decimal, str]:
 
 def compute_commission(plan: Plan, agent: AgentMonth, period: Period, qa: QAResult) -> CommissionResult:
     cfg = plan.commission
+    if cfg.groups:  # schema 2 product groups (§7.1)
+        from app.engine.groups import compute_grouped_commission
+
+        return compute_grouped_commission(plan, agent, period, qa)
     products = plan.products_by_code
     level_rates = cfg.level_bonus_rate
     first, last = period.first, period.last

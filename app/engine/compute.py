@@ -7,7 +7,8 @@ pass two finishes the lines that depend on the award (penalty cap, carry-over, t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
 from app.engine import attendance as att_mod
@@ -23,8 +24,9 @@ from app.engine.kpi import KpiResult, compute_kpi
 from app.engine.limits import ReliefResult, penalty_relief
 from app.engine.period import Period, employed_workdays, in_payroll
 from app.engine.quality import QAResult, evaluate, fatal_penalty_line
+from app.engine.scopes import ScopeMap, resolve
 from app.money import ZERO, round2
-from app.plan.model import Plan
+from app.plan.model import Plan, Scope
 from app.text import Text
 
 # A fixed arithmetic context, so a caller who changed the thread's decimal context cannot
@@ -48,6 +50,7 @@ class AgentDraft:
     complaints: ComplaintResult
     praise: PayLine | None
     warnings: tuple[Text, ...]
+    scope: Scope | None = None  # schema 2 (§7.3)
 
     @property
     def candidate(self) -> Candidate:
@@ -55,14 +58,22 @@ class AgentDraft:
         return Candidate(code=self.agent.code, score=self.kpi.score, penalized=penalized)
 
 
-def prepare_agent(plan: Plan, period: Period, agent: AgentMonth) -> AgentDraft:
+def prepare_agent(
+    plan: Plan,
+    period: Period,
+    agent: AgentMonth,
+    *,
+    scope: Scope | None = None,
+    peaks: Mapping[str, Decimal] | None = None,
+) -> AgentDraft:
+    """``plan`` is the plan as the agent's ``scope`` sees it; ``peaks`` the N1 of relative indicators."""
     employed_days = len(employed_workdays(agent, period))
     workdays = len(period.workdays)
     summary = att_mod.summarize(agent, period)
     base = compute_base(plan, agent.base_salary, employed_days, workdays, summary)
     qa = evaluate(plan.quality, agent, period)
     commission = compute_commission(plan, agent, period, qa)
-    kpi = compute_kpi(plan.kpi, agent, qa.avg)
+    kpi = compute_kpi(plan.kpi, agent, qa.avg, period=period, peaks=peaks, explain=plan.schema >= 2)
     complaints = compute_complaints(plan.complaints, agent, period)
     warnings = list(commission.warnings)
     if workdays == 0:
@@ -79,6 +90,7 @@ def prepare_agent(plan: Plan, period: Period, agent: AgentMonth) -> AgentDraft:
         complaints=complaints,
         praise=praise_line(plan.awards, agent),
         warnings=tuple(warnings),
+        scope=scope,
     )
 
 
@@ -163,6 +175,10 @@ def _facts(draft: AgentDraft, relief: ReliefResult, won: bool) -> AgentFacts:
         penalty_total=relief.penalties,
         penalty_allowance=relief.allowance,
         kpi_measured=bool(draft.kpi.indicator_scores),
+        scope=draft.scope.code if draft.scope is not None else None,
+        scope_name=draft.scope.name if draft.scope is not None else "",
+        indicator_details={code: zh for code, (zh, _en) in draft.kpi.details.items()},
+        indicator_details_en={code: en for code, (_zh, en) in draft.kpi.details.items()},
     )
 
 
@@ -171,7 +187,11 @@ def compute_agent(plan: Plan, facts: MonthFacts, agent: AgentMonth, *, top_award
     caller says whether the agent won it. ``compute_month`` is the payroll's entry point."""
     with localcontext(_CONTEXT):
         period = Period.of(facts.month, facts.workdays)
-        draft = prepare_agent(plan, period, agent)
+        scopes = resolve(plan, [agent], period)
+        plan = scopes.plan_for(agent.code)
+        draft = prepare_agent(
+            plan, period, agent, scope=scopes.scope_of[agent.code], peaks=scopes.peaks_for(agent.code)
+        )
         award_line = None
         if top_award:
             decision = AwardDecision(1, 1, draft.kpi.score, frozenset({agent.code}))
@@ -183,16 +203,28 @@ def compute_month(plan: Plan, facts: MonthFacts) -> MonthPay:
     """The month's payroll: agents outside the month (hire/leave dates) are left out."""
     with localcontext(_CONTEXT):
         period = Period.of(facts.month, facts.workdays)
-        drafts = [prepare_agent(plan, period, a) for a in facts.agents if in_payroll(a, period)]
-        decision = decide_award(plan.awards, [d.candidate for d in drafts])
+        members = [a for a in facts.agents if in_payroll(a, period)]
+        scopes = resolve(plan, members, period)
+        drafts = [
+            prepare_agent(
+                scopes.plan_for(a.code),
+                period,
+                a,
+                scope=scopes.scope_of[a.code],
+                peaks=scopes.peaks_for(a.code),
+            )
+            for a in members
+        ]
+        award_lines = _award_lines(plan, scopes, drafts)
         agents = tuple(
-            finish_agent(plan, d, decision.line_for(plan.awards, d.agent.code, d.kpi.score)) for d in drafts
+            finish_agent(scopes.plan_for(d.agent.code), d, award_lines.get(d.agent.code)) for d in drafts
         )
         warnings: list[Text] = []
         if facts.calendar_warning:
             warnings.append(facts.calendar_warning)
         if not period.workdays:
             warnings.append(Text(f"{facts.month} 没有工作日", f"{facts.month} has no workdays"))
+        warnings.extend(scopes.warnings)
         if not agents:
             warnings.append(
                 Text(
@@ -202,3 +234,28 @@ def compute_month(plan: Plan, facts: MonthFacts) -> MonthPay:
                 )
             )
         return MonthPay(month=facts.month, agents=agents, warnings=tuple(warnings))
+
+
+def _award_lines(plan: Plan, scopes: ScopeMap, drafts: list[AgentDraft]) -> dict[str, PayLine]:
+    """The monthly award over the whole branch, or per scope with ``awards.within_scope`` (§7.3)."""
+    groups: dict[str, list[AgentDraft]] = {}
+    for d in drafts:
+        key = scopes.key(d.agent.code) if plan.awards.within_scope else ""
+        groups.setdefault(key, []).append(d)
+    out: dict[str, PayLine] = {}
+    for group in groups.values():
+        decision = decide_award(plan.awards, [d.candidate for d in group])
+        for d in group:
+            line = decision.line_for(plan.awards, d.agent.code, d.kpi.score)
+            if line is None:
+                continue
+            if plan.awards.within_scope and plan.scopes:
+                name_zh = d.scope.name if d.scope is not None else "未分岗位"
+                name_en = d.scope.name if d.scope is not None else "agents in no scope"
+                line = replace(
+                    line,
+                    detail=f"{name_zh}内评比：{line.detail}",
+                    detail_en=f"within {name_en}: {line.detail_en}",
+                )
+            out[d.agent.code] = line
+    return out

@@ -173,6 +173,12 @@ class AgentFacts:
     # False when no KPI indicator had a figure this month: kpi_score is then the plan's standard,
     # applied without a bonus or a deduction (docs/pay-rules.md §3.5), not a measured score.
     kpi_measured: bool = True
+    # Schema 2 (docs/pay-rules.md §7): the agent's scope (code and name; None / "" without one) and how
+    # each indicator scored, in Chinese and English. Left out of the stored JSON when empty.
+    scope: str | None = None
+    scope_name: str = ""
+    indicator_details: dict[str, str] = field(default_factory=dict)
+    indicator_details_en: dict[str, str] = field(default_factory=dict)
 
     @property
     def leave_total(self) -> Decimal:
@@ -193,7 +199,9 @@ class AgentPay:
     deductions: Decimal
     net: Decimal
     facts: AgentFacts
-    policy_paid: dict[str, Decimal]  # policy_no -> amount paid for it (docs/pay-rules.md §3.3), recorded at lock
+    policy_paid: dict[
+        str, Decimal
+    ]  # policy_no -> amount paid for it (docs/pay-rules.md §3.3), recorded at lock
     carry_to_next: Decimal = Decimal(0)
     warnings: tuple[Text, ...] = ()
 

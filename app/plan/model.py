@@ -35,6 +35,10 @@ indicator ``better`` / ``source``               ``"higher"`` / ``"metric"``
 ``awards``                                      top_share 0 (no award), amounts 0,
                                                 min_score 0, exclude_penalized true
 ``limits.penalty_share``                        absent: no penalty cap
+schema 2: product ``group``                     ``"default"``
+schema 2: ``commission.groups`` / group mode    none / ``commission.mode``
+schema 2: indicator ``kind``                    ``"linear"``; ``step_up``/``step_down``: ``step``
+schema 2: ``awards.within_scope``, ``scopes``   false (rank the whole branch) / none
 ==============================================  =============================================
 """
 
@@ -50,6 +54,10 @@ BETTER_VALUES = ("higher", "lower")
 SOURCE_VALUES = ("metric", "qa")
 LEAVE_TYPES = ("personal", "sick", "annual", "other")
 COMPLAINT_LEVELS = ("hotline", "city", "province")
+# Plan schema 2 (docs/pay-rules.md §7): indicator kinds and where a count indicator counts from.
+INDICATOR_KINDS = ("linear", "relative", "bands", "count", "score")
+COUNT_SOURCES = ("complaints", "absence", "metric")
+DEFAULT_GROUP = "default"
 
 DEFAULT_LEAVE_PAY_RATIO: dict[str, Decimal] = {
     "personal": Decimal(0),
@@ -74,6 +82,7 @@ class Product:
     code: str
     name: str
     factor: Decimal
+    group: str = DEFAULT_GROUP  # schema 2: the commission group (§7.1) the product belongs to
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,16 @@ class Tier:
 
 
 @dataclass(frozen=True)
+class CommissionGroup:
+    """Schema 2 (§7.1): a product group with its own tier table (same rules as ``commission.tiers``)."""
+
+    code: str
+    name: str
+    tiers: tuple[Tier, ...]
+    mode: str = "marginal"
+
+
+@dataclass(frozen=True)
 class CommissionConfig:
     """阶梯提成. ``tiers`` start at 0 and are strictly increasing (the loader guarantees it)."""
 
@@ -92,6 +111,7 @@ class CommissionConfig:
     mode: str = "marginal"
     level_bonus_rate: dict[str, Decimal] = field(default_factory=dict)
     new_customer_bonus: Decimal = Decimal(0)
+    groups: tuple[CommissionGroup, ...] = ()  # schema 2: product groups with their own tiers
 
 
 @dataclass(frozen=True)
@@ -146,8 +166,20 @@ class QualityConfig:
 
 
 @dataclass(frozen=True)
+class ScoreBand:
+    """Schema 2 ``bands`` indicator (§7.2): a value of at least ``min`` scores ``score``."""
+
+    min: Decimal
+    score: Decimal
+
+
+@dataclass(frozen=True)
 class Indicator:
-    """One KPI indicator (docs/pay-rules.md §3.5). ``max_down``/``max_up`` of ``None`` mean no limit."""
+    """One KPI indicator (docs/pay-rules.md §3.5). ``max_down``/``max_up`` of ``None`` mean no limit.
+
+    Schema 2 (§7.2) adds ``kind`` and the fields of the other kinds; an indicator of another kind
+    keeps ``target = 0`` and ``step = 1`` (unused). ``step_up``/``step_down`` of ``None`` mean ``step``.
+    """
 
     code: str
     name: str
@@ -160,6 +192,12 @@ class Indicator:
     max_up: Decimal | None = None
     better: str = "higher"
     source: str = "metric"
+    kind: str = "linear"
+    step_up: Decimal | None = None
+    step_down: Decimal | None = None
+    bands: tuple[ScoreBand, ...] = ()  # highest ``min`` first, one with ``min = 0``
+    points: Decimal = Decimal(0)  # count: per absence record or per unit of the metric
+    points_by_level: dict[str, Decimal] = field(default_factory=dict)  # count of complaints
 
 
 @dataclass(frozen=True)
@@ -213,6 +251,7 @@ class AwardsConfig:
     min_score: Decimal = Decimal(0)
     exclude_penalized: bool = True
     praise_amount: Decimal = Decimal(0)
+    within_scope: bool = False  # schema 2: rank each scope (and the agents in none) on its own
 
 
 @dataclass(frozen=True)
@@ -220,6 +259,29 @@ class LimitsConfig:
     """扣款上限: penalties above ``penalty_share`` of the positive pay are given back; ``None``: off."""
 
     penalty_share: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Schema 2 (§7.3) 分岗位方案: the agents it covers and the tables it replaces (``None``: top level)."""
+
+    code: str
+    name: str
+    agents: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    commission: CommissionConfig | None = None
+    quality: QualityConfig | None = None
+    kpi: KpiConfig | None = None
+
+    def matches(self, code: str, role: str, team: str) -> bool:
+        """Listed by code (case does not matter, as everywhere for agent codes), role or team."""
+        folded = code.casefold()
+        return (
+            any(a.casefold() == folded for a in self.agents)
+            or (bool(role) and role in self.roles)
+            or (bool(team) and team in self.teams)
+        )
 
 
 @dataclass(frozen=True)
@@ -239,6 +301,7 @@ class Plan:
     complaints: ComplaintsConfig = ComplaintsConfig()
     awards: AwardsConfig = AwardsConfig()
     limits: LimitsConfig = LimitsConfig()
+    scopes: tuple[Scope, ...] = ()  # schema 2, in file order
 
     # Not a dataclass field: the engine looks products up once per policy, so cache the map.
     @cached_property
@@ -249,6 +312,19 @@ class Plan:
     def product(self, code: str) -> Product | None:
         """The product with ``code``, or ``None`` when the plan does not know it."""
         return self.products_by_code.get(code)
+
+    def scope_for(self, code: str, role: str = "", team: str = "") -> Scope | None:
+        """The first scope, in file order, that lists the agent's code, role or team (§7.3)."""
+        return next((s for s in self.scopes if s.matches(code, role, team)), None)
+
+    def all_indicators(self) -> tuple[Indicator, ...]:
+        """The top-level indicators, then those only a scope has (schema 2), each code once:
+        what metric imports and the metrics grid accept (an indicator may exist in a scope alone)."""
+        seen: dict[str, Indicator] = {i.code: i for i in self.kpi.indicators}
+        for scope in self.scopes:
+            for ind in scope.kpi.indicators if scope.kpi is not None else ():
+                seen.setdefault(ind.code, ind)
+        return tuple(seen.values())
 
     def leave_ratio(self, leave_type: str) -> Decimal:
         """The paid share of a leave day of ``leave_type`` (1 = fully paid)."""

@@ -24,6 +24,7 @@ from app.plan.model import (
     COMMISSION_MODES,
     COMPLAINT_LEVELS,
     DEFAULT_GRADES,
+    DEFAULT_GROUP,
     DEFAULT_LEAVE_PAY_RATIO,
     LEAVE_TYPES,
     SOURCE_VALUES,
@@ -31,6 +32,7 @@ from app.plan.model import (
     AwardsConfig,
     Band,
     CommissionConfig,
+    CommissionGroup,
     ComplaintsConfig,
     Grade,
     Indicator,
@@ -41,10 +43,12 @@ from app.plan.model import (
     Plan,
     Product,
     QualityConfig,
+    Scope,
     Tier,
 )
 
 SCHEMA_VERSION = 1
+SUPPORTED_SCHEMAS = (1, 2)  # 2: docs/pay-rules.md §7 (scopes, product groups, indicator kinds)
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _MISSING: Any = object()
 
@@ -79,6 +83,20 @@ class _Checker:
 
     problems: list[str] = field(default_factory=list)
     problems_zh: list[str] = field(default_factory=list)
+    schema: int = 1  # the document's schema, once read: schema-2 keys are refused in a schema-1 file
+
+    def v2_only(self, tbl: dict[str, Any], keys: Iterable[str], path: str) -> bool:
+        """Whether the document is schema 2; in a schema-1 document, report each of ``keys`` present."""
+        if self.schema >= 2:
+            return True
+        for key in keys:
+            if key in tbl:
+                self.fail(
+                    _join(path, key),
+                    "is only allowed in a plan with schema = 2 (add `schema = 2` at the top of the file)",
+                    "仅在 schema = 2 的方案中可用（请在文件开头写 `schema = 2`）",
+                )
+        return False
 
     def fail(self, path: str, en: str, zh: str) -> None:
         """Record one problem at ``path`` in both languages (the key path stays ASCII, first)."""
@@ -294,6 +312,7 @@ _TOP_KEYS = (
     "complaints",
     "awards",
     "limits",
+    "scopes",
 )
 
 
@@ -313,12 +332,14 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
     ck = _Checker()
     top = ck.table(doc, "", _TOP_KEYS)
     schema = ck.integer(top, "schema", "", default=SCHEMA_VERSION)
-    if isinstance(schema, int) and schema != SCHEMA_VERSION:
+    if isinstance(schema, int) and schema not in SUPPORTED_SCHEMAS:
         ck.fail(
             "schema",
-            f"unsupported schema version {schema} (this app reads {SCHEMA_VERSION})",
-            f"不支持的方案格式版本 {schema}（本程序只能读取版本 {SCHEMA_VERSION}）",
+            f"unsupported schema version {schema} (this app reads 1 and 2)",
+            f"不支持的方案格式版本 {schema}（本程序能读取版本 1 和 2）",
         )
+    elif isinstance(schema, int):
+        ck.schema = schema
     name = ck.text(top, "name", "")
     effective_from = ck.text(top, "effective_from", "")
     if isinstance(effective_from, str) and not _MONTH_RE.match(effective_from):
@@ -338,6 +359,11 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
     complaints = _load_complaints(ck, top.get("complaints", {}))
     awards = _load_awards(ck, top.get("awards", {}))
     limits = _load_limits(ck, top.get("limits", {}))
+    scopes: tuple[Scope, ...] = ()
+    if ck.v2_only(top, ("scopes",), ""):
+        from app.plan.schema2 import load_scopes
+
+        scopes = load_scopes(ck, top.get("scopes", []))
 
     if ck.problems:
         raise ck.error(source)
@@ -356,6 +382,7 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
         complaints=complaints,
         awards=awards,
         limits=limits,
+        scopes=scopes,
     )
 
 
@@ -382,10 +409,13 @@ def _load_products(ck: _Checker, raw: Any) -> tuple[Product, ...]:
     seen: dict[str, int] = {}
     for i, item in enumerate(ck.array(raw, "products")):
         path = f"products[{i}]"
-        t = ck.table(item, path, ("code", "name", "factor"))
+        t = ck.table(item, path, ("code", "name", "factor", "group"))
         code = ck.text(t, "code", path)
         name = ck.text(t, "name", path, default=code if isinstance(code, str) else "")
         factor = ck.number(t, "factor", path, default=Decimal(1), rate=True)
+        group = DEFAULT_GROUP
+        if ck.v2_only(t, ("group",), path):
+            group = ck.text(t, "group", path, default=DEFAULT_GROUP) or DEFAULT_GROUP
         if isinstance(code, str):
             if code in seen:
                 ck.fail(
@@ -394,32 +424,29 @@ def _load_products(ck: _Checker, raw: Any) -> tuple[Product, ...]:
                     f"产品代码 {code!r} 重复（products[{seen[code]}] 已使用）",
                 )
             seen.setdefault(code, i)
-        out.append(Product(code=code or "", name=name or "", factor=factor or Decimal(0)))
+        out.append(Product(code=code or "", name=name or "", factor=factor or Decimal(0), group=group))
     return tuple(out)
 
 
-def _load_commission(ck: _Checker, raw: Any) -> CommissionConfig | None:
+def _load_commission(ck: _Checker, raw: Any, path: str = "commission") -> CommissionConfig | None:
     if raw is _MISSING:
         ck.fail(
-            "commission",
-            "is required (at least commission.tiers)",
-            "必须填写（至少要有 commission.tiers 提成阶梯）",
+            path,
+            f"is required (at least {path}.tiers)",
+            f"必须填写（至少要有 {path}.tiers 提成阶梯）",
         )
         return None
-    path = "commission"
-    t = ck.table(raw, path, ("mode", "tiers", "level_bonus_rate", "new_customer_bonus"))
+    t = ck.table(raw, path, ("mode", "tiers", "level_bonus_rate", "new_customer_bonus", "groups"))
     mode = ck.text(t, "mode", path, default="marginal", choices=COMMISSION_MODES)
     tiers: list[Tier] = []
     if "tiers" not in t:
-        ck.fail("commission.tiers", "is required", "必须填写")
-    raw_tiers = ck.array(t.get("tiers", []), "commission.tiers")
+        ck.fail(f"{path}.tiers", "is required", "必须填写")
+    raw_tiers = ck.array(t.get("tiers", []), f"{path}.tiers")
     if "tiers" in t and not raw_tiers and isinstance(t.get("tiers"), list):
-        ck.fail(
-            "commission.tiers", "needs at least one tier starting at 0", "至少要有一档，且第一档从 0 开始"
-        )
+        ck.fail(f"{path}.tiers", "needs at least one tier starting at 0", "至少要有一档，且第一档从 0 开始")
     previous: Decimal | None = None
     for i, item in enumerate(raw_tiers):
-        tp = f"commission.tiers[{i}]"
+        tp = f"{path}.tiers[{i}]"
         tt = ck.table(item, tp, ("from", "rate"))
         start = ck.number(tt, "from", tp)
         rate = ck.number(tt, "rate", tp, rate=True)
@@ -438,14 +465,18 @@ def _load_commission(ck: _Checker, raw: Any) -> CommissionConfig | None:
                 )
             previous = start if previous is None or start > previous else previous
         tiers.append(Tier(from_=start if start is not None else Decimal(0), rate=rate or Decimal(0)))
-    lb = ck.table(t.get("level_bonus_rate", {}), "commission.level_bonus_rate", None)
+    lb = ck.table(t.get("level_bonus_rate", {}), f"{path}.level_bonus_rate", None)
     level_bonus = {
-        str(level): ck.number(lb, level, "commission.level_bonus_rate", rate=True) or Decimal(0)
-        for level in lb
+        str(level): ck.number(lb, level, f"{path}.level_bonus_rate", rate=True) or Decimal(0) for level in lb
     }
     ncb = ck.number(t, "new_customer_bonus", path, default=Decimal(0))
+    groups: tuple[CommissionGroup, ...] = ()
+    if ck.v2_only(t, ("groups",), path) and "groups" in t:
+        from app.plan.schema2 import load_groups
+
+        groups = load_groups(ck, t["groups"], f"{path}.groups", mode if isinstance(mode, str) else "marginal")
     return CommissionConfig(
-        tiers=tuple(tiers), mode=mode, level_bonus_rate=level_bonus, new_customer_bonus=ncb
+        tiers=tuple(tiers), mode=mode, level_bonus_rate=level_bonus, new_customer_bonus=ncb, groups=groups
     )
 
 
@@ -484,8 +515,7 @@ def _bands(
     return items
 
 
-def _load_quality(ck: _Checker, raw: Any) -> QualityConfig:
-    path = "quality"
+def _load_quality(ck: _Checker, raw: Any, path: str = "quality") -> QualityConfig:
     t = ck.table(raw, path, ("min_evaluations", "no_data_coefficient", "fatal_penalty", "bands", "grades"))
     defaults = QualityConfig()
     bands = defaults.bands
@@ -493,14 +523,14 @@ def _load_quality(ck: _Checker, raw: Any) -> QualityConfig:
         pairs = _bands(
             ck,
             t["bands"],
-            "quality.bands",
+            f"{path}.bands",
             "coefficient",
             lambda bt, bp: ck.number(bt, "coefficient", bp, rate=True),
         )
         bands = tuple(Band(low, coef or Decimal(0)) for low, coef in pairs)
     grades = DEFAULT_GRADES
     if "grades" in t:
-        gpairs = _bands(ck, t["grades"], "quality.grades", "grade", lambda gt, gp: ck.text(gt, "grade", gp))
+        gpairs = _bands(ck, t["grades"], f"{path}.grades", "grade", lambda gt, gp: ck.text(gt, "grade", gp))
         grades = tuple(Grade(low, g or "") for low, g in gpairs)
     return QualityConfig(
         min_evaluations=ck.integer(t, "min_evaluations", path, default=1),
@@ -524,10 +554,11 @@ _INDICATOR_KEYS = (
     "better",
     "source",
 )
+# Schema 2 (§7.2): the indicator kinds and their own keys.
+INDICATOR_KEYS_V2 = ("kind", "step_up", "step_down", "bands", "points", "points_by_level")
 
 
-def _load_kpi(ck: _Checker, raw: Any) -> KpiConfig:
-    path = "kpi"
+def _load_kpi(ck: _Checker, raw: Any, path: str = "kpi") -> KpiConfig:
     t = ck.table(
         raw, path, ("standard", "bonus_from", "bonus_per_point", "deduction_per_point", "indicators")
     )
@@ -535,24 +566,29 @@ def _load_kpi(ck: _Checker, raw: Any) -> KpiConfig:
     bonus_from = ck.number(t, "bonus_from", path, default=Decimal(90))
     if isinstance(standard, Decimal) and isinstance(bonus_from, Decimal) and bonus_from < standard:
         ck.fail(
-            "kpi.bonus_from",
-            f"must not be below kpi.standard ({fmt_num(standard)})",
+            f"{path}.bonus_from",
+            f"must not be below {path}.standard ({fmt_num(standard)})",
             f"不能低于 kpi.standard 达标分（{fmt_num(standard)}）",
         )
     indicators: list[Indicator] = []
     seen: dict[str, int] = {}
-    for i, item in enumerate(ck.array(t.get("indicators", []), "kpi.indicators")):
-        ip = f"kpi.indicators[{i}]"
-        it = ck.table(item, ip, _INDICATOR_KEYS)
+    for i, item in enumerate(ck.array(t.get("indicators", []), f"{path}.indicators")):
+        ip = f"{path}.indicators[{i}]"
+        it = ck.table(item, ip, _INDICATOR_KEYS + INDICATOR_KEYS_V2)
         code = ck.text(it, "code", ip)
         if isinstance(code, str):
             if code in seen:
                 ck.fail(
                     f"{ip}.code",
-                    f"duplicate indicator code {code!r} (also kpi.indicators[{seen[code]}])",
-                    f"指标代码 {code!r} 重复（kpi.indicators[{seen[code]}] 已使用）",
+                    f"duplicate indicator code {code!r} (also {path}.indicators[{seen[code]}])",
+                    f"指标代码 {code!r} 重复（{path}.indicators[{seen[code]}] 已使用）",
                 )
             seen.setdefault(code, i)
+        if ck.v2_only(it, INDICATOR_KEYS_V2, ip):
+            from app.plan.schema2 import load_v2_indicator
+
+            indicators.append(load_v2_indicator(ck, it, ip, code if isinstance(code, str) else ""))
+            continue
         indicators.append(
             Indicator(
                 code=code or "",
@@ -653,13 +689,21 @@ def _load_complaints(ck: _Checker, raw: Any) -> ComplaintsConfig:
 
 def _load_awards(ck: _Checker, raw: Any) -> AwardsConfig:
     path = "awards"
-    t = ck.table(raw, path, ("top_share", "top_amount", "min_score", "exclude_penalized", "praise_amount"))
+    t = ck.table(
+        raw,
+        path,
+        ("top_share", "top_amount", "min_score", "exclude_penalized", "praise_amount", "within_scope"),
+    )
+    within_scope = False
+    if ck.v2_only(t, ("within_scope",), path):
+        within_scope = ck.boolean(t, "within_scope", path, default=False)
     return AwardsConfig(
         top_share=ck.number(t, "top_share", path, default=Decimal(0), rate=True, max_value=Decimal(1)),
         top_amount=ck.number(t, "top_amount", path, default=Decimal(0)),
         min_score=ck.number(t, "min_score", path, default=Decimal(0)),
         exclude_penalized=ck.boolean(t, "exclude_penalized", path, default=True),
         praise_amount=ck.number(t, "praise_amount", path, default=Decimal(0)),
+        within_scope=within_scope,
     )
 
 
@@ -745,6 +789,10 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         doc["complaints"]["cap"] = _num(c.cap)
     if plan.limits.penalty_share is not None:
         doc["limits"]["penalty_share"] = _num(plan.limits.penalty_share)
+    if plan.schema >= 2:
+        from app.plan.schema2 import add_v2_sections
+
+        add_v2_sections(plan, doc)
     return doc
 
 

@@ -49,7 +49,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.fact_rows import fact_rows
+from app.fact_rows import SCOPE_LABEL, fact_rows, scope_text
 from app.i18n import language, set_language, tr
 from app.money import fmt_money
 from app.reports.amount_words import chinese_amount
@@ -223,6 +223,9 @@ def _facts_rows(agent: AgentResult, st: _Styles, key_w: float, value_w: float) -
     payroll page's side panel and the workbook), two to a row."""
     lang = language()
     pairs = [(row.label.in_(lang), row.value.in_(lang)) for row in fact_rows(agent.facts)]
+    scope = scope_text(agent.facts)  # schema 2: the agent's scope (docs/pay-rules.md §7.3)
+    if scope is not None:
+        pairs.append((SCOPE_LABEL.in_(lang), scope.in_(lang)))
     if len(pairs) % 2:
         pairs.append(("", ""))
     rows = []

@@ -40,7 +40,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from app.fact_rows import FACT_LABELS, NO_KPI_DATA, fact_rows
+from app.fact_rows import FACT_LABELS, NO_KPI_DATA, SCOPE_LABEL, fact_rows, scope_text
 from app.i18n import language, tr
 from app.reports.files import as_os_error, staged_output
 from app.reports.xlsx_writer import Column, SheetWriter, SummaryBook, save_workbook
@@ -261,9 +261,15 @@ def _facts_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -
     columns = [Column(tr("工号", "Code"), 9), Column(tr("姓名", "Name"), 10), Column(tr("团队", "Team"), 12)]
     widths = {"attendance": 18, "premium": 20, "qa": 34, "kpi": 30, "leave": 34}
     columns += [Column(label.in_(lang), widths.get(key, 20)) for key, label in FACT_LABELS.items()]
+    # schema 2: a 岗位方案 column when any agent is in a scope (docs/pay-rules.md §7.3)
+    scoped = any(a.facts.scope for a in data.result.agents)
+    if scoped:
+        columns.append(Column(SCOPE_LABEL.in_(lang), 18))
     sheet = _sheet(wb, title, columns, header, freeze=(1, 3), generated=data.generated_at)
     for a in data.result.agents:
-        sheet.row([a.code, a.name, a.team, *(row.value.in_(lang) for row in fact_rows(a.facts))])
+        scope = scope_text(a.facts)
+        extra = [scope.in_(lang) if scope is not None else "—"] if scoped else []
+        sheet.row([a.code, a.name, a.team, *(row.value.in_(lang) for row in fact_rows(a.facts)), *extra])
 
 
 def _sales_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:

@@ -76,7 +76,7 @@ def _all_products_and_indicators(session: Session) -> tuple[set[str], set[str]]:
     for text in session.scalars(select(PlanVersion.toml_text)):
         plan = load_plan(text)
         products.update(p.code for p in plan.products)
-        indicators.update(i.code for i in plan.kpi.indicators if i.source == "metric")
+        indicators.update(i.code for i in plan.all_indicators() if i.source == "metric")
     return products, indicators
 
 

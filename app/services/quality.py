@@ -24,9 +24,10 @@ from app.calendar import month_bounds
 from app.engine.facts import AgentMonth, QAFact
 from app.engine.period import Period
 from app.engine.quality import evaluate
+from app.engine.scopes import scoped_plan
 from app.fields import NAME_MAX, SCORECARD_MAX, TEXT_MAX, clean_text
 from app.money import HUNDRED, ZERO, D, fmt_num
-from app.plan.model import QualityConfig
+from app.plan.model import Plan, QualityConfig
 from app.services.agents import find_agent, get_agent
 from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
@@ -709,9 +710,13 @@ def month_summary(session: Session, month: str) -> list[AgentQASummary]:
     never disagree with the payslip.
     """
     first, last = month_bounds(month)
-    cfg = quality_config(session, month)
+    try:
+        plan: Plan | None = plan_for_month(session, month)[1]
+    except ServiceError:
+        plan = None
     # Plain rows (a Core select), not ORM objects: this runs for the overview and the QA page.
-    agent_cols = (Agent.id, Agent.code, Agent.name, Agent.team, Agent.base_salary, Agent.hire_date, Agent.leave_date)
+    agent_cols = (Agent.id, Agent.code, Agent.name, Agent.team, Agent.base_salary, Agent.hire_date, Agent.leave_date,
+                  Agent.role)
     conn = session.connection()
     agents = {
         a.id: a
@@ -736,6 +741,8 @@ def month_summary(session: Session, month: str) -> list[AgentQASummary]:
     out: list[AgentQASummary] = []
     for agent in sorted(agents.values(), key=lambda a: a.code):
         mine = by_agent.get(agent.id, [])
+        # schema 2: the QA settings of the agent's scope, as the engine uses them (docs/pay-rules.md §7.3)
+        cfg = None if plan is None else scoped_plan(plan, plan.scope_for(agent.code, agent.role, agent.team)).quality
         overturned = sum(1 for e in mine if e.status == "overturned")
         facts = AgentMonth(
             code=agent.code,

@@ -494,7 +494,7 @@ def metric_indicators(session: Session, month: str) -> tuple[MetricColumn, ...]:
     plan = plan_for_month(session, month)[1]
     return tuple(
         MetricColumn(i.code, i.name, i.target, i.better, i.weight, i.step)
-        for i in plan.kpi.indicators
+        for i in plan.all_indicators()  # schema 2: the scopes' own indicators too
         if i.source == "metric"
     )
 

@@ -245,7 +245,13 @@ def plan_products(session: Session, month: str) -> list[ProductView]:
 def customer_levels(session: Session, month: str) -> list[str]:
     """The customer levels that earn a level bonus in ``month`` (keys of ``level_bonus_rate``)."""
     plan = _plan_or_none(session, month)
-    return list(plan.commission.level_bonus_rate) if plan else []
+    if plan is None:
+        return []
+    levels = dict.fromkeys(plan.commission.level_bonus_rate)
+    for scope in plan.scopes:  # schema 2: a scope's own commission table may name other levels
+        if scope.commission is not None:
+            levels.update(dict.fromkeys(scope.commission.level_bonus_rate))
+    return list(levels)
 
 
 #: The columns a PolicyView is made of, read as plain rows (a Core select: no ORM objects to build).

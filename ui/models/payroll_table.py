@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
+from app.fact_rows import scope_text
 from app.i18n import tr
 from app.money import ZERO, fmt_money
 from app.results import AgentResult, MonthResult
@@ -163,6 +164,11 @@ class PayrollModel(ReadOnlyTableModel):
             font = QFont()
             font.setBold(True)
             return font
+        if key == "team" and role == Qt.ItemDataRole.ToolTipRole:
+            scope = scope_text(row.agent.facts)  # schema 2: the agent's scope (docs/pay-rules.md §7.3)
+            if scope is not None:
+                lines = [row.team, tr(f"岗位方案：{scope.zh}", f"Scope: {scope.en}")]
+                return "\n".join(line for line in lines if line)
         if key in ("name", "team") and role == Qt.ItemDataRole.ToolTipRole:
             return row.value(key)  # the whole text, when a long one is cut short in its column
         if key == "code" and row.warnings:

@@ -36,6 +36,7 @@ from app import APP_NAME
 from app.calendar import is_month, shift_month
 from app.i18n import language, tr
 from app.plan.toml_io import PlanError, default_plan, dump_plan, load_plan, plan_from_dict, plan_to_dict
+from app.services.agents import list_agents
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.months import locked_months
 from app.services.plans import (
@@ -280,6 +281,9 @@ class PlanPage(Page):
         self.shown = version
         self.dirty = False
         self.copying = False
+        if isinstance(doc.get("schema"), int) and doc["schema"] >= 2:  # scopes: whom each matches now
+            with self.db.session_scope() as session:
+                self.editor.set_roster(list_agents(session, include_inactive=False))
         self.editor.load(doc)
         self.editor.set_read_only(version is not None and version.frozen)
         self._revalidate()

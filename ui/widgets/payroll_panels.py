@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.fact_rows import FACT_LABELS, fact_rows
+from app.engine.facts import AgentFacts
+from app.fact_rows import FACT_LABELS, fact_rows, scope_text
 from app.i18n import language, tr
 from app.money import D, fmt_money
 from app.services.payroll_view import (
@@ -118,6 +119,7 @@ class AgentDetail(QGroupBox):
                 f"{row.code} {row.name}{' (' + row.team + ')' if row.team else ''}  net {net} "
                 f"(gross {gross}, deductions {deductions})",
             )
+            + _scope_suffix(agent.facts)
         )
         self.lines_model.set_lines(agent.lines)
         self.lines.resizeRowsToContents()
@@ -219,3 +221,9 @@ class PendingChangesPanel(ChangesPanel):
             )
         )
         self.table.fit_columns()
+
+
+def _scope_suffix(facts: AgentFacts) -> str:
+    """Schema 2: the agent's scope after the heading (docs/pay-rules.md §7.3); nothing without one."""
+    scope = scope_text(facts)
+    return "" if scope is None else tr(f"　岗位方案：{scope.zh}", f"  scope: {scope.en}")

@@ -9,6 +9,7 @@ to the field or table cell to shade it and, on request, to show it.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -39,6 +40,7 @@ from app.i18n import tr
 from app.plan.model import LEAVE_TYPES
 from ui.dialogs.common import ERROR_STYLE
 from ui.models.plan_tables import Choice, Column, PlanRowsModel, cell_value, percent_text, value_text
+from ui.widgets.plan_schema2_view import RosterAgent, Schema2View, merge_v2
 
 PROBLEM_STYLE = "QLineEdit { background-color: #ffcdd2; }"
 READ_ONLY_STYLE = "QLineEdit { background-color: palette(window); color: palette(text); }"
@@ -302,6 +304,13 @@ class PlanEditor(QTabWidget):
         self._build_attendance()
         self._build_rewards()
         self._build_limits()
+        self._original: dict[str, Any] | None = None  # the loaded document (schema 2 keys kept on save)
+        self._roster: Sequence[RosterAgent] = ()
+        self.schema2 = Schema2View(self)
+        self.schema2_tab = self.addTab(
+            self.schema2, tr("分岗位与产品组（方案格式 2）", "Scopes, groups, kinds (format 2)")
+        )
+        self.setTabVisible(self.schema2_tab, False)
 
     # --- building -----------------------------------------------------------------
 
@@ -645,6 +654,11 @@ class PlanEditor(QTabWidget):
     def load(self, doc: dict[str, Any]) -> None:
         """Show a plan document (``plan_to_dict`` of a plan); emits nothing."""
         self._schema = doc.get("schema", 1)
+        self._original = copy.deepcopy(doc)
+        v2 = isinstance(self._schema, int) and self._schema >= 2
+        self.setTabVisible(self.schema2_tab, v2)
+        if v2:
+            self.schema2.show_document(doc, self._roster)
         for path, edit in self.fields.items():
             edit.setText((percent_text if path in self.percent_fields else value_text)(_get(doc, path)))
         for path, combo in self.combos.items():
@@ -705,7 +719,13 @@ class PlanEditor(QTabWidget):
                 _put(doc, path, mapping)
             else:
                 _put(doc, path, items)
-        return doc, problems
+        return merge_v2(doc, self._original), problems
+
+    def set_roster(self, roster: Sequence[RosterAgent]) -> None:
+        """The active agents, so the schema-2 tab can show whom each scope matches now."""
+        self._roster = tuple(roster)
+        if self._original is not None and self.isTabVisible(self.schema2_tab):
+            self.schema2.show_document(self._original, self._roster)
 
     # --- problems -----------------------------------------------------------------
 

@@ -1,0 +1,150 @@
+"""Product groups (提成比例按产品类型, docs/pay-rules.md §7.1): commission tiers per product group.
+
+Used instead of the single tier table when the commission table in force (the plan's, or the
+agent's scope's) has ``groups``. Each group with a table has its own standard premium ``S_g`` and
+``T_g``; the policies of every other group are summed together and use ``commission.tiers``.
+``T = Σ T_g``; the level bonus, the QA coefficient and the new-customer bonus are as in §3.2.
+A policy's recorded paid amount uses its own group's ``T_g / S_g``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.engine.commission import CommissionResult, _commission_text, tier_commission
+from app.engine.facts import AgentMonth, PayLine
+from app.engine.lines import make_line, money, num
+from app.engine.period import Period
+from app.engine.quality import QAResult
+from app.money import ZERO, round_cents
+from app.plan.model import CommissionConfig, Plan
+from app.text import Text
+
+_REST = ""  # the key of the policies whose group has no table of its own
+_REST_NAME = ("其他产品", "other products")
+
+
+def group_tiers(
+    s_by_group: dict[str, Decimal], cfg: CommissionConfig
+) -> list[tuple[str, str, Decimal, Decimal, str]]:
+    """``(key, name, S_g, T_g, tier text)`` for each group with counted premium: the plan's groups
+    in file order, then the rest (key ``""``) on ``commission.tiers``."""
+    out: list[tuple[str, str, Decimal, Decimal, str]] = []
+    for group in cfg.groups:
+        if group.code in s_by_group:
+            s_g = s_by_group[group.code]
+            t_g, text = tier_commission(CommissionConfig(tiers=group.tiers, mode=group.mode), s_g)
+            out.append((group.code, group.name, s_g, t_g, text))
+    if _REST in s_by_group:
+        s_r = s_by_group[_REST]
+        t_r, text = tier_commission(cfg, s_r)
+        out.append((_REST, "", s_r, t_r, text))
+    return out
+
+
+def compute_grouped_commission(
+    plan: Plan, agent: AgentMonth, period: Period, qa: QAResult
+) -> CommissionResult:
+    cfg = plan.commission
+    tables = {g.code for g in cfg.groups}
+    products = plan.products_by_code
+    level_rates = cfg.level_bonus_rate
+    first, last = period.first, period.last
+
+    counted: list[tuple[str, Decimal, Decimal, bool, str]] = []  # policy_no, std, level rate, new, group key
+    s = ZERO
+    s_by_group: dict[str, Decimal] = {}
+    by_level: dict[str, Decimal] = {}
+    new_count = 0
+    unknown: dict[str, int] = {}
+    for p in agent.policies:
+        if p.cancel_date is not None or not (first <= p.sign_date <= last):
+            continue
+        product = products.get(p.product_code)
+        if product is None:
+            unknown[p.product_code] = unknown.get(p.product_code, 0) + 1
+            continue
+        std = p.premium * product.factor
+        key = product.group if product.group in tables else _REST
+        s += std
+        s_by_group[key] = s_by_group.get(key, ZERO) + std
+        rate = level_rates.get(p.customer_level, ZERO)
+        if rate:
+            by_level[p.customer_level] = by_level.get(p.customer_level, ZERO) + std
+        if p.new_customer:
+            new_count += 1
+        counted.append((p.policy_no, std, rate, p.new_customer, key))
+
+    parts = group_tiers(s_by_group, cfg)
+    t = sum((t_g for _k, _n, _s, t_g, _x in parts), ZERO)
+    ratio = {key: (t_g / s_g if s_g else ZERO) for key, _n, s_g, t_g, _x in parts}
+    lv = sum((total * level_rates[level] for level, total in by_level.items()), ZERO)
+    c = qa.coefficient
+    c_zh, c_en = qa.coefficient_text()
+
+    def breakdown(lang: int) -> str:
+        if not parts:
+            return "0"
+        return " + ".join(
+            f"{name or _REST_NAME[lang]} {num(s_g)}［{text}］" for _k, name, s_g, _t, text in parts
+        )
+
+    lines: list[PayLine] = []
+    commission_line = make_line(
+        "commission",
+        (t + lv) * c,
+        _commission_text(
+            "标准保费", "分组阶梯", "等级加提", s, t, breakdown(0), lv, by_level, level_rates, c, c_zh
+        ),
+        _commission_text(
+            "standard premium",
+            "tiers by group",
+            "level bonus",
+            s,
+            t,
+            breakdown(1),
+            lv,
+            by_level,
+            level_rates,
+            c,
+            c_en,
+        ),
+    )
+    if commission_line.amount != 0:
+        lines.append(commission_line)
+    ncb = cfg.new_customer_bonus
+    ncb_line = make_line(
+        "new_customer_bonus",
+        ncb * new_count,
+        f"新客户 {new_count} × {money(ncb)}",
+        f"new customers {new_count} × {money(ncb)}",
+    )
+    if ncb_line.amount != 0:
+        lines.append(ncb_line)
+
+    paid: dict[str, Decimal] = {}
+    for policy_no, std, rate, is_new, key in counted:
+        amount = round_cents(std * ratio[key] * c + std * rate * c)
+        if is_new:
+            amount += ncb
+        paid[policy_no] = paid.get(policy_no, ZERO) + amount
+
+    warnings = tuple(
+        Text(
+            f"方案中没有产品 {code}，{n} 张保单未计提成",
+            f"product {code!r} is not in the plan: {n} policy(ies) not counted",
+        )
+        for code, n in sorted(unknown.items())
+    )
+    return CommissionResult(
+        lines=tuple(lines),
+        standard_premium=s,
+        tier_commission=t,
+        level_bonus=lv,
+        counted=len(counted),
+        new_customers=new_count,
+        commission=commission_line.amount,
+        new_customer_bonus=ncb_line.amount,
+        policy_paid=paid,
+        warnings=warnings,
+    )
