@@ -15,7 +15,8 @@ import pytest
 from tests.acceptance.conftest import EXAMPLE, ROOT, Cli, Result
 
 MONTH = "2026-10"
-PW = {"boss": "boss-secret-1", "clara": "clara-secret", "rita": "rita-secret", "alan": "alan-secret"}
+PW = {"boss": "boss-secret-1", "clara": "clara-secret", "rita": "rita-secret", "chen": "chen-secret",
+      "alan": "alan-secret"}
 
 
 def run(cli: Cli, *args: str | Path, user: str | None = None, password: str | None = None,
@@ -48,7 +49,7 @@ def branch(cli: Cli) -> None:
     refused = run(cli, "users", "add", "clara", "--role", "clerk", new_password=PW["clara"], ok=False)
     assert "the first user must be an admin" in refused.err
     run(cli, "users", "add", "boss", "--role", "admin", new_password=PW["boss"])
-    for name, role in (("clara", "clerk"), ("rita", "reviewer"), ("alan", "approver")):
+    for name, role in (("clara", "clerk"), ("rita", "reviewer"), ("chen", "checker"), ("alan", "approver")):
         run(cli, "users", "add", name, "--role", role, user="boss", new_password=PW[name])
 
 
@@ -58,7 +59,7 @@ def test_the_chain_through_the_command_line(cli: Cli, tmp_path: Path) -> None:
     import sqlite3
 
     with sqlite3.connect(cli.db) as conn:
-        conn.execute("INSERT INTO settings (key, value) VALUES ('signoff_steps', 'review,approve')")
+        conn.execute("INSERT INTO settings (key, value) VALUES ('signoff_steps', 'review,check,approve')")
     assert "has users: sign in with --user" in run(cli, "payroll", "show", "--month", MONTH, ok=False).err
     assert "needs the role clerk" in run(cli, "payroll", "run", "--month", MONTH, user="rita", ok=False).err
     run(cli, "payroll", "run", "--month", MONTH, user="clara")
@@ -66,6 +67,7 @@ def test_the_chain_through_the_command_line(cli: Cli, tmp_path: Path) -> None:
     assert shown["status"] == "calculated" and shown["signoffs"] == []
     assert "needs the review before the approval" in run(
         cli, "payroll", "approve", "--month", MONTH, user="alan", ok=False).err
+    assert "needs the role checker" in run(cli, "payroll", "check", "--month", MONTH, user="rita", ok=False).err
     run(cli, "payroll", "review", "--month", MONTH, "--comment", "checked A002", user="rita")
     shown = run(cli, "payroll", "show", "--month", MONTH, "--json", user="rita").json()
     assert shown["status"] == "reviewed"
@@ -81,23 +83,27 @@ def test_the_chain_through_the_command_line(cli: Cli, tmp_path: Path) -> None:
 
     run(cli, "payroll", "run", "--month", MONTH, user="clara")
     run(cli, "payroll", "review", "--month", MONTH, user="rita")
-    assert "a reason is required" in run(cli, "payroll", "reject", "--month", MONTH, "--reason", " ", user="alan",
+    assert "a reason is required" in run(cli, "payroll", "reject", "--month", MONTH, "--reason", " ", user="chen",
                                          ok=False).err
-    run(cli, "payroll", "reject", "--month", MONTH, "--reason", "leave missing", user="alan")
+    run(cli, "payroll", "reject", "--month", MONTH, "--reason", "leave missing", user="chen")
     assert run(cli, "payroll", "show", "--month", MONTH, "--json", user="alan").json()["status"] == "calculated"
+    assert "2026-10" in run(cli, "audit", "--month", MONTH, user="chen").out
     run(cli, "payroll", "review", "--month", MONTH, user="rita")
     assert "locked by its approval" in run(cli, "payroll", "lock", "--month", MONTH, user="alan", ok=False).err
+    assert "checked (chen)" in run(cli, "payroll", "check", "--month", MONTH, user="chen").out
+    assert run(cli, "payroll", "show", "--month", MONTH, "--json", user="chen").json()["status"] == "checked"
     run(cli, "payroll", "approve", "--month", MONTH, "--comment", "pay it", user="alan")
     shown = run(cli, "payroll", "show", "--month", MONTH, "--json", user="clara").json()
     assert shown["status"] == "locked"
-    assert [(x["step"], x["user"]) for x in shown["signoffs"]] == [("review", "rita"), ("approve", "alan")]
+    assert [(x["step"], x["user"]) for x in shown["signoffs"]] == [
+        ("review", "rita"), ("check", "chen"), ("approve", "alan")]
 
     out = tmp_path / "audit.xlsx"
     run(cli, "audit", "--month", MONTH, "--out", out, user="boss")
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert rows[1][:3] == ("Time", "User", "Action")
     assert ("alan", "signoff.approve") in {(r[1], r[2]) for r in rows[2:]}
-    assert ("alan", "signoff.reject") in {(r[1], r[2]) for r in rows[2:]}
+    assert ("chen", "signoff.reject") in {(r[1], r[2]) for r in rows[2:]}
 
 
 def test_wrong_passwords_are_refused_and_the_fifth_locks_the_user(cli: Cli) -> None:
