@@ -287,7 +287,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
 def _password(env: str, prompt: str, *, twice: bool = False) -> str | None:
     """A password from the environment variable ``env``, else from a prompt on a terminal (twice for a new
     one); None when neither is there. Never from an argument: arguments show in process lists and histories."""
-    value = os.environ.get(env)
+    value = os.environ.pop(env, None)  # read once; the payslip worker processes need not inherit it
     if value is not None:
         return value
     if not sys.stdin.isatty():
