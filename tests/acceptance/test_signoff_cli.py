@@ -146,3 +146,19 @@ def test_without_users_show_json_is_part_ones(tmp_path: Path, capsys: pytest.Cap
     assert shown["status"] == "calculated" and "signoffs" not in shown
     assert main(["--db", db, "--user", "boss", "payroll", "show", "--month", MONTH]) == 1
     assert "本网点还没有用户" in capsys.readouterr().err
+
+
+def test_the_password_leaves_the_environment_once_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Child processes (the payslip workers) must not inherit it."""
+    from app.cli import main
+
+    db = str(tmp_path / "b.sqlite3")
+    monkeypatch.setenv("BRANCHPAY_NEW_PASSWORD", PW["boss"])
+    assert main(["--db", db, "users", "add", "boss", "--role", "admin"]) == 0
+    assert "BRANCHPAY_NEW_PASSWORD" not in os.environ
+    monkeypatch.setenv("BRANCHPAY_PASSWORD", PW["boss"])
+    assert main(["--db", db, "--user", "boss", "users", "list"]) == 0
+    assert "BRANCHPAY_PASSWORD" not in os.environ
+    assert "boss" in capsys.readouterr().out
