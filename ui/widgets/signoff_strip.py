@@ -56,7 +56,7 @@ class SignoffStrip(QFrame):
         text_layout.addWidget(self.rejection)
         layout.addWidget(text, 1)
         for step in ("review", "check", "approve"):
-            b = QPushButton(STEP_NAMES[step].in_(language()) + "…", self)
+            b = QPushButton(tr(STEP_NAMES[step].zh, STEP_NAMES[step].en.capitalize()) + "…", self)
             b.clicked.connect(lambda _=False, s=step: self.sign(s))
             self.buttons[step] = b
             layout.addWidget(b)
