@@ -101,7 +101,7 @@ class SignoffStrip(QFrame):
         given = {s.step: s for s in state.signoffs}
         parts = [tr(f"状态：{STATUS_NAMES[state.status].zh}", f"Status: {STATUS_NAMES[state.status].en}")]
         for step in state.steps:
-            name = STEP_NAMES[step].in_(lang)
+            name = STEP_NAMES[step].zh if lang != "en" else STEP_NAMES[step].en.capitalize()
             s = given.get(step)
             if s is None:
                 parts.append(f"{name}：—" if lang != "en" else f"{name}: —")
