@@ -162,3 +162,32 @@ def test_the_password_leaves_the_environment_once_read(
     assert main(["--db", db, "--user", "boss", "users", "list"]) == 0
     assert "BRANCHPAY_PASSWORD" not in os.environ
     assert "boss" in capsys.readouterr().out
+
+
+def test_a_review_racing_a_record_import_never_leaves_a_stale_review(cli: Cli, tmp_path: Path) -> None:
+    """Two real processes at once: whichever writes first, the month ends with no review standing on
+    records that changed after it (the review is refused, or given and then voided by the import)."""
+    branch(cli)
+    import sqlite3
+
+    with sqlite3.connect(cli.db) as conn:  # the branch uses the review (there is no settings command)
+        conn.execute("INSERT INTO settings (key, value) VALUES ('signoff_steps', 'review,approve')")
+    run(cli, "payroll", "run", "--month", MONTH, user="clara")
+    late = tmp_path / "late.csv"
+    late.write_text("工号,日期,类型,分钟,天数,备注\nA001,2026-10-21,事假,,1,补录\n", encoding="utf-8")
+
+    def start(user: str, *args: str | Path) -> subprocess.Popen[str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BRANCHPAY_")}
+        env.update(PYTHONIOENCODING="utf-8", BRANCHPAY_PASSWORD=PW[user])
+        argv = [sys.executable, "-m", "app.cli", "--db", str(cli.db), "--lang", "en", "--user", user, *map(str, args)]
+        return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                encoding="utf-8", stdin=subprocess.DEVNULL)
+
+    review = start("rita", "payroll", "review", "--month", MONTH)
+    imp = start("clara", "import", "attendance", late)
+    _, imp_err = imp.communicate(timeout=120)
+    _, review_err = review.communicate(timeout=120)
+    assert imp.returncode == 0, imp_err
+    assert review.returncode == 0 or "recalculate it before signing off" in review_err, review_err
+    shown = run(cli, "payroll", "show", "--month", MONTH, "--json", user="rita").json()
+    assert shown["status"] == "calculated" and shown["signoffs"] == []
