@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 EXIT_FAILURE = 1
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that went away
-KINDS = ("agents", "attendance", "qa", "sales", "complaints", "praise", "metrics", "adjustments")
+KINDS = ("agents", "attendance", "qa", "sales", "complaints", "praise", "metrics", "adjustments", "deductions",
+         "tax_opening")
 USER_ROLES = ("admin", "clerk", "reviewer", "checker", "approver")  # app.services.users.ROLES
 
 
@@ -114,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--month", type=_month, required=True)
     aud.add_argument("--out", type=Path, default=None, help="write an .xlsx file instead of printing")
 
-    exp = sub.add_parser("export", help="write the Excel summary for head office")
+    exp = sub.add_parser("export", help="write the Excel summary for head office (or: export bank|tax)")
+    exp.add_argument("what", nargs="?", choices=("bank", "tax"),
+                     help="bank: the bank payment file (.xlsx/.csv); tax: the tax filing sheet (.xlsx)")
     exp.add_argument("--month", type=_month, required=True)
     exp.add_argument("--out", type=Path, required=True)
     return parser
@@ -198,6 +201,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
             for path in paths:
                 print(path)
             return 0
+        if args.command == "export" and args.what is not None:
+            return _export_payment(db, args)
         if args.command == "export":
             from app.services.reports import export_summary
 
@@ -415,6 +420,21 @@ def _audit(db: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_payment(db: Any, args: argparse.Namespace) -> int:
+    """``export bank`` / ``export tax`` (docs/formats.md part two); a ServiceError is handled by run()."""
+    from app.services.payment_files import export_bank, export_tax
+
+    with db.session_scope() as s:
+        if args.what == "bank":
+            path, data = export_bank(s, args.month, args.out)
+            print(tr(f"银行代发文件已导出到 {path}：{len(data.rows)} 笔，合计 {fmt_money(data.total)}",
+                     f"bank file written to {path}: {len(data.rows)} payments, total {fmt_money(data.total)}"))
+        else:
+            path, count = export_tax(s, args.month, args.out)
+            print(tr(f"个税扣缴申报文件已导出到 {path}：{count} 人", f"tax file written to {path}: {count} agents"))
+    return 0
+
+
 def _damaged_refusal(path: Path) -> str | None:
     """The same check the window makes at start: a database failing SQLite's quick_check is not touched."""
     from app.services.db_errors import damaged_text
@@ -506,7 +526,12 @@ def _notices(session: Any, month: str, result: MonthResult, *, pending: bool = T
 
     out: list[Notice] = []
     if pending and result.status == "calculated":
-        entry = pending_warning(pending_changes(session, month, lang=language()))
+        from app.services.statutory import StatutoryRefusal
+
+        try:
+            entry = pending_warning(pending_changes(session, month, lang=language()))
+        except StatutoryRefusal:  # an earlier month was unlocked since: `payroll run` says what to do
+            entry = None
         if entry is not None:
             out.append(Notice(None, entry))
     return out + month_notices(session, month, result)

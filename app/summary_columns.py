@@ -83,7 +83,9 @@ SUMMARY_COLUMNS: tuple[SummaryColumn, ...] = (
         "other_deductions",
         Text("其他扣减", "Other ded."),
         DEDUCTIONS,
-        ("clawback", "adjustment", "carry_forward"),
+        # §9 statutory lines sit here until the summary gets its own 社保/公积金/个税 columns
+        # (a new column would add a key to every agent's `columns` in `payroll show --json`)
+        ("clawback", "adjustment", "carry_forward", "social_insurance", "housing_fund", "income_tax"),
         catch_all=True,
     ),
 )

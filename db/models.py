@@ -58,6 +58,14 @@ class Agent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
+    # docs/pay-rules.md §9.1 (migration 0004): personal data, shown whole only on the agent form and
+    # in the bank and tax files (app.personal.mask elsewhere).
+    id_number: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    bank_name: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    bank_account: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    si_base: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+    hf_base: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+    statutory: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
     @property
     def active(self) -> bool:
@@ -288,6 +296,42 @@ class AuditLog(Base):
     before: Mapped[str] = mapped_column(Text, default="")
     after: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class TaxDeduction(Base):
+    """专项附加扣除 and other deductions of an agent's month (import kind ``deductions``, §9.3)."""
+
+    __tablename__ = "tax_deductions"
+    __table_args__ = (UniqueConstraint("agent_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    children_education: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    continuing_education: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    housing_loan_interest: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    housing_rent: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    elderly_care: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    infant_care: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    other: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+
+
+class TaxOpening(Base):
+    """An agent's cumulative tax figures of a year before the app saw it (import kind ``tax_opening``)."""
+
+    __tablename__ = "tax_openings"
+    __table_args__ = (UniqueConstraint("agent_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    through_month: Mapped[int] = mapped_column(Integer)
+    months: Mapped[int] = mapped_column(Integer)
+    income: Mapped[Decimal] = mapped_column(DecimalText())
+    si_hf: Mapped[Decimal] = mapped_column(DecimalText())
+    special: Mapped[Decimal] = mapped_column(DecimalText())
+    other: Mapped[Decimal] = mapped_column(DecimalText())
+    tax_withheld: Mapped[Decimal] = mapped_column(DecimalText())
 
 
 class User(Base):

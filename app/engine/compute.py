@@ -25,6 +25,7 @@ from app.engine.limits import ReliefResult, penalty_relief
 from app.engine.period import Period, employed_workdays, in_payroll
 from app.engine.quality import QAResult, evaluate, fatal_penalty_line
 from app.engine.scopes import ScopeMap, resolve
+from app.engine.statutory import statutory_lines
 from app.money import ZERO, round2
 from app.plan.model import Plan, Scope
 from app.text import Text
@@ -115,6 +116,8 @@ def finish_agent(plan: Plan, draft: AgentDraft, top_award: PayLine | None) -> Ag
     relief = penalty_relief(plan.limits, lines)
     if relief.line is not None:
         lines.append(relief.line)
+    statutory = statutory_lines(plan.statutory, agent, lines)  # §9: before the carry-over
+    lines.extend(statutory.lines)
     carried = carry_forward_line(agent.carry_forward)
     if carried is not None:
         lines.append(carried)
@@ -135,6 +138,7 @@ def finish_agent(plan: Plan, draft: AgentDraft, top_award: PayLine | None) -> Ag
         policy_paid=draft.commission.policy_paid,
         carry_to_next=to_next.amount if to_next is not None else ZERO,
         warnings=draft.warnings,
+        statutory=statutory.outcome,
     )
 
 

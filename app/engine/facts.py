@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from app.engine.statutory_facts import StatutoryFacts, StatutoryOutcome
 from app.text import Text
 
 # Attendance record kinds (docs/formats.md 类型): penalties and leave.
@@ -104,6 +105,7 @@ class AgentMonth:
     adjustments: tuple[AdjustmentFact, ...] = ()
     clawbacks: tuple[ClawbackFact, ...] = ()
     carry_forward: Decimal = Decimal(0)  # previous month's carry_to_next (>= 0)
+    statutory: StatutoryFacts | None = None  # docs/pay-rules.md §9; None: no statutory lines
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,7 @@ class AgentPay:
     ]  # policy_no -> amount paid for it (docs/pay-rules.md §3.3), recorded at lock
     carry_to_next: Decimal = Decimal(0)
     warnings: tuple[Text, ...] = ()
+    statutory: StatutoryOutcome | None = None  # the figures behind the §9 lines
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,9 @@ LINE_LABELS: dict[str, tuple[str, str]] = {
     "clawback": ("撤单提成追回", "Cancelled policy clawback"),
     "adjustment": ("其他调整", "Adjustment"),
     "penalty_relief": ("扣款上限返还", "Penalty cap relief"),
+    "social_insurance": ("社会保险（个人）", "Social insurance (employee)"),
+    "housing_fund": ("住房公积金（个人）", "Housing fund (employee)"),
+    "income_tax": ("个人所得税", "Individual income tax"),
     "carry_forward": ("上月结转扣款", "Carried from last month"),
     "carry_to_next": ("结转下月", "Carried to next month"),
 }

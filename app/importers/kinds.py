@@ -35,6 +35,8 @@ KINDS: tuple[str, ...] = (
     "praise",
     "metrics",
     "adjustments",
+    "deductions",
+    "tax_opening",
 )
 
 KIND_NAMES: dict[str, tuple[str, str]] = {
@@ -46,6 +48,8 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "praise": ("表扬", "Praise"),
     "metrics": ("指标", "Metrics"),
     "adjustments": ("调整", "Adjustments"),
+    "deductions": ("专项附加扣除", "Tax deductions"),
+    "tax_opening": ("个税期初", "Tax opening balances"),
 }
 
 
@@ -78,6 +82,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ("入职日期", "hire_date", True),
         ("离职日期", "leave_date", False),
         ("工资条密码", "payslip_password", False, PASSWORD_MAX),
+        # docs/pay-rules.md §9.1 (optional; a column left out of the file leaves the stored value as it is)
+        ("身份证号", "id_number", False, 40),
+        ("开户行", "bank_name", False, 64),
+        ("银行账号", "bank_account", False, 60),
+        ("社保基数", "si_base", False),
+        ("公积金基数", "hf_base", False),
+        ("代扣社保个税", "statutory", False),
     ),
     "attendance": _cols(
         ("工号", "code", True, CODE_MAX),
@@ -131,6 +142,30 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ("金额", "amount", True),
         ("类别", "category", False, CATEGORY_MAX),
         ("原因", "reason", False, TEXT_MAX),
+    ),
+    # docs/pay-rules.md §9.3: the month's special additional deductions and other deductions
+    "deductions": _cols(
+        ("工号", "code", True, CODE_MAX),
+        ("月份", "month", True),
+        ("子女教育", "children_education", False),
+        ("继续教育", "continuing_education", False),
+        ("住房贷款利息", "housing_loan_interest", False),
+        ("住房租金", "housing_rent", False),
+        ("赡养老人", "elderly_care", False),
+        ("婴幼儿照护", "infant_care", False),
+        ("其他扣除", "other", False),
+    ),
+    # the year's cumulative figures before the app took over (through the month given)
+    "tax_opening": _cols(
+        ("工号", "code", True, CODE_MAX),
+        ("年度", "year", True),
+        ("截至月份", "through_month", True),
+        ("月数", "months", True),
+        ("累计收入", "income", True),
+        ("累计专项扣除", "si_hf", False),
+        ("累计专项附加扣除", "special", False),
+        ("累计其他扣除", "other", False),
+        ("累计已扣税额", "tax_withheld", False),
     ),
 }
 
@@ -221,6 +256,14 @@ class AgentRow:
     leave_date: date | None
     payslip_password: str | None
     row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+    # §9.1 personal and statutory data; ``given`` names the columns the file has (only those are written)
+    id_number: str | None = field(default=None, kw_only=True)
+    bank_name: str = field(default="", kw_only=True)
+    bank_account: str | None = field(default=None, kw_only=True)
+    si_base: Decimal | None = field(default=None, kw_only=True)
+    hf_base: Decimal | None = field(default=None, kw_only=True)
+    statutory: bool = field(default=True, kw_only=True)
+    given: frozenset[str] = field(default=frozenset(), kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -306,4 +349,36 @@ class AdjustmentRow:
     row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
 
 
-ImportRow = AgentRow | AttendanceRow | QARow | SalesRow | ComplaintRow | PraiseRow | MetricRow | AdjustmentRow
+@dataclass(frozen=True)
+class DeductionRow:
+    """An agent's deductions for a month (amounts in yuan, 0 when empty); replaces a stored row."""
+
+    code: str
+    month: str
+    children_education: Decimal
+    continuing_education: Decimal
+    housing_loan_interest: Decimal
+    housing_rent: Decimal
+    elderly_care: Decimal
+    infant_care: Decimal
+    other: Decimal
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+@dataclass(frozen=True)
+class TaxOpeningRow:
+    """An agent's opening balance of a tax year (cumulative through ``through_month``)."""
+
+    code: str
+    year: int
+    through_month: int
+    months: int
+    income: Decimal
+    si_hf: Decimal
+    special: Decimal
+    other: Decimal
+    tax_withheld: Decimal
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+ImportRow = AgentRow | AttendanceRow | QARow | SalesRow | ComplaintRow | PraiseRow | MetricRow | AdjustmentRow | DeductionRow | TaxOpeningRow

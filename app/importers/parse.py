@@ -58,11 +58,13 @@ from app.importers.kinds import (
     AttendanceRow,
     Column,
     ComplaintRow,
+    DeductionRow,
     ImportRow,
     MetricRow,
     PraiseRow,
     QARow,
     SalesRow,
+    TaxOpeningRow,
 )
 from app.importers.problems import ERROR, WARNING, Problem
 from app.importers.table import HeaderMatch, HeaderTest, Table, TableError, read_table
@@ -719,9 +721,10 @@ class _Parser:
                 "check both dates",
             )
         password = r.text("payslip_password") or None
+        extra = _agent_extra(r)
         if r.bad or base is None or hire is None:
             return None
-        return AgentRow(code, name, role, team, base, hire, leave, password, row=r.number)
+        return AgentRow(code, name, role, team, base, hire, leave, password, row=r.number, **extra)
 
     def _attendance(self, r: _Row) -> AttendanceRow | None:
         code = r.agent()
@@ -932,6 +935,102 @@ class _Parser:
         if r.bad or amount is None:
             return None
         return AdjustmentRow(code, month, amount, category, reason, row=r.number)
+
+    def _deductions(self, r: _Row) -> DeductionRow | None:
+        code = r.agent()
+        month = r.month("month")
+        amounts = [
+            r.decimal(key, required=False, non_negative=True, money=True) or ZERO for key in _DEDUCTION_KEYS
+        ]
+        if code and month:
+            r.duplicate("month", (code_key(code), month), self.seen, ("工号和月份", "code and month"))
+        r.locked("month", month)
+        if r.bad:
+            return None
+        return DeductionRow(code, month, *amounts, row=r.number)
+
+    def _tax_opening(self, r: _Row) -> TaxOpeningRow | None:
+        code = r.agent()
+        year = _whole(r, "year", 2000, 2100)
+        through = _whole(r, "through_month", 1, 12)
+        months = _whole(r, "months", 0, 12)
+        if through is not None and months is not None and months > through:
+            r.err(
+                "months",
+                f"月数 {months} 大于截至月份 {through}",
+                f"{months} months is more than the through month {through}",
+                "月数是截至月份之前在职发薪的月数",
+                "months counts the months paid up to the through month",
+            )
+        income = r.decimal("income", required=True, money=True)
+        rest = [
+            r.decimal(key, required=False, non_negative=True, money=True) or ZERO
+            for key in ("si_hf", "special", "other", "tax_withheld")
+        ]
+        if code and year is not None:
+            r.duplicate("year", (code_key(code), year), self.seen, ("工号和年度", "code and year"))
+        if r.bad or year is None or through is None or months is None or income is None:
+            return None
+        return TaxOpeningRow(code, year, through, months, income, *rest, row=r.number)
+
+
+def _agent_extra(r: _Row) -> dict[str, Any]:
+    """The optional §9.1 columns of an agents row (docs/formats.md part two); problems name the
+    row and column and never quote a whole ID or account number."""
+    from app.personal import account_problem, id_problem, normalize_account, normalize_id
+
+    given = frozenset(k for k in _AGENT_EXTRA if r.raw(k) is not None)  # an empty cell keeps the stored value
+    out: dict[str, Any] = {"given": given}
+    if not given:
+        return out
+    raw_id = r.text("id_number")
+    if raw_id:
+        problem = id_problem(raw_id)
+        if problem is not None:
+            r.err("id_number", problem[0], problem[1], "请核对身份证号", "check the ID number")
+        out["id_number"] = normalize_id(raw_id)
+    out["bank_name"] = r.text("bank_name")
+    raw_account = r.text("bank_account")
+    if raw_account:
+        problem = account_problem(raw_account)
+        if problem is not None:
+            r.err("bank_account", problem[0], problem[1], "请核对银行账号", "check the bank account")
+        out["bank_account"] = normalize_account(raw_account)
+    out["si_base"] = r.decimal("si_base", required=False, non_negative=True, money=True)
+    out["hf_base"] = r.decimal("hf_base", required=False, non_negative=True, money=True)
+    out["statutory"] = r.boolean("statutory", True)
+    return out
+
+
+_AGENT_EXTRA = ("id_number", "bank_name", "bank_account", "si_base", "hf_base", "statutory")
+
+
+_DEDUCTION_KEYS = (
+    "children_education",
+    "continuing_education",
+    "housing_loan_interest",
+    "housing_rent",
+    "elderly_care",
+    "infant_care",
+    "other",
+)
+
+
+def _whole(r: _Row, key: str, low: int, high: int) -> int | None:
+    """A required whole number from ``low`` to ``high``."""
+    value = r.decimal(key, required=True)
+    if value is None:
+        return None
+    if value != value.to_integral_value() or not low <= value <= high:
+        r.err(
+            key,
+            f"应为 {low}–{high} 之间的整数 “{show(r.raw(key))}”",
+            f'must be a whole number from {low} to {high} "{show(r.raw(key))}"',
+            "请填写整数",
+            "enter a whole number",
+        )
+        return None
+    return int(value)
 
 
 def _check_kind(kind: str) -> None:

@@ -38,7 +38,7 @@ _TEMPLATE_ROWS = 1000  # rows pre-formatted below the header
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 _DATE_KEYS = {"date", "hire_date", "leave_date", "sign_date", "cancel_date"}
-_TEXT_KEYS = {"code", "policy_no", "month", "payslip_password", "product", "indicator"}
+_TEXT_KEYS = {"code", "policy_no", "month", "payslip_password", "product", "indicator", "id_number", "bank_account"}
 
 _BOOL = {"zh": ("是", "否"), "en": ("yes", "no")}
 
@@ -115,6 +115,23 @@ def _examples(lang: str) -> dict[str, dict[str, object]]:
             "category": "补发" if zh else "back pay",
             "reason": "9月漏发加班费" if zh else "overtime missed in September",
         },
+        "deductions": {
+            "code": EXAMPLE_AGENT,
+            "month": EXAMPLE_MONTH,
+            "children_education": 2000,
+            "elderly_care": 1500,
+        },
+        "tax_opening": {
+            "code": EXAMPLE_AGENT,
+            "year": 2026,
+            "through_month": 9,
+            "months": 9,
+            "income": 72000,
+            "si_hf": 7200,
+            "special": 18000,
+            "other": 0,
+            "tax_withheld": 294,
+        },
     }
 
 
@@ -166,6 +183,30 @@ _HELP: dict[str, tuple[str, str]] = {
     ),
     "category": ("类别，例如 补发、追回、其他（可空）", "Category such as back pay or recovery (optional)"),
     "reason": ("原因，会显示在工资条上", "Reason, printed on the payslip"),
+    # docs/pay-rules.md §9
+    "id_number": ("18 位居民身份证号（可空；代扣个税必填）", "18-character resident ID number (needed for tax)"),
+    "bank_name": ("开户行（可空）", "Bank name (optional)"),
+    "bank_account": ("银行账号，12–30 位数字，空格可有可无", "Bank account, 12–30 digits, spaces ignored"),
+    "si_base": ("社保缴费基数（元）；空则为底薪", "Social insurance base in yuan; empty: the base salary"),
+    "hf_base": ("公积金基数（元）；空则为社保基数", "Housing fund base in yuan; empty: the SI base"),
+    "statutory": ("是否代扣社保公积金个税：是/否，默认是", "Withhold SI, housing fund and tax: yes/no, default yes"),
+    "children_education": ("子女教育（元/月）", "Children's education, yuan per month"),
+    "continuing_education": ("继续教育（元/月）", "Continuing education, yuan per month"),
+    "housing_loan_interest": ("住房贷款利息（元/月）", "Housing loan interest, yuan per month"),
+    "housing_rent": ("住房租金（元/月）", "Housing rent, yuan per month"),
+    "elderly_care": ("赡养老人（元/月）", "Elderly care, yuan per month"),
+    "infant_care": ("3岁以下婴幼儿照护（元/月）", "Infant care (under 3), yuan per month"),
+    "year": ("年度，例如 2026", "Tax year, e.g. 2026"),
+    "through_month": ("期初数据截至的月份（1–12）", "The last month the figures cover (1–12)"),
+    "months": ("截至该月在职发薪的月数", "Months paid up to that month"),
+    "income": ("累计收入（元）", "Cumulative income in yuan"),
+    "si_hf": ("累计专项扣除：个人社保和公积金（元）", "Cumulative employee SI and housing fund in yuan"),
+    "special": ("累计专项附加扣除（元）", "Cumulative special additional deductions in yuan"),
+    "tax_withheld": ("累计已预扣个税（元）", "Cumulative tax withheld in yuan"),
+}
+_HELP_KIND_TAX: dict[tuple[str, str], tuple[str, str]] = {
+    ("deductions", "other"): ("其他扣除（元/月），如商业健康险", "Other deductions, yuan per month"),
+    ("tax_opening", "other"): ("累计其他扣除（元）", "Cumulative other deductions in yuan"),
 }
 _HELP_KIND: dict[tuple[str, str], tuple[str, str]] = {
     ("attendance", "type"): ("考勤类型", "Attendance type"),
@@ -194,7 +235,7 @@ _GENERAL_HELP = {
 
 
 def _help_text(kind: str, key: str, lang: str) -> str:
-    zh, en = _HELP_KIND.get((kind, key)) or _HELP.get(key, ("", ""))
+    zh, en = _HELP_KIND.get((kind, key)) or _HELP_KIND_TAX.get((kind, key)) or _HELP.get(key, ("", ""))
     text = zh if lang == "zh" else en
     choices = _CHOICES.get((kind, key))
     if choices is not None and key not in ("fatal", "new_customer"):

@@ -48,6 +48,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from app.plan.statutory import StatutoryConfig
+
 CALENDARS = ("cn", "mon-fri")
 COMMISSION_MODES = ("marginal", "whole")
 BETTER_VALUES = ("higher", "lower")
@@ -302,6 +304,7 @@ class Plan:
     awards: AwardsConfig = AwardsConfig()
     limits: LimitsConfig = LimitsConfig()
     scopes: tuple[Scope, ...] = ()  # schema 2, in file order
+    statutory: StatutoryConfig | None = None  # docs/pay-rules.md §9; None: no statutory lines
 
     # Not a dataclass field: the engine looks products up once per policy, so cache the map.
     @cached_property

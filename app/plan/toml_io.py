@@ -46,6 +46,7 @@ from app.plan.model import (
     Scope,
     Tier,
 )
+from app.plan.statutory_toml import load_statutory, statutory_to_dict
 
 SCHEMA_VERSION = 1
 SUPPORTED_SCHEMAS = (1, 2)  # 2: docs/pay-rules.md §7 (scopes, product groups, indicator kinds)
@@ -313,6 +314,7 @@ _TOP_KEYS = (
     "awards",
     "limits",
     "scopes",
+    "statutory",
 )
 
 
@@ -364,6 +366,9 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
         from app.plan.schema2 import load_scopes
 
         scopes = load_scopes(ck, top.get("scopes", []))
+    statutory = None
+    if ck.v2_only(top, ("statutory",), ""):  # part two: schema 2 only, like every new section
+        statutory = load_statutory(ck, top.get("statutory"))
 
     if ck.problems:
         raise ck.error(source)
@@ -383,6 +388,7 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
         awards=awards,
         limits=limits,
         scopes=scopes,
+        statutory=statutory,
     )
 
 
@@ -793,6 +799,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         from app.plan.schema2 import add_v2_sections
 
         add_v2_sections(plan, doc)
+    if plan.statutory is not None:
+        doc["statutory"] = statutory_to_dict(plan.statutory)
     return doc
 
 

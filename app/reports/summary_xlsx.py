@@ -43,6 +43,8 @@ from openpyxl import Workbook
 from app.fact_rows import FACT_LABELS, NO_KPI_DATA, SCOPE_LABEL, fact_rows, scope_text
 from app.i18n import language, tr
 from app.reports.files import as_os_error, staged_output
+from app.reports.tax_year import SHEET_NAME as TAX_YEAR_SHEET
+from app.reports.tax_year import TaxYearRow, add_tax_year_sheet
 from app.reports.xlsx_writer import Column, SheetWriter, SummaryBook, save_workbook
 from app.reports.xlsx_writer import new_sheet as _sheet
 from app.results import AgentResult, MonthResult
@@ -153,6 +155,8 @@ class SummaryInput:
     # role (see SIGN_ROLES) -> who signed it; empty until the month's sign-offs exist: blank lines
     sign_offs: Mapping[str, SignOff] = field(default_factory=dict)
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    # docs/pay-rules.md §9.3: the year's cumulative tax figures (empty without statutory deductions)
+    tax_year: Sequence[TaxYearRow] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -477,6 +481,9 @@ def _build(data: SummaryInput, book: SummaryBook) -> Workbook:
     for zh, en, build in SHEETS:
         name = tr(zh, en)
         build(book, data, name, f"{data.branch_name} {data.month} {name}{draft}")
+    if data.tax_year:
+        name = tr(*TAX_YEAR_SHEET)
+        add_tax_year_sheet(book, data.tax_year, f"{data.branch_name} {data.month} {name}{draft}", data.generated_at)
     return book.finish()
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.fields import CODE_MAX, NAME_MAX, clean_text, code_key, too_long
 from app.money import D, MoneyError, check_money
+from app.personal import BANK_NAME_MAX, account_problem, id_problem, mask, normalize_account, normalize_id
 from app.services.audit import audit
 from app.services.errors import EmploymentInLockedMonth, ValidationFailed
 from app.services.months import Employment, employment_locked_months
@@ -77,6 +78,13 @@ class AgentInput:
     team: str = ""
     leave_date: date | None = None
     payslip_password: str | None = None
+    # docs/pay-rules.md §9.1; None for si_base / hf_base: the defaults (base salary / the SI base)
+    id_number: str | None = None
+    bank_name: str = ""
+    bank_account: str | None = None
+    si_base: Decimal | None = None
+    hf_base: Decimal | None = None
+    statutory: bool = True
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,13 @@ class AgentView:
     hire_date: date
     leave_date: date | None
     has_payslip_password: bool
+    # Whole, for the agent form only; every other screen shows app.personal.mask of them.
+    id_number: str | None = None
+    bank_name: str = ""
+    bank_account: str | None = None
+    si_base: Decimal | None = None
+    hf_base: Decimal | None = None
+    statutory: bool = True
 
     @property
     def active(self) -> bool:
@@ -110,6 +125,12 @@ def _view(agent: Agent) -> AgentView:
         hire_date=agent.hire_date,
         leave_date=agent.leave_date,
         has_payslip_password=bool(agent.payslip_password),
+        id_number=agent.id_number,
+        bank_name=agent.bank_name or "",
+        bank_account=agent.bank_account,
+        si_base=agent.si_base,
+        hf_base=agent.hf_base,
+        statutory=bool(agent.statutory),
     )
 
 
@@ -122,6 +143,13 @@ def _snapshot(agent: Agent) -> dict[str, object]:
         "base_salary": str(agent.base_salary),
         "hire_date": str(agent.hire_date),
         "leave_date": str(agent.leave_date) if agent.leave_date else None,
+        # the audit log never holds a whole ID number or account (§9.1)
+        "id_number": mask(agent.id_number),
+        "bank_name": agent.bank_name or "",
+        "bank_account": mask(agent.bank_account),
+        "si_base": str(agent.si_base) if agent.si_base is not None else None,
+        "hf_base": str(agent.hf_base) if agent.hf_base is not None else None,
+        "statutory": bool(agent.statutory),
     }
 
 
@@ -170,7 +198,40 @@ def validate(data: AgentInput) -> tuple[list[str], list[str]]:
         if problem is not None:
             zh.append(problem[0])
             en.append(problem[1])
+    for found in _personal_problems(data):
+        zh.append(found[0])
+        en.append(found[1])
     return zh, en
+
+
+def _personal_problems(data: AgentInput) -> list[tuple[str, str]]:
+    """§9.1: the ID number, the bank account and the two bases (messages start with the field's name)."""
+    out: list[tuple[str, str]] = []
+    if data.id_number and data.id_number.strip():
+        problem = id_problem(data.id_number)
+        if problem is not None:
+            out.append(problem)
+    if data.bank_account and data.bank_account.strip():
+        problem = account_problem(data.bank_account)
+        if problem is not None:
+            out.append(problem)
+    if len(clean_text(data.bank_name).strip()) > BANK_NAME_MAX:
+        out.append(too_long(("开户行", "bank name"), BANK_NAME_MAX, len(clean_text(data.bank_name).strip())))
+    for value, label in ((data.si_base, ("社保基数", "the social insurance base")),
+                         (data.hf_base, ("公积金基数", "the housing fund base"))):
+        if value is None:
+            continue
+        try:
+            number = D(value)
+            if number < 0:
+                out.append((f"{label[0]}不能为负数", f"{label[1]} cannot be negative"))
+            else:
+                check_money(number, what=label)
+        except MoneyError as exc:
+            out.append((exc.message, exc.message_en))
+        except (InvalidOperation, TypeError, ValueError):
+            out.append((f"{label[0]}不是数字", f"{label[1]} is not a number"))
+    return out
 
 
 def _check(data: AgentInput) -> AgentInput:
@@ -186,6 +247,12 @@ def _check(data: AgentInput) -> AgentInput:
         team=clean_text(data.team).strip(),
         leave_date=data.leave_date,
         payslip_password=(data.payslip_password or None),
+        id_number=normalize_id(data.id_number) or None if data.id_number else None,
+        bank_name=clean_text(data.bank_name).strip(),
+        bank_account=normalize_account(data.bank_account) or None if data.bank_account else None,
+        si_base=D(data.si_base) if data.si_base is not None else None,
+        hf_base=D(data.hf_base) if data.hf_base is not None else None,
+        statutory=data.statutory,
     )
 
 

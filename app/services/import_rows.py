@@ -26,6 +26,7 @@ from app.importers.kinds import (
     COMPLAINT_STATUS_ZH,
     QA_STATUS_ZH,
 )
+from app.personal import mask
 from db.models import Agent, KpiMetric, Policy
 
 #: How many rows the preview describes; the others are only counted.
@@ -45,6 +46,7 @@ _WORDS_ZH: dict[tuple[str, str], dict[str, str]] = {
 }
 
 _SECRET = "payslip_password"
+_MASKED = ("id_number", "bank_account")
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ def _show(kind: str, key: str, value: Any, lang: str) -> str:
         return ""
     if key == _SECRET:
         return "••••••" if value else ""
+    if key in _MASKED:  # docs/pay-rules.md §9.1: a screen shows the last 4 characters only
+        return mask(str(value))
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if isinstance(value, Decimal):
@@ -132,6 +136,7 @@ def _stored_agents(session: Session, rows: list[Any]) -> dict[str, dict[str, Any
             found[key] = {
                 "name": agent.name, "role": agent.role, "team": agent.team, "base_salary": agent.base_salary,
                 "hire_date": agent.hire_date, "leave_date": agent.leave_date, _SECRET: agent.payslip_password,
+                **{key: getattr(agent, key) for key in _AGENT_EXTRA},
             }
     return found
 
@@ -140,7 +145,11 @@ def _agent_new(r: Any) -> dict[str, Any]:
     return {
         "name": r.name, "role": r.role or "", "team": r.team or "", "base_salary": r.base_salary,
         "hire_date": r.hire_date, "leave_date": r.leave_date, _SECRET: r.payslip_password,
+        **{key: getattr(r, key) for key in _AGENT_EXTRA if key in r.given},
     }
+
+
+_AGENT_EXTRA = ("id_number", "bank_name", "bank_account", "si_base", "hf_base", "statutory")
 
 
 def _stored_policies(session: Session, rows: list[Any]) -> dict[str, dict[str, Any]]:

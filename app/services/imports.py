@@ -34,6 +34,7 @@ from app.services.months import employment_locked_months, locked_months, month_o
 from app.services.plans import plan_for_month
 from app.services.record_changes import note_months, records_changing
 from app.services.scorecards import scorecard_names
+from app.services.tax_imports import write_deductions, write_tax_opening
 from app.text import Text
 from db.models import (
     Adjustment,
@@ -301,17 +302,28 @@ def _write_agents(session: Session, result: ImportResult) -> None:
         }
         if r.payslip_password:
             values["payslip_password"] = r.payslip_password
+        for key in r.given:  # §9.1 columns: only those the file has
+            values[key] = getattr(r, key)
         if agent is None:
             agent = Agent(code=r.code, **values)
             session.add(agent)
             existing[code_key(r.code)] = agent
         else:
-            before = {k: str(getattr(agent, k)) for k in values if k != "payslip_password"}
+            before = {k: _logged(k, getattr(agent, k)) for k in values if k != "payslip_password"}
             for k, v in values.items():
                 setattr(agent, k, v)
-            after = {k: str(getattr(agent, k)) for k in values if k != "payslip_password"}
+            after = {k: _logged(k, getattr(agent, k)) for k in values if k != "payslip_password"}
             if before != after:
                 audit(session, "agent.update", entity="agent", key=agent.code, before=before, after=after)
+
+
+def _logged(key: str, value: Any) -> str:
+    """A field's value as the audit log records it: an ID number or bank account by its last 4 characters."""
+    if key in ("id_number", "bank_account"):
+        from app.personal import mask
+
+        return mask(value)
+    return str(value)
 
 
 LOOKUP_CHUNK = 500
@@ -482,10 +494,14 @@ WRITERS: dict[str, Callable[[Session, ImportResult], None]] = {
 }
 
 
+WRITERS["deductions"] = write_deductions
+WRITERS["tax_opening"] = write_tax_opening
+
+
 def _import_months(kind: str, rows: list[Any]) -> set[str] | None:
     """The months whose records an import of ``kind`` changes (None: any month — agents reach every
     month they work in, and a policy's cancel date reaches the open months after it)."""
-    if kind in ("agents", "sales"):
+    if kind in ("agents", "sales", "tax_opening"):  # tax_opening: the year's cumulative tax of every month
         return None
     months: set[str] = set()
     for row in rows:

@@ -44,6 +44,7 @@ from app.services.months import month_of, month_status
 from app.services.payroll_view import AgentChange, diff_results
 from app.services.plans import plan_for_month
 from app.services.record_changes import void_signoffs
+from app.services.statutory import gather_statutory, outcome_to_json
 from app.services.users import require_role, users_exist
 from app.text import Text
 from db.models import (
@@ -122,6 +123,7 @@ def gather_facts(session: Session, month: str) -> tuple[PlanVersion, Plan, Month
     prev = previous_month(month)
     carry = dict(session.execute(select(PayrollResult.agent_id, PayrollResult.carry_to_next)
                                  .where(PayrollResult.month == prev)).all())
+    statutory = gather_statutory(session, month, plan, agents)  # docs/pay-rules.md §9 (empty without it)
 
     facts = tuple(
         AgentMonth(
@@ -140,6 +142,7 @@ def gather_facts(session: Session, month: str) -> tuple[PlanVersion, Plan, Month
             clawbacks=tuple(ClawbackFact(policy_no=p.policy_no, sign_month=month_of(p.sign_date),
                                          paid=p.paid_amount or ZERO) for p in clawbacks.get(a.id, [])),
             carry_forward=carry.get(a.id, ZERO) or ZERO,
+            statutory=statutory.get(a.id),
         )
         for a in agents
     )
@@ -158,6 +161,8 @@ def _store(session: Session, month: str, version: PlanVersion, pay: MonthPay, id
         facts: dict[str, JsonValue] = dict(facts_to_json(agent.facts))
         facts["policy_paid"] = {k: str(v) for k, v in agent.policy_paid.items()}
         facts["warnings"] = [list[JsonValue](w.to_json()) for w in agent.warnings]
+        if agent.statutory is not None:
+            facts["statutory"] = outcome_to_json(agent.statutory)
         rows.append({
             "month": month, "agent_id": ids[agent.code], "agent_code": agent.code, "agent_name": agent.name,
             "team": teams.get(agent.code, ""), "gross": agent.gross, "deductions": agent.deductions,
@@ -385,6 +390,7 @@ def show_month(session: Session, month: str) -> MonthResult:
         stored = json.loads(r.facts_json or "{}")
         stored.pop("policy_paid", None)
         warnings = stored.pop("warnings", [])
+        stored.pop("statutory", None)
         agents.append(AgentResult(
             code=r.agent_code, name=r.agent_name, team=r.team, lines=tuple(_stored_line(x) for x in r.lines),
             gross=r.gross, deductions=r.deductions, net=r.net, facts=facts_from_json(stored),

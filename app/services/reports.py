@@ -27,6 +27,7 @@ from app.services.errors import ServiceError
 from app.services.payroll import show_month
 from app.services.plans import load_version
 from app.services.settings import TWO_UP_PAPER, get_setting
+from app.services.statutory import tax_year_rows
 from db.models import Agent, MonthStatus, PayrollResult, PlanVersion, Policy, QAEvaluation
 
 if TYPE_CHECKING:  # reportlab (payslips) and openpyxl (summary) load only for the command that uses them
@@ -232,6 +233,7 @@ def export_summary(session: Session, month: str, out_path: Path) -> Path:
         attendance=_attendance_counts(session, month),
         qa=_qa_counts(session, month),
         sign_offs=_summary_signoffs(session, month),
+        tax_year=tax_year_rows(session, month),
     )
     try:
         write_summary(summary, out_path)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from db.errors import DuplicateAgentCodes
-from db.session import Database, current_revision, head_revision, make_engine, migrate
+from db.session import HEAD_REVISION, Database, current_revision, make_engine, migrate
 
 
 def old_database(path: Path, codes: list[str]) -> None:
@@ -65,7 +65,7 @@ def test_after_renaming_one_code_the_upgrade_goes_through(tmp_path: Path) -> Non
     engine.dispose()
     db = Database(path)
     try:
-        assert current_revision(db.engine) == head_revision()
+        assert current_revision(db.engine) == HEAD_REVISION
         names = [n for (n, _sql) in _schema(path)]
         assert "uq_agents_code_lower" in names
     finally:

@@ -24,6 +24,8 @@ BASE: dict[str, dict[str, object]] = {
     "praise": {"code": "A001", "date": "2026-10-15"},
     "metrics": {"code": "A001", "month": "2026-10", "indicator": "answer_rate", "value": "0.95"},
     "adjustments": {"code": "A001", "month": "2026-10", "amount": "100"},
+    "deductions": {"code": "A001", "month": "2026-10", "children_education": "2000"},
+    "tax_opening": {"code": "A001", "year": "2026", "through_month": "9", "months": "9", "income": "72000"},
 }
 
 # (kind, changes to the base row for the bad row 3, column key of the problem, part of the English reason)
@@ -70,6 +72,14 @@ BAD: list[tuple[str, dict[str, object], str, str]] = [
     ("praise", {"date": "2026-09-15"}, "date", "month 2026-09 is locked"),
     ("attendance", {"date": "2026-09-15"}, "date", "month 2026-09 is locked"),
     ("adjustments", {"month": "2026-09"}, "month", "month 2026-09 is locked"),
+    ("deductions", {"month": "2026-09"}, "month", "month 2026-09 is locked"),
+    ("deductions", {"code": "X"}, "code", "unknown agent code"),
+    ("deductions", {"housing_rent": "-1"}, "housing_rent", "must not be negative"),
+    ("deductions", {}, "month", "duplicates row 2"),
+    ("tax_opening", {}, "year", "duplicates row 2"),
+    ("tax_opening", {"code": "A002", "through_month": "13"}, "through_month", "whole number from 1 to 12"),
+    ("tax_opening", {"code": "A002", "months": "10"}, "months", "more than the through month"),
+    ("tax_opening", {"code": "A002", "tax_withheld": "12.345"}, "tax_withheld", "decimal"),
     ("metrics", {"indicator": "satisfaction", "month": "2026-09"}, "month", "month 2026-09 is locked"),
     ("sales", {"policy_no": "P2", "sign_date": "2026-09-30"}, "sign_date", "month 2026-09 is locked"),
     ("attendance", {"code": "A002", "date": "2026-10-10"}, "date", "before the hire date 2026-10-16 of A002"),

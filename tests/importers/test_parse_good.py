@@ -22,6 +22,7 @@ from app.importers import (
     SalesRow,
     parse_file,
 )
+from app.importers.kinds import DeductionRow, TaxOpeningRow
 from tests.importers.helpers import CTX, FORMATS, write_file, write_xlsx
 
 D = Decimal
@@ -180,6 +181,23 @@ GOOD: dict[str, tuple[list[dict[str, object]], list[object]]] = {
             AdjustmentRow("A001", "2026-10", D("200"), "补发", "加班费", row=2),
             AdjustmentRow("A003", "2026-11", D("-150.25"), "追回", "", row=3),
         ],
+    ),
+    "deductions": (
+        [
+            {"code": "A001", "month": "2026-10", "children_education": "2000", "elderly_care": "1500.5"},
+            {"code": "a002", "month": "2026-11", "other": "100"},
+        ],
+        [
+            DeductionRow("A001", "2026-10", D(2000), D(0), D(0), D(0), D("1500.5"), D(0), D(0), row=2),
+            DeductionRow("A002", "2026-11", D(0), D(0), D(0), D(0), D(0), D(0), D(100), row=3),
+        ],
+    ),
+    "tax_opening": (
+        [
+            {"code": "A001", "year": "2026", "through_month": "9", "months": "9", "income": "72000",
+             "si_hf": "7200", "special": "18000", "tax_withheld": "294"},
+        ],
+        [TaxOpeningRow("A001", 2026, 9, 9, D(72000), D(7200), D(18000), D(0), D(294), row=2)],
     ),
 }
 

@@ -21,7 +21,7 @@ from db.session import Database
 from tests.db_fingerprint import fingerprint
 
 TABLES = ("agents", "attendance", "qa_evaluations", "policies", "complaints", "praise", "kpi_metrics",
-          "adjustments", "audit_log")
+          "adjustments", "audit_log", "tax_deductions", "tax_openings")
 
 cell = st.one_of(
     st.just(""),
@@ -52,7 +52,8 @@ def _valid(kind: str, i: int) -> dict[str, str]:
     day = f"2026-10-{12 + i % 10:02d}"
     return {
         "agents": {"code": f"B{i}", "name": f"新人{i}", "role": "电话接听岗", "team": "一组", "base_salary": "3000",
-                   "hire_date": "2026-01-05", "leave_date": "", "payslip_password": ""},
+                   "hire_date": "2026-01-05", "leave_date": "", "payslip_password": "", "id_number": "",
+                   "bank_name": "", "bank_account": "", "si_base": "", "hf_base": "", "statutory": ""},
         "attendance": {"code": "A001", "date": day, "type": "late", "minutes": "5", "days": "", "note": ""},
         "qa": {"code": "A001", "date": day, "scorecard": "电话接听岗", "score": "90", "fatal": "否", "status": "有效",
                "evaluator": "质检员", "note": ""},
@@ -63,6 +64,12 @@ def _valid(kind: str, i: int) -> dict[str, str]:
         "metrics": {"code": ("A001", "A002")[i % 2], "month": "2026-10",
                     "indicator": ("answer_rate", "satisfaction", "response_s")[i // 2 % 3], "value": "95%"},
         "adjustments": {"code": "A001", "month": "2026-10", "amount": "100", "category": "补发", "reason": "补发"},
+        "deductions": {"code": ("A001", "A002")[i % 2], "month": f"2026-{1 + i // 2:02d}", "children_education": "1000",
+                       "continuing_education": "", "housing_loan_interest": "", "housing_rent": "", "elderly_care": "",
+                       "infant_care": "", "other": ""},
+        "tax_opening": {"code": ("A001", "A002")[i % 2], "year": str(2020 + i // 2), "through_month": "9",
+                        "months": "9", "income": "72000", "si_hf": "7200", "special": "", "other": "",
+                        "tax_withheld": "294"},
     }[kind]
 
 
@@ -107,5 +114,6 @@ def test_random_rows_are_all_written_or_nothing_is(template: Path, kind: str, n:
         else:
             assert len(result.rows) == n
             assert after["audit_log"] != before["audit_log"]
-            table = {"qa": "qa_evaluations", "sales": "policies", "metrics": "kpi_metrics"}.get(kind, kind)
+            table = {"qa": "qa_evaluations", "sales": "policies", "metrics": "kpi_metrics",
+                     "deductions": "tax_deductions", "tax_opening": "tax_openings"}.get(kind, kind)
             assert after[table] != before[table]

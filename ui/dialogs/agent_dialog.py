@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app.fields import CODE_MAX, NAME_MAX, PASSWORD_MAX
 from app.i18n import language, tr
 from app.money import MoneyError, money_for_editing, parse_money
+from app.personal import BANK_MAX, BANK_NAME_MAX, ID_LENGTH
 from app.services.agents import BASE_SALARY, PAYSLIP_PASSWORD_RULE, ROLES, AgentInput, AgentView, validate
 from ui.dialogs.common import (
     attempt,
@@ -56,8 +57,15 @@ _FIELD_OF_PREFIX = (
     ("底薪", "base"),
     ("离职", "leave"),
     ("工资条密码", "password"),
+    ("身份证号", "id_number"),
+    ("开户行", "bank_name"),
+    ("银行账号", "bank_account"),
+    ("社保基数", "si_base"),
+    ("公积金基数", "hf_base"),
 )
-_FIELDS = ("code", "name", "base", "leave", "password")
+_FIELDS = ("code", "name", "base", "leave", "password", "id_number", "bank_name", "bank_account", "si_base", "hf_base")
+SI_BASE = ("社保基数", "the social insurance base")
+HF_BASE = ("公积金基数", "the housing fund base")
 
 
 def _field_of(message_zh: str) -> str:
@@ -127,6 +135,24 @@ class AgentDialog(QDialog):
         self.password_rule.setWordWrap(True)
         self.password_rule.setEnabled(False)  # greyed, like the other hints
 
+        # docs/pay-rules.md §9.1: shown whole here (the one screen that does), masked everywhere else
+        self.id_number = QLineEdit(self)
+        self.id_number.setMaxLength(ID_LENGTH + 4)
+        self.id_number.setPlaceholderText(tr("18 位居民身份证号", "18-character resident ID number"))
+        self.bank_name = QLineEdit(self)
+        self.bank_name.setMaxLength(BANK_NAME_MAX)
+        self.bank_account = QLineEdit(self)
+        self.bank_account.setMaxLength(BANK_MAX + 10)
+        self.bank_account.setPlaceholderText(tr("12–30 位数字，可含空格", "12–30 digits, spaces allowed"))
+        self.si_base = QLineEdit(self)
+        self.si_base.setValidator(QRegularExpressionValidator(QRegularExpression(MONEY_PATTERN), self.si_base))
+        self.si_base.setPlaceholderText(tr("留空则为底薪", "empty: the base salary"))
+        self.hf_base = QLineEdit(self)
+        self.hf_base.setValidator(QRegularExpressionValidator(QRegularExpression(MONEY_PATTERN), self.hf_base))
+        self.hf_base.setPlaceholderText(tr("留空则为社保基数", "empty: the social insurance base"))
+        self.statutory = QCheckBox(tr("代扣社保、公积金和个税", "Withhold social insurance, housing fund and tax"), self)
+        self.statutory.setChecked(True)
+
         self.errors = {key: error_label(self) for key in (*_FIELDS, "form")}
 
         form = QFormLayout()
@@ -146,6 +172,12 @@ class AgentDialog(QDialog):
             tr("工资条密码", "Payslip password"),
             self._with_error(self.password, "password", self.password_rule),
         )
+        form.addRow(tr("身份证号", "ID number"), self._with_error(self.id_number, "id_number"))
+        form.addRow(tr("开户行", "Bank"), self._with_error(self.bank_name, "bank_name"))
+        form.addRow(tr("银行账号", "Bank account"), self._with_error(self.bank_account, "bank_account"))
+        form.addRow(tr("社保基数（元）", "SI base"), self._with_error(self.si_base, "si_base"))
+        form.addRow(tr("公积金基数（元）", "Housing fund base"), self._with_error(self.hf_base, "hf_base"))
+        form.addRow("", self.statutory)
 
         self.buttons = button_box(self, tr("保存", "Save"))
         self.buttons.accepted.connect(self.accept)
@@ -169,7 +201,10 @@ class AgentDialog(QDialog):
         self.hire.dateChanged.connect(lambda: self._touch("leave"))
         self.leave.dateChanged.connect(lambda: self._touch("leave"))
         self.no_leave.toggled.connect(self._on_no_leave)
-        for line in (self.code, self.name, self.base, self.password):
+        for key in ("id_number", "bank_name", "bank_account", "si_base", "hf_base"):
+            getattr(self, key).textEdited.connect(lambda _text, k=key: self._touch(k))
+        for line in (self.code, self.name, self.base, self.password, self.id_number, self.bank_name,
+                     self.bank_account, self.si_base, self.hf_base):
             line.textChanged.connect(self.revalidate)  # also when text is set programmatically
         self.revalidate()
 
@@ -202,6 +237,12 @@ class AgentDialog(QDialog):
             self.no_leave.setChecked(False)
             self.leave.setEnabled(True)
             self.leave.setDate(QDate(agent.leave_date.year, agent.leave_date.month, agent.leave_date.day))
+        self.id_number.setText(agent.id_number or "")
+        self.bank_name.setText(agent.bank_name)
+        self.bank_account.setText(agent.bank_account or "")
+        self.si_base.setText(money_for_editing(agent.si_base) if agent.si_base is not None else "")
+        self.hf_base.setText(money_for_editing(agent.hf_base) if agent.hf_base is not None else "")
+        self.statutory.setChecked(agent.statutory)
 
     @property
     def ok_button(self) -> QPushButton:
@@ -235,7 +276,22 @@ class AgentDialog(QDialog):
             team=self.team.currentText().strip(),
             leave_date=None if self.no_leave.isChecked() else to_date(self.leave),
             payslip_password=self.password.text() or None,
+            id_number=self.id_number.text().strip() or None,
+            bank_name=self.bank_name.text().strip(),
+            bank_account=self.bank_account.text().strip() or None,
+            si_base=self._optional_money(self.si_base, SI_BASE),
+            hf_base=self._optional_money(self.hf_base, HF_BASE),
+            statutory=self.statutory.isChecked(),
         )
+
+    @staticmethod
+    def _optional_money(line: QLineEdit, what: tuple[str, str]) -> Decimal | None:
+        if not line.text().strip():
+            return None
+        try:
+            return parse_money(line.text(), what)
+        except MoneyError:
+            return None
 
     def problems(self) -> dict[str, list[str]]:
         """Problems by field key, in the user's language."""
@@ -252,6 +308,13 @@ class AgentDialog(QDialog):
                 parse_money(self.base.text(), BASE_SALARY)
             except MoneyError as exc:
                 found["base"] = [exc.text(language())]
+        for key, what in (("si_base", SI_BASE), ("hf_base", HF_BASE)):
+            text = getattr(self, key).text()
+            if text.strip():
+                try:
+                    parse_money(text, what)
+                except MoneyError as exc:
+                    found[key] = [exc.text(language())]
         return found
 
     def revalidate(self) -> bool:

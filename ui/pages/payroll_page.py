@@ -61,6 +61,7 @@ from app.services.payroll_view import (
     month_state,
     pending_warning,
 )
+from app.services.statutory import tax_year_rows
 from app.summary_columns import SUMMARY_KEYS
 from db.session import Database
 from ui import file_dialogs
@@ -95,6 +96,7 @@ from ui.widgets.payroll_panels import AgentDetail, ChangesPanel, PendingChangesP
 from ui.widgets.signoff_strip import SignoffStrip
 from ui.widgets.status_banner import StatusBanner
 from ui.widgets.table_view import TableView
+from ui.widgets.tax_year_panel import TaxYearPanel
 
 log = logging.getLogger("branchpay.ui.payroll")
 
@@ -280,6 +282,9 @@ class PayrollPage(Page):
         )
         self.tabs.addTab(self.changes, tr("变化", "What changed"))
         self.tabs.setTabVisible(self.tabs.indexOf(self.pending_panel), False)
+        self.tax_year_panel = TaxYearPanel(self)  # §9.3: shown when the year has statutory lines
+        self.tabs.addTab(self.tax_year_panel, tr("个税累计", "Tax year"))
+        self.tabs.setTabVisible(self.tabs.indexOf(self.tax_year_panel), False)
 
         actions = QHBoxLayout()
         for b in (self.calculate_button, self.lock_button, self.unlock_button):
@@ -415,10 +420,13 @@ class PayrollPage(Page):
                     codes = metric_codes(session, self.month)
                     by_agent = agent_warnings(data, minimum_wage=minimum, codes_with_metrics=codes)
                     warnings = build_warnings(data, minimum_wage=minimum, codes_with_metrics=codes)
+                tax_rows = tax_year_rows(session, self.month) if data is not None else ()
         except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
             self.message = show_error(self, exc)
             return
         self.state, self.result, self.warnings = state, data, warnings
+        self.tax_year_panel.set_rows(tax_rows)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.tax_year_panel), bool(tax_rows))
         if state.status != "calculated" or self._pending_month != self.month or self.pending == []:
             # What was known belongs to another month or state — or said "matches the records",
             # which a change since may have made untrue: unknown until checked again. A warning
@@ -641,6 +649,7 @@ class PayrollPage(Page):
             )
         else:
             self.detail.show_row(row)
+        self.tax_year_panel.show_agent(self.selected_code())
         self._update_buttons()
 
     @Slot()

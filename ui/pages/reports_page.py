@@ -232,6 +232,24 @@ class ReportsPage(Page):
         summary_layout.addWidget(summary_note)
         summary_layout.addLayout(summary_actions)
         summary_layout.addWidget(self.summary_result)
+        # docs/pay-rules.md §9.4: the bank and tax files, for a locked month only
+        self.bank_button = push_button(
+            self.summary_box, tr("银行代发文件…", "Bank file…"), SP.SP_DialogSaveButton,
+            tr("导出银行代发文件（Excel 或 CSV），仅限已锁定月份", "Export the bank payment file (locked months only)"),
+        )
+        self.tax_button = push_button(
+            self.summary_box, tr("个税申报文件…", "Tax file…"), SP.SP_DialogSaveButton,
+            tr("导出个税扣缴申报表（Excel），仅限已锁定月份", "Export the tax filing sheet (locked months only)"),
+        )
+        self.bank_button.clicked.connect(self.export_bank_file)
+        self.tax_button.clicked.connect(self.export_tax_file)
+        payment_actions = QHBoxLayout()
+        payment_actions.addWidget(self.bank_button)
+        payment_actions.addWidget(self.tax_button)
+        payment_actions.addStretch(1)
+        self.payment_result = self._result_label(self.summary_box)
+        summary_layout.addLayout(payment_actions)
+        summary_layout.addWidget(self.payment_result)
 
         # --- import templates -----------------------------------------------------------------
         self.templates_box = QGroupBox(tr("导入模板", "Import templates"), self)
@@ -317,6 +335,8 @@ class ReportsPage(Page):
         """Where to save a file; the file type follows the suggested name (.pdf or .xlsx)."""
         if suggested.lower().endswith(".pdf"):
             file_filter = tr("PDF 文件 (*.pdf)", "PDF files (*.pdf)")
+        elif suggested.startswith("银行代发"):  # the bank file may also be CSV (GB18030) for the bank portal
+            file_filter = tr("Excel 文件 (*.xlsx);;CSV 文件 (*.csv)", "Excel files (*.xlsx);;CSV files (*.csv)")
         else:
             file_filter = tr("Excel 文件 (*.xlsx)", "Excel files (*.xlsx)")
         kind = file_dialogs.REPORTS if title else file_dialogs.TEMPLATES
@@ -450,6 +470,9 @@ class ReportsPage(Page):
         combined = self.combined_radio.isChecked()
         self.payslips_button.setEnabled(ready)
         self.export_button.setEnabled(ready)
+        locked = ready and self.result is not None and self.result.status == "locked"
+        self.bank_button.setEnabled(locked)
+        self.tax_button.setEnabled(locked)
         self.agent_combo.setEnabled(has_result)
         self.encrypt_check.setEnabled(has_result and not combined)
         self.two_up_check.setEnabled(has_result and combined)
@@ -636,6 +659,40 @@ class ReportsPage(Page):
                 show_errors=False,
             )
         )
+
+    def _export_payment_file(self, what: str, suggested: str, title: str) -> Path | None:
+        if self.result is None or self.op is not None:
+            return None
+        path = self.ask_save_file(suggested, title)
+        if path is None:
+            return None
+        from app.services.payment_files import export_bank, export_tax
+
+        try:
+            with self.db.session_scope() as session:
+                if what == "bank":
+                    out, data = export_bank(session, self.month, path)
+                    text = tr(f"银行代发文件已保存：{out}（{len(data.rows)} 笔，合计 {fmt_money(data.total)}）",
+                              f"The bank file was saved: {out} ({len(data.rows)} payments, "
+                              f"total {fmt_money(data.total)})")
+                else:
+                    out, count = export_tax(session, self.month, path)
+                    text = tr(f"个税申报文件已保存：{out}（{count} 人）", f"The tax file was saved: {out} ({count} agents)")
+        except Exception as exc:  # a ServiceError says what to do; anything else is shown the same way
+            self._show_failure(self.payment_result, exc)
+            return None
+        self._show_success(self.payment_result, text)
+        return out
+
+    @Slot()
+    def export_bank_file(self) -> Path | None:
+        return self._export_payment_file(
+            "bank", f"银行代发-{self.month}.xlsx", tr("保存银行代发文件", "Save the bank file"))
+
+    @Slot()
+    def export_tax_file(self) -> Path | None:
+        return self._export_payment_file(
+            "tax", f"个税扣缴申报-{self.month}.xlsx", tr("保存个税申报文件", "Save the tax file"))
 
     @Slot()
     def save_kind_template(self, kind: str) -> Path | None:

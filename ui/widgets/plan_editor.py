@@ -659,6 +659,8 @@ class PlanEditor(QTabWidget):
         self.setTabVisible(self.schema2_tab, v2)
         if v2:
             self.schema2.show_document(doc, self._roster)
+        # [statutory] (docs/pay-rules.md §9) has no form yet: kept as loaded, so saving keeps it
+        self._statutory = doc.get("statutory")
         for path, edit in self.fields.items():
             edit.setText((percent_text if path in self.percent_fields else value_text)(_get(doc, path)))
         for path, combo in self.combos.items():
@@ -687,6 +689,8 @@ class PlanEditor(QTabWidget):
         Everything else is left to the validator: text that is not a number goes in as text.
         """
         doc: dict[str, Any] = {"schema": self._schema}
+        if getattr(self, "_statutory", None) is not None:
+            doc["statutory"] = self._statutory
         for path, edit in self.fields.items():
             text = edit.text()
             if path in self.optional_fields and not text.strip():
