@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 EXIT_FAILURE = 1
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that went away
 KINDS = ("agents", "attendance", "qa", "sales", "complaints", "praise", "metrics", "adjustments", "deductions",
-         "tax_opening")
+         "tax_opening", "appeals", "targets")
 USER_ROLES = ("admin", "clerk", "reviewer", "checker", "approver")  # app.services.users.ROLES
 
 
@@ -90,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--reason", required=True)
         if name in ("review", "check", "approve"):
             p.add_argument("--comment", default="", help="a comment kept with the sign-off")
+        if name in ("lock", "review", "check", "approve"):
+            p.add_argument("--with-pending-appeals", action="store_true",
+                           help="go on although appeals of the month are pending (needs --reason)")
+            p.add_argument("--reason", default="", help="why the month goes on with pending appeals")
 
     slips = sub.add_parser("payslips", help="write PDF payslips for a month")
     slips.add_argument("--month", type=_month, required=True)
@@ -115,9 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--month", type=_month, required=True)
     aud.add_argument("--out", type=Path, default=None, help="write an .xlsx file instead of printing")
 
-    exp = sub.add_parser("export", help="write the Excel summary for head office (or: export bank|tax)")
-    exp.add_argument("what", nargs="?", choices=("bank", "tax"),
-                     help="bank: the bank payment file (.xlsx/.csv); tax: the tax filing sheet (.xlsx)")
+    _appeal_parser(sub)
+
+    exp = sub.add_parser("export", help="write the Excel summary for head office (or: export bank|tax|publication)")
+    exp.add_argument("what", nargs="?", choices=("bank", "tax", "publication"),
+                     help="bank: the bank payment file (.xlsx/.csv); tax: the tax filing sheet (.xlsx); "
+                     "publication: the 奖惩公示 of a locked month (.pdf or .xlsx)")
     exp.add_argument("--month", type=_month, required=True)
     exp.add_argument("--out", type=Path, required=True)
     return parser
@@ -187,6 +194,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
             return 0
         if args.command == "import":
             return _import(db, args)
+        if args.command == "appeal":
+            return _appeal(db, args)
         if args.command == "payslips":
             from app.services.reports import write_payslips
 
@@ -200,6 +209,13 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
             print(tr(f"已生成 {len(paths)} 个工资条文件到 {where}", f"{len(paths)} payslip file(s) written to {where}"))
             for path in paths:
                 print(path)
+            return 0
+        if args.command == "export" and args.what == "publication":
+            from app.services.publication import export_publication
+
+            with db.session_scope() as s:
+                path = export_publication(s, args.month, args.out)
+            print(tr(f"奖惩公示已导出到 {path}", f"publication notice written to {path}"))
             return 0
         if args.command == "export" and args.what is not None:
             return _export_payment(db, args)
@@ -271,7 +287,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                 return _signoff(db, args)
             if args.payroll_cmd == "lock":
                 with db.session_scope(write=True) as s:
-                    payroll.lock_month(s, args.month)
+                    payroll.lock_month(s, args.month, with_pending_appeals=args.with_pending_appeals,
+                                       reason=args.reason)
                 print(tr(f"{args.month} 已锁定", f"{args.month} locked"))
                 return 0
             with db.session_scope(write=True) as s:
@@ -375,7 +392,8 @@ def _signoff(db: Any, args: argparse.Namespace) -> int:
         if args.payroll_cmd == "reject":
             state = reject(s, args.month, args.reason)
         else:
-            state = sign(s, args.month, args.payroll_cmd, args.comment)
+            state = sign(s, args.month, args.payroll_cmd, args.comment,
+                         with_pending_appeals=args.with_pending_appeals, reason=args.reason)
     name = STATUS_NAMES[state.status]
     who = db.acting_user or ""
     print(tr(f"{args.month} {name.zh}（{who}）", f"{args.month} {name.en} ({who})"))
@@ -417,6 +435,57 @@ def _audit(db: Any, args: argparse.Namespace) -> int:
         change = f"{e.before or '—'} → {e.after or '—'}" if e.before or e.after else ""
         parts = [e.at.isoformat(sep=" "), e.user or "-", e.action, e.key, change, e.reason]
         print("  ".join(p for p in parts if p))
+    return 0
+
+
+def _appeal_parser(sub: Any) -> None:
+    appeal = sub.add_parser("appeal", help="list or decide appeals (申诉)").add_subparsers(
+        dest="appeal_cmd", required=True)
+    a_list = appeal.add_parser("list", help="the appeals (of a month's records)")
+    a_list.add_argument("--month", type=_month, default=None)
+    a_list.add_argument("--json", action="store_true", help="print them as JSON")
+    a_dec = appeal.add_parser("decide", help="decide a pending appeal")
+    a_dec.add_argument("id", type=int)
+    outcome = a_dec.add_mutually_exclusive_group(required=True)
+    outcome.add_argument("--upheld", action="store_true")
+    outcome.add_argument("--rejected", action="store_true")
+    a_dec.add_argument("--value", default=None, help="an upheld metric appeal: the decided value")
+    a_dec.add_argument("--comment", required=True)
+
+
+def _appeal(db: Any, args: argparse.Namespace) -> int:
+    from app.services import appeals
+
+    if args.appeal_cmd == "list":
+        with db.session_scope() as s:
+            rows = appeals.list_appeals(s, args.month)
+        if args.json:
+            print(json.dumps([{"id": a.id, "code": a.agent_code, "record": a.kind,
+                               "record_date": a.record_date.isoformat(), "status": a.status} for a in rows],
+                             ensure_ascii=False, indent=2))
+            return 0
+        for a in rows:
+            status = tr(appeals.STATUS_NAMES[a.status][0], a.status)
+            kind = tr(appeals.KIND_NAMES[a.kind][0], a.kind)
+            print(f"#{a.id}  {a.agent_code} {a.agent_name}  {kind}  {a.record_date.isoformat()}  "
+                  f"{a.record_text}  {status}")
+        return 0
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is not worth failing a decision for
+        user = ""
+    user = db.acting_user or user  # §10: the signed-in user, once the branch has users
+    with db.session_scope(write=True) as s:
+        decision = appeals.decide_appeal(s, args.id, upheld=args.upheld, comment=args.comment, value=args.value,
+                                         decided_by=user)
+    view = decision.appeal
+    print(tr(f"申诉 #{view.id} 已处理：{appeals.STATUS_NAMES[view.status][0]}",
+             f"appeal #{view.id} decided: {view.status}"))
+    for c in decision.corrections:
+        print(tr(f"  {c.agent_code} 于 {c.month} 申诉更正 {fmt_money(c.amount)}",
+                 f"  {c.agent_code}: appeal correction {fmt_money(c.amount)} in {c.month}"))
     return 0
 
 

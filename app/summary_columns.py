@@ -64,12 +64,18 @@ SUMMARY_COLUMNS: tuple[SummaryColumn, ...] = (
     SummaryColumn("base", Text("基本工资", "Base pay"), GROSS, ("base",)),
     SummaryColumn("commission", Text("提成", "Commission"), GROSS, ("commission", "new_customer_bonus")),
     SummaryColumn("kpi", Text("绩效", "KPI bonus"), GROSS, ("kpi",)),
-    SummaryColumn("awards", Text("奖励", "Awards"), GROSS, ("full_attendance", "top_award", "praise")),
+    SummaryColumn(
+        "awards",
+        Text("奖励", "Awards"),
+        GROSS,
+        # part two's bonuses (docs/pay-rules.md §8) are awards too, rather than "other pay"
+        ("full_attendance", "top_award", "praise", "target_bonus", "period_award", "team_award"),
+    ),
     SummaryColumn(
         "other_gross",
         Text("其他应发", "Other pay"),
         GROSS,
-        ("adjustment", "penalty_relief", "carry_to_next"),
+        ("adjustment", "appeal_correction", "penalty_relief", "carry_to_next"),
         catch_all=True,
     ),
     SummaryColumn("absence", Text("请假旷工", "Leave"), DEDUCTIONS, ("leave", "absence")),
@@ -85,7 +91,8 @@ SUMMARY_COLUMNS: tuple[SummaryColumn, ...] = (
         DEDUCTIONS,
         # §9 statutory lines sit here until the summary gets its own 社保/公积金/个税 columns
         # (a new column would add a key to every agent's `columns` in `payroll show --json`)
-        ("clawback", "adjustment", "carry_forward", "social_insurance", "housing_fund", "income_tax"),
+        ("clawback", "adjustment", "appeal_correction", "carry_forward", "social_insurance", "housing_fund",
+         "income_tax"),
         catch_all=True,
     ),
 )

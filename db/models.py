@@ -298,6 +298,23 @@ class AuditLog(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
 
 
+class TargetValue(Base):
+    """An agent's target value for one plan target and period (import kind ``targets``, docs/pay-rules.md §8.1).
+
+    ``period`` is written ``2026-10``, ``2026-Q4``, ``2026-H2`` or ``2026``; ``bonus`` (None: the plan's)
+    overrides the target's bonus for this agent and period."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("agent_id", "target", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    value: Mapped[Decimal] = mapped_column(DecimalText())
+    bonus: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+
+
 class TaxDeduction(Base):
     """专项附加扣除 and other deductions of an agent's month (import kind ``deductions``, §9.3)."""
 
@@ -332,6 +349,37 @@ class TaxOpening(Base):
     special: Mapped[Decimal] = mapped_column(DecimalText())
     other: Mapped[Decimal] = mapped_column(DecimalText())
     tax_withheld: Mapped[Decimal] = mapped_column(DecimalText())
+
+
+class Appeal(Base):
+    """An appeal (申诉) against one record: a QA evaluation, a complaint, an attendance record or a metric.
+
+    ``record_id`` is the appealed row's id (qa_evaluations / complaints / attendance); a metric is
+    found by (agent, ``month``, ``indicator``). ``record_text`` keeps what the record said when the
+    appeal was filed. ``correction_month`` is set when upholding it corrected a locked month
+    (docs/pay-rules.md §11): the open month that received the 申诉更正 adjustments.
+    """
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    record_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    indicator: Mapped[str] = mapped_column(String(32), default="")
+    record_date: Mapped[date] = mapped_column(Date)
+    record_text: Mapped[str] = mapped_column(Text, default="")
+    filed: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    decided_by: Mapped[str] = mapped_column(String(64), default="")
+    decided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    decided_value: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
+    correction_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
 
 
 class User(Base):

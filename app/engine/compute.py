@@ -23,9 +23,12 @@ from app.engine.facts import AgentFacts, AgentMonth, AgentPay, MonthFacts, Month
 from app.engine.kpi import KpiResult, compute_kpi
 from app.engine.limits import ReliefResult, penalty_relief
 from app.engine.period import Period, employed_workdays, in_payroll
+from app.engine.period_award import Member, period_award_lines
+from app.engine.period_facts import PeriodFacts
 from app.engine.quality import QAResult, evaluate, fatal_penalty_line
 from app.engine.scopes import ScopeMap, resolve
 from app.engine.statutory import statutory_lines
+from app.engine.targets import target_lines
 from app.money import ZERO, round2
 from app.plan.model import Plan, Scope
 from app.text import Text
@@ -95,7 +98,13 @@ def prepare_agent(
     )
 
 
-def finish_agent(plan: Plan, draft: AgentDraft, top_award: PayLine | None) -> AgentPay:
+def finish_agent(
+    plan: Plan,
+    draft: AgentDraft,
+    top_award: PayLine | None,
+    targets: tuple[PayLine, ...] = (),
+    period_awards: tuple[PayLine, ...] = (),
+) -> AgentPay:
     agent = draft.agent
     workdays = len(draft.period.workdays)
     summary = draft.attendance
@@ -103,8 +112,10 @@ def finish_agent(plan: Plan, draft: AgentDraft, top_award: PayLine | None) -> Ag
         *draft.base.lines,
         *draft.commission.lines,
         draft.kpi.line,
+        *targets,
         att_mod.full_attendance_line(plan.attendance, summary, draft.employed_days, workdays),
         top_award,
+        *period_awards,
         draft.praise,
         att_mod.penalty_line(plan.attendance, summary),
         draft.complaints.line,
@@ -203,8 +214,11 @@ def compute_agent(plan: Plan, facts: MonthFacts, agent: AgentMonth, *, top_award
         return finish_agent(plan, draft, award_line)
 
 
-def compute_month(plan: Plan, facts: MonthFacts) -> MonthPay:
-    """The month's payroll: agents outside the month (hire/leave dates) are left out."""
+def compute_month(plan: Plan, facts: MonthFacts, periods: PeriodFacts | None = None) -> MonthPay:
+    """The month's payroll: agents outside the month (hire/leave dates) are left out.
+
+    ``periods`` holds what the targets and period awards of a schema-2 plan need from the
+    period's earlier months (docs/pay-rules.md §8); without it they see this month alone."""
     with localcontext(_CONTEXT):
         period = Period.of(facts.month, facts.workdays)
         members = [a for a in facts.agents if in_payroll(a, period)]
@@ -220,8 +234,21 @@ def compute_month(plan: Plan, facts: MonthFacts) -> MonthPay:
             for a in members
         ]
         award_lines = _award_lines(plan, scopes, drafts)
+        periods = periods or PeriodFacts()
+        awarded = period_award_lines(
+            plan, facts.month, [Member(d.candidate, d.agent.team) for d in drafts], periods
+        ) if plan.period_awards or plan.team_award is not None else {}
         agents = tuple(
-            finish_agent(scopes.plan_for(d.agent.code), d, award_lines.get(d.agent.code)) for d in drafts
+            finish_agent(
+                scopes.plan_for(d.agent.code),
+                d,
+                award_lines.get(d.agent.code),
+                # the agent's scope plan: the plan's targets, its products and the scope's indicator names
+                target_lines(scopes.plan_for(d.agent.code), period, d.agent, periods.of(d.agent.code))
+                if plan.targets else (),
+                awarded.get(d.agent.code, ()),
+            )
+            for d in drafts
         )
         warnings: list[Text] = []
         if facts.calendar_warning:

@@ -21,6 +21,9 @@ GROSS_CODES = (
     "full_attendance",
     "top_award",
     "praise",
+    "target_bonus",  # part two (docs/pay-rules.md §8)
+    "period_award",
+    "team_award",
 )
 
 

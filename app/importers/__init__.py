@@ -10,6 +10,7 @@ from app.importers.kinds import (
     KINDS,
     AdjustmentRow,
     AgentRow,
+    AppealRow,
     AttendanceRow,
     Column,
     ComplaintRow,
@@ -18,6 +19,7 @@ from app.importers.kinds import (
     PraiseRow,
     QARow,
     SalesRow,
+    TargetRow,
 )
 from app.importers.parse import ImportContext, ImportResult, parse_file, parse_table, read_file
 from app.importers.problems import Problem
@@ -28,6 +30,7 @@ __all__ = [
     "KINDS",
     "AdjustmentRow",
     "AgentRow",
+    "AppealRow",
     "AttendanceRow",
     "Column",
     "ComplaintRow",
@@ -41,6 +44,7 @@ __all__ = [
     "SalesRow",
     "Table",
     "TableError",
+    "TargetRow",
     "parse_file",
     "parse_table",
     "read_file",

@@ -37,6 +37,8 @@ KINDS: tuple[str, ...] = (
     "adjustments",
     "deductions",
     "tax_opening",
+    "appeals",
+    "targets",
 )
 
 KIND_NAMES: dict[str, tuple[str, str]] = {
@@ -50,6 +52,8 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "adjustments": ("调整", "Adjustments"),
     "deductions": ("专项附加扣除", "Tax deductions"),
     "tax_opening": ("个税期初", "Tax opening balances"),
+    "appeals": ("申诉", "Appeals"),
+    "targets": ("目标", "Targets"),
 }
 
 
@@ -167,6 +171,22 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ("累计其他扣除", "other", False),
         ("累计已扣税额", "tax_withheld", False),
     ),
+    "appeals": _cols(
+        ("工号", "code", True, CODE_MAX),
+        ("对象", "record", True),
+        ("记录日期", "record_date", True),
+        ("指标", "indicator", False, CODE_MAX),
+        ("申诉日期", "filed", True),
+        ("理由", "reason", True, TEXT_MAX),
+        ("超期原因", "override_reason", False, TEXT_MAX),
+    ),
+    "targets": _cols(
+        ("工号", "code", True, CODE_MAX),
+        ("目标", "target", True, CODE_MAX),
+        ("期间", "period", True),
+        ("目标值", "value", True),
+        ("奖金基数", "bonus", False),
+    ),
 }
 
 # ---------------------------------------------------------------------------
@@ -187,6 +207,7 @@ ATTENDANCE_ZH = {
 QA_STATUS_ZH = {"valid": "有效", "overturned": "撤销"}
 COMPLAINT_LEVEL_ZH = {"hotline": "热线", "city": "市级", "province": "省级"}
 COMPLAINT_STATUS_ZH = {"pending": "待定", "upheld": "成立", "overturned": "不成立"}
+APPEAL_RECORD_ZH = {"qa": "质检", "complaint": "投诉", "attendance": "考勤", "metric": "指标"}
 
 MINUTE_KINDS = ("late", "early_leave")
 DAY_KINDS = ("absence", *LEAVE_KINDS)
@@ -225,6 +246,11 @@ COMPLAINT_LEVEL_WORDS = _words(
     **{"热线投诉": "hotline", "市级投诉": "city", "省级及以上": "province", "省级投诉": "province"},
 )
 COMPLAINT_STATUS_WORDS = _words(COMPLAINT_STATUS_ZH, COMPLAINT_STATUSES)
+APPEAL_RECORD_WORDS = _words(
+    APPEAL_RECORD_ZH,
+    tuple(APPEAL_RECORD_ZH),
+    **{"质检评分": "qa", "绩效指标": "metric", "kpi": "metric", "complaints": "complaint", "evaluation": "qa"},
+)
 
 BOOL_WORDS: dict[str, bool] = {
     "是": True,
@@ -350,6 +376,21 @@ class AdjustmentRow:
 
 
 @dataclass(frozen=True)
+class AppealRow:
+    """An appeal against one record (docs/pay-rules.md §11); the record is found by the services layer."""
+
+    code: str
+    record: str  # qa | complaint | attendance | metric
+    record_date: date
+    indicator: str
+    filed: date
+    reason: str
+    override_reason: str
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+
+@dataclass(frozen=True)
 class DeductionRow:
     """An agent's deductions for a month (amounts in yuan, 0 when empty); replaces a stored row."""
 
@@ -381,4 +422,20 @@ class TaxOpeningRow:
     row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
 
 
-ImportRow = AgentRow | AttendanceRow | QARow | SalesRow | ComplaintRow | PraiseRow | MetricRow | AdjustmentRow | DeductionRow | TaxOpeningRow
+@dataclass(frozen=True)
+class TargetRow:
+    """An agent's target value for a plan target and a period (``2026-10``, ``2026-Q4``, ``2026-H2``,
+    ``2026``); ``bonus`` None: the plan's bonus. Key (code, target, period): a re-import updates it."""
+
+    code: str
+    target: str
+    period: str
+    value: Decimal
+    bonus: Decimal | None
+    row: int = field(default=0, kw_only=True)  # spreadsheet row number (header = 1)
+
+
+ImportRow = (
+    AgentRow | AttendanceRow | QARow | SalesRow | ComplaintRow | PraiseRow | MetricRow | AdjustmentRow
+    | DeductionRow | TaxOpeningRow | AppealRow | TargetRow
+)

@@ -40,6 +40,8 @@ from app.importers.cells import (
     show,
 )
 from app.importers.kinds import (
+    APPEAL_RECORD_WORDS,
+    APPEAL_RECORD_ZH,
     ATTENDANCE_WORDS,
     ATTENDANCE_ZH,
     BOOL_WORDS,
@@ -55,6 +57,7 @@ from app.importers.kinds import (
     QA_STATUS_ZH,
     AdjustmentRow,
     AgentRow,
+    AppealRow,
     AttendanceRow,
     Column,
     ComplaintRow,
@@ -64,11 +67,13 @@ from app.importers.kinds import (
     PraiseRow,
     QARow,
     SalesRow,
+    TargetRow,
     TaxOpeningRow,
 )
 from app.importers.problems import ERROR, WARNING, Problem
 from app.importers.table import HeaderMatch, HeaderTest, Table, TableError, read_table
 from app.money import ZERO
+from app.periods import parse_period
 
 _ONE = Decimal(1)
 _TWO = Decimal(2)
@@ -96,6 +101,7 @@ class ImportContext:
     locked_months: Collection[str] = frozenset()  # "YYYY-MM"
     existing_policies: Mapping[str, date] = field(default_factory=dict)  # policy_no -> sign_date
     existing_metric_keys: Collection[tuple[str, str, str]] = frozenset()  # (code, month, indicator)
+    existing_target_keys: Collection[tuple[str, str, str]] = frozenset()  # (code, target, period)
     check_agents: bool | None = None
 
     @property
@@ -220,6 +226,7 @@ _ATT_SHOWN = _words_shown(ATTENDANCE_ZH)
 _QA_STATUS_SHOWN = _words_shown(QA_STATUS_ZH)
 _LEVEL_SHOWN = _words_shown(COMPLAINT_LEVEL_ZH)
 _CSTATUS_SHOWN = _words_shown(COMPLAINT_STATUS_ZH)
+_RECORD_SHOWN = _words_shown(APPEAL_RECORD_ZH)
 
 
 class _Row:
@@ -696,6 +703,11 @@ class _Parser:
             updates = sum(
                 1 for r in result.rows if isinstance(r, MetricRow) and (r.code, r.month, r.indicator) in keys
             )
+        elif self.kind == "targets":
+            stored = ctx.existing_target_keys or frozenset()
+            updates = sum(
+                1 for r in result.rows if isinstance(r, TargetRow) and (r.code, r.target, r.period) in stored
+            )
         else:
             updates = 0
         result.updates = updates
@@ -936,6 +948,36 @@ class _Parser:
             return None
         return AdjustmentRow(code, month, amount, category, reason, row=r.number)
 
+    def _targets(self, r: _Row) -> TargetRow | None:
+        code = r.agent()
+        target = r.text_req("target")
+        period = r._convert("period", _as_period)
+        if period is None:
+            r._required("period")
+        period = "" if period is None or period is _FAILED else period
+        value = r.decimal("value", required=True, percent=True)  # a metric's target may be a rate: 95%
+        if value is not None and value <= 0:
+            r.err(
+                "value",
+                f"目标值须大于 0 “{show(r.raw('value'))}”",
+                f'the target value must be greater than 0 "{show(r.raw("value"))}"',
+                "请填写大于 0 的目标值",
+                "enter a target value above 0",
+            )
+        bonus = r.decimal("bonus", required=False, non_negative=True, money=True)
+        if code and target and period:
+            r.duplicate(
+                "target",
+                (code_key(code), target.casefold(), period),
+                self.seen,
+                ("工号、目标和期间", "code, target and period"),
+            )
+        if period:
+            r.locked("period", parse_period(period).last_month)
+        if r.bad or value is None or not period:
+            return None
+        return TargetRow(code, target, period, value, bonus, row=r.number)
+
     def _deductions(self, r: _Row) -> DeductionRow | None:
         code = r.agent()
         month = r.month("month")
@@ -972,6 +1014,35 @@ class _Parser:
         if r.bad or year is None or through is None or months is None or income is None:
             return None
         return TaxOpeningRow(code, year, through, months, income, *rest, row=r.number)
+
+    def _appeals(self, r: _Row) -> AppealRow | None:
+        code = r.agent()
+        record = r.word("record", APPEAL_RECORD_WORDS, ("申诉对象", "appealed record"), _RECORD_SHOWN, None)
+        record_date = r.day("record_date", required=True)
+        indicator = r.text("indicator")
+        if record == "metric":
+            if not indicator:
+                r.err(
+                    "indicator",
+                    "指标申诉必须填写指标代码",
+                    "an appeal against a metric needs the indicator",
+                    "请填写方案中的指标代码",
+                    "enter the indicator code of the plan",
+                )
+            indicator = r.known(
+                "indicator",
+                indicator,
+                self.indicators,
+                ("指标", "indicator"),
+                ("请填写方案中已有的指标代码", "use an indicator code from the plan"),
+            )
+        filed = r.day("filed", required=True)
+        reason = r.text_req("reason")
+        override = r.text("override_reason")
+        if r.bad or record_date is None or filed is None:
+            return None
+        return AppealRow(code, record, record_date, indicator if record == "metric" else "", filed, reason,
+                         override, row=r.number)
 
 
 def _agent_extra(r: _Row) -> dict[str, Any]:
@@ -1031,6 +1102,24 @@ def _whole(r: _Row, key: str, low: int, high: int) -> int | None:
         )
         return None
     return int(value)
+
+
+_PERIOD_ACTION = ("请填写如 2026-10、2026-Q4、2026-H2 或 2026 的期间", "write the period as 2026-10, 2026-Q4, 2026-H2 or 2026")
+
+
+def _as_period(cell: Cell) -> str:
+    """A period as written (``2026-10``, ``2026-Q4``, ``2026-H2``, ``2026``); a year typed as a number and
+    a date (Excel turns a typed ``2026-10`` into 2026-10-01) are understood too."""
+    if isinstance(cell, date):
+        return f"{cell.year:04d}-{cell.month:02d}"
+    if isinstance(cell, int | float | Decimal) and not isinstance(cell, bool) and cell == int(cell):
+        cell = str(int(cell))
+    if isinstance(cell, str):
+        try:
+            return parse_period(cell).text
+        except ValueError:
+            pass
+    raise CellError(f"不是期间 “{show(cell)}”", f'not a period "{show(cell)}"', *_PERIOD_ACTION)
 
 
 def _check_kind(kind: str) -> None:

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.importers.kinds import (
+    APPEAL_RECORD_ZH,
     ATTENDANCE_ZH,
     COLUMNS,
     COMPLAINT_LEVEL_ZH,
@@ -33,12 +34,14 @@ EXAMPLE_PRODUCT = "L10"
 EXAMPLE_INDICATOR = "answer_rate"
 EXAMPLE_SCORECARD = "电话回访岗"
 EXAMPLE_MONTH = "2026-10"
+EXAMPLE_TARGET = "q_premium"
 
 _TEMPLATE_ROWS = 1000  # rows pre-formatted below the header
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
-_DATE_KEYS = {"date", "hire_date", "leave_date", "sign_date", "cancel_date"}
-_TEXT_KEYS = {"code", "policy_no", "month", "payslip_password", "product", "indicator", "id_number", "bank_account"}
+_DATE_KEYS = {"date", "hire_date", "leave_date", "sign_date", "cancel_date", "record_date", "filed"}
+_TEXT_KEYS = {"code", "policy_no", "month", "payslip_password", "product", "indicator", "id_number", "bank_account",
+              "target", "period"}
 
 _BOOL = {"zh": ("是", "否"), "en": ("yes", "no")}
 
@@ -48,6 +51,7 @@ _CHOICES: dict[tuple[str, str], dict[str, list[str]]] = {
     ("qa", "status"): {"zh": list(QA_STATUS_ZH.values()), "en": list(QA_STATUS_ZH)},
     ("complaints", "level"): {"zh": list(COMPLAINT_LEVEL_ZH.values()), "en": list(COMPLAINT_LEVEL_ZH)},
     ("complaints", "status"): {"zh": list(COMPLAINT_STATUS_ZH.values()), "en": list(COMPLAINT_STATUS_ZH)},
+    ("appeals", "record"): {"zh": list(APPEAL_RECORD_ZH.values()), "en": list(APPEAL_RECORD_ZH)},
     ("qa", "fatal"): {"zh": list(_BOOL["zh"]), "en": list(_BOOL["en"])},
     ("sales", "new_customer"): {"zh": list(_BOOL["zh"]), "en": list(_BOOL["en"])},
 }
@@ -131,6 +135,20 @@ def _examples(lang: str) -> dict[str, dict[str, object]]:
             "special": 18000,
             "other": 0,
             "tax_withheld": 294,
+        },
+        "appeals": {
+            "code": EXAMPLE_AGENT,
+            "record": "投诉" if zh else "complaint",
+            "record_date": date(2026, 10, 12),
+            "filed": date(2026, 10, 15),
+            "reason": "录音显示已向客户解释清楚" if zh else "the recording shows it was explained",
+        },
+        "targets": {
+            "code": EXAMPLE_AGENT,
+            "target": EXAMPLE_TARGET,
+            "period": "2026-Q4",
+            "value": 100000,
+            "bonus": 1000,
         },
     }
 
@@ -216,6 +234,26 @@ _HELP_KIND: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("complaints", "level"): ("投诉级别", "Complaint level"),
     ("complaints", "status"): ("投诉状态，默认成立", "Complaint status; default upheld"),
+    ("appeals", "record"): ("申诉对象", "What is appealed"),
+    ("appeals", "record_date"): (
+        "被申诉记录的日期 YYYY-MM-DD（指标填该月任一天）",
+        "Date of the appealed record, YYYY-MM-DD (a metric: any day of its month)",
+    ),
+    ("appeals", "indicator"): ("指标代码（仅指标申诉必填）", "Indicator code (metric appeals only)"),
+    ("appeals", "filed"): ("申诉日期 YYYY-MM-DD", "Date the appeal was filed, YYYY-MM-DD"),
+    ("appeals", "reason"): ("申诉理由", "Why the agent appeals"),
+    ("appeals", "override_reason"): (
+        "超过申诉期仍受理的原因（仅超期时填写，记入操作日志）",
+        "Why a late appeal is accepted (only when late; kept in the audit log)",
+    ),
+    ("targets", "target"): ("目标代码，须为该期间末月适用方案中的目标", "Target code, as in the plan in force "
+                            "in the period's last month"),
+    ("targets", "period"): ("期间：月 2026-10、季度 2026-Q4、半年 2026-H2 或全年 2026", "Period: a month 2026-10, a "
+                            "quarter 2026-Q4, a half year 2026-H2 or a year 2026"),
+    ("targets", "value"): ("目标值，大于 0（标准保费、保单数或指标值）", "Target value above 0 (standard premium, "
+                           "policies or the metric's value)"),
+    ("targets", "bonus"): ("奖金基数（元，可空）：填写则代替方案中该目标的奖金", "Bonus in yuan (optional): replaces "
+                           "the plan's bonus of the target for this agent and period"),
 }
 
 _GENERAL_HELP = {

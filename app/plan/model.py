@@ -49,6 +49,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from app.plan.statutory import StatutoryConfig
+from app.plan.targets import PeriodAward, Target, TeamAward
 
 CALENDARS = ("cn", "mon-fri")
 COMMISSION_MODES = ("marginal", "whole")
@@ -304,6 +305,10 @@ class Plan:
     awards: AwardsConfig = AwardsConfig()
     limits: LimitsConfig = LimitsConfig()
     scopes: tuple[Scope, ...] = ()  # schema 2, in file order
+    # schema 2, docs/pay-rules.md §8 (targets, period awards, team award); empty: none of them.
+    targets: tuple[Target, ...] = ()
+    period_awards: tuple[PeriodAward, ...] = ()
+    team_award: TeamAward | None = None
     statutory: StatutoryConfig | None = None  # docs/pay-rules.md §9; None: no statutory lines
 
     # Not a dataclass field: the engine looks products up once per policy, so cache the map.

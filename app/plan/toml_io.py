@@ -47,9 +47,10 @@ from app.plan.model import (
     Tier,
 )
 from app.plan.statutory_toml import load_statutory, statutory_to_dict
+from app.plan.targets_io import SECTION_KEYS, load_period_sections, period_sections_to_dict
 
 SCHEMA_VERSION = 1
-SUPPORTED_SCHEMAS = (1, 2)  # 2: docs/pay-rules.md §7 (scopes, product groups, indicator kinds)
+SUPPORTED_SCHEMAS = (1, 2)  # 2: docs/pay-rules.md part two (§7 scheme language, §8 targets, §9 statutory)
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _MISSING: Any = object()
 
@@ -315,6 +316,9 @@ _TOP_KEYS = (
     "limits",
     "scopes",
     "statutory",
+    "appeals",
+    "publication",
+    *SECTION_KEYS,
 )
 
 
@@ -369,6 +373,10 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
     statutory = None
     if ck.v2_only(top, ("statutory",), ""):  # part two: schema 2 only, like every new section
         statutory = load_statutory(ck, top.get("statutory"))
+    if ck.v2_only(top, ("appeals", "publication"), ""):  # part two §11: schema 2, like every new section
+        _load_appeals(ck, top.get("appeals", {}))
+        _load_publication(ck, top.get("publication", {}))
+    targets, period_awards, team_award = load_period_sections(ck, top)
 
     if ck.problems:
         raise ck.error(source)
@@ -389,6 +397,9 @@ def plan_from_dict(doc: dict[str, Any], *, source: str = "plan") -> Plan:
         limits=limits,
         scopes=scopes,
         statutory=statutory,
+        targets=targets,
+        period_awards=period_awards,
+        team_award=team_award,
     )
 
 
@@ -720,6 +731,38 @@ def _load_limits(ck: _Checker, raw: Any) -> LimitsConfig:
     )
 
 
+DEFAULT_APPEAL_WINDOW_DAYS = 7
+
+
+def _load_appeals(ck: _Checker, raw: Any) -> int:
+    """The optional ``[appeals]`` table (docs/pay-rules.md §11): ``window_days``, default 7."""
+    t = ck.table(raw, "appeals", ("window_days",))
+    days = ck.integer(t, "window_days", "appeals", default=DEFAULT_APPEAL_WINDOW_DAYS)
+    return days if isinstance(days, int) else DEFAULT_APPEAL_WINDOW_DAYS
+
+
+def _load_publication(ck: _Checker, raw: Any) -> bool:
+    t = ck.table(raw, "publication", ("show_amounts",))
+    return ck.boolean(t, "show_amounts", "publication", default=False)
+
+
+def appeal_settings(text: str) -> tuple[int, bool]:
+    """``(appeals.window_days, publication.show_amounts)`` of a stored plan text (defaults 7 and false).
+
+    The plan text was validated when it was saved; a section missing here means the default.
+    """
+    try:
+        doc = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError:
+        return DEFAULT_APPEAL_WINDOW_DAYS, False
+    ck = _Checker()
+    days = _load_appeals(ck, doc.get("appeals", {}))
+    show = _load_publication(ck, doc.get("publication", {}))
+    if ck.problems:
+        return DEFAULT_APPEAL_WINDOW_DAYS, False
+    return days, show
+
+
 # ---------------------------------------------------------------------------------------------
 # writing
 # ---------------------------------------------------------------------------------------------
@@ -801,6 +844,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         add_v2_sections(plan, doc)
     if plan.statutory is not None:
         doc["statutory"] = statutory_to_dict(plan.statutory)
+    doc.update(period_sections_to_dict(plan))
     return doc
 
 

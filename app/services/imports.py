@@ -46,6 +46,7 @@ from db.models import (
     Policy,
     Praise,
     QAEvaluation,
+    TargetValue,
 )
 from db.session import claim_write_lock
 from db.types import decimal_text
@@ -85,7 +86,7 @@ def build_context(session: Session, kind: str) -> ImportContext:
     agents = agent_employment(session)
     products: set[str] = set()
     indicators: set[str] = set()
-    if kind in ("sales", "metrics"):
+    if kind in ("sales", "metrics", "appeals"):
         products, indicators = _all_products_and_indicators(session)
     existing_policies: dict[str, date] = {}
     if kind == "sales":
@@ -98,6 +99,11 @@ def build_context(session: Session, kind: str) -> ImportContext:
                 select(Agent.code, KpiMetric.month, KpiMetric.indicator).join(Agent, Agent.id == KpiMetric.agent_id)
             )
         }
+    existing_target_keys: set[tuple[str, str, str]] = set()
+    if kind == "targets":
+        existing_target_keys = {(code, target, period) for code, target, period in session.execute(
+            select(Agent.code, TargetValue.target, TargetValue.period).join(Agent, Agent.id == TargetValue.agent_id)
+        )}
     return ImportContext(
         agents=agents,
         check_agents=kind != "agents",
@@ -107,6 +113,7 @@ def build_context(session: Session, kind: str) -> ImportContext:
         locked_months=locked_months(session),
         existing_policies=existing_policies,
         existing_metric_keys=existing_metric_keys,
+        existing_target_keys=existing_target_keys,
     )
 
 
@@ -155,6 +162,52 @@ def _database_checks(session: Session, result: ImportResult) -> list[Problem]:
                     result, r.row, "撤单日期", f"保单 {r.policy_no} 已在 {old.clawed_month} 追回提成，撤单日期不能再改",
                     f"policy {r.policy_no} was already clawed back in {old.clawed_month}; its cancel date is final",
                     "如需更正请录入调整项", "enter an adjustment to correct it"))
+    if result.kind == "targets":
+        problems.extend(_target_checks(session, result))
+    return problems
+
+
+def _target_checks(session: Session, result: ImportResult) -> list[Problem]:
+    """A target must be one of the plan in force in its period's last month (the month it pays in), and
+    the period must be of that target's kind: a refused row, not a warning, because a value that no
+    target reads would be silently ignored (docs/formats.md, kind ``targets``)."""
+    from app.periods import KIND_WORDS, parse_period
+
+    problems: list[Problem] = []
+
+    def problem(row: int, key: str, zh: str, en: str, action_zh: str, action_en: str) -> Problem:
+        column, column_en = _column("targets", key)
+        return Problem(file=result.file, row=row, column=column, column_alt=column_en, reason=zh, reason_en=en,
+                       action=action_zh, action_en=action_en)
+
+    plans: dict[str, dict[str, str] | None] = {}
+    for r in result.rows:
+        period = parse_period(r.period)
+        month = period.last_month
+        if month not in plans:
+            try:
+                plans[month] = {t.code: t.period for t in plan_for_month(session, month)[1].targets}
+            except ServiceError:
+                plans[month] = None
+        targets = plans[month]
+        if targets is None:
+            problems.append(problem(r.row, "period", f"{month}（期间 {r.period} 的末月）没有适用的方案",
+                                     f"no plan is in force for {month}, the last month of {r.period}",
+                                     "请先导入该月适用的方案", "import the plan for that month first"))
+        elif r.target not in targets:
+            known_zh = "、".join(targets) or "无"
+            known_en = ", ".join(targets) or "none"
+            problems.append(problem(r.row, "target", f"目标 {r.target} 不在 {month} 适用的方案中（方案中的目标：{known_zh}）",
+                                     f"target {r.target} is not in the plan in force for {month} (the plan's targets: "
+                                     f"{known_en})", "请使用方案中的目标代码，或先在方案中添加该目标",
+                                     "use a target code of the plan, or add the target to the plan first"))
+        elif targets[r.target] != period.kind:
+            zh_word, en_word = KIND_WORDS[targets[r.target]]
+            problems.append(problem(r.row, "period", f"目标 {r.target} 是{zh_word}目标，期间 {r.period} 不是{zh_word}期间",
+                                     f"target {r.target} is {en_word}: {r.period} is not a {targets[r.target]} period",
+                                     "请填写如 2026-10（月）、2026-Q4（季度）、2026-H2（半年）或 2026（年）的对应期间",
+                                     "write the matching period: 2026-10 (month), 2026-Q4 (quarter), 2026-H2 (half "
+                                     "year) or 2026 (year)"))
     return problems
 
 
@@ -186,6 +239,16 @@ def _row_checks(session: Session, result: ImportResult) -> list[Problem]:
                 reason_en=problem[1], action=f"请改正或留空（工资条密码须为 {PAYSLIP_PASSWORD_RULE[0]}）",
                 action_en=f"correct it or leave it empty (a payslip password is {PAYSLIP_PASSWORD_RULE[1]})"))
         problems.extend(_locked_employment_problems(session, result))
+    if result.kind == "appeals":
+        from app.services.appeals import appeal_import_problems
+
+        for row, key, zh, en in appeal_import_problems(session, result.rows):
+            column, column_en = _column("appeals", key)
+            problems.append(Problem(
+                file=result.file, row=row, column=column, column_alt=column_en, reason=zh, reason_en=en,
+                action="请核对工号、对象和记录日期（有两条时请在页面上选中那一条申诉）；超期须填写超期原因",
+                action_en="check the code, record and record date (when two match, file it from the record's page); "
+                "a late appeal needs an override reason"))
     return problems
 
 
@@ -457,6 +520,27 @@ def _write_metrics(session: Session, result: ImportResult) -> None:
         session.execute(insert(KpiMetric), new_rows)
 
 
+def _write_targets(session: Session, result: ImportResult) -> None:
+    """Key (code, target, period): a row already stored is updated (and audited), a new one added."""
+    ids = _agent_ids(session)
+    existing = {(t.agent_id, t.target, t.period): t for t in session.scalars(
+        select(TargetValue).where(TargetValue.period.in_({r.period for r in result.rows})))}
+    new_rows = []
+    for r in result.rows:
+        key = (ids[r.code], r.target, r.period)
+        old = existing.get(key)
+        if old is None:
+            new_rows.append({"agent_id": key[0], "target": r.target, "period": r.period, "value": r.value,
+                             "bonus": r.bonus})
+        elif old.value != r.value or old.bonus != r.bonus:
+            audit(session, "target.update", entity="target", key=f"{r.code}/{r.target}/{r.period}",
+                  before={"value": str(old.value), "bonus": str(old.bonus)},
+                  after={"value": str(r.value), "bonus": str(r.bonus)})
+            old.value, old.bonus = r.value, r.bonus
+    if new_rows:
+        session.execute(insert(TargetValue), new_rows)
+
+
 def _bulk(model: type, make: Callable[[Any, dict[str, int]], dict[str, Any]]) -> Callable[[Session, ImportResult], None]:
     def write(session: Session, result: ImportResult) -> None:
         ids = _agent_ids(session)
@@ -480,6 +564,7 @@ WRITERS: dict[str, Callable[[Session, ImportResult], None]] = {
     "agents": _write_agents,
     "sales": _write_sales,
     "metrics": _write_metrics,
+    "targets": _write_targets,
     "attendance": _bulk(AttendanceRecord, lambda r, ids: {
         "agent_id": ids[r.code], "date": r.date, "kind": r.kind, "minutes": r.minutes, "days": r.days,
         "note": r.note or ""}),
@@ -493,6 +578,14 @@ WRITERS: dict[str, Callable[[Session, ImportResult], None]] = {
         "reason": r.reason or ""}),
 }
 
+
+def _write_appeals(session: Session, result: ImportResult) -> None:
+    from app.services.appeals import file_imported
+
+    file_imported(session, result.rows)
+
+
+WRITERS["appeals"] = _write_appeals
 
 WRITERS["deductions"] = write_deductions
 WRITERS["tax_opening"] = write_tax_opening

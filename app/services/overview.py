@@ -44,6 +44,7 @@ from app.services.quality import month_summary
 from db.models import (
     Adjustment,
     Agent,
+    Appeal,
     AttendanceRecord,
     AuditLog,
     Complaint,
@@ -88,6 +89,7 @@ class RecordCounts:
     adjustments: int = 0
     without_qa: int = 0  # no valid evaluation: the payroll warns and uses the no-data coefficient
     without_metrics: int = 0  # no KPI metric at all: the payroll warns
+    pending_appeals: int = 0  # appeals against the month's records still undecided (§11): lock refuses
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,7 @@ def _record_counts(session: Session, month: str) -> dict[str, int]:
         "praise": count(Praise.id, Praise.date.between(first, last)),
         "metrics": count(KpiMetric.id, KpiMetric.month == month),
         "adjustments": count(Adjustment.id, Adjustment.month == month),
+        "pending_appeals": count(Appeal.id, Appeal.month == month, Appeal.status == "pending"),
     }
     row = session.execute(select(*(c.label(key) for key, c in counts.items()))).one()
     return {key: int(value or 0) for key, value in row._mapping.items()}
@@ -511,6 +514,16 @@ def _lock_step(ov: MonthOverview) -> Step:
             DONE,
             f"{at} 已锁定，本月的结果和记录只读",
             f"Locked {at}; the month's result and records are read-only",
+        )
+    if ov.records.pending_appeals:
+        n = ov.records.pending_appeals
+        return _step(
+            "lock",
+            "payroll",
+            ATTENTION,
+            f"本月有 {n} 条申诉待处理：请先在「申诉」页处理，或锁定时说明原因",
+            f"{_n(n, 'appeal')} of this month still pending: decide them on the Appeals page first, "
+            "or give a reason when locking",
         )
     if ov.stale:
         return _step(

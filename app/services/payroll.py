@@ -42,6 +42,7 @@ from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.months import month_of, month_status
 from app.services.payroll_view import AgentChange, diff_results
+from app.services.periods import ensure_period_months_locked, gather_period_facts
 from app.services.plans import plan_for_month
 from app.services.record_changes import void_signoffs
 from app.services.statutory import gather_statutory, outcome_to_json
@@ -201,7 +202,8 @@ def calculate_month(session: Session, month: str) -> MonthPay:
         raise ServiceError(f"{month} 已锁定，不能重新计算；如需更正请先解锁（需填写原因）。",
                            f"{month} is locked and cannot be recalculated; unlock it first (a reason is required).")
     version, plan, facts, ids = gather_facts(session, month)
-    pay = compute_month(plan, facts)
+    ensure_period_months_locked(session, plan, month)
+    pay = compute_month(plan, facts, gather_period_facts(session, plan, facts, ids))
     _store(session, month, version, pay, ids, {a.code: a.team for a in facts.agents})
     _signed_off_again(session, month, calculated_by)
     audit(session, "payroll.calculate", entity="month", key=month,
@@ -220,8 +222,14 @@ def _signed_off_again(session: Session, month: str, calculated_by: str) -> None:
 
 def _recompute(session: Session, month: str) -> tuple[PlanVersion, MonthFacts, MonthPay]:
     """The month as :func:`calculate_month` would compute it now, from the current records (nothing stored)."""
-    version, plan, facts, _ids = gather_facts(session, month)
-    return version, facts, compute_month(plan, facts)
+    version, plan, facts, ids = gather_facts(session, month)
+    return version, facts, compute_month(plan, facts, gather_period_facts(session, plan, facts, ids))
+
+
+def compute_unstored(session: Session, month: str) -> MonthPay:
+    """``month`` computed from the records as they are in this transaction, through the same path as
+    :func:`calculate_month`, storing nothing (an upheld appeal of a locked month, docs/pay-rules.md §11)."""
+    return _recompute(session, month)[2]
 
 
 def _payslip_content(agent: AgentResult) -> tuple[object, ...]:
@@ -282,12 +290,16 @@ def pending_changes(session: Session, month: str, *, lang: str = "zh") -> list[A
     return _changes_against_stored(session, month, version, facts, fresh, lang=lang)
 
 
-def lock_month(session: Session, month: str, *, approved: bool = False) -> None:
+def lock_month(
+    session: Session, month: str, *, with_pending_appeals: bool = False, reason: str = "", approved: bool = False
+) -> None:
     """Freeze the month: its result, the plan version it used, its records, and what each policy paid.
 
     The write lock is taken first: the check that the stored result still matches the records
-    and the lock itself are one step, so no import or edit can slip in between. Once the branch
-    has users, a month is locked only by its approval (签批, app.services.signoff, ``approved``)."""
+    and the lock itself are one step, so no import or edit can slip in between.
+    A month with pending appeals is refused unless ``with_pending_appeals`` and a ``reason`` are given
+    (docs/pay-rules.md §11; the reason goes to the audit log). Once the branch has users, a month is
+    locked only by its approval (签批, app.services.signoff, ``approved``; docs/pay-rules.md §10)."""
     claim_write_lock(session)
     if not approved and users_exist(session):
         raise ServiceError(
@@ -299,6 +311,8 @@ def lock_month(session: Session, month: str, *, approved: bool = False) -> None:
         raise ServiceError(f"{month} 已经锁定。", f"{month} is already locked.")
     if status != "calculated":
         raise ServiceError(f"{month} 尚未计算，请先计算再锁定。", f"{month} has not been calculated; calculate it first.")
+    pending_appeals = check_pending_appeals(session, month, with_pending_appeals, reason, "锁定", "locking")
+    ensure_period_months_locked(session, plan_for_month(session, month)[1], month)
     version, facts, fresh = _recompute(session, month)
     if _changes_against_stored(session, month, version, facts, fresh):
         raise ServiceError(f"{month} 的数据在上次计算后已变化，请重新计算并核对后再锁定。",
@@ -325,7 +339,34 @@ def lock_month(session: Session, month: str, *, approved: bool = False) -> None:
     row.locked_at = datetime.now().replace(microsecond=0)
     version.frozen = True
     audit(session, "payroll.lock", entity="month", key=month, before="calculated", after="locked")
+    if pending_appeals:
+        audit(session, "payroll.lock_with_pending_appeals", entity="month", key=month,
+              after={"pending_appeals": pending_appeals}, reason=reason.strip())
     session.flush()
+
+
+def check_pending_appeals(
+    session: Session, month: str, override: bool, reason: str, step_zh: str, step_en: str
+) -> int:
+    """Refuse a lock or sign-off of ``month`` while appeals against its records are pending, unless
+    overridden with a reason (docs/pay-rules.md §11). Returns how many are pending; a caller that goes
+    on with some pending writes its reason to the audit log."""
+    from app.services.appeals import pending_count
+
+    n = pending_count(session, month)
+    if not n:
+        return 0
+    if not override:
+        raise ServiceError(
+            f"{month} 还有 {n} 条申诉待处理，不能{step_zh}：请先处理申诉，或确认继续并说明原因"
+            "（命令行：--with-pending-appeals --reason 原因）。",
+            f"{step_en.capitalize()} {month} is refused: {n} appeal(s) against its records are pending. Decide "
+            "them first, or go on with a reason (command line: --with-pending-appeals --reason TEXT).",
+        )
+    if not reason.strip():
+        raise ServiceError(f"{month} 有待处理的申诉：继续{step_zh}须填写原因。",
+                           f"{month} has pending appeals: a reason is required to go on {step_en}.")
+    return n
 
 
 def unlock_month(session: Session, month: str, reason: str) -> None:

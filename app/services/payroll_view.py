@@ -376,6 +376,27 @@ def month_warnings(session: Session, month: str, data: MonthResult) -> list[Mont
 
 def month_notices(session: Session, month: str, data: MonthResult) -> list[Notice]:
     """:func:`month_warnings` with the agent each is about (the command line's notices)."""
-    return build_notices(
+    notices = build_notices(
         data, minimum_wage=minimum_wage_level(session), codes_with_metrics=metric_codes(session, month)
+    )
+    appeals = pending_appeals_warning(session, month)
+    return notices if appeals is None else [Notice(None, appeals), *notices]
+
+
+def pending_appeals_warning(session: Session, month: str) -> MonthWarning | None:
+    """A month with undecided appeals (docs/pay-rules.md §11): locking or signing it off needs a reason.
+    None for a locked month: its appeals are decided as corrections of a later month."""
+    from app.services.appeals import pending_count
+    from app.services.months import month_status
+
+    n = pending_count(session, month)
+    if n and month_status(session, month) == "locked":
+        return None
+    if not n:
+        return None
+    return MonthWarning(
+        WARNING,
+        f"本月有 {n} 条申诉待处理：锁定或签核前请先处理，否则须说明原因（--with-pending-appeals --reason）。",
+        f"{n} appeal(s) against this month's records are still pending: decide them before locking or "
+        "signing off, or give a reason (--with-pending-appeals --reason).",
     )

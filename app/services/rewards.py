@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
+from app.engine.adjustments import APPEAL_CORRECTION_CATEGORY
 from app.engine.facts import COMPLAINT_LEVELS, COMPLAINT_STATUSES
 from app.fields import CATEGORY_MAX, TEXT_MAX
 from app.money import D, MoneyError, check_money, fmt_num, parse_money
@@ -389,6 +390,7 @@ def _clean_adjustment(data: AdjustmentInput) -> AdjustmentInput:
 
 def add_adjustment(session: Session, data: AdjustmentInput) -> AdjustmentView:
     clean = _clean_adjustment(data)
+    _refuse_appeal_correction(clean.category)
     ensure_open(session, clean.month)
     agent = get_agent(session, clean.agent_code)
     assert clean.amount is not None
@@ -415,11 +417,26 @@ def _get_adjustment(session: Session, adjustment_id: int) -> Adjustment:
     row = session.get(Adjustment, adjustment_id)
     if row is None:
         raise ServiceError("该调整记录已不存在（可能已被删除）", "the adjustment no longer exists")
+    _refuse_appeal_correction(row.category)
     return row
+
+
+def _refuse_appeal_correction(category: str) -> None:
+    """A 申诉更正 adjustment is what an upheld appeal of a locked month computed (docs/pay-rules.md §11):
+    changing it by hand would make it disagree with the appeal and the locked month it corrects."""
+    if category.strip() == APPEAL_CORRECTION_CATEGORY:
+        raise ServiceError(
+            f"“{APPEAL_CORRECTION_CATEGORY}”调整由申诉处理自动生成（按已锁定月份重新计算的差额），不能手工新增、修改或删除；"
+            "如有错误，请另录一条其他类别的调整",
+            f'"{APPEAL_CORRECTION_CATEGORY}" (appeal correction) adjustments are written by an upheld appeal '
+            "(the difference the locked month's recomputation gave) and cannot be added, edited or deleted by "
+            "hand; enter another adjustment of a different category to correct one",
+        )
 
 
 def edit_adjustment(session: Session, adjustment_id: int, data: AdjustmentInput) -> AdjustmentView:
     clean = _clean_adjustment(data)
+    _refuse_appeal_correction(clean.category)
     row = _get_adjustment(session, adjustment_id)
     ensure_open(session, row.month)
     ensure_open(session, clean.month)

@@ -133,8 +133,15 @@ def _check_current(session: Session, month: str) -> None:
         )
 
 
-def sign(session: Session, month: str, step: str, comment: str = "") -> ChainState:
-    """Sign ``step`` (review / check / approve) of ``month`` as the signed-in user; approval locks the month."""
+def sign(
+    session: Session, month: str, step: str, comment: str = "", *, with_pending_appeals: bool = False,
+    reason: str = "",
+) -> ChainState:
+    """Sign ``step`` (review / check / approve) of ``month`` as the signed-in user; approval locks the month.
+
+    While appeals against the month's records are pending the step is refused unless
+    ``with_pending_appeals`` and a ``reason`` are given (docs/pay-rules.md §11); the reason goes to the
+    audit log."""
     if step not in STEPS:
         raise ServiceError(f"未知签核步骤：{step}。", f"unknown sign-off step: {step}.")
     what = STEP_NAMES[step]
@@ -175,18 +182,23 @@ def sign(session: Session, month: str, step: str, comment: str = "") -> ChainSta
                 f"{name} already signed the {other.en} of {month}; one person cannot sign two steps "
                 "(a two-person branch may allow it in settings).",
             )
-    if step != "approve":  # the approval's lock makes the same check
+    from app.services.payroll import check_pending_appeals, lock_month
+
+    pending = 0
+    if step != "approve":  # the approval's lock makes the same checks
+        pending = check_pending_appeals(session, month, with_pending_appeals, reason, what.zh, f"signing the {what.en}")
         _check_current(session, month)
     before = state.status
     if step == "approve":
-        from app.services.payroll import lock_month
-
-        lock_month(session, month, approved=True)
+        lock_month(session, month, with_pending_appeals=with_pending_appeals, reason=reason, approved=True)
     session.add(Signoff(month=month, step=step, user_name=name, comment=comment.strip(),
                         at=datetime.now().replace(microsecond=0)))
     session.flush()
     audit(session, f"signoff.{step}", entity="month", key=month, before=before, after=STEP_STATUS[step],
           reason=comment.strip())
+    if pending:
+        audit(session, f"signoff.{step}_with_pending_appeals", entity="month", key=month,
+              after={"pending_appeals": pending}, reason=reason.strip())
     return chain_state(session, month)
 
 

@@ -27,6 +27,7 @@ CTX = ImportContext(
     locked_months={"2026-09"},
     existing_policies={"P900": date(2026, 9, 10)},
     existing_metric_keys={("A001", "2026-10", "answer_rate")},
+    existing_target_keys={("A001", "q_premium", "2026-Q4")},
 )
 
 

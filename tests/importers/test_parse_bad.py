@@ -24,8 +24,10 @@ BASE: dict[str, dict[str, object]] = {
     "praise": {"code": "A001", "date": "2026-10-15"},
     "metrics": {"code": "A001", "month": "2026-10", "indicator": "answer_rate", "value": "0.95"},
     "adjustments": {"code": "A001", "month": "2026-10", "amount": "100"},
+    "appeals": {"code": "A001", "record": "投诉", "record_date": "2026-10-12", "filed": "2026-10-13", "reason": "不认可"},
     "deductions": {"code": "A001", "month": "2026-10", "children_education": "2000"},
     "tax_opening": {"code": "A001", "year": "2026", "through_month": "9", "months": "9", "income": "72000"},
+    "targets": {"code": "A001", "target": "q_premium", "period": "2026-Q4", "value": "100000"},
 }
 
 # (kind, changes to the base row for the bad row 3, column key of the problem, part of the English reason)
@@ -102,6 +104,16 @@ BAD: list[tuple[str, dict[str, object], str, str]] = [
     ("agents", {"code": "A051", "leave_date": "2023-12-31"}, "leave_date", "before the hire date"),
     ("agents", {"code": "A051", "name": None}, "name", "is required but empty"),
     ("sales", {"policy_no": None}, "policy_no", "is required but empty"),
+    ("targets", {"code": "X"}, "code", "unknown agent code"),
+    ("targets", {"value": "200000"}, "target", "duplicates row 2"),
+    ("targets", {"period": "2026-Q5"}, "period", 'not a period "2026-Q5"'),
+    ("targets", {"period": "Q4"}, "period", "not a period"),
+    ("targets", {"period": "2026-Q3"}, "period", "month 2026-09 is locked"),
+    ("targets", {"target": "m_premium", "period": "2026-09"}, "period", "month 2026-09 is locked"),
+    ("targets", {"target": "x", "value": "0"}, "value", "must be greater than 0"),
+    ("targets", {"target": "x", "value": "lots"}, "value", "not a number"),
+    ("targets", {"target": "x", "bonus": "-5"}, "bonus", "must not be negative"),
+    ("targets", {"target": "x", "bonus": "10.005"}, "bonus", "decimal"),
 ]
 
 

@@ -13,6 +13,7 @@ from app.importers import (
     KINDS,
     AdjustmentRow,
     AgentRow,
+    AppealRow,
     AttendanceRow,
     ComplaintRow,
     ImportContext,
@@ -20,6 +21,7 @@ from app.importers import (
     PraiseRow,
     QARow,
     SalesRow,
+    TargetRow,
     parse_file,
 )
 from app.importers.kinds import DeductionRow, TaxOpeningRow
@@ -182,6 +184,21 @@ GOOD: dict[str, tuple[list[dict[str, object]], list[object]]] = {
             AdjustmentRow("A003", "2026-11", D("-150.25"), "追回", "", row=3),
         ],
     ),
+    "appeals": (
+        [
+            {"code": "A001", "record": "投诉", "record_date": "2026-10-12", "filed": "2026-10-13", "reason": "不认可"},
+            {"code": "A001", "record": "metric", "record_date": "2026-10-31", "indicator": "answer_rate",
+             "filed": "2026-11-20", "reason": "漏计", "override_reason": "经理同意"},
+            {"code": "A003", "record": "考勤", "record_date": "2026-10-09", "indicator": "answer_rate",
+             "filed": "2026-10-10", "reason": "系统故障"},
+        ],
+        [
+            AppealRow("A001", "complaint", date(2026, 10, 12), "", date(2026, 10, 13), "不认可", "", row=2),
+            AppealRow("A001", "metric", date(2026, 10, 31), "answer_rate", date(2026, 11, 20), "漏计", "经理同意",
+                      row=3),
+            AppealRow("A003", "attendance", date(2026, 10, 9), "", date(2026, 10, 10), "系统故障", "", row=4),
+        ],
+    ),
     "deductions": (
         [
             {"code": "A001", "month": "2026-10", "children_education": "2000", "elderly_care": "1500.5"},
@@ -199,9 +216,25 @@ GOOD: dict[str, tuple[list[dict[str, object]], list[object]]] = {
         ],
         [TaxOpeningRow("A001", 2026, 9, 9, D(72000), D(7200), D(18000), D(0), D(294), row=2)],
     ),
+    "targets": (
+        [
+            {"code": "A001", "target": "q_premium", "period": "2026-Q4", "value": "100000", "bonus": "1000"},
+            {"code": "a002", "target": "q_premium", "period": "2026-q4", "value": "80000.5"},
+            {"code": "A001", "target": "y_calls", "period": "2026", "value": "95%"},
+            {"code": "A003", "target": "h_policies", "period": "2026-H2", "value": "30"},
+            {"code": "A003", "target": "m_premium", "period": "2026-10", "value": "30000"},
+        ],
+        [
+            TargetRow("A001", "q_premium", "2026-Q4", D("100000"), D("1000"), row=2),
+            TargetRow("A002", "q_premium", "2026-Q4", D("80000.5"), None, row=3),
+            TargetRow("A001", "y_calls", "2026", D("0.95"), None, row=4),
+            TargetRow("A003", "h_policies", "2026-H2", D("30"), None, row=5),
+            TargetRow("A003", "m_premium", "2026-10", D("30000"), None, row=6),
+        ],
+    ),
 }
 
-EXPECTED_COUNTS = {"agents": (1, 1), "sales": (2, 1), "metrics": (2, 1)}  # (adds, updates)
+EXPECTED_COUNTS = {"agents": (1, 1), "sales": (2, 1), "metrics": (2, 1), "targets": (4, 1)}  # (adds, updates)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -16,19 +16,22 @@ from hypothesis import strategies as st
 from app.importers import COLUMNS, KINDS
 from app.services.agents import AgentInput, add_agent
 from app.services.imports import ImportRefused, commit_import
+from app.services.plans import save_plan
 from app.services.setup import initialise
 from db.session import Database
 from tests.db_fingerprint import fingerprint
+from tests.periods.scenario import plan_text
 
 TABLES = ("agents", "attendance", "qa_evaluations", "policies", "complaints", "praise", "kpi_metrics",
-          "adjustments", "audit_log", "tax_deductions", "tax_openings")
+          "adjustments", "targets", "audit_log", "tax_deductions", "tax_openings")
 
 cell = st.one_of(
     st.just(""),
     st.text(max_size=8),
     st.sampled_from(["A001", "A002", "A999", "L10", "ACC1", "X9", "2026-10-12", "2026-10-03", "2026-02-30",
                      "2026-10", "2026-13", "1200", "-5", "0", "95%", "abc", "迟到", "late", "事假", "旷工", "是",
-                     "否", "市级", "成立", "有效", "撤销", "answer_rate", "satisfaction", "0.5", "30", "=1+1"]),
+                     "否", "市级", "成立", "有效", "撤销", "answer_rate", "satisfaction", "0.5", "30", "=1+1", "2026-Q4",
+                     "m_policies", "q_premium"]),
 )
 
 
@@ -43,6 +46,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         initialise(s)
         add_agent(s, AgentInput(code="A001", name="甲", base_salary=Decimal(4000), hire_date=date(2025, 1, 1)))
         add_agent(s, AgentInput(code="A002", name="乙", base_salary=Decimal(3500), hire_date=date(2026, 10, 16)))
+        save_plan(s, plan_text(effective_from="2026-02"))  # schema 2 with targets, for the targets kind
     db.dispose()
     yield path
 
@@ -64,12 +68,15 @@ def _valid(kind: str, i: int) -> dict[str, str]:
         "metrics": {"code": ("A001", "A002")[i % 2], "month": "2026-10",
                     "indicator": ("answer_rate", "satisfaction", "response_s")[i // 2 % 3], "value": "95%"},
         "adjustments": {"code": "A001", "month": "2026-10", "amount": "100", "category": "补发", "reason": "补发"},
+        "appeals": {"code": "A001", "record": "complaint", "record_date": day, "indicator": "", "filed": day,
+                    "reason": "不认可", "override_reason": ""},
         "deductions": {"code": ("A001", "A002")[i % 2], "month": f"2026-{1 + i // 2:02d}", "children_education": "1000",
                        "continuing_education": "", "housing_loan_interest": "", "housing_rent": "", "elderly_care": "",
                        "infant_care": "", "other": ""},
         "tax_opening": {"code": ("A001", "A002")[i % 2], "year": str(2020 + i // 2), "through_month": "9",
                         "months": "9", "income": "72000", "si_hf": "7200", "special": "", "other": "",
                         "tax_withheld": "294"},
+        "targets": {"code": "A001", "target": "m_policies", "period": f"2026-{3 + i:02d}", "value": "3", "bonus": ""},
     }[kind]
 
 

@@ -35,9 +35,9 @@ def window(qtbot: QtBot, db: Database) -> MainWindow:
 
 
 def test_window_opens_with_every_area(window: MainWindow) -> None:
-    assert window.sidebar.count() == len(AREAS) == 10
+    assert window.sidebar.count() == len(AREAS) == 11
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
-    assert titles == ["概览", "人员", "考勤", "质检", "保单", "奖惩", "月度核算", "方案", "报表", "设置"]
+    assert titles == ["概览", "人员", "考勤", "质检", "保单", "奖惩", "申诉", "月度核算", "方案", "报表", "设置"]
     assert window.current_key() == "overview"
     assert window.title_label.text() == "概览"
     assert str(window.db.path) in window.db_label.text()
@@ -226,14 +226,14 @@ def test_a_change_marks_stale_only_the_pages_that_show_that_data(qtbot: QtBot, w
     assert dialog is not None
     window._stale.clear()
     dialog.accept()  # a real change: the agents page says "agents"
-    assert window._stale == everything | {"attendance", "quality", "sales", "rewards"}  # not plan, settings
+    assert window._stale == everything | {"attendance", "quality", "sales", "rewards", "appeals"}  # not plan, settings
     window.show_area("settings")
     assert _stale_after(window, "settings", "calendar") == everything | {"attendance"}
     assert _stale_after(window, "settings", "settings") == everything
     assert _stale_after(window, "plan", "plan") == everything | {"attendance", "quality", "sales", "rewards"}
     assert _stale_after(window, "payroll", "payroll") == {"overview", "reports", "attendance", "quality", "sales",
                                                           "rewards", "plan"}
-    assert _stale_after(window, "quality", "quality") == everything
+    assert _stale_after(window, "quality", "quality") == everything | {"appeals"}
     # Payslips written / the summary exported: the overview's last step; the pay result is unchanged.
     assert _stale_after(window, "reports", "handout") == {"overview"}
     # A word nobody declared is taken to change everything (never a page left showing old data).

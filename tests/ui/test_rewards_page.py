@@ -93,7 +93,7 @@ def test_models_pass_the_model_tester(qtmodeltester: ModelTester, rewards_db: Da
 
 
 def test_tabs_show_the_month(page: RewardsPage) -> None:
-    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["投诉", "表扬", "调整", "绩效指标"]
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["投诉", "表扬", "调整", "绩效指标", "目标"]
     complaints = page.complaints.model
     assert complaints.data(complaints.index(0, complaints.column("status"))) == "待定"
     assert complaints.data(complaints.index(0, complaints.column("level"))) == "市级投诉"

@@ -52,6 +52,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "praise": ("表扬", "praise"),
     "metrics": ("指标", "metrics"),
     "adjustments": ("奖惩调整", "adjustments"),
+    "targets": ("目标值", "target values"),
 }
 
 

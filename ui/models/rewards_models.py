@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from app.i18n import tr
-from app.money import fmt_money
+from app.money import fmt_money, fmt_num
+from app.services.periods import TargetProgress
 from app.services.rewards import LEVEL_NAMES, STATUS_NAMES, AdjustmentView, ComplaintView, PraiseView
 from ui.models.sales_table import Column, RecordsModel, RecordsProxy
 
@@ -98,3 +99,37 @@ class AdjustmentsModel(RecordsModel):
 def records_proxy(parent: QObject | None = None) -> RecordsProxy:
     """Search by agent code/name and the free text of the record."""
     return RecordsProxy((), parent)
+
+
+def _actual_text(p: TargetProgress) -> str:
+    if p.actual is None:
+        return ""
+    return fmt_num(p.actual) if p.measure == "policies" else fmt_money(p.actual)
+
+
+def _attainment_text(p: TargetProgress) -> str:
+    return "" if p.attainment is None else f"{fmt_money(p.attainment * 100)}%"
+
+
+TARGET_COLUMNS: tuple[Column, ...] = (
+    Column("agent_code", "工号", "Code", lambda p: p.agent_code),
+    Column("agent_name", "姓名", "Name", lambda p: p.agent_name),
+    Column("target", "目标", "Target", lambda p: p.target_name, tip=lambda p: p.target),
+    Column("period", "期间", "Period", lambda p: p.period),
+    Column("value", "目标值", "Target value", lambda p: fmt_num(p.value), sort=lambda p: p.value, numeric=True),
+    Column("actual", "目前实际", "So far", _actual_text, sort=lambda p: p.actual, numeric=True,
+           tip=lambda p: None if p.actual is not None else tr("本期还没有该指标的数值", "no value of the metric yet")),
+    Column("attainment", "达成率", "Attainment", _attainment_text, sort=lambda p: p.attainment, numeric=True),
+    Column("rate", "档位系数", "Rate", lambda p: fmt_num(p.rate), sort=lambda p: p.rate, numeric=True),
+    Column("amount", "按目前应得", "Due so far", lambda p: fmt_money(p.amount), sort=lambda p: p.amount, numeric=True,
+           tip=lambda p: tr(f"{fmt_money(p.bonus)} × {fmt_num(p.rate)}，于 {p.pays_in} 发放",
+                            f"{fmt_money(p.bonus)} × {fmt_num(p.rate)}, paid in {p.pays_in}")),
+    Column("pays_in", "发放月份", "Paid in", lambda p: p.pays_in),
+)
+
+
+class TargetsModel(RecordsModel):
+    """Each imported target of the month's periods with the agent's attainment so far (read only)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(TARGET_COLUMNS, key=lambda p: (p.agent_code, p.target), parent=parent)

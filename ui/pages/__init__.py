@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QStyle
 from app.i18n import tr
 from db.session import Database
 from ui.pages.agents_page import AgentsPage
+from ui.pages.appeals_page import AppealsPage
 from ui.pages.attendance_page import AttendancePage
 from ui.pages.base import Page, PlaceholderPage
 from ui.pages.overview_page import OverviewPage
@@ -50,6 +51,7 @@ AREAS: tuple[Area, ...] = (
     Area("quality", "质检", "Quality", SP.SP_DialogApplyButton),
     Area("sales", "保单", "Sales", SP.SP_FileIcon),
     Area("rewards", "奖惩", "Rewards & penalties", SP.SP_MessageBoxWarning),
+    Area("appeals", "申诉", "Appeals", SP.SP_MessageBoxQuestion),
     Area("payroll", "月度核算", "Payroll", SP.SP_BrowserReload),
     Area("plan", "方案", "Plan", SP.SP_FileDialogContentsView),
     Area("reports", "报表", "Reports", SP.SP_DialogSaveButton),
@@ -66,6 +68,7 @@ PAGE_FACTORIES: dict[str, PageFactory] = {
     "payroll": PayrollPage,
     "sales": SalesPage,
     "rewards": RewardsPage,
+    "appeals": AppealsPage,
     "plan": PlanPage,
     "reports": ReportsPage,
     "settings": SettingsPage,

@@ -14,9 +14,11 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -45,7 +47,7 @@ from ui.models.attendance_grid import (
 )
 from ui.pages.base import Page
 from ui.widgets.attendance_view import AttendanceGridView
-from ui.widgets.filters import on_rows_changed, search_box, totals_label
+from ui.widgets.filters import on_rows_changed, push_button, search_box, totals_label
 from ui.widgets.locked_banner import BOLD_AMBER_STYLE, LockedBanner
 
 CODES_HELP_ZH = (
@@ -133,11 +135,19 @@ class AttendancePage(Page):
             [QKeySequence(Qt.Key.Key_Delete), QKeySequence(Qt.Key.Key_Backspace)],
             self.clear_selection,
         )
+        self.appeal_action = self._action(tr("申诉…", "Appeal…"), [], self.appeal_cell)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.appeal_button = push_button(
+            self, tr("申诉…", "Appeal…"), QStyle.StandardPixmap.SP_MessageBoxQuestion,
+            tr("为选中单元格的考勤记录登记申诉（锁定月份也可申诉）",
+               "File an appeal against an attendance record of the selected cell (a locked month's too)"),
+        )
+        self.appeal_button.clicked.connect(self.appeal_cell)
 
         toolbar = QHBoxLayout()
         toolbar.addWidget(self.search, 2)
         toolbar.addStretch(3)
+        toolbar.addWidget(self.appeal_button)
         toolbar.addWidget(self.import_button)
         toolbar.addWidget(self.template_button)
 
@@ -253,6 +263,27 @@ class AttendancePage(Page):
         if not current.isValid():
             return None
         return self.model.key(self.proxy.mapToSource(current))
+
+    @Slot()
+    def appeal_cell(self) -> QDialog | None:
+        """申诉: the appeal form for the current cell's record (a choice when the cell holds several)."""
+        key = self._current_key()
+        if key is None:
+            return None
+        code, day = key
+        from app.services.agents import get_agent
+        from app.services.appeals import AppealInput, find_records
+        from ui.pages.appeals_page import open_appeal_form
+
+        with self.db.session_scope() as session:
+            found = find_records(session, "attendance", get_agent(session, code), day)
+        if not found:
+            self._say(tr(f"{code} {day.isoformat()} 没有考勤记录可申诉", f"{code} {day.isoformat()}: no record to appeal"),
+                      error=True)
+            return None
+        choices = [(f.record_id, f.text) for f in found if f.record_id is not None]
+        return open_appeal_form(self, AppealInput("attendance", code, day, date.today(), ""),
+                                f"{day.isoformat()} {code}", choices)
 
     def select_cell(self, code: str, day: date) -> bool:
         row, col = self.model.row_of(code), self.model.column_of(day)

@@ -23,7 +23,8 @@ SPREADSHEET_FILTER_EN = "Spreadsheets (*.xlsx *.csv);;Excel files (*.xlsx);;CSV 
 #: (``"calendar"``: the settings page's workday overrides; ``"payroll"``: a calculation, lock or unlock;
 #: ``"handout"``: payslips written or the Excel summary exported, which the overview's last step shows).
 DATA_KINDS = frozenset(
-    {"agents", "attendance", "calendar", "quality", "sales", "rewards", "plan", "payroll", "settings", "handout"}
+    {"agents", "attendance", "calendar", "quality", "sales", "rewards", "plan", "payroll", "settings", "handout",
+     "appeals"}
 )
 
 

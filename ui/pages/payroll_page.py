@@ -59,6 +59,7 @@ from app.services.payroll_view import (
     metric_codes,
     minimum_wage_level,
     month_state,
+    pending_appeals_warning,
     pending_warning,
 )
 from app.services.statutory import tax_year_rows
@@ -420,6 +421,9 @@ class PayrollPage(Page):
                     codes = metric_codes(session, self.month)
                     by_agent = agent_warnings(data, minimum_wage=minimum, codes_with_metrics=codes)
                     warnings = build_warnings(data, minimum_wage=minimum, codes_with_metrics=codes)
+                    appeals = pending_appeals_warning(session, self.month)  # docs/pay-rules.md §11
+                    if appeals is not None:
+                        warnings.insert(0, appeals)
                 tax_rows = tax_year_rows(session, self.month) if data is not None else ()
         except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
             self.message = show_error(self, exc)
@@ -831,10 +835,20 @@ class PayrollPage(Page):
         ):
             return None
         db = self.db
+        from app.services.appeals import pending_count
+
+        with db.session_scope() as session:
+            pending = pending_count(session, month)
+        reason = ""
+        if pending:  # docs/pay-rules.md §11: locking with pending appeals needs a reason (audit log)
+            answer = self.ask_pending_appeals_reason(month, pending)
+            if answer is None:
+                return None
+            reason = answer
 
         def work(_token: CancelToken) -> None:
             with db.session_scope(write=True) as session:
-                lock_month(session, month)
+                lock_month(session, month, with_pending_appeals=bool(reason), reason=reason)
 
         def done(_result: object) -> None:
             self.refresh()
@@ -843,6 +857,18 @@ class PayrollPage(Page):
         return self._start(
             run_op(self, work, label=tr(f"正在锁定 {month}…", f"Locking {month}…"), on_done=done)
         )
+
+    def ask_pending_appeals_reason(self, month: str, pending: int) -> str | None:
+        """Why ``month`` is locked although ``pending`` appeals wait; ``None`` (or no text) cancels."""
+        from PySide6.QtWidgets import QInputDialog
+
+        text, ok = QInputDialog.getText(
+            self,
+            tr("有待处理的申诉", "Pending appeals"),
+            tr(f"{month} 还有 {pending} 条申诉待处理。如仍要锁定，请填写原因（记入操作日志）：",
+               f"{month} has {pending} pending appeal(s). To lock it anyway, give the reason (kept in the audit log):"),
+        )
+        return text.strip() if ok and text.strip() else None
 
     @Slot()
     def unlock(self) -> UnlockDialog | None:

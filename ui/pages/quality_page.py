@@ -7,11 +7,13 @@ already part of frozen pay, so every button that would change it is disabled and
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,6 +33,7 @@ from app.i18n import tr
 from app.money import fmt_num
 from app.plan.model import QualityConfig
 from app.services.agents import AgentView, list_agents
+from app.services.appeals import AppealInput
 from app.services.months import month_status
 from app.services.quality import (
     AgentQASummary,
@@ -179,6 +182,14 @@ class QualityPage(Page):
             tr("撤销改判，重新计入均分", "Undo the overturn; the evaluation counts again"),
             tab,
         )
+        self.appeal_button = self._button(
+            tr("申诉…", "Appeal…"),
+            SP.SP_MessageBoxQuestion,
+            tr("为选中的质检记录登记申诉（锁定月份也可申诉）",
+               "File an appeal against the selected evaluation (a locked month's too)"),
+            tab,
+        )
+        self.appeal_button.clicked.connect(self.appeal_selected)
         self.import_button, self.template_button = self.file_buttons(
             tr("从 Excel 或 CSV 文件导入质检记录", "Import evaluations from Excel or CSV"),
             tr("保存质检导入模板（Excel）", "Save the QA import template (Excel)"),
@@ -233,6 +244,7 @@ class QualityPage(Page):
             self.delete_button,
             self.overturn_button,
             self.reinstate_button,
+            self.appeal_button,
         ):
             actions.addWidget(b)
         actions.addStretch(1)
@@ -479,6 +491,10 @@ class QualityPage(Page):
         self.delete_button.setEnabled(editable)
         self.overturn_button.setEnabled(editable and ev is not None and ev.valid)
         self.reinstate_button.setEnabled(editable and ev is not None and not ev.valid)
+        self.appeal_button.setEnabled(ev is not None and ev.valid)
+        from ui.pages.appeals_page import show_appeal_state
+
+        show_appeal_state(self, self.appeal_button, "qa", ev.id if ev is not None else None)
         if self.loading:  # the month's state is being read: nothing new until it is known
             self.new_button.setEnabled(False)
             self.import_button.setEnabled(False)
@@ -610,6 +626,18 @@ class QualityPage(Page):
         dialog.saved.connect(lambda view: self._changed(view.id))
         self._open(dialog)
         return dialog
+
+    @Slot()
+    def appeal_selected(self) -> QDialog | None:
+        """申诉: the appeal form, prefilled with the selected evaluation."""
+        ev = self.selected_evaluation()
+        if ev is None or not ev.valid:
+            return None
+        from ui.pages.appeals_page import open_appeal_form
+
+        text = f"{ev.date.isoformat()} {ev.agent_code} {ev.agent_name} {fmt_num(ev.score)}"
+        return open_appeal_form(self, AppealInput("qa", ev.agent_code, ev.date, date.today(), "", record_id=ev.id),
+                                text)
 
     @Slot()
     def reinstate_selected(self) -> bool:

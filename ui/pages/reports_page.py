@@ -48,7 +48,7 @@ from ui import file_dialogs
 from ui.dialogs.common import ERROR_STYLE
 from ui.dialogs.pdf_preview import PdfPreviewDialog, PreviewSlot
 from ui.errors import error_text, show_error
-from ui.ops import Op, run_op
+from ui.ops import CancelToken, Op, run_op
 from ui.pages.base import Page
 from ui.printing import PrintError, print_pdf
 from ui.report_actions import (
@@ -224,8 +224,17 @@ class ReportsPage(Page):
             tr("在资源管理器中打开汇总表所在的文件夹", "Open the folder the summary was saved in"),
         )
         self.summary_open_button.setVisible(False)
+        self.publication_button = push_button(
+            self.summary_box,
+            tr("公示…", "Notice…"),
+            SP.SP_FileDialogInfoView,
+            tr("生成已锁定月份的奖惩公示（PDF 或 Excel；不含工资和实发）",
+               "Write the locked month's rewards and penalties notice (PDF or Excel; no pay on it)"),
+        )
+        self.publication_button.clicked.connect(self.export_publication)
         summary_actions = QHBoxLayout()
         summary_actions.addWidget(self.export_button)
+        summary_actions.addWidget(self.publication_button)
         summary_actions.addWidget(self.summary_open_button)
         summary_actions.addStretch(1)
         summary_layout = QVBoxLayout(self.summary_box)
@@ -473,6 +482,7 @@ class ReportsPage(Page):
         locked = ready and self.result is not None and self.result.status == "locked"
         self.bank_button.setEnabled(locked)
         self.tax_button.setEnabled(locked)
+        self.publication_button.setEnabled(locked)
         self.agent_combo.setEnabled(has_result)
         self.encrypt_check.setEnabled(has_result and not combined)
         self.two_up_check.setEnabled(has_result and combined)
@@ -693,6 +703,44 @@ class ReportsPage(Page):
     def export_tax_file(self) -> Path | None:
         return self._export_payment_file(
             "tax", f"个税扣缴申报-{self.month}.xlsx", tr("保存个税申报文件", "Save the tax file"))
+
+    @Slot()
+    def export_publication(self) -> Op | None:
+        """奖惩公示 of the locked month: ask for a .pdf (or .xlsx) file, then write it off the GUI thread."""
+        if self.result is None or self.result.status != "locked" or self.op is not None:
+            return None
+        month, db = self.month, self.db
+        path = self.ask_save_file(f"奖惩公示-{month}.pdf", tr("保存奖惩公示", "Save the publication notice"))
+        if path is None:
+            return None
+        if path.suffix.lower() not in (".pdf", ".xlsx"):
+            path = with_suffix(path, ".pdf")
+
+        def work(token: CancelToken) -> Path:
+            from app.services.publication import export_publication
+
+            with db.session_scope() as session:
+                token.check()
+                return export_publication(session, month, path)
+
+        def done(out: Path) -> None:
+            self._show_success(self.summary_result, tr(f"公示已保存：{out}", f"The notice was saved: {out}"))
+            self.summary_folder = out.parent
+            self.summary_open_button.setVisible(True)
+
+        def failed(exc: BaseException) -> None:
+            self._show_failure(self.summary_result, exc)
+
+        return self._start(
+            run_op(
+                self,
+                work,
+                label=tr(f"正在生成 {month} 的奖惩公示…", f"Writing the notice of {month}…"),
+                on_done=done,
+                on_failed=failed,
+                show_errors=False,
+            )
+        )
 
     @Slot()
     def save_kind_template(self, kind: str) -> Path | None:

@@ -11,6 +11,7 @@ and the import refuses locked-month rows itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Slot
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,9 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.calendar import month_bounds
 from app.i18n import tr
 from app.money import ZERO, fmt_money
+from app.services.appeals import AppealInput
 from app.services.months import month_status
+from app.services.periods import TargetProgress, target_progress
 from app.services.rewards import (
     STATUS_NAMES,
     AdjustmentInput,
@@ -64,7 +69,13 @@ from ui.dialogs.record_dialogs import AdjustmentDialog, ComplaintDialog, PraiseD
 from ui.errors import show_error
 from ui.importing import ImportFlow
 from ui.models.rewards_metrics import FIXED_COLUMNS, MetricsGridModel
-from ui.models.rewards_models import AdjustmentsModel, ComplaintsModel, PraiseModel, records_proxy
+from ui.models.rewards_models import (
+    AdjustmentsModel,
+    ComplaintsModel,
+    PraiseModel,
+    TargetsModel,
+    records_proxy,
+)
 from ui.models.sales_table import RecordsModel
 from ui.pages.base import Page
 from ui.pages.sales_page import agent_choices, default_day
@@ -77,6 +88,7 @@ KIND_FILE_NAMES = {
     "praise": ("表扬导入模板.xlsx", "praise-template.xlsx"),
     "adjustments": ("调整导入模板.xlsx", "adjustments-template.xlsx"),
     "metrics": ("指标导入模板.xlsx", "metrics-template.xlsx"),
+    "targets": ("目标导入模板.xlsx", "targets-template.xlsx"),
 }
 
 
@@ -305,6 +317,13 @@ class RewardsPage(Page):
         self.complaint_delete = c.button(
             tr("删除", "Delete"), SP.SP_TrashIcon, tr("删除选中的投诉", "Delete the selected complaint")
         )
+        self.complaint_appeal = c.button(
+            tr("申诉…", "Appeal…"),
+            SP.SP_MessageBoxQuestion,
+            tr("为选中的投诉登记申诉（锁定月份也可申诉）",
+               "File an appeal against the selected complaint (a locked month's too)"),
+        )
+        self.complaint_appeal.clicked.connect(self.appeal_complaint)
         self.complaint_add.clicked.connect(self.add_complaint)
         self.complaint_edit.clicked.connect(self.edit_complaint)
         self.complaint_delete.clicked.connect(self.delete_complaint)
@@ -349,7 +368,16 @@ class RewardsPage(Page):
         # 绩效指标
         self.metrics = MetricsTab(self)
         self.metrics.model.writer = self._write_metrics
+        self.metric_appeal = self.metrics.button(
+            tr("申诉…", "Appeal…"),
+            SP.SP_MessageBoxQuestion,
+            tr("为选中单元格的指标值登记申诉", "File an appeal against the selected cell's metric value"),
+        )
+        self.metric_appeal.clicked.connect(self.appeal_metric)
         self.metrics.model.failed.connect(self._show_failure)
+
+        # 目标 (schema 2, docs/pay-rules.md §8.1): the imported target values and the attainment so far
+        self.targets = RecordsTab(TargetsModel(self), tr("搜索工号、姓名、目标…", "Search code, name, target…"), self)
 
         self.import_buttons: dict[str, QPushButton] = {}
         self.template_buttons: dict[str, QPushButton] = {}
@@ -358,6 +386,7 @@ class RewardsPage(Page):
             ("praise", self.praise),
             ("adjustments", self.adjustments),
             ("metrics", self.metrics),
+            ("targets", self.targets),
         ):
             self._add_file_buttons(kind, tab)
 
@@ -369,6 +398,7 @@ class RewardsPage(Page):
         self.tabs.addTab(self.praise, tr("表扬", "Praise"))
         self.tabs.addTab(self.adjustments, tr("调整", "Adjustments"))
         self.tabs.addTab(self.metrics, tr("绩效指标", "KPI metrics"))
+        self.tabs.addTab(self.targets, tr("目标", "Targets"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
@@ -382,6 +412,7 @@ class RewardsPage(Page):
             "praise": ("表扬", "praise"),
             "adjustments": ("调整", "adjustments"),
             "metrics": ("绩效指标", "KPI metrics"),
+            "targets": ("目标值", "target values"),
         }[kind]
         tip_import = tr(f"从 Excel 或 CSV 文件导入{names[0]}", f"Import {names[1]} from an Excel or CSV file")
         tip_template = tr(f"保存{names[0]}导入模板（Excel）", f"Save the {names[1]} import template (Excel)")
@@ -403,6 +434,7 @@ class RewardsPage(Page):
     # --- data -------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        targets: list[TargetProgress] = []
         complaints: list[ComplaintView] = []
         praise: list[PraiseView] = []
         adjustments: list[AdjustmentView] = []
@@ -414,6 +446,7 @@ class RewardsPage(Page):
                 praise = list_praise(session, self.month)
                 adjustments = list_adjustments(session, self.month)
                 status = month_status(session, self.month)
+                targets = target_progress(session, self.month)
                 try:
                     grid = metrics_grid(session, self.month)
                 except Exception as exc:  # noqa: BLE001 - no plan for the month: the other tabs still work
@@ -430,11 +463,21 @@ class RewardsPage(Page):
         self.complaints.set_records(complaints)
         self.praise.set_records(praise)
         self.adjustments.set_records(adjustments)
+        self.targets.set_records(targets)
         self.metrics.set_grid(grid, editable=bool(self.month) and not self.locked)
         self._update_totals()
         self._update_buttons()
 
     def _update_totals(self) -> None:
+        progress: list[TargetProgress] = self.targets.model.records()
+        due = sum((p.amount for p in progress), ZERO)
+        self.targets.totals.setText(
+            tr(
+                f"共 {len(progress)} 个目标值；按目前达成率应得 {fmt_money(due)} 元（于各期间末月发放）",
+                f"{len(progress)} target values; {fmt_money(due)} due at the attainment so far "
+                "(paid in each period's last month)",
+            )
+        )
         complaints: list[ComplaintView] = self.complaints.model.records()
         upheld = sum(1 for c in complaints if c.status == "upheld")
         pending = sum(1 for c in complaints if c.status == "pending")
@@ -466,12 +509,47 @@ class RewardsPage(Page):
         self.complaint_edit.setEnabled(editable and complaint is not None)
         self.complaint_status.setEnabled(editable and complaint is not None)
         self.complaint_delete.setEnabled(editable and complaint is not None)
+        self.complaint_appeal.setEnabled(complaint is not None and complaint.status != "overturned")
+        from ui.pages.appeals_page import show_appeal_state
+
+        show_appeal_state(self, self.complaint_appeal, "complaint", complaint.id if complaint is not None else None)
         self.praise_add.setEnabled(editable)
         self.praise_delete.setEnabled(editable and self.praise.selected() is not None)
         adjustment = self.adjustments.selected()
         self.adjustment_add.setEnabled(editable)
         self.adjustment_edit.setEnabled(editable and adjustment is not None)
         self.adjustment_delete.setEnabled(editable and adjustment is not None)
+
+    # --- 申诉 -----------------------------------------------------------------------------
+
+    @Slot()
+    def appeal_complaint(self) -> QDialog | None:
+        """申诉: the appeal form, prefilled with the selected complaint."""
+        complaint: ComplaintView | None = self.complaints.selected()
+        if complaint is None or complaint.status == "overturned":
+            return None
+        from ui.pages.appeals_page import open_appeal_form
+
+        text = f"{complaint.date.isoformat()} {complaint.agent_code} {complaint.agent_name} {complaint.description}"
+        return open_appeal_form(self, AppealInput("complaint", complaint.agent_code, complaint.date, date.today(), "",
+                                                  record_id=complaint.id), text)
+
+    @Slot()
+    def appeal_metric(self) -> QDialog | None:
+        """申诉: the appeal form, prefilled with the selected cell of the KPI grid (an agent's indicator)."""
+        index = self.metrics.table.currentIndex()
+        model = self.metrics.model
+        if not index.isValid() or not self.month:
+            return None
+        indicator = model.indicator(index.column())
+        if indicator is None or model.value(index.row(), index.column()) is None:
+            return None
+        from ui.pages.appeals_page import open_appeal_form
+
+        code = model.agent_code(index.row())
+        last = month_bounds(self.month)[1]
+        return open_appeal_form(self, AppealInput("metric", code, last, date.today(), "", indicator=indicator.code),
+                                f"{self.month} {code} {indicator.code}")
 
     def _changed(self, tab: RecordsTab | None = None, key: object = None) -> None:
         self.refresh()

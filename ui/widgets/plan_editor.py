@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import tr
 from app.plan.model import LEAVE_TYPES
+from app.plan.targets_io import SECTION_KEYS
 from ui.dialogs.common import ERROR_STYLE
 from ui.models.plan_tables import Choice, Column, PlanRowsModel, cell_value, percent_text, value_text
 from ui.widgets.plan_schema2_view import RosterAgent, Schema2View, merge_v2
@@ -293,6 +294,7 @@ class PlanEditor(QTabWidget):
         self._tab_of: dict[str, int] = {}
         self._tips: dict[str, str] = {}
         self._schema: Any = 1
+        self._kept: dict[str, Any] = {}  # sections the editor does not show (§8 targets, awards), kept as loaded
         self._read_only = False
         self._current_tab = 0
 
@@ -655,6 +657,7 @@ class PlanEditor(QTabWidget):
         """Show a plan document (``plan_to_dict`` of a plan); emits nothing."""
         self._schema = doc.get("schema", 1)
         self._original = copy.deepcopy(doc)
+        self._kept = {key: doc[key] for key in SECTION_KEYS if key in doc}
         v2 = isinstance(self._schema, int) and self._schema >= 2
         self.setTabVisible(self.schema2_tab, v2)
         if v2:
@@ -723,7 +726,7 @@ class PlanEditor(QTabWidget):
                 _put(doc, path, mapping)
             else:
                 _put(doc, path, items)
-        return merge_v2(doc, self._original), problems
+        return {**merge_v2(doc, self._original), **self._kept}, problems
 
     def set_roster(self, roster: Sequence[RosterAgent]) -> None:
         """The active agents, so the schema-2 tab can show whom each scope matches now."""

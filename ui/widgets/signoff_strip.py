@@ -77,6 +77,17 @@ class SignoffStrip(QFrame):
                                         QLineEdit.EchoMode.Normal)
         return text if ok else None
 
+    def ask_pending_reason(self, month: str, pending: int) -> str | None:
+        text, ok = QInputDialog.getText(
+            self,
+            tr("有待处理的申诉", "Pending appeals"),
+            tr(f"{month} 还有 {pending} 条申诉待处理。如仍要签核，请填写原因（记入操作日志）：",
+               f"{month} has {pending} pending appeal(s). To sign it off anyway, give the reason (kept in the "
+               "audit log):"),
+            QLineEdit.EchoMode.Normal,
+        )
+        return text.strip() if ok and text.strip() else None
+
     # --- state ----------------------------------------------------------------------------------
 
     def set_month(self, month: str) -> None:
@@ -157,9 +168,19 @@ class SignoffStrip(QFrame):
         comment = self.ask_comment(tr(f"{name.zh} {self.month}", f"{name.en.capitalize()} of {self.month}"))
         if comment is None:
             return False
+        from app.services.appeals import pending_count
+
+        with self.db.session_scope() as session:
+            pending = pending_count(session, self.month)
+        reason = ""
+        if pending:  # docs/pay-rules.md §11: signing off with pending appeals needs a reason
+            answer = self.ask_pending_reason(self.month, pending)
+            if answer is None:
+                return False
+            reason = answer
         try:
             with self.db.session_scope(write=True) as session:
-                sign(session, self.month, step, comment)
+                sign(session, self.month, step, comment, with_pending_appeals=bool(reason), reason=reason)
         except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
             self.message = show_error(self, exc)
             return False

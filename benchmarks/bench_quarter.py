@@ -1,0 +1,111 @@
+"""Time the last month of a quarter with two targets and a quarterly award (issue #14: ≤ 2.5 s through the CLI).
+
+300 agents, ~35,000 policies a month for October–December 2026, an answer-rate metric for everyone, two
+targets per agent (a quarterly standard premium and a quarterly answer rate) and a quarterly award; October
+and November are calculated and locked, then ``branchpay payroll run --month 2026-12`` (which reads the two
+locked months' results and the quarter's policies) is timed as a fresh process, and ``payroll check`` of
+December (the same computation compared with the stored result).
+
+Run: ``.venv/bin/python benchmarks/bench_quarter.py [--agents 300] [--policies 35000] [--repeat 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from app.calendar import month_bounds  # noqa: E402
+from app.plan.toml_io import default_plan_text  # noqa: E402
+from app.services.payroll import calculate_month, lock_month  # noqa: E402
+from app.services.plans import save_plan  # noqa: E402
+from app.services.setup import initialise  # noqa: E402
+from benchmarks._data import random_policy  # noqa: E402
+from benchmarks._whole_command import cli, median, warm_up  # noqa: E402
+from db.models import Agent, KpiMetric, Policy, TargetValue  # noqa: E402
+from db.session import Database  # noqa: E402
+
+TARGET_S = 2.5
+SECTIONS = """
+[[targets]]
+code = "q_premium"
+name = "季度保费目标"
+measure = "standard_premium"
+period = "quarter"
+bonus = 1000
+payout = [ { from = 0.8, rate = 0.5 }, { from = 1.0, rate = 1.0 }, { from = 1.2, rate = 1.2 } ]
+
+[[targets]]
+code = "q_answer"
+name = "季度接通率目标"
+measure = "answer_rate"
+period = "quarter"
+bonus = 300
+payout = [ { from = 1, rate = 1 } ]
+
+[[period_awards]]
+code = "q_top"
+name = "季度优胜"
+period = "quarter"
+top_share = 0.1
+amount = 800
+
+[team_award]
+amount = 300
+"""
+
+
+def build(path: Path, agents: int, policies: int) -> None:
+    db = Database(path)
+    rng = random.Random(7)
+    with db.session_scope() as s:
+        initialise(s)
+        save_plan(s, default_plan_text().replace("schema = 1", "schema = 2", 1) + SECTIONS)
+        s.execute(insert(Agent), [{"code": f"B{i:04d}", "name": f"坐席{i}", "team": f"{i % 12}组",
+                                   "base_salary": Decimal(4000), "hire_date": date(2025, 1, 1)}
+                                  for i in range(agents)])
+        ids = list(s.scalars(select(Agent.id)))
+        for n, month in enumerate(("2026-10", "2026-11", "2026-12")):
+            first, last = month_bounds(month)
+            rows = [random_policy(n * policies + i, rng, ids, ["L10", "ACC1"], first, last) for i in range(policies)]
+            s.execute(insert(Policy), rows)
+            s.execute(insert(KpiMetric), [{"agent_id": a, "month": month, "indicator": "answer_rate",
+                                           "value": Decimal(rng.randrange(90, 100)) / 100} for a in ids])
+        s.execute(insert(TargetValue), [{"agent_id": a, "target": t, "period": "2026-Q4", "value": v, "bonus": None}
+                                        for a in ids for t, v in (("q_premium", Decimal(300000)),
+                                                                  ("q_answer", Decimal("0.95")))])
+    for month in ("2026-10", "2026-11"):
+        with db.session_scope() as s:
+            calculate_month(s, month)
+        with db.session_scope() as s:
+            lock_month(s, month)
+    db.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--agents", type=int, default=300)
+    parser.add_argument("--policies", type=int, default=35_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "quarter.sqlite3"
+        build(path, args.agents, args.policies)
+        for cmd in (("payroll", "run", "--month", "2026-12"), ("payroll", "check", "--month", "2026-12")):
+            warm_up(path, *cmd)
+            runs = [cli(path, *cmd) for _ in range(args.repeat)]
+            print(f"branchpay {' '.join(cmd)}: median {median([r.seconds for r in runs]):.2f} s, "
+                  f"peak {max(r.peak_mb for r in runs):.0f} MB over {args.repeat} runs")
+        print(f"target for the quarter's last month: ≤ {TARGET_S} s")
+
+
+if __name__ == "__main__":
+    main()
