@@ -322,3 +322,31 @@ def test_a_user_changes_their_own_password_but_only_an_admin_changes_anothers(ex
     with example.session_scope() as s:
         entry = s.scalars(select(AuditLog).where(AuditLog.action == "user.password")).one()
     assert entry.before == entry.after == "***"  # the password is never written to the log
+
+
+def test_signing_off_with_pending_appeals_needs_an_override_and_a_reason(example: Database) -> None:
+    """docs/pay-rules.md §11 applied to each sign-off step (the approval through the lock's own rule)."""
+    from datetime import date
+
+    from app.services.appeals import AppealInput, file_appeal
+    from db.models import QAEvaluation
+
+    set_up_branch(example, steps="review,approve")
+    calculate(example)
+    with example.session_scope(write=True) as s:
+        ev = s.scalars(select(QAEvaluation).order_by(QAEvaluation.date)).first()
+        assert ev is not None
+        file_appeal(s, AppealInput("qa", "A001", ev.date, ev.date, "不认可", record_id=ev.id))
+    assert "1 appeal(s) against its records are pending" in refused(example, "rita", "review")
+    as_user(example, "rita")
+    with refuses("a reason is required"), example.session_scope(write=True) as s:
+        signoff.sign(s, MONTH, "review", with_pending_appeals=True, reason=" ")
+    with example.session_scope(write=True) as s:
+        signoff.sign(s, MONTH, "review", with_pending_appeals=True, reason="decided after payday")
+    with example.session_scope() as s:
+        logged = s.scalars(select(AuditLog).where(AuditLog.action == "signoff.review_with_pending_appeals")).one()
+    assert logged.reason == "decided after payday" and logged.user == "rita"
+    assert "pending" in refused(example, "alan", "approve")
+    as_user(example, "alan")
+    with example.session_scope(write=True) as s:
+        assert signoff.sign(s, MONTH, "approve", with_pending_appeals=True, reason="paid as is").status == "locked"
