@@ -326,7 +326,6 @@ def test_a_user_changes_their_own_password_but_only_an_admin_changes_anothers(ex
 
 def test_signing_off_with_pending_appeals_needs_an_override_and_a_reason(example: Database) -> None:
     """docs/pay-rules.md §11 applied to each sign-off step (the approval through the lock's own rule)."""
-    from datetime import date
 
     from app.services.appeals import AppealInput, file_appeal
     from db.models import QAEvaluation
