@@ -280,3 +280,27 @@ def test_the_status_bar_says_how_far_the_signoff_got(qtbot: QtBot, branch: Datab
     window = MainWindow(branch, month=MONTH)
     qtbot.addWidget(window)
     assert window.month_status_label.text() == f"{MONTH}：已审核（未锁定）"
+
+
+def test_the_strip_asks_why_when_appeals_are_pending(qtbot: QtBot, branch: Database) -> None:
+    from sqlalchemy import select
+
+    from app.services.appeals import AppealInput, file_appeal
+    from db.models import QAEvaluation
+
+    page = payroll_page(qtbot, branch)
+    act_as(page, "clara")
+    calculate(qtbot, page)
+    with branch.session_scope(write=True) as s:
+        ev = s.scalars(select(QAEvaluation).order_by(QAEvaluation.date)).first()
+        assert ev is not None
+        file_appeal(s, AppealInput("qa", "A001", ev.date, ev.date, "不认可", record_id=ev.id))
+    act_as(page, "rita")
+    asked: list[int] = []
+    page.signoffs.ask_comment = lambda _title: ""  # type: ignore[method-assign,assignment]
+    page.signoffs.ask_pending_reason = lambda _m, n: asked.append(n)  # type: ignore[method-assign,assignment,func-returns-value]
+    qtbot.mouseClick(page.signoffs.buttons["review"], Qt.MouseButton.LeftButton)
+    assert asked == [1] and page.signoffs.state is not None and page.signoffs.state.status == "calculated"
+    page.signoffs.ask_pending_reason = lambda _m, _n: "decided later"  # type: ignore[method-assign,assignment]
+    qtbot.mouseClick(page.signoffs.buttons["review"], Qt.MouseButton.LeftButton)
+    assert page.signoffs.state is not None and page.signoffs.state.status == "reviewed"
