@@ -30,6 +30,7 @@ EXIT_FAILURE = 1
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that went away
 KINDS = ("agents", "attendance", "qa", "sales", "complaints", "praise", "metrics", "adjustments", "deductions",
          "tax_opening", "appeals", "targets")
+USER_ROLES = ("admin", "clerk", "reviewer", "checker", "approver")  # app.services.users.ROLES
 
 
 def _month(text: str) -> str:
@@ -46,7 +47,11 @@ PAYROLL_HELP = {
     "show": "print the month's stored result (--json: docs/formats.md)",
     "lock": "freeze the month: its result, plan and records",
     "unlock": "reopen the latest locked month (a reason is required)",
-    "check": "does the calculated result still match the records?",
+    "verify": "does the calculated result still match the records?",
+    "review": "sign the review (审核) of a calculated month",
+    "check": "sign the check (复核) of a reviewed month",
+    "approve": "sign the approval (签批): locks the month",
+    "reject": "send the month back to calculated (a reason is required)",
 }
 
 
@@ -57,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"branchpay {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    parser.add_argument("--user", default=None,
+                        help="act as this user (password from BRANCHPAY_PASSWORD or a prompt; never an argument)")
     sub.add_parser("init", help="create the database with the default plan and scorecards")
     sub.add_parser("demo", help="fill an empty database with a realistic demo branch")
 
@@ -74,17 +81,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     pay = sub.add_parser("payroll", help="calculate, show, lock or unlock a month").add_subparsers(
         dest="payroll_cmd", required=True)
-    for name in ("run", "show", "lock", "unlock", "check"):
+    for name in ("run", "show", "lock", "unlock", "verify", "review", "check", "approve", "reject"):
         p = pay.add_parser(name, help=PAYROLL_HELP[name])
         p.add_argument("--month", type=_month, required=True)
-        if name in ("show", "check"):
+        if name in ("show", "verify"):
             p.add_argument("--json", action="store_true", help="print the result as JSON")
-        if name == "unlock":
+        if name in ("unlock", "reject"):
             p.add_argument("--reason", required=True)
-        if name == "lock":
+        if name in ("review", "check", "approve"):
+            p.add_argument("--comment", default="", help="a comment kept with the sign-off")
+        if name in ("lock", "review", "check", "approve"):
             p.add_argument("--with-pending-appeals", action="store_true",
-                           help="lock although appeals of the month are pending (needs --reason)")
-            p.add_argument("--reason", default="", help="why the month is locked with pending appeals")
+                           help="go on although appeals of the month are pending (needs --reason)")
+            p.add_argument("--reason", default="", help="why the month goes on with pending appeals")
 
     slips = sub.add_parser("payslips", help="write PDF payslips for a month")
     slips.add_argument("--month", type=_month, required=True)
@@ -98,6 +107,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --combined: two A5 payslips on each A4 sheet, a cut line between them "
         "(default: the payslip paper setting)",
     )
+
+    usr = sub.add_parser("users", help="manage users and roles").add_subparsers(dest="users_cmd", required=True)
+    u_add = usr.add_parser("add", help="add a user (password from BRANCHPAY_NEW_PASSWORD or a prompt, twice)")
+    u_add.add_argument("name")
+    u_add.add_argument("--role", action="append", required=True, choices=USER_ROLES,
+                       help="a role of the user (repeat for several)")
+    usr.add_parser("list", help="list the users and their roles")
+
+    aud = sub.add_parser("audit", help="print (or write to Excel) the audit log of a month")
+    aud.add_argument("--month", type=_month, required=True)
+    aud.add_argument("--out", type=Path, default=None, help="write an .xlsx file instead of printing")
 
     _appeal_parser(sub)
 
@@ -136,6 +156,9 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
         return _fail(refusal)
     db = open_database(path)
     try:
+        refusal = _sign_in(db, args)
+        if refusal is not None:
+            return _fail(refusal)
         if args.command == "init":
             from app.services.setup import initialise
 
@@ -211,6 +234,10 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                 path = export_summary(s, args.month, args.out)
             print(tr(f"汇总表已导出到 {path}", f"summary written to {path}"))
             return 0
+        if args.command == "users":
+            return _users(db, args)
+        if args.command == "audit":
+            return _audit(db, args)
         if args.command == "payroll":
             from app.services import payroll
 
@@ -229,17 +256,24 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                 return 0
             if args.payroll_cmd == "show":
                 from app.i18n import language
+                from app.services.signoff import chain_state
+                from app.services.users import users_exist
 
                 with db.session_scope() as s:
                     result = payroll.show_month(s, args.month)
                     notices = _notices(s, args.month, result)
+                    chain = chain_state(s, args.month)
+                    with_users = users_exist(s)
                 if args.json:
-                    print(json.dumps(month_json(result, language(), notices), ensure_ascii=False, indent=2))
+                    data = month_json(result, language(), notices)
+                    if with_users:  # §10; without users the output stays exactly part one's
+                        data.update(_chain_json(chain))
+                    print(json.dumps(data, ensure_ascii=False, indent=2))
                 else:
-                    print(_table(result, language()))
+                    print(_table(result, language(), chain.status))
                     _print_notices(notices, language())
                 return 0
-            if args.payroll_cmd == "check":
+            if args.payroll_cmd == "verify":
                 from app.i18n import language
 
                 with db.session_scope() as s:
@@ -257,6 +291,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                     for c in changes:
                         print("  " + tr(*pending_agent_text(c)))
                 return 0
+            if args.payroll_cmd in ("review", "check", "approve", "reject"):
+                return _signoff(db, args)
             if args.payroll_cmd == "lock":
                 with db.session_scope(write=True) as s:
                     payroll.lock_month(s, args.month, with_pending_appeals=args.with_pending_appeals,
@@ -276,6 +312,138 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
     finally:
         db.dispose()
     return _fail(f"unknown command {args.command}")
+
+
+def _password(env: str, prompt: str, *, twice: bool = False) -> str | None:
+    """A password from the environment variable ``env``, else from a prompt on a terminal (twice for a new
+    one); None when neither is there. Never from an argument: arguments show in process lists and histories."""
+    value = os.environ.pop(env, None)  # read once; the payslip worker processes need not inherit it
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    first = getpass.getpass(prompt)
+    if twice and getpass.getpass(tr("再输入一次：", "again: ")) != first:
+        raise _Refused(tr("两次输入的密码不一致。", "the two passwords differ."))
+    return first
+
+
+class _Refused(Exception):
+    """A one-line refusal of the command line itself (not of a service)."""
+
+
+def _sign_in(db: Any, args: argparse.Namespace) -> str | None:
+    """§10: once the branch has users, every command runs as ``--user`` signed in with BRANCHPAY_PASSWORD
+    (or a prompt). Returns the refusal, or None when the command may go on."""
+    from app.services.users import authenticate, users_exist
+
+    with db.session_scope() as s:
+        exist = users_exist(s)
+    if not exist:
+        if args.user:
+            return tr("本网点还没有用户：去掉 --user，或先用 users add 添加管理员。",
+                      "this branch has no users yet: leave out --user, or add an admin with users add first.")
+        return None
+    if not args.user:
+        return tr("本网点已设置用户：请用 --user 用户名 登录（密码取自 BRANCHPAY_PASSWORD 或提示输入）。",
+                  "this branch has users: sign in with --user NAME (password from BRANCHPAY_PASSWORD or a prompt).")
+    try:
+        password = _password("BRANCHPAY_PASSWORD", tr(f"{args.user} 的密码：", f"password of {args.user}: "))
+    except _Refused as exc:
+        return str(exc)
+    if password is None:
+        return tr("没有密码：请设置环境变量 BRANCHPAY_PASSWORD，或在终端上运行以输入密码。",
+                  "no password: set BRANCHPAY_PASSWORD, or run on a terminal to type it.")
+    with db.session_scope(write=True) as s:
+        got = authenticate(s, args.user, password)
+    if not got.ok:
+        assert got.reason is not None
+        return tr(got.reason.zh, got.reason.en)
+    db.acting_user = got.name
+    return None
+
+
+def _users(db: Any, args: argparse.Namespace) -> int:
+    from app.services.users import add_user, list_users, role_names
+
+    if args.users_cmd == "list":
+        with db.session_scope() as s:
+            people = list_users(s)
+        from app.i18n import language
+
+        lang = language()
+        for u in people:
+            state = "" if u.active else tr("（已停用）", " (disabled)")
+            print(f"{u.name}\t{role_names(u.roles, lang)}{state}")
+        return 0
+    try:
+        password = _password("BRANCHPAY_NEW_PASSWORD", tr(f"{args.name} 的新密码：", f"new password of {args.name}: "),
+                             twice=True)
+    except _Refused as exc:
+        return _fail(str(exc))
+    if password is None:
+        return _fail(tr("没有新用户的密码：请设置环境变量 BRANCHPAY_NEW_PASSWORD，或在终端上运行以输入（两次）。",
+                        "no password for the new user: set BRANCHPAY_NEW_PASSWORD, or run on a terminal to type it "
+                        "(twice)."))
+    with db.session_scope(write=True) as s:
+        user = add_user(s, args.name, password, args.role)
+    print(tr(f"已添加用户 {user.name}：{'、'.join(user.roles)}", f"user {user.name} added: {', '.join(user.roles)}"))
+    return 0
+
+
+def _signoff(db: Any, args: argparse.Namespace) -> int:
+    from app.services.signoff import STATUS_NAMES, reject, sign
+
+    with db.session_scope(write=True) as s:
+        if args.payroll_cmd == "reject":
+            state = reject(s, args.month, args.reason)
+        else:
+            state = sign(s, args.month, args.payroll_cmd, args.comment,
+                         with_pending_appeals=args.with_pending_appeals, reason=args.reason)
+    name = STATUS_NAMES[state.status]
+    who = db.acting_user or ""
+    print(tr(f"{args.month} {name.zh}（{who}）", f"{args.month} {name.en} ({who})"))
+    return 0
+
+
+def _chain_json(chain: Any) -> dict[str, Any]:
+    """``payroll show --json``'s sign-off keys: the chain's status (approved is ``locked``) and the sign-offs."""
+    return {
+        "status": chain.status,
+        "signoffs": [
+            {"step": x.step, "user": x.user, "at": x.at.isoformat(sep=" "), "comment": x.comment}
+            for x in chain.signoffs
+        ],
+    }
+
+
+def _audit(db: Any, args: argparse.Namespace) -> int:
+    from app.i18n import language
+    from app.services.audit import audit_entries
+
+    with db.session_scope() as s:
+        entries = audit_entries(s, month=args.month)
+    if args.out is not None:
+        from app.reports.audit_xlsx import write_audit_xlsx
+        from app.reports.files import output_error_text, write_output_file
+
+        if args.out.suffix.lower() != ".xlsx":
+            return _fail(tr(f"{args.out}：审计日志只能导出为 .xlsx 文件。", f"{args.out}: the audit log is written as .xlsx."))
+        title = tr(f"{args.month} 审计日志", f"Audit log {args.month}")
+        try:
+            write_output_file(args.out, lambda tmp: write_audit_xlsx(entries, tmp, title=title, lang=language()))
+        except OSError as exc:
+            return _fail(tr(*output_error_text(exc, args.out)))
+        print(tr(f"审计日志（{len(entries)} 条）已导出到 {args.out}",
+                 f"audit log ({len(entries)} entries) written to {args.out}"))
+        return 0
+    for e in entries:
+        change = f"{e.before or '—'} → {e.after or '—'}" if e.before or e.after else ""
+        parts = [e.at.isoformat(sep=" "), e.user or "-", e.action, e.key, change, e.reason]
+        print("  ".join(p for p in parts if p))
+    return 0
 
 
 def _appeal_parser(sub: Any) -> None:
@@ -316,6 +484,7 @@ def _appeal(db: Any, args: argparse.Namespace) -> int:
         user = getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name is not worth failing a decision for
         user = ""
+    user = db.acting_user or user  # §10: the signed-in user, once the branch has users
     with db.session_scope(write=True) as s:
         decision = appeals.decide_appeal(s, args.id, upheld=args.upheld, comment=args.comment, value=args.value,
                                          decided_by=user)
@@ -395,7 +564,7 @@ def _import(db: object, args: argparse.Namespace) -> int:
 
 
 def _changes_json(month: str, changes: Sequence[AgentChange]) -> dict[str, Any]:
-    """``payroll check --json``: whether the stored result is current, and what recalculating changes."""
+    """``payroll verify --json``: whether the stored result is current, and what recalculating changes."""
 
     def money(value: Decimal | None) -> str | None:
         return None if value is None else fmt_money(value)
@@ -518,7 +687,7 @@ def _pad(text: str, width: int, *, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
-def _table(result: MonthResult, lang: str = "zh") -> str:
+def _table(result: MonthResult, lang: str = "zh", chain_status: str | None = None) -> str:
     """``payroll show``: one row per agent in the payroll table's columns (app.summary_columns)."""
     from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_LABELS, summary_amounts
 
@@ -543,8 +712,9 @@ def _table(result: MonthResult, lang: str = "zh") -> str:
         parts = [_pad(code, code_w), _pad(name, name_w), *(_pad(cells[k], widths[k], right=True) for k in keys)]
         return "  ".join(parts).rstrip()
 
-    status = {"calculated": tr("已核算", "calculated"), "locked": tr("已锁定", "locked")}.get(
-        result.status, result.status
+    status = {"calculated": tr("已核算", "calculated"), "locked": tr("已锁定", "locked"),
+              "reviewed": tr("已审核", "reviewed"), "checked": tr("已复核", "checked")}.get(
+        chain_status or result.status, chain_status or result.status
     )
     out = [f"{result.month}  {status}"]
     out.append(line(tr("工号", "Code"), tr("姓名", "Name"), labels))

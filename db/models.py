@@ -226,6 +226,8 @@ class MonthStatus(Base):
     calculated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     locked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     warnings: Mapped[str] = mapped_column(Text, default="")  # JSON list
+    # The signed-in user who last calculated the month ("" with no users): they may not sign it off.
+    calculated_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class PayrollResult(Base):
@@ -378,3 +380,46 @@ class Appeal(Base):
     decided_value: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
     correction_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+class User(Base):
+    """A person who signs in (docs/pay-rules.md §10); none at all means the single-user app of part one."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", order_by="UserRole.role", cascade="all, delete-orphan"
+    )
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class Signoff(Base):
+    """One step of a month's sign-off chain (review / check / approve) or a rejection (reject).
+
+    A step counts while ``voided_at`` is empty; recalculating, a record change, a rejection or an
+    unlock voids it and says why in ``void_reason``."""
+
+    __tablename__ = "signoffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    step: Mapped[str] = mapped_column(String(16))
+    user_name: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    void_reason: Mapped[str] = mapped_column(Text, default="")

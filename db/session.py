@@ -31,7 +31,7 @@ MIGRATIONS_DIR = migrations_dir()
 # The newest Alembic revision. Kept here so that opening an up-to-date database does not
 # load Alembic at all (it costs a third of a second at every start of the command line);
 # tests/db checks it against the migration scripts, so it cannot drift.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0005"
 DB_FILENAME = "branchpay.sqlite3"
 
 
@@ -185,6 +185,8 @@ class Database:
 
     def __init__(self, path: Path | str, *, upgrade: bool = True) -> None:
         self.path = Path(path)
+        # The signed-in user (docs/pay-rules.md §10), handed to every session as session.info["acting_user"].
+        self.acting_user: str | None = None
         make_folder(self.path.parent)
         if not self.path.exists():
             # Created owner-only before SQLite opens it; its -wal and -shm files take the same mode.
@@ -214,7 +216,7 @@ class Database:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def session(self) -> Session:
-        return self._factory()
+        return self._factory(info={"acting_user": self.acting_user})
 
     @contextmanager
     def session_scope(self, *, write: bool = False) -> Iterator[Session]:
@@ -226,7 +228,7 @@ class Database:
         longer than the busy timeout, :class:`~app.services.errors.DatabaseBusy` is raised and
         nothing is written.
         """
-        session = (self._write_factory if write else self._factory)()
+        session = (self._write_factory if write else self._factory)(info={"acting_user": self.acting_user})
         try:
             yield session
             session.commit()

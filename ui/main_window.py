@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, __version__
-from app.i18n import tr
+from app.i18n import language, tr
 from app.services.backups import backup_folder, backup_now, list_backups
 from app.services.months import month_status, month_statuses
 from app.services.settings import get_setting
@@ -144,6 +145,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.demo_label)
         self.statusBar().addPermanentWidget(self.month_status_label)
+        # §10: the signed-in user (empty while the branch has no users)
+        self.user_label = QLabel(self)
+        self.user_label.setObjectName("userLabel")
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.update_user_label()
         self.update_title()
 
         self._build_menus()
@@ -234,6 +240,13 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
+        self.audit_action = QAction(tr("审计日志…", "Audit log…"), self)
+        self.audit_action.setStatusTip(tr("谁在何时改了什么（可筛选、导出 Excel）",
+                                          "Who changed what, when (filters, Excel export)"))
+        self.audit_action.triggered.connect(self.show_audit_log)
+        file_menu.insertAction(quit_action, self.audit_action)
+        file_menu.insertSeparator(quit_action)
+
         help_menu = self.menuBar().addMenu(tr("帮助(&H)", "&Help"))
         self.guide_action = QAction(tr("使用指南", "User guide"), self)
         self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
@@ -242,6 +255,29 @@ class MainWindow(QMainWindow):
         about_action = QAction(tr("关于…", "About…"), self)
         about_action.triggered.connect(self.show_about)
         help_menu.addAction(about_action)
+
+    def update_user_label(self) -> None:
+        """The signed-in user in the status bar, and the pages' buttons that user's roles allow (§10)."""
+        from app.services.users import role_names
+        from ui.roles import current_roles, gate_page
+
+        roles = current_roles(self.db)
+        for key, page in self.pages.items():
+            gate_page(page, key, roles)
+        self.user_label.setVisible(roles.users)
+        if roles.users:
+            self.user_label.setText(tr(f"用户：{roles.name}", f"User: {roles.name}"))
+            self.user_label.setToolTip(role_names(roles.roles, language()))
+
+    @Slot()
+    def show_audit_log(self) -> QDialog:
+        from ui.dialogs.audit_dialog import AuditDialog
+
+        dialog = AuditDialog(self.db, self._month, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.audit_dialog = dialog
+        return dialog
 
     def update_title(self) -> None:
         """The window title names the branch (Settings' 网点名称), and a demo branch as demo data."""
@@ -276,10 +312,15 @@ class MainWindow(QMainWindow):
 
     def update_month_status(self, *, stale: bool | None = None) -> None:
         """The month and its status in the status bar; ``stale``: what the last check said (None: unknown)."""
+        from app.services.signoff import STATUS_NAMES, chain_state
+
         with self.db.session_scope() as session:
             status = month_status(session, self._month)
             self.month_selector.show_statuses(month_statuses(session))  # each month's status beside it
+            chain = chain_state(session, self._month) if status == "calculated" else None
         text = status_text(status)
+        if chain is not None and chain.status in ("reviewed", "checked"):  # §10: how far the sign-off got
+            text = STATUS_NAMES[chain.status].in_(language()) + tr("（未锁定）", " (not locked)")
         if status == "calculated" and stale:
             text = tr(
                 "已核算，但计算后数据有变动，需重新计算",
@@ -343,6 +384,7 @@ class MainWindow(QMainWindow):
         self.update_month_status()
         if what == "settings":
             self.update_title()  # the branch name may have changed
+            self.update_user_label()  # §10: users may have been set up (设置 → 用户与签核)
 
     # --- menu actions -----------------------------------------------------------------
 

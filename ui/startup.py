@@ -16,7 +16,7 @@ import contextlib
 import logging
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -68,6 +68,8 @@ class Prompter(Protocol):
 
     def password(self, message: str) -> str | None: ...
 
+    def sign_in(self, names: list[str], verify: Callable[[str, str], str | None]) -> str | None: ...
+
     def inform(self, text: str) -> None: ...
 
     def fail(self, text: str) -> None: ...
@@ -111,6 +113,14 @@ class DialogPrompter:
         if dialog.exec() != PasswordPrompt.DialogCode.Accepted:
             return None
         return dialog.password()
+
+    def sign_in(self, names: list[str], verify: Callable[[str, str], str | None]) -> str | None:
+        from ui.dialogs.sign_in_dialog import SignInDialog
+
+        dialog = SignInDialog(None, names, verify)
+        if dialog.exec() != SignInDialog.DialogCode.Accepted:
+            return None
+        return dialog.signed_in
 
     def inform(self, text: str) -> None:
         QMessageBox.information(None, APP_NAME, text)
@@ -242,10 +252,14 @@ def _holds_nothing(db_path: Path) -> bool:
 
 
 def needs_welcome(db: Database) -> bool:
+    from app.services.users import users_exist
+
     with db.session_scope() as session:
         done = get_setting(session, "first_run_done").strip()
         agents = session.scalar(select(func.count(Agent.id))) or 0
-    return not done and agents == 0
+        # §10: a branch set up with users (e.g. from the command line) is past its first run
+        users = users_exist(session)
+    return not done and agents == 0 and not users
 
 
 def apply_welcome(db: Database, choice: WelcomeChoice) -> None:
@@ -260,6 +274,41 @@ def apply_welcome(db: Database, choice: WelcomeChoice) -> None:
         if choice.start is StartWith.DEMO:
             fill_demo(session)
         set_setting(session, "first_run_done", "1")
+
+
+def sign_in_verifier(db: Database) -> Callable[[str, str], str | None]:
+    """``verify(name, password)`` for the sign-in dialogs: None when right, else why not (in the user's
+    language). Each try is counted in the database (five wrong ones lock the user for a minute)."""
+    from app.services.users import authenticate
+
+    def verify(name: str, password: str) -> str | None:
+        with db.session_scope(write=True) as session:
+            got = authenticate(session, name, password)
+        if got.ok:
+            return None
+        log.warning("sign-in refused")
+        assert got.reason is not None
+        return got.reason.in_(language())
+
+    return verify
+
+
+def check_sign_in(db: Database, prompter: Prompter) -> bool:
+    """§10: once the branch has users, the window opens only for a signed-in user (``db.acting_user``)."""
+    from app.services.users import list_users
+
+    with db.session_scope() as session:
+        names = [u.name for u in list_users(session) if u.active]
+    if not names:
+        return True
+    verify = sign_in_verifier(db)
+    name = prompter.sign_in(names, verify)
+    if name is None:
+        return False
+    with db.session_scope() as session:
+        user = next((u for u in list_users(session) if u.name.casefold() == name.casefold()), None)
+    db.acting_user = user.name if user is not None else name
+    return True
 
 
 def check_password(db: Database, prompter: Prompter, *, tries: int = PASSWORD_TRIES) -> bool:
@@ -354,7 +403,7 @@ def start(
                 if lang_override is None and choice.language != language():
                     apply_language(choice.language)
                 open_import = choice.start is StartWith.IMPORT
-        if not check_password(db, prompter):
+        if not check_password(db, prompter) or not check_sign_in(db, prompter):
             db.dispose()
             lock.release()
             return None
@@ -423,6 +472,8 @@ class IdleLock(QObject):
             self.lock()
 
     def verify(self, password: str) -> bool:
+        if self.db.acting_user:  # §10: the signed-in user's own password unlocks the window
+            return sign_in_verifier(self.db)(self.db.acting_user, password) is None
         with self.db.session_scope() as session:
             stored = get_setting(session, "app_password_hash")
         # A password removed in the meantime must not leave the user locked out.
@@ -436,9 +487,15 @@ class IdleLock(QObject):
         self.overlay = LockOverlay(self.window)
         self.overlay.show()
         self.overlay.raise_()
+        who = self.db.acting_user
         prompt = PasswordPrompt(
             self.window,
             tr(
+                f"窗口已锁定。请输入 {who} 的密码继续：",
+                f"The window is locked. Enter the password of {who} to continue:",
+            )
+            if who
+            else tr(
                 "窗口已锁定。请输入程序密码继续：",
                 "The window is locked. Enter the app password to continue:",
             ),
@@ -572,7 +629,7 @@ class AppShell(QObject):
         with self.db.session_scope() as session:
             stored = get_setting(session, "app_password_hash")
             minutes_text = get_setting(session, "idle_lock_minutes")
-        if not password_is_set(stored):
+        if not password_is_set(stored) and not self.db.acting_user:
             return 0
         try:
             minutes = int(minutes_text.strip())
@@ -625,6 +682,8 @@ class AppShell(QObject):
         except ServiceError as exc:
             show_error(self.window, exc)
             return None
+        # §10: the user signed in goes on working (the restored file's roles for that name apply).
+        result.db.acting_user = self.db.acting_user
         self.db = result.db
         new = self._replace_window()
         safety = (
@@ -754,7 +813,7 @@ class AppShell(QObject):
                 return None
             with busy_cursor():
                 db = Database(path)
-            if not check_password(db, self.prompter):
+            if not check_password(db, self.prompter) or not check_sign_in(db, self.prompter):
                 db.dispose()
                 lock.release()
                 return None

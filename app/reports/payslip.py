@@ -79,6 +79,7 @@ class PayslipOptions:
     font_path: str = ""
     logo_path: str = ""
     draft: bool = False  # the month is calculated but not locked: mark the slip as a draft
+    approved_by: str = ""  # §10: the sign-offs of an approved month ("审核：rita 2026-11-02；签批：…")
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     builtin_font_only: bool = False  # skip system fonts (tests of the STSong-Light fallback)
     # Two A5 slips on each A4 sheet (landscape, side by side, a dashed cut line between them):
@@ -354,12 +355,14 @@ def _agent_story(agent: AgentResult, options: PayslipOptions, st: _Styles, width
         story.append(
             _p(
                 tr(
-                    "试算稿：本月尚未锁定，金额可能变动",
-                    "Draft: the month is not locked yet; amounts may change",
+                    "草稿（试算稿）：本月尚未锁定，金额可能变动",
+                    "DRAFT: the month is not locked yet; amounts may change",
                 ),
                 st.note,
             )
         )
+    if options.approved_by and not options.draft:  # §10: who signed the month off, and when
+        story.append(_p(options.approved_by, st.note))
     story.append(Spacer(1, st.base * 0.6))
 
     who_widths = [width * f for f in (0.1, 0.17, 0.1, 0.23, 0.1, 0.3)]
@@ -462,6 +465,8 @@ def _agent_story(agent: AgentResult, options: PayslipOptions, st: _Styles, width
 def _footer(options: PayslipOptions, font: str, size: float) -> Any:
     stamp = options.generated_at.strftime("%Y-%m-%d %H:%M")
     left = tr(f"生成时间：{stamp}", f"Generated {stamp}")
+    if options.draft:  # §10: 草稿 on every page, not only under the title
+        left = tr(f"草稿 · {left}", f"DRAFT · {left}")
     right = tr("工资信息保密，请勿外传", "Confidential")
 
     def draw(canvas: Canvas, doc: Any) -> None:

@@ -481,7 +481,7 @@ SHEETS: tuple[tuple[str, str, Callable[[SummaryBook, SummaryInput, str, str], No
 
 def _build(data: SummaryInput, book: SummaryBook) -> Workbook:
     status = data.result.status
-    draft = "" if status == "locked" else tr("（试算，未锁定）", " (draft, not locked)")
+    draft = "" if status == "locked" else tr("（草稿：试算，未锁定）", " (DRAFT: not locked)")
     for zh, en, build in SHEETS:
         name = tr(zh, en)
         build(book, data, name, f"{data.branch_name} {data.month} {name}{draft}")

@@ -16,6 +16,7 @@ from app.personal import BANK_NAME_MAX, account_problem, id_problem, mask, norma
 from app.services.audit import audit
 from app.services.errors import EmploymentInLockedMonth, ValidationFailed
 from app.services.months import Employment, employment_locked_months
+from app.services.record_changes import records_changing
 from db.models import Agent
 from db.session import claim_write_lock
 
@@ -306,6 +307,7 @@ def refuse_locked_employment(session: Session, code: str, old: Employment | None
 
     The write lock is taken first: the months read as open stay open until the caller's write commits."""
     claim_write_lock(session)
+    records_changing(session, None)  # an agent's details reach every month they work in (§10)
     found = employment_locked_months(session, code, old, new)
     if not found:
         return

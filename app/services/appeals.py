@@ -38,6 +38,7 @@ from app.services.errors import ServiceError, ValidationFailed
 from app.services.months import month_of, month_status, next_month
 from app.services.plans import plan_version_for_month
 from app.services.quality import overturn_evaluation
+from app.services.record_changes import note_months
 from app.services.rewards import LEVEL_NAMES, parse_metric, set_complaint_status, set_metric
 from db.models import Adjustment, Agent, Appeal, AttendanceRecord, Complaint, KpiMetric, Policy, QAEvaluation
 from db.session import claim_write_lock
@@ -608,6 +609,8 @@ def decide_appeal(
             corrections = _correct_locked_month(session, appeal, number)
         else:
             _apply_open(session, appeal, agent, number, comment)
+        # §10: the records (or the correction's month) changed, so that month's sign-offs are void
+        note_months(session, [c.month for c in corrections] or [appeal.month])
     appeal.status = "upheld" if upheld else "rejected"
     appeal.comment = comment
     appeal.decided_by = decided_by.strip()

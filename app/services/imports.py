@@ -32,6 +32,7 @@ from app.services.audit import audit
 from app.services.errors import ServiceError
 from app.services.months import employment_locked_months, locked_months, month_of
 from app.services.plans import plan_for_month
+from app.services.record_changes import note_months, records_changing
 from app.services.scorecards import scorecard_names
 from app.services.tax_imports import write_deductions, write_tax_opening
 from app.text import Text
@@ -590,6 +591,22 @@ WRITERS["deductions"] = write_deductions
 WRITERS["tax_opening"] = write_tax_opening
 
 
+def _import_months(kind: str, rows: list[Any]) -> set[str] | None:
+    """The months whose records an import of ``kind`` changes (None: any month — agents reach every
+    month they work in, and a policy's cancel date reaches the open months after it)."""
+    if kind in ("agents", "sales", "tax_opening"):  # tax_opening: the year's cumulative tax of every month
+        return None
+    months: set[str] = set()
+    for row in rows:
+        value = getattr(row, "month", None)
+        if isinstance(value, str):
+            months.add(value)
+        day = getattr(row, "date", None)
+        if isinstance(day, date):
+            months.add(month_of(day))
+    return months
+
+
 def commit_import(session: Session, kind: str, path: Path, *, read: ReadImport | None = None) -> ImportResult:
     """Validate and write ``path`` in the caller's transaction; refuse the whole file on any problem.
 
@@ -601,6 +618,7 @@ def commit_import(session: Session, kind: str, path: Path, *, read: ReadImport |
     if read is None:
         read = read_import(kind, path)
     claim_write_lock(session)
+    records_changing(session, ())  # the clerk's role (§10); the months are noted once the rows are known
     with collector_paused():
         result = _validate(session, read)
         if not result.ok or result.problems:
@@ -609,6 +627,7 @@ def commit_import(session: Session, kind: str, path: Path, *, read: ReadImport |
             _bulk(QAEvaluation, _qa_row(session))(session, result)
         else:
             WRITERS[kind](session, result)
+    note_months(session, _import_months(kind, result.rows))  # their sign-offs are void on commit (§10)
     audit(session, f"import.{kind}", entity=kind, key=Path(path).name,
           after={"rows": len(result.rows), "adds": result.adds, "updates": result.updates})
     session.flush()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.calendar import month_of as month_of  # re-exported: the services' month helpers in one place
 from app.calendar import next_month as next_month
 from app.services.errors import MonthLocked
+from app.services.record_changes import records_changing
 from db.models import MonthStatus
 from db.session import claim_write_lock
 
@@ -46,6 +47,7 @@ def ensure_open(session: Session, month: str) -> None:
     claim_write_lock(session)
     if month_status(session, month) == "locked":
         raise MonthLocked(month)
+    records_changing(session, [month])  # the clerk's role; voids the month's sign-offs on commit (§10)
 
 
 def locked_months_between(session: Session, first: date, last: date | None) -> list[str]:

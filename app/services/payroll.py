@@ -44,7 +44,9 @@ from app.services.months import month_of, month_status
 from app.services.payroll_view import AgentChange, diff_results
 from app.services.periods import ensure_period_months_locked, gather_period_facts
 from app.services.plans import plan_for_month
+from app.services.record_changes import void_signoffs
 from app.services.statutory import gather_statutory, outcome_to_json
+from app.services.users import require_role, users_exist
 from app.text import Text
 from db.models import (
     Adjustment,
@@ -202,6 +204,7 @@ def calculate_month(session: Session, month: str) -> MonthPay:
     The write lock is taken before the month's status and records are read, so the records
     computed are the records stored, and the month cannot be locked meanwhile."""
     claim_write_lock(session)
+    calculated_by = require_role(session, ("clerk",), Text("计算工资", "calculate pay"))  # §10
     if month_status(session, month) == "locked":
         raise ServiceError(f"{month} 已锁定，不能重新计算；如需更正请先解锁（需填写原因）。",
                            f"{month} is locked and cannot be recalculated; unlock it first (a reason is required).")
@@ -209,10 +212,19 @@ def calculate_month(session: Session, month: str) -> MonthPay:
     ensure_period_months_locked(session, plan, month)
     pay = compute_month(plan, facts, gather_period_facts(session, plan, facts, ids))
     _store(session, month, version, pay, ids, {a.code: a.team for a in facts.agents})
+    _signed_off_again(session, month, calculated_by)
     audit(session, "payroll.calculate", entity="month", key=month,
           after={"agents": len(pay.agents), "net": fmt_money(sum((a.net for a in pay.agents), ZERO))})
     session.flush()
     return pay
+
+
+def _signed_off_again(session: Session, month: str, calculated_by: str) -> None:
+    """§10: a recalculated month needs its sign-offs again, and remembers who calculated it."""
+    row = session.get(MonthStatus, month)
+    if row is not None:
+        row.calculated_by = calculated_by
+    void_signoffs(session, month, Text("重新计算", "recalculated"))
 
 
 def _recompute(session: Session, month: str) -> tuple[PlanVersion, MonthFacts, MonthPay]:
@@ -285,14 +297,22 @@ def pending_changes(session: Session, month: str, *, lang: str = "zh") -> list[A
     return _changes_against_stored(session, month, version, facts, fresh, lang=lang)
 
 
-def lock_month(session: Session, month: str, *, with_pending_appeals: bool = False, reason: str = "") -> None:
+def lock_month(
+    session: Session, month: str, *, with_pending_appeals: bool = False, reason: str = "", approved: bool = False
+) -> None:
     """Freeze the month: its result, the plan version it used, its records, and what each policy paid.
 
     The write lock is taken first: the check that the stored result still matches the records
     and the lock itself are one step, so no import or edit can slip in between.
     A month with pending appeals is refused unless ``with_pending_appeals`` and a ``reason`` are given
-    (docs/pay-rules.md §11; the reason goes to the audit log)."""
+    (docs/pay-rules.md §11; the reason goes to the audit log). Once the branch has users, a month is
+    locked only by its approval (签批, app.services.signoff, ``approved``; docs/pay-rules.md §10)."""
     claim_write_lock(session)
+    if not approved and users_exist(session):
+        raise ServiceError(
+            f"本网点已设置用户：{month} 由签批锁定（payroll approve --month {month}）。",
+            f"this branch has users: {month} is locked by its approval (payroll approve --month {month}).",
+        )
     status = month_status(session, month)
     if status == "locked":
         raise ServiceError(f"{month} 已经锁定。", f"{month} is already locked.")
@@ -361,6 +381,7 @@ def unlock_month(session: Session, month: str, reason: str) -> None:
     if not reason.strip():
         raise ServiceError("解锁必须填写原因。", "a reason is required to unlock a month.")
     claim_write_lock(session)
+    require_role(session, ("approver",), Text("解锁月份", "unlock a month"))  # §10: undoes an approval
     row = session.get(MonthStatus, month, populate_existing=True)
     if row is None or row.status != "locked":
         raise ServiceError(f"{month} 没有锁定。", f"{month} is not locked.")
@@ -384,6 +405,7 @@ def unlock_month(session: Session, month: str, reason: str) -> None:
             if version is not None:
                 version.frozen = False
     audit(session, "payroll.unlock", entity="month", key=month, before="locked", after="calculated", reason=reason)
+    void_signoffs(session, month, Text(f"解锁：{reason}", f"unlocked: {reason}"))
     session.flush()
 
 

@@ -11,6 +11,9 @@ from app.plan.model import Plan
 from app.plan.toml_io import PlanError, default_plan_text, dump_plan, load_plan
 from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
+from app.services.record_changes import note_months
+from app.services.users import require_role
+from app.text import Text
 from db.models import MonthStatus, PlanVersion
 from db.session import claim_write_lock
 
@@ -71,6 +74,8 @@ def save_plan(session: Session, text: str, *, source: str = "plan") -> PlanVersi
             [f"{source}: {p}" for p in exc.messages("en")],
         ) from exc
     claim_write_lock(session)  # no month can lock (freezing a version) between these checks and the write
+    require_role(session, ("admin",), Text("修改方案", "change the plan"))  # §10: plans are the admin's
+    note_months(session, None)  # a new plan changes what the calculated months would pay: their sign-offs go
     existing = session.scalar(select(PlanVersion).where(PlanVersion.effective_from == plan.effective_from))
     canonical = dump_plan(plan)
     if existing is not None:

@@ -32,7 +32,7 @@ from db.models import Agent, MonthStatus, PayrollResult, PlanVersion, Policy, QA
 
 if TYPE_CHECKING:  # reportlab (payslips) and openpyxl (summary) load only for the command that uses them
     from app.reports.payslip import PayslipOptions
-    from app.reports.summary_xlsx import AttendanceCounts, QACounts, SalesRow
+    from app.reports.summary_xlsx import AttendanceCounts, QACounts, SalesRow, SignOff
 
 
 def _payslip_options(session: Session, month: str, status: str, two_up: bool | None = None) -> PayslipOptions:
@@ -48,7 +48,38 @@ def _payslip_options(session: Session, month: str, status: str, two_up: bool | N
         font_path=get_setting(session, "payslip_font"),
         logo_path=get_setting(session, "branch_logo").strip(),
         draft=status != "locked",
+        approved_by=_signed_text(session, month) if status == "locked" else "",
     )
+
+
+def _signed_text(session: Session, month: str) -> str:
+    """§10: "审核：rita 2026-11-02；签批：alan 2026-11-03" for an approved month's payslip ("" without sign-offs)."""
+    from app.i18n import tr
+    from app.services.signoff import STEP_NAMES, chain_state
+
+    parts = [tr(f"{STEP_NAMES[x.step].zh}：{x.user} {x.at:%Y-%m-%d %H:%M}",
+                f"{STEP_NAMES[x.step].en.capitalize()}: {x.user} {x.at:%Y-%m-%d %H:%M}")
+             for x in chain_state(session, month).signoffs]
+    return tr("；", "; ").join(parts)
+
+
+def _summary_signoffs(session: Session, month: str) -> dict[str, SignOff]:
+    """§10: the summary's signature block filled from the month's sign-offs (制表 = who calculated)."""
+    from app.reports.summary_xlsx import SignOff
+    from app.services.signoff import chain_state
+
+    chain = chain_state(session, month)
+    row = session.get(MonthStatus, month)
+    out: dict[str, SignOff] = {}
+    if chain.calculated_by and row is not None and row.calculated_at is not None:
+        out["prepared"] = SignOff(chain.calculated_by, row.calculated_at.date())
+    by_step = {x.step: x for x in chain.signoffs}
+    review = by_step.get("review") or by_step.get("check")
+    if review is not None:
+        out["reviewed"] = SignOff(review.user, review.at.date())
+    if "approve" in by_step:
+        out["approved"] = SignOff(by_step["approve"].user, by_step["approve"].at.date())
+    return out
 
 
 def _select_agent(
@@ -202,6 +233,7 @@ def export_summary(session: Session, month: str, out_path: Path) -> Path:
         sales=_sales_rows(session, month),
         attendance=_attendance_counts(session, month),
         qa=_qa_counts(session, month),
+        sign_offs=_summary_signoffs(session, month),
         tax_year=tax_year_rows(session, month),
         trend=history(session, last=month),
     )

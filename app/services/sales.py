@@ -34,6 +34,7 @@ from app.services.audit import audit
 from app.services.errors import MonthLocked, ServiceError, ValidationFailed
 from app.services.months import ensure_open, locked_months, month_of, month_status
 from app.services.plans import plan_for_month
+from app.services.record_changes import records_changing
 from db.models import Agent, Policy
 from db.session import claim_write_lock
 
@@ -497,6 +498,7 @@ def edit_policy(session: Session, policy_no: str, data: PolicyInput) -> PolicyVi
     policy = get_policy(session, policy_no)
     before = _snapshot(session, policy)
     old_month = month_of(policy.sign_date)
+    records_changing(session, [old_month] + ([month_of(data.sign_date)] if data.sign_date else []))
     if month_status(session, old_month) == "locked":
         wanted = PolicyInput(
             policy_no=data.policy_no.strip(),
@@ -553,6 +555,7 @@ def cancel_policy(session: Session, policy_no: str, cancel_date: date | None) ->
     §4) — but refused once the clawback happened, since a locked month already took it back.
     """
     claim_write_lock(session)  # no month can lock (and claw it back) between the check and the write
+    records_changing(session, None)  # a clawback lands in the open months after the cancel date
     policy = get_policy(session, policy_no)
     _check_cancel_allowed(policy, cancel_date)
     if cancel_date == policy.cancel_date:
@@ -579,6 +582,7 @@ def delete_policy(session: Session, policy_no: str) -> None:
     month = month_of(policy.sign_date)
     if month_status(session, month) == "locked":
         raise MonthLocked(month)
+    records_changing(session, [month])
     if policy.paid_amount is not None:
         raise ServiceError(
             f"保单 {policy.policy_no} 已在 {policy.paid_month} 发放提成，不能删除；请改为撤单。",

@@ -50,8 +50,16 @@ OPTIONS: dict[str, Option] = {
         Option("first_run_done", "", "已完成首次设置", "First-run setup done"),
         # Set by the demo (app.services.demo.fill_demo): the window marks its made-up figures as demo data.
         Option("is_demo", "", "演示数据", "Demo data"),
+        # docs/pay-rules.md §10: which sign-offs the branch uses (签批 always), and whether one person
+        # may calculate and sign off, or sign two steps (a branch of two people).
+        Option("signoff_steps", "approve", "使用的签核步骤（review,check,approve）", "Sign-off steps used"),
+        Option("signoff_same_person", "", "允许同一人核算并签核（两人网点）", "One person may sign several steps"),
     )
 }
+
+
+# Settings the app itself keeps (not the user's choices): written whoever is signed in.
+_KEPT_BY_THE_APP = frozenset({"last_backup_at", "first_run_done", "is_demo"})
 
 
 def get_setting(session: Session, key: str) -> str:
@@ -69,6 +77,11 @@ def set_setting(session: Session, key: str, value: str) -> None:
         raise KeyError(key)
     row = session.get(Setting, key)
     before = row.value if row is not None else OPTIONS[key].default
+    if before != value and key not in _KEPT_BY_THE_APP:
+        from app.services.users import require_role
+        from app.text import Text
+
+        require_role(session, ("admin",), Text("修改设置", "change settings"))  # §10: settings are the admin's
     if row is None:
         session.add(Setting(key=key, value=value))
     else:

@@ -146,17 +146,17 @@ def test_payslips_and_export_commands(example_db: Cli, tmp_path: Path) -> None:
     assert Decimal(str(by_code["合计"]["实发金额"])).quantize(Decimal("0.01")) == Decimal(shown["totals"]["net"])
 
 
-def test_payroll_check_says_whether_the_result_still_matches_the_records(example_db: Cli, tmp_path: Path) -> None:
-    refused = example_db("payroll", "check", "--month", "2026-10", ok=False)  # nothing calculated yet
+def test_payroll_verify_says_whether_the_result_still_matches_the_records(example_db: Cli, tmp_path: Path) -> None:
+    refused = example_db("payroll", "verify", "--month", "2026-10", ok=False)  # nothing calculated yet
     assert refused.code != 0 and "2026-10" in refused.err
     example_db("payroll", "run", "--month", "2026-10")
-    current = example_db("payroll", "check", "--month", "2026-10", "--json").json()
+    current = example_db("payroll", "verify", "--month", "2026-10", "--json").json()
     assert current == {"month": "2026-10", "current": True, "agents": []}
 
     late = tmp_path / "late.csv"  # a day of personal leave for 张三, entered after the calculation
     late.write_text("工号,日期,类型,分钟,天数,备注\nA001,2026-10-21,事假,,1,补录\n", encoding="utf-8")
     example_db("import", "attendance", late)
-    stale = example_db("payroll", "check", "--month", "2026-10", "--json").json()
+    stale = example_db("payroll", "verify", "--month", "2026-10", "--json").json()
     assert stale["current"] is False
     (agent,) = stale["agents"]
     assert (agent["code"], agent["net_before"]) == ("A001", "7502.04")
@@ -165,10 +165,10 @@ def test_payroll_check_says_whether_the_result_still_matches_the_records(example
     assert Decimal(agent["net_after"]) - Decimal(agent["net_before"]) == sum(
         Decimal(x["after"]) - Decimal(x["before"]) for x in agent["lines"]
     )
-    assert "A001" in example_db("payroll", "check", "--month", "2026-10").out
+    assert "A001" in example_db("payroll", "verify", "--month", "2026-10").out
 
     example_db("payroll", "run", "--month", "2026-10")
     shown = example_db("payroll", "show", "--month", "2026-10", "--json").json()
     recalculated = next(a for a in shown["agents"] if a["code"] == "A001")
-    assert recalculated["net"] == agent["net_after"]  # check predicted what the recalculation stored
-    assert example_db("payroll", "check", "--month", "2026-10", "--json").json()["current"] is True
+    assert recalculated["net"] == agent["net_after"]  # verify predicted what the recalculation stored
+    assert example_db("payroll", "verify", "--month", "2026-10", "--json").json()["current"] is True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -54,6 +54,7 @@ class Scripted:
     passwords: list[str | None] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    sign_ins: list[tuple[str, str]] = field(default_factory=list)
 
     def already_running(self, db_path: Path) -> None:
         self.asked.append("already_running")
@@ -70,6 +71,16 @@ class Scripted:
         self.asked.append("password")
         self.texts.append(message)
         return self.passwords.pop(0) if self.passwords else None
+
+    def sign_in(self, names: list[str], verify: Callable[[str, str], str | None]) -> str | None:
+        self.asked.append("sign_in")
+        while self.sign_ins:
+            name, password = self.sign_ins.pop(0)
+            problem = verify(name, password)
+            if problem is None:
+                return name
+            self.texts.append(problem)
+        return None
 
     def inform(self, text: str) -> None:
         self.asked.append("inform")
@@ -750,3 +761,59 @@ def test_a_clean_close_spares_the_next_start_the_whole_file_check(qtbot: QtBot, 
     assert not known_good(path)
     assert not check_integrity(path, prompter)  # Scripted answers "quit"
     assert prompter.asked == ["damaged"]
+
+
+def _with_users(path: Path) -> None:
+    """A branch with users (docs/pay-rules.md §10): boss (admin), rita (reviewer)."""
+    from app.services.users import add_user
+
+    setup = Database(path)
+    with setup.session_scope(write=True) as s:
+        set_setting(s, "first_run_done", "1")
+        add_user(s, "boss", "boss-secret-1", ["admin"])
+    setup.acting_user = "boss"
+    with setup.session_scope(write=True) as s:
+        add_user(s, "rita", "rita-secret-1", ["reviewer"])
+    setup.dispose()
+
+
+def test_with_users_start_asks_who_is_working_and_the_window_shows_them(
+    tmp_path: Path, shells: list[AppShell]
+) -> None:
+    path = tmp_path / "users.sqlite3"
+    _with_users(path)
+    assert start(path, Scripted(sign_ins=[])) is None  # quit at the sign-in: no window
+    prompter = Scripted(sign_ins=[("rita", "wrong"), ("rita", "rita-secret-1")])
+    shell = start(path, prompter)
+    assert shell is not None
+    shells.append(shell)
+    assert "sign_in" in prompter.asked and "password" not in prompter.asked
+    assert prompter.texts == ["用户名或密码不正确。"]
+    assert shell.db.acting_user == "rita"
+    assert shell.window.user_label.text() == "用户：rita"
+    assert shell.idle_timeout_ms() == 10 * 60_000  # the idle lock asks for rita's own password
+
+
+def test_opening_a_database_with_users_signs_in_to_it(
+    qtbot: QtBot, tmp_path: Path, db: Database, shells: list[AppShell]
+) -> None:
+    shell = AppShell(db, None)
+    shells.append(shell)
+    other = tmp_path / "users.sqlite3"
+    _with_users(other)
+    shell.prompter = Scripted(sign_ins=[("boss", "nope")])  # wrong, then gives up
+    assert shell.open_database(other) is None and shell.db is db
+    shell.prompter = Scripted(sign_ins=[("boss", "boss-secret-1")])
+    assert shell.open_database(other) is not None
+    assert shell.db.path == other and shell.db.acting_user == "boss"
+
+
+def test_a_branch_set_up_with_users_on_the_command_line_skips_the_welcome(tmp_path: Path) -> None:
+    from app.services.users import add_user
+
+    path = tmp_path / "cli.sqlite3"
+    setup = Database(path)
+    with setup.session_scope(write=True) as s:  # `users add` on a fresh file: no first run recorded, no agents
+        add_user(s, "boss", "boss-secret-1", ["admin"])
+    assert not needs_welcome(setup)
+    setup.dispose()

@@ -90,9 +90,11 @@ from ui.report_actions import (
     summary_work,
     with_suffix,
 )
+from ui.roles import guard
 from ui.widgets.filters import filter_combo, refill_combo, search_box
 from ui.widgets.frozen_columns import FrozenColumns
 from ui.widgets.payroll_panels import AgentDetail, ChangesPanel, PendingChangesPanel
+from ui.widgets.signoff_strip import SignoffStrip
 from ui.widgets.status_banner import StatusBanner
 from ui.widgets.table_view import TableView
 from ui.widgets.tax_year_panel import TaxYearPanel
@@ -135,6 +137,9 @@ class PayrollPage(Page):
         self._balanced = False
 
         self.banner = StatusBanner(self)
+        # §10: who signed the month off, and the next step's buttons (only once the branch has users)
+        self.signoffs = SignoffStrip(db, self)
+        self.signoffs.changed.connect(self._on_signed)
 
         style = self.style()
 
@@ -330,6 +335,7 @@ class PayrollPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addLayout(actions)
+        layout.addWidget(self.signoffs)
         layout.addWidget(self.v_split, 1)
 
         self._update_warnings_tab()
@@ -439,6 +445,7 @@ class PayrollPage(Page):
         self._show_pending()
         if selected is None or not self.select_code(selected):
             self._on_selection()
+        self.signoffs.set_month(self.month)
         self._update_buttons()
         self.check_pending()
 
@@ -710,6 +717,25 @@ class PayrollPage(Page):
                     "Compute everyone's pay from the month's records",
                 )
             )
+        self._apply_roles(busy)
+
+    def _apply_roles(self, busy: bool) -> None:
+        """§10: once the branch has users, the lock is the approval's (the strip's 签批 button), and
+        calculating and unlocking need the clerk's and the approver's roles."""
+        roles = self.signoffs.roles
+        self.signoffs.set_busy(busy)
+        if not roles.users:
+            return
+        self.lock_button.setEnabled(False)
+        self.lock_button.setToolTip(tr("本网点已设置用户：月份由签批锁定（见下方签核栏）",
+                                       "This branch has users: a month is locked by its approval (the sign-off bar)"))
+        guard(self.calculate_button, roles, "clerk")
+        guard(self.unlock_button, roles, "approver")
+
+    @Slot()
+    def _on_signed(self) -> None:
+        self.refresh()
+        self.data_changed.emit("payroll")
 
     def _start(self, op: Op) -> Op:
         """Keep one operation at a time: the buttons stay disabled until it ends."""

@@ -43,6 +43,7 @@ from app.services.calendar_overrides import OverrideView, list_overrides, remove
 from app.services.errors import MonthLocked, ServiceError
 from app.services.security import hash_password, password_is_set, verify_password
 from app.services.settings import all_settings, set_setting
+from app.services.users import users_exist
 from db.session import Database
 from ui import file_dialogs
 from ui.dialogs.common import ERROR_STYLE, date_edit, error_label, set_error, to_date
@@ -51,6 +52,7 @@ from ui.dialogs.welcome_dialog import LANGUAGE_NAMES
 from ui.errors import show_error, show_message
 from ui.pages.base import Page
 from ui.translations import command_line_language
+from ui.widgets.users_panel import UsersPanel
 
 log = logging.getLogger("branchpay.ui.settings")
 
@@ -117,6 +119,9 @@ class SettingsPage(Page):
         right = QVBoxLayout()
         right.setSpacing(12)
         right.addWidget(self._build_data(content))
+        self.users_panel = UsersPanel(db, content)  # §10: users, roles and the sign-off steps
+        self.users_panel.changed.connect(lambda: self.data_changed.emit("settings"))
+        right.addWidget(self.users_panel)
         right.addWidget(self._build_calendar(content), 1)
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
@@ -416,6 +421,7 @@ class SettingsPage(Page):
         self.load_overrides()
         self._update_password()
         self._update_last_backup()
+        self.users_panel.refresh()
 
     def _show_language_override(self, saved: str) -> None:
         """A note beside the combo when this window was started in another language (``--lang``)."""
@@ -538,6 +544,9 @@ class SettingsPage(Page):
                 for key, value in values.items():
                     if value != self._loaded.get(key):
                         set_setting(session, key, value)
+        except ServiceError as exc:  # §10: settings are the admin's
+            self.message = show_error(self, exc)
+            return False
         except OSError as exc:
             log.warning("could not copy the logo: %s", exc)
             self.message = show_error(
@@ -713,6 +722,13 @@ class SettingsPage(Page):
         self.password_button.setText(tr("更改密码…", "Change…") if on else tr("设置密码…", "Set password…"))
         self.password_remove.setEnabled(on)
         self.idle_minutes.setEnabled(on)
+        with self.db.session_scope() as session:
+            users = users_exist(session)
+        self.password_button.setEnabled(on or not users)
+        if users:  # §10: each user signs in with their own password; the idle lock asks for it
+            self.idle_minutes.setEnabled(True)
+            if not on:
+                self.password_status.setText(tr("已设置用户：每人用自己的密码登录", "Users sign in with their own password"))
 
     def change_password(self, current: str, new: str) -> str:
         """Set or change the password; "" when done, else why not. The current one is required to change it."""
