@@ -172,6 +172,24 @@ class Policy(Base):
     # The locked month in which the paid amount was clawed back.
     clawed_month: Mapped[str | None] = mapped_column(String(7), nullable=True)
 
+    # Partial indexes (migration 0008): every calculation looks for cancelled policies still to be
+    # clawed back, and recalculating looks for the ones a month clawed back. Both are a few
+    # hundred among hundreds of thousands: without these, each query reads every policy.
+    __table_args__ = (
+        Index(
+            "ix_policies_cancelled",
+            "cancel_date",
+            sqlite_where=cancel_date.is_not(None),
+            postgresql_where=cancel_date.is_not(None),
+        ),
+        Index(
+            "ix_policies_clawed",
+            "clawed_month",
+            sqlite_where=clawed_month.is_not(None),
+            postgresql_where=clawed_month.is_not(None),
+        ),
+    )
+
 
 class Complaint(Base):
     __tablename__ = "complaints"
