@@ -49,7 +49,15 @@ from app.reports.trend_sheet import add_trend_sheet
 from app.reports.xlsx_writer import Column, SheetWriter, SummaryBook, save_workbook
 from app.reports.xlsx_writer import new_sheet as _sheet
 from app.results import AgentResult, MonthResult
-from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_LABELS, summary_amounts
+from app.summary_columns import (
+    DEDUCTION_COLUMNS,
+    DEDUCTIONS,
+    GROSS_COLUMNS,
+    TOTAL_LABELS,
+    has_statutory,
+    shown_columns,
+    summary_amounts,
+)
 from app.trends import History
 
 ZERO = Decimal(0)
@@ -189,7 +197,10 @@ def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
     columns = [Column(tr("工号", "Code"), 9), Column(tr("姓名", "Name"), 10), Column(tr("团队", "Team"), 12)]
     columns += [Column(c.label.in_(lang), 11, "money") for c in GROSS_COLUMNS]
     columns += [Column(TOTAL_LABELS["gross"].in_(lang), 12, "money")]
-    columns += [Column(c.label.in_(lang), 11, "money") for c in DEDUCTION_COLUMNS]
+    # 社保/公积金/个税 only when the month has a statutory line (docs/pay-rules.md §9)
+    statutory = any(has_statutory(a.lines) for a in agents)
+    columns += [Column(c.label.in_(lang), 11, "money") for c in shown_columns(DEDUCTIONS, statutory)]
+    keys = summary_sheet_keys(statutory)
     columns += [
         Column(TOTAL_LABELS["deductions"].in_(lang), 12, "money"),
         Column(TOTAL_LABELS["net"].in_(lang), 12, "money"),
@@ -202,8 +213,8 @@ def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
         for a in members:
             amounts = summary_amounts(a.lines)
             amounts.update(gross=a.gross, deductions=a.deductions, net=a.net)
-            sheet.row([a.code, a.name, a.team, *(amounts[k] for k in SUMMARY_SHEET_KEYS)])
-            for k in SUMMARY_SHEET_KEYS:
+            sheet.row([a.code, a.name, a.team, *(amounts[k] for k in keys)])
+            for k in keys:
                 subtotals[k] += amounts[k]
                 totals[k] += amounts[k]
         sheet.row(
@@ -211,12 +222,12 @@ def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
                 tr("小计", "Subtotal"),
                 tr(f"{len(members)} 人", f"{len(members)} agents"),
                 team or tr("无团队", "No team"),
-                *(subtotals[k] for k in SUMMARY_SHEET_KEYS),
+                *(subtotals[k] for k in keys),
             ],
             "subtotal",
         )
     total_row: list[Any] = [tr("合计", "Total"), tr(f"{len(agents)} 人", f"{len(agents)} agents"), ""]
-    total_row += [totals.get(k, ZERO) for k in SUMMARY_SHEET_KEYS]
+    total_row += [totals.get(k, ZERO) for k in keys]
     sheet.row(total_row, "total")
     _signature_rows(sheet, data, len(columns))
 
@@ -243,6 +254,17 @@ SUMMARY_SHEET_KEYS: tuple[str, ...] = (
     "deductions",
     "net",
 )
+
+
+def summary_sheet_keys(statutory: bool) -> tuple[str, ...]:
+    """The 汇总 sheet's money columns for a month with (or without) statutory lines."""
+    return (
+        *(c.key for c in GROSS_COLUMNS),
+        "gross",
+        *(c.key for c in shown_columns(DEDUCTIONS, statutory)),
+        "deductions",
+        "net",
+    )
 
 
 def _detail_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
