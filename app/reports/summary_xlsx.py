@@ -43,6 +43,7 @@ from openpyxl import Workbook
 from app.fact_rows import FACT_LABELS, NO_KPI_DATA, SCOPE_LABEL, fact_rows, scope_text
 from app.i18n import language, tr
 from app.reports.files import as_os_error, staged_output
+from app.reports.publication import HEAD, HEADING, XLSX_WIDTHS, Publication, notice_rows
 from app.reports.tax_year import SHEET_NAME as TAX_YEAR_SHEET
 from app.reports.tax_year import TaxYearRow, add_tax_year_sheet
 from app.reports.trend_sheet import add_trend_sheet
@@ -167,6 +168,8 @@ class SummaryInput:
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     # docs/pay-rules.md §9.3: the year's cumulative tax figures (empty without statutory deductions)
     tax_year: Sequence[TaxYearRow] = ()
+    # docs/pay-rules.md §11: the locked month's 奖惩公示 (the 公示 sheet); None for a month not locked
+    publication: Publication | None = None
     # The months up to this one (趋势 sheet, app/reports/trend_sheet.py); None or one month: no sheet
     trend: History | None = None
 
@@ -460,6 +463,29 @@ def _ranking_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
         )
 
 
+def _notice_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
+    """The 公示 sheet: the locked month's 奖惩公示, the same rows as the publication xlsx (报表 → 公示…):
+    awards and upheld penalties, the date the appeal window closes, never pay. A month not locked
+    has no notice yet (its results may still change): the sheet says so."""
+    pub = data.publication
+    if pub is None:
+        columns = [Column(title, 12), *(Column("", w) for w in XLSX_WIDTHS[1:])]
+        sheet = _sheet(wb, title, columns, header, freeze=(1, 0), autofilter=False, generated=data.generated_at)
+        sheet.row([tr("本月尚未锁定：奖惩公示在锁定后生成（报表 → 公示…）。",
+                      "The month is not locked: the rewards and penalties notice is made once it is locked "
+                      "(Reports → Notice…).")])
+        return
+    rows = notice_rows(pub)
+    first = rows[0][1]  # the notice's title is the sheet's first (header) row
+    columns = [Column(first[0], XLSX_WIDTHS[0]), *(Column("", w) for w in XLSX_WIDTHS[1:])]
+    sheet = _sheet(wb, title, columns, header, freeze=(1, 0), autofilter=False, generated=data.generated_at)
+    for kind, row in rows[1:]:
+        if not row:
+            sheet.blank_row()
+        else:
+            sheet.row(row, "subtotal" if kind in (HEAD, HEADING) else "plain")
+
+
 def ranking(agents: Iterable[AgentResult]) -> list[tuple[int | None, AgentResult]]:
     """Agents whose KPI was measured by KPI score, highest first; equal scores share a rank (1, 2, 2, 4).
     Agents whose KPI was not measured (no indicator had data) follow in code order with no rank:
@@ -497,7 +523,9 @@ SHEETS: tuple[tuple[str, str, Callable[[SummaryBook, SummaryInput, str, str], No
     ("保单明细", "Sales", _sales_sheet),
     ("考勤汇总", "Attendance", _attendance_sheet),
     ("质检汇总", "QA", _qa_sheet),
-    ("公示", "Ranking", _ranking_sheet),
+    ("公示", "Notice", _notice_sheet),
+    # the KPI ranking (scores and the top award, no pay), once the 公示 sheet
+    ("绩效排名", "Ranking", _ranking_sheet),
 )
 
 

@@ -191,7 +191,7 @@ def _check(qtbot: QtBot, db: Database, month: str, tmp_path: Path) -> None:
     assert a001["kpi"].startswith("无数据（") and "合格线" in a001["kpi"]
     assert "空岗 1 次" in a001["leave"] and "私自调班 1 次" in a001["leave"]
     assert any(a.facts.leave_total and a.facts.attended_days < a.facts.employed_workdays for a in result.agents)
-    notice = list(openpyxl.load_workbook(book, read_only=True)["公示"].iter_rows(values_only=True))
+    notice = list(openpyxl.load_workbook(book, read_only=True)["绩效排名"].iter_rows(values_only=True))
     score = notice[0].index("绩效得分")
     assert {str(r[1]): r[score] for r in notice[1:]}["A001"] == "无数据"  # not 80.00 as if measured
 
