@@ -38,6 +38,8 @@ def plan_db(empty_db: Database) -> Database:
 
 
 def cell(model, row: int, key: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    if model.cell(row, key) == text:  # already so (a column's default)
+        return
     assert model.setData(model.index(row, model.column_of(key)), text, Qt.ItemDataRole.EditRole)
 
 
@@ -176,7 +178,8 @@ def test_product_groups_and_indicator_kinds_are_entered_in_forms(
         cell(ind.model, row, key, text)
     type_into(qtbot, ind.detail, "max_down", "20")
     ind.select(0)  # going back and forth keeps what was typed
-    assert ind.detail.widgets["step_up"].text() == "0.05"
+    step_up = ind.detail.widgets["step_up"]
+    assert isinstance(step_up, QLineEdit) and step_up.text() == "0.05"
     save(qtbot, page, "2026-11")
 
     base = default_plan()
@@ -270,3 +273,142 @@ def test_a_frozen_schema_2_version_cannot_be_edited(qtbot: QtBot, db: Database) 
     assert v2.indicators.model.read_only and not v2.indicators.detail.isEnabled()
     assert v2.scopes.model.read_only
     assert not isinstance(v2.within_scope, QCheckBox) or not v2.within_scope.isEnabled()
+
+
+def test_scopes_are_edited_with_their_own_tables_and_show_whom_they_match(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    from app.plan.model import Scope
+    from ui.widgets.plan_v2_forms import IndicatorsEditor, ScopeDetail
+
+    with db.session_scope() as session:
+        initialise(session)
+    page = make_page(qtbot, db)
+    convert(page)
+    scopes = page.editor.v2.scopes
+    row = add_row(scopes)
+    for key, text in (("code", "callback"), ("name", "电话回访岗"), ("roles", "电话回访岗")):
+        cell(scopes.model, row, key, text)
+    detail = scopes.detail
+    assert isinstance(detail, ScopeDetail)
+    assert detail.matches.text() == "1 人：A001 张三"  # B002 has the same role but has left
+    cell(scopes.model, row, "agents", "a002，B001")  # codes in any case, Chinese comma
+    assert detail.matches.text() == "3 人：A001 张三，A002 李四，B001 王五"
+    cell(scopes.model, row, "agents", "")
+    assert not detail.tabs.isVisible()
+    detail.own["kpi"].click()  # starts from a copy of the top-level KPI table
+    kpi = detail.forms["kpi"]
+    indicators = kpi.nested["indicators"]
+    assert isinstance(indicators, IndicatorsEditor) and indicators.model.rowCount() == 4
+    cell(indicators.model, 0, "kind", "relative")
+    type_into(qtbot, kpi, "bonus_per_point", "60")
+    detail.own["quality"].click()
+    type_into(qtbot, detail.forms["quality"], "no_data_coefficient", "0.9")
+    assert page.problems == []
+    save(qtbot, page, "2026-11")
+
+    base = default_plan()
+    linear = tuple(replace(i, kind="linear") for i in base.kpi.indicators)
+    scope_kpi = replace(base.kpi, bonus_per_point=D(60), indicators=(
+        Indicator("answer_rate", "电话人工接通率", D("0.3"), D(0), D(1), kind="relative"), *linear[1:]))
+    expected = replace(
+        base, schema=2, effective_from="2026-11", kpi=replace(base.kpi, indicators=linear),
+        scopes=(Scope("callback", "电话回访岗", roles=("电话回访岗",), kpi=scope_kpi,
+                      quality=replace(base.quality, no_data_coefficient=D("0.9"))),),
+    )
+    assert_round_trip(db, "2026-11", tmp_path, expected)
+    scopes = page.editor.v2.scopes
+    assert scopes.model.cell(0, "roles") == "电话回访岗"
+    page.editor.v2.scopes.select(0)
+    assert isinstance(scopes.detail, ScopeDetail) and scopes.detail.own["kpi"].isChecked()
+    assert not scopes.detail.own["commission"].isChecked()
+
+
+def test_a_scope_problem_is_shown_in_the_scope(qtbot: QtBot, plan_db: Database) -> None:
+    page = make_page(qtbot, plan_db)
+    convert(page)
+    scopes = page.editor.v2.scopes
+    row = add_row(scopes)
+    cell(scopes.model, row, "code", "nobody")
+    assert any(p.startswith("scopes[0]: ") for p in page.problems)
+    assert scopes.model.problem(0, "code")
+    cell(scopes.model, row, "teams", "一组")
+    assert page.problems == []
+
+
+def test_targets_awards_team_award_and_statutory_are_entered_in_forms(
+    qtbot: QtBot, plan_db: Database, tmp_path: Path
+) -> None:
+    from app.plan.statutory import SIItem, StatutoryConfig
+    from app.plan.targets import PayoutBand, PeriodAward, Target, TeamAward
+
+    page = make_page(qtbot, plan_db)
+    convert(page)
+    v2 = page.editor.v2
+    assert page.editor.isTabVisible(v2.targets_tab) and page.editor.isTabVisible(v2.statutory_tab)
+    targets = v2.targets
+    row = add_row(targets)
+    for key, text in (("code", "q_premium"), ("name", "季度保费目标"), ("measure", "standard_premium"),
+                      ("period", "quarter"), ("bonus", "1,000")):
+        cell(targets.model, row, key, text)
+    payout = targets.detail.nested["payout"]
+    r = payout.table.add_row()
+    cell(payout.model, r, "from", "120%")
+    cell(payout.model, r, "rate", "120%")
+    awards = v2.period_awards
+    r = awards.table.add_row()
+    for key, text in (("code", "q_top"), ("name", "季度优胜"), ("period", "quarter"), ("top_share", "10%"),
+                      ("amount", "800")):
+        cell(awards.model, r, key, text)
+    v2.team_enabled.click()
+    type_into(qtbot, v2.team, "amount", "500")
+    st = v2.statutory
+    st.enabled.click()
+    for code, name, rate, fixed in (("pension", "养老保险", "8%", "0"), ("medical", "医疗保险", "2%", "3")):
+        r = st.items.table.add_row()
+        for key, text in (("code", code), ("name", name), ("rate", rate), ("fixed", fixed)):
+            cell(st.items.model, r, key, text)
+    type_into(qtbot, st.form, "housing_fund_rate", "7%")
+    type_into(qtbot, st.form, "si_base_floor", "22311")
+    type_into(qtbot, st.form, "si_base_ceiling", "4462")
+    assert any(p.startswith("statutory.si_base_ceiling: ") for p in page.problems)
+    assert st.form.widgets["si_base_ceiling"].styleSheet()  # shaded next to the field
+    assert any("代扣代缴" in t for t in page.problem_texts())
+    type_into(qtbot, st.form, "si_base_floor", "4462")
+    type_into(qtbot, st.form, "si_base_ceiling", "22311")
+    choose(st.form, "hf_rounding", "yuan")
+    st.own_table.click()  # starts from the statutory table
+    assert st.brackets.model.rowCount() == 7
+    save(qtbot, page, "2026-11")
+
+    base = default_plan()
+    expected = replace(
+        base, schema=2, effective_from="2026-11",
+        kpi=replace(base.kpi, indicators=tuple(replace(i, kind="linear") for i in base.kpi.indicators)),
+        targets=(Target("q_premium", "季度保费目标", "standard_premium", "quarter", D(1000),
+                        (PayoutBand(D(1), D(1)), PayoutBand(D("1.2"), D("1.2")))),),
+        period_awards=(PeriodAward("q_top", "季度优胜", "quarter", D("0.1"), D(800)),),
+        team_award=TeamAward(D(500)),
+        statutory=StatutoryConfig(
+            social_insurance=(SIItem("pension", "养老保险", D("0.08")), SIItem("medical", "医疗保险", D("0.02"), D(3))),
+            si_base_floor=D(4462), si_base_ceiling=D(22311), housing_fund_rate=D("0.07"), hf_rounding="yuan"),
+    )
+    assert_round_trip(plan_db, "2026-11", tmp_path, expected)
+    v2 = page.editor.v2
+    assert v2.statutory.enabled.isChecked() and v2.team_enabled.isChecked()
+    assert v2.targets.model.cell(0, "bonus") == "1000"
+
+
+def test_an_unknown_target_measure_is_named_on_its_cell(qtbot: QtBot, plan_db: Database) -> None:
+    page = make_page(qtbot, plan_db)
+    convert(page)
+    targets = page.editor.v2.targets
+    row = add_row(targets)
+    for key, text in (("code", "t"), ("measure", "calls"), ("period", "month")):
+        cell(targets.model, row, key, text)
+    assert any(p.startswith("targets[0].measure: ") for p in page.problems)
+    assert "calls" in targets.model.problem(0, "measure")
+    assert page.editor.focus_path("targets[0].measure")
+    assert page.editor.currentIndex() == page.editor.v2.targets_tab
+    cell(targets.model, row, "measure", "answer_rate")
+    assert page.problems == []

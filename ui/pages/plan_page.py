@@ -503,6 +503,8 @@ class PlanPage(Page):
     def convert_to_schema2(self) -> None:
         if self.editor.read_only or self.editor.schema != 1:
             return
+        with self.db.session_scope() as session:  # scopes show whom they match now
+            self.editor.set_roster(list_agents(session, include_inactive=False))
         self.editor.convert_to_schema2()
         self.status.setText(tr("已改为方案格式 2（尚未保存）", "Now plan format 2 (not saved yet)"))
 

@@ -553,7 +553,9 @@ class PlanEditor(QTabWidget):
         )
         table.view.resizeColumnsToContents()
         self._kpi_layout = layout
-        self._kpi_table_box = table.parentWidget()
+        box = table.parentWidget()
+        assert box is not None
+        self._kpi_table_box = box
 
     def _build_attendance(self) -> None:
         layout = self._tab("考勤", "Attendance")

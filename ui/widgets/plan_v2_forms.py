@@ -447,6 +447,8 @@ class RecordList(QWidget):
         out = []
         for row, head in enumerate(self.model.items()):
             record = {**head, **self.detail_values(row, self._records[row], f"{path}[{row}]", problems)}
+            if record.get("name") == "":  # an empty name is the code's (as in the TOML file)
+                del record["name"]
             out.append(self.finish(row, record))
         return out
 
@@ -972,7 +974,7 @@ class TargetsEditor(RecordList):
 def awards_value(rows: list[dict[str, Any]], problems: list[str]) -> list[dict[str, Any]]:
     out = []
     for row, record in enumerate(rows):
-        record = dict(record)
+        record = {k: v for k, v in record.items() if not (k == "name" and v == "")}
         _money_cells(record, ("amount",), f"period_awards[{row}]", problems)
         record["exclude_penalized"] = record.get("exclude_penalized") != "false"
         out.append(record)
@@ -1086,6 +1088,8 @@ class StatutoryEditor(QWidget):
         out: dict[str, Any] = {"social_insurance": self.items.dump(f"{path}.social_insurance", problems)}
         for row, item in enumerate(out["social_insurance"]):
             _money_cells(item, ("fixed",), f"{path}.social_insurance[{row}]", problems)
+            if item.get("name") == "":
+                del item["name"]
         out.update(self.form.dump(path, problems))
         if self.own_table.isChecked():
             out["tax_brackets"] = self.brackets.dump(f"{path}.tax_brackets", problems)

@@ -152,11 +152,11 @@ class V2Sections(QWidget):
         self.scopes.set_roster(roster)
 
     def load(self, doc: dict[str, Any]) -> None:
-        commission = doc.get("commission") if isinstance(doc.get("commission"), dict) else {}
+        commission: dict[str, Any] = doc["commission"] if isinstance(doc.get("commission"), dict) else {}
         self.groups.load(commission.get("groups"))
-        kpi = doc.get("kpi") if isinstance(doc.get("kpi"), dict) else {}
+        kpi: dict[str, Any] = doc["kpi"] if isinstance(doc.get("kpi"), dict) else {}
         self.indicators.load([{"kind": "linear", **i} for i in kpi.get("indicators") or [] if isinstance(i, dict)])
-        awards = doc.get("awards") if isinstance(doc.get("awards"), dict) else {}
+        awards: dict[str, Any] = doc["awards"] if isinstance(doc.get("awards"), dict) else {}
         self.within_scope.setChecked(awards.get("within_scope") is True)
         self.scopes.load(doc.get("scopes"))
         self.targets.load(doc.get("targets"))
@@ -257,5 +257,5 @@ class V2Sections(QWidget):
         for widget in (self.groups, self.indicators, self.scopes, self.targets, self.period_awards,
                        self.statutory):
             widget.set_read_only(read_only)
-        for widget in (self.within_scope, self.team_enabled, self.team):
-            widget.setEnabled(not read_only)
+        for other in (self.within_scope, self.team_enabled, self.team):
+            other.setEnabled(not read_only)
