@@ -291,9 +291,9 @@ def test_scopes_are_edited_with_their_own_tables_and_show_whom_they_match(
         cell(scopes.model, row, key, text)
     detail = scopes.detail
     assert isinstance(detail, ScopeDetail)
-    assert detail.matches.text() == "1 人：A001 张三"  # B002 has the same role but has left
+    assert detail.matches.text() == "当前匹配 1 人：A001 张三"  # B002 has the same role but has left
     cell(scopes.model, row, "agents", "a002，B001")  # codes in any case, Chinese comma
-    assert detail.matches.text() == "3 人：A001 张三，A002 李四，B001 王五"
+    assert detail.matches.text() == "当前匹配 3 人：A001 张三，A002 李四，B001 王五"
     cell(scopes.model, row, "agents", "")
     assert not detail.tabs.isVisible()
     detail.own["kpi"].click()  # starts from a copy of the top-level KPI table

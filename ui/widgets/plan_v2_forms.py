@@ -157,6 +157,7 @@ class RecordForm(QWidget):
         self.widgets: dict[str, QWidget] = {}
         self.nested: dict[str, Any] = {}
         self._tips: dict[str, str] = {}
+        self._titles: dict[str, QLabel] = {}
         self._loading = False
         for f in self.fields:
             self._add(f)
@@ -197,7 +198,13 @@ class RecordForm(QWidget):
         self.nested[key] = widget
         self.widgets[key] = widget
         self._tips[key] = key
-        self.form.addRow(label, widget)
+        if isinstance(widget, LevelPoints):
+            self.form.addRow(label, widget)
+        else:  # a table gets the form's whole width, under its title
+            title = QLabel(label, self)
+            self.form.addRow(title)
+            self.form.addRow(widget)
+            self._titles[key] = title
 
     def set_choices(self, key: str, choices: Sequence[Choice]) -> None:
         combo = self.widgets[key]
@@ -212,6 +219,8 @@ class RecordForm(QWidget):
         """Show the rows of ``keys`` only (the fields of an indicator's kind)."""
         for key, widget in self.widgets.items():
             self.form.setRowVisible(widget, key in keys)
+            if key in self._titles:
+                self.form.setRowVisible(self._titles[key], key in keys)
 
     def load(self, record: dict[str, Any]) -> None:
         self._loading = True
@@ -392,7 +401,7 @@ class RecordList(QWidget):
 
         self.path = path
         self.head_keys = tuple(c.key for c in head)
-        self.table = RowsTable(path, title, head, stretch=False, visible_rows=visible_rows, parent=self)
+        self.table = RowsTable(path, title, head, stretch=vertical, visible_rows=visible_rows, parent=self)
         self.model = self.table.model
         self.detail = detail
         self._new_record = new_record or dict
@@ -591,7 +600,7 @@ class GroupsEditor(RecordList):
         detail = RecordForm(())
         self.tiers = Rows(f"{path}.tiers", tr("提成阶梯", "Tiers"), TIER_COLUMNS, visible_rows=4)
         detail.add_nested("tiers", tr("本组提成阶梯", "This group's tiers"), self.tiers)
-        super().__init__(path, tr("产品组", "Product groups"), GROUP_HEAD, detail, visible_rows=4,
+        super().__init__(path, tr("产品组", "Product groups"), GROUP_HEAD, detail, visible_rows=3, vertical=True,
                          new_record=lambda: {"tiers": [{"from": 0, "rate": 0}]}, parent=parent)
 
 
@@ -651,7 +660,7 @@ class IndicatorsEditor(RecordList):
         detail.add_nested("bands", tr("分档", "Bands"), self.bands)
         self.levels = LevelPoints()
         detail.add_nested("points_by_level", tr("每次投诉得分", "Points per complaint"), self.levels)
-        super().__init__(path, tr("考核指标", "Indicators"), INDICATOR_HEAD, detail, visible_rows=6,
+        super().__init__(path, tr("考核指标", "Indicators"), INDICATOR_HEAD, detail, visible_rows=6, vertical=True,
                          new_record=lambda: {"source": "metric", "target": 0, "step": 1, "down": 1, "up": 1},
                          parent=parent)
 
@@ -791,6 +800,7 @@ SCOPE_TABLES = (
     ("kpi", "本岗位单独的考核设置", "Own KPI table"),
 )
 _NAME_KEYS = ("roles", "teams", "agents")
+MAX_NAMES = 12
 
 
 class ScopeDetail(RecordForm):
@@ -804,7 +814,7 @@ class ScopeDetail(RecordForm):
         self.matches = QLabel(self)
         self.matches.setWordWrap(True)
         self.matches.setObjectName("scope-matches")
-        self.form.addRow(tr("当前匹配", "Matches now"), self.matches)
+        self.form.addRow(self.matches)
         self.own: dict[str, QCheckBox] = {}
         self.forms: dict[str, RecordForm] = {
             "commission": commission_form(f"{path}.commission"),
@@ -904,9 +914,12 @@ class ScopesEditor(RecordList):
         detail = self.detail
         assert isinstance(detail, ScopeDetail)
         matched = self.members().get(self.head_value(row, "code"), [])
+        names = "，".join(f"{a.code} {a.name}" for a in matched[:MAX_NAMES])
+        if len(matched) > MAX_NAMES:
+            names += tr(f" 等 {len(matched)} 人", f" and {len(matched) - MAX_NAMES} more")
         detail.matches.setText(
-            tr(f"{len(matched)} 人：", f"{len(matched)}: ") + ("，".join(f"{a.code} {a.name}" for a in matched)
-                                                             if matched else tr("（目前无人）", "(nobody now)")))
+            tr("当前匹配 ", "Matches now: ") + tr(f"{len(matched)} 人：", f"{len(matched)}: ")
+            + (names or tr("（目前无人）", "(nobody now)")))
 
 
 # ---------------------------------------------------------------------------------------------
