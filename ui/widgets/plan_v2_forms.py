@@ -176,7 +176,7 @@ class RecordForm(QWidget):
             widget = check
         else:
             edit = QLineEdit(self)
-            width = 30 if f.kind in ("text", "names") else 14
+            width = 30 if f.kind in ("text", "names") else 20
             edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("0") * width + 16)
             hint = tr(*f.hint) if f.hint else (tr(*RATE_HINT) if f.kind == "percent" else
                                                tr(*MONEY_HINT) if f.kind == "money" else "")

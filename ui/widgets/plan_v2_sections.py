@@ -60,8 +60,8 @@ class V2Sections(QWidget):
         QVBoxLayout(self.groups_box).addWidget(self.groups)
         commission.addWidget(self.groups_box, 1)
         # 绩效: indicators by kind
-        self.indicators_box = QGroupBox(tr("考核指标（每个指标选计分方式，右侧填写该方式的设置）",
-                                           "Indicators (choose each one's kind; its settings are on the right)"))
+        self.indicators_box = QGroupBox(tr("考核指标（每个指标选计分方式，在下方填写该方式的设置）",
+                                           "Indicators (choose each one's kind; its settings are below)"))
         self.indicators = IndicatorsEditor("kpi.indicators")
         QVBoxLayout(self.indicators_box).addWidget(self.indicators)
         kpi.addWidget(self.indicators_box, 1)
