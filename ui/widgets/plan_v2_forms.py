@@ -954,8 +954,9 @@ AWARD_COLUMNS = (
     Column("amount", "金额（元）", "Amount (yuan)"),
     Column("min_months", "至少在职月数", "Min. months", optional=True,
            tip_zh="留空：期间每个月", tip_en="empty: every month of the period"),
-    Column("exclude_penalized", "有投诉/致命差错不参评", "Exclude penalized", kind="choice", default="true",
-           choices=BOOL_CHOICES),
+    Column("exclude_penalized", "受罚者不参评", "Exclude penalized", kind="choice", default="true",
+           choices=BOOL_CHOICES, tip_zh="有成立投诉或致命差错的人员不参评",
+           tip_en="agents with an upheld complaint or a fatal error are not ranked"),
 )
 
 
@@ -974,7 +975,7 @@ class TargetsEditor(RecordList):
         detail = RecordForm(())
         detail.add_nested("payout", tr("按完成率发放", "Payout by attainment"),
                           Rows("targets.payout", tr("发放档", "Payout bands"), PAYOUT_COLUMNS, visible_rows=3))
-        super().__init__("targets", tr("目标", "Targets"), TARGET_HEAD, detail, visible_rows=3,
+        super().__init__("targets", tr("目标", "Targets"), TARGET_HEAD, detail, visible_rows=3, vertical=True,
                          new_record=lambda: {"payout": [{"from": 1, "rate": 1}]}, parent=parent)
 
     def dump(self, path: str | None, problems: list[str]) -> list[dict[str, Any]]:
