@@ -952,7 +952,7 @@ AWARD_COLUMNS = (
     Column("period", "期间", "Period", kind="choice", default="quarter", choices=PERIOD_CHOICES[1:]),
     Column("top_share", "获奖比例", "Top share", percent=True, tip_zh="如 10%", tip_en="e.g. 10%"),
     Column("amount", "金额（元）", "Amount (yuan)"),
-    Column("min_months", "至少在职月数", "Min. months", optional=True,
+    Column("min_months", "至少在职月数", "Min. months", optional=True, empty=("每个月", "every month"),
            tip_zh="留空：期间每个月", tip_en="empty: every month of the period"),
     Column("exclude_penalized", "受罚者不参评", "Exclude penalized", kind="choice", default="true",
            choices=BOOL_CHOICES, tip_zh="有成立投诉或致命差错的人员不参评",
@@ -1011,7 +1011,7 @@ SI_COLUMNS = (
     Column("fixed", "每月固定额（元）", "Fixed (yuan)", default="0"),
 )
 BRACKET_COLUMNS = (
-    Column("up_to", "累计应纳税所得额不超过（元）", "Cumulative taxable up to", optional=True,
+    Column("up_to", "累计应纳税所得额不超过（元）", "Cumulative taxable up to", optional=True, empty=("以上", "above"),
            tip_zh="最后一档留空", tip_en="empty on the last bracket"),
     Column("rate", "税率", "Rate", percent=True),
     Column("quick", "速算扣除数（元）", "Quick deduction"),
