@@ -5,6 +5,7 @@ with the expected plan and with what `plan export` writes."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -98,7 +99,8 @@ def exported(db: Database, month: str, tmp_path: Path) -> str:
 
 def assert_round_trip(db: Database, month: str, tmp_path: Path, expected) -> None:  # type: ignore[no-untyped-def]
     plan = stored(db, month)
-    assert plan == expected
+    got, want = dump_plan(plan), dump_plan(expected)
+    assert plan == expected, "\n".join(difflib.unified_diff(want.splitlines(), got.splitlines(), lineterm=""))
     text = exported(db, month, tmp_path)
     assert load_plan(text) == expected
     assert dump_plan(load_plan(text)) == text  # the export is the plan as stored, unchanged
@@ -412,3 +414,37 @@ def test_an_unknown_target_measure_is_named_on_its_cell(qtbot: QtBot, plan_db: D
     assert page.editor.currentIndex() == page.editor.v2.targets_tab
     cell(targets.model, row, "measure", "answer_rate")
     assert page.problems == []
+
+
+def test_removing_rows_keeps_each_remaining_row_with_its_own_settings(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    posts = read_text("plans/posts_schema2.toml")
+    with db.session_scope() as session:
+        initialise(session)
+        save_plan(session, posts)
+    page = make_page(qtbot, db)
+    scopes = page.editor.v2.scopes
+    scopes.select(0)
+    scopes.table.remove_selected()  # 电话回访岗 goes; 电话接听岗 and 电话咨诉岗 keep their own tables
+    assert scopes.model.rowCount() == 2
+    scopes.select(0)
+    detail = scopes.detail
+    kpi = detail.forms["kpi"]  # type: ignore[attr-defined]
+    indicators = kpi.nested["indicators"]
+    assert indicators.model.cell(0, "code") == "answer_rate"
+    indicators.select(3)  # calls (relative)
+    indicators.table.remove_selected()
+    indicators.select(3)  # now absence (count of absence records, -5 each)
+    assert indicators.kind_of(3) == "count"
+    assert indicators.detail.widgets["points"].text() == "-5"
+    save(qtbot, page, "2026-11")
+    original = load_plan(posts)
+    answer = original.scopes[1]
+    assert answer.kpi is not None
+    expected = replace(original, effective_from="2026-11", scopes=(
+        replace(answer, kpi=replace(answer.kpi, indicators=tuple(
+            i for i in answer.kpi.indicators if i.code != "calls"))),
+        original.scopes[2],
+    ))
+    assert_round_trip(db, "2026-11", tmp_path, expected)

@@ -432,6 +432,7 @@ class RecordList(QWidget):
         self.model.edited.connect(self._head_edited)
         self.model.rowsInserted.connect(self._rows_inserted)
         self.model.rowsAboutToBeRemoved.connect(self._rows_removed)
+        self.model.rowsRemoved.connect(self._after_removed)
         self.model.modelReset.connect(self._reset)
         self.table.view.selectionModel().currentRowChanged.connect(self._row_changed)
         detail.changed.connect(self._detail_edited)
@@ -533,7 +534,12 @@ class RecordList(QWidget):
         self._store()
         del self._records[first : last + 1]
         self._current = -1
-        self._show_detail(-1)
+
+    @Slot(QModelIndex, int, int)
+    def _after_removed(self, _parent: QModelIndex, _first: int, _last: int) -> None:
+        # The view may keep its current row number (now another record) without a signal: show that one.
+        current = self.table.view.currentIndex()
+        self._show_detail(current.row() if current.isValid() else -1)
 
     @Slot()
     def _reset(self) -> None:
