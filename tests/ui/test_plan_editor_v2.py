@@ -118,6 +118,10 @@ def test_converting_keeps_the_plan_and_saves_it_as_schema_2(
     for tab in (editor.v2.scopes_tab, editor.v2.targets_tab, editor.v2.statutory_tab):
         assert editor.isTabVisible(tab)
     assert [editor.v2.indicators.kind_of(r) for r in range(4)] == ["linear"] * 4
+    page.revert()  # 放弃修改: back to the stored schema-1 plan
+    assert editor.schema == 1 and not editor.isTabVisible(editor.v2.scopes_tab)
+    assert page.convert_button.isVisible() and not page.dirty
+    convert(page)
     save(qtbot, page, "2026-11")
     base = default_plan()
     expected = replace(
