@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from app.cli import main as cli_main
 from app.plan.model import CommissionGroup, Indicator, ScoreBand, Tier
-from app.plan.toml_io import default_plan, dump_plan, load_plan
+from app.plan.toml_io import default_plan, dump_plan, load_plan, plan_from_dict
 from app.resources import read_text
 from app.services.plans import plan_for_month, save_plan
 from app.services.setup import initialise
@@ -97,7 +97,12 @@ def exported(db: Database, month: str, tmp_path: Path) -> str:
     return out.read_text(encoding="utf-8")
 
 
-def assert_round_trip(db: Database, month: str, tmp_path: Path, expected) -> None:  # type: ignore[no-untyped-def]
+def assert_round_trip(db: Database, month: str, tmp_path: Path, expected, page: PlanPage | None = None) -> None:  # type: ignore[no-untyped-def]
+    if page is not None:  # the saved version, re-loaded into the forms, gives the same plan back
+        assert page.shown is not None and page.shown.effective_from == month and not page.dirty
+        doc, problems = page.editor.document()
+        assert problems == [] and page.problems == []
+        assert plan_from_dict(doc) == expected
     plan = stored(db, month)
     got, want = dump_plan(plan), dump_plan(expected)
     assert plan == expected, "\n".join(difflib.unified_diff(want.splitlines(), got.splitlines(), lineterm=""))
@@ -128,7 +133,7 @@ def test_converting_keeps_the_plan_and_saves_it_as_schema_2(
         base, schema=2, effective_from="2026-11",
         kpi=replace(base.kpi, indicators=tuple(replace(i, kind="linear") for i in base.kpi.indicators)),
     )
-    assert_round_trip(plan_db, "2026-11", tmp_path, expected)
+    assert_round_trip(plan_db, "2026-11", tmp_path, expected, page)
     assert page.editor.schema == 2  # the saved version is shown again, now in format 2
 
 
@@ -206,7 +211,7 @@ def test_product_groups_and_indicator_kinds_are_entered_in_forms(
             Indicator("execution", "执行力", D("0.1"), D(0), D(1), kind="score", max_down=D(20)),
         )),
     )
-    assert_round_trip(plan_db, "2026-11", tmp_path, expected)
+    assert_round_trip(plan_db, "2026-11", tmp_path, expected, page)
     # re-loaded, the forms show what was saved
     editor = page.editor
     editor.v2.indicators.select(1)
@@ -264,7 +269,7 @@ def test_the_posts_plan_loads_into_the_forms_and_saves_unchanged(
     original = load_plan(posts)
     expected = replace(original, effective_from="2026-11",
                        scopes=(replace(original.scopes[0], name="回访岗"), *original.scopes[1:]))
-    assert_round_trip(db, "2026-11", tmp_path, expected)
+    assert_round_trip(db, "2026-11", tmp_path, expected, page)
 
 
 def test_a_frozen_schema_2_version_cannot_be_edited(qtbot: QtBot, db: Database) -> None:
@@ -322,7 +327,7 @@ def test_scopes_are_edited_with_their_own_tables_and_show_whom_they_match(
         scopes=(Scope("callback", "电话回访岗", roles=("电话回访岗",), kpi=scope_kpi,
                       quality=replace(base.quality, no_data_coefficient=D("0.9"))),),
     )
-    assert_round_trip(db, "2026-11", tmp_path, expected)
+    assert_round_trip(db, "2026-11", tmp_path, expected, page)
     scopes = page.editor.v2.scopes
     assert scopes.model.cell(0, "roles") == "电话回访岗"
     page.editor.v2.scopes.select(0)
@@ -399,7 +404,7 @@ def test_targets_awards_team_award_and_statutory_are_entered_in_forms(
             social_insurance=(SIItem("pension", "养老保险", D("0.08")), SIItem("medical", "医疗保险", D("0.02"), D(3))),
             si_base_floor=D(4462), si_base_ceiling=D(22311), housing_fund_rate=D("0.07"), hf_rounding="yuan"),
     )
-    assert_round_trip(plan_db, "2026-11", tmp_path, expected)
+    assert_round_trip(plan_db, "2026-11", tmp_path, expected, page)
     v2 = page.editor.v2
     assert v2.statutory.enabled.isChecked() and v2.team_enabled.isChecked()
     assert v2.targets.model.cell(0, "bonus") == "1000"
@@ -451,4 +456,4 @@ def test_removing_rows_keeps_each_remaining_row_with_its_own_settings(
             i for i in answer.kpi.indicators if i.code != "calls"))),
         original.scopes[2],
     ))
-    assert_round_trip(db, "2026-11", tmp_path, expected)
+    assert_round_trip(db, "2026-11", tmp_path, expected, page)
