@@ -457,3 +457,21 @@ def test_removing_rows_keeps_each_remaining_row_with_its_own_settings(
         original.scopes[2],
     ))
     assert_round_trip(db, "2026-11", tmp_path, expected, page)
+
+
+def test_the_format_2_forms_speak_english(qtbot: QtBot, plan_db: Database) -> None:
+    from app.i18n import set_language
+
+    set_language("en")
+    page = make_page(qtbot, plan_db)
+    box = page.ask_convert()
+    assert "schema = 2" in box.informativeText() and "pay comes out the same" in box.informativeText()
+    page.convert_to_schema2()
+    editor = page.editor
+    assert editor.tabText(editor.v2.targets_tab) == "Targets && awards"  # shown as “Targets & awards”
+    ind = editor.v2.indicators
+    assert ind.model.data(ind.model.index(0, ind.model.column_of("kind"))) == "Linear (points per step)"
+    ind.select(0)
+    cell(ind.model, 0, "weight", "0")
+    assert any(p.startswith("kpi.indicators[0].weight: must be greater than 0") for p in page.problems)
+    assert any("KPI › Indicators › row 1" in t for t in page.problem_texts())
