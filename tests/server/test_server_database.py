@@ -1,0 +1,98 @@
+"""A server database (issue #19): the same migrations, services and exact money on PostgreSQL as on SQLite."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from app.services.payroll import calculate_month
+from db.models import PayrollResult
+from db.server import display_url, is_server_url, server_url
+from db.session import HEAD_REVISION, Database, NotAFile, current_revision
+from tests.reports.conftest import MONTH, build_example
+
+
+def test_a_server_url_is_told_from_a_file_path() -> None:
+    assert is_server_url("postgresql+psycopg://clerk@db.branch/pay")
+    assert is_server_url("postgresql://clerk@db.branch/pay")
+    assert not is_server_url("/data/postgresql/branchpay.sqlite3")
+    assert not is_server_url("branchpay.sqlite3")
+    assert server_url("postgresql://clerk@db/pay").drivername == "postgresql+psycopg"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql+psycopg://clerk:s3cr%40t-Pw@db.branch:5432/pay",
+     "postgresql+psycopg://clerk@db.branch/pay?password=s3cr@t-Pw&sslmode=require"],
+)
+def test_a_password_in_the_url_is_never_shown(url: str) -> None:
+    shown = display_url(url)
+    assert "s3cr" not in shown and "Pw" not in shown
+    assert "clerk" in shown and "db.branch" in shown and "***" in shown
+
+
+def test_a_server_database_that_cannot_be_reached_names_it_without_the_password() -> None:
+    with pytest.raises(Exception) as caught:
+        Database("postgresql+psycopg://clerk:TopSecret99@127.0.0.1:1/pay?connect_timeout=2")
+    assert "TopSecret99" not in str(caught.value)
+
+
+def _index_names(db: Database) -> set[str]:
+    """Every index the migrations made (named ones: the primary keys' and unique constraints' own differ by engine)."""
+    sql = ("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'"
+           if not db.is_server else
+           "SELECT indexname FROM pg_indexes i WHERE schemaname = 'public' "
+           "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)")
+    with db.engine.connect() as conn:
+        return {row[0] for row in conn.execute(text(sql))}
+
+
+def test_the_migrations_build_the_same_schema_on_both(any_database: Database, tmp_path: Path) -> None:
+    assert current_revision(any_database.engine) == HEAD_REVISION
+    reference = Database(tmp_path / "reference.sqlite3")
+    try:
+        tables = set(inspect(reference.engine).get_table_names())
+        assert set(inspect(any_database.engine).get_table_names()) == tables
+        for table in sorted(tables):
+            want = {c["name"] for c in inspect(reference.engine).get_columns(table)}
+            assert {c["name"] for c in inspect(any_database.engine).get_columns(table)} == want, table
+        assert _index_names(any_database) == _index_names(reference)
+    finally:
+        reference.dispose()
+
+
+def test_a_server_database_has_no_file(pg_server: object) -> None:
+    db = Database(pg_server.new_database())  # type: ignore[attr-defined]
+    try:
+        assert db.is_server
+        with pytest.raises(NotAFile):
+            _ = db.path
+        assert db.location.startswith("postgresql+psycopg://branchpay@127.0.0.1:")
+    finally:
+        db.dispose()
+
+
+def test_the_worked_example_pays_the_same_to_the_cent(db_location: str, tmp_path: Path) -> None:
+    """The docs/pay-rules.md §6 worked example, imported and calculated through the services on each
+    database, gives exactly the figures of the SQLite reference (money as exact decimal text)."""
+    reference = build_example(tmp_path / "ref", calculate=True)
+    db = build_example(tmp_path / "db", calculate=True, location=db_location)
+    try:
+        def figures(d: Database) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+            with d.session_scope() as s:
+                rows = s.execute(select(PayrollResult).where(PayrollResult.month == MONTH)).scalars().all()
+                return sorted((r.agent_code, r.gross, r.deductions, r.net) for r in rows)
+
+        got = figures(db)
+        assert got and got == figures(reference)
+        assert all(isinstance(v, Decimal) for row in got for v in row[1:])
+        # A recalculation on the server replaces the result the same way.
+        with db.session_scope(write=True) as s:
+            calculate_month(s, MONTH)
+        assert figures(db) == got
+    finally:
+        db.dispose()
+        reference.dispose()
