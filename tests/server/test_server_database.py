@@ -96,3 +96,25 @@ def test_the_worked_example_pays_the_same_to_the_cent(db_location: str, tmp_path
     finally:
         db.dispose()
         reference.dispose()
+
+
+def test_backups_on_a_server_say_the_servers_own_backups_apply(pg_server: object, tmp_path: Path) -> None:
+    from app.services.backups import backup_if_due, backup_now, restore_database
+    from app.services.server_backups import ServerBackupsApply, server_backup_advice
+
+    db = Database(pg_server.new_database())  # type: ignore[attr-defined]
+    try:
+        assert backup_if_due(db) is None  # the scheduled copy at start-up does nothing
+        with pytest.raises(ServerBackupsApply) as caught:
+            backup_now(db)
+        assert "server's own backups apply" in caught.value.text("en")
+        with pytest.raises(ServerBackupsApply):
+            restore_database(db, tmp_path / "some.sqlite3")
+        assert db.engine.connect().close() is None  # still open: nothing was disposed
+    finally:
+        db.dispose()
+    advice = server_backup_advice("postgresql+psycopg://clerk:***@db.branch:5433/pay", pg_dump="/usr/bin/pg_dump")
+    assert advice.pg_dump_command == (
+        "/usr/bin/pg_dump --format=custom --file pay.dump --host db.branch --port 5433 --username clerk pay"
+    )
+    assert "***" not in advice.pg_dump_command and advice.pg_dump_command in advice.en
