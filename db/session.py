@@ -258,6 +258,12 @@ class Database:
             raise NotAFile(f"{self.location} is a server database, not a file")
         return self._path
 
+    @property
+    def data_folder(self) -> Path:
+        """Where this PC keeps the database's local companions (logo, log): the file's folder, or the
+        app's own data folder for a server database."""
+        return self._path.parent if self._path is not None else default_data_dir()
+
     def _stored_revision(self) -> str | None:
         with self.engine.connect() as conn:
             if not inspect(conn).has_table("alembic_version"):

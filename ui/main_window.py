@@ -128,8 +128,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         # Status bar: where the data is and what state the month is in.
-        self.db_label = QLabel(tr(f"数据库：{db.path}", f"Database: {db.path}"), self)
-        self.db_label.setToolTip(str(db.path))
+        self.db_label = QLabel(tr(f"数据库：{db.location}", f"Database: {db.location}"), self)
+        self.db_label.setToolTip(db.location)
         self.month_status_label = QLabel(self)
         # A demo branch says so: its figures are made up.
         self.demo_label = QLabel(tr("演示数据", "Demo data"), self)
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
         self.backup_action.setStatusTip(
             tr("把当前数据复制一份到备份文件夹", "Copy the current data into the backup folder")
         )
-        self.backup_action.triggered.connect(self.backup_now)
+        self.backup_action.triggered.connect(self.backup_from_menu)
         self.open_backups_action = QAction(tr("打开备份文件夹", "Open the backup folder"), self)
         self.open_backups_action.triggered.connect(self.open_backup_folder)
         file_menu.addAction(self.backup_action)
@@ -414,6 +414,23 @@ class MainWindow(QMainWindow):
 
     # --- backups ----------------------------------------------------------------------
 
+    def server_backup_note(self) -> QMessageBox | None:
+        """On a server database every backup entry explains that the server's own backups apply."""
+        if not self.db.is_server:
+            return None
+        from app.services.server_backups import server_backup_advice
+
+        self.message = show_message(self, server_backup_advice(self.db.location).text(language()),
+                                    icon=QMessageBox.Icon.Information)
+        return self.message
+
+    @Slot()
+    def backup_from_menu(self) -> Op | None:
+        """文件 → 备份: a copy of the file, or, on a server database, what applies instead."""
+        if self.server_backup_note() is not None:
+            return None
+        return self.backup_now()
+
     @Slot()
     def backup_now(self) -> Op:
         """Off the GUI thread: a large database takes a moment to copy."""
@@ -432,7 +449,9 @@ class MainWindow(QMainWindow):
         return run_op(self, work, label=tr("正在备份…", "Backing up…"), on_done=done)
 
     @Slot()
-    def open_restore_dialog(self) -> RestoreDialog:
+    def open_restore_dialog(self) -> RestoreDialog | None:
+        if self.server_backup_note() is not None:
+            return None
         dialog = RestoreDialog(list_backups(self.db.path), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.chosen.connect(self.confirm_restore)
@@ -510,6 +529,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_backup_folder(self) -> bool:
+        if self.server_backup_note() is not None:
+            return False
         folder = backup_folder(self.db)
         folder.mkdir(parents=True, exist_ok=True)
         return self.open_url(QUrl.fromLocalFile(str(folder)))

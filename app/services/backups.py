@@ -70,6 +70,7 @@ def keep_count(db: Database) -> int:
 
 
 def backup_folder(db: Database) -> Path:
+    _file_only(db)
     return files.backup_dir_for(db.path)
 
 
@@ -102,7 +103,7 @@ def last_backup_time(db: Database) -> datetime | None:
             times.append(datetime.strptime(recorded, STAMP_FORMAT))
         except ValueError:
             log.warning("ignoring unreadable last_backup_at %r", recorded)
-    newest = list_backups(db.path)
+    newest = [] if db.is_server else list_backups(db.path)
     if newest:
         times.append(newest[0].taken_at)
     return max(times) if times else None

@@ -110,7 +110,8 @@ def test_backups_on_a_server_say_the_servers_own_backups_apply(pg_server: object
         assert "server's own backups apply" in caught.value.text("en")
         with pytest.raises(ServerBackupsApply):
             restore_database(db, tmp_path / "some.sqlite3")
-        assert db.engine.connect().close() is None  # still open: nothing was disposed
+        with db.session_scope() as s:  # still open: nothing was disposed
+            assert s.execute(text("SELECT 1")).scalar() == 1
     finally:
         db.dispose()
     advice = server_backup_advice("postgresql+psycopg://clerk:***@db.branch:5433/pay", pg_dump="/usr/bin/pg_dump")
