@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -119,3 +120,17 @@ def test_backups_on_a_server_say_the_servers_own_backups_apply(pg_server: object
         "/usr/bin/pg_dump --format=custom --file pay.dump --host db.branch --port 5433 --username clerk pay"
     )
     assert "***" not in advice.pg_dump_command and advice.pg_dump_command in advice.en
+
+
+def test_agent_codes_differing_only_by_case_are_refused_by_the_server_too(any_database: Database) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from app.services.agents import AgentInput, add_agent
+
+    with any_database.session_scope(write=True) as s:
+        add_agent(s, AgentInput("A001", "张三", Decimal(4000), date(2024, 1, 1)))
+    with pytest.raises(IntegrityError), any_database.session_scope(write=True) as s:
+        s.execute(text("INSERT INTO agents (code, name, role, team, base_salary, hire_date, payslip_password, note, "
+                       "created_at, updated_at, id_number, bank_name, bank_account, si_base, hf_base, statutory) "
+                       "SELECT 'a001', name, role, team, base_salary, hire_date, payslip_password, note, created_at, "
+                       "updated_at, id_number, bank_name, bank_account, si_base, hf_base, statutory FROM agents"))
