@@ -38,9 +38,9 @@ def _collect(module: ModuleType) -> None:
     """Bring ``module``'s tests that use one of the overridden fixtures into this module."""
     short = module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
     for name, function in vars(module).items():
-        if name.startswith("test_") and inspect.isfunction(function) and name not in _SQLITE_WORDING:
-            if _OVERRIDDEN & set(inspect.signature(function).parameters):
-                globals()[f"test_pg_{short}__{name.removeprefix('test_')}"] = function
+        if (name.startswith("test_") and inspect.isfunction(function) and name not in _SQLITE_WORDING
+                and _OVERRIDDEN & set(inspect.signature(function).parameters)):
+            globals()[f"test_pg_{short}__{name.removeprefix('test_')}"] = function
 
 
 for _module in (test_signoff, test_import_rows, test_locked_month_roster, test_pending_changes,
