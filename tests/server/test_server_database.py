@@ -134,3 +134,26 @@ def test_agent_codes_differing_only_by_case_are_refused_by_the_server_too(any_da
                        "created_at, updated_at, id_number, bank_name, bank_account, si_base, hf_base, statutory) "
                        "SELECT 'a001', name, role, team, base_salary, hire_date, payslip_password, note, created_at, "
                        "updated_at, id_number, bank_name, bank_account, si_base, hf_base, statutory FROM agents"))
+
+
+def test_a_write_after_reading_facts_another_writer_changed_is_refused_busy(any_database: Database) -> None:
+    """SQLite refuses a stale snapshot's write; the server does the same (db/server_locking.py)."""
+    from app.services.errors import DatabaseBusy
+    from app.services.settings import get_setting, set_setting
+    from db.session import claim_write_lock
+
+    with pytest.raises(DatabaseBusy), any_database.session_scope() as s:
+        assert get_setting(s, "branch_name") is not None  # facts read: the snapshot is taken
+        with any_database.session_scope(write=True) as other:
+            set_setting(other, "branch_name", "Changed meanwhile")
+        claim_write_lock(s)
+        set_setting(s, "branch_name", "Written from stale facts")
+    with any_database.session_scope() as s:
+        assert get_setting(s, "branch_name") == "Changed meanwhile"
+        # A unit of work that has read nothing yet simply takes the lock and sees the latest state.
+    with any_database.session_scope() as s:
+        claim_write_lock(s)
+        assert get_setting(s, "branch_name") == "Changed meanwhile"
+        set_setting(s, "branch_name", "Fine")
+    with any_database.session_scope() as s:
+        assert get_setting(s, "branch_name") == "Fine"
