@@ -50,6 +50,8 @@ class Shell(Protocol):
 
     def open_database(self, path: Path) -> Any: ...
 
+    def connect_server(self, url: str) -> Any: ...
+
 
 class MainWindow(QMainWindow):
     month_changed = Signal(str)
@@ -211,6 +213,7 @@ class MainWindow(QMainWindow):
             self.restore_action.triggered.connect(self.open_restore_dialog)
             file_menu.addAction(self.restore_action)
         self.open_database_action: QAction | None = None
+        self.connect_server_action: QAction | None = None
         self.new_database_action: QAction | None = None
         if self.shell is not None:
             self.open_database_action = QAction(tr("打开数据库…", "Open database…"), self)
@@ -233,6 +236,13 @@ class MainWindow(QMainWindow):
             )
             self.new_database_action.triggered.connect(self.new_database)
             file_menu.addAction(self.new_database_action)
+            self.connect_server_action = QAction(tr("连接服务器数据库…", "Connect to a server database…"), self)
+            self.connect_server_action.setStatusTip(
+                tr("多人共用时：换到 PostgreSQL 服务器上的 BranchPay 数据库",
+                   "For several users: switch to a BranchPay database on a PostgreSQL server")
+            )
+            self.connect_server_action.triggered.connect(self.connect_server)
+            file_menu.addAction(self.connect_server_action)
         file_menu.addAction(self.open_backups_action)
         file_menu.addSeparator()
         quit_action = QAction(tr("退出", "Quit"), self)
@@ -495,6 +505,25 @@ class MainWindow(QMainWindow):
         if chosen is None:
             return None
         return chosen if chosen.suffix else chosen.with_suffix(".sqlite3")
+
+    def ask_server_url(self) -> str | None:
+        """A server database URL; None when cancelled. Replaceable in tests, so no dialog opens."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        text, ok = QInputDialog.getText(
+            self, tr("连接服务器数据库", "Connect to a server database"),
+            tr("地址（密码请放在 PGPASSWORD 或 ~/.pgpass 中）：", "Address (keep the password in PGPASSWORD or ~/.pgpass):"),
+            QLineEdit.EchoMode.Normal, "postgresql+psycopg://user@host/branchpay",
+        )
+        return text.strip() if ok and text.strip() else None
+
+    @Slot()
+    def connect_server(self) -> None:
+        url = self.ask_server_url()
+        shell = self.shell
+        if url is None or shell is None:
+            return
+        QTimer.singleShot(0, lambda: shell.connect_server(url))
 
     def ask_open_database_path(self) -> Path | None:
         """An existing database file; None when cancelled. Replaceable in tests, so no dialog opens."""

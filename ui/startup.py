@@ -780,7 +780,7 @@ class AppShell(QObject):
         )
         return new
 
-    def _switch_to(self, db: Database, lock: InstanceLock) -> MainWindow:
+    def _switch_to(self, db: Database, lock: InstanceLock | None) -> MainWindow:
         """Close the open database (unchanged) and rebuild the window on ``db``, remembered for the next start."""
         QThreadPool.globalInstance().waitForDone()  # no worker may still use the database being closed
         old_db, old_lock = self.db, self.lock
@@ -791,7 +791,8 @@ class AppShell(QObject):
         old_db.dispose()
         if old_lock is not None:
             old_lock.release()
-        remember_database(db.path)
+        if not db.is_server:
+            remember_database(db.path)
         return new
 
     def open_database(self, path: Path) -> MainWindow | None:
@@ -840,12 +841,35 @@ class AppShell(QObject):
             return None
         return self._switch_to(db, lock)
 
-    def _give_up(self, exc: Exception, db: Database | None, lock: InstanceLock, headline: str) -> None:
+    def connect_server(self, url: str) -> MainWindow | None:
+        """Switch the window to the server database at ``url`` (docs/server-database.md); None if refused.
+
+        Its sign-in is asked as at a start; the database open until now is closed unchanged."""
+        shown = display_url(url)
+        if not is_server_url(url):
+            show_message(self.window, tr(f"不是服务器数据库地址：{shown}\n格式：postgresql+psycopg://用户@主机/数据库",
+                                         f"Not a server database address: {shown}\n"
+                                         "Form: postgresql+psycopg://user@host/dbname"))
+            return None
+        db: Database | None = None
+        try:
+            with busy_cursor():
+                db = Database(url)
+            if not check_password(db, self.prompter) or not check_sign_in(db, self.prompter):
+                db.dispose()
+                return None
+        except Exception as exc:  # noqa: BLE001 - a short message for the user, the details in the log
+            log.exception("could not open the database %s", shown)
+            self._give_up(exc, db, None, tr(f"无法连接数据库 {shown}。", f"Could not connect to the database {shown}."))
+            return None
+        return self._switch_to(db, None)
+
+    def _give_up(self, exc: Exception, db: Database | None, lock: InstanceLock | None, headline: str) -> None:
         """Close what was opened of another database, keep this one, and say why in plain words."""
         if db is not None:
             db.dispose()
         with contextlib.suppress(Exception):
-            lock.release()
+            _release(lock)
         problem = describe_db_error(exc)
         show_message(
             self.window,

@@ -4,6 +4,7 @@ and the backup menu says the server's own backups apply."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -48,3 +49,20 @@ def test_the_window_opens_a_server_database_and_never_shows_its_password(
     assert "服务器自己的备份" in settings.last_backup_label.text()  # type: ignore[attr-defined]
     assert not settings.open_backups_button.isEnabled()  # type: ignore[attr-defined]
     assert "Hidden77" not in settings.db_path_label.text()  # type: ignore[attr-defined]
+
+
+def test_the_file_menu_switches_a_file_window_to_a_server_database(
+    qtbot: QtBot, tmp_path: Path, pg_server: Any, shells: list[AppShell]  # noqa: F811
+) -> None:
+    shell = start(tmp_path / "branchpay.sqlite3", Scripted(welcome_answer=WelcomeChoice("B", "zh", StartWith.EMPTY)))
+    assert shell is not None
+    shells.append(shell)
+    assert shell.window.connect_server_action is not None
+    assert shell.connect_server("/not/a/url.sqlite3") is None  # refused: not a server address
+    url = pg_server.new_database()
+    new = shell.connect_server(url)
+    assert new is not None and shell.db.is_server and shell.lock is None
+    assert "127.0.0.1" in new.db_label.text()
+    # An unreachable server: the window stays on the database it had, the password never shown.
+    assert shell.connect_server("postgresql+psycopg://x:Hidden77@127.0.0.1:1/none?connect_timeout=2") is None
+    assert shell.db.is_server and shell.window is new
