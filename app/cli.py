@@ -698,9 +698,19 @@ def _pad(text: str, width: int, *, right: bool = False) -> str:
 
 def _table(result: MonthResult, lang: str = "zh", chain_status: str | None = None) -> str:
     """``payroll show``: one row per agent in the payroll table's columns (app.summary_columns)."""
-    from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_LABELS, summary_amounts
+    from app.summary_columns import (
+        DEDUCTION_COLUMNS,
+        DEDUCTIONS,
+        GROSS_COLUMNS,
+        TOTAL_LABELS,
+        has_statutory,
+        shown_columns,
+        summary_amounts,
+    )
 
-    keys = [*(c.key for c in GROSS_COLUMNS), "gross", *(c.key for c in DEDUCTION_COLUMNS), "deductions", "net"]
+    # 社保/公积金/个税 only for a month with a statutory line (docs/pay-rules.md §9)
+    deduction_columns = shown_columns(DEDUCTIONS, any(has_statutory(a.lines) for a in result.agents))
+    keys = [*(c.key for c in GROSS_COLUMNS), "gross", *(c.key for c in deduction_columns), "deductions", "net"]
     labels = {c.key: c.label.in_(lang) for c in (*GROSS_COLUMNS, *DEDUCTION_COLUMNS)}
     labels.update({k: TOTAL_LABELS[k].in_(lang) for k in ("gross", "deductions", "net")})
     rows: list[tuple[str, str, dict[str, Decimal]]] = []
