@@ -157,3 +157,58 @@ def test_a_write_after_reading_facts_another_writer_changed_is_refused_busy(any_
         set_setting(s, "branch_name", "Fine")
     with any_database.session_scope() as s:
         assert get_setting(s, "branch_name") == "Fine"
+
+
+def test_every_migration_upgrades_a_database_holding_data(db_location: str) -> None:
+    """A database made by the first release, with an agent and a policy in it, upgrades step by step
+    through every revision to the newest — on PostgreSQL as on SQLite — and keeps its data exact."""
+    from db.session import migrate
+
+    if db_location.startswith("postgresql"):
+        from tests.pg_server import TEMPLATE
+
+        # An empty database (not the migrated template): the test server's URL names it.
+        db_location = db_location.rsplit("/", 1)[0] + "/" + _empty_database(db_location, TEMPLATE)
+    db = Database(db_location, upgrade=False)
+    try:
+        migrate(db.engine, "0001")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO agents (code, name, role, team, base_salary, hire_date, note, created_at, updated_at) "
+                "VALUES ('A001', '张三', '', '', '4000.10', '2024-01-01', '', '2026-01-01 00:00:00', "
+                "'2026-01-01 00:00:00')"))
+            conn.execute(text(
+                "INSERT INTO policies (policy_no, agent_id, product_code, premium, customer_level, new_customer, "
+                "sign_date) SELECT 'P-1', id, 'L10', '12345678901234.56', '', :yes, '2026-10-01' FROM agents"),
+                {"yes": True})
+        migrate(db.engine)
+        assert current_revision(db.engine) == HEAD_REVISION
+        from db.models import Agent, Policy
+
+        with db.session_scope() as s:
+            agent = s.execute(select(Agent)).scalar_one()
+            assert (agent.code, agent.base_salary, agent.statutory) == ("A001", Decimal("4000.10"), True)
+            assert s.execute(select(Policy.premium)).scalar_one() == Decimal("12345678901234.56")
+    finally:
+        db.dispose()
+
+
+def _empty_database(url: str, template: str) -> str:
+    """A new empty database on the server of ``url`` (CREATE DATABASE from template0)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_empty"
+    with psycopg.connect(host=parsed.host, port=parsed.port, user=parsed.username, dbname="postgres",
+                         autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE template0")  # type: ignore[arg-type]
+    return name
+
+
+def test_without_postgresql_binaries_the_fixture_finds_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests import pg_server
+
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.setattr(pg_server.glob, "glob", lambda _pattern: [])
+    assert pg_server.find_bin_dir() is None
