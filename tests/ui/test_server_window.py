@@ -14,7 +14,7 @@ from tests.ui.test_startup import Scripted, shells  # noqa: F401 - the fixture c
 from ui.dialogs.welcome_dialog import StartWith, WelcomeChoice
 from ui.startup import AppShell, start
 
-pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")]
+pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
