@@ -74,13 +74,8 @@ def load_groups(ck: _Checker, raw: Any, path: str, parent_mode: str) -> tuple[Co
         code = ck.text(t, "code", gp)
         name = ck.text(t, "name", gp, default=code if isinstance(code, str) else "")
         if isinstance(code, str):
-            if code in seen:
-                ck.fail(
-                    f"{gp}.code",
-                    f"duplicate group code {code!r} (also {path}[{seen[code]}]): give each group one entry",
-                    f"产品组代码 {code!r} 重复（{path}[{seen[code]}] 已使用）：每个产品组只写一条",
-                )
-            seen.setdefault(code, i)
+            ck.unique(seen, code, i, at=f"{gp}.code", shown=repr(code), other=path + "[{}]",
+                      what=("group code", "产品组代码"), then=(": give each group one entry", "：每个产品组只写一条"))
         # The group's tiers and mode are read as a commission table of their own (same checks).
         sub = {"mode": t.get("mode", parent_mode)}
         if "tiers" in t:
@@ -206,13 +201,7 @@ def _score_bands(ck: _Checker, it: dict[str, Any], ip: str) -> tuple[ScoreBand, 
         low = ck.number(t, "min", bp)
         score = ck.number(t, "score", bp)
         if isinstance(low, Decimal):
-            if low in seen:
-                ck.fail(
-                    f"{bp}.min",
-                    f"duplicate min {fmt_num(low)} (also {path}[{seen[low]}])",
-                    f"min 值 {fmt_num(low)} 重复（{path}[{seen[low]}] 已使用）",
-                )
-            seen.setdefault(low, i)
+            ck.unique(seen, low, i, at=f"{bp}.min", shown=fmt_num(low), other=path + "[{}]", what=("min", "min 值"))
             out.append(ScoreBand(low, score if score is not None else Decimal(0)))
     if isinstance(raw, list) and not any(low == 0 for low in seen):
         ck.fail(
@@ -248,13 +237,9 @@ def load_scopes(ck: _Checker, raw: Any) -> tuple[Scope, ...]:
         code = ck.text(t, "code", sp)
         name = ck.text(t, "name", sp, default=code if isinstance(code, str) else "")
         if isinstance(code, str):
-            if code in seen:
-                ck.fail(
-                    f"{sp}.code",
-                    f"duplicate scope code {code!r} (also scopes[{seen[code]}]): give each scope its own code",
-                    f"方案范围代码 {code!r} 重复（scopes[{seen[code]}] 已使用）：每个范围的代码必须不同",
-                )
-            seen.setdefault(code, i)
+            ck.unique(seen, code, i, at=f"{sp}.code", shown=repr(code), other="scopes[{}]",
+                      what=("scope code", "方案范围代码"),
+                      then=(": give each scope its own code", "：每个范围的代码必须不同"))
         agents = _names(ck, t, "agents", sp)
         roles = _names(ck, t, "roles", sp)
         teams = _names(ck, t, "teams", sp)

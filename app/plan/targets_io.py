@@ -59,12 +59,9 @@ def load_period_sections(
 
 
 def _unique(ck: _Checker, seen: dict[str, int], code: Any, section: str, i: int) -> None:
-    if not isinstance(code, str):
-        return
-    if code in seen:
-        ck.fail(f"{section}[{i}].code", f"duplicate code {code!r} (also {section}[{seen[code]}])",
-                f"代码 {code!r} 重复（{section}[{seen[code]}] 已使用）")
-    seen.setdefault(code, i)
+    if isinstance(code, str):
+        ck.unique(seen, code, i, at=f"{section}[{i}].code", shown=repr(code), other=section + "[{}]",
+                  what=("code", "代码"))
 
 
 def _load_payout(ck: _Checker, raw: Any, path: str) -> tuple[PayoutBand, ...]:

@@ -105,6 +105,31 @@ class _Checker:
         self.problems.append(f"{path}: {en}" if path else en)
         self.problems_zh.append(f"{path}: {zh}" if path else zh)
 
+    def unique(
+        self,
+        seen: dict[Any, int],
+        key: object,
+        i: int,
+        *,
+        at: str,
+        shown: str,
+        other: str,
+        what: tuple[str, str],
+        then: tuple[str, str] = ("", ""),
+    ) -> None:
+        """Entry ``i`` has ``key`` (shown as ``shown``): a problem at ``at`` when an earlier entry had it.
+
+        ``other`` names the earlier entry with ``{}`` for its index (``"products[{}]"``); ``what`` is
+        what the key is, in English and Chinese; ``then`` says what to do (appended as written)."""
+        if key in seen:
+            earlier = other.format(seen[key])
+            self.fail(
+                at,
+                f"duplicate {what[0]} {shown} (also {earlier}){then[0]}",
+                f"{what[1]} {shown} 重复（{earlier} 已使用）{then[1]}",
+            )
+        seen.setdefault(key, i)
+
     def error(self, source: str) -> PlanError:
         return PlanError(self.problems, source=source, problems_zh=self.problems_zh)
 
@@ -434,13 +459,8 @@ def _load_products(ck: _Checker, raw: Any) -> tuple[Product, ...]:
         if ck.v2_only(t, ("group",), path):
             group = ck.text(t, "group", path, default=DEFAULT_GROUP) or DEFAULT_GROUP
         if isinstance(code, str):
-            if code in seen:
-                ck.fail(
-                    f"{path}.code",
-                    f"duplicate product code {code!r} (also products[{seen[code]}])",
-                    f"产品代码 {code!r} 重复（products[{seen[code]}] 已使用）",
-                )
-            seen.setdefault(code, i)
+            ck.unique(seen, code, i, at=f"{path}.code", shown=repr(code), other="products[{}]",
+                      what=("product code", "产品代码"))
         out.append(Product(code=code or "", name=name or "", factor=factor or Decimal(0), group=group))
     return tuple(out)
 
@@ -514,13 +534,7 @@ def _bands(
         low = ck.number(t, "min", ip, max_value=Decimal(100))
         value = read_value(t, ip)
         if isinstance(low, Decimal):
-            if low in seen:
-                ck.fail(
-                    f"{ip}.min",
-                    f"duplicate min {fmt_num(low)} (also {path}[{seen[low]}])",
-                    f"min 值 {fmt_num(low)} 重复（{path}[{seen[low]}] 已使用）",
-                )
-            seen.setdefault(low, i)
+            ck.unique(seen, low, i, at=f"{ip}.min", shown=fmt_num(low), other=path + "[{}]", what=("min", "min 值"))
             items.append((low, value))
     if isinstance(raw, list) and not any(low == 0 for low in seen):
         ck.fail(
@@ -594,13 +608,8 @@ def _load_kpi(ck: _Checker, raw: Any, path: str = "kpi") -> KpiConfig:
         it = ck.table(item, ip, _INDICATOR_KEYS + INDICATOR_KEYS_V2)
         code = ck.text(it, "code", ip)
         if isinstance(code, str):
-            if code in seen:
-                ck.fail(
-                    f"{ip}.code",
-                    f"duplicate indicator code {code!r} (also {path}.indicators[{seen[code]}])",
-                    f"指标代码 {code!r} 重复（{path}.indicators[{seen[code]}] 已使用）",
-                )
-            seen.setdefault(code, i)
+            ck.unique(seen, code, i, at=f"{ip}.code", shown=repr(code), other=path + ".indicators[{}]",
+                      what=("indicator code", "指标代码"))
         if ck.v2_only(it, INDICATOR_KEYS_V2, ip):
             from app.plan.schema2 import load_v2_indicator
 
