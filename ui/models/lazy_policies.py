@@ -10,6 +10,7 @@ block and a sample of rows for the column widths come with the read itself.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,7 @@ from app.services.sales_query import (
     month_products,
     policy_id,
     policy_ids,
-    policy_totals,
+    policy_totals_and_codes,
     policy_views,
     sample_ids,
 )
@@ -70,10 +71,32 @@ def read_rows(db: Database, query: PolicyQuery, *, keep: str | None = None, samp
     with db.session_scope() as session:
         products = month_products(session, query.month)
         status = month_status(session, query.month)
-        locked = status == "locked"
+    locked = status == "locked"
+
+    # The totals are added up on a second connection meanwhile (the driver lets go of the
+    # interpreter while the database works): both cores.
+    added: list[tuple[SalesTotals, list[str]]] = []
+    failed: list[BaseException] = []
+
+    def add_up() -> None:
+        try:
+            with db.session_scope() as other:
+                added.append(policy_totals_and_codes(other, query, products))
+        except BaseException as exc:  # noqa: BLE001 - raised again on the reading thread
+            failed.append(exc)
+
+    adding = threading.Thread(target=add_up, name="sales-totals", daemon=True)
+    adding.start()
+    with db.session_scope() as session:
         ids = policy_ids(session, query, products)
-        totals = policy_totals(session, query, products)
-        month_count = month_policy_count(session, query.month) if query.filtered() else totals.count
+        adding.join()
+        if failed:
+            raise failed[0]
+        totals, codes = added[0]
+        if query.filtered():
+            month_count, codes = month_policy_count(session, query.month), month_product_codes(session, query.month)
+        else:
+            month_count = totals.count
         wanted = list(ids[:BLOCK])
         if keep is not None:
             kept = policy_id(session, keep)
@@ -93,7 +116,7 @@ def read_rows(db: Database, query: PolicyQuery, *, keep: str | None = None, samp
             totals,
             month_count,
             products,
-            month_product_codes(session, query.month),
+            codes,
             status,
             [views[i] for i in picked if i in views],
         )
