@@ -47,7 +47,9 @@ def timed(app: object, page: object, action: Callable[[], object], meter: StallM
     return elapsed, meter.stop()
 
 
-def one_page(app: object, db_path: Path, month: str, meter: StallMeter, out: dict[str, list[tuple[float, float]]]) -> None:
+def one_page(
+    app: object, db_path: Path, month: str, meter: StallMeter, out: dict[str, list[tuple[float, float]]]
+) -> None:
     from PySide6.QtCore import Qt
 
     from ui.pages.sales_page import SalesPage
@@ -66,7 +68,9 @@ def one_page(app: object, db_path: Path, month: str, meter: StallMeter, out: dic
     page.search.setText("")
     timed(app, page, lambda: None, meter)
     cancelled = page.status_filter.findData("cancelled")
-    out["filter by status"].append(timed(app, page, lambda: page.status_filter.setCurrentIndex(cancelled), meter))
+    out["filter by status"].append(
+        timed(app, page, lambda: page.status_filter.setCurrentIndex(cancelled), meter)
+    )
     page.close()
     page.deleteLater()
     app.processEvents()  # type: ignore[attr-defined]

@@ -95,14 +95,11 @@ def _where(query: PolicyQuery, *, scan: bool = False) -> list[ColumnElement[bool
     needle = query.search.strip().casefold()
     if needle:
         pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where.append(
-            or_(
-                *(
-                    func.lower(column).like(pattern, escape="\\")
-                    for column in (Policy.policy_no, Agent.code, Agent.name)
-                )
-            )
+        # The agents matching are found once (a few thousand), not joined to every policy.
+        agents = select(Agent.id).where(
+            or_(Agent.code.ilike(pattern, escape="\\"), Agent.name.ilike(pattern, escape="\\"))
         )
+        where.append(or_(Policy.policy_no.ilike(pattern, escape="\\"), Policy.agent_id.in_(agents)))
     return where
 
 
@@ -113,7 +110,9 @@ def _premium() -> ColumnElement[Any]:
 def _factor(products: Mapping[str, ProductView]) -> ColumnElement[Any]:
     if not products:
         return literal(None, Float)
-    return case({code: float(p.factor) for code, p in products.items()}, value=Policy.product_code, else_=None)
+    return case(
+        {code: float(p.factor) for code, p in products.items()}, value=Policy.product_code, else_=None
+    )
 
 
 #: Columns never empty (NOT NULL, never ""): their sort needs no "empty last" term, so SQLite can
@@ -182,7 +181,7 @@ def _order_by(query: PolicyQuery, products: Mapping[str, ProductView]) -> list[C
 
 
 def _needs_agents(query: PolicyQuery) -> bool:
-    return bool(query.search.strip()) or any(key in ("agent_code", "agent_name") for key, _ in query.sort)
+    return any(key in ("agent_code", "agent_name") for key, _ in query.sort)
 
 
 def _joined(stmt: Any, query: PolicyQuery) -> Any:
@@ -297,8 +296,21 @@ def policy_views(
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         stmt = _view_select().where(Policy.id.in_(chunk))
-        for (pid, policy_no, code, name, product_code, premium_text, level, new, sign_text, cancel_text,
-             paid_text, paid_month, clawed) in session.connection().execute(stmt):
+        for (
+            pid,
+            policy_no,
+            code,
+            name,
+            product_code,
+            premium_text,
+            level,
+            new,
+            sign_text,
+            cancel_text,
+            paid_text,
+            paid_month,
+            clawed,
+        ) in session.connection().execute(stmt):
             premium = Decimal(premium_text)
             product = products.get(product_code)
             out[pid] = PolicyView(
@@ -326,4 +338,3 @@ def policy_views(
 def sample_ids(ids: Sequence[int], size: int) -> list[int]:
     """Up to ``size`` ids spread over ``ids``: what column widths are measured on."""
     return list(ids[:: max(1, len(ids) // size)]) if ids else []
-

@@ -86,7 +86,9 @@ def test_rows_past_the_first_block_are_read_when_shown(qtbot: QtBot, many_db: Da
     assert column(page, "premium")[-1] == f"{expected[-1].premium:.2f}"
     # Cancelled rows are greyed, counted ones not, wherever they are read from.
     model = page.model
-    muted = [model.data(model.index(r, 0), Qt.ItemDataRole.ForegroundRole) is not None for r in range(MANY + 1)]
+    muted = [
+        model.data(model.index(r, 0), Qt.ItemDataRole.ForegroundRole) is not None for r in range(MANY + 1)
+    ]
     assert muted == [p.cancel_date is not None for p in expected]
     assert column(page, "status").count("已撤单") == sum(p.cancel_date is not None for p in expected)
 

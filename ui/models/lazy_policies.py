@@ -64,7 +64,9 @@ class PolicyRows:
     sample: list[PolicyView] = field(default_factory=list)
 
 
-def read_rows(db: Database, query: PolicyQuery, *, keep: str | None = None, sample: bool = False) -> PolicyRows:
+def read_rows(
+    db: Database, query: PolicyQuery, *, keep: str | None = None, sample: bool = False
+) -> PolicyRows:
     """Everything the table needs for ``query``: ids in order, totals, the first block, the block
     of policy ``keep`` (to select it again) and, with ``sample``, rows to size the columns on.
     Runs on a worker thread (its own session)."""
@@ -75,13 +77,23 @@ def read_rows(db: Database, query: PolicyQuery, *, keep: str | None = None, samp
 
     # The totals are added up on a second connection meanwhile (the driver lets go of the
     # interpreter while the database works): both cores.
-    added: list[tuple[SalesTotals, list[str]]] = []
+    added: list[tuple[SalesTotals, int, list[str]]] = []
     failed: list[BaseException] = []
 
     def add_up() -> None:
         try:
             with db.session_scope() as other:
-                added.append(policy_totals_and_codes(other, query, products))
+                totals, codes = policy_totals_and_codes(other, query, products)
+                if query.filtered():  # the whole month's count and products, for the filters
+                    added.append(
+                        (
+                            totals,
+                            month_policy_count(other, query.month),
+                            month_product_codes(other, query.month),
+                        )
+                    )
+                else:
+                    added.append((totals, totals.count, codes))
         except BaseException as exc:  # noqa: BLE001 - raised again on the reading thread
             failed.append(exc)
 
@@ -92,11 +104,7 @@ def read_rows(db: Database, query: PolicyQuery, *, keep: str | None = None, samp
         adding.join()
         if failed:
             raise failed[0]
-        totals, codes = added[0]
-        if query.filtered():
-            month_count, codes = month_policy_count(session, query.month), month_product_codes(session, query.month)
-        else:
-            month_count = totals.count
+        totals, month_count, codes = added[0]
         wanted = list(ids[:BLOCK])
         if keep is not None:
             kept = policy_id(session, keep)
@@ -255,7 +263,8 @@ class LazyPoliciesModel(ColumnsModel):
     def column_widths(self, metrics: QFontMetrics, *, minimum: int = 72, pad: int = 24) -> list[int]:
         """The width of each column's widest sampled text (measured: 中文 is wider than 0-9)."""
         return [
-            max(minimum, max(metrics.horizontalAdvance(t) for t in texts) + pad) for texts in self.sampled_texts()
+            max(minimum, max(metrics.horizontalAdvance(t) for t in texts) + pad)
+            for texts in self.sampled_texts()
         ]
 
     # --- Qt overrides -------------------------------------------------------------------
