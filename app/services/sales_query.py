@@ -76,9 +76,10 @@ def month_products(session: Session, month: str) -> dict[str, ProductView]:
     return {p.code: p for p in plan_products(session, month)}
 
 
-def _where(query: PolicyQuery, *, scan: bool = False) -> list[ColumnElement[bool]]:
+def _where(query: PolicyQuery, *, scan: bool = False, sqlite: bool = True) -> list[ColumnElement[bool]]:
     """``scan``: read the table through rather than through the sign-date index (SQLite): faster
-    when the month holds most of the policies, every row being needed anyway."""
+    when the month holds most of the policies, every row being needed anyway. ``sqlite``: its
+    ``LIKE`` ignores the case of A-Z itself (no ``lower()`` of every row)."""
     if query.status is not None and query.status not in STATUSES:
         raise ValueError(f"unknown status {query.status!r}; expected one of {', '.join(STATUSES)}")
     first, last = month_bounds(query.month)
@@ -95,11 +96,13 @@ def _where(query: PolicyQuery, *, scan: bool = False) -> list[ColumnElement[bool
     needle = query.search.strip().casefold()
     if needle:
         pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
         # The agents matching are found once (a few thousand), not joined to every policy.
-        agents = select(Agent.id).where(
-            or_(Agent.code.ilike(pattern, escape="\\"), Agent.name.ilike(pattern, escape="\\"))
-        )
-        where.append(or_(Policy.policy_no.ilike(pattern, escape="\\"), Policy.agent_id.in_(agents)))
+        def like(column: Any) -> ColumnElement[bool]:
+            return column.like(pattern, escape="\\") if sqlite else column.ilike(pattern, escape="\\")
+
+        agents = select(Agent.id).where(or_(like(Agent.code), like(Agent.name)))
+        where.append(or_(like(Policy.policy_no), Policy.agent_id.in_(agents)))
     return where
 
 
@@ -192,8 +195,14 @@ def _joined(stmt: Any, query: PolicyQuery) -> Any:
 def policy_ids(session: Session, query: PolicyQuery, products: Mapping[str, ProductView]) -> list[int]:
     """The ids of the policies ``query`` shows, in its order. Hundreds of thousands of plain
     integers: read with the driver's cursor, without a result object per row."""
-    stmt = _joined(select(Policy.id), query).where(*_where(query)).order_by(*_order_by(query, products))
     connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    # The first order, unfiltered, comes from the sign-date index; any other reads every row of
+    # the month anyway: straight through the table when the month is most of it.
+    first_order = not query.filtered() and query.sort in ((), (("sign_date", False),))
+    scan = not first_order and _mostly_this_month(session, query.month)
+    where = _where(query, scan=scan, sqlite=sqlite)
+    stmt = _joined(select(Policy.id), query).where(*where).order_by(*_order_by(query, products))
     compiled = stmt.compile(dialect=connection.dialect)
     params = compiled.params
     if compiled.positiontup is not None:
@@ -230,7 +239,7 @@ def policy_totals_and_codes(
     cents = cast(func.round(_premium() * 100), Integer)
     stmt = (
         _joined(select(Policy.product_code, counted_col, func.count(), func.sum(cents)), query)
-        .where(*_where(query, scan=scan))
+        .where(*_where(query, scan=scan, sqlite=session.connection().dialect.name == "sqlite"))
         .group_by(Policy.product_code, counted_col)
     )
     count = counted = 0
