@@ -114,7 +114,9 @@ def _factor(products: Mapping[str, ProductView]) -> ColumnElement[Any]:
     if not products:
         return literal(None, Float)
     return case(
-        {code: float(p.factor) for code, p in products.items()}, value=Policy.product_code, else_=None
+        {code: cast(literal(str(p.factor)), Float) for code, p in products.items()},
+        value=Policy.product_code,
+        else_=None,
     )
 
 
