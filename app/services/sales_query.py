@@ -125,7 +125,7 @@ def _factor(products: Mapping[str, ProductView]) -> ColumnElement[Any]:
 _NEVER_EMPTY = frozenset({"policy_no", "premium", "sign_date"})
 
 
-def _sort_expression(key: str, products: Mapping[str, ProductView]) -> tuple[ColumnElement[Any], bool]:
+def _sort_expression(key: str, products: Mapping[str, ProductView]) -> tuple[Any, bool]:
     """The SQL value a column sorts by and whether it is text (compared case-insensitively)."""
     if key == "policy_no":
         return Policy.policy_no, True
@@ -169,10 +169,10 @@ def _sort_expression(key: str, products: Mapping[str, ProductView]) -> tuple[Col
     raise KeyError(key)
 
 
-def _order_by(query: PolicyQuery, products: Mapping[str, ProductView]) -> list[ColumnElement[Any]]:
+def _order_by(query: PolicyQuery, products: Mapping[str, ProductView]) -> list[Any]:
     """Empty values last (first when descending, as a reversed stable sort puts them), then the
     value; ties go to the sorts before, then to the sign date and number."""
-    order: list[ColumnElement[Any]] = []
+    order: list[Any] = []
     for key, descending in query.sort:
         if key == "sign_date" and not descending and len(query.sort) == 1:
             break  # the first order: by the index
