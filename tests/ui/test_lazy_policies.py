@@ -156,3 +156,34 @@ def test_the_lazy_model_passes_the_model_tester(qtmodeltester: ModelTester, many
     model.apply(read_rows(many_db, model.query(MONTH)))
     assert model.rowCount() == 100
     qtmodeltester.check(model, force_py=True)
+
+
+def test_a_month_among_many_reads_through_the_index_with_the_same_answers(
+    qtbot: QtBot, many_db: Database
+) -> None:
+    """When the month is a small part of the file the reads go through the sign-date index (when
+    it is most of the file, straight through the table): the same rows, order and totals."""
+    with many_db.session_scope() as session:
+        agent = session.scalar(select(Agent.id).where(Agent.code == "A001"))
+        session.execute(
+            insert(Policy),
+            [
+                {
+                    "policy_no": f"F{i:05d}",
+                    "agent_id": agent,
+                    "product_code": "L10",
+                    "premium": Decimal(7),
+                    "sign_date": date(2026, 2, 1 + i % 28),
+                }
+                for i in range(4 * MANY)
+            ],
+        )
+    policies = every_policy(many_db)
+    page = page_of(qtbot, many_db)
+    assert page.model.totals() == totals_of(policies)
+    page.table.sortByColumn(COL["premium"], Qt.SortOrder.DescendingOrder)
+    key = page.model.columns[COL["premium"]].sort_key
+    assert column(page, "policy_no") == [p.policy_no for p in sorted(policies, key=key, reverse=True)]
+    page.search.setText("m01")
+    assert len(column(page, "policy_no")) == 100
+    assert page.model.total() == len(policies)
