@@ -54,6 +54,7 @@ class Column:
     tip_zh: str = ""
     tip_en: str = ""
     percent: bool = False  # a rate: shown as 4.5%, and 4.5% or 0.045 is accepted
+    empty: tuple[str, str] = ("不限", "no limit")  # what an empty optional cell means
 
     @property
     def title(self) -> str:
@@ -224,7 +225,7 @@ class PlanRowsModel(QAbstractTableModel):
             if column.kind == "choice":
                 return column.label_of(text)
             if column.optional and not text:
-                return tr("不限", "no limit")
+                return tr(*column.empty)
             return text
         if role == Qt.ItemDataRole.EditRole:
             return text

@@ -146,6 +146,15 @@ class PlanPage(Page):
             ),
         )
         self.simulate_button.clicked.connect(self.open_simulation)
+        self.convert_button = button(
+            tr("改用方案格式 2…", "Use plan format 2…"),
+            QStyle.StandardPixmap.SP_ArrowUp,
+            tr(
+                "可分岗位设置、按产品组提成、选择指标计分方式、设目标与期间奖、代扣代缴",
+                "Allows scopes per post, product groups, indicator kinds, targets and period awards, statutory",
+            ),
+        )
+        self.convert_button.clicked.connect(self.ask_convert)
         self.simulation: SimulationDialog | None = None
         self.save_button.clicked.connect(self.save_as_new_version)
         self.copy_button.clicked.connect(self.start_copy)
@@ -220,6 +229,7 @@ class PlanPage(Page):
         actions.addWidget(self.copy_button)
         actions.addWidget(self.revert_button)
         actions.addWidget(self.simulate_button)
+        actions.addWidget(self.convert_button)
         actions.addWidget(self.status, 1)
         actions.addWidget(self.import_button)
         actions.addWidget(self.export_button)
@@ -389,6 +399,7 @@ class PlanPage(Page):
         self.copy_button.setVisible(frozen and read_only)
         self.revert_button.setEnabled(self.dirty)
         self.export_button.setEnabled(self.shown is not None)
+        self.convert_button.setVisible(not read_only and self.editor.schema == 1)
         unsaved = tr("● 有未保存的修改", "● Unsaved changes")
         if self.dirty:
             self.status.setText(unsaved)
@@ -406,6 +417,7 @@ class PlanPage(Page):
 
     def _revalidate(self) -> None:
         doc, problems = self.editor.document()
+        self.editor.refresh_overview(doc)
         try:
             plan_from_dict(doc, source="plan")
         except PlanError as exc:
@@ -453,6 +465,48 @@ class PlanPage(Page):
         if text.startswith("problem:") and text[8:].isdigit() and int(text[8:]) < len(self.problems):
             path, _ = split_problem(self.problems[int(text[8:])])
             self.editor.focus_path(path)
+
+    # --- plan format 2 -------------------------------------------------------------------
+
+    @Slot()
+    def ask_convert(self) -> QMessageBox:
+        """Say what changes before turning the edited plan into ``schema = 2``."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(APP_NAME)
+        box.setText(tr("把编辑中的方案改为方案格式 2？", "Turn the plan being edited into plan format 2?"))
+        box.setInformativeText(
+            tr(
+                "• 方案文件写成 schema = 2；现有设置全部保留，算出的工资不变（绩效说明会列出各指标的得分）。\n"
+                "• 之后可以编辑：产品组及各组提成阶梯、每个指标的计分方式（线性、相对最高值、分档、按次计分、直接评分）、"
+                "岗位范围、目标、期间奖、团队奖和代扣代缴。\n"
+                "• 另存为新版本后才生效；已保存的版本不变。",
+                "• The plan file says schema = 2; every setting is kept and pay comes out the same (the KPI "
+                "explanation lists each indicator's score).\n"
+                "• You can then edit product groups and their tiers, each indicator's kind (linear, relative, bands, "
+                "count, direct score), scopes, targets, period awards, the team award and statutory deductions.\n"
+                "• It takes effect when saved as a new version; saved versions do not change.",
+            )
+        )
+        convert = box.addButton(tr("改为格式 2", "Convert"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("取消", "Cancel"), QMessageBox.ButtonRole.RejectRole)
+
+        def done(_result: int) -> None:
+            if box.clickedButton() is convert:
+                self.convert_to_schema2()
+
+        box.finished.connect(done)
+        box.open()
+        self.message = box
+        return box
+
+    def convert_to_schema2(self) -> None:
+        if self.editor.read_only or self.editor.schema != 1:
+            return
+        with self.db.session_scope() as session:  # scopes show whom they match now
+            self.editor.set_roster(list_agents(session, include_inactive=False))
+        self.editor.convert_to_schema2()
+        self.status.setText(tr("已改为方案格式 2（尚未保存）", "Now plan format 2 (not saved yet)"))
 
     # --- versions list ------------------------------------------------------------------
 

@@ -42,6 +42,7 @@ from app.plan.targets_io import SECTION_KEYS
 from ui.dialogs.common import ERROR_STYLE
 from ui.models.plan_tables import Choice, Column, PlanRowsModel, cell_value, percent_text, value_text
 from ui.widgets.plan_schema2_view import RosterAgent, Schema2View, merge_v2
+from ui.widgets.plan_v2_sections import V2Sections
 
 PROBLEM_STYLE = "QLineEdit { background-color: #ffcdd2; }"
 READ_ONLY_STYLE = "QLineEdit { background-color: palette(window); color: palette(text); }"
@@ -101,6 +102,16 @@ PRODUCT_COLUMNS = (
         default="1",
         tip_zh="标准保费 = 保费 × 折标系数",
         tip_en="standard premium = premium × factor",
+    ),
+    # schema 2 only (hidden otherwise): the product group whose tier table pays it (§7.1)
+    Column(
+        "group",
+        "产品组",
+        "Group",
+        kind="text",
+        default="default",
+        tip_zh="与“提成”页产品组的组代码一致；其他组按提成阶梯计提",
+        tip_en="a group code of the Commission tab; other groups use the tiers",
     ),
 )
 BAND_COLUMNS = (
@@ -308,11 +319,17 @@ class PlanEditor(QTabWidget):
         self._build_limits()
         self._original: dict[str, Any] | None = None  # the loaded document (schema 2 keys kept on save)
         self._roster: Sequence[RosterAgent] = ()
+        # schema 2 (docs/pay-rules.md §7–§9): editable sections, shown once the plan is schema 2
+        self.v2 = V2Sections(
+            self, self._commission_layout, self._kpi_layout, self._awards_form, self._kpi_table_box
+        )
+        self.v2.changed.connect(self._on_edited)
         self.schema2 = Schema2View(self)
         self.schema2_tab = self.addTab(
-            self.schema2, tr("分岗位与产品组（方案格式 2）", "Scopes, groups, kinds (format 2)")
+            self.schema2, tr("方案格式 2 总览", "Format 2 overview")
         )
         self.setTabVisible(self.schema2_tab, False)
+        self.v2.set_active(False)
 
     # --- building -----------------------------------------------------------------
 
@@ -325,6 +342,17 @@ class PlanEditor(QTabWidget):
         scroll.setWidget(content)
         self._current_tab = self.addTab(scroll, literal(tr(zh, en)))
         return layout
+
+    def new_tab(self, zh: str, en: str) -> QVBoxLayout:
+        """A tab of its own for a schema-2 section (ui/widgets/plan_v2_sections.py)."""
+        return self._tab(zh, en)
+
+    @property
+    def current_tab_index(self) -> int:
+        return self._current_tab
+
+    def tab_of(self, path: str) -> int:
+        return self._tab_of.get(path, 0)
 
     def _group(self, layout: QVBoxLayout, zh: str, en: str) -> QFormLayout:
         box = QGroupBox(literal(tr(zh, en)), self)
@@ -470,6 +498,7 @@ class PlanEditor(QTabWidget):
             "New customer bonus (per policy)",
             hint=MONEY_HINT,
         )
+        self._commission_layout = layout
         self._table(layout, "commission.tiers", "提成阶梯", "Tiers", TIERS_COLUMNS, visible_rows=4)
         self._table(
             layout,
@@ -523,6 +552,10 @@ class PlanEditor(QTabWidget):
             visible_rows=5,
         )
         table.view.resizeColumnsToContents()
+        self._kpi_layout = layout
+        box = table.parentWidget()
+        assert box is not None
+        self._kpi_table_box = box
 
     def _build_attendance(self) -> None:
         layout = self._tab("考勤", "Attendance")
@@ -625,6 +658,7 @@ class PlanEditor(QTabWidget):
         self._line(
             form, "awards.praise_amount", "客户表扬奖（元/次）", "Praise bonus (per praise)", hint=MONEY_HINT
         )
+        self._awards_form = form
         layout.addStretch(1)
 
     def _build_limits(self) -> None:
@@ -660,8 +694,10 @@ class PlanEditor(QTabWidget):
         self._kept = {key: doc[key] for key in SECTION_KEYS if key in doc}
         v2 = isinstance(self._schema, int) and self._schema >= 2
         self.setTabVisible(self.schema2_tab, v2)
+        self.v2.set_active(v2)
         if v2:
             self.schema2.show_document(doc, self._roster)
+            self.v2.load(doc)
         # [statutory] (docs/pay-rules.md §9) has no form yet: kept as loaded, so saving keeps it
         self._statutory = doc.get("statutory")
         for path, edit in self.fields.items():
@@ -710,6 +746,8 @@ class PlanEditor(QTabWidget):
         problems: list[str] = []
         for path, table in self.tables.items():
             items = table.model.items()
+            if path == "products":
+                items = [{k: v for k, v in item.items() if k != "group" or self.v2.active} for item in items]
             if path in MAPPING_TABLES:
                 key_col, value_col = MAPPING_TABLES[path]
                 mapping: dict[str, Any] = {}
@@ -726,18 +764,56 @@ class PlanEditor(QTabWidget):
                 _put(doc, path, mapping)
             else:
                 _put(doc, path, items)
+        if self.v2.active:  # every schema-2 key comes from the forms
+            doc.pop("statutory", None)
+            self.v2.dump_into(doc, problems)
+            return doc, problems
         return {**merge_v2(doc, self._original), **self._kept}, problems
+
+    def convert_to_schema2(self) -> None:
+        """方案格式 2: the same plan written as ``schema = 2`` (it computes the same; its indicators are
+        ``linear``), with the schema-2 sections shown for editing. Emits ``changed``."""
+        doc, _problems = self.document()
+        doc["schema"] = 2
+        kpi = doc.get("kpi")
+        if isinstance(kpi, dict):
+            kpi["indicators"] = [
+                {**i, "kind": "linear"} if isinstance(i, dict) else i for i in kpi.get("indicators") or []
+            ]
+        for product in doc.get("products") or []:
+            if isinstance(product, dict):
+                product.setdefault("group", "default")
+        if isinstance(doc.get("awards"), dict):
+            doc["awards"].setdefault("within_scope", False)
+        original = self._original
+        self.load(doc)
+        self._original = original
+        self.changed.emit()
+
+    @property
+    def schema(self) -> Any:
+        return self._schema
 
     def set_roster(self, roster: Sequence[RosterAgent]) -> None:
         """The active agents, so the schema-2 tab can show whom each scope matches now."""
         self._roster = tuple(roster)
+        self.v2.set_roster(self._roster)
         if self._original is not None and self.isTabVisible(self.schema2_tab):
             self.schema2.show_document(self._original, self._roster)
+
+    def refresh_overview(self, doc: dict[str, Any]) -> None:
+        """The 总览 tab of a schema-2 plan, after an edit (it summarises what the forms hold)."""
+        if self.v2.active:
+            self.schema2.show_document(doc, self._roster)
 
     # --- problems -----------------------------------------------------------------
 
     def locate(self, path: str) -> tuple[str, int, int, str]:
         """(table or field path, row, column, readable place) of a problem's key path; row -1: a field."""
+        if self.v2.active:
+            found = self.v2.locate(path)
+            if found is not None:
+                return path, found[2], -1, found[1]
         match = _CELL_PATH.match(path)
         if match and match["table"] in self.tables:
             table = self.tables[match["table"]]
@@ -773,9 +849,13 @@ class PlanEditor(QTabWidget):
         fields: dict[str, list[str]] = {}
         cells: dict[str, dict[tuple[int, str], str]] = {path: {} for path in self.tables}
         whole: dict[str, list[str]] = {path: [] for path in self.tables}
+        v2_problems: list[tuple[str, str]] = []
         for problem in problems:
             path, message = split_problem(problem)
             if not path:
+                continue
+            if self.v2.active and self.v2.locate(path) is not None:
+                v2_problems.append((path, message))
                 continue
             target, row, column, _ = self.locate(path)
             if target in self.tables and row >= 0:
@@ -796,9 +876,12 @@ class PlanEditor(QTabWidget):
         for path, table in self.tables.items():
             table.model.set_problems(cells[path])
             table.set_table_problem("\n".join(whole[path]))
+        self.v2.show_problems(v2_problems)
 
     def focus_path(self, path: str) -> bool:
         """Show the tab of ``path`` and put the cursor on its field or cell."""
+        if self.v2.active and self.v2.focus(path):
+            return True
         target, row, column, _ = self.locate(path)
         if not target:
             return False
@@ -830,6 +913,7 @@ class PlanEditor(QTabWidget):
             widget.setEnabled(not read_only)
         for table in self.tables.values():
             table.set_read_only(read_only)
+        self.v2.set_read_only(read_only)
 
     @property
     def read_only(self) -> bool:

@@ -1,10 +1,9 @@
-"""The plan editor's view of a ``schema = 2`` plan's own sections (docs/pay-rules.md §7), read-only:
+"""The plan editor's summary of a ``schema = 2`` plan's own sections (docs/pay-rules.md §7), in words:
 product groups with their tiers, each indicator's kind and parameters, and the scopes — whom each
 one covers (with the active agents it matches now) and which tables it replaces.
 
-The forms of the other tabs edit the keys of part one; :func:`merge_v2` carries the schema-2 keys
-of the loaded document over into what the forms produce, so saving from the editor keeps them.
-Changing them is done in the TOML file (导出 → edit → 导入).
+The sections are edited in ui/widgets/plan_v2_sections.py; :func:`merge_v2` is kept for documents
+the editor shows in part-one mode only.
 """
 
 from __future__ import annotations
@@ -180,18 +179,17 @@ def merge_v2(doc: dict[str, Any], original: dict[str, Any] | None) -> dict[str, 
 
 
 class Schema2View(QWidget):
-    """方案格式 2: product groups, indicator kinds and scopes of the loaded document, read-only."""
+    """方案格式 2 总览: product groups, indicator kinds and scopes of the edited document, in words."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         note = QLabel(
             tr(
-                "此方案使用方案格式 2（分岗位方案、产品组、指标类型）。以下内容只供查看：其他页签中的修改保存时会保留这些设置；"
-                "如需修改这些设置，请导出方案文件，修改后再导入。",
-                "This plan uses plan format 2 (scopes, product groups, indicator kinds). What is below is shown "
-                "read-only: saving edits made on the other tabs keeps it. To change it, export the plan file, "
-                "edit it and import it again.",
+                "此方案使用方案格式 2。以下是产品组、指标类型和岗位范围的汇总（随编辑更新）；"
+                "在“提成”“绩效”“岗位范围”等页签中修改。",
+                "This plan uses plan format 2. Below: its product groups, indicator kinds and scopes in words "
+                "(updated as you edit); change them on the Commission, KPI and Scopes tabs.",
             ),
             self,
         )
