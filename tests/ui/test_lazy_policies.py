@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from app.services.sales import PolicyInput, add_policy, list_policies
 from app.services.sales_query import PolicyQuery, month_products, policy_totals
@@ -187,3 +187,20 @@ def test_a_month_among_many_reads_through_the_index_with_the_same_answers(
     page.search.setText("m01")
     assert len(column(page, "policy_no")) == 100
     assert page.model.total() == len(policies)
+
+
+def test_a_policy_deleted_elsewhere_shows_as_an_empty_row_until_the_next_read(
+    qtbot: QtBot, many_db: Database
+) -> None:
+    page = page_of(qtbot, many_db)
+    page.refresh()
+    loaded(page)  # only the first block read
+    last = page.model.rowCount() - 1
+    with many_db.session_scope() as session:  # another window, another user
+        session.execute(delete(Policy).where(Policy.id == page.model._ids[last]))
+    assert page.model.data(page.model.index(last, 0)) is None
+    assert page.model.data(page.model.index(last - 1, 0)) is not None
+    page.table.selectRow(last)
+    assert page.selected_policy() is None and not page.edit_button.isEnabled()
+    page.refresh()
+    assert loaded(page).model.rowCount() == last

@@ -235,6 +235,16 @@ class LazyPoliciesModel(ColumnsModel):
     def record(self, row: int) -> PolicyView:
         return self.policy(row)
 
+    def view_at(self, row: int) -> PolicyView | None:
+        """The policy shown in ``row``; ``None`` when it was deleted since the ids were read (the
+        page reads again after every change it makes, another user's may come first)."""
+        if not 0 <= row < len(self._ids):
+            return None
+        pid = self._ids[row]
+        if pid not in self._views:
+            self._read_block(row)
+        return self._views.get(pid)
+
     def _read_block(self, row: int) -> None:
         if len(self._views) >= KEEP:
             self._views.clear()
@@ -278,4 +288,5 @@ class LazyPoliciesModel(ColumnsModel):
         row, col = index.row(), index.column()
         if not (0 <= row < len(self._ids) and 0 <= col < len(self.columns)):
             return None
-        return self.cell(self.policy(row), self.columns[col], role)
+        view = self.view_at(row)
+        return None if view is None else self.cell(view, self.columns[col], role)

@@ -280,7 +280,7 @@ class SalesPage(Page):
 
     def selected_policy(self) -> PolicyView | None:
         row = self.table.selected_source_row()
-        return None if row is None else self.model.policy(row)
+        return None if row is None else self.model.view_at(row)
 
     def select_policy(self, policy_no: str) -> bool:
         return self.table.select_source_row(self.model.row_of(policy_no))
