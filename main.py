@@ -28,6 +28,13 @@ READY_ENV = "BRANCHPAY_READY_EXIT"
 _STARTED = time.perf_counter()
 
 
+def _db_argument(text: str) -> Path | str:
+    """``--db``: a SQLite file, or a server database URL kept as text (db/server.py)."""
+    from db.server import is_server_url
+
+    return text if is_server_url(text) else Path(text)
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     from app import APP_NAME, __version__
     from app.calendar import is_month
@@ -35,7 +42,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     from db.session import default_db_path
 
     parser = argparse.ArgumentParser(prog="branchpay-gui", description=APP_NAME)
-    parser.add_argument("--db", type=Path, default=None, help=f"database file (default: the one used last, else {default_db_path()})")
+    parser.add_argument("--db", type=_db_argument, default=None,
+                        help=f"database file (default: the one used last, else {default_db_path()}), "
+                             "or a server database: postgresql+psycopg://user@host/dbname")
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,
@@ -128,11 +137,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from app import APP_NAME, ORG_NAME, __version__
     from app.i18n import tr
+    from db.server import display_url, is_server_url
+    from db.session import default_data_dir
     from ui.errors import configure_logging, install_excepthook, unexpected_text
 
-    db_path = Path(args.db).expanduser()
+    server = is_server_url(args.db)
+    db_path: Path | str = args.db if server else Path(args.db).expanduser()
     with contextlib.suppress(OSError):  # a folder we cannot write to is reported when the database opens
-        configure_logging(db_path.parent)
+        configure_logging(default_data_dir() if isinstance(db_path, str) else db_path.parent)
     install_excepthook()
 
     from PySide6.QtCore import QTimer
@@ -155,15 +167,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ui.startup import DialogPrompter, apply_language, peek_language, start
 
     # The language comes first: every dialog of the start-up checks already speaks it.
-    apply_language(args.lang or peek_language(db_path) or "zh")
+    apply_language(args.lang or (None if isinstance(db_path, str) else peek_language(db_path)) or "zh")
     try:
         shell = start(db_path, DialogPrompter(), lang_override=args.lang, month=args.month)
     except Exception:  # noqa: BLE001 - the user sees a short message, the log has the details
-        log.exception("could not start with the database %s", db_path)
+        shown = display_url(db_path)  # a server URL's password never reaches the log or the screen
+        log.exception("could not start with the database %s", shown)
         QMessageBox.critical(
             None,
             APP_NAME,
-            tr(f"无法打开数据库 {db_path}。", f"Could not open the database {db_path}.")
+            tr(f"无法打开数据库 {shown}。", f"Could not open the database {shown}.")
             + "\n\n"
             + unexpected_text(),
         )

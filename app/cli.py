@@ -55,9 +55,17 @@ PAYROLL_HELP = {
 }
 
 
+def _db_argument(text: str) -> Path | str:
+    """``--db``: a SQLite file path, or a server database URL kept as text (db/server.py)."""
+    from db.server import is_server_url
+
+    return text if is_server_url(text) else Path(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="branchpay", description="BranchPay 网点客服薪酬台 — command line")
-    parser.add_argument("--db", type=Path, default=None, help="database file (default: the app's own)")
+    parser.add_argument("--db", type=_db_argument, default=None,
+                        help="database file (default: the app's own), or a server: postgresql+psycopg://user@host/dbname")
     parser.add_argument("--lang", choices=("zh", "en"), default=None, help="language of messages")
     parser.add_argument("--version", action="version", version=f"branchpay {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -151,7 +159,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
     from db.session import default_db_path, open_database
 
     path = args.db if args.db is not None else default_db_path()
-    refusal = _damaged_refusal(path)
+    # A server database has no file to check: the server keeps its own data sound (docs/server-database.md).
+    refusal = _damaged_refusal(path) if isinstance(path, Path) else None
     if refusal is not None:
         return _fail(refusal)
     db = open_database(path)
@@ -164,7 +173,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
 
             with db.session_scope(write=True) as s:
                 initialise(s)
-            print(tr(f"数据库已就绪：{db.path}", f"database ready: {db.path}"))
+            print(tr(f"数据库已就绪：{db.location}", f"database ready: {db.location}"))
             return 0
         if args.command == "demo":
             from app.services.demo import fill_demo
@@ -702,9 +711,19 @@ def _pad(text: str, width: int, *, right: bool = False) -> str:
 
 def _table(result: MonthResult, lang: str = "zh", chain_status: str | None = None) -> str:
     """``payroll show``: one row per agent in the payroll table's columns (app.summary_columns)."""
-    from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_LABELS, summary_amounts
+    from app.summary_columns import (
+        DEDUCTION_COLUMNS,
+        DEDUCTIONS,
+        GROSS_COLUMNS,
+        TOTAL_LABELS,
+        has_statutory,
+        shown_columns,
+        summary_amounts,
+    )
 
-    keys = [*(c.key for c in GROSS_COLUMNS), "gross", *(c.key for c in DEDUCTION_COLUMNS), "deductions", "net"]
+    # 社保/公积金/个税 only for a month with a statutory line (docs/pay-rules.md §9)
+    deduction_columns = shown_columns(DEDUCTIONS, any(has_statutory(a.lines) for a in result.agents))
+    keys = [*(c.key for c in GROSS_COLUMNS), "gross", *(c.key for c in deduction_columns), "deductions", "net"]
     labels = {c.key: c.label.in_(lang) for c in (*GROSS_COLUMNS, *DEDUCTION_COLUMNS)}
     labels.update({k: TOTAL_LABELS[k].in_(lang) for k in ("gross", "deductions", "net")})
     rows: list[tuple[str, str, dict[str, Decimal]]] = []
@@ -755,7 +774,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from db.integrity_stamp import remember_good
             from db.session import default_db_path
 
-            remember_good(args.db if args.db is not None else default_db_path())
+            if not isinstance(args.db, str):  # a server database has no file to stamp
+                remember_good(args.db if args.db is not None else default_db_path())
         sys.stdout.flush()  # inside the try: a reader that went away is noticed here, not at exit
         return code
     except KeyboardInterrupt:
@@ -787,7 +807,7 @@ def _log_crash(args: argparse.Namespace) -> None:
         from db.files import create_owner_only, make_folder
         from db.session import default_data_dir
 
-        folder = args.db.parent if args.db else default_data_dir()
+        folder = args.db.parent if isinstance(args.db, Path) else default_data_dir()
         make_folder(folder)
         log_file = folder / "branchpay.log"
         if not log_file.exists():

@@ -89,16 +89,36 @@ SUMMARY_COLUMNS: tuple[SummaryColumn, ...] = (
         "other_deductions",
         Text("其他扣减", "Other ded."),
         DEDUCTIONS,
-        # §9 statutory lines sit here until the summary gets its own 社保/公积金/个税 columns
-        # (a new column would add a key to every agent's `columns` in `payroll show --json`)
-        ("clawback", "adjustment", "appeal_correction", "carry_forward", "social_insurance", "housing_fund",
-         "income_tax"),
+        ("clawback", "adjustment", "appeal_correction", "carry_forward"),
         catch_all=True,
     ),
+    # docs/pay-rules.md §9: what is withheld for social insurance, housing fund and income tax, last
+    # (they are computed last, on the month's income); new keys at the end of `payroll show --json`'s
+    # `columns`. Only a month with a statutory line shows them (:func:`has_statutory`).
+    SummaryColumn("social_insurance", Text("社保", "Social ins."), DEDUCTIONS, ("social_insurance",)),
+    SummaryColumn("housing_fund", Text("公积金", "Housing fund"), DEDUCTIONS, ("housing_fund",)),
+    SummaryColumn("income_tax", Text("个税", "Income tax"), DEDUCTIONS, ("income_tax",)),
 )
 SUMMARY_KEYS: tuple[str, ...] = tuple(c.key for c in SUMMARY_COLUMNS)
 GROSS_COLUMNS: tuple[SummaryColumn, ...] = tuple(c for c in SUMMARY_COLUMNS if c.side == GROSS)
 DEDUCTION_COLUMNS: tuple[SummaryColumn, ...] = tuple(c for c in SUMMARY_COLUMNS if c.side == DEDUCTIONS)
+
+# The statutory columns (docs/pay-rules.md §9): the workbook, the payslip and `payroll show` print
+# them only for a month (an agent) with a statutory line; the payroll table hides them when 0.00.
+STATUTORY_KEYS: tuple[str, ...] = ("social_insurance", "housing_fund", "income_tax")
+
+
+def has_statutory(lines: Iterable[PayLine]) -> bool:
+    """Whether any of these lines is a statutory one (社保, 公积金 or 个税)."""
+    return any(line.code in STATUTORY_KEYS for line in lines)
+
+
+def shown_columns(side: str, statutory: bool) -> tuple[SummaryColumn, ...]:
+    """One side's columns as a printed view shows them: without 社保/公积金/个税 when ``statutory``
+    is false (a month without statutory lines, where they would be 0.00 for everyone). The shown
+    columns still add up to the side's total: a left-out column is 0.00."""
+    return tuple(c for c in SUMMARY_COLUMNS if c.side == side and (statutory or c.key not in STATUTORY_KEYS))
+
 
 # The three totals, with the words every view uses for them.
 TOTAL_LABELS: dict[str, Text] = {

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import APP_ID
 from app.resources import migrations_dir
 from db.files import create_owner_only, engine_url, ini_escape, make_folder
+from db.server import display_url, is_server_url, server_url
 
 MIGRATIONS_DIR = migrations_dir()
 # The newest Alembic revision. Kept here so that opening an up-to-date database does not
@@ -38,7 +39,7 @@ DB_FILENAME = "branchpay.sqlite3"
 class DatabaseTooNew(Exception):
     """The file was made by a newer BranchPay: its schema revision is unknown here, so nothing is touched."""
 
-    def __init__(self, path: Path, revision: str) -> None:
+    def __init__(self, path: Path | str, revision: str) -> None:
         super().__init__(f"{path}: made by a newer BranchPay (schema revision {revision}); this version knows up to {HEAD_REVISION}")
         self.path = path
         self.revision = revision
@@ -68,6 +69,8 @@ def default_db_path() -> Path:
 BUSY_TIMEOUT_MS = 10_000
 # The execution option that makes a connection's transactions start with BEGIN IMMEDIATE.
 WRITE_OPTION = "branchpay_write"
+# The value of WRITE_OPTION for the schema upgrade (on a server its lock is taken before any table exists).
+MIGRATE = "migrate"
 # Set in a connection's ``info`` while its transaction holds the write lock.
 _HOLDS_WRITE_LOCK = "branchpay_holds_write_lock"
 
@@ -101,6 +104,12 @@ def _on_begin(conn: Connection) -> None:
 def make_engine(path: Path | str) -> Engine:
     # hide_parameters: a failed statement's values (a payslip password, an ID number) never reach
     # an error message or the log.
+    if is_server_url(path):
+        from db.server_locking import install
+
+        engine = create_engine(server_url(str(path)), future=True, hide_parameters=True, pool_pre_ping=True)
+        install(engine)
+        return engine
     engine = create_engine(engine_url(path), future=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_connect)
@@ -109,7 +118,17 @@ def make_engine(path: Path | str) -> Engine:
 
 
 def is_busy_error(exc: BaseException) -> bool:
-    """Whether ``exc`` is SQLite giving up on the write lock another connection holds."""
+    """Whether ``exc`` is the database giving up on the write lock another connection holds.
+
+    SQLite: its busy timeout ran out, or the snapshot is older than another writer's commit.
+    PostgreSQL: the lock timeout ran out, a serialisation failure or a deadlock (db/server_locking.py).
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError):
+        return False
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) in ("55P03", "40001", "40P01"):
+        return True
     if not isinstance(exc, OperationalError):
         return False
     text_ = str(getattr(exc, "orig", exc)).lower()
@@ -128,7 +147,14 @@ def claim_write_lock(session: Session) -> None:
     facts it read may be out of date) and the caller gets :class:`DatabaseBusy`.
     """
     conn = session.connection()
-    if conn.dialect.name != "sqlite" or conn.info.get(_HOLDS_WRITE_LOCK):
+    if conn.info.get(_HOLDS_WRITE_LOCK):
+        return
+    if conn.dialect.name == "postgresql":
+        from db.server_locking import claim
+
+        claim(conn)
+        return
+    if conn.dialect.name != "sqlite":
         return
     try:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = version_num WHERE 0")
@@ -175,30 +201,46 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     cfg = alembic_config(engine)
     # The write lock first, as for every write: two programs opening an old database at once
     # upgrade it one after the other instead of both at the same time.
-    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+    with engine.execution_options(**{WRITE_OPTION: MIGRATE}).begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
 
+class NotAFile(Exception):
+    """A file-only operation (backup, restore, integrity check) asked of a server database."""
+
+
 class Database:
-    """An open BranchPay database: the engine and a session factory."""
+    """An open BranchPay database: the engine and a session factory.
+
+    ``path`` is a SQLite file, or a server URL (``postgresql+psycopg://user@host/dbname``,
+    db/server.py): then :attr:`is_server` is true, :attr:`path` raises :class:`NotAFile` and
+    :attr:`location` names it without its password.
+    """
 
     def __init__(self, path: Path | str, *, upgrade: bool = True) -> None:
-        self.path = Path(path)
         # The signed-in user (docs/pay-rules.md §10), handed to every session as session.info["acting_user"].
         self.acting_user: str | None = None
-        make_folder(self.path.parent)
-        if not self.path.exists():
-            # Created owner-only before SQLite opens it; its -wal and -shm files take the same mode.
-            create_owner_only(self.path)
-        self.engine = make_engine(self.path)
+        self.is_server = is_server_url(path)
+        self._path: Path | None = None
+        if self.is_server:
+            self.location = display_url(str(path))
+            self.engine = make_engine(str(path))
+        else:
+            self._path = Path(path)
+            self.location = str(self._path)
+            make_folder(self._path.parent)
+            if not self._path.exists():
+                # Created owner-only before SQLite opens it; its -wal and -shm files take the same mode.
+                create_owner_only(self._path)
+            self.engine = make_engine(self._path)
         if upgrade:
             stored = self._stored_revision()
             if stored != HEAD_REVISION:
                 if stored is not None and stored not in known_revisions():
                     self.engine.dispose()
-                    raise DatabaseTooNew(self.path, stored)
-                if stored is not None:
+                    raise DatabaseTooNew(self.location, stored)
+                if stored is not None and self._path is not None:
                     # An existing database is about to change shape: keep a copy first.
                     from db.backup import make_backup
 
@@ -208,6 +250,19 @@ class Database:
         self._write_factory = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file; a server database has none (:class:`NotAFile`)."""
+        if self._path is None:
+            raise NotAFile(f"{self.location} is a server database, not a file")
+        return self._path
+
+    @property
+    def data_folder(self) -> Path:
+        """Where this PC keeps the database's local companions (logo, log): the file's folder, or the
+        app's own data folder for a server database."""
+        return self._path.parent if self._path is not None else default_data_dir()
 
     def _stored_revision(self) -> str | None:
         with self.engine.connect() as conn:

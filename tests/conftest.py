@@ -20,6 +20,61 @@ def database(tmp_path: Path) -> Iterator[object]:
     db.dispose()
 
 
+PG_SKIP = ("no PostgreSQL server binaries (initdb, pg_ctl) on PATH or in /usr/lib/postgresql/*/bin: "
+           "the PostgreSQL variants skip (.ci/run installs the distribution's postgresql package)")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """A throwaway PostgreSQL server for this test process (tests/pg_server.py), with the schema
+    migrated once into a template database; skips when PostgreSQL or psycopg is missing."""
+    from tests.pg_server import TEMPLATE, PgServer, find_bin_dir
+
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        pytest.skip(PG_SKIP)
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg (pip install 'psycopg[binary]') is not installed: the PostgreSQL variants skip")
+    server = PgServer(bin_dir)
+    try:
+        try:
+            server.start()
+        except Exception as exc:  # noqa: BLE001 - the machine cannot run a server: say why and skip
+            log = server.log.read_text(errors="replace")[-800:] if server.log.exists() else ""
+            pytest.skip(f"the test PostgreSQL server did not start ({exc}): {log}")
+        server.admin(f"CREATE DATABASE {TEMPLATE}")
+        from db.session import Database
+
+        Database(server.url(TEMPLATE)).dispose()  # the migrations, once
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a test's database lives: a SQLite file, then a fresh database on the test PostgreSQL server.
+
+    Tests that take this fixture (or ``any_database``) run on both; the PostgreSQL run skips with a
+    reason when the server binaries are missing."""
+    if request.param == "sqlite":
+        return str(tmp_path / "branchpay.sqlite3")
+    server = request.getfixturevalue("pg_server")
+    return str(server.new_database())
+
+
+@pytest.fixture
+def any_database(db_location: str) -> Iterator[object]:
+    """An empty, migrated database on SQLite and on PostgreSQL (``db_location``)."""
+    from db.session import Database
+
+    db = Database(db_location)
+    yield db
+    db.dispose()
+
+
 @pytest.fixture(autouse=True)
 def pyside_refcount_guard() -> Iterator[None]:
     """PySide6 6.12.0 on Python 3.11 leaks references to None/True/False (ui/refcount_guard.py):

@@ -50,6 +50,8 @@ class Shell(Protocol):
 
     def open_database(self, path: Path) -> Any: ...
 
+    def connect_server(self, url: str) -> Any: ...
+
 
 class MainWindow(QMainWindow):
     month_changed = Signal(str)
@@ -128,8 +130,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         # Status bar: where the data is and what state the month is in.
-        self.db_label = QLabel(tr(f"数据库：{db.path}", f"Database: {db.path}"), self)
-        self.db_label.setToolTip(str(db.path))
+        self.db_label = QLabel(tr(f"数据库：{db.location}", f"Database: {db.location}"), self)
+        self.db_label.setToolTip(db.location)
         self.month_status_label = QLabel(self)
         # A demo branch says so: its figures are made up.
         self.demo_label = QLabel(tr("演示数据", "Demo data"), self)
@@ -196,7 +198,7 @@ class MainWindow(QMainWindow):
         self.backup_action.setStatusTip(
             tr("把当前数据复制一份到备份文件夹", "Copy the current data into the backup folder")
         )
-        self.backup_action.triggered.connect(self.backup_now)
+        self.backup_action.triggered.connect(self.backup_from_menu)
         self.open_backups_action = QAction(tr("打开备份文件夹", "Open the backup folder"), self)
         self.open_backups_action.triggered.connect(self.open_backup_folder)
         file_menu.addAction(self.backup_action)
@@ -211,6 +213,7 @@ class MainWindow(QMainWindow):
             self.restore_action.triggered.connect(self.open_restore_dialog)
             file_menu.addAction(self.restore_action)
         self.open_database_action: QAction | None = None
+        self.connect_server_action: QAction | None = None
         self.new_database_action: QAction | None = None
         if self.shell is not None:
             self.open_database_action = QAction(tr("打开数据库…", "Open database…"), self)
@@ -233,6 +236,13 @@ class MainWindow(QMainWindow):
             )
             self.new_database_action.triggered.connect(self.new_database)
             file_menu.addAction(self.new_database_action)
+            self.connect_server_action = QAction(tr("连接服务器数据库…", "Connect to a server database…"), self)
+            self.connect_server_action.setStatusTip(
+                tr("多人共用时：换到 PostgreSQL 服务器上的 BranchPay 数据库",
+                   "For several users: switch to a BranchPay database on a PostgreSQL server")
+            )
+            self.connect_server_action.triggered.connect(self.connect_server)
+            file_menu.addAction(self.connect_server_action)
         file_menu.addAction(self.open_backups_action)
         file_menu.addSeparator()
         quit_action = QAction(tr("退出", "Quit"), self)
@@ -414,6 +424,23 @@ class MainWindow(QMainWindow):
 
     # --- backups ----------------------------------------------------------------------
 
+    def server_backup_note(self) -> QMessageBox | None:
+        """On a server database every backup entry explains that the server's own backups apply."""
+        if not self.db.is_server:
+            return None
+        from app.services.server_backups import server_backup_advice
+
+        self.message = show_message(self, server_backup_advice(self.db.location).text(language()),
+                                    icon=QMessageBox.Icon.Information)
+        return self.message
+
+    @Slot()
+    def backup_from_menu(self) -> Op | None:
+        """文件 → 备份: a copy of the file, or, on a server database, what applies instead."""
+        if self.server_backup_note() is not None:
+            return None
+        return self.backup_now()
+
     @Slot()
     def backup_now(self) -> Op:
         """Off the GUI thread: a large database takes a moment to copy."""
@@ -432,7 +459,9 @@ class MainWindow(QMainWindow):
         return run_op(self, work, label=tr("正在备份…", "Backing up…"), on_done=done)
 
     @Slot()
-    def open_restore_dialog(self) -> RestoreDialog:
+    def open_restore_dialog(self) -> RestoreDialog | None:
+        if self.server_backup_note() is not None:
+            return None
         dialog = RestoreDialog(list_backups(self.db.path), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.chosen.connect(self.confirm_restore)
@@ -477,6 +506,25 @@ class MainWindow(QMainWindow):
             return None
         return chosen if chosen.suffix else chosen.with_suffix(".sqlite3")
 
+    def ask_server_url(self) -> str | None:
+        """A server database URL; None when cancelled. Replaceable in tests, so no dialog opens."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        text, ok = QInputDialog.getText(
+            self, tr("连接服务器数据库", "Connect to a server database"),
+            tr("地址（密码请放在 PGPASSWORD 或 ~/.pgpass 中）：", "Address (keep the password in PGPASSWORD or ~/.pgpass):"),
+            QLineEdit.EchoMode.Normal, "postgresql+psycopg://user@host/branchpay",
+        )
+        return text.strip() if ok and text.strip() else None
+
+    @Slot()
+    def connect_server(self) -> None:
+        url = self.ask_server_url()
+        shell = self.shell
+        if url is None or shell is None:
+            return
+        QTimer.singleShot(0, lambda: shell.connect_server(url))
+
     def ask_open_database_path(self) -> Path | None:
         """An existing database file; None when cancelled. Replaceable in tests, so no dialog opens."""
         return open_file(
@@ -510,6 +558,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_backup_folder(self) -> bool:
+        if self.server_backup_note() is not None:
+            return False
         folder = backup_folder(self.db)
         folder.mkdir(parents=True, exist_ok=True)
         return self.open_url(QUrl.fromLocalFile(str(folder)))

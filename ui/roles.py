@@ -52,16 +52,21 @@ def guard(button: QAbstractButton, roles: Roles, role: str) -> bool:
 # payroll page and 设置's users panel handle their own; the services refuse in any case.
 ROLE_BUTTONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "agents": (("clerk", ("add_button", "edit_button", "leave_button", "import_button")),),
-    "attendance": (("clerk", ("import_button",)),),
+    "attendance": (("clerk", ("import_button", "appeal_button")),),
     "quality": (("clerk", ("new_button", "edit_button", "delete_button", "overturn_button", "reinstate_button",
-                           "import_button")),),
+                           "import_button", "appeal_button")),),
     "sales": (("clerk", ("add_button", "edit_button", "cancel_button", "delete_button", "import_button")),),
     "rewards": (("clerk", ("complaint_add", "complaint_edit", "complaint_status", "complaint_delete", "praise_add",
                            "praise_delete", "adjustment_add", "adjustment_edit", "adjustment_delete",
-                           "import_buttons")),),
+                           "import_buttons", "complaint_appeal", "metric_appeal")),),
     "plan": (("admin", ("save_button", "import_button", "copy_button")),),
     "settings": (("admin", ("save_button",)), ("clerk", ("override_add", "override_remove"))),
+    # appeals are records too: filing, importing and deciding them is the clerk's, as is the 申诉 button
+    # beside a record on the attendance, quality and rewards pages (app/services/appeals.py itself does
+    # not check roles yet: this gate is the window's)
+    "appeals": (("clerk", ("new_button", "decide_button", "import_button")),),
 }
+
 
 
 class RoleGate(QObject):

@@ -42,6 +42,7 @@ from db.files import sqlite_uri
 from db.instance_lock import AlreadyRunning, InstanceLock
 from db.integrity_stamp import known_good, remember_good
 from db.models import Agent
+from db.server import display_url, is_server_url
 from db.session import Database
 from ui.dialogs.backup_dialogs import DamagedDialog
 from ui.dialogs.password_dialog import LockOverlay, PasswordPrompt
@@ -356,36 +357,39 @@ def backup_failed_text(exc: BaseException) -> str:
 
 
 def start(
-    db_path: Path,
+    db_path: Path | str,
     prompter: Prompter,
     *,
     lang_override: str | None = None,
     month: str | None = None,
 ) -> AppShell | None:
     """Run every start-up check; None when the app should exit (the user was told why)."""
-    db_path = Path(db_path)
+    # A server database (db/server.py) has no file to lock or check: several clerks share it.
+    server = is_server_url(db_path)
+    db_path = db_path if server else Path(db_path)
     set_command_line_language(lang_override)  # the settings page says why the window differs from the setting
-    lock = acquire_lock(db_path, prompter)
-    if lock is None:
+    lock = None if server else acquire_lock(Path(db_path), prompter)
+    if lock is None and not server:
         return None
     db: Database | None = None
     try:
-        if not check_integrity(db_path, prompter):
-            lock.release()
+        if not server and not check_integrity(Path(db_path), prompter):
+            _release(lock)
             return None
         try:
             db = Database(db_path)
         except Exception as exc:  # noqa: BLE001 - a short message for the user, the details in the log
-            log.exception("could not open the database %s", db_path)
+            shown = display_url(db_path)
+            log.exception("could not open the database %s", shown)
             problem = describe_db_error(exc)
             prompter.fail(
                 problem.text(language())
                 if problem is not None
-                else tr(f"无法打开数据库 {db_path}。", f"Could not open the database {db_path}.")
+                else tr(f"无法打开数据库 {shown}。", f"Could not open the database {shown}.")
                 + "\n\n"
                 + unexpected_text()
             )
-            lock.release()
+            _release(lock)
             return None
         if lang_override is None:
             with db.session_scope() as session:
@@ -405,15 +409,25 @@ def start(
                 open_import = choice.start is StartWith.IMPORT
         if not check_password(db, prompter) or not check_sign_in(db, prompter):
             db.dispose()
-            lock.release()
+            _release(lock)
             return None
         scheduled_backup(db, prompter)
         return AppShell(db, lock, month=month, open_import=open_import)
     except BaseException:
         if db is not None:
             db.dispose()
-        lock.release()
+        _release(lock)
         raise
+
+
+def _release(lock: InstanceLock | None) -> None:
+    if lock is not None:
+        lock.release()
+
+
+def _activation_key(db: Database) -> Path:
+    """What a second start on the same database finds this window by (a server's URL, shown without password)."""
+    return Path(db.location) if db.is_server else db.path
 
 
 # --- idle lock ---------------------------------------------------------------------------------
@@ -574,8 +588,9 @@ class AppShell(QObject):
         self.idle_timeout_override_ms: int | None = None  # tests shorten the idle time
         self.prompter: Prompter = DialogPrompter()  # questions asked when opening another database
         self.window = self._build(month)
-        self.activation = ActivationServer(db.path, self.bring_to_front, self)
-        remember_database(db.path)
+        self.activation = ActivationServer(_activation_key(db), self.bring_to_front, self)
+        if not db.is_server:
+            remember_database(db.path)
 
     def bring_to_front(self) -> None:
         """A second start on this database: show this window instead, and say why it came forward."""
@@ -753,7 +768,7 @@ class AppShell(QObject):
                 with contextlib.suppress(OSError):
                     leftover.unlink(missing_ok=True)
             return None
-        old_path = self.db.path
+        old_path = self.db.location
         new = self._switch_to(db, lock)
         show_message(
             new,
@@ -765,18 +780,19 @@ class AppShell(QObject):
         )
         return new
 
-    def _switch_to(self, db: Database, lock: InstanceLock) -> MainWindow:
+    def _switch_to(self, db: Database, lock: InstanceLock | None) -> MainWindow:
         """Close the open database (unchanged) and rebuild the window on ``db``, remembered for the next start."""
         QThreadPool.globalInstance().waitForDone()  # no worker may still use the database being closed
         old_db, old_lock = self.db, self.lock
         self.activation.close()
         self.db, self.lock = db, lock
-        self.activation = ActivationServer(db.path, self.bring_to_front, self)
+        self.activation = ActivationServer(_activation_key(db), self.bring_to_front, self)
         new = self._replace_window()
         old_db.dispose()
         if old_lock is not None:
             old_lock.release()
-        remember_database(db.path)
+        if not db.is_server:
+            remember_database(db.path)
         return new
 
     def open_database(self, path: Path) -> MainWindow | None:
@@ -786,7 +802,7 @@ class AppShell(QObject):
         database open until now is closed unchanged. The next start without ``--db`` opens ``path``.
         """
         path = Path(path)
-        if path.resolve() == Path(self.db.path).resolve():
+        if not self.db.is_server and path.resolve() == Path(self.db.path).resolve():
             show_message(
                 self.window, tr(f"这个数据库已经打开：{path}", f"This database is already open: {path}")
             )
@@ -825,12 +841,35 @@ class AppShell(QObject):
             return None
         return self._switch_to(db, lock)
 
-    def _give_up(self, exc: Exception, db: Database | None, lock: InstanceLock, headline: str) -> None:
+    def connect_server(self, url: str) -> MainWindow | None:
+        """Switch the window to the server database at ``url`` (docs/server-database.md); None if refused.
+
+        Its sign-in is asked as at a start; the database open until now is closed unchanged."""
+        shown = display_url(url)
+        if not is_server_url(url):
+            show_message(self.window, tr(f"不是服务器数据库地址：{shown}\n格式：postgresql+psycopg://用户@主机/数据库",
+                                         f"Not a server database address: {shown}\n"
+                                         "Form: postgresql+psycopg://user@host/dbname"))
+            return None
+        db: Database | None = None
+        try:
+            with busy_cursor():
+                db = Database(url)
+            if not check_password(db, self.prompter) or not check_sign_in(db, self.prompter):
+                db.dispose()
+                return None
+        except Exception as exc:  # noqa: BLE001 - a short message for the user, the details in the log
+            log.exception("could not open the database %s", shown)
+            self._give_up(exc, db, None, tr(f"无法连接数据库 {shown}。", f"Could not connect to the database {shown}."))
+            return None
+        return self._switch_to(db, None)
+
+    def _give_up(self, exc: Exception, db: Database | None, lock: InstanceLock | None, headline: str) -> None:
         """Close what was opened of another database, keep this one, and say why in plain words."""
         if db is not None:
             db.dispose()
         with contextlib.suppress(Exception):
-            lock.release()
+            _release(lock)
         problem = describe_db_error(exc)
         show_message(
             self.window,
@@ -849,7 +888,8 @@ class AppShell(QObject):
             self.idle_lock = None
         QThreadPool.globalInstance().waitForDone()
         self.db.dispose()
-        remember_good(self.db.path)  # closed normally: the next start need not check the whole file
+        if not self.db.is_server:
+            remember_good(self.db.path)  # closed normally: the next start need not check the whole file
         if self.lock is not None:
             self.lock.release()
             self.lock = None

@@ -93,7 +93,6 @@ def compute_commission(plan: Plan, agent: AgentMonth, period: Period, qa: QAResu
     c = qa.coefficient
     c_zh, c_en = qa.coefficient_text()
 
-    lines: list[PayLine] = []
     commission_line = make_line(
         "commission",
         (t + lv) * c,
@@ -102,6 +101,33 @@ def compute_commission(plan: Plan, agent: AgentMonth, period: Period, qa: QAResu
             "standard premium", "tiers", "level bonus", s, t, t_text, lv, by_level, level_rates, c, c_en
         ),
     )
+    # What each policy paid, so that a later cancellation claws back exactly that (§3.3).
+    ratio = t / s if s else ZERO
+    paid = [
+        (policy_no, round_cents(std * ratio * c + std * rate * c), is_new)
+        for policy_no, std, rate, is_new in counted
+    ]
+    return commission_result(
+        cfg, commission_line, s=s, t=t, lv=lv, new_count=new_count, paid=paid, unknown=unknown
+    )
+
+
+def commission_result(
+    cfg: CommissionConfig,
+    commission_line: PayLine,
+    *,
+    s: Decimal,
+    t: Decimal,
+    lv: Decimal,
+    new_count: int,
+    paid: list[tuple[str, Decimal, bool]],
+    unknown: dict[str, int],
+) -> CommissionResult:
+    """The commission line (when not zero), the new-customer bonus line, what each counted policy
+    paid (``(policy_no, commission share, is new)``: a new customer's policy also carries its bonus)
+    and a warning per product missing from the plan. Shared by the single tier table and the
+    product groups (:mod:`app.engine.groups`)."""
+    lines: list[PayLine] = []
     if commission_line.amount != 0:
         lines.append(commission_line)
     ncb = cfg.new_customer_bonus
@@ -113,16 +139,9 @@ def compute_commission(plan: Plan, agent: AgentMonth, period: Period, qa: QAResu
     )
     if ncb_line.amount != 0:
         lines.append(ncb_line)
-
-    # What each policy paid, so that a later cancellation claws back exactly that (§3.3).
-    ratio = t / s if s else ZERO
-    paid: dict[str, Decimal] = {}
-    for policy_no, std, rate, is_new in counted:
-        amount = round_cents(std * ratio * c + std * rate * c)
-        if is_new:
-            amount += ncb
-        paid[policy_no] = paid.get(policy_no, ZERO) + amount
-
+    by_policy: dict[str, Decimal] = {}
+    for policy_no, amount, is_new in paid:
+        by_policy[policy_no] = by_policy.get(policy_no, ZERO) + (amount + ncb if is_new else amount)
     warnings = tuple(
         Text(
             f"方案中没有产品 {code}，{n} 张保单未计提成",
@@ -135,11 +154,11 @@ def compute_commission(plan: Plan, agent: AgentMonth, period: Period, qa: QAResu
         standard_premium=s,
         tier_commission=t,
         level_bonus=lv,
-        counted=len(counted),
+        counted=len(paid),
         new_customers=new_count,
         commission=commission_line.amount,
         new_customer_bonus=ncb_line.amount,
-        policy_paid=paid,
+        policy_paid=by_policy,
         warnings=warnings,
     )
 

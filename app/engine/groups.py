@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.engine.commission import CommissionResult, _commission_text, tier_commission
-from app.engine.facts import AgentMonth, PayLine
-from app.engine.lines import make_line, money, num
+from app.engine.commission import CommissionResult, _commission_text, commission_result, tier_commission
+from app.engine.facts import AgentMonth
+from app.engine.lines import make_line, num
 from app.engine.period import Period
 from app.engine.quality import QAResult
 from app.money import ZERO, round_cents
 from app.plan.model import CommissionConfig, Plan
-from app.text import Text
 
 _REST = ""  # the key of the policies whose group has no table of its own
 _REST_NAME = ("其他产品", "other products")
@@ -89,7 +88,6 @@ def compute_grouped_commission(
             f"{name or _REST_NAME[lang]} {num(s_g)}［{text}］" for _k, name, s_g, _t, text in parts
         )
 
-    lines: list[PayLine] = []
     commission_line = make_line(
         "commission",
         (t + lv) * c,
@@ -110,41 +108,10 @@ def compute_grouped_commission(
             c_en,
         ),
     )
-    if commission_line.amount != 0:
-        lines.append(commission_line)
-    ncb = cfg.new_customer_bonus
-    ncb_line = make_line(
-        "new_customer_bonus",
-        ncb * new_count,
-        f"新客户 {new_count} × {money(ncb)}",
-        f"new customers {new_count} × {money(ncb)}",
-    )
-    if ncb_line.amount != 0:
-        lines.append(ncb_line)
-
-    paid: dict[str, Decimal] = {}
-    for policy_no, std, rate, is_new, key in counted:
-        amount = round_cents(std * ratio[key] * c + std * rate * c)
-        if is_new:
-            amount += ncb
-        paid[policy_no] = paid.get(policy_no, ZERO) + amount
-
-    warnings = tuple(
-        Text(
-            f"方案中没有产品 {code}，{n} 张保单未计提成",
-            f"product {code!r} is not in the plan: {n} policy(ies) not counted",
-        )
-        for code, n in sorted(unknown.items())
-    )
-    return CommissionResult(
-        lines=tuple(lines),
-        standard_premium=s,
-        tier_commission=t,
-        level_bonus=lv,
-        counted=len(counted),
-        new_customers=new_count,
-        commission=commission_line.amount,
-        new_customer_bonus=ncb_line.amount,
-        policy_paid=paid,
-        warnings=warnings,
+    paid = [
+        (policy_no, round_cents(std * ratio[key] * c + std * rate * c), is_new)
+        for policy_no, std, rate, is_new, key in counted
+    ]
+    return commission_result(
+        cfg, commission_line, s=s, t=t, lv=lv, new_count=new_count, paid=paid, unknown=unknown
     )

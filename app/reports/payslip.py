@@ -51,13 +51,20 @@ from reportlab.platypus import (
 
 from app.fact_rows import SCOPE_LABEL, fact_rows, scope_text
 from app.i18n import language, set_language, tr
-from app.money import ZERO, fmt_money
+from app.money import fmt_money
 from app.reports.amount_words import chinese_amount
 from app.reports.encryption import encrypt_pdf
 from app.reports.files import file_name, safe_name, staged_output, unique_names
 from app.reports.fonts import BUILTIN_CID_FONT, CID_SUBSTITUTES, FontChoice, cjk_font
 from app.results import AgentResult
-from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_LABELS, summary_amounts
+from app.summary_columns import (
+    DEDUCTIONS,
+    GROSS_COLUMNS,
+    TOTAL_LABELS,
+    has_statutory,
+    shown_columns,
+    summary_amounts,
+)
 
 # Binary (Flate-only) streams instead of Flate + ASCII85: ASCII85 exists for 7-bit mail transport,
 # makes every file a quarter larger and costs milliseconds per payslip to encode (and encrypt).
@@ -242,9 +249,6 @@ def _facts_rows(agent: AgentResult, st: _Styles, key_w: float, value_w: float) -
     return rows
 
 
-_STATUTORY_CODES = ("social_insurance", "housing_fund", "income_tax")
-
-
 def _summary_block(agent: AgentResult, st: _Styles, width: float) -> Table:
     """应发 and 扣款 by the summary columns (:mod:`app.summary_columns`, the payroll table's
     columns), their totals, 实发 and 实发 in words: the same figures as the screen and the workbook."""
@@ -254,9 +258,11 @@ def _summary_block(agent: AgentResult, st: _Styles, width: float) -> Table:
     label2_w = width * 0.34
     amount2_w = width - label_w - amount_w - label2_w
     rows: list[list[Any]] = [[tr("应发项目", "Pay"), tr("金额（元）", "Amount"), tr("扣款项目", "Deductions"), tr("金额（元）", "Amount")]]
-    for i in range(max(len(GROSS_COLUMNS), len(DEDUCTION_COLUMNS))):
+    # 社保, 公积金 and 个税 (docs/pay-rules.md §9) are columns of their own when the agent has statutory lines
+    deduction_columns = shown_columns(DEDUCTIONS, has_statutory(agent.lines))
+    for i in range(max(len(GROSS_COLUMNS), len(deduction_columns))):
         row: list[Any] = []
-        for cols, (lw, _aw) in ((GROSS_COLUMNS, (label_w, amount_w)), (DEDUCTION_COLUMNS, (label2_w, amount2_w))):
+        for cols, (lw, _aw) in ((GROSS_COLUMNS, (label_w, amount_w)), (deduction_columns, (label2_w, amount2_w))):
             if i < len(cols):
                 row += [_fit(cols[i].label.in_(lang), st.cell, lw), _money(amounts[cols[i].key])]
             else:
@@ -271,17 +277,6 @@ def _summary_block(agent: AgentResult, st: _Styles, width: float) -> Table:
             _money(agent.deductions),
         ]
     )
-    # docs/pay-rules.md §9: what of 扣款合计 is withheld for social insurance, housing fund and tax
-    statutory = [line for line in agent.lines if line.code in _STATUTORY_CODES]
-    statutory_row = len(rows) if statutory else None
-    if statutory:
-        rows.append([
-            tr("其中代扣代缴", "Of which withheld"),
-            _money(sum((line.amount for line in statutory), ZERO)),
-            _fit("；".join(f"{line.label_in(lang)} {_money(line.amount)}" for line in statutory), st.detail,
-                 label2_w + amount2_w),
-            "",
-        ])
     net = agent.net
     net_row = len(rows)
     rows.append([TOTAL_LABELS["net"].in_(lang), _money(net), tr("应发合计 + 扣款合计", "gross + deductions"), ""])
@@ -314,11 +309,6 @@ def _summary_block(agent: AgentResult, st: _Styles, width: float) -> Table:
                 ("BACKGROUND", (0, net_row), (-1, net_row), colors.HexColor("#fff4d6")),
                 ("SPAN", (2, net_row), (3, net_row)),
                 ("SPAN", (1, net_row + 1), (3, net_row + 1)),
-                *(
-                    [("SPAN", (2, statutory_row), (3, statutory_row)),
-                     *_text_style((2, statutory_row, 2, statutory_row), st.detail)]
-                    if statutory_row is not None else []
-                ),
             ]
         )
     )

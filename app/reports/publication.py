@@ -120,6 +120,32 @@ def write_publication_pdf(pub: Publication, out_path: Path, *, font_path: str = 
     doc.build(story)
 
 
+# The kinds of row of :func:`notice_rows`: how the xlsx sets them.
+TITLE, TEXT, HEADING, HEAD, ROW, BLANK = "title", "text", "heading", "head", "row", "blank"
+XLSX_WIDTHS = (12, 12, 18, 40, 14)  # columns A–E
+
+
+def notice_rows(pub: Publication) -> list[tuple[str, list[str]]]:
+    """The notice as spreadsheet rows, top to bottom, each with its kind (title, heading, table
+    head …): the publication xlsx and the Excel summary's 公示 sheet write exactly these."""
+    out: list[tuple[str, list[str]]] = [
+        (TITLE, [f"{pub.branch_name} {title(pub)}".strip()]),
+        (TEXT, [_intro(pub)]),
+        (BLANK, []),
+    ]
+    for heading, entries in (("一、奖励", pub.awards), ("二、处罚", pub.penalties)):
+        out.append((HEADING, [heading]))
+        for i, row in enumerate(_rows(entries, pub.show_amounts)):
+            out.append((HEAD if i == 0 else ROW, row))
+        if not entries:
+            out.append((TEXT, ["（无）"]))
+        out.append((BLANK, []))
+    out.append((TEXT, [f"申诉截止日期：{pub.window_closes.isoformat()}", "", f"公示日期：{pub.published_on.isoformat()}"]))
+    out.append((BLANK, []))
+    out.append((TEXT, [f"{zh}：" for zh, _en in SIGNATURES]))
+    return out
+
+
 def write_publication_xlsx(pub: Publication, out_path: Path) -> None:
     """The same content as the PDF on one sheet named 公示."""
     from openpyxl import Workbook
@@ -130,24 +156,15 @@ def write_publication_xlsx(pub: Publication, out_path: Path) -> None:
     assert ws is not None
     ws.title = "公示"
     bold = Font(bold=True)
-    ws.append([f"{pub.branch_name} {title(pub)}".strip()])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([_intro(pub)])
-    ws.append([])
-    for heading, entries in (("一、奖励", pub.awards), ("二、处罚", pub.penalties)):
-        ws.append([heading])
-        ws.cell(row=ws.max_row, column=1).font = bold
-        for i, row in enumerate(_rows(entries, pub.show_amounts)):
-            ws.append(row)
-            if i == 0:
-                for c in ws[ws.max_row]:
-                    c.font = bold
-        if not entries:
-            ws.append(["（无）"])
-        ws.append([])
-    ws.append([f"申诉截止日期：{pub.window_closes.isoformat()}", "", f"公示日期：{pub.published_on.isoformat()}"])
-    ws.append([])
-    ws.append([f"{zh}：" for zh, _en in SIGNATURES])
-    for letter, w in zip("ABCDE", (12, 12, 18, 40, 14), strict=True):
+    for kind, row in notice_rows(pub):
+        ws.append(row)
+        if kind == TITLE:
+            ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=14)
+        elif kind == HEADING:
+            ws.cell(row=ws.max_row, column=1).font = bold
+        elif kind == HEAD:
+            for c in ws[ws.max_row]:
+                c.font = bold
+    for letter, w in zip("ABCDE", XLSX_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = w
     wb.save(out_path)

@@ -43,13 +43,22 @@ from openpyxl import Workbook
 from app.fact_rows import FACT_LABELS, NO_KPI_DATA, SCOPE_LABEL, fact_rows, scope_text
 from app.i18n import language, tr
 from app.reports.files import as_os_error, staged_output
+from app.reports.publication import HEAD, HEADING, XLSX_WIDTHS, Publication, notice_rows
 from app.reports.tax_year import SHEET_NAME as TAX_YEAR_SHEET
 from app.reports.tax_year import TaxYearRow, add_tax_year_sheet
 from app.reports.trend_sheet import add_trend_sheet
 from app.reports.xlsx_writer import Column, SheetWriter, SummaryBook, save_workbook
 from app.reports.xlsx_writer import new_sheet as _sheet
 from app.results import AgentResult, MonthResult
-from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, TOTAL_LABELS, summary_amounts
+from app.summary_columns import (
+    DEDUCTION_COLUMNS,
+    DEDUCTIONS,
+    GROSS_COLUMNS,
+    TOTAL_LABELS,
+    has_statutory,
+    shown_columns,
+    summary_amounts,
+)
 from app.trends import History
 
 ZERO = Decimal(0)
@@ -159,6 +168,8 @@ class SummaryInput:
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     # docs/pay-rules.md §9.3: the year's cumulative tax figures (empty without statutory deductions)
     tax_year: Sequence[TaxYearRow] = ()
+    # docs/pay-rules.md §11: the locked month's 奖惩公示 (the 公示 sheet); None for a month not locked
+    publication: Publication | None = None
     # The months up to this one (趋势 sheet, app/reports/trend_sheet.py); None or one month: no sheet
     trend: History | None = None
 
@@ -189,7 +200,10 @@ def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
     columns = [Column(tr("工号", "Code"), 9), Column(tr("姓名", "Name"), 10), Column(tr("团队", "Team"), 12)]
     columns += [Column(c.label.in_(lang), 11, "money") for c in GROSS_COLUMNS]
     columns += [Column(TOTAL_LABELS["gross"].in_(lang), 12, "money")]
-    columns += [Column(c.label.in_(lang), 11, "money") for c in DEDUCTION_COLUMNS]
+    # 社保/公积金/个税 only when the month has a statutory line (docs/pay-rules.md §9)
+    statutory = any(has_statutory(a.lines) for a in agents)
+    columns += [Column(c.label.in_(lang), 11, "money") for c in shown_columns(DEDUCTIONS, statutory)]
+    keys = summary_sheet_keys(statutory)
     columns += [
         Column(TOTAL_LABELS["deductions"].in_(lang), 12, "money"),
         Column(TOTAL_LABELS["net"].in_(lang), 12, "money"),
@@ -202,8 +216,8 @@ def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
         for a in members:
             amounts = summary_amounts(a.lines)
             amounts.update(gross=a.gross, deductions=a.deductions, net=a.net)
-            sheet.row([a.code, a.name, a.team, *(amounts[k] for k in SUMMARY_SHEET_KEYS)])
-            for k in SUMMARY_SHEET_KEYS:
+            sheet.row([a.code, a.name, a.team, *(amounts[k] for k in keys)])
+            for k in keys:
                 subtotals[k] += amounts[k]
                 totals[k] += amounts[k]
         sheet.row(
@@ -211,12 +225,12 @@ def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
                 tr("小计", "Subtotal"),
                 tr(f"{len(members)} 人", f"{len(members)} agents"),
                 team or tr("无团队", "No team"),
-                *(subtotals[k] for k in SUMMARY_SHEET_KEYS),
+                *(subtotals[k] for k in keys),
             ],
             "subtotal",
         )
     total_row: list[Any] = [tr("合计", "Total"), tr(f"{len(agents)} 人", f"{len(agents)} agents"), ""]
-    total_row += [totals.get(k, ZERO) for k in SUMMARY_SHEET_KEYS]
+    total_row += [totals.get(k, ZERO) for k in keys]
     sheet.row(total_row, "total")
     _signature_rows(sheet, data, len(columns))
 
@@ -243,6 +257,17 @@ SUMMARY_SHEET_KEYS: tuple[str, ...] = (
     "deductions",
     "net",
 )
+
+
+def summary_sheet_keys(statutory: bool) -> tuple[str, ...]:
+    """The 汇总 sheet's money columns for a month with (or without) statutory lines."""
+    return (
+        *(c.key for c in GROSS_COLUMNS),
+        "gross",
+        *(c.key for c in shown_columns(DEDUCTIONS, statutory)),
+        "deductions",
+        "net",
+    )
 
 
 def _detail_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
@@ -438,6 +463,29 @@ def _ranking_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
         )
 
 
+def _notice_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
+    """The 公示 sheet: the locked month's 奖惩公示, the same rows as the publication xlsx (报表 → 公示…):
+    awards and upheld penalties, the date the appeal window closes, never pay. A month not locked
+    has no notice yet (its results may still change): the sheet says so."""
+    pub = data.publication
+    if pub is None:
+        columns = [Column(title, 12), *(Column("", w) for w in XLSX_WIDTHS[1:])]
+        sheet = _sheet(wb, title, columns, header, freeze=(1, 0), autofilter=False, generated=data.generated_at)
+        sheet.row([tr("本月尚未锁定：奖惩公示在锁定后生成（报表 → 公示…）。",
+                      "The month is not locked: the rewards and penalties notice is made once it is locked "
+                      "(Reports → Notice…).")])
+        return
+    rows = notice_rows(pub)
+    first = rows[0][1]  # the notice's title is the sheet's first (header) row
+    columns = [Column(first[0], XLSX_WIDTHS[0]), *(Column("", w) for w in XLSX_WIDTHS[1:])]
+    sheet = _sheet(wb, title, columns, header, freeze=(1, 0), autofilter=False, generated=data.generated_at)
+    for kind, row in rows[1:]:
+        if not row:
+            sheet.blank_row()
+        else:
+            sheet.row(row, "subtotal" if kind in (HEAD, HEADING) else "plain")
+
+
 def ranking(agents: Iterable[AgentResult]) -> list[tuple[int | None, AgentResult]]:
     """Agents whose KPI was measured by KPI score, highest first; equal scores share a rank (1, 2, 2, 4).
     Agents whose KPI was not measured (no indicator had data) follow in code order with no rank:
@@ -475,7 +523,9 @@ SHEETS: tuple[tuple[str, str, Callable[[SummaryBook, SummaryInput, str, str], No
     ("保单明细", "Sales", _sales_sheet),
     ("考勤汇总", "Attendance", _attendance_sheet),
     ("质检汇总", "QA", _qa_sheet),
-    ("公示", "Ranking", _ranking_sheet),
+    ("公示", "Notice", _notice_sheet),
+    # the KPI ranking (scores and the top award, no pay), once the 公示 sheet
+    ("绩效排名", "Ranking", _ranking_sheet),
 )
 
 

@@ -309,6 +309,7 @@ class SheetWriter:
             [
                 f'<c r="{letter}1"{s} t="inlineStr">{book.text(column.header)[2]}</c>'
                 for letter, column in zip(self._letters, columns, strict=True)
+                if column.header  # a column without a header has no header cell
             ]
         )
 

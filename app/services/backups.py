@@ -56,12 +56,21 @@ def _int_setting(value: str, key: str, minimum: int) -> int:
     return max(number, minimum)
 
 
+def _file_only(db: Database) -> None:
+    """Refuse a file backup or restore of a server database, saying what applies instead."""
+    if db.is_server:
+        from app.services.server_backups import ServerBackupsApply
+
+        raise ServerBackupsApply(db.location)
+
+
 def keep_count(db: Database) -> int:
     with db.session_scope() as session:
         return _int_setting(get_setting(session, "backup_keep"), "backup_keep", 1)
 
 
 def backup_folder(db: Database) -> Path:
+    _file_only(db)
     return files.backup_dir_for(db.path)
 
 
@@ -77,6 +86,7 @@ def _record(db: Database, when: datetime) -> None:
 
 def backup_now(db: Database, *, reason: str = "manual", now: datetime | None = None) -> Path:
     """Copy the open database to the backup folder, keep the newest ``backup_keep`` copies."""
+    _file_only(db)
     path = files.make_backup(db.path, reason=reason, keep=keep_count(db))
     _record(db, now or datetime.now())
     log.info("backup written: %s", path)
@@ -93,7 +103,7 @@ def last_backup_time(db: Database) -> datetime | None:
             times.append(datetime.strptime(recorded, STAMP_FORMAT))
         except ValueError:
             log.warning("ignoring unreadable last_backup_at %r", recorded)
-    newest = list_backups(db.path)
+    newest = [] if db.is_server else list_backups(db.path)
     if newest:
         times.append(newest[0].taken_at)
     return max(times) if times else None
@@ -109,6 +119,8 @@ def backup_due(db: Database, *, now: datetime | None = None) -> bool:
 
 def backup_if_due(db: Database, *, now: datetime | None = None) -> Path | None:
     """The scheduled backup, run at start-up: a copy when ``backup_every_days`` have passed, else None."""
+    if db.is_server:  # the server's own backups apply (app/services/server_backups.py)
+        return None
     if not db.path.exists() or not backup_due(db, now=now):
         return None
     return backup_now(db, reason="scheduled", now=now)
@@ -132,6 +144,7 @@ def restore_database(db: Database, backup: Path) -> RestoreResult:
     The backup is checked before anything changes; a bad file is refused with the database
     untouched (and reopened), and the current data is always copied aside first.
     """
+    _file_only(db)
     keep = keep_count(db)
     path = db.path
     db.dispose()

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.services.errors import DatabaseBusy, ServiceError
 from db.errors import DuplicateAgentCodes
-from db.session import DatabaseTooNew
+from db.session import DatabaseTooNew, is_busy_error
 
 
 class DatabaseProblem(ServiceError):
@@ -30,6 +30,9 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("full", ("database or disk is full", "disk is full", "no space left")),
     ("cannot_open", ("unable to open database", "cannot open")),
     ("damaged", ("database disk image is malformed", "file is not a database", "file is encrypted")),
+    # A server database (PostgreSQL): libpq's words for a server that cannot be reached or refuses the login.
+    ("cannot_connect", ("connection refused", "could not connect", "connection failed", "authentication failed",
+                        "could not translate host name")),
 )
 
 _TEXTS = {
@@ -45,6 +48,11 @@ _TEXTS = {
     "cannot_open": (
         "无法打开数据库文件。请检查文件夹是否存在、是否有权限访问。",
         "The database file cannot be opened. Check that its folder exists and that you may access it.",
+    ),
+    "cannot_connect": (
+        "无法连接数据库服务器。请检查地址、端口、用户名和密码，以及服务器是否在运行；什么也没有改动。",
+        "The database server cannot be reached. Check its address, port, user name and password, and that the "
+        "server is running; nothing was changed.",
     ),
     "damaged": (
         "数据库文件已损坏，无法读取。请打开程序，从最近的备份恢复。",
@@ -75,7 +83,7 @@ def describe(exc: BaseException) -> DatabaseProblem | None:
             "version cannot open it. Install the newest BranchPay; the database was not changed.",
         )
     if isinstance(exc, DBAPIError):
-        kind = _kind_of(str(exc.orig))
+        kind = "busy" if is_busy_error(exc) else _kind_of(str(exc.orig))
     elif isinstance(exc, sqlite3.Error):
         kind = _kind_of(str(exc))
     elif isinstance(exc, OSError) and exc.errno == errno.ENOSPC:

@@ -36,6 +36,7 @@ from app.services.record_changes import note_months, records_changing
 from app.services.scorecards import scorecard_names
 from app.services.tax_imports import write_deductions, write_tax_opening
 from app.text import Text
+from db.bulk_insert import insert_rows
 from db.models import (
     Adjustment,
     Agent,
@@ -440,11 +441,9 @@ def with_stored_policies(session: Session, rows: list[Any]) -> Iterator[tuple[An
             yield r, found.get(r.policy_no)
 
 
-# The driver's own statement (SQLite's qmark parameters), columns in the order of policy_values.
-_INSERT_POLICY = (
-    "INSERT INTO policies (policy_no, agent_id, product_code, premium, customer_level, new_customer, "
-    "sign_date, cancel_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
+# The columns of policy_values, in order (db/bulk_insert.py writes them on SQLite and PostgreSQL).
+_POLICY_COLUMNS = ("policy_no", "agent_id", "product_code", "premium", "customer_level", "new_customer",
+                   "sign_date", "cancel_date")
 INSERT_BATCH = 20_000  # rows per executemany: the pre-formatted tuples of one batch at a time in memory
 
 
@@ -465,10 +464,10 @@ def insert_policies(session: Session, rows: Iterable[tuple[Any, ...]]) -> None:
     for row in rows:
         batch.append(row)
         if len(batch) >= INSERT_BATCH:
-            conn.exec_driver_sql(_INSERT_POLICY, batch)
+            insert_rows(conn, "policies", _POLICY_COLUMNS, batch)
             batch = []
     if batch:
-        conn.exec_driver_sql(_INSERT_POLICY, batch)
+        insert_rows(conn, "policies", _POLICY_COLUMNS, batch)
 
 
 def _write_sales(session: Session, result: ImportResult) -> None:

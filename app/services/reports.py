@@ -32,6 +32,7 @@ from db.models import Agent, MonthStatus, PayrollResult, PlanVersion, Policy, QA
 
 if TYPE_CHECKING:  # reportlab (payslips) and openpyxl (summary) load only for the command that uses them
     from app.reports.payslip import PayslipOptions
+    from app.reports.publication import Publication
     from app.reports.summary_xlsx import AttendanceCounts, QACounts, SalesRow, SignOff
 
 
@@ -215,7 +216,7 @@ def _write_payslips(
 
 
 def export_summary(session: Session, month: str, out_path: Path) -> Path:
-    """Write the month's Excel summary (汇总, 明细, 计算依据, 保单明细, 考勤汇总, 质检汇总, 公示) to ``out_path``."""
+    """Write the month's Excel summary (汇总, 明细, 计算依据, 保单明细, 考勤汇总, 质检汇总, 公示, 绩效排名) to ``out_path``."""
     data = show_month(session, month)
     out_path = Path(out_path)
     if out_path.suffix.lower() != ".xlsx":
@@ -236,6 +237,7 @@ def export_summary(session: Session, month: str, out_path: Path) -> Path:
         sign_offs=_summary_signoffs(session, month),
         tax_year=tax_year_rows(session, month),
         trend=history(session, last=month),
+        publication=_summary_publication(session, month, data.status),
     )
     try:
         write_summary(summary, out_path)
@@ -247,6 +249,13 @@ def export_summary(session: Session, month: str, out_path: Path) -> Path:
     audit(session, "summary.export", entity="month", key=month, after={"file": out_path.name})
     session.flush()
     return out_path
+
+
+def _summary_publication(session: Session, month: str, status: str) -> Publication | None:
+    """The 公示 sheet's notice: the same as 报表 → 公示… (docs/pay-rules.md §11), for a locked month only."""
+    from app.services.publication import publication
+
+    return publication(session, month) if status == "locked" else None
 
 
 def _sales_rows(session: Session, month: str) -> list[SalesRow]:

@@ -288,7 +288,8 @@ def _views(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[PolicyView]
     def day(text: str) -> date:
         known = days.get(text)
         if known is None:
-            parsed = date.fromisoformat(text)
+            # SQLite hands the stored text back; PostgreSQL's driver a date already (a server database).
+            parsed = text if isinstance(text, date) else date.fromisoformat(text)
             known = days[text] = (parsed, month_of(parsed))
         return known[0]
 

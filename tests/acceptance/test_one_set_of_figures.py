@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -26,9 +27,17 @@ from app.results import MonthResult
 from app.services.demo import demo_months, fill_demo
 from app.services.payroll import calculate_month, show_month
 from app.services.reports import export_summary, write_payslips
-from app.summary_columns import DEDUCTION_COLUMNS, GROSS_COLUMNS, SUMMARY_KEYS, TOTAL_LABELS
+from app.summary_columns import (
+    DEDUCTION_COLUMNS,
+    GROSS_COLUMNS,
+    STATUTORY_KEYS,
+    SUMMARY_KEYS,
+    TOTAL_LABELS,
+    has_statutory,
+)
 from db.models import Agent, AttendanceRecord, KpiMetric, QAEvaluation, QAItemScore
 from db.session import Database, open_database
+from tests.statutory.helpers import ID_A, ID_B, add, import_csv, make_db, run
 from ui.models.payroll_table import COLUMN_KEYS, PayrollModel, PayRow
 from ui.widgets.payroll_panels import AgentDetail
 
@@ -92,7 +101,10 @@ def _payslip_summary(text: str) -> dict[str, Decimal]:
     return out
 
 
-def _check(qtbot: QtBot, db: Database, month: str, tmp_path: Path) -> None:
+def _figures(db: Database, month: str, tmp_path: Path, *, statutory: bool) -> tuple[MonthResult, list[Any], Path]:
+    """The table, the payslips, the workbook's 汇总 sheet and the JSON show the same columns, and the
+    columns add up. ``statutory``: the month has 社保/公积金/个税 lines, so the payslip (of an agent
+    with such lines) and the workbook print those columns; otherwise they print none of them."""
     set_language("zh")
     with db.session_scope() as s:
         result = show_month(s, month)
@@ -100,6 +112,8 @@ def _check(qtbot: QtBot, db: Database, month: str, tmp_path: Path) -> None:
         book = export_summary(s, month, tmp_path / "summary.xlsx")
     assert result.agents
     table = _table(result)
+    if not statutory:
+        assert all(not table[a.code][k] for a in result.agents for k in STATUTORY_KEYS)
 
     # the table's columns add up
     for a in result.agents:
@@ -116,7 +130,10 @@ def _check(qtbot: QtBot, db: Database, month: str, tmp_path: Path) -> None:
     for a, page in zip(result.agents, pages, strict=True):
         text = page.extract_text()
         assert a.code in text
-        assert _payslip_summary(text) == table[a.code], a.code
+        printed = _payslip_summary(text)
+        # the payslip prints 社保/公积金/个税 exactly when the agent has a statutory line
+        assert (STATUTORY_KEYS[0] in printed) == has_statutory(a.lines), a.code
+        assert printed == _without_statutory(table[a.code], keep=has_statutory(a.lines)), a.code
 
     # ... and the workbook's 汇总 sheet
     ws = openpyxl.load_workbook(book, read_only=True)["汇总"]
@@ -125,7 +142,8 @@ def _check(qtbot: QtBot, db: Database, month: str, tmp_path: Path) -> None:
     by_label = {c.label.zh: c.key for c in (*GROSS_COLUMNS, *DEDUCTION_COLUMNS)}
     by_label.update({TOTAL_LABELS[k].zh: k for k in TOTALS})
     keys = [by_label.get(h) for h in header]
-    assert set(filter(None, keys)) == {*SUMMARY_KEYS, *TOTALS}
+    expected = {*SUMMARY_KEYS, *TOTALS} - (set() if statutory else set(STATUTORY_KEYS))
+    assert set(filter(None, keys)) == expected
     total_at = [str(row[0]) for row in rows].index("合计")
     sheet = {
         str(row[0]): {
@@ -134,7 +152,23 @@ def _check(qtbot: QtBot, db: Database, month: str, tmp_path: Path) -> None:
         for row in rows[1:total_at]
         if row[0] != "小计"  # the team subtotals (tests/reports/test_summary_xlsx.py checks them)
     }
-    assert sheet == table
+    assert sheet == {code: _without_statutory(row, keep=statutory) for code, row in table.items()}
+
+    # ... and `payroll show --json` (every column, 社保/公积金/个税 too: 0.00 in a month without them)
+    data = month_json(result, "zh")
+    for agent in data["agents"]:
+        json_row = {k: Decimal(v) for k, v in agent["columns"].items()}
+        json_row.update({k: Decimal(agent[k]) for k in TOTALS})
+        assert json_row == table[agent["code"]], agent["code"]
+    return result, list(pages), book
+
+
+def _without_statutory(row: dict[str, Decimal], *, keep: bool) -> dict[str, Decimal]:
+    return row if keep else {k: v for k, v in row.items() if k not in STATUTORY_KEYS}
+
+
+def _check(qtbot: QtBot, db: Database, month: str, tmp_path: Path) -> None:
+    result, pages, book = _figures(db, month, tmp_path, statutory=False)
 
     # one text per fact: the side panel, the payslip and the workbook's 计算依据 sheet say the same
     panel = AgentDetail()
@@ -157,16 +191,9 @@ def _check(qtbot: QtBot, db: Database, month: str, tmp_path: Path) -> None:
     assert a001["kpi"].startswith("无数据（") and "合格线" in a001["kpi"]
     assert "空岗 1 次" in a001["leave"] and "私自调班 1 次" in a001["leave"]
     assert any(a.facts.leave_total and a.facts.attended_days < a.facts.employed_workdays for a in result.agents)
-    notice = list(openpyxl.load_workbook(book, read_only=True)["公示"].iter_rows(values_only=True))
+    notice = list(openpyxl.load_workbook(book, read_only=True)["绩效排名"].iter_rows(values_only=True))
     score = notice[0].index("绩效得分")
     assert {str(r[1]): r[score] for r in notice[1:]}["A001"] == "无数据"  # not 80.00 as if measured
-
-    # ... and `payroll show --json`
-    data = month_json(result, "zh")
-    for agent in data["agents"]:
-        json_row = {k: Decimal(v) for k, v in agent["columns"].items()}
-        json_row.update({k: Decimal(agent[k]) for k in TOTALS})
-        assert json_row == table[agent["code"]], agent["code"]
 
 
 def test_the_demo_shows_one_set_of_figures(qtbot: QtBot, tmp_path: Path) -> None:
@@ -182,5 +209,30 @@ def test_a_300_agent_month_shows_one_set_of_figures(qtbot: QtBot, tmp_path: Path
     db, month = _demo(tmp_path, 300)
     try:
         _check(qtbot, db, month, tmp_path)
+    finally:
+        db.dispose()
+
+
+def test_a_statutory_month_shows_social_insurance_housing_fund_and_tax_as_columns(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """社保, 公积金 and 个税 are columns of their own (not inside 其他扣减) in the table, on the payslip,
+    in the workbook and in the JSON, and with the other deductions they still add up to 扣款合计."""
+    db = make_db(tmp_path)
+    try:
+        add(db, "A", "20000", id_number=ID_A, si_base="10000")  # 社保 1053.00, 公积金 700.00
+        add(db, "B", "6000", id_number=ID_B)  # on the floors; tax on a small income
+        add(db, "X", "3000", id_number=None, statutory=False)  # not covered: no statutory line at all
+        import_csv(db, "adjustments", tmp_path, "code,month,amount,reason\nA,2026-01,-300,借支\nX,2026-01,-50,罚没\n")
+        run(db, "2026-01", lock=False)
+        result, _pages, _book = _figures(db, "2026-01", tmp_path, statutory=True)
+        table = _table(result)
+        a = table["A"]
+        assert (a["social_insurance"], a["housing_fund"], a["income_tax"]) == (
+            Decimal("-1053.00"), Decimal("-700.00"), Decimal("-388.41"))  # 397.41 − 3% of 300
+        assert a["other_deductions"] == Decimal("-300.00")  # the adjustment alone, no statutory line inside
+        assert table["B"]["social_insurance"] < 0 and table["B"]["housing_fund"] < 0
+        assert not any(table["X"][k] for k in STATUTORY_KEYS) and table["X"]["other_deductions"] == Decimal("-50.00")
+        assert not has_statutory(next(r for r in result.agents if r.code == "X").lines)
     finally:
         db.dispose()

@@ -29,12 +29,14 @@ def build_example(
     settings: dict[str, str] | None = None,
     extra: dict[str, str] | None = None,
     calculate: bool = True,
+    location: str | None = None,
 ) -> Database:
     """A database holding the worked example, calculated for 2026-10 (unless ``calculate=False``).
 
     ``agents_csv`` replaces the agents file (e.g. to give someone a hostile name), ``extra``
     adds import files (kind → CSV text) after the example's, ``passwords`` sets payslip
-    passwords by agent code.
+    passwords by agent code. ``location`` puts the database elsewhere than ``folder``: a server URL
+    (the ``db_location`` fixture).
     """
     files = folder / "files"
     files.mkdir(parents=True, exist_ok=True)
@@ -42,7 +44,7 @@ def build_example(
         shutil.copy(EXAMPLE / f"{kind}.csv", files / f"{kind}.csv")
     if agents_csv is not None:
         (files / "agents.csv").write_text(agents_csv, encoding="utf-8")
-    db = Database(folder / "branchpay.sqlite3")
+    db = Database(location or folder / "branchpay.sqlite3")
     with db.session_scope() as s:
         initialise(s)
         for kind in KINDS:

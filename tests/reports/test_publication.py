@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -93,3 +94,54 @@ def test_only_a_locked_month(make_example: Callable[..., Database], tmp_path: Pa
         export_publication(s, MONTH, tmp_path / "x.pdf")
     assert "locked month only" in caught.value.text("en")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def _values(ws: Any) -> list[tuple[Any, ...]]:
+    """A sheet's rows as values, "" read as empty and trailing empty cells dropped (the two writers pad
+    rows differently; the content is what counts)."""
+    out = []
+    for row in ws.iter_rows(values_only=True):
+        cells = [None if v == "" else v for v in row]
+        while cells and cells[-1] is None:
+            cells.pop()
+        out.append(tuple(cells))
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def test_the_summary_workbooks_notice_sheet_is_the_publication(
+    make_example: Callable[..., Database], tmp_path: Path
+) -> None:
+    """The Excel summary's 公示 sheet carries the same notice as 报表 → 公示… (awards, upheld penalties, the
+    appeal window's closing date, no pay); the KPI ranking stays on its own sheet, 绩效排名."""
+    from app.services.reports import export_summary
+
+    db = _locked(make_example, show_amounts=True)
+    with db.session_scope() as s:
+        export_publication(s, MONTH, tmp_path / "notice.xlsx")
+        export_summary(s, MONTH, tmp_path / "summary.xlsx")
+    notice = _values(openpyxl.load_workbook(tmp_path / "notice.xlsx")["公示"])
+    book = openpyxl.load_workbook(tmp_path / "summary.xlsx")
+    sheet = _values(book["公示"])
+    assert sheet == notice
+    cells = [str(c) for row in sheet for c in row if c is not None]
+    assert ("A003", "王五", "投诉", "市级投诉 1 次") in [r[:4] for r in sheet]
+    assert ("A001", "张三", "月度优秀奖") in [r[:3] for r in sheet]
+    assert any("申诉截止日期：2026-11-07" in c for c in cells) and any("2026年11月7日" in c for c in cells)
+    assert not any(n in c for c in cells for n in (*NETS, *SALARIES))
+    assert book.sheetnames.index("公示") < book.sheetnames.index("绩效排名")
+    assert book["绩效排名"]["E1"].value == "绩效得分"
+
+
+def test_a_month_not_locked_has_no_notice_in_the_summary_yet(
+    make_example: Callable[..., Database], tmp_path: Path
+) -> None:
+    from app.services.reports import export_summary
+
+    db = make_example()
+    with db.session_scope() as s:
+        export_summary(s, MONTH, tmp_path / "summary.xlsx")
+    sheet = _values(openpyxl.load_workbook(tmp_path / "summary.xlsx")["公示"])
+    assert sheet[1][0].startswith("本月尚未锁定") and len(sheet) == 2
+    assert not any("A001" in str(c) for row in sheet for c in row)

@@ -31,7 +31,7 @@ from app.services.reports import export_summary
 from db.session import Database
 from tests.reports.conftest import MONTH
 
-SHEETS = ["汇总", "明细", "计算依据", "保单明细", "考勤汇总", "质检汇总", "公示"]
+SHEETS = ["汇总", "明细", "计算依据", "保单明细", "考勤汇总", "质检汇总", "公示", "绩效排名"]
 
 
 def _export(db: Database, path: Path) -> tuple[openpyxl.Workbook, dict[str, Any]]:
@@ -176,7 +176,7 @@ def test_ranking_for_posting_marks_the_award_and_shows_no_pay(
     exported: tuple[openpyxl.Workbook, dict[str, Any]],
 ) -> None:
     wb, _ = exported
-    ws = wb["公示"]
+    ws = wb["绩效排名"]
     rows = _rows(ws)
     assert [(r["名次"], r["工号"]) for r in rows] == [(1, "A001"), (2, "A002"), (3, "A003")]
     assert rows[0]["月度优秀"] == "★ 月度优秀" and rows[1]["月度优秀"] is None
@@ -229,7 +229,7 @@ def test_demo_ranking_posts_an_unmeasured_kpi_without_a_rank(tmp_path: Path) -> 
         assert not next(a for a in show_month(s, month).agents if a.code == "A002").facts.kpi_measured
         export_summary(s, month, tmp_path / "demo.xlsx")
     db.dispose()
-    rows = _rows(openpyxl.load_workbook(tmp_path / "demo.xlsx")["公示"])
+    rows = _rows(openpyxl.load_workbook(tmp_path / "demo.xlsx")["绩效排名"])
     first_unranked = next(i for i, r in enumerate(rows) if r["名次"] is None)
     ranked, unranked = rows[:first_unranked], rows[first_unranked:]
     assert "A002" in [r["工号"] for r in unranked]  # listed after every ranked agent

@@ -33,7 +33,8 @@ def test_payslip_summary_json_and_audit_never_hold_the_whole_numbers(tmp_path: P
             audit = " ".join(f"{r.before} {r.after} {r.reason}" for r in s.scalars(select(AuditLog)))
         text = "".join(page.extract_text() for path in paths for page in PdfReader(path).pages)
         assert "个人所得税" in text and "397.41" in text  # the statutory lines are on the payslip
-        assert "其中代扣代缴" in text and "-2150.41" in text.replace("−", "-")  # 1053.00 + 700.00 + 397.41
+        block = text.replace("−", "-").split("应发项目")[1]  # the summary block: 社保, 公积金, 个税 columns
+        assert "社保\n-1053.00" in block and "公积金\n-700.00" in block and "个税\n-397.41" in block
         book = openpyxl.load_workbook(summary)
         cells = " ".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value)
         assert "-397.41" in cells or "397.41" in cells

@@ -26,6 +26,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from app.engine.facts import LEAVE_KINDS
 from app.i18n import language, tr
+from app.services.appeal_marks import AppealMark
 from app.services.attendance import (
     DAY_HOLIDAY,
     DAY_MAKEUP,
@@ -38,6 +39,7 @@ from app.services.attendance import (
     totals_of,
 )
 from app.services.attendance_cells import Entry, describe_cell, format_cell
+from ui.models.appeal_marks import mark_brush, mark_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 CellKey = tuple[str, date]
@@ -169,6 +171,9 @@ class AttendanceGridModel(QAbstractTableModel):
         }
         self._totals_brush = QBrush(TOTALS_COLOUR)
         self.writer: Writer | None = None
+        # live appeals against a cell's records (app/services/appeal_marks.py), and by (row, column)
+        self._appeals: dict[CellKey, tuple[AppealMark, ...]] = {}
+        self._appeal_at: dict[tuple[int, int], tuple[AppealMark, ...]] = {}
 
     # --- filling ---------------------------------------------------------------------
 
@@ -192,7 +197,25 @@ class AttendanceGridModel(QAbstractTableModel):
         self._n_rows = len(self._agents)
         self._day_brush = [QBrush(DAY_COLOURS[d.kind]) if d.kind in DAY_COLOURS else None for d in self._days]
         self._fg = [[self._foreground(r, c) for c in range(self._n_days)] for r in range(self._n_rows)]
+        self._place_appeals()
         self.endResetModel()
+
+    def set_appeals(self, marks: Mapping[CellKey, tuple[AppealMark, ...]]) -> None:
+        """Mark the cells whose records have a pending or upheld appeal (colour and tooltip)."""
+        self._appeals = dict(marks)
+        self._place_appeals()
+        if self._n_rows and self._n_days:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._n_rows - 1, self._n_days - 1))
+
+    def _place_appeals(self) -> None:
+        self._appeal_at = {}
+        for (code, day), marks in self._appeals.items():
+            row, col = self._row_of.get(code, -1), self.column_of(day)
+            if row >= 0 and col >= 0 and marks:
+                self._appeal_at[(row, col)] = marks
+
+    def appeal_marks(self, row: int, column: int) -> tuple[AppealMark, ...]:
+        return self._appeal_at.get((row, column), ())
 
     def _foreground(self, row: int, col: int) -> QBrush | None:
         if not self._employed[row][col]:
@@ -310,6 +333,8 @@ class AttendanceGridModel(QAbstractTableModel):
         if role in (_DISPLAY, _EDIT):
             return self._text[row][col]
         if role == _BACKGROUND:
+            if self._appeal_at and (row, col) in self._appeal_at:
+                return mark_brush(self._appeal_at[(row, col)])
             return self._day_brush[col] if self._employed[row][col] else self._outside_brush
         if role == _FOREGROUND:
             return self._fg[row][col]
@@ -336,6 +361,9 @@ class AttendanceGridModel(QAbstractTableModel):
         entries = self._cells.get((agent.code, day.date), ())
         if entries:
             lines.append(describe_cell(entries, self._lang))
+        marks = self._appeal_at.get((row, col))
+        if marks:
+            lines.append(mark_tooltip(marks))
         return "\n".join(lines)
 
     def _total_data(self, row: int, i: int, role: int) -> Any:

@@ -8,7 +8,7 @@ all-or-nothing write, and the model shows what the service stored. A refusal is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -17,8 +17,10 @@ from PySide6.QtGui import QBrush, QColor
 
 from app.i18n import tr
 from app.money import HUNDRED, fmt_num
+from app.services.appeal_marks import AppealMark
 from app.services.errors import ValidationFailed
 from app.services.rewards import MetricCell, MetricColumn, MetricsGrid
+from ui.models.appeal_marks import mark_brush, mark_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 Writer = Callable[[list[MetricCell]], dict[tuple[str, str], Decimal | None]]
@@ -63,6 +65,7 @@ class MetricsGridModel(QAbstractTableModel):
         self._values: dict[tuple[str, str], Decimal] = {}
         self._editable = False
         self.writer: Writer | None = None
+        self._appeals: dict[tuple[str, str], AppealMark] = {}  # (agent code, indicator) → live appeal
 
     # --- content --------------------------------------------------------------------
 
@@ -72,6 +75,18 @@ class MetricsGridModel(QAbstractTableModel):
         self._values = dict(grid.values)
         self._editable = editable
         self.endResetModel()
+
+    def set_appeals(self, marks: Mapping[tuple[str, str], AppealMark]) -> None:
+        """Mark the values that have a pending or upheld appeal (app/services/appeal_marks.py)."""
+        self._appeals = dict(marks)
+        if self.rowCount() and self.columnCount() > FIXED_COLUMNS:
+            self.dataChanged.emit(self.index(0, FIXED_COLUMNS), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
+    def appeal_mark(self, row: int, column: int) -> AppealMark | None:
+        indicator = self.indicator(column)
+        if indicator is None or not (0 <= row < len(self._grid.agents)):
+            return None
+        return self._appeals.get((self.agent_code(row), indicator.code))
 
     @property
     def grid(self) -> MetricsGrid:
@@ -224,15 +239,25 @@ class MetricsGridModel(QAbstractTableModel):
             return format_value(indicator, value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT
+        mark = self._appeals.get((self.agent_code(row), indicator.code)) if self._appeals else None
+        if mark is not None and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole):
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return mark_brush((mark,))
+            suspect = value is not None and self._suspect(indicator, value)
+            return mark_tooltip((mark,)) + ("\n" + str(self._suspect_tip(value)) if suspect and value is not None else "")
         if value is not None and self._suspect(indicator, value):
             if role == Qt.ItemDataRole.BackgroundRole:
                 return QBrush(SUSPECT_BACKGROUND)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return tr(
-                    f"{fmt_num(value * HUNDRED)}% 超过 100%：是否应填 {fmt_num(value)}%？",
-                    f"{fmt_num(value * HUNDRED)}% is above 100%: did you mean {fmt_num(value)}%?",
-                )
+                return self._suspect_tip(value)
         return None
+
+    @staticmethod
+    def _suspect_tip(value: Decimal) -> str:
+        return tr(
+            f"{fmt_num(value * HUNDRED)}% 超过 100%：是否应填 {fmt_num(value)}%？",
+            f"{fmt_num(value * HUNDRED)}% is above 100%: did you mean {fmt_num(value)}%?",
+        )
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self._editable:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import language, tr
+from app.services.appeal_marks import attendance_marks
 from app.services.attendance import (
     AttendanceGrid,
     clear_cells,
@@ -38,6 +39,7 @@ from app.services.errors import ServiceError
 from db.session import Database
 from ui.errors import show_error
 from ui.importing import ImportFlow
+from ui.models.appeal_marks import APPEAL_COLOURS, APPEAL_LEGEND
 from ui.models.attendance_grid import (
     DAY_COLOURS,
     OUTSIDE_COLOUR,
@@ -74,7 +76,7 @@ def _swatch(colour: str, text: str, parent: QWidget) -> QWidget:
 
 
 class AttendancePage(Page):
-    reads = frozenset({"agents", "attendance", "calendar", "plan", "payroll"})
+    reads = frozenset({"agents", "attendance", "calendar", "plan", "payroll", "appeals"})
 
     import_dialog_title = ("选择要导入的考勤文件", "Choose the attendance file to import")
 
@@ -158,6 +160,7 @@ class AttendancePage(Page):
             (DAY_COLOURS["holiday"].name(), tr("节假日（休）", "Holiday (off)")),
             (DAY_COLOURS["makeup"].name(), tr("调休上班（班）", "Make-up workday")),
             (OUTSIDE_COLOUR.name(), tr("非在职日", "Not employed")),
+            *((APPEAL_COLOURS[status].name(), tr(zh, en)) for status, zh, en in APPEAL_LEGEND),
         ):
             legend.addWidget(_swatch(colour, text, self))
         legend.addStretch(1)
@@ -203,10 +206,12 @@ class AttendancePage(Page):
         try:
             with self.db.session_scope() as session:
                 grid = month_grid(session, self.month)
+                marks = attendance_marks(session, self.month)
         except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
             self.message = show_error(self, exc)
             return
         self.show_grid(grid)
+        self.model.set_appeals(marks)
         if keep is not None:
             self.select_cell(*keep)
 

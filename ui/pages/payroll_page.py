@@ -62,6 +62,7 @@ from app.services.payroll_view import (
     pending_appeals_warning,
     pending_warning,
 )
+from app.services.signoff import ChainState
 from app.services.statutory import tax_year_rows
 from app.summary_columns import SUMMARY_KEYS
 from db.session import Database
@@ -442,10 +443,10 @@ class PayrollPage(Page):
         if first_fill and data:
             self._fit_columns()
         self._fill_teams()
+        self.signoffs.set_month(self.month)  # before the banner, which names the chain's next step
         self._show_pending()
         if selected is None or not self.select_code(selected):
             self._on_selection()
-        self.signoffs.set_month(self.month)
         self._update_buttons()
         self.check_pending()
 
@@ -460,6 +461,11 @@ class PayrollPage(Page):
             and self._pending_month == self.month
             and bool(self.pending)
         )
+
+    def _chain(self) -> ChainState | None:
+        """The month's sign-off chain as the strip shows it (None without users): the banner names its next step."""
+        state = self.signoffs.state
+        return state if state is not None and state.month == self.month else None
 
     def _show_pending(self) -> None:
         """Banner, warnings and the pending tab for the month's state and what is known of its staleness."""
@@ -476,6 +482,7 @@ class PayrollPage(Page):
                 fmt_money(data.net) if data else None,
                 len(data.agents) if data else 0,
                 pending,
+                self._chain(),
             )
         self.pending_panel.show_pending(pending or [])
         index = self.tabs.indexOf(self.pending_panel)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from app.calendar import month_bounds
 from app.i18n import tr
 from app.money import ZERO, fmt_money
+from app.services.appeal_marks import AppealMark, metric_marks
 from app.services.appeals import AppealInput
 from app.services.months import month_status
 from app.services.periods import TargetProgress, target_progress
@@ -275,7 +276,7 @@ class MetricsTab(QWidget):
 
 
 class RewardsPage(Page):
-    reads = frozenset({"agents", "rewards", "plan", "payroll"})
+    reads = frozenset({"agents", "rewards", "plan", "payroll", "appeals"})
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
@@ -440,8 +441,10 @@ class RewardsPage(Page):
         adjustments: list[AdjustmentView] = []
         grid = MetricsGrid(self.month, (), (), {})
         status = "open"
+        marks: dict[tuple[str, str], AppealMark] = {}
         if self.month:
             with self.db.session_scope() as session:
+                marks = metric_marks(session, self.month)
                 complaints = list_complaints(session, self.month)
                 praise = list_praise(session, self.month)
                 adjustments = list_adjustments(session, self.month)
@@ -465,6 +468,7 @@ class RewardsPage(Page):
         self.adjustments.set_records(adjustments)
         self.targets.set_records(targets)
         self.metrics.set_grid(grid, editable=bool(self.month) and not self.locked)
+        self.metrics.model.set_appeals(marks)
         self._update_totals()
         self._update_buttons()
 

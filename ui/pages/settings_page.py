@@ -268,7 +268,7 @@ class SettingsPage(Page):
 
     def _build_data(self, parent: QWidget) -> QGroupBox:
         box = _heading(tr("数据与备份", "Data and backups"), parent)
-        self.db_path_label = QLabel(str(self.db.path), box)
+        self.db_path_label = QLabel(self.db.location, box)
         self.db_path_label.setWordWrap(True)
         self.db_path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.open_data_button = QPushButton(tr("打开数据文件夹", "Open data folder"), box)
@@ -571,7 +571,7 @@ class SettingsPage(Page):
         if not chosen:
             return ""
         source = Path(chosen)
-        folder = self.db.path.parent / BRANDING_DIRNAME
+        folder = self.db.data_folder / BRANDING_DIRNAME
         if source.parent == folder:
             return chosen
         folder.mkdir(parents=True, exist_ok=True)
@@ -629,7 +629,7 @@ class SettingsPage(Page):
 
     @Slot()
     def open_data_folder(self) -> bool:
-        return self.open_url(QUrl.fromLocalFile(str(self.db.path.parent)))
+        return self.open_url(QUrl.fromLocalFile(str(self.db.data_folder)))
 
     @Slot()
     def open_backup_folder(self) -> bool:
@@ -638,6 +638,10 @@ class SettingsPage(Page):
         return self.open_url(QUrl.fromLocalFile(str(folder)))
 
     def _update_last_backup(self) -> None:
+        if self.db.is_server:  # app/services/server_backups.py
+            self.open_backups_button.setEnabled(False)
+            self.last_backup_label.setText(tr("服务器数据库：由服务器自己的备份负责", "Server database: the server's own backups apply"))
+            return
         when = last_backup_time(self.db)
         self.last_backup_label.setText(
             when.strftime("%Y-%m-%d %H:%M") if when else tr("还没有备份", "No backup yet")

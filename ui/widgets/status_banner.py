@@ -12,6 +12,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStyle, QVBoxLayout, 
 from app.i18n import tr
 from app.money import D
 from app.services.payroll_view import AgentChange, MonthState, signed
+from app.services.signoff import STATUS_NAMES as SIGNOFF_STATUS_NAMES
+from app.services.signoff import STEP_NAMES, STEP_ROLE, ChainState
+from app.services.users import ROLE_NAMES
 
 # Banner colours by status: neutral (nothing yet), blue (calculated, still editable),
 # amber (calculated, but the records changed since: recalculate), green-grey with a lock
@@ -54,6 +57,24 @@ def lock_pixmap(size: int, colour: str) -> QPixmap:
     return pixmap
 
 
+def _step_text(step: str, lang: str) -> str:
+    """A sign-off step and the role that signs it: 审核（需角色 审核） / the review (the reviewer role)."""
+    name, role = STEP_NAMES[step], ROLE_NAMES[STEP_ROLE[step]]
+    return f"{name.zh}（需角色 {role.zh}）" if lang == "zh" else f"the {name.en} (the {role.en} role)"
+
+
+def _next_step_text(step: str, *, fresh: bool) -> str:
+    """The calculated banner's last words when the sign-off chain is in use: the step to sign next."""
+    zh, en = _step_text(step, "zh"), _step_text(step, "en")
+    if step == "approve":
+        zh, en = zh + "，签批即锁定", en + ", which locks the month"
+    if fresh:
+        return tr(f"与当前记录一致；核对无误后签核，下一步：{zh}。",
+                  f"Matches the current records; once checked, sign off. Next: {en}.")
+    return tr(f"数据有变动时请重新计算；核对无误后签核，下一步：{zh}。",
+              f"Recalculate after any change to the records; once checked, sign off. Next: {en}.")
+
+
 def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else ""
 
@@ -94,8 +115,11 @@ class StatusBanner(QFrame):
         total_net: str | None = None,
         agents: int = 0,
         pending: Sequence[AgentChange] | None = None,
+        chain: ChainState | None = None,
     ) -> None:
-        """``pending`` is what recalculating would change (``None`` while not known)."""
+        """``pending`` is what recalculating would change (``None`` while not known); ``chain`` is the
+        month's sign-off chain when the branch has users (docs/pay-rules.md §10): the banner then names
+        the next sign-off step instead of "lock"."""
         self.status = state.status
         self.stale = state.status == "calculated" and bool(pending)
         look = "stale" if self.stale else state.status
@@ -158,7 +182,12 @@ class StatusBanner(QFrame):
                 ),
                 money,
                 plan,
-                tr("请点击“计算”，核对后再锁定。", "Press Calculate, check, then lock."),
+                tr("请点击“计算”，核对后再锁定。", "Press Calculate, check, then lock.")
+                if chain is None
+                else tr(
+                    f"请点击“计算”，核对后再签核（{_step_text(chain.steps[0], 'zh')}）。",
+                    f"Press Calculate, check, then sign off ({_step_text(chain.steps[0], 'en')}).",
+                ),
             ]
         elif state.status == "calculated":
             icon = style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton)
@@ -175,6 +204,11 @@ class StatusBanner(QFrame):
                     "Recalculate after any change to the records; lock once checked.",
                 ),
             ]
+            if chain is not None and chain.next_step is not None:
+                # §10: with users the month is locked by the last sign-off, not by 锁定
+                status = SIGNOFF_STATUS_NAMES[chain.status]
+                self.title.setText(tr(f"{state.month} {status.zh}", f"{state.month} {status.en}"))
+                parts[-1] = _next_step_text(chain.next_step, fresh=pending is not None)
         else:
             icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
             self.icon.setPixmap(icon.pixmap(28, 28))
