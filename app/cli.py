@@ -259,8 +259,9 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
                 from app.i18n import language
 
                 with db.session_scope() as s:
-                    # just calculated: it matches the records, so no pending-changes warning
-                    notices = _notices(s, args.month, payroll.show_month(s, args.month), pending=False)
+                    # just calculated: it matches the records, so no pending-changes warning; the
+                    # fresh result, not the month read back from the database
+                    notices = _notices(s, args.month, fresh_result(args.month, pay), pending=False)
                 _print_notices(notices, language())
                 return 0
             if args.payroll_cmd == "show":
@@ -600,6 +601,18 @@ def _changes_json(month: str, changes: Sequence[AgentChange]) -> dict[str, Any]:
 
 def _money_text(value: Decimal) -> str:
     return fmt_money(value)
+
+
+def fresh_result(month: str, pay: Any) -> MonthResult:
+    """A just-calculated month (:class:`~app.engine.facts.MonthPay`) as :func:`payroll.show_month`
+    would read it back for its notices: agents by code, the warnings they and the month carry."""
+    from app.results import AgentResult, MonthResult
+
+    agents = tuple(
+        AgentResult(a.code, a.name, "", a.lines, a.gross, a.deductions, a.net, a.facts, a.warnings)
+        for a in sorted(pay.agents, key=lambda a: a.code)
+    )
+    return MonthResult(month, "calculated", "", "", agents, tuple(pay.warnings))
 
 
 def _notices(session: Any, month: str, result: MonthResult, *, pending: bool = True) -> list[Notice]:

@@ -118,3 +118,28 @@ def test_the_two_decimal_check_sees_every_spelling(tmp_path: Path) -> None:
     sample.write_text("\n".join(lines) + "\n", encoding="utf-8")
     hits = _two_decimal_formats(sample)
     assert [int(h.split(":")[1]) for h in hits] == [1, 2, 3, 4, 5]
+
+
+def test_payroll_run_loads_no_workbook_or_pdf_library(tmp_path: Path) -> None:
+    """`branchpay payroll run` writes no workbook or PDF: openpyxl (0.3-0.4 s to import) and
+    reportlab stay unloaded, in a real process running the command on a real database."""
+    from datetime import date
+
+    from app.services.demo import demo_months, fill_demo
+    from db.session import Database
+
+    path = tmp_path / "demo.sqlite3"
+    db = Database(path)
+    with db.session_scope() as session:
+        fill_demo(session, today=date(2026, 5, 10), agents=6)
+    db.dispose()
+    month = demo_months(date(2026, 5, 10))[-1]
+    code = (
+        "import sys\n"
+        "from app.cli import main\n"
+        f"assert main(['--db', {str(path)!r}, 'payroll', 'run', '--month', {month!r}]) == 0\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('openpyxl', 'reportlab'))))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == ""

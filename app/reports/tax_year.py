@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from app.i18n import tr
-from app.reports.xlsx_writer import Column, SummaryBook
-from app.reports.xlsx_writer import new_sheet as _sheet
+
+if TYPE_CHECKING:  # openpyxl (0.3-0.4 s to import) only when a workbook is written: not for `payroll run`
+    from app.reports.xlsx_writer import Column, SummaryBook
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ SHEET_NAME = ("个税累计", "Tax year")
 
 
 def columns() -> list[Column]:
+    from app.reports.xlsx_writer import Column
+
     return [
         Column(tr("工号", "Code"), 9),
         Column(tr("姓名", "Name"), 10),
@@ -66,6 +70,8 @@ def cells(row: TaxYearRow) -> list[object]:
 
 
 def add_tax_year_sheet(book: SummaryBook, rows: Sequence[TaxYearRow], header: str, generated: datetime) -> None:
+    from app.reports.xlsx_writer import new_sheet as _sheet
+
     sheet = _sheet(book, tr(*SHEET_NAME), columns(), header, freeze=(1, 3), generated=generated)
     for row in rows:
         sheet.row(cells(row))

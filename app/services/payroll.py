@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -39,6 +40,7 @@ from app.results import (
     facts_to_json,
 )
 from app.services.audit import audit
+from app.services.driver_rows import Days, driver_rows
 from app.services.errors import ServiceError
 from app.services.months import month_of, month_status
 from app.services.payroll_view import AgentChange, diff_results
@@ -102,16 +104,21 @@ def gather_facts(
                           .where(AttendanceRecord.date >= first, AttendanceRecord.date <= last)
                           .order_by(AttendanceRecord.date, AttendanceRecord.id))
     # The policy columns in PolicyFact's order, so that each row becomes the fact as it is.
+    # Read by the driver (tens of thousands of rows: no result object per row), converted here as
+    # the column types would: money text -> Decimal, 0/1 -> bool, each distinct date parsed once.
     policies: dict[int, list[PolicyFact]] = defaultdict(list)
     make_policy = tuple.__new__
-    for row in conn.execute(
+    day = Days()
+    for agent_id, policy_no, product, premium, level, new, sign, cancel in driver_rows(conn, (
         select(Policy.agent_id, Policy.policy_no, Policy.product_code, Policy.premium, Policy.customer_level,
                Policy.new_customer, Policy.sign_date, Policy.cancel_date)
         .where(Policy.sign_date >= first, Policy.sign_date <= last)
         .order_by(Policy.sign_date, Policy.policy_no)
-    ).all():
-        if row[0] in ids:
-            policies[row[0]].append(make_policy(PolicyFact, row[1:]))
+    )):
+        if agent_id in ids:
+            policies[agent_id].append(make_policy(PolicyFact, (
+                policy_no, product, Decimal(premium), level, bool(new), day(sign),
+                None if cancel is None else day(cancel))))
     qa = by_agent(select(QAEvaluation.agent_id, QAEvaluation.date, QAEvaluation.score, QAEvaluation.fatal,
                          QAEvaluation.status).where(QAEvaluation.date >= first, QAEvaluation.date <= last))
     metrics = by_agent(select(KpiMetric.agent_id, KpiMetric.indicator, KpiMetric.value)

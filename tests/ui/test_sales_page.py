@@ -255,6 +255,7 @@ def test_sorting_by_premium_date_and_code_orders_by_value(qtbot: QtBot, sales_db
     # The selection follows its policy through a re-sort, and the sort stays through a reload.
     page.select_policy("P010")
     page.table.sortByColumn(COL["premium"], Qt.SortOrder.AscendingOrder)
+    loaded(page)  # the database sorts, off the GUI thread
     assert page.selected_policy() is not None and page.selected_policy().policy_no == "P010"  # type: ignore[union-attr]
     assert page.table.selectionModel().selectedRows()[0].row() == 1
     page.refresh()

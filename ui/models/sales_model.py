@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -12,6 +10,7 @@ from PySide6.QtCore import QObject
 from app.i18n import tr
 from app.money import ZERO, fmt_money, fmt_num
 from app.services.sales import PolicyView
+from app.services.sales_query import SalesTotals
 from ui.models.record_list import RecordList
 from ui.models.sales_table import Column
 
@@ -159,13 +158,3 @@ def totals_of(policies: Iterable[PolicyView]) -> SalesTotals:
                 counted_std += std
     return SalesTotals(count, counted, premium, std_premium, counted_std)
 
-
-@dataclass(frozen=True)
-class SalesTotals:
-    """What the totals line under the table says about the policies shown."""
-
-    count: int
-    counted: int
-    premium: Decimal
-    std_premium: Decimal
-    counted_std_premium: Decimal

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -24,12 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.bulk import collector_paused
 from app.calendar import month_bounds
 from app.i18n import tr
 from app.money import fmt_money
 from app.services.agents import list_agents
-from app.services.months import month_status
 from app.services.sales import (
     STATUS_CANCELLED,
     STATUS_COUNTED,
@@ -41,7 +38,6 @@ from app.services.sales import (
     customer_levels,
     delete_policy,
     edit_policy,
-    list_policies,
     plan_products,
 )
 from db.session import Database
@@ -49,7 +45,7 @@ from ui.dialogs.policy_dialog import AgentChoice, CancelPolicyDialog, PolicyDial
 from ui.errors import show_error
 from ui.importing import ImportFlow
 from ui.loader import Loader
-from ui.models.sales_model import PoliciesModel, SalesTotals, totals_of
+from ui.models.lazy_policies import LazyPoliciesModel, PolicyRows, read_rows
 from ui.pages.base import Page
 from ui.widgets.filters import (
     filter_combo,
@@ -76,11 +72,6 @@ def agent_choices(db: Database) -> list[AgentChoice]:
         return [AgentChoice(a.code, a.name, a.hire_date, a.leave_date) for a in list_agents(session)]
 
 
-#: What the page reads off the GUI thread: the policies, their keys for the sort column, their
-#: totals, the plan's products and the month's status.
-Loaded = tuple[list[PolicyView], dict[int, list[Any]], SalesTotals, list[ProductView], str]
-
-
 class SalesPage(Page):
     reads = frozenset({"agents", "sales", "plan", "payroll"})
 
@@ -88,7 +79,8 @@ class SalesPage(Page):
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
-        self.model = PoliciesModel(self)
+        self.model = LazyPoliciesModel(db, self)
+        self.model.query_changed.connect(self.refresh)
         self.locked = False
         self.loader = Loader(self, tr("正在读取保单…", "Reading the policies…"))
         self.loader.ended.connect(self._load_ended)
@@ -200,44 +192,37 @@ class SalesPage(Page):
         return self.loader.loading
 
     def month_changed(self, month: str) -> None:
-        self.model.set_records([])  # never show, or act on, another month's policies meanwhile
+        self.model.clear()  # never show, or act on, another month's policies meanwhile
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the month's policies again, off the GUI thread (a busy month has tens of thousands);
-        the rows shown stay until the new ones arrive, the selection is kept."""
+        """Read the month's table again, off the GUI thread (a busy month has hundreds of thousands
+        of policies: the database counts, adds up, filters and sorts; only the rows on screen are
+        read); the rows shown stay until the new ones arrive, the selection is kept."""
         if not self.month:
             return
         selected = self.selected_policy()
         if selected is not None and self._select_after is None:
             self._select_after = selected.policy_no
-        month, db, model = self.month, self.db, self.model
-        sort_column = model.sort_column
+        month, db, query = self.month, self.db, self.model.query(self.month)
+        keep, sample = self._select_after, self.model.total() == 0
 
-        def read() -> Loaded:
-            # Hundreds of thousands of new objects would start full garbage collections, each
-            # walking every object while holding the interpreter — freezing the window meanwhile.
-            # They hold no cycles: reference counting frees them, so the collector waits.
-            with collector_paused():
-                with db.session_scope() as session:
-                    policies = list_policies(session, month)
-                    products, status = plan_products(session, month), month_status(session, month)
-                return policies, model.sort_keys_of(policies, sort_column), totals_of(policies), products, status
+        def read() -> PolicyRows:
+            return read_rows(db, query, keep=keep, sample=sample)
 
         self.loader.start(read, lambda result: self._loaded(month, result))
         self._update_totals()
         self._update_buttons()
 
-    def _loaded(self, month: str, result: Loaded) -> None:
+    def _loaded(self, month: str, rows: PolicyRows) -> None:
         if month != self.month:
             return
-        policies, sort_keys, totals, products, status = result
         first_fill = self.model.total() == 0
-        self.model.set_records(policies, sort_keys if self.model.sort_column in sort_keys else None, totals)
-        if first_fill and policies:
+        self.model.apply(rows)
+        if first_fill and rows.sample:
             self._fit_columns()
-        self._fill_products(products, policies)
-        self.locked = status == "locked"
+        self._fill_products(list(rows.products.values()), rows.product_codes)
+        self.locked = rows.status == "locked"
         self.banner.show_locked(
             self.locked,
             tr(
@@ -261,10 +246,8 @@ class SalesPage(Page):
         for col, width in enumerate(self.model.column_widths(self.table.fontMetrics())):
             header.resizeSection(col, width)
 
-    def _fill_products(self, products: list[ProductView], policies: list[PolicyView]) -> None:
-        codes = [p.code for p in products] + sorted(
-            {p.product_code for p in policies} - {p.code for p in products}
-        )
+    def _fill_products(self, products: list[ProductView], used: list[str]) -> None:
+        codes = [p.code for p in products] + sorted(set(used) - {p.code for p in products})
         names = {p.code: p.name for p in products}
         items = ((f"{code} {names[code]}" if code in names else code, code) for code in codes)
         self.model.set_product(refill_combo(self.product_filter, tr("全部产品", "All products"), items))
@@ -297,7 +280,7 @@ class SalesPage(Page):
 
     def selected_policy(self) -> PolicyView | None:
         row = self.table.selected_source_row()
-        return None if row is None else self.model.policy(row)
+        return None if row is None else self.model.view_at(row)
 
     def select_policy(self, policy_no: str) -> bool:
         return self.table.select_source_row(self.model.row_of(policy_no))
