@@ -40,6 +40,8 @@ from app.services.plans import plan_version_for_month
 from app.services.quality import overturn_evaluation
 from app.services.record_changes import note_months
 from app.services.rewards import LEVEL_NAMES, parse_metric, set_complaint_status, set_metric
+from app.services.users import require_role
+from app.text import Text
 from db.models import Adjustment, Agent, Appeal, AttendanceRecord, Complaint, KpiMetric, Policy, QAEvaluation
 from db.session import claim_write_lock
 
@@ -377,6 +379,7 @@ def check_filing(session: Session, data: AppealInput) -> tuple[Agent, FoundRecor
 def file_appeal(session: Session, data: AppealInput) -> AppealView:
     """File an appeal (申诉). A locked month's record may be appealed too (§11: a correction follows)."""
     claim_write_lock(session)
+    require_role(session, ("clerk",), Text("登记申诉", "file an appeal"))  # §10: records are the clerk's
     agent, record, last_day = check_filing(session, data)
     late = data.filed > last_day
     row = Appeal(
@@ -582,6 +585,9 @@ def decide_appeal(
 ) -> Decision:
     """Decide a pending appeal: upheld (the record changes, or a locked month is corrected) or rejected."""
     claim_write_lock(session)
+    signed_in = require_role(session, ("clerk",), Text("处理申诉", "decide an appeal"))  # §10, as any record change
+    if signed_in:
+        decided_by = signed_in  # the signed-in user decides, whatever the caller named
     comment = comment.strip()
     if not comment:
         raise ValidationFailed(["请填写处理意见"], ["enter a comment on the decision"])

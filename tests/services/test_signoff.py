@@ -349,3 +349,33 @@ def test_signing_off_with_pending_appeals_needs_an_override_and_a_reason(example
     as_user(example, "alan")
     with example.session_scope(write=True) as s:
         assert signoff.sign(s, MONTH, "approve", with_pending_appeals=True, reason="paid as is").status == "locked"
+
+
+def test_filing_and_deciding_appeals_need_the_clerk_role_whoever_calls(example: Database) -> None:
+    """§10 is enforced in the services: the command line cannot file or decide what the window refuses."""
+    from app.services.appeals import AppealInput, decide_appeal, file_appeal
+    from db.models import QAEvaluation
+
+    set_up_branch(example)
+    with example.session_scope() as s:
+        ev = s.scalars(select(QAEvaluation).order_by(QAEvaluation.date)).first()
+        assert ev is not None
+        filing = AppealInput("qa", "A001", ev.date, ev.date, "不认可", record_id=ev.id)
+    as_user(example, "rita")  # a reviewer, not a clerk
+    with refuses("needs the role clerk"), example.session_scope(write=True) as s:
+        file_appeal(s, filing)
+    as_user(example, "clara")
+    with example.session_scope(write=True) as s:
+        appeal_id = file_appeal(s, filing).id
+    as_user(example, "rita")
+    with refuses("needs the role clerk"), example.session_scope(write=True) as s:
+        decide_appeal(s, appeal_id, upheld=False, comment="录音无误")
+    as_user(example, "clara")
+    with example.session_scope(write=True) as s:
+        decision = decide_appeal(s, appeal_id, upheld=False, comment="录音无误", decided_by="someone else")
+    with example.session_scope() as s:
+        from db.models import Appeal
+
+        stored = s.get(Appeal, appeal_id)
+        assert stored is not None and stored.status == "rejected" and stored.decided_by == "clara"
+    assert decision is not None
