@@ -42,6 +42,8 @@ from app.services.payroll_view import (
     month_warnings,
 )
 from app.services.quality import month_summary
+from app.services.signoff import STEP_NAMES, chain_state, step_role_text
+from app.services.users import users_exist
 from app.trends import MonthTotals
 from db.models import (
     Adjustment,
@@ -150,6 +152,9 @@ class MonthOverview:
     pending: tuple[AgentChange, ...] | None = None
     # The month before's stored totals (环比), None when it has no result or this month none yet.
     previous: MonthTotals | None = None
+    # With users and a sign-off chain (docs/pay-rules.md §10): the step to sign next, e.g. "review";
+    # None without users, or when the month is open or locked.
+    next_signoff: str | None = None
 
     @property
     def stale(self) -> bool:
@@ -279,7 +284,8 @@ def month_overview(session: Session, month: str) -> MonthOverview:
         since = state.locked_at if state.status == "locked" else state.calculated_at
         handout = _handout(session, month, since, totals.headcount)
     previous = previous_totals(session, month) if totals is not None else None
-    return MonthOverview(month, state, agents, records, totals, handout, previous=previous)
+    next_signoff = chain_state(session, month).next_step if users_exist(session) else None
+    return MonthOverview(month, state, agents, records, totals, handout, previous=previous, next_signoff=next_signoff)
 
 
 # --- the checklist ----------------------------------------------------------------------------
@@ -537,6 +543,17 @@ def _lock_step(ov: MonthOverview) -> Step:
             TODO,
             "计算后数据有变动：先重新计算，核对后再锁定",
             "The records changed after the calculation: recalculate, check, then lock",
+        )
+    if ov.status == "calculated" and ov.next_signoff is not None:
+        # With a sign-off chain the approval locks the month: the step says who signs next.
+        step = STEP_NAMES[ov.next_signoff]
+        return _step(
+            "lock",
+            "payroll",
+            TODO,
+            f"核对结果和提醒后签核：下一步 {step.zh}（需角色 {step_role_text(ov.next_signoff, 'zh')}），签批即锁定",
+            f"Sign off once the result and warnings are checked: next the {step.en} "
+            f"(role {step_role_text(ov.next_signoff, 'en')}); the approval locks the month",
         )
     if ov.status == "calculated":
         return _step(

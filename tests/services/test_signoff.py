@@ -379,3 +379,20 @@ def test_filing_and_deciding_appeals_need_the_clerk_role_whoever_calls(example: 
         stored = s.get(Appeal, appeal_id)
         assert stored is not None and stored.status == "rejected" and stored.decided_by == "clara"
     assert decision is not None
+
+
+def test_the_overview_names_the_next_signoff_instead_of_a_plain_lock(example: Database) -> None:
+    from app.services.overview import month_overview, month_steps
+
+    def lock_step() -> tuple[str, str]:
+        with example.session_scope() as s:
+            step = next(st for st in month_steps(month_overview(s, MONTH)) if st.key == "lock")
+        return step.summary_zh, step.summary_en
+
+    set_up_branch(example, steps="review,approve")
+    calculate(example)
+    zh, en = lock_step()
+    assert "下一步 审核" in zh and "签批即锁定" in zh and "next the review" in en
+    do(example, "rita", "review")
+    zh, en = lock_step()
+    assert "下一步 签批" in zh and "next the approval" in en
