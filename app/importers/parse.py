@@ -835,6 +835,75 @@ class _Parser:
         return QARow(code, day, scorecard or None, score, fatal, status, evaluator, note, row=r.number)
 
     def _sales(self, r: _Row) -> SalesRow | None:
+        rec = self._plain_sale(r)
+        return rec if rec is not None else self._sale(r)
+
+    def _plain_sale(self, r: _Row) -> SalesRow | None:
+        """The row as :meth:`_sale` reads it when every cell is plain and passes every check, decided with
+        dictionary look-ups only; None (nothing recorded) whenever :meth:`_sale` must decide and explain."""
+        if r.bad:
+            return None
+        get = r.vals.get
+        policy, code, product = get("policy_no"), get("code"), get("product")
+        if policy.__class__ is not str or code.__class__ is not str or product.__class__ is not str:
+            return None
+        if policy in self.seen:
+            return None
+        agents = self.agents
+        if agents is not None:
+            code = agents.exact.get(code)  # type: ignore[arg-type]
+            if code is None:
+                return None
+        products = self.products
+        if products is not None:
+            product = products.exact.get(product)  # type: ignore[arg-type]
+            if product is None:
+                return None
+        premium = plain_money(get("premium"))
+        if premium is None or premium < 0:
+            return None
+        level = get("customer_level")
+        if level is None:
+            level = ""
+        elif level.__class__ is not str:
+            return None
+        new_raw = get("new_customer")
+        if new_raw is None:
+            new_customer = False
+        elif new_raw.__class__ is str:
+            found = BOOL_WORDS.get(new_raw.casefold())  # type: ignore[union-attr]
+            if found is None:
+                return None
+            new_customer = found
+        else:
+            return None
+        sign = plain_date(get("sign_date"))
+        if sign is None:
+            return None
+        cancel_raw = get("cancel_date")
+        cancel = None
+        if cancel_raw is not None:
+            cancel = plain_date(cancel_raw)
+            if cancel is None or cancel < sign:
+                return None
+        existing = self.existing_policies
+        if self.locked and policy not in existing and _month_of(sign) in self.locked:
+            return None
+        info = self.agents_info
+        if info is not None and sign != (existing.get(policy) if existing else None):
+            employment = info.get(code)  # type: ignore[arg-type]
+            if employment.__class__ is not tuple or len(employment) != 2:  # type: ignore[arg-type]
+                return None
+            hire, leave = employment  # type: ignore[misc]
+            if hire.__class__ is not date or not hire <= sign:
+                return None
+            if leave is not None and (leave.__class__ is not date or sign > leave):
+                return None
+        self.seen[policy] = r.number
+        return SalesRow(policy, code, product, premium, level, new_customer, sign, cancel,  # type: ignore[arg-type]
+                        row=r.number)
+
+    def _sale(self, r: _Row) -> SalesRow | None:
         policy = r.text_req("policy_no")
         if policy:
             r.duplicate("policy_no", policy, self.seen, ("保单号", "policy number"))
