@@ -1,4 +1,4 @@
-"""The quick path for plain sales rows (``_Parser._plain_sale``) decides exactly what the full checks decide.
+"""The quick path for plain sales rows (``_Parser._plain_sale_of``, from the cells or from a ``_Row``) decides exactly what the full checks decide.
 
 Each row is parsed twice: as the import does it, and with the quick path switched off so that every row
 goes through the full checks. Rows, counts, problems and warnings must be identical, for plain rows and
@@ -57,7 +57,7 @@ def _parse(rows: list[list[object]], ctx: ImportContext) -> object:
 @pytest.mark.parametrize("ctx", [CTX, ImportContext(), ImportContext(agents={}, products=set())])
 def test_quick_path_agrees_with_full_checks(ctx: ImportContext, monkeypatch: pytest.MonkeyPatch) -> None:
     quick = _parse(ROWS, ctx)
-    monkeypatch.setattr(parse_module._Parser, "_plain_sale", lambda self, r: None)
+    monkeypatch.setattr(parse_module._Parser, "_plain_sale_of", lambda self, *values: None)
     full = _parse(ROWS, ctx)
     assert quick == full
 
@@ -65,18 +65,18 @@ def test_quick_path_agrees_with_full_checks(ctx: ImportContext, monkeypatch: pyt
 def test_quick_path_takes_plain_rows() -> None:
     """The rows the quick path is for do take it (else it would be dead weight)."""
     taken: list[int] = []
-    plain = parse_module._Parser._plain_sale
+    plain = parse_module._Parser._plain_sale_of
 
-    def spy(self: parse_module._Parser, r: parse_module._Row) -> object:
-        rec = plain(self, r)
+    def spy(self: parse_module._Parser, number: int, *values: object) -> object:
+        rec = plain(self, number, *values)  # type: ignore[arg-type]
         if rec is not None:
-            taken.append(r.number)
+            taken.append(number)
         return rec
 
-    parse_module._Parser._plain_sale = spy  # type: ignore[method-assign]
+    parse_module._Parser._plain_sale_of = spy  # type: ignore[method-assign,assignment]
     try:
         result = _parse(ROWS, CTX)
     finally:
-        parse_module._Parser._plain_sale = plain  # type: ignore[method-assign]
+        parse_module._Parser._plain_sale_of = plain  # type: ignore[method-assign]
     assert taken == [2, 3, 12, 15, 22, 24]  # P1, P2, P-OLD, P13, P18 (control character removed), P20
     assert len(result.rows) > len(taken)  # the full checks accept the other good rows
