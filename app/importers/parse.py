@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import gt, itemgetter
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -555,6 +556,7 @@ class _Parser:
         self.existing_policies: Mapping[str, date] = ctx.existing_policies or {}
         self.seen: dict[object, int] = {}
         self.positions: list[tuple[str, int, int]] = []  # key, column index, maximum length
+        self.sales_cells: tuple[Callable[[list[Cell]], tuple[str, ...]], tuple[int, ...], int] | None = None
 
     def names(self, key: str) -> tuple[str, str]:
         col = self.columns[key]
@@ -672,7 +674,20 @@ class _Parser:
             return result
         parse_row: Callable[[_Row], ImportRow | None] = getattr(self, f"_{self.kind}")
         rows = result.rows
+        plain = None
+        if self.kind == "sales" and all(k in self.index for k in _SALES_KEYS):
+            self.sales_cells = (
+                itemgetter(*(self.index[k] for k in _SALES_KEYS)),
+                tuple(self.columns[k].max_length or _NO_LIMIT for k in _SALES_KEYS),
+                max(self.index[k] for k in _SALES_KEYS),
+            )
+            plain = self._plain_sale_cells
         for number, cells in self.table.rows:
+            if plain is not None:
+                sale = plain(number, cells)
+                if sale is not None:
+                    rows.append(sale)
+                    continue
             r = _Row(self, number, cells)
             try:
                 rec = parse_row(r)
@@ -835,6 +850,97 @@ class _Parser:
         return QARow(code, day, scorecard or None, score, fatal, status, evaluator, note, row=r.number)
 
     def _sales(self, r: _Row) -> SalesRow | None:
+        rec = self._plain_sale(r)
+        return rec if rec is not None else self._sale(r)
+
+    def _plain_sale(self, r: _Row) -> SalesRow | None:
+        """The row as :meth:`_sale` reads it when every cell is plain and passes every check, decided with
+        dictionary look-ups only; None (nothing recorded) whenever :meth:`_sale` must decide and explain."""
+        if r.bad:
+            return None
+        get = r.vals.get
+        return self._plain_sale_of(
+            r.number, get("policy_no"), get("code"), get("product"), get("premium"), get("customer_level"),
+            get("new_customer"), get("sign_date"), get("cancel_date"),
+        )
+
+    def _plain_sale_cells(self, number: int, cells: list[Cell]) -> SalesRow | None:
+        """:meth:`_plain_sale` straight from a row of plainly printable texts (a clean CSV), without the
+        :class:`_Row` that would trim them; None whenever a cell needs the full reading of :class:`_Row`."""
+        getter, limits, highest = self.sales_cells  # type: ignore[misc]
+        if len(cells) <= highest:
+            return None
+        try:
+            texts = getter(cells)
+            if not "".join(texts).isprintable():  # a control character (or an odd space): _Row decides
+                return None
+        except TypeError:  # a number or date cell
+            return None
+        stripped = list(map(str.strip, texts))
+        if any(map(gt, map(len, stripped), limits)):  # too long: _Row explains
+            return None
+        return self._plain_sale_of(number, *[v or None for v in stripped])
+
+    def _plain_sale_of(
+        self, number: int, policy: Cell, code: Cell, product: Cell, premium_raw: Cell, level: Cell,
+        new_raw: Cell, sign_raw: Cell, cancel_raw: Cell,
+    ) -> SalesRow | None:
+        if policy.__class__ is not str or code.__class__ is not str or product.__class__ is not str:
+            return None
+        if policy in self.seen:
+            return None
+        agents = self.agents
+        if agents is not None:
+            code = agents.exact.get(code)  # type: ignore[arg-type]
+            if code is None:
+                return None
+        products = self.products
+        if products is not None:
+            product = products.exact.get(product)  # type: ignore[arg-type]
+            if product is None:
+                return None
+        premium = plain_money(premium_raw)
+        if premium is None or premium < 0:
+            return None
+        if level is None:
+            level = ""
+        elif level.__class__ is not str:
+            return None
+        if new_raw is None:
+            new_customer = False
+        elif new_raw.__class__ is str:
+            found = BOOL_WORDS.get(new_raw.casefold())  # type: ignore[union-attr]
+            if found is None:
+                return None
+            new_customer = found
+        else:
+            return None
+        sign = plain_date(sign_raw)
+        if sign is None:
+            return None
+        cancel = None
+        if cancel_raw is not None:
+            cancel = plain_date(cancel_raw)
+            if cancel is None or cancel < sign:
+                return None
+        existing = self.existing_policies
+        if self.locked and policy not in existing and _month_of(sign) in self.locked:
+            return None
+        info = self.agents_info
+        if info is not None and sign != (existing.get(policy) if existing else None):
+            employment = info.get(code)  # type: ignore[arg-type]
+            if employment.__class__ is not tuple or len(employment) != 2:  # type: ignore[arg-type]
+                return None
+            hire, leave = employment  # type: ignore[misc]
+            if hire.__class__ is not date or not hire <= sign:
+                return None
+            if leave is not None and (leave.__class__ is not date or sign > leave):
+                return None
+        self.seen[policy] = number
+        return SalesRow(policy, code, product, premium, level, new_customer, sign, cancel,  # type: ignore[arg-type]
+                        row=number)
+
+    def _sale(self, r: _Row) -> SalesRow | None:
         policy = r.text_req("policy_no")
         if policy:
             r.duplicate("policy_no", policy, self.seen, ("保单号", "policy number"))
@@ -1071,6 +1177,10 @@ def _agent_extra(r: _Row) -> dict[str, Any]:
     out["hf_base"] = r.decimal("hf_base", required=False, non_negative=True, money=True)
     out["statutory"] = r.boolean("statutory", True)
     return out
+
+
+# The columns of a sales row, in the order of :meth:`_Parser._plain_sale_of`'s arguments.
+_SALES_KEYS = ("policy_no", "code", "product", "premium", "customer_level", "new_customer", "sign_date", "cancel_date")
 
 
 _AGENT_EXTRA = ("id_number", "bank_name", "bank_account", "si_base", "hf_base", "statutory")
