@@ -57,18 +57,34 @@ def tier_commission(cfg: CommissionConfig, s: Decimal) -> tuple[Decimal, str]:
     return total, " + ".join(parts)
 
 
-def compute_commission(plan: Plan, agent: AgentMonth, period: Period, qa: QAResult) -> CommissionResult:
-    cfg = plan.commission
-    if cfg.groups:  # schema 2 product groups (§7.1)
-        from app.engine.groups import compute_grouped_commission
+REST_GROUP = ""  # the group key of policies whose product group has no tier table of its own
 
-        return compute_grouped_commission(plan, agent, period, qa)
+
+@dataclass(frozen=True)
+class CountedSales:
+    """The agent's policies that count this month (§3.2): each ``(policy_no, std, level rate, new,
+    group key)``, their standard premium in total and by group key and by customer level, the
+    new customers, and the policies whose product the plan lacks (by product code)."""
+
+    counted: list[tuple[str, Decimal, Decimal, bool, str]]
+    standard_premium: Decimal
+    by_group: dict[str, Decimal]
+    by_level: dict[str, Decimal]
+    new_count: int
+    unknown: dict[str, int]
+
+
+def count_sales(
+    plan: Plan, agent: AgentMonth, period: Period, tables: frozenset[str] = frozenset()
+) -> CountedSales:
+    """One pass over the agent's policies, shared by the single tier table and product groups
+    (``tables``: the groups with a tier table of their own; every other policy is keyed ``""``)."""
     products = plan.products_by_code
-    level_rates = cfg.level_bonus_rate
+    level_rates = plan.commission.level_bonus_rate
     first, last = period.first, period.last
-
-    counted: list[tuple[str, Decimal, Decimal, bool]] = []  # policy_no, std, level rate, new
+    counted: list[tuple[str, Decimal, Decimal, bool, str]] = []
     s = ZERO
+    by_group: dict[str, Decimal] = {}
     by_level: dict[str, Decimal] = {}
     new_count = 0
     unknown: dict[str, int] = {}
@@ -80,13 +96,33 @@ def compute_commission(plan: Plan, agent: AgentMonth, period: Period, qa: QAResu
             unknown[p.product_code] = unknown.get(p.product_code, 0) + 1
             continue
         std = p.premium * product.factor
+        key = product.group if tables and product.group in tables else REST_GROUP
         s += std
+        by_group[key] = by_group.get(key, ZERO) + std
         rate = level_rates.get(p.customer_level, ZERO)
         if rate:
             by_level[p.customer_level] = by_level.get(p.customer_level, ZERO) + std
         if p.new_customer:
             new_count += 1
-        counted.append((p.policy_no, std, rate, p.new_customer))
+        counted.append((p.policy_no, std, rate, p.new_customer, key))
+    return CountedSales(counted, s, by_group, by_level, new_count, unknown)
+
+
+def compute_commission(plan: Plan, agent: AgentMonth, period: Period, qa: QAResult) -> CommissionResult:
+    cfg = plan.commission
+    if cfg.groups:  # schema 2 product groups (§7.1)
+        from app.engine.groups import compute_grouped_commission
+
+        return compute_grouped_commission(plan, agent, period, qa)
+    level_rates = cfg.level_bonus_rate
+    sales = count_sales(plan, agent, period)
+    counted, s, by_level, new_count, unknown = (
+        sales.counted,
+        sales.standard_premium,
+        sales.by_level,
+        sales.new_count,
+        sales.unknown,
+    )
 
     t, t_text = tier_commission(cfg, s)
     lv = sum((total * level_rates[level] for level, total in by_level.items()), ZERO)
@@ -105,7 +141,7 @@ def compute_commission(plan: Plan, agent: AgentMonth, period: Period, qa: QAResu
     ratio = t / s if s else ZERO
     paid = [
         (policy_no, round_cents(std * ratio * c + std * rate * c), is_new)
-        for policy_no, std, rate, is_new in counted
+        for policy_no, std, rate, is_new, _key in counted
     ]
     return commission_result(
         cfg, commission_line, s=s, t=t, lv=lv, new_count=new_count, paid=paid, unknown=unknown

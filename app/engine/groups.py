@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.engine.commission import CommissionResult, _commission_text, commission_result, tier_commission
+from app.engine.commission import (
+    REST_GROUP,
+    CommissionResult,
+    _commission_text,
+    commission_result,
+    count_sales,
+    tier_commission,
+)
 from app.engine.facts import AgentMonth
 from app.engine.lines import make_line, num
 from app.engine.period import Period
@@ -19,7 +26,7 @@ from app.engine.quality import QAResult
 from app.money import ZERO, round_cents
 from app.plan.model import CommissionConfig, Plan
 
-_REST = ""  # the key of the policies whose group has no table of its own
+_REST = REST_GROUP  # the key of the policies whose group has no table of its own
 _REST_NAME = ("其他产品", "other products")
 
 
@@ -45,34 +52,16 @@ def compute_grouped_commission(
     plan: Plan, agent: AgentMonth, period: Period, qa: QAResult
 ) -> CommissionResult:
     cfg = plan.commission
-    tables = {g.code for g in cfg.groups}
-    products = plan.products_by_code
     level_rates = cfg.level_bonus_rate
-    first, last = period.first, period.last
-
-    counted: list[tuple[str, Decimal, Decimal, bool, str]] = []  # policy_no, std, level rate, new, group key
-    s = ZERO
-    s_by_group: dict[str, Decimal] = {}
-    by_level: dict[str, Decimal] = {}
-    new_count = 0
-    unknown: dict[str, int] = {}
-    for p in agent.policies:
-        if p.cancel_date is not None or not (first <= p.sign_date <= last):
-            continue
-        product = products.get(p.product_code)
-        if product is None:
-            unknown[p.product_code] = unknown.get(p.product_code, 0) + 1
-            continue
-        std = p.premium * product.factor
-        key = product.group if product.group in tables else _REST
-        s += std
-        s_by_group[key] = s_by_group.get(key, ZERO) + std
-        rate = level_rates.get(p.customer_level, ZERO)
-        if rate:
-            by_level[p.customer_level] = by_level.get(p.customer_level, ZERO) + std
-        if p.new_customer:
-            new_count += 1
-        counted.append((p.policy_no, std, rate, p.new_customer, key))
+    sales = count_sales(plan, agent, period, frozenset(g.code for g in cfg.groups))
+    counted, s, s_by_group, by_level, new_count, unknown = (
+        sales.counted,
+        sales.standard_premium,
+        sales.by_group,
+        sales.by_level,
+        sales.new_count,
+        sales.unknown,
+    )
 
     parts = group_tiers(s_by_group, cfg)
     t = sum((t_g for _k, _n, _s, t_g, _x in parts), ZERO)
