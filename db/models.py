@@ -43,7 +43,27 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Agent(Base):
+class Versioned:
+    """A record a user edits in a form (migration 0009): every change raises ``version`` and notes who
+    made it and when (db/versioning.py), so an edit made from a form opened before someone else's
+    change is refused with "changed by NAME at TIME, reload" instead of silently undoing it."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    changed_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class DataChange(Base):
+    """One row counting the committed write transactions (migration 0009): a window polls it to see
+    that another program or user changed the data, and reloads what it shows."""
+
+    __tablename__ = "data_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Agent(Versioned, Base):
     __tablename__ = "agents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,7 +150,7 @@ class ScorecardItem(Base):
     scorecard: Mapped[Scorecard] = relationship(back_populates="items")
 
 
-class QAEvaluation(Base):
+class QAEvaluation(Versioned, Base):
     __tablename__ = "qa_evaluations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,7 +174,7 @@ class QAItemScore(Base):
     points: Mapped[Decimal] = mapped_column(DecimalText())
 
 
-class Policy(Base):
+class Policy(Versioned, Base):
     __tablename__ = "policies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -191,7 +211,7 @@ class Policy(Base):
     )
 
 
-class Complaint(Base):
+class Complaint(Versioned, Base):
     __tablename__ = "complaints"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -222,7 +242,7 @@ class KpiMetric(Base):
     value: Mapped[Decimal] = mapped_column(DecimalText())
 
 
-class Adjustment(Base):
+class Adjustment(Versioned, Base):
     __tablename__ = "adjustments"
 
     id: Mapped[int] = mapped_column(primary_key=True)

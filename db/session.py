@@ -27,12 +27,13 @@ from app import APP_ID
 from app.resources import migrations_dir
 from db.files import create_owner_only, engine_url, ini_escape, make_folder
 from db.server import display_url, is_server_url, server_url
+from db.versioning import OWN_CHANGES, read_counter
 
 MIGRATIONS_DIR = migrations_dir()
 # The newest Alembic revision. Kept here so that opening an up-to-date database does not
 # load Alembic at all (it costs a third of a second at every start of the command line);
 # tests/db checks it against the migration scripts, so it cannot drift.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 DB_FILENAME = "branchpay.sqlite3"
 
 
@@ -221,6 +222,9 @@ class Database:
     def __init__(self, path: Path | str, *, upgrade: bool = True) -> None:
         # The signed-in user (docs/pay-rules.md §10), handed to every session as session.info["acting_user"].
         self.acting_user: str | None = None
+        # The data-change counter values this object's sessions committed (db/versioning.py): a newer
+        # value not among them is another program's or user's change.
+        self.own_changes: set[int] = set()
         self.is_server = is_server_url(path)
         self._path: Path | None = None
         if self.is_server:
@@ -270,8 +274,16 @@ class Database:
                 return None
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
+    def _info(self) -> dict[str, Any]:
+        return {"acting_user": self.acting_user, OWN_CHANGES: self.own_changes}
+
+    def data_change_counter(self) -> int:
+        """How many write transactions the database has committed (any program's): one small read."""
+        with self.session() as session:
+            return read_counter(session)
+
     def session(self) -> Session:
-        return self._factory(info={"acting_user": self.acting_user})
+        return self._factory(info=self._info())
 
     @contextmanager
     def session_scope(self, *, write: bool = False) -> Iterator[Session]:
@@ -283,7 +295,7 @@ class Database:
         longer than the busy timeout, :class:`~app.services.errors.DatabaseBusy` is raised and
         nothing is written.
         """
-        session = (self._write_factory if write else self._factory)(info={"acting_user": self.acting_user})
+        session = (self._write_factory if write else self._factory)(info=self._info())
         try:
             yield session
             session.commit()

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -36,6 +37,9 @@ from ui.ops import Op, run_op
 from ui.pages import AREAS, Area, Page, make_page
 from ui.pages.overview_page import OverviewPage, status_text
 from ui.widgets.month_selector import MonthSelector
+
+# How often the window looks whether another program or user changed the data (one small read).
+CHANGE_POLL_MS = 4000
 
 
 class Shell(Protocol):
@@ -177,6 +181,16 @@ class MainWindow(QMainWindow):
         self._shown_key: str | None = None  # no page is in view until the first area is chosen
         self.set_month(self.month_selector.month())
         self.sidebar.setCurrentRow(0)  # loads the overview, and only it
+
+        # Another program or user (the command line, a second window, a clerk at another desk on a
+        # server database) may change the data: one small read every few seconds notices it, and
+        # what the window shows is reloaded (db/versioning.py counts the write transactions).
+        self._seen_changes = self._read_change_counter()
+        self._outside_reload_due = False
+        self.change_poll = QTimer(self)
+        self.change_poll.setInterval(CHANGE_POLL_MS)
+        self.change_poll.timeout.connect(self.check_outside_changes)
+        self.change_poll.start()
 
     def _fit_to_screen(self) -> None:
         """Most of the screen (the pay tables are wide), never more than the screen has."""
@@ -395,6 +409,51 @@ class MainWindow(QMainWindow):
         if what == "settings":
             self.update_title()  # the branch name may have changed
             self.update_user_label()  # §10: users may have been set up (设置 → 用户与签核)
+
+    # --- changes made by others ------------------------------------------------------
+
+    def _read_change_counter(self) -> int | None:
+        try:
+            return self.db.data_change_counter()
+        except Exception:  # noqa: BLE001 - a database gone for a moment: look again at the next tick
+            return None
+
+    @Slot()
+    def check_outside_changes(self) -> bool:
+        """Reload what another program or user changed since the last look; True when it did.
+
+        The page in view reloads at once — unless a dialog is open over it (the user may be typing
+        into a form), then at the first look after it closes. Other pages reload when next shown.
+        A change this window made itself reloads nothing here (its pages already did)."""
+        now = self._read_change_counter()
+        seen = self._seen_changes
+        if now is not None and seen is not None and now != seen:
+            own = self.db.own_changes
+            if any(v not in own for v in range(seen + 1, now + 1)) or now < seen:  # now < seen: a restore
+                self._outside_reload_due = True
+                for key, page in self.pages.items():
+                    checker = getattr(page, "checker", None)
+                    if checker is not None:
+                        checker.drop()  # a result check that read the records before the change
+                    if key != self.current_key():
+                        self._stale.add(key)
+            own.difference_update([v for v in own if v <= now])
+        if now is not None:
+            self._seen_changes = now
+        if not self._outside_reload_due or QApplication.activeModalWidget() is not None:
+            return False
+        self._outside_reload_due = False
+        page = self.pages[self.current_key()]
+        if page.reload_on_outside_change:
+            page.refresh()
+            note = tr("其他用户或程序修改了数据，已重新载入。", "Another user or program changed the data; reloaded.")
+        else:  # a page holding unsaved text (the plan editor, the settings) is not reloaded under the user
+            self._stale.add(self.current_key())
+            note = tr("其他用户或程序修改了数据；重新打开本页即可看到。",
+                      "Another user or program changed the data; open this page again to see it.")
+        self.update_month_status()
+        self.statusBar().showMessage(note, 10_000)
+        return True
 
     # --- menu actions -----------------------------------------------------------------
 

@@ -17,6 +17,8 @@ from app.services.audit import audit
 from app.services.errors import EmploymentInLockedMonth, ValidationFailed
 from app.services.months import Employment, employment_locked_months
 from app.services.record_changes import records_changing
+from app.services.record_versions import check_version
+from app.text import Text
 from db.models import Agent
 from db.session import claim_write_lock
 
@@ -105,6 +107,7 @@ class AgentView:
     si_base: Decimal | None = None
     hf_base: Decimal | None = None
     statutory: bool = True
+    version: int = 1  # what the form sends back to save (app.services.record_versions)
 
     @property
     def active(self) -> bool:
@@ -131,6 +134,7 @@ def _view(agent: Agent) -> AgentView:
         si_base=agent.si_base,
         hf_base=agent.hf_base,
         statutory=bool(agent.statutory),
+        version=agent.version or 1,
     )
 
 
@@ -356,10 +360,12 @@ def add_agent(session: Session, data: AgentInput) -> AgentView:
     return _view(agent)
 
 
-def edit_agent(session: Session, code: str, data: AgentInput) -> AgentView:
-    """Change an agent's data; the code itself may be changed when the new one is free."""
+def edit_agent(session: Session, code: str, data: AgentInput, *, expected_version: int | None = None) -> AgentView:
+    """Change an agent's data; the code itself may be changed when the new one is free.
+    ``expected_version``: the version the form showed; an agent changed since is refused."""
     clean = _check(data)
     agent = get_agent(session, code)
+    check_version(agent, expected_version, Text(f"人员 {agent.code} ", f"agent {agent.code}"))
     _ensure_code_free(session, clean.code, agent)
     refuse_locked_employment(
         session, agent.code, (agent.hire_date, agent.leave_date), (clean.hire_date, clean.leave_date)

@@ -52,3 +52,17 @@ class EmploymentInLockedMonth(ServiceError):
         super().__init__(f"{reason[0]}。{action[0]}。", f"{reason[1]}; {action[1]}.")
         self.code = code
         self.months = months
+
+
+class StaleRecord(ServiceError):
+    """A form saved a record someone else changed after the form read it (db/versioning.py): the save
+    is refused rather than silently undoing the other change."""
+
+    def __init__(self, what: tuple[str, str], by: str, at: str) -> None:
+        who_zh, who_en = (by, by) if by else ("另一位用户", "another user")
+        super().__init__(
+            f"{what[0]}已被 {who_zh} 于 {at} 修改，本次修改没有保存；请重新载入后再改。",
+            f"{what[1]} was changed by {who_en} at {at}, reload and edit again; your change was not saved.",
+        )
+        self.by = by
+        self.at = at

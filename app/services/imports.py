@@ -51,6 +51,7 @@ from db.models import (
 )
 from db.session import claim_write_lock
 from db.types import decimal_text
+from db.versioning import bump_values
 
 
 class ImportRefused(ServiceError):
@@ -497,7 +498,10 @@ def _write_sales(session: Session, result: ImportResult) -> None:
 
     insert_policies(session, new_rows())
     if changed:
-        session.connection().execute(update(_POLICY).where(_POLICY.c.id == bindparam("b_id")), changed)
+        # An import's change counts as an edit: a policy form opened before it cannot overwrite it.
+        session.connection().execute(
+            update(_POLICY).where(_POLICY.c.id == bindparam("b_id")).values(bump_values(session, Policy)), changed
+        )
 
 
 def _write_metrics(session: Session, result: ImportResult) -> None:

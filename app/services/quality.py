@@ -33,6 +33,8 @@ from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.months import ensure_open, month_of
 from app.services.plans import plan_for_month
+from app.services.record_versions import check_version
+from app.text import Text
 from db.models import Agent, QAEvaluation, QAItemScore, Scorecard, ScorecardItem
 
 STATUSES = ("valid", "overturned")
@@ -109,6 +111,7 @@ class EvaluationView:
     note: str
     overturn_reason: str
     item_points: Mapping[int, Decimal] = field(default_factory=dict)
+    version: int = 1  # what the form sends back to save (app.services.record_versions)
 
     @property
     def valid(self) -> bool:
@@ -324,6 +327,7 @@ def _evaluation_view(
         note=ev.note,
         overturn_reason=ev.overturn_reason,
         item_points=dict(points),
+        version=ev.version,
     )
 
 
@@ -531,9 +535,13 @@ def edit_evaluation(
     fatal: bool = False,
     evaluator: str = "",
     note: str = "",
+    *,
+    expected_version: int | None = None,
 ) -> EvaluationView:
-    """Correct an evaluation; both its old and its new month must be open. Status is kept."""
+    """Correct an evaluation; both its old and its new month must be open. Status is kept.
+    ``expected_version``: the version the form showed; one changed since is refused."""
     ev = _get(session, eval_id)
+    check_version(ev, expected_version, Text(f"质检记录 #{ev.id} ", f"QA evaluation #{ev.id}"))
     ensure_open(session, month_of(ev.date))
     agent = get_agent(session, agent_code)
     ensure_open(session, month_of(date))
@@ -642,6 +650,7 @@ def list_evaluations(
             QAEvaluation.evaluator,
             QAEvaluation.note,
             QAEvaluation.overturn_reason,
+            QAEvaluation.version,
         )
         .select_from(QAEvaluation)
         .join(Agent, Agent.id == QAEvaluation.agent_id)
@@ -666,7 +675,7 @@ def list_evaluations(
         if card is not None:
             labels[card_id] = (card.code, _card_view(card).label())
     out = []
-    for eval_id, code, name, day, card_ref, score, fatal, status, evaluator, note, reason in rows:
+    for eval_id, code, name, day, card_ref, score, fatal, status, evaluator, note, reason, version in rows:
         card_code, label = labels.get(card_ref, ("", "")) if card_ref is not None else ("", "")
         out.append(
             EvaluationView(
@@ -684,6 +693,7 @@ def list_evaluations(
                 note=note,
                 overturn_reason=reason,
                 item_points=points.get(eval_id, {}),
+                version=version,
             )
         )
     return out

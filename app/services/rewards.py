@@ -31,6 +31,8 @@ from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.months import ensure_open, month_of
 from app.services.plans import plan_for_month
+from app.services.record_versions import check_version
+from app.text import Text
 from db.models import Adjustment, Agent, Complaint, KpiMetric, Praise
 
 LEVEL_NAMES: dict[str, tuple[str, str]] = {
@@ -90,6 +92,7 @@ class ComplaintView:
     level: str
     status: str
     description: str
+    version: int = 1  # what the form sends back to save (app.services.record_versions)
 
 
 def check_complaint(data: ComplaintInput) -> tuple[list[str], list[str]]:
@@ -113,7 +116,7 @@ def check_complaint(data: ComplaintInput) -> tuple[list[str], list[str]]:
 
 def _complaint_view(c: Complaint, names: dict[int, tuple[str, str]]) -> ComplaintView:
     code, name = names.get(c.agent_id, ("", ""))
-    return ComplaintView(c.id, code, name, c.date, c.level, c.status, c.description)
+    return ComplaintView(c.id, code, name, c.date, c.level, c.status, c.description, c.version)
 
 
 def _complaint_snapshot(session: Session, c: Complaint) -> dict[str, object]:
@@ -171,11 +174,15 @@ def add_complaint(session: Session, data: ComplaintInput) -> ComplaintView:
     return _complaint_view(row, {agent.id: (agent.code, agent.name)})
 
 
-def edit_complaint(session: Session, complaint_id: int, data: ComplaintInput) -> ComplaintView:
+def edit_complaint(
+    session: Session, complaint_id: int, data: ComplaintInput, *, expected_version: int | None = None
+) -> ComplaintView:
+    """``expected_version``: the version the form showed; a complaint changed since is refused."""
     zh, en = check_complaint(data)
     if zh:
         raise ValidationFailed(zh, en)
     row = _get_complaint(session, complaint_id)
+    check_version(row, expected_version, Text(f"投诉 #{row.id} ", f"complaint #{row.id}"))
     ensure_open(session, month_of(row.date))
     ensure_open(session, month_of(data.date))
     agent = get_agent(session, data.agent_code)
@@ -322,6 +329,7 @@ class AdjustmentView:
     amount: Decimal
     category: str
     reason: str
+    version: int = 1  # what the form sends back to save (app.services.record_versions)
 
 
 def check_adjustment(data: AdjustmentInput) -> tuple[list[str], list[str]]:
@@ -373,7 +381,7 @@ def list_adjustments(session: Session, month: str) -> list[AdjustmentView]:
     rows = list(session.scalars(select(Adjustment).where(Adjustment.month == month).order_by(Adjustment.id)))
     names = _agent_names(session, (r.agent_id for r in rows))
     return [
-        AdjustmentView(r.id, *names.get(r.agent_id, ("", "")), r.month, r.amount, r.category, r.reason)
+        AdjustmentView(r.id, *names.get(r.agent_id, ("", "")), r.month, r.amount, r.category, r.reason, r.version)
         for r in rows
     ]
 
@@ -410,7 +418,8 @@ def add_adjustment(session: Session, data: AdjustmentInput) -> AdjustmentView:
         key=str(row.id),
         after=_adjustment_snapshot(session, row),
     )
-    return AdjustmentView(row.id, agent.code, agent.name, row.month, row.amount, row.category, row.reason)
+    return AdjustmentView(row.id, agent.code, agent.name, row.month, row.amount, row.category, row.reason,
+                          row.version)
 
 
 def _get_adjustment(session: Session, adjustment_id: int) -> Adjustment:
@@ -434,10 +443,14 @@ def _refuse_appeal_correction(category: str) -> None:
         )
 
 
-def edit_adjustment(session: Session, adjustment_id: int, data: AdjustmentInput) -> AdjustmentView:
+def edit_adjustment(
+    session: Session, adjustment_id: int, data: AdjustmentInput, *, expected_version: int | None = None
+) -> AdjustmentView:
+    """``expected_version``: the version the form showed; an adjustment changed since is refused."""
     clean = _clean_adjustment(data)
     _refuse_appeal_correction(clean.category)
     row = _get_adjustment(session, adjustment_id)
+    check_version(row, expected_version, Text(f"调整项 #{row.id} ", f"adjustment #{row.id}"))
     ensure_open(session, row.month)
     ensure_open(session, clean.month)
     agent = get_agent(session, clean.agent_code)
@@ -449,7 +462,8 @@ def edit_adjustment(session: Session, adjustment_id: int, data: AdjustmentInput)
     after = _adjustment_snapshot(session, row)
     if after != before:
         audit(session, "adjustment.edit", entity="adjustment", key=str(row.id), before=before, after=after)
-    return AdjustmentView(row.id, agent.code, agent.name, row.month, row.amount, row.category, row.reason)
+    return AdjustmentView(row.id, agent.code, agent.name, row.month, row.amount, row.category, row.reason,
+                          row.version)
 
 
 def delete_adjustment(session: Session, adjustment_id: int) -> None:

@@ -35,6 +35,8 @@ from app.services.errors import MonthLocked, ServiceError, ValidationFailed
 from app.services.months import ensure_open, locked_months, month_of, month_status
 from app.services.plans import plan_for_month
 from app.services.record_changes import records_changing
+from app.services.record_versions import check_version
+from app.text import Text
 from db.models import Agent, Policy
 from db.session import claim_write_lock
 
@@ -100,6 +102,7 @@ class PolicyView(NamedTuple):
     paid_month: str | None
     clawed_month: str | None
     locked: bool  # the sign month is locked: only the cancel date may change
+    version: int = 1  # what the form sends back to save (app.services.record_versions)
 
     @property
     def counted(self) -> bool:
@@ -271,6 +274,7 @@ _VIEW_COLUMNS = (
     type_coerce(Policy.paid_amount, String),
     Policy.paid_month,
     Policy.clawed_month,
+    Policy.version,
 )
 
 
@@ -296,7 +300,7 @@ def _views(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[PolicyView]
     out = []
     view = PolicyView
     for (pid, policy_no, code, name, product_code, premium_text, level, new, sign_text, cancel_text, paid_text,
-         paid_month, clawed) in session.connection().execute(stmt).all():
+         paid_month, clawed, version) in session.connection().execute(stmt).all():
         sign = day(sign_text)
         month = days[sign_text][1]
         premium = Decimal(premium_text)
@@ -327,6 +331,7 @@ def _views(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[PolicyView]
                 paid_month,
                 clawed,
                 month in locked,
+                version,
             )
         )
     return out
@@ -492,11 +497,15 @@ def _check_cancel_allowed(policy: Policy, cancel_date: date | None) -> None:
         )
 
 
-def edit_policy(session: Session, policy_no: str, data: PolicyInput) -> PolicyView:
+def edit_policy(
+    session: Session, policy_no: str, data: PolicyInput, *, expected_version: int | None = None
+) -> PolicyView:
     """Change a policy. In a locked sign month only the cancel date may change (as in the import);
-    a policy may not be moved into a locked month either."""
+    a policy may not be moved into a locked month either. ``expected_version``: the version the form
+    showed; a policy changed since is refused (app.services.record_versions)."""
     claim_write_lock(session)  # the month's status is read where the change is written
     policy = get_policy(session, policy_no)
+    check_version(policy, expected_version, Text(f"保单 {policy.policy_no} ", f"policy {policy.policy_no}"))
     before = _snapshot(session, policy)
     old_month = month_of(policy.sign_date)
     records_changing(session, [old_month] + ([month_of(data.sign_date)] if data.sign_date else []))

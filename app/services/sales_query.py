@@ -313,6 +313,7 @@ def policy_views(
             paid_text,
             paid_month,
             clawed,
+            version,
         ) in session.connection().execute(stmt):
             premium = Decimal(premium_text)
             product = products.get(product_code)
@@ -334,6 +335,7 @@ def policy_views(
                 paid_month,
                 clawed,
                 locked,
+                version,
             )
     return out
 

@@ -205,7 +205,7 @@ class AgentsPage(Page):
     def edit_agent(self, agent: AgentView) -> AgentDialog:
         def save(data: AgentInput) -> AgentView:
             with self.db.session_scope(write=True) as session:
-                return edit_agent(session, agent.code, data)
+                return edit_agent(session, agent.code, data, expected_version=agent.version)
 
         return self._open_agent_dialog(AgentDialog(save, agent=agent, teams=self.model.teams(), parent=self))
 

@@ -44,6 +44,10 @@ class Page(QWidget):
     #: The kinds of data (:data:`DATA_KINDS`) the page shows; ``None``: all of them.
     reads: frozenset[str] | None = None
 
+    #: Reload at once when another program or user changed the data while the page is in view
+    #: (MainWindow.check_outside_changes); ``False`` for a page holding text the user has not saved.
+    reload_on_outside_change: bool = True
+
     def shows(self, what: str) -> bool:
         """Whether a change to ``what`` can change what the page shows (an unknown word: assume it can)."""
         return self.reads is None or what in self.reads or what not in DATA_KINDS

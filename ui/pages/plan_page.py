@@ -68,6 +68,7 @@ MAX_PROBLEMS_SHOWN = 30
 
 class PlanPage(Page):
     reads = frozenset({"plan", "payroll"})
+    reload_on_outside_change = False  # its editors may hold unsaved text
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)

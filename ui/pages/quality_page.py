@@ -560,6 +560,7 @@ class QualityPage(Page):
                     form.fatal,
                     form.evaluator,
                     form.note,
+                    expected_version=ev.version,
                 )
 
         return self._evaluation_dialog(save, ev)

@@ -608,7 +608,7 @@ class RewardsPage(Page):
 
         def save(data: ComplaintInput) -> ComplaintView:
             with self.db.session_scope(write=True) as session:
-                return edit_complaint(session, complaint.id, data)
+                return edit_complaint(session, complaint.id, data, expected_version=complaint.version)
 
         dialog = ComplaintDialog(
             save, agents=agent_choices(self.db), default_date=complaint.date, complaint=complaint, parent=self
@@ -699,7 +699,7 @@ class RewardsPage(Page):
 
         def save(data: AdjustmentInput) -> AdjustmentView:
             with self.db.session_scope(write=True) as session:
-                return edit_adjustment(session, adjustment.id, data)
+                return edit_adjustment(session, adjustment.id, data, expected_version=adjustment.version)
 
         dialog = AdjustmentDialog(
             save, agents=agent_choices(self.db), month=self.month, adjustment=adjustment, parent=self

@@ -358,7 +358,7 @@ class SalesPage(Page):
     def edit_policy(self, policy: PolicyView) -> PolicyDialog:
         def save(data: PolicyInput) -> PolicyView:
             with self.db.session_scope(write=True) as session:
-                return edit_policy(session, policy.policy_no, data)
+                return edit_policy(session, policy.policy_no, data, expected_version=policy.version)
 
         products, levels = self._plan_lookups()
         dialog = PolicyDialog(

@@ -93,6 +93,7 @@ def _heading(text: str, parent: QWidget) -> QGroupBox:
 
 class SettingsPage(Page):
     reads = frozenset({"settings", "calendar"})
+    reload_on_outside_change = False  # its editors may hold unsaved text
 
     language_changed = Signal(str)
 
