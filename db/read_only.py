@@ -122,9 +122,10 @@ class ReadOnlyDatabase:
 
         from db.integrity_stamp import known_good
 
+        vouched = known_good(path)  # before connecting: a reader may create the -wal file the stamp covers
         try:
             with self.engine.connect() as conn:
-                if known_good(path):
+                if vouched:
                     conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
                     return
                 row = conn.exec_driver_sql("PRAGMA quick_check").fetchall()

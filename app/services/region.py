@@ -185,6 +185,9 @@ def read_source(source: str | Path, month: str, *, user: str | None = None,
         if result.status != "locked":
             raise _not_locked(month, f"{where}（{branch.label}）")
         return BranchMonth(branch, result, where, "package")
+    if not is_server_url(source) and Path(source).is_dir():
+        raise ServiceError(f"{source}：是文件夹，但不是解压后的数据包（其中没有 manifest.json）。",
+                           f"{source}: a folder, but not an unpacked package (it holds no manifest.json).")
     return _read_database(source, month, user, password)
 
 

@@ -352,6 +352,12 @@ def test_consolidate_refuses_and_writes_nothing(branches: Built, tmp_path: Path,
         f"{b2}: {branches.open_month} is not locked. Lock (or approve) {branches.open_month} at that branch first, "
         f"then consolidate or export it (payroll lock --month {branches.open_month}).",
     ]
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database")
+    err = refused("--month", branches.month, junk)
+    assert f"{junk}: the database cannot be read (file is not a database)" in err
+    err = refused("--month", branches.month, tmp_path)
+    assert f"{tmp_path}: a folder, but not an unpacked package" in err
     err = refused("--month", branches.month, b1, tmp_path / "nowhere.sqlite3")
     assert "file not found" in err and not (tmp_path / "nowhere.sqlite3").exists()
     code, _, err = cli(capsys, "--db", b1, "region", "consolidate", "--month", branches.month, "--out", out, b2)
