@@ -46,7 +46,7 @@ def _not_locked(month: str, where: str) -> ServiceError:
     )
 
 
-def _locked_month(session: Session, month: str, where: str) -> BranchMonth | None:
+def _locked_month(session: Session, month: str, where: str) -> BranchMonth:
     """The branch's month if it is locked; refuses a month not locked (or not calculated) naming it."""
     from app.services.payroll import show_month
     from db.models import MonthStatus
@@ -79,9 +79,7 @@ def export_package(session: Session, month: str, out_path: Path, *, now: datetim
         raise ServiceError(f"数据包文件名应以 .zip 结尾：{out_path.name}",
                            f"the package file name must end in .zip: {out_path.name}")
     branch = branch_of(session)
-    month_data = _locked_month(session, month, branch.label or month)
-    assert month_data is not None
-    result = month_data.result
+    result = _locked_month(session, month, branch.label or month).result
     files = package_files(branch, result, exported_at=now or datetime.now(), app_version=__version__)
     try:
         write_package(out_path, files)
@@ -164,7 +162,6 @@ def _read_database(source: str | Path, month: str, user: str | None, password: s
             got = _locked_month(s, month, where)
     finally:
         db.dispose()
-    assert got is not None
     return BranchMonth(got.branch, got.result, where, "server" if is_server_url(source) else "sqlite")
 
 
