@@ -129,12 +129,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     _appeal_parser(sub)
 
-    exp = sub.add_parser("export", help="write the Excel summary for head office (or: export bank|tax|publication)")
-    exp.add_argument("what", nargs="?", choices=("bank", "tax", "publication"),
+    exp = sub.add_parser("export",
+                         help="write the Excel summary for head office (or: export bank|tax|publication|package)")
+    exp.add_argument("what", nargs="?", choices=("bank", "tax", "publication", "package"),
                      help="bank: the bank payment file (.xlsx/.csv); tax: the tax filing sheet (.xlsx); "
-                     "publication: the 奖惩公示 of a locked month (.pdf or .xlsx)")
+                     "publication: the 奖惩公示 of a locked month (.pdf or .xlsx); "
+                     "package: a locked month's results for head office (.zip, docs/formats.md)")
     exp.add_argument("--month", type=_month, required=True)
     exp.add_argument("--out", type=Path, required=True)
+
+    region = sub.add_parser("region", help="head office: consolidate several branches' locked month").add_subparsers(
+        dest="region_cmd", required=True)
+    r_con = region.add_parser(
+        "consolidate",
+        help="one workbook from branch databases (.sqlite files, server URLs) and export packages (.zip); "
+        "the branch databases are only read")
+    r_con.add_argument("--month", type=_month, required=True)
+    r_con.add_argument("--out", type=Path, required=True, help="the region workbook (.xlsx)")
+    r_con.add_argument("--json", action="store_true", help="also print the overview's figures as JSON")
+    r_con.add_argument("sources", nargs="+", metavar="DB_OR_PACKAGE",
+                       help="a branch database file, a postgresql+psycopg:// URL, or an export package (.zip or folder)")
 
     from app.cli_simulate import add_parser as add_simulate
 
@@ -158,6 +172,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
     from app.services.errors import ServiceError
     from db.session import default_db_path, open_database
 
+    if args.command == "region":
+        return _region(args)
     path = args.db if args.db is not None else default_db_path()
     # A server database has no file to check: the server keeps its own data sound (docs/server-database.md).
     refusal = _damaged_refusal(path) if isinstance(path, Path) else None
@@ -233,6 +249,16 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
             with db.session_scope() as s:
                 path = export_publication(s, args.month, args.out)
             print(tr(f"奖惩公示已导出到 {path}", f"publication notice written to {path}"))
+            return 0
+        if args.command == "export" and args.what == "package":
+            from app.services.region import export_package
+
+            with db.session_scope() as s:
+                written = export_package(s, args.month, args.out)
+            print(tr(f"数据包已导出到 {written.path}：{written.branch.label} {args.month}，{written.agents} 人，"
+                     f"实发合计 {written.net}",
+                     f"package written to {written.path}: {written.branch.label} {args.month}, {written.agents} "
+                     f"agents, net total {written.net}"))
             return 0
         if args.command == "export" and args.what is not None:
             return _export_payment(db, args)
@@ -322,6 +348,67 @@ def run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
     finally:
         db.dispose()
     return _fail(f"unknown command {args.command}")
+
+
+def _region(args: argparse.Namespace) -> int:
+    """``region consolidate``: reads its sources (each only read, never written), then writes the workbook."""
+    from app.i18n import language
+    from app.services.errors import ServiceError
+    from app.services.region import consolidate
+
+    if args.db is not None:
+        return _fail(tr("region consolidate 不使用 --db：把各网点的数据库或数据包列在命令末尾。",
+                        "region consolidate takes no --db: list the branches' databases or packages at the end."))
+    password = None
+    if args.user:
+        try:
+            password = _password("BRANCHPAY_PASSWORD", tr(f"{args.user} 的密码：", f"password of {args.user}: "))
+        except _Refused as exc:
+            return _fail(str(exc))
+    sources = [_db_argument(s) for s in args.sources]
+    try:
+        done = consolidate(args.month, sources, args.out, user=args.user, password=password)
+    except ServiceError as exc:
+        return _fail(exc.text(language()), getattr(exc, "problems_en" if language() == "en" else "problems", ()))
+    if args.json:
+        print(json.dumps(_region_json(done), ensure_ascii=False, indent=2))
+        return 0
+    print(tr(f"区域汇总表已导出到 {done.path}：{args.month}，{len(done.months)} 个网点",
+             f"region workbook written to {done.path}: {args.month}, {len(done.months)} branches"))
+    for m, f in zip(done.months, done.figures, strict=True):
+        print(tr(f"  {m.branch.label}：{f.heads} 人，实发合计 {fmt_money(f.amounts['net'])}",
+                 f"  {m.branch.label}: {f.heads} agents, net total {fmt_money(f.amounts['net'])}"))
+    return 0
+
+
+def _region_json(done: Any) -> dict[str, Any]:
+    """``region consolidate --json`` (docs/formats.md): the overview sheet's figures."""
+    from app.reports.region_xlsx import region_figures
+
+    def score(value: Decimal | None) -> str | None:
+        return None if value is None else fmt_money(value)
+
+    def figures(f: Any) -> dict[str, Any]:
+        return {
+            "agents": f.heads,
+            "columns": {k: fmt_money(v) for k, v in f.amounts.items() if k not in ("gross", "deductions", "net")},
+            "gross": fmt_money(f.amounts["gross"]),
+            "deductions": fmt_money(f.amounts["deductions"]),
+            "net": fmt_money(f.amounts["net"]),
+            "average_net": score(f.average_net),
+            "average_qa": score(f.average_qa),
+            "average_kpi": score(f.average_kpi),
+        }
+
+    return {
+        "month": done.months[0].result.month,
+        "out": str(done.path),
+        "branches": [
+            {"code": m.branch.code, "name": m.branch.name, "source": m.source, "kind": m.kind, **figures(f)}
+            for m, f in zip(done.months, done.figures, strict=True)
+        ],
+        "total": figures(region_figures(done.figures)),
+    }
 
 
 def _password(env: str, prompt: str, *, twice: bool = False) -> str | None:
@@ -774,7 +861,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from db.integrity_stamp import remember_good
             from db.session import default_db_path
 
-            if not isinstance(args.db, str):  # a server database has no file to stamp
+            # a server database has no file to stamp; region opens no database of its own
+            if not isinstance(args.db, str) and args.command != "region":
                 remember_good(args.db if args.db is not None else default_db_path())
         sys.stdout.flush()  # inside the try: a reader that went away is noticed here, not at exit
         return code

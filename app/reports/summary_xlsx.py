@@ -187,29 +187,24 @@ def _team_groups(agents: Sequence[AgentResult]) -> list[tuple[str, list[AgentRes
     return sorted(teams.items(), key=lambda item: (item[0] == "", item[0]))
 
 
-def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
-    """One row per agent in the payroll table's columns (:mod:`app.summary_columns`): the 应发
-    columns, 应发合计, the 扣款 columns, 扣款合计, 实发 — each line by code is on the 明细 sheet.
-
-    The agents are grouped by team (:func:`_team_groups`), each team followed by its 小计 row;
-    then the 合计 row (the sum of the agents, equal to the sum of the subtotals) and the
-    signature block (制表 / 审核 / 批准, :func:`signature_block`).
-    """
-    agents = list(data.result.agents)
-    lang = language()
+def summary_sheet_columns(statutory: bool, lang: str) -> list[Column]:
+    """The 汇总 sheet's columns: code, name, team, then :func:`summary_sheet_keys`' money columns."""
     columns = [Column(tr("工号", "Code"), 9), Column(tr("姓名", "Name"), 10), Column(tr("团队", "Team"), 12)]
     columns += [Column(c.label.in_(lang), 11, "money") for c in GROSS_COLUMNS]
     columns += [Column(TOTAL_LABELS["gross"].in_(lang), 12, "money")]
     # 社保/公积金/个税 only when the month has a statutory line (docs/pay-rules.md §9)
-    statutory = any(has_statutory(a.lines) for a in agents)
     columns += [Column(c.label.in_(lang), 11, "money") for c in shown_columns(DEDUCTIONS, statutory)]
-    keys = summary_sheet_keys(statutory)
     columns += [
         Column(TOTAL_LABELS["deductions"].in_(lang), 12, "money"),
         Column(TOTAL_LABELS["net"].in_(lang), 12, "money"),
     ]
-    # no autofilter: sorting would move the subtotal and totals rows into the data
-    sheet = _sheet(wb, title, columns, header, freeze=(1, 3), autofilter=False, generated=data.generated_at)
+    return columns
+
+
+def write_summary_rows(sheet: SheetWriter, agents: Sequence[AgentResult], keys: Sequence[str]) -> None:
+    """The 汇总 sheet's rows: the agents grouped by team (:func:`_team_groups`), each team followed
+    by its 小计 row, then the 合计 row (the sum of the agents, equal to the sum of the subtotals).
+    Also each branch's sheet of the region workbook (app/reports/region_xlsx.py)."""
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for team, members in _team_groups(agents):
         subtotals: dict[str, Decimal] = defaultdict(Decimal)
@@ -232,6 +227,21 @@ def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
     total_row: list[Any] = [tr("合计", "Total"), tr(f"{len(agents)} 人", f"{len(agents)} agents"), ""]
     total_row += [totals.get(k, ZERO) for k in keys]
     sheet.row(total_row, "total")
+
+
+def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
+    """One row per agent in the payroll table's columns (:mod:`app.summary_columns`): the 应发
+    columns, 应发合计, the 扣款 columns, 扣款合计, 实发 — each line by code is on the 明细 sheet.
+
+    The rows are :func:`write_summary_rows`'; then the signature block (制表 / 审核 / 批准,
+    :func:`signature_block`).
+    """
+    agents = list(data.result.agents)
+    statutory = any(has_statutory(a.lines) for a in agents)
+    columns = summary_sheet_columns(statutory, language())
+    # no autofilter: sorting would move the subtotal and totals rows into the data
+    sheet = _sheet(wb, title, columns, header, freeze=(1, 3), autofilter=False, generated=data.generated_at)
+    write_summary_rows(sheet, agents, summary_sheet_keys(statutory))
     _signature_rows(sheet, data, len(columns))
 
 

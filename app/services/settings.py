@@ -27,6 +27,8 @@ OPTIONS: dict[str, Option] = {
     o.key: o
     for o in (
         Option("branch_name", "客户服务中心", "网点名称", "Branch name"),
+        # Tells branches apart in head office's region workbook (region consolidate, docs/formats.md).
+        Option("branch_code", "", "网点代码", "Branch code"),
         Option("branch_logo", "", "网点标志图片", "Branch logo image"),
         Option("language", "zh", "界面语言", "Language"),
         Option(

@@ -72,6 +72,23 @@ def test_saves_and_reloads_values(qtbot: QtBot, db: Database, page: SettingsPage
     assert not again.is_dirty()
 
 
+def test_branch_code_is_saved_for_the_region_workbook(qtbot: QtBot, db: Database, page: SettingsPage) -> None:
+    """网点代码 tells branches apart in head office's region workbook (docs/formats.md section 6)."""
+    assert page.branch_code.text() == ""
+    page.branch_code.setText("  SZ01 ")
+    assert page.save_button.isEnabled()
+    assert page.save()
+    with db.session_scope() as s:
+        assert get_setting(s, "branch_code") == "SZ01"
+        from app.services.region import branch_of
+
+        assert branch_of(s).label == "SZ01 客户服务中心"
+    again = SettingsPage(db)
+    qtbot.addWidget(again)
+    assert again.branch_code.text() == "SZ01"
+    assert not again.is_dirty()
+
+
 @pytest.mark.parametrize("typed", ["abc", "-1", "12.345", "", "NaN"])
 def test_refuses_a_bad_minimum_wage(db: Database, page: SettingsPage, typed: str) -> None:
     before = _settings(db)["minimum_wage"]

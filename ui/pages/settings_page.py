@@ -61,6 +61,7 @@ BRANDING_DIRNAME = "branding"
 # The keys the Save button writes; the password, calendar and bookkeeping keys have their own paths.
 FORM_KEYS = (
     "branch_name",
+    "branch_code",
     "branch_logo",
     "language",
     "payslip_size",
@@ -149,7 +150,7 @@ class SettingsPage(Page):
         layout.addWidget(scroll, 1)
         layout.addLayout(bar)
 
-        for edit in (self.branch_name, self.minimum_wage):
+        for edit in (self.branch_name, self.branch_code, self.minimum_wage):
             edit.textChanged.connect(self._on_edit)
         for combo in (self.language, self.payslip_size):
             combo.currentIndexChanged.connect(self._on_edit)
@@ -163,6 +164,9 @@ class SettingsPage(Page):
         box = _heading(tr("网点与界面", "Branch and language"), parent)
         self.branch_name = QLineEdit(box)
         self.branch_name_error = error_label(box)
+        self.branch_code = QLineEdit(box)
+        self.branch_code.setMaxLength(32)
+        self.branch_code.setPlaceholderText(tr("如 SZ01；区域汇总用它区分网点", "e.g. SZ01; tells branches apart in the region workbook"))
 
         self.logo_path = ""
         self.logo_preview = QLabel(box)
@@ -200,6 +204,7 @@ class SettingsPage(Page):
         form = QFormLayout(box)
         form.addRow(tr("网点名称：", "Branch name:"), self.branch_name)
         form.addRow("", self.branch_name_error)
+        form.addRow(tr("网点代码：", "Branch code:"), self.branch_code)
         form.addRow(tr("网点标志：", "Branch logo:"), logo_row)
         form.addRow("界面语言 / Language:", language_row)
         form.addRow("", self.language_note)
@@ -444,11 +449,12 @@ class SettingsPage(Page):
             values = all_settings(session)
         self._password_hash = values["app_password_hash"]
         self._loaded = {key: values[key] for key in FORM_KEYS}
-        widgets = (self.branch_name, self.minimum_wage, self.language, self.payslip_size)
+        widgets = (self.branch_name, self.branch_code, self.minimum_wage, self.language, self.payslip_size)
         for widget in widgets:
             widget.blockSignals(True)
         try:
             self.branch_name.setText(values["branch_name"])
+            self.branch_code.setText(values["branch_code"])
             self.minimum_wage.setText(values["minimum_wage"])
             self._set_combo(self.language, values["language"])
             self._set_combo(self.payslip_size, values["payslip_size"].strip().upper() or "A5")
@@ -483,6 +489,7 @@ class SettingsPage(Page):
         """The form as setting strings (the minimum wage as typed; :meth:`save` normalises it)."""
         return {
             "branch_name": self.branch_name.text().strip(),
+            "branch_code": self.branch_code.text().strip(),
             "branch_logo": self.logo_path,
             "language": str(self.language.currentData()),
             "payslip_size": str(self.payslip_size.currentData()),
