@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.plan.examples import EXAMPLE_PLANS
+from app.plan.examples import EXAMPLE_PLANS, ExamplePlan
 from app.services.setup import initialise
 from db.session import Database
 from tests.ui.test_plan_editor_v2 import assert_round_trip, save
@@ -38,8 +38,8 @@ def test_the_menu_lists_every_example(qtbot: QtBot, plan_db: Database) -> None:
 
 @pytest.mark.parametrize("example", EXAMPLE_PLANS, ids=[e.file for e in EXAMPLE_PLANS])
 def test_an_example_loads_unsaved_then_saves_and_exports_unchanged(
-    qtbot: QtBot, plan_db: Database, tmp_path: Path, example
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, plan_db: Database, tmp_path: Path, example: ExamplePlan
+) -> None:
     page = make_page(qtbot, plan_db, "2026-11")
     action = next(a for a in page.example_menu.actions() if a.data() == example.file)
     action.trigger()
