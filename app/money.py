@@ -140,7 +140,12 @@ def parse_money(text: str, what: tuple[str, str] = AMOUNT) -> Decimal:
 
 
 def fmt_num(value: Decimal) -> str:
-    """A number as a person writes it: no exponent, no trailing zeros after the point."""
+    """A number as a person writes it: no exponent, no trailing zeros after the point.
+
+    Zero is ``0`` whatever its sign: a product such as ``0 × −5`` is ``Decimal("-0")``, which must not
+    read ``-0`` in an explanation."""
+    if value == 0:
+        return "0"
     if value == value.to_integral_value():
         return f"{value.quantize(Decimal(1)):f}"
     return f"{value.normalize():f}"

@@ -3,7 +3,7 @@
 300 agents, ~35,000 policies a month for October–December 2026, an answer-rate metric for everyone, two
 targets per agent (a quarterly standard premium and a quarterly answer rate) and a quarterly award; October
 and November are calculated and locked, then ``branchpay payroll run --month 2026-12`` (which reads the two
-locked months' results and the quarter's policies) is timed as a fresh process, and ``payroll check`` of
+locked months' results and the quarter's policies) is timed as a fresh process, and ``payroll verify`` of
 December (the same computation compared with the stored result).
 
 Run: ``.venv/bin/python benchmarks/bench_quarter.py [--agents 300] [--policies 35000] [--repeat 3]``
@@ -99,7 +99,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "quarter.sqlite3"
         build(path, args.agents, args.policies)
-        for cmd in (("payroll", "run", "--month", "2026-12"), ("payroll", "check", "--month", "2026-12")):
+        for cmd in (("payroll", "run", "--month", "2026-12"), ("payroll", "verify", "--month", "2026-12")):
             warm_up(path, *cmd)
             runs = [cli(path, *cmd) for _ in range(args.repeat)]
             print(f"branchpay {' '.join(cmd)}: median {median([r.seconds for r in runs]):.2f} s, "

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.money import MoneyError, check_money, fmt_money, parse_money, round2, round_cents
+from app.money import MoneyError, check_money, fmt_money, fmt_num, parse_money, round2, round_cents
 
 
 @pytest.mark.parametrize(
@@ -91,3 +91,10 @@ def test_fmt_score_rounds_a_score_half_up() -> None:
 
     assert fmt_score(Decimal("90.125")) == "90.13"  # f"{Decimal('90.125'):.2f}" is "90.12"
     assert fmt_score(Decimal(90)) == "90.00"
+
+
+def test_fmt_num_writes_a_negative_zero_as_0() -> None:
+    # 0 absences × −5 points is Decimal("-0"); the KPI explanation used to read "= -0 → 100".
+    assert fmt_num(Decimal(0) * Decimal(-5)) == "0"
+    assert fmt_num(Decimal("-0.00")) == "0"
+    assert fmt_num(Decimal("-5")) == "-5" and fmt_num(Decimal("2.50")) == "2.5"

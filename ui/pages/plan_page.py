@@ -12,6 +12,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
 from app import APP_NAME
 from app.calendar import is_month, shift_month
 from app.i18n import language, tr
+from app.plan.examples import EXAMPLE_PLANS, ExamplePlan, example_plan
 from app.plan.toml_io import PlanError, default_plan, dump_plan, load_plan, plan_from_dict, plan_to_dict
 from app.services.agents import list_agents
 from app.services.errors import ServiceError, ValidationFailed
@@ -81,6 +84,7 @@ class PlanPage(Page):
         self.copying = False
         self.dialog: PlanSaveDialog | None = None
         self.message: QMessageBox | None = None
+        self.example: ExamplePlan | None = None  # the shipped example in the editor, unsaved (None: none)
         self._selecting = False
 
         style = self.style()
@@ -132,6 +136,23 @@ class PlanPage(Page):
             QStyle.StandardPixmap.SP_DialogOpenButton,
             tr("从 TOML 文件导入一个方案版本", "Import a plan version from a TOML file"),
         )
+        self.example_button = button(
+            tr("从示例开始…", "Start from an example…"),
+            QStyle.StandardPixmap.SP_FileDialogContentsView,
+            tr(
+                "把随软件提供的示例方案载入编辑区，改好后另存为新版本（保存前不影响已有版本）",
+                "Load an example plan shipped with the app into the editor, then save it as a new version "
+                "(nothing is stored until you save)",
+            ),
+        )
+        self.example_menu = QMenu(self.example_button)
+        self.example_menu.setToolTipsVisible(True)
+        for example in EXAMPLE_PLANS:
+            action = self.example_menu.addAction(tr(example.title.zh, example.title.en))
+            action.setToolTip(tr(example.summary.zh, example.summary.en))
+            action.setData(example.file)
+            action.triggered.connect(partial(self.start_from_example, example.file))
+        self.example_button.setMenu(self.example_menu)
         self.export_button = button(
             tr("导出 TOML…", "Export TOML…"),
             QStyle.StandardPixmap.SP_DriveFDIcon,
@@ -232,6 +253,7 @@ class PlanPage(Page):
         actions.addWidget(self.simulate_button)
         actions.addWidget(self.convert_button)
         actions.addWidget(self.status, 1)
+        actions.addWidget(self.example_button)
         actions.addWidget(self.import_button)
         actions.addWidget(self.export_button)
 
@@ -303,6 +325,7 @@ class PlanPage(Page):
                 text = plan_version_for_month(session, version.effective_from).toml_text
             doc = _document_of(text)
         self.shown = version
+        self.example = None
         self.dirty = False
         self.copying = False
         if isinstance(doc.get("schema"), int) and doc["schema"] >= 2:  # scopes: whom each matches now
@@ -338,7 +361,15 @@ class PlanPage(Page):
         name = self.editor.text("name") or (version.name if version else "")
         self.title.setText(name or tr("（未命名方案）", "(unnamed plan)"))
         month = self.month
-        if version is None:
+        if self.example is not None:
+            self.subtitle.setText(
+                tr(
+                    f"示例方案“{self.example.title.zh}”（尚未保存）：按本网点修改后点“另存为新版本…”。",
+                    f"Example plan “{self.example.title.en}” (not saved): adapt it to the branch, then "
+                    "“Save as new version…”.",
+                )
+            )
+        elif version is None:
             self.subtitle.setText(
                 tr(
                     f"{month} 没有适用的方案版本。下面是默认方案，可另存为从 {month} 起生效的版本。",
@@ -554,6 +585,31 @@ class PlanPage(Page):
         return box
 
     # --- actions ----------------------------------------------------------------------
+
+    def start_from_example(self, file: str, _checked: bool = False) -> QMessageBox | None:
+        """Put a shipped example plan in the editor as an unsaved plan (after confirming unsaved edits away)."""
+        if self.dirty:
+            return self._confirm_discard(lambda: self._load_example(file))
+        self._load_example(file)
+        return None
+
+    def _load_example(self, file: str) -> None:
+        example = example_plan(file)
+        doc = plan_to_dict(example.plan())
+        self.shown = None
+        self.copying = False
+        doc["effective_from"] = self._first_open_month(self.month)
+        with self.db.session_scope() as session:  # scopes show whom they match now
+            self.editor.set_roster(list_agents(session, include_inactive=False))
+        self.editor.load(doc)
+        self.editor.set_read_only(False)
+        self.example = example
+        self.dirty = True
+        self._revalidate()
+        self._update_header()
+        self._select_shown()
+        self.status.setText(tr(f"已载入示例方案：{example.title.zh}（尚未保存）",
+                               f"Example plan loaded: {example.title.en} (not saved yet)"))
 
     @Slot()
     def start_copy(self) -> None:
