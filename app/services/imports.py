@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from app.bulk import collector_paused
 from app.fields import code_key
-from app.periods import parse_period
 from app.importers import COLUMNS, ImportContext, ImportResult, Problem, Table, parse_table, read_file
+from app.periods import parse_period
 from app.services.agents import PAYSLIP_PASSWORD_RULE, agent_employment, payslip_password_problem
 from app.services.audit import audit
 from app.services.errors import ServiceError

@@ -25,7 +25,7 @@ from app.fields import code_key
 from app.importers import COLUMNS, Table
 from app.importers.cells import CellError, as_number
 from app.money import fmt_num
-from app.periods import PERIOD_KINDS, KIND_WORDS, PayPeriod, parse_period, period_of
+from app.periods import KIND_WORDS, PERIOD_KINDS, PayPeriod, parse_period, period_of
 from app.plan.model import Plan
 from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
@@ -129,12 +129,12 @@ def target_columns(plan: Plan | None, kind: str) -> tuple[TargetColumn, ...]:
 
 
 def grid_periods(session: Session, month: str) -> tuple[PeriodChoice, ...]:
-    """The periods of the year of ``month`` of each kind the plan in force for ``month`` has targets of
-    (months, then quarters, halves, the year); those ``month`` falls in are marked current."""
+    """The periods of the year of ``month`` of each kind the plan in force for ``month`` has targets of,
+    kind by kind in the order of the plan's targets; those ``month`` falls in are marked current."""
     plan = _plan(session, month)
     if plan is None:
         return ()
-    kinds = [k for k in PERIOD_KINDS if any(t.period == k for t in plan.targets)]
+    kinds = list(dict.fromkeys(t.period for t in plan.targets if t.period in PERIOD_KINDS))
     year = int(month[:4])
     out: list[PeriodChoice] = []
     for kind in kinds:
@@ -195,6 +195,19 @@ class TargetsRefused(ValidationFailed):
     def __init__(self, problems: list[str], problems_en: list[str], cells: list[tuple[str, str]]) -> None:
         super().__init__(problems, problems_en)
         self.cells = cells
+        self.message = "\n".join(["目标值未保存（一个也没有写入）：", *shown(problems, "zh")])
+        self.message_en = "\n".join(["The target values were not saved (none was written):", *shown(problems_en, "en")])
+
+
+SHOWN_PROBLEMS = 12
+
+
+def shown(lines: list[str], lang: str) -> list[str]:
+    """The first :data:`SHOWN_PROBLEMS` problems of a message, then how many more there are."""
+    if len(lines) <= SHOWN_PROBLEMS:
+        return lines
+    hidden = len(lines) - SHOWN_PROBLEMS
+    return [*lines[:SHOWN_PROBLEMS], f"……另有 {hidden} 个问题" if lang == "zh" else f"… and {hidden} more"]
 
 
 def _refuse_locked(session: Session, span: PayPeriod) -> None:

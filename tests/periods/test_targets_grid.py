@@ -43,9 +43,9 @@ def test_periods_offered_are_the_plan_kinds_of_the_year(db: Database) -> None:
     with db.session_scope() as s:
         periods = grid_periods(s, "2026-11")
     texts = [p.text for p in periods]
-    assert texts[:12] == [f"2026-{m:02d}" for m in range(1, 13)]  # m_policies is monthly
-    assert texts[12:] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]  # q_premium, q_answer: quarterly
-    assert [p.text for p in periods if p.current] == ["2026-11", "2026-Q4"]
+    assert texts[:4] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]  # q_premium, the plan's first: quarterly
+    assert texts[4:] == [f"2026-{m:02d}" for m in range(1, 13)]  # m_policies is monthly
+    assert [p.text for p in periods if p.current] == ["2026-Q4", "2026-11"]
 
 
 def test_grid_lists_agents_by_targets_of_the_period_kind(db: Database, tmp_path: Path) -> None:
