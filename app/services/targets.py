@@ -46,13 +46,15 @@ class TargetColumn:
     measure: str
     bonus: Decimal  # the plan's; an imported bonus replaces it per agent
     is_rate: bool = False
+    measure_name: str = ""  # a metric's indicator name
 
     def measure_text(self) -> tuple[str, str]:
         if self.measure == "standard_premium":
             return "标准保费", "standard premium"
         if self.measure == "policies":
             return "保单数", "policies"
-        return f"指标 {self.measure} 均值", f"mean of {self.measure}"
+        name = self.measure_name or self.measure
+        return f"{name}均值", f"mean {name}"
 
 
 @dataclass(frozen=True)
@@ -109,9 +111,12 @@ class TargetsSaved:
     removed: int
 
 
-def _is_rate(plan: Plan, measure: str) -> bool:
+def _indicator(plan: Plan, measure: str) -> tuple[bool, str]:
+    """Whether a metric measure is a share (shown as 95%), and the indicator's name."""
     indicator = next((i for i in plan.all_indicators() if i.code == measure), None)
-    return indicator is not None and Decimal(0) < indicator.target <= 1 and indicator.step < 1
+    if indicator is None:
+        return False, ""
+    return Decimal(0) < indicator.target <= 1 and indicator.step < 1, indicator.name
 
 
 def _plan(session: Session, month: str) -> Plan | None:
@@ -124,7 +129,7 @@ def _plan(session: Session, month: str) -> Plan | None:
 def target_columns(plan: Plan | None, kind: str) -> tuple[TargetColumn, ...]:
     if plan is None:
         return ()
-    return tuple(TargetColumn(t.code, t.name, t.measure, t.bonus, _is_rate(plan, t.measure))
+    return tuple(TargetColumn(t.code, t.name, t.measure, t.bonus, *_indicator(plan, t.measure))
                  for t in plan.targets if t.period == kind)
 
 

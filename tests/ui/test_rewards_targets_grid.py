@@ -75,7 +75,7 @@ def test_the_grid_shows_the_current_quarter_by_agent_and_target(
         "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2026-01"]
     model = box.model
     headers = [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount())]
-    assert headers == ["工号", "姓名", "季度保费目标\n标准保费", "季度接通率目标\n指标 answer_rate 均值"]
+    assert headers == ["工号", "姓名", "季度保费目标\n标准保费", "季度接通率目标\n电话人工接通率均值"]
     assert [a.agent_code for a in model.grid.agents] == ["A001", "A002", "B001"]  # B002 left in 2025
     assert cell(page, "A001", "q_premium") == "100000" and cell(page, "A002", "q_premium") == ""
     assert "于 2026-03 发放" in box.hint.text()
