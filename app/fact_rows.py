@@ -131,6 +131,15 @@ def scope_text(facts: AgentFacts) -> Text | None:
     return Text(shown, shown_en)
 
 
+# §8.1: the targets that paid (or did not) this month, shown in the paying month only.
+TARGETS_LABEL = Text("目标达成", "Targets")
+
+
+def target_texts(facts: AgentFacts) -> tuple[Text, ...]:
+    """Each target paying this month with the agent's value: target, actual, attainment, rate × bonus = amount."""
+    return tuple(Text(zh, facts.target_details_en.get(key, zh)) for key, zh in facts.target_details.items())
+
+
 def fact_rows(facts: AgentFacts) -> tuple[FactRow, ...]:
     """The facts in :data:`FACT_KEYS` order, every key always present."""
     values = {

@@ -95,7 +95,8 @@ def _json(value: object) -> JsonValue:
 
 
 # Schema-2 facts (docs/pay-rules.md §7) written only when set, so a schema-1 month's JSON is as before.
-_OPTIONAL_FACTS = frozenset({"scope", "scope_name", "indicator_details", "indicator_details_en"})
+_OPTIONAL_FACTS = frozenset({"scope", "scope_name", "indicator_details", "indicator_details_en", "target_details",
+                             "target_details_en"})
 
 
 def facts_to_json(facts: AgentFacts) -> dict[str, JsonValue]:
@@ -181,4 +182,6 @@ def facts_from_json(data: Mapping[str, object]) -> AgentFacts:
         scope_name=str(data.get("scope_name") or ""),
         indicator_details=_texts(data.get("indicator_details")),
         indicator_details_en=_texts(data.get("indicator_details_en")),
+        target_details=_texts(data.get("target_details")),
+        target_details_en=_texts(data.get("target_details_en")),
     )

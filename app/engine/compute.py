@@ -28,7 +28,7 @@ from app.engine.period_facts import PeriodFacts
 from app.engine.quality import QAResult, evaluate, fatal_penalty_line
 from app.engine.scopes import ScopeMap, resolve
 from app.engine.statutory import statutory_lines
-from app.engine.targets import target_lines
+from app.engine.targets import target_details, target_lines
 from app.money import ZERO, round2
 from app.plan.model import Plan, Scope
 from app.text import Text
@@ -104,6 +104,7 @@ def finish_agent(
     top_award: PayLine | None,
     targets: tuple[PayLine, ...] = (),
     period_awards: tuple[PayLine, ...] = (),
+    target_texts: dict[str, tuple[str, str]] | None = None,
 ) -> AgentPay:
     agent = draft.agent
     workdays = len(draft.period.workdays)
@@ -145,7 +146,7 @@ def finish_agent(
         gross=gross,
         deductions=deductions,
         net=gross + deductions,
-        facts=_facts(draft, relief, top_award is not None),
+        facts=_facts(draft, relief, top_award is not None, target_texts),
         policy_paid=draft.commission.policy_paid,
         carry_to_next=to_next.amount if to_next is not None else ZERO,
         warnings=draft.warnings,
@@ -153,7 +154,8 @@ def finish_agent(
     )
 
 
-def _facts(draft: AgentDraft, relief: ReliefResult, won: bool) -> AgentFacts:
+def _facts(draft: AgentDraft, relief: ReliefResult, won: bool,
+           target_texts: dict[str, tuple[str, str]] | None = None) -> AgentFacts:
     """The intermediate figures the payroll page and payslip show; money-like ones to 2 places."""
     s = draft.attendance
     qa = draft.qa
@@ -194,6 +196,8 @@ def _facts(draft: AgentDraft, relief: ReliefResult, won: bool) -> AgentFacts:
         scope_name=draft.scope.name if draft.scope is not None else "",
         indicator_details={code: zh for code, (zh, _en) in draft.kpi.details.items()},
         indicator_details_en={code: en for code, (_zh, en) in draft.kpi.details.items()},
+        target_details={key: zh for key, (zh, _en) in (target_texts or {}).items()},
+        target_details_en={key: en for key, (_zh, en) in (target_texts or {}).items()},
     )
 
 
@@ -247,6 +251,8 @@ def compute_month(plan: Plan, facts: MonthFacts, periods: PeriodFacts | None = N
                 target_lines(scopes.plan_for(d.agent.code), period, d.agent, periods.of(d.agent.code))
                 if plan.targets else (),
                 awarded.get(d.agent.code, ()),
+                target_details(scopes.plan_for(d.agent.code), period, d.agent, periods.of(d.agent.code))
+                if plan.targets else None,
             )
             for d in drafts
         )

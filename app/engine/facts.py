@@ -181,6 +181,10 @@ class AgentFacts:
     scope_name: str = ""
     indicator_details: dict[str, str] = field(default_factory=dict)
     indicator_details_en: dict[str, str] = field(default_factory=dict)
+    # §8.1: in a target's paying month, each target the agent has a value for ("code period" → its arithmetic
+    # ending in the amount, 0.00 for a missed one), Chinese and English. Left out of the stored JSON when empty.
+    target_details: dict[str, str] = field(default_factory=dict)
+    target_details_en: dict[str, str] = field(default_factory=dict)
 
     @property
     def leave_total(self) -> Decimal:

@@ -98,9 +98,9 @@ def target_standing(plan: Plan, target: Target, span: PayPeriod, month: Period, 
     return TargetStanding(actual, a, rate, bonus, round_cents(bonus * rate))
 
 
-def target_lines(plan: Plan, month: Period, agent: AgentMonth, facts: AgentPeriodFacts) -> tuple[PayLine, ...]:
-    """One ``target_bonus`` line per plan target whose period ends this month and that pays the agent."""
-    lines: list[PayLine] = []
+def _paying(plan: Plan, month: Period, facts: AgentPeriodFacts) -> list[tuple[Target, PayPeriod, TargetFact]]:
+    """The plan's targets whose period ends this month, each with the agent's imported value (above 0)."""
+    out: list[tuple[Target, PayPeriod, TargetFact]] = []
     for target in plan.targets:
         span = ends_in(target.period, month.month)
         if span is None:
@@ -108,19 +108,49 @@ def target_lines(plan: Plan, month: Period, agent: AgentMonth, facts: AgentPerio
         fact = next((f for f in facts.targets if f.target == target.code and f.period == span.text), None)
         if fact is None or fact.value <= 0:
             continue  # no target value imported: no line
+        out.append((target, span, fact))
+    return out
+
+
+def _arithmetic(plan: Plan, target: Target, span: PayPeriod, fact: TargetFact, standing: TargetStanding) -> tuple[str, str]:
+    """``季度保费目标 2026-Q4：季度标准保费 123456.00 / 目标 100000.00 = 123.46% → 1.2 × 1000.00`` and its English."""
+    assert standing.actual is not None and standing.attainment is not None
+    what_zh, what_en, is_amount = _measure_words(plan, target, span.kind)
+    shown = money if is_amount else num
+    arithmetic = (f"{shown(standing.actual)} / {{}} {shown(fact.value)} = {money(standing.attainment * HUNDRED)}% → "
+                  f"{num(standing.rate)} × {money(standing.bonus)}")
+    return (f"{target.name} {span.text}：{what_zh} " + arithmetic.format("目标"),
+            f"{target.name} {span.text}: {what_en} " + arithmetic.format("target"))
+
+
+def target_lines(plan: Plan, month: Period, agent: AgentMonth, facts: AgentPeriodFacts) -> tuple[PayLine, ...]:
+    """One ``target_bonus`` line per plan target whose period ends this month and that pays the agent."""
+    lines: list[PayLine] = []
+    for target, span, fact in _paying(plan, month, facts):
         standing = target_standing(plan, target, span, month, agent, facts, fact)
-        actual, a, rate, bonus = standing.actual, standing.attainment, standing.rate, standing.bonus
-        if actual is None or a is None:
+        if standing.actual is None or standing.attainment is None:
             continue  # a metric without any value in the period: no payout
-        if rate * bonus == 0:
+        if standing.rate * standing.bonus == 0:
             continue
-        what_zh, what_en, is_amount = _measure_words(plan, target, span.kind)
-        shown = money if is_amount else num
-        arithmetic = f"{shown(actual)} / {{}} {shown(fact.value)} = {money(a * HUNDRED)}% → {num(rate)} × {money(bonus)}"
-        lines.append(make_line(
-            "target_bonus",
-            bonus * rate,
-            f"{target.name} {span.text}：{what_zh} " + arithmetic.format("目标"),
-            f"{target.name} {span.text}: {what_en} " + arithmetic.format("target"),
-        ))
+        zh, en = _arithmetic(plan, target, span, fact, standing)
+        lines.append(make_line("target_bonus", standing.bonus * standing.rate, zh, en))
     return tuple(lines)
+
+
+def target_details(plan: Plan, month: Period, agent: AgentMonth, facts: AgentPeriodFacts) -> dict[str, tuple[str, str]]:
+    """Every target paying this month that the agent has a value for, keyed ``code period``, as (Chinese,
+    English): the line's arithmetic ending in the amount — ``= 0.00`` when the attainment pays nothing —
+    so the payslip of the paying month shows a missed target too (docs/pay-rules.md §8.1)."""
+    details: dict[str, tuple[str, str]] = {}
+    for target, span, fact in _paying(plan, month, facts):
+        standing = target_standing(plan, target, span, month, agent, facts, fact)
+        key = f"{target.code} {span.text}"
+        if standing.actual is None or standing.attainment is None:
+            what_zh, what_en, _ = _measure_words(plan, target, span.kind)
+            details[key] = (f"{target.name} {span.text}：本期没有{what_zh}的数值，不发放",
+                            f"{target.name} {span.text}: no {what_en} in the period, nothing paid")
+            continue
+        zh, en = _arithmetic(plan, target, span, fact, standing)
+        amount = money(standing.amount)
+        details[key] = (f"{zh} = {amount}", f"{en} = {amount}")
+    return details

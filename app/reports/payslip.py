@@ -49,7 +49,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.fact_rows import SCOPE_LABEL, fact_rows, scope_text
+from app.fact_rows import SCOPE_LABEL, TARGETS_LABEL, fact_rows, scope_text, target_texts
 from app.i18n import language, set_language, tr
 from app.money import fmt_money
 from app.reports.amount_words import chinese_amount
@@ -465,6 +465,27 @@ def _agent_story(agent: AgentResult, options: PayslipOptions, st: _Styles, width
         )
     )
     story.append(facts)
+    targets = target_texts(agent.facts)  # §8.1: the paying month's targets, a missed one too
+    if targets:
+        rows = [[_fit(TARGETS_LABEL.in_(lang) if i == 0 else "", st.head, key_w),
+                 _fit(text.in_(lang), st.detail, width - key_w)] for i, text in enumerate(targets)]
+        block = Table(rows, colWidths=[key_w, width - key_w])
+        block.setStyle(
+            TableStyle(
+                [
+                    *_text_style((1, 0, 1, -1), st.detail),
+                    *_text_style((0, 0, 0, -1), st.head),
+                    ("SPAN", (0, 0), (0, -1)),
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#c3ccd5")),
+                    ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f3f5f8")),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ]
+            )
+        )
+        story.append(Spacer(1, st.base * 0.4))
+        story.append(block)
     story.append(Spacer(1, st.base * 2.2))
     story.append(
         _p(

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from app.bulk import collector_paused
 from app.fields import code_key
 from app.importers import COLUMNS, ImportContext, ImportResult, Problem, Table, parse_table, read_file
+from app.periods import parse_period
 from app.services.agents import PAYSLIP_PASSWORD_RULE, agent_employment, payslip_password_problem
 from app.services.audit import audit
 from app.services.errors import ServiceError
@@ -173,7 +174,7 @@ def _target_checks(session: Session, result: ImportResult) -> list[Problem]:
     """A target must be one of the plan in force in its period's last month (the month it pays in), and
     the period must be of that target's kind: a refused row, not a warning, because a value that no
     target reads would be silently ignored (docs/formats.md, kind ``targets``)."""
-    from app.periods import KIND_WORDS, parse_period
+    from app.periods import KIND_WORDS
 
     problems: list[Problem] = []
 
@@ -607,6 +608,9 @@ def _import_months(kind: str, rows: list[Any]) -> set[str] | None:
         day = getattr(row, "date", None)
         if isinstance(day, date):
             months.add(month_of(day))
+        period = getattr(row, "period", None)  # a target value changes the pay of its period's last month
+        if isinstance(period, str) and period:
+            months.add(parse_period(period).last_month)
     return months
 
 
@@ -620,6 +624,18 @@ def commit_import(session: Session, kind: str, path: Path, *, read: ReadImport |
     """
     if read is None:
         read = read_import(kind, path)
+    return _commit(session, read, Path(path).name)
+
+
+def commit_table(session: Session, kind: str, table: Table, *, action: str | None = None) -> ImportResult:
+    """Validate and write rows entered in the window (the targets grid, issue #14) exactly as a file of
+    ``kind`` with these cells would be: the same checks, the same refusal, the same writer. ``table.file``
+    names the rows in the problems and the audit log; ``action`` is the audit entry (``import.KIND``)."""
+    return _commit(session, ReadImport(kind, Path(table.file), table), table.file, action=action)
+
+
+def _commit(session: Session, read: ReadImport, name: str, *, action: str | None = None) -> ImportResult:
+    kind = read.kind
     claim_write_lock(session)
     records_changing(session, ())  # the clerk's role (§10); the months are noted once the rows are known
     with collector_paused():
@@ -631,7 +647,7 @@ def commit_import(session: Session, kind: str, path: Path, *, read: ReadImport |
         else:
             WRITERS[kind](session, result)
     note_months(session, _import_months(kind, result.rows))  # their sign-offs are void on commit (§10)
-    audit(session, f"import.{kind}", entity=kind, key=Path(path).name,
+    audit(session, action or f"import.{kind}", entity=kind, key=name,
           after={"rows": len(result.rows), "adds": result.adds, "updates": result.updates})
     session.flush()
     return result

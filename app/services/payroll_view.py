@@ -19,12 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.engine.lines import LINE_ORDER
-from app.money import ZERO, MoneyError, fmt_money, parse_money
+from app.money import ZERO, MoneyError, fmt_money, fmt_num, parse_money
 from app.results import AgentResult, MonthResult
 from app.services.errors import ServiceError
+from app.services.periods import TargetProgress, target_progress
 from app.services.plans import plan_version_for_month
 from app.services.settings import get_setting
 from app.summary_columns import summary_amounts
+from app.text import Text
 from db.models import Agent, KpiMetric, MonthStatus, PlanVersion
 
 # --- the month's state (the banner) ------------------------------------------------------
@@ -400,3 +402,50 @@ def pending_appeals_warning(session: Session, month: str) -> MonthWarning | None
         f"{n} appeal(s) against this month's records are still pending: decide them before locking or "
         "signing off, or give a reason (--with-pending-appeals --reason).",
     )
+
+
+# --- targets: each agent's attainment so far (docs/pay-rules.md §8.1, issue #14) -------------------------
+
+
+@dataclass(frozen=True)
+class TargetsSoFar:
+    """The month's targets by agent: every imported value of a period the month falls in, measured up to
+    the end of the month by the payout's own arithmetic (:func:`app.services.periods.target_progress`)."""
+
+    month: str
+    progress: tuple[TargetProgress, ...]
+
+    def of(self, code: str) -> tuple[TargetProgress, ...]:
+        return tuple(p for p in self.progress if p.agent_code == code)
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(p.agent_code for p in self.progress)
+
+
+def targets_so_far(session: Session, month: str) -> TargetsSoFar:
+    return TargetsSoFar(month, tuple(target_progress(session, month)))
+
+
+def _measure_value(p: TargetProgress, value: Decimal) -> str:
+    """As the ``target_bonus`` line shows it: a count whole, an amount or a metric's mean to two decimals."""
+    return fmt_num(value) if p.measure == "policies" else fmt_money(value)
+
+
+def target_progress_text(p: TargetProgress, month: str) -> Text:
+    """One target's standing as a line: ``季度保费目标 2026-Q4：标准保费 46320.00 / 目标 80000 = 57.90%，按目前
+    0 × 1000.00 = 0.00（2026-12 发放）``; in the paying month ``本月发放``."""
+    words = {"standard_premium": ("标准保费", "standard premium"), "policies": ("保单数", "policies")}
+    what_zh, what_en = words.get(p.measure, ("均值", "mean"))
+    when_zh = "本月发放" if p.pays_in == month else f"{p.pays_in} 发放"
+    when_en = "paid this month" if p.pays_in == month else f"paid in {p.pays_in}"
+    target_text = fmt_num(p.value)
+    if p.actual is None or p.attainment is None:
+        return Text(f"{p.target_name} {p.period}：目标 {target_text}，本期还没有该指标的数值（{when_zh}）",
+                    f"{p.target_name} {p.period}: target {target_text}, no value of the metric yet ({when_en})")
+    actual = _measure_value(p, p.actual)
+    percent = fmt_money(p.attainment * 100)
+    pay = f"{fmt_num(p.rate)} × {fmt_money(p.bonus)} = {fmt_money(p.amount)}"
+    return Text(f"{p.target_name} {p.period}：{what_zh} {actual} / 目标 {target_text} = {percent}%，按目前 {pay}（{when_zh}）",
+                f"{p.target_name} {p.period}: {what_en} {actual} / target {target_text} = {percent}%, so far {pay} "
+                f"({when_en})")

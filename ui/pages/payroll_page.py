@@ -53,6 +53,7 @@ from app.services.payroll_view import (
     AgentChange,
     MonthState,
     MonthWarning,
+    TargetsSoFar,
     agent_warnings,
     build_warnings,
     diff_results,
@@ -61,6 +62,8 @@ from app.services.payroll_view import (
     month_state,
     pending_appeals_warning,
     pending_warning,
+    target_progress_text,
+    targets_so_far,
 )
 from app.services.signoff import ChainState
 from app.services.statutory import tax_year_rows
@@ -79,6 +82,7 @@ from ui.models.payroll_table import (
     PayrollTotalsModel,
     PayRow,
 )
+from ui.models.rewards_models import TargetsModel, records_proxy
 from ui.ops import CancelToken, Op, run_op
 from ui.pages.base import DATA_KINDS, Page
 from ui.pending_check import PendingCheck
@@ -120,6 +124,7 @@ class PayrollPage(Page):
         self.state: MonthState | None = None
         self.result: MonthResult | None = None
         self.warnings: list[MonthWarning] = []
+        self.targets_so_far = TargetsSoFar("", ())
         # What recalculating the shown month would change; None while not known (not calculated,
         # or not checked yet). The month it belongs to is kept with it.
         self.pending: list[AgentChange] | None = None
@@ -284,6 +289,19 @@ class PayrollPage(Page):
         )
         self.tabs.addTab(self.changes, tr("变化", "What changed"))
         self.tabs.setTabVisible(self.tabs.indexOf(self.pending_panel), False)
+        # §8.1: each agent's attainment so far of the targets of the periods the month falls in (issue #14)
+        self.targets_model = TargetsModel(self)
+        self.targets_proxy = records_proxy(self)
+        self.targets_proxy.setSourceModel(self.targets_model)
+        self.targets_view = TableView(self)
+        self.targets_view.setModel(self.targets_proxy)
+        self.targets_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.targets_view.setToolTip(tr(
+            "按本月月底为止的记录计算的目标达成率，与发放时的算法相同；于各期间末月发放",
+            "Attainment of each target as of the month's end, by the payout's arithmetic; paid in each period's "
+            "last month"))
+        self.tabs.addTab(self.targets_view, tr("目标达成", "Targets so far"))
+        self.tabs.setTabVisible(self.tabs.indexOf(self.targets_view), False)
         self.tax_year_panel = TaxYearPanel(self)  # §9.3: shown when the year has statutory lines
         self.tabs.addTab(self.tax_year_panel, tr("个税累计", "Tax year"))
         self.tabs.setTabVisible(self.tabs.indexOf(self.tax_year_panel), False)
@@ -426,10 +444,17 @@ class PayrollPage(Page):
                     if appeals is not None:
                         warnings.insert(0, appeals)
                 tax_rows = tax_year_rows(session, self.month) if data is not None else ()
+                so_far = targets_so_far(session, self.month)
         except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
             self.message = show_error(self, exc)
             return
         self.state, self.result, self.warnings = state, data, warnings
+        self.targets_so_far = so_far
+        first_targets = self.targets_model.rowCount() == 0
+        self.targets_model.set_records(so_far.progress)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.targets_view), bool(so_far.progress))
+        if first_targets and so_far.progress:
+            self.targets_view.fit_columns()
         self.tax_year_panel.set_rows(tax_rows)
         self.tabs.setTabVisible(self.tabs.indexOf(self.tax_year_panel), bool(tax_rows))
         if state.status != "calculated" or self._pending_month != self.month or self.pending == []:
@@ -660,6 +685,9 @@ class PayrollPage(Page):
             )
         else:
             self.detail.show_row(row)
+            if row is not None:
+                month = self.targets_so_far.month
+                self.detail.show_targets([target_progress_text(p, month) for p in self.targets_so_far.of(row.code)])
         self.tax_year_panel.show_agent(self.selected_code())
         self._update_buttons()
 

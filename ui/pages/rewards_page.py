@@ -21,11 +21,13 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
+    QSplitter,
     QStyle,
     QTabWidget,
     QToolButton,
@@ -65,6 +67,14 @@ from app.services.rewards import (
     set_complaint_status,
     set_metrics,
 )
+from app.services.targets import (
+    PeriodChoice,
+    TargetsGrid,
+    TargetsRefused,
+    grid_periods,
+    save_targets,
+    targets_grid,
+)
 from db.session import Database
 from ui.dialogs.record_dialogs import AdjustmentDialog, ComplaintDialog, PraiseDialog, RecordDialog
 from ui.errors import show_error
@@ -83,6 +93,7 @@ from ui.pages.sales_page import agent_choices, default_day
 from ui.widgets.filters import push_button, search_box, totals_label
 from ui.widgets.locked_banner import LockedBanner
 from ui.widgets.table_view import TableView
+from ui.widgets.targets_grid_box import TargetsGridBox
 
 KIND_FILE_NAMES = {
     "complaints": ("投诉导入模板.xlsx", "complaints-template.xlsx"),
@@ -116,11 +127,15 @@ class RecordsTab(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.search, 2)
         filters.addStretch(1)
-        layout = QVBoxLayout(self)
+        self.content = QWidget(self)  # the list and its bars (the 目标 tab puts its grid above it)
+        layout = QVBoxLayout(self.content)
         layout.addLayout(actions)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.totals)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.content)
 
     def button(self, text: str, icon: QStyle.StandardPixmap, tip: str, *, right: bool = False) -> QPushButton:
         b = push_button(self, text, icon, tip)
@@ -142,6 +157,28 @@ class RecordsTab(QWidget):
 
     def select_key(self, key: object) -> bool:
         return self.table.select_source_row(self.model.row_of(key))
+
+
+class TargetsTab(RecordsTab):
+    """目标: the grid of one period's target values (edit, paste, save) above the list of every target of
+    the month's periods with the attainment so far."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(TargetsModel(parent), tr("搜索工号、姓名、目标…", "Search code, name, target…"), parent)
+        self.grid = TargetsGridBox(self)
+        progress = QGroupBox(tr("截至本月的达成情况（各期间末月发放）", "Attainment so far, as of the month (paid in "
+                                "each period's last month)"), self)
+        outer = self.layout()
+        assert outer is not None
+        outer.removeWidget(self.content)
+        QVBoxLayout(progress).addWidget(self.content)
+        self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.addWidget(self.grid)
+        self.split.addWidget(progress)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setChildrenCollapsible(False)
+        outer.addWidget(self.split)
 
 
 class MetricsTableView(TableView):
@@ -378,7 +415,12 @@ class RewardsPage(Page):
         self.metrics.model.failed.connect(self._show_failure)
 
         # 目标 (schema 2, docs/pay-rules.md §8.1): the imported target values and the attainment so far
-        self.targets = RecordsTab(TargetsModel(self), tr("搜索工号、姓名、目标…", "Search code, name, target…"), self)
+        self.targets = TargetsTab(self)
+        self.target_grid = self.targets.grid
+        self.target_grid.period_chosen.connect(self._on_target_period)
+        self.target_grid.save_button.clicked.connect(self.save_targets)
+        self.target_grid.model.failed.connect(self._show_failure)
+        self._target_period = ""
 
         self.import_buttons: dict[str, QPushButton] = {}
         self.template_buttons: dict[str, QPushButton] = {}
@@ -436,6 +478,8 @@ class RewardsPage(Page):
 
     def refresh(self) -> None:
         targets: list[TargetProgress] = []
+        periods: tuple[PeriodChoice, ...] = ()
+        target_grid: TargetsGrid | None = None
         complaints: list[ComplaintView] = []
         praise: list[PraiseView] = []
         adjustments: list[AdjustmentView] = []
@@ -450,6 +494,7 @@ class RewardsPage(Page):
                 adjustments = list_adjustments(session, self.month)
                 status = month_status(session, self.month)
                 targets = target_progress(session, self.month)
+                periods, target_grid = self._load_target_grid(session)
                 try:
                     grid = metrics_grid(session, self.month)
                 except Exception as exc:  # noqa: BLE001 - no plan for the month: the other tabs still work
@@ -467,6 +512,7 @@ class RewardsPage(Page):
         self.praise.set_records(praise)
         self.adjustments.set_records(adjustments)
         self.targets.set_records(targets)
+        self._show_target_grid(periods, target_grid)
         self.metrics.set_grid(grid, editable=bool(self.month) and not self.locked)
         self.metrics.model.set_appeals(marks)
         self._update_totals()
@@ -743,6 +789,74 @@ class RewardsPage(Page):
         self.metrics.table.setCurrentIndex(index)
         self.metrics.table.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         return index
+
+    # --- targets grid (issue #14) ------------------------------------------------------
+
+    def _load_target_grid(self, session: Any, period: str | None = None) -> tuple[tuple[PeriodChoice, ...], TargetsGrid | None]:
+        """The periods to offer for the month, and the grid of ``period`` (default: the one shown, when still
+        offered, else the first period the month falls in)."""
+        periods = grid_periods(session, self.month)
+        texts = [p.text for p in periods]
+        wanted = period or self._target_period
+        chosen = wanted if wanted in texts else next((p.text for p in periods if p.current), "")
+        return periods, targets_grid(session, chosen) if chosen else None
+
+    def _show_target_grid(self, periods: tuple[PeriodChoice, ...], grid: TargetsGrid | None) -> None:
+        box = self.target_grid
+        model = box.model
+        chosen = box.set_periods(periods, grid.period if grid is not None else "")
+        same = grid is not None and grid.period == model.grid.period
+        first_fill = model.rowCount() == 0
+        model.set_grid(grid or TargetsGrid("", "", "", False, "", (), (), {}, {}),
+                       editable=grid is not None and not grid.locked and bool(grid.columns), keep_pending=same)
+        self._target_period = chosen
+        if (first_fill or not same) and grid is not None and grid.agents:
+            box.fit()
+
+    @Slot(str)
+    def _on_target_period(self, period: str) -> None:
+        """Another period picked: unsaved edits of the shown one are dropped only when the user agrees."""
+        model = self.target_grid.model
+        if period == model.grid.period:
+            return
+        if model.pending_count() and not self.ask_confirm(tr(
+                f"{model.grid.period} 有 {model.pending_count()} 个未保存的目标值，放弃这些修改？",
+                f"{model.grid.period} has {model.pending_count()} unsaved target value(s): discard them?")):
+            self.target_grid.set_periods(self._offered_periods(), model.grid.period)  # stay on it
+            return
+        try:
+            with self.db.session_scope() as session:
+                periods, grid = self._load_target_grid(session, period)
+        except Exception as exc:  # noqa: BLE001 - a refusal explains itself
+            self.message = show_error(self, exc)
+            return
+        self._show_target_grid(periods, grid)
+
+    def _offered_periods(self) -> tuple[PeriodChoice, ...]:
+        with self.db.session_scope() as session:
+            return grid_periods(session, self.month)
+
+    @Slot()
+    def save_targets(self) -> bool:
+        """Save every pending cell of the grid in one write transaction (the targets import's checks); a
+        refusal names each bad cell, marks it, and writes nothing."""
+        model = self.target_grid.model
+        entries = model.entries()
+        if not entries or not model.editable:
+            return False
+        try:
+            with self.db.session_scope(write=True) as session:
+                save_targets(session, model.grid.period, entries)
+        except TargetsRefused as exc:
+            model.mark_refused(exc.cells)
+            self.message = show_error(self, exc)
+            return False
+        except Exception as exc:  # noqa: BLE001 - a refusal explains itself; others are logged
+            self.message = show_error(self, exc)
+            return False
+        model.discard()
+        self._changed()
+        return True
 
     # --- files ----------------------------------------------------------------------
 

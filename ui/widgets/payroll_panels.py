@@ -25,6 +25,7 @@ from app.money import D, fmt_money
 from app.services.payroll_view import (
     AgentChange,
 )
+from app.text import Text
 from ui.models.payroll_panels import ChangesModel, PayLinesModel, signed
 from ui.models.payroll_table import PayRow
 from ui.widgets.status_banner import agents_en
@@ -70,6 +71,17 @@ class AgentDetail(QGroupBox):
             self.facts.addRow(tr(f"{label.zh}：", f"{label.en}:"), value)
             self.fact_labels[key] = value
 
+        # §8.1: the targets of the periods this month falls in, as of the month's end (issue #14)
+        self.targets_title = QLabel(tr("目标达成（截至本月）", "Targets so far (as of the month)"), self)
+        bold = self.targets_title.font()
+        bold.setBold(True)
+        self.targets_title.setFont(bold)
+        self.targets_text = QLabel(self)
+        self.targets_text.setWordWrap(True)
+        self.targets_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.targets_title.setVisible(False)
+        self.targets_text.setVisible(False)
+
         self.agent_warnings = QLabel(self)
         self.agent_warnings.setWordWrap(True)
         self.agent_warnings.setStyleSheet("color: #b26a00;")
@@ -86,6 +98,9 @@ class AgentDetail(QGroupBox):
         layout.addWidget(self.lines)
         layout.addSpacing(6)
         layout.addLayout(self.facts)
+        layout.addSpacing(6)
+        layout.addWidget(self.targets_title)
+        layout.addWidget(self.targets_text)
         layout.addWidget(self.agent_warnings)
         layout.addStretch(1)
         self.show_row(None)
@@ -97,10 +112,18 @@ class AgentDetail(QGroupBox):
             self.facts.setRowVisible(row, visible)
         self.placeholder.setVisible(not visible)
 
+    def show_targets(self, lines: Sequence[Text]) -> None:
+        """The agent's targets so far (:func:`app.services.payroll_view.target_progress_text`); none: hidden."""
+        lang = language()
+        self.targets_text.setText("\n".join("• " + line.in_(lang) for line in lines))
+        self.targets_title.setVisible(bool(lines))
+        self.targets_text.setVisible(bool(lines))
+
     def show_row(self, row: PayRow | None, placeholder: str | None = None) -> None:
         if row is None:
             self.lines_model.set_lines([])
             self.agent_warnings.setVisible(False)
+            self.show_targets(())
             self.placeholder.setText(
                 placeholder
                 or tr(
