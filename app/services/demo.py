@@ -82,7 +82,7 @@ BANKS = ("中国工商银行北京东城支行", "中国建设银行北京东四
 SPECIAL_DEDUCTIONS = ((0, 2000, 0, 0), (4, 0, 1500, 0), (7, 2000, 0, 3000), (13, 0, 1500, 1000))
 NOT_COVERED = (11,)  # an intern: insured elsewhere, no statutory lines
 MID_YEAR_HIRE = 3  # hired earlier this year: an opening balance of only a few months
-SI_BASES = {1: "6000", 6: "8000", 10: "5500"}  # the others: their base salary (below the floor: clamped)
+SI_BASES = {1: "6000", 6: "8000", 10: "5500", 14: "4000"}  # the others: their base salary; 4000 is below the floor
 
 
 def fill_demo(session: Session, *, today: date | None = None, agents: int = 25, seed: int = 2026) -> Text:
@@ -258,12 +258,16 @@ def _demo_targets(session: Session, rng: random.Random, plan: Plan, people: list
     quarter a demo month falls in (prorated to the quarter's months the demo has), as the targets import."""
     rows: list[TargetRow] = []
     for target in plan.targets:
-        periods: dict[str, int] = {}
+        periods: dict[str, list[str]] = {}
         for m in months:
-            text = period_of(target.period, m).text
-            periods[text] = periods.get(text, 0) + 1
+            periods.setdefault(period_of(target.period, m).text, []).append(m)
         for agent in people:
-            for period, n in periods.items():
+            for period, in_demo in periods.items():
+                employed = [m for m in in_demo if agent.hire_date <= month_bounds(m)[1]
+                            and (agent.leave_date is None or agent.leave_date >= month_bounds(m)[0])]
+                if not employed:
+                    continue  # not with the branch yet (or gone)
+                n = len(employed)
                 if target.measure == "policies":
                     value = _d(rng.choice([4, 5, 5, 6, 7]) * n)
                 else:
