@@ -77,6 +77,19 @@ _PAD = 6  # reportlab's default left/right cell padding (points)
 
 
 @dataclass(frozen=True)
+class Payee:
+    """Where an agent's pay goes, as a payslip may show it: the ID number and the account only as
+    their last 4 characters (docs/pay-rules.md §9.1; the caller masks, this module never sees more)."""
+
+    id_tail: str = ""  # "****1234" (app.personal.mask)
+    bank_name: str = ""
+    account_tail: str = ""  # "****5678"
+
+    def __bool__(self) -> bool:
+        return bool(self.id_tail or self.bank_name or self.account_tail)
+
+
+@dataclass(frozen=True)
 class PayslipOptions:
     """What every payslip of a batch shares: the branch, the month, paper and font."""
 
@@ -93,6 +106,8 @@ class PayslipOptions:
     # branches print on A4 paper and cut. Only for a file holding several slips (the combined
     # file); one agent's own file stays one A5 page.
     two_up: bool = False
+    # Agent code → masked ID number and bank account, shown under the name when the agent has them.
+    payees: Mapping[str, Payee] = field(default_factory=dict)
 
     @property
     def size(self) -> tuple[float, float]:
@@ -364,19 +379,30 @@ def _agent_story(agent: AgentResult, options: PayslipOptions, st: _Styles, width
         tr("团队", "Team"),
         agent.team or "—",
     ]
+    who_rows = [who_cells]
+    payee = options.payees.get(agent.code)
+    if payee:
+        who_rows.append([
+            tr("身份证", "ID no."),
+            payee.id_tail or "—",
+            tr("开户行", "Bank"),
+            payee.bank_name or "—",
+            tr("账号", "Account"),
+            payee.account_tail or "—",
+        ])
     who = Table(
-        [[_fit(text, st.head if i % 2 == 0 else st.cell, who_widths[i]) for i, text in enumerate(who_cells)]],
+        [[_fit(text, st.head if i % 2 == 0 else st.cell, who_widths[i]) for i, text in enumerate(row)]
+         for row in who_rows],
         colWidths=who_widths,
     )
     who.setStyle(
         TableStyle(
             [
-                *_text_style((0, 0, -1, 0), st.cell),
-                *[cmd for c in (0, 2, 4) for cmd in _text_style((c, 0, c, 0), st.head)],
+                *_text_style((0, 0, -1, -1), st.cell),
+                *[cmd for c in (0, 2, 4) for cmd in _text_style((c, 0, c, -1), st.head)],
                 ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("BACKGROUND", (0, 0), (0, 0), colors.HexColor("#eef2f7")),
-                ("BACKGROUND", (2, 0), (2, 0), colors.HexColor("#eef2f7")),
-                ("BACKGROUND", (4, 0), (4, 0), colors.HexColor("#eef2f7")),
+                ("LINEABOVE", (0, 1), (-1, 1), 0.3, colors.HexColor("#c3ccd5")),
+                *[("BACKGROUND", (c, 0), (c, -1), colors.HexColor("#eef2f7")) for c in (0, 2, 4)],
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ]
         )

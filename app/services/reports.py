@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from concurrent.futures import Executor
 from contextlib import nullcontext
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.calendar import month_bounds
 from app.fields import code_key
+from app.personal import mask
 from app.reports.files import output_error_text
 from app.results import AgentResult
 from app.services.agents import find_agent
@@ -31,7 +33,7 @@ from app.services.statutory import tax_year_rows
 from db.models import Agent, MonthStatus, PayrollResult, PlanVersion, Policy, QAEvaluation
 
 if TYPE_CHECKING:  # reportlab (payslips) and openpyxl (summary) load only for the command that uses them
-    from app.reports.payslip import PayslipOptions
+    from app.reports.payslip import Payee, PayslipOptions
     from app.reports.publication import Publication
     from app.reports.summary_xlsx import AttendanceCounts, QACounts, SalesRow, SignOff
 
@@ -51,6 +53,24 @@ def _payslip_options(session: Session, month: str, status: str, two_up: bool | N
         draft=status != "locked",
         approved_by=_signed_text(session, month) if status == "locked" else "",
     )
+
+
+def _payees(session: Session, month: str, codes: set[str]) -> dict[str, Payee]:
+    """§9.1: each agent's ID number and bank account for the payslip, masked to the last 4 characters
+    here, so the full values never reach the report code (nor a worker process)."""
+    from app.reports.payslip import Payee
+
+    rows = session.execute(
+        select(PayrollResult.agent_code, Agent.id_number, Agent.bank_name, Agent.bank_account)
+        .join(Agent, Agent.id == PayrollResult.agent_id)
+        .where(PayrollResult.month == month)
+    )
+    out: dict[str, Payee] = {}
+    for code, id_number, bank_name, account in rows:
+        payee = Payee(mask(id_number), (bank_name or "").strip(), mask(account))
+        if code in codes and payee:
+            out[code] = payee
+    return out
 
 
 def _signed_text(session: Session, month: str) -> str:
@@ -185,7 +205,8 @@ def _write_payslips(
                 f"{len(missing)} agent(s) have no payslip password, so nothing was written: {names_en}. "
                 "Set their passwords first.",
             )
-    options = _payslip_options(session, month, data.status, two_up)
+    options = replace(_payslip_options(session, month, data.status, two_up),
+                      payees=_payees(session, month, {a.code for a in agents}))
     from app.reports.payslip import write_payslips as write_payslip_files
 
     try:

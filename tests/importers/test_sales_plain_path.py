@@ -7,11 +7,13 @@ for every kind of row the quick path hands over to the full checks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import pytest
 
-from app.importers import COLUMNS, ImportContext, Table, parse_table
+from app.importers import COLUMNS, ImportContext, ImportResult, Table, parse_table
 from app.importers import parse as parse_module
 
 HEADERS = [c.zh for c in COLUMNS["sales"]]
@@ -49,7 +51,7 @@ ROWS = [
 ]
 
 
-def _parse(rows: list[list[object]], ctx: ImportContext) -> object:
+def _parse(rows: Sequence[Sequence[object]], ctx: ImportContext) -> ImportResult[Any]:
     table = Table("sales.csv", HEADERS, [(i + 2, list(r)) for i, r in enumerate(rows)])
     return parse_table("sales", table, ctx)
 

@@ -33,6 +33,9 @@ def test_payslip_summary_json_and_audit_never_hold_the_whole_numbers(tmp_path: P
             audit = " ".join(f"{r.before} {r.after} {r.reason}" for r in s.scalars(select(AuditLog)))
         text = "".join(page.extract_text() for path in paths for page in PdfReader(path).pages)
         assert "个人所得税" in text and "397.41" in text  # the statutory lines are on the payslip
+        # Where the pay goes, as the last 4 characters only: the agent can check it, nobody can copy it.
+        assert "身份证\n****" in text and f"****{ID_A[-4:]}" in text
+        assert "工商银行" in text and f"****{ACCOUNT[-4:]}" in text
         block = text.replace("−", "-").split("应发项目")[1]  # the summary block: 社保, 公积金, 个税 columns
         assert "社保\n-1053.00" in block and "公积金\n-700.00" in block and "个税\n-397.41" in block
         book = openpyxl.load_workbook(summary)
@@ -40,7 +43,7 @@ def test_payslip_summary_json_and_audit_never_hold_the_whole_numbers(tmp_path: P
         assert "-397.41" in cells or "397.41" in cells
         dumped = json.dumps(month_json(result, "zh"), ensure_ascii=False)
         for whole in (ID_A, ACCOUNT):
-            assert whole not in text
+            assert whole not in text and whole[-8:] not in text
             assert whole not in cells
             assert whole not in dumped
             assert whole not in audit
