@@ -614,6 +614,23 @@ def _import_months(kind: str, rows: list[Any]) -> set[str] | None:
     return months
 
 
+def write_generated(session: Session, kind: str, rows: list[Any], *, source: str) -> ImportResult:
+    """Write rows built in code (the demo branch) as an import of ``kind`` would write them.
+
+    The rows are already typed (``TargetRow``, ``DeductionRow``, ``TaxOpeningRow`` …) and so skip the
+    file parser; the checks only the database can make (:func:`_database_checks`: a target of the plan in
+    force, a policy of a locked month) and the writer are the import's own. Refused whole on a problem."""
+    claim_write_lock(session)
+    result: ImportResult = ImportResult(kind=kind, file=source, rows=list(rows), adds=len(rows))
+    result.problems.extend(_database_checks(session, result))
+    if result.problems:
+        raise ImportRefused(result)
+    WRITERS[kind](session, result)
+    note_months(session, _import_months(kind, result.rows))
+    audit(session, f"import.{kind}", entity=kind, key=source, after={"rows": len(result.rows)})
+    return result
+
+
 def commit_import(session: Session, kind: str, path: Path, *, read: ReadImport | None = None) -> ImportResult:
     """Validate and write ``path`` in the caller's transaction; refuse the whole file on any problem.
 

@@ -48,7 +48,8 @@ TOTALS = ("gross", "deductions", "net")
 
 def _demo(folder: Path, agents: int) -> tuple[Database, str]:
     """The demo branch calculated for its last month, where A001 has no KPI figures and no QA
-    evaluation (so no KPI data at all) and was once away from post and once swapped a shift."""
+    evaluation (so no KPI data at all: out of the demo's post scopes, whose counted indicators always
+    score, the top level's only indicator is QA) and was once away from post and once swapped a shift."""
     db = open_database(folder / "demo.sqlite3")
     with db.session_scope(write=True) as s:
         fill_demo(s, agents=agents)
@@ -57,6 +58,7 @@ def _demo(folder: Path, agents: int) -> tuple[Database, str]:
     with db.session_scope(write=True) as s:
         a001 = s.scalar(select(Agent).where(Agent.code == "A001"))
         assert a001 is not None
+        a001.role = ""
         s.execute(delete(KpiMetric).where(KpiMetric.agent_id == a001.id, KpiMetric.month == month))
         evaluations = select(QAEvaluation.id).where(
             QAEvaluation.agent_id == a001.id, QAEvaluation.date >= start, QAEvaluation.date <= end
@@ -168,15 +170,17 @@ def _without_statutory(row: dict[str, Decimal], *, keep: bool) -> dict[str, Deci
 
 
 def _check(qtbot: QtBot, db: Database, month: str, tmp_path: Path) -> None:
-    result, pages, book = _figures(db, month, tmp_path, statutory=False)
+    result, pages, book = _figures(db, month, tmp_path, statutory=True)  # the demo plan has [statutory]
 
     # one text per fact: the side panel, the payslip and the workbook's 计算依据 sheet say the same
     panel = AgentDetail()
     qtbot.addWidget(panel)
     facts_sheet = openpyxl.load_workbook(book, read_only=True)["计算依据"]
     facts_rows = list(facts_sheet.iter_rows(values_only=True))
-    assert list(facts_rows[0][3:]) == [label.zh for label in FACT_LABELS.values()]
-    by_code = {str(r[0]): [str(v) for v in r[3:]] for r in facts_rows[1:]}
+    # the demo's agents are in post scopes: the sheet adds a 岗位方案 column after the facts (§7.3)
+    assert list(facts_rows[0][3:]) == [*(label.zh for label in FACT_LABELS.values()), "岗位方案"]
+    by_code = {str(r[0]): [str(v) for v in r[3:-1]] for r in facts_rows[1:]}
+    assert {str(r[0]): r[-1] for r in facts_rows[1:]}["A002"] == "电话接听岗（answer）"
     for a, page in zip(result.agents, pages, strict=True):
         agent_facts = fact_rows(a.facts)
         panel.show_row(PayRow.of(a))

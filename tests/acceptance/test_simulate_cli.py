@@ -17,11 +17,9 @@ MONTHS = demo_months()
 
 @pytest.fixture
 def demo(cli: Cli, tmp_path: Path) -> Cli:
-    """The demo branch: first month locked, the others calculated; the plan in force and a richer draft."""
+    """The demo branch as filled (the first two months locked, the last calculated); the plan in force and a
+    richer draft."""
     cli("demo")
-    for month in MONTHS:
-        cli("payroll", "run", "--month", month)
-    cli("payroll", "lock", "--month", MONTHS[0])
     cli("plan", "export", "--month", MONTHS[0], "--out", tmp_path / "same.toml")
     text = (tmp_path / "same.toml").read_text(encoding="utf-8")
     (tmp_path / "rich.toml").write_text(

@@ -202,7 +202,7 @@ def test_unmeasured_kpi_is_listed_after_the_ranked_agents_with_no_rank() -> None
 
 
 def test_demo_ranking_posts_an_unmeasured_kpi_without_a_rank(tmp_path: Path) -> None:
-    from sqlalchemy import delete, select
+    from sqlalchemy import delete, select, update
 
     from app.services.demo import demo_months, fill_demo
     from app.services.payroll import calculate_month
@@ -214,7 +214,9 @@ def test_demo_ranking_posts_an_unmeasured_kpi_without_a_rank(tmp_path: Path) -> 
     with db.session_scope() as s:
         fill_demo(s, today=today)
         agent_id = s.scalar(select(Agent.id).where(Agent.code == "A002"))
-        # no KPI indicator has data: no metric rows, and no QA evaluation for the QA indicator
+        # no KPI indicator has data: out of the demo's post scopes (whose counted indicators always score),
+        # the top level's only indicator is QA; no metric rows, and no QA evaluation for the QA indicator
+        s.execute(update(Agent).where(Agent.id == agent_id).values(role=""))
         s.execute(delete(KpiMetric).where(KpiMetric.agent_id == agent_id, KpiMetric.month == month))
         year, mon = map(int, month.split("-"))
         evaluations = select(QAEvaluation.id).where(

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.services.demo import demo_months, fill_demo
-from app.services.payroll import calculate_month, lock_month
 from app.services.plans import export_plan
 from db.session import Database
 from tests.db_fingerprint import fingerprint
@@ -31,11 +30,7 @@ def demo_db(tmp_path: Path) -> Iterator[Database]:
     db = Database(tmp_path / "demo.sqlite3")
     with db.session_scope(write=True) as s:
         fill_demo(s)
-    for month in MONTHS:
-        with db.session_scope(write=True) as s:
-            calculate_month(s, month)
-    with db.session_scope(write=True) as s:
-        lock_month(s, MONTHS[0])
+    # the demo has calculated every month (the first two locked)
     yield db
     from PySide6.QtCore import QThreadPool
 
