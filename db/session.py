@@ -27,7 +27,7 @@ from app import APP_ID
 from app.resources import migrations_dir
 from db.files import create_owner_only, engine_url, ini_escape, make_folder
 from db.server import display_url, is_server_url, server_url
-from db.versioning import OWN_CHANGES, read_counter
+from db.versioning import OWN_CHANGES, count_change, read_counter
 
 MIGRATIONS_DIR = migrations_dir()
 # The newest Alembic revision. Kept here so that opening an up-to-date database does not
@@ -298,6 +298,10 @@ class Database:
         session = (self._write_factory if write else self._factory)(info=self._info())
         try:
             yield session
+            if write:
+                # Writes made with Core statements alone (an import's bulk insert) flush no ORM object:
+                # count the transaction here so other windows and the staleness check see it.
+                count_change(session)
             session.commit()
         except OperationalError as exc:
             session.rollback()

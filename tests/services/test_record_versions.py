@@ -203,3 +203,16 @@ def test_the_change_counter_counts_committed_writes_and_knows_its_own(clerks: tu
         edit_agent(s, "A001", _agent(name="王五"))
     assert bob.data_change_counter() == start + 1
     assert start + 1 in rita.own_changes and start + 1 not in bob.own_changes
+
+
+def test_a_write_made_with_core_statements_alone_is_counted(clerks: tuple[Database, Database]) -> None:
+    """An import's bulk insert flushes no ORM object; the write transaction still counts once."""
+    from sqlalchemy import update
+
+    rita, bob = clerks
+    start = bob.data_change_counter()
+    with rita.session_scope(write=True) as s:
+        s.execute(update(Agent).where(Agent.code == "A001").values(name="赵六"))
+        s.execute(update(Agent).where(Agent.code == "A001").values(name="钱七"))
+    assert bob.data_change_counter() == start + 1
+    assert start + 1 in rita.own_changes
