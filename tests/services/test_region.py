@@ -33,8 +33,8 @@ class Built:
 
 def _build_branch(path: Path, code: str, name: str, seed: int, month: str, open_month: str,
                   location: str | None = None) -> None:
-    from app.services.months import month_status
     from app.services.demo import fill_demo
+    from app.services.months import month_status
     from app.services.settings import set_setting
     from app.services.setup import initialise
     from db.session import Database
