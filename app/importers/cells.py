@@ -139,8 +139,13 @@ def plain_number(cell: Cell) -> Decimal | None:
     return None
 
 
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?").fullmatch  # below _MAX_ABS, at most two decimals
+
+
 def plain_money(cell: Cell) -> Decimal | None:
     """What :func:`as_money` gives a cell holding a plain amount with at most two decimals, or None."""
+    if cell.__class__ is str and _PLAIN_AMOUNT(cell):  # type: ignore[arg-type]
+        return Decimal(cell)  # type: ignore[arg-type]  # the common case, decided by the text alone
     value = plain_number(cell)
     if value is not None:
         exponent = value.as_tuple().exponent

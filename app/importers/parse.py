@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from operator import gt, itemgetter
@@ -26,6 +26,7 @@ from typing import Any, Generic, TypeVar
 
 from app.fields import CODE_MAX, code_key, has_control, strip_controls
 from app.importers.cells import (
+    _PLAIN_AMOUNT,
     Cell,
     CellError,
     as_bool,
@@ -672,38 +673,35 @@ class _Parser:
                 )
             )
             return result
-        parse_row: Callable[[_Row], ImportRow | None] = getattr(self, f"_{self.kind}")
         rows = result.rows
-        plain = None
-        if self.kind == "sales" and all(k in self.index for k in _SALES_KEYS):
-            self.sales_cells = (
-                itemgetter(*(self.index[k] for k in _SALES_KEYS)),
-                tuple(self.columns[k].max_length or _NO_LIMIT for k in _SALES_KEYS),
-                max(self.index[k] for k in _SALES_KEYS),
-            )
-            plain = self._plain_sale_cells
-        for number, cells in self.table.rows:
-            if plain is not None:
-                sale = plain(number, cells)
-                if sale is not None:
-                    rows.append(sale)
-                    continue
-            r = _Row(self, number, cells)
-            try:
-                rec = parse_row(r)
-            except Exception:  # a bug or a truly strange row must not stop the other rows' checks
-                r.err(
-                    None,
-                    "这一行无法读取",
-                    "this row could not be read",
-                    "请检查这一行的内容",
-                    "check the contents of this row",
-                )
-                continue
-            if rec is not None and not r.bad:
-                rows.append(rec)
+        if self.kind == "sales" and self.quick_sales and all(k in self.index for k in _SALES_KEYS):
+            self._sales_rows(rows)
+        else:
+            parse_row: Callable[[_Row], ImportRow | None] = getattr(self, f"_{self.kind}")
+            for number, cells in self.table.rows:
+                self._full_row(number, cells, parse_row, rows)
         self.count(result)
         return result
+
+    def _full_row(
+        self, number: int, cells: list[Cell], parse_row: Callable[[_Row], ImportRow | None], rows: list[Any]
+    ) -> None:
+        """One row read with every check of its kind (``parse_row``): its record appended to ``rows``,
+        or its problems recorded."""
+        r = _Row(self, number, cells)
+        try:
+            rec = parse_row(r)
+        except Exception:  # a bug or a truly strange row must not stop the other rows' checks
+            r.err(
+                None,
+                "这一行无法读取",
+                "this row could not be read",
+                "请检查这一行的内容",
+                "check the contents of this row",
+            )
+            return
+        if rec is not None and not r.bad:
+            rows.append(rec)
 
     def count(self, result: ImportResult[Any]) -> None:
         ctx = self.ctx
@@ -712,7 +710,7 @@ class _Parser:
             updates = sum(1 for r in result.rows if isinstance(r, AgentRow) and known.get(r.code) is not None)
         elif self.kind == "sales":
             existing = ctx.existing_policies or {}
-            updates = sum(1 for r in result.rows if isinstance(r, SalesRow) and r.policy_no in existing)
+            updates = sum(1 for r in result.rows if isinstance(r, SalesRow) and r.policy_no in existing) if existing else 0
         elif self.kind == "metrics":
             keys = ctx.existing_metric_keys or frozenset()
             updates = sum(
@@ -864,22 +862,120 @@ class _Parser:
             get("new_customer"), get("sign_date"), get("cancel_date"),
         )
 
-    def _plain_sale_cells(self, number: int, cells: list[Cell]) -> SalesRow | None:
-        """:meth:`_plain_sale` straight from a row of plainly printable texts (a clean CSV), without the
-        :class:`_Row` that would trim them; None whenever a cell needs the full reading of :class:`_Row`."""
-        getter, limits, highest = self.sales_cells  # type: ignore[misc]
-        if len(cells) <= highest:
-            return None
-        try:
+    quick_sales = True
+    """Whether plain sales rows take :meth:`_sales_rows`' quick path (the tests switch it off to compare)."""
+
+    def _sales_rows(self, rows: list[Any]) -> None:
+        """Every sales row in file order: a row of plainly printable texts that passes every check is
+        decided here, with dictionary look-ups only, exactly as :meth:`_sale` would decide it (the
+        tests compare both on awkward rows); any other row goes to :meth:`_full_row`, which reads
+        and explains it. One loop with its look-ups in local names: this is 50,000 rows of a
+        typical file (the rows of an xlsx, whose numbers and dates are not text, take
+        :meth:`_plain_sale` inside the full reading instead)."""
+        parse_row = self._sales
+        columns = [self.columns[k] for k in _SALES_KEYS]
+        if any(c.max_length for c in columns if c.key not in _SALES_TEXT_KEYS):  # limits checked below: texts only
+            for number, cells in self.table.rows:
+                self._full_row(number, cells, parse_row, rows)
+            return
+        limit = {c.key: c.max_length or _NO_LIMIT for c in columns}
+        max_policy, max_code, max_product, max_level = (limit[k] for k in _SALES_TEXT_KEYS)
+        getter = itemgetter(*(self.index[k] for k in _SALES_KEYS))
+        highest = max(self.index[k] for k in _SALES_KEYS)
+        seen = self.seen
+        agents = None if self.agents is None else self.agents.exact
+        products = None if self.products is None else self.products.exact
+        existing = self.existing_policies
+        locked = self.locked
+        info = self.agents_info
+        # Each agent's employment as (hire, last day), when it is what the check expects (else the full check).
+        spans: dict[str, tuple[date, date]] = {}
+        for code, employment in (info or {}).items():
+            if employment.__class__ is tuple and len(employment) == 2:
+                hire, leave = employment
+                if hire.__class__ is date and (leave is None or leave.__class__ is date):
+                    spans[code] = (hire, date.max if leave is None else leave)
+        days: dict[str, tuple[date, bool] | None] = {}  # text -> (day, in a locked month); None: not plain
+        bool_words = BOOL_WORDS
+        plain_amount = _PLAIN_AMOUNT
+        strip = str.strip
+        full = self._full_row
+        append = rows.append
+        new_row = _new_sales_row
+        for number, cells in self.table.rows:
+            if len(cells) <= highest:
+                full(number, cells, parse_row, rows)
+                continue
             texts = getter(cells)
-            if not "".join(texts).isprintable():  # a control character (or an odd space): _Row decides
-                return None
-        except TypeError:  # a number or date cell
-            return None
-        stripped = list(map(str.strip, texts))
-        if any(map(gt, map(len, stripped), limits)):  # too long: _Row explains
-            return None
-        return self._plain_sale_of(number, *[v or None for v in stripped])
+            try:
+                printable = "".join(texts).isprintable()  # False for a control character or an odd space
+            except TypeError:  # a number or date cell
+                printable = False
+            if not printable:
+                full(number, cells, parse_row, rows)
+                continue
+            policy, code, product, premium_raw, level, new_raw, sign_raw, cancel_raw = map(strip, texts)
+            if (
+                not policy or not code or not product or policy in seen
+                or len(policy) > max_policy or len(code) > max_code or len(product) > max_product
+                or len(level) > max_level
+            ):
+                full(number, cells, parse_row, rows)
+                continue
+            if agents is not None:
+                code = agents.get(code)  # type: ignore[assignment]
+                if code is None:
+                    full(number, cells, parse_row, rows)
+                    continue
+            if products is not None:
+                product = products.get(product)  # type: ignore[assignment]
+                if product is None:
+                    full(number, cells, parse_row, rows)
+                    continue
+            premium = Decimal(premium_raw) if plain_amount(premium_raw) else plain_money(premium_raw or None)
+            if premium is None or premium < 0:
+                full(number, cells, parse_row, rows)
+                continue
+            if not new_raw:
+                new_customer = False
+            else:
+                found = bool_words.get(new_raw)
+                if found is None:
+                    found = bool_words.get(new_raw.casefold())
+                    if found is None:
+                        full(number, cells, parse_row, rows)
+                        continue
+                new_customer = found
+            sign_day = days.get(sign_raw, False)
+            if sign_day is False:
+                sign_day = days[sign_raw] = _plain_day(sign_raw, locked)
+            if sign_day is None:
+                full(number, cells, parse_row, rows)
+                continue
+            sign, sign_locked = sign_day  # type: ignore[misc]
+            cancel = None
+            if cancel_raw:
+                cancel_day = days.get(cancel_raw, False)
+                if cancel_day is False:
+                    cancel_day = days[cancel_raw] = _plain_day(cancel_raw, locked)
+                if cancel_day is None or cancel_day[0] < sign:  # type: ignore[index]
+                    full(number, cells, parse_row, rows)
+                    continue
+                cancel = cancel_day[0]  # type: ignore[index]
+            if existing and policy in existing:
+                stored_sign = existing[policy]
+            else:
+                stored_sign = None
+                if sign_locked:  # a new policy in a locked month
+                    full(number, cells, parse_row, rows)
+                    continue
+            if info is not None and sign != stored_sign:
+                span = spans.get(code)
+                if span is None or not span[0] <= sign <= span[1]:
+                    full(number, cells, parse_row, rows)
+                    continue
+            seen[policy] = number
+            append(new_row(policy, code, product, premium, level, new_customer, sign, cancel, number))
 
     def _plain_sale_of(
         self, number: int, policy: Cell, code: Cell, product: Cell, premium_raw: Cell, level: Cell,
@@ -1181,6 +1277,13 @@ def _agent_extra(r: _Row) -> dict[str, Any]:
 
 # The columns of a sales row, in the order of :meth:`_Parser._plain_sale_of`'s arguments.
 _SALES_KEYS = ("policy_no", "code", "product", "premium", "customer_level", "new_customer", "sign_date", "cancel_date")
+_SALES_TEXT_KEYS = ("policy_no", "code", "product", "customer_level")  # the columns with a maximum length
+
+
+def _plain_day(text: str, locked: frozenset[str]) -> tuple[date, bool] | None:
+    """A ``YYYY-MM-DD`` text as :func:`plain_date` reads it, and whether its month is locked; None if not plain."""
+    day = plain_date(text)
+    return None if day is None else (day, _month_of(day) in locked)
 
 
 _AGENT_EXTRA = ("id_number", "bank_name", "bank_account", "si_base", "hf_base", "statutory")
@@ -1286,3 +1389,36 @@ def parse_file(kind: str, path: Path, ctx: ImportContext | None = None) -> Impor
     if isinstance(table, ImportResult):
         return table
     return parse_table(kind, table, ctx)
+
+
+
+
+def _sales_row_maker() -> Callable[[str, str, str, Decimal, str, bool, date, date | None, int], SalesRow]:
+    """``SalesRow(policy, …, row=row)`` for a row the quick path has checked, with the fields set through
+    the slots directly: twice as fast as the frozen dataclass's ``__init__``, which has nothing else to
+    do (tests/importers/test_sales_plain_path.py compares the two)."""
+    names = ("policy_no", "code", "product", "premium", "customer_level", "new_customer", "sign_date",
+             "cancel_date", "row")
+    if tuple(f.name for f in fields(SalesRow)) != names or hasattr(SalesRow, "__post_init__"):
+        raise TypeError("SalesRow changed: update _sales_row_maker")  # every field, in order, nothing else to run
+    s0, s1, s2, s3, s4, s5, s6, s7, s8 = (getattr(SalesRow, name).__set__ for name in names)
+    new = object.__new__
+
+    def make(policy: str, code: str, product: str, premium: Decimal, level: str, new_customer: bool, sign: date,
+             cancel: date | None, row: int) -> SalesRow:
+        rec: SalesRow = new(SalesRow)
+        s0(rec, policy)
+        s1(rec, code)
+        s2(rec, product)
+        s3(rec, premium)
+        s4(rec, level)
+        s5(rec, new_customer)
+        s6(rec, sign)
+        s7(rec, cancel)
+        s8(rec, row)
+        return rec
+
+    return make
+
+
+_new_sales_row = _sales_row_maker()

@@ -426,14 +426,15 @@ def stored_policies(session: Session, policy_nos: list[str]) -> dict[str, Any]:
     return found
 
 
-def with_stored_policies(session: Session, rows: list[Any]) -> Iterator[tuple[Any, Any]]:
+def with_stored_policies(session: Session, rows: list[Any], known: set[str] | None = None) -> Iterator[tuple[Any, Any]]:
     """Each file row with its stored policy (a typed row, or None for a new policy).
 
     Which numbers are stored is read first (one query, no variables); the stored ones are then read
     chunk by chunk of :data:`LOOKUP_CHUNK` numbers, so a file of any length stays below SQLite's
     variable limit, only one chunk of stored rows is in memory at a time, and a file of new
-    policies costs one query."""
-    known = _stored_numbers(session)
+    policies costs one query. ``known``: the stored numbers, when the caller has read them already."""
+    if known is None:
+        known = _stored_numbers(session)
     conn, query = session.connection(), _stored_query()
     for start in range(0, len(rows), LOOKUP_CHUNK):
         chunk = rows[start:start + LOOKUP_CHUNK]
@@ -472,32 +473,49 @@ def insert_policies(session: Session, rows: Iterable[tuple[Any, ...]]) -> None:
         insert_rows(conn, "policies", _POLICY_COLUMNS, batch)
 
 
+def _insert_new_policies(session: Session, rows: list[Any], ids: dict[str, int]) -> None:
+    """:func:`insert_policies` for file rows that are all new policies, a batch at a time."""
+    conn = session.connection()
+    for start in range(0, len(rows), INSERT_BATCH):
+        insert_rows(conn, "policies", _POLICY_COLUMNS,
+                    [policy_values(r, ids[r.code]) for r in rows[start:start + INSERT_BATCH]])
+
+
+def _compare_stored(r: Any, old: Any, agent_id: int, changed: list[dict[str, Any]]) -> dict[str, dict[str, str]] | None:
+    """A file row of a policy on file: what changed (for the audit log) and, queued in ``changed``, the
+    update; None when the row repeats the stored policy."""
+    values = {
+        "agent_id": agent_id, "product_code": r.product, "premium": r.premium,
+        "customer_level": r.customer_level or "", "new_customer": r.new_customer,
+        "sign_date": r.sign_date, "cancel_date": r.cancel_date,
+    }
+    stored = tuple(getattr(old, k) for k in _POLICY_VALUES)
+    if stored == tuple(values.values()) and str(old.premium) == str(r.premium):
+        return None  # the same policy again (a re-imported file): nothing to write or to audit
+    before = {k: str(v) for k, v in zip(_POLICY_VALUES, stored, strict=True)}
+    after = {k: str(v) for k, v in values.items()}
+    if before == after:
+        return None
+    # A value equal to the stored one (1000 and 1000.0) keeps the stored text, as an ORM update would.
+    changed.append({"b_id": old.id, **{k: s if v == s else v for (k, v), s in zip(values.items(), stored, strict=True)}})
+    return {"before": before, "after": after}
+
+
 def _write_sales(session: Session, result: ImportResult) -> None:
     ids = _agent_ids(session)
+    known = _stored_numbers(session)
+    # New policies (usually the whole of a month's file) go straight to the driver in file order; only the
+    # rows of policies on file are read back and compared.
+    _insert_new_policies(session, [r for r in result.rows if r.policy_no not in known] if known else result.rows,
+                         ids)
+    if not known:
+        return
     changed: list[dict[str, Any]] = []
-
-    def new_rows() -> Iterator[tuple[Any, ...]]:
-        for r, old in with_stored_policies(session, result.rows):
-            if old is None:
-                yield policy_values(r, ids[r.code])
-                continue
-            values = {
-                "agent_id": ids[r.code], "product_code": r.product, "premium": r.premium,
-                "customer_level": r.customer_level or "", "new_customer": r.new_customer,
-                "sign_date": r.sign_date, "cancel_date": r.cancel_date,
-            }
-            stored = tuple(getattr(old, k) for k in _POLICY_VALUES)
-            if stored == tuple(values.values()) and str(old.premium) == str(r.premium):
-                continue  # the same policy again (a re-imported file): nothing to write or to audit
-            before = {k: str(v) for k, v in zip(_POLICY_VALUES, stored, strict=True)}
-            after = {k: str(v) for k, v in values.items()}
-            if before != after:
-                audit(session, "policy.update", entity="policy", key=r.policy_no, before=before, after=after)
-                # A value equal to the stored one (1000 and 1000.0) keeps the stored text, as an ORM update would.
-                changed.append({"b_id": old.id, **{k: s if v == s else v
-                                                   for (k, v), s in zip(values.items(), stored, strict=True)}})
-
-    insert_policies(session, new_rows())
+    for r, old in with_stored_policies(session, [r for r in result.rows if r.policy_no in known], known):
+        if old is not None:
+            diff = _compare_stored(r, old, ids[r.code], changed)
+            if diff is not None:
+                audit(session, "policy.update", entity="policy", key=r.policy_no, **diff)
     if changed:
         # An import's change counts as an edit: a policy form opened before it cannot overwrite it.
         session.connection().execute(

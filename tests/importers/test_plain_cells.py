@@ -13,7 +13,8 @@ from app.importers.cells import CellError, as_date, as_money, as_number, plain_d
 
 NUMBERS: list[object] = [
     "1200.50", "1200.5", "1200", "0", "-0", "-5", "0.001", "10.500", "1e3", "1E-2", "1_000", "1,200", "¥1200",
-    "95%", "NaN", "-Infinity", "1e12", "999999999999.99", "abc", "", 0.1, 4000.0, 1e12, -3.25, 1e-7,
+    "95%", "NaN", "-Infinity", "1e12", "999999999999.99", "999999999999", "1000000000000", "007.50", "12.",
+    ".5", "+5", "１２", "12.345", " 12", "abc", "", 0.1, 4000.0, 1e12, -3.25, 1e-7,
     float("nan"), math.inf, 5, -7, 10**13, True, Decimal("1.5"), None, date(2026, 1, 1),
 ]
 DATES: list[object] = [

@@ -8,12 +8,14 @@ for every kind of row the quick path hands over to the full checks.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import FrozenInstanceError
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from app.importers import COLUMNS, ImportContext, ImportResult, Table, parse_table
+from app.importers import COLUMNS, ImportContext, ImportResult, SalesRow, Table, parse_table
 from app.importers import parse as parse_module
 
 HEADERS = [c.zh for c in COLUMNS["sales"]]
@@ -56,29 +58,94 @@ def _parse(rows: Sequence[Sequence[object]], ctx: ImportContext) -> ImportResult
     return parse_table("sales", table, ctx)
 
 
-@pytest.mark.parametrize("ctx", [CTX, ImportContext(), ImportContext(agents={}, products=set())])
-def test_quick_path_agrees_with_full_checks(ctx: ImportContext, monkeypatch: pytest.MonkeyPatch) -> None:
-    quick = _parse(ROWS, ctx)
+# Rows that look plain to the quick loop's first glance but that it must hand over, or decide exactly as the
+# full checks do: spellings, limits, look-ups and the order in which duplicates are found.
+MORE_ROWS = [
+    ["Q1", "A001", "L10", "007.50", "", "Y", "2026-10-01", "2026-10-01"],  # leading zeros; cancelled the same day
+    ["Q2", "A001", "L10", "１２", "", "否", "2026-10-01", ""],  # full-width digits
+    ["Q3", "A001", "L10", "12.", "", "否", "2026-10-01", ""],  # a trailing point
+    ["Q4", "A001", "L10", ".5", "", "否", "2026-10-01", ""],  # no leading digit
+    ["Q5", "A001", "L10", "999999999999.99", "", "否", "2026-10-01", ""],  # the largest amount
+    ["Q6", "A001", "L10", "1000000000000", "", "否", "2026-10-01", ""],  # too large
+    ["Q7", "A001", "L10", "+5", "", "否", "2026-10-01", ""],  # a sign
+    ["Q8", "A001", "L10", "-0", "", "否", "2026-10-01", ""],  # minus zero
+    ["Q9", "A001", "L10", "5", "", "YES", "2026-10-01", ""],  # a yes/no word in capitals
+    ["Q10", "A001", "L10", "5", "", "否", "2026-10-01", "2026-13-01"],  # no such cancel date
+    ["Q11", "A001", "L10", "5", "", "否", "2026-10-1", ""],  # a one-digit day
+    ["Q12", "BX", "L10", "5", "", "否", "2026-10-01", ""],  # the code in another case
+    ["Q13", "A003", "L10", "5", "", "否", "2026-10-01", ""],  # an agent whose employment is not two dates
+    ["Q14", "A004", "L10", "5", "", "否", "2026-10-01", ""],  # an agent hired at a date and time
+    ["P-OLD", "A002", "L10", "5", "", "否", "2026-09-03", "2026-10-04"],  # stored policy, outside A002's employment
+    ["P-OLD2", "A002", "L10", "5", "", "否", "2026-10-04", ""],  # stored, its sign date moved before the hire
+    ["Q15", "A001", "L10", "5", "B" * 16, "否", "2026-10-01", ""],  # a level at its limit
+    ["Q16" + "9" * 61, "A001", "L10", "5", "", "否", "2026-10-01", ""],  # a policy number at its limit
+    ["Q17" + "9" * 62, "A001", "L10", "5", "", "否", "2026-10-01", ""],  # one character too long
+    ["Q18", "A001", "L10", "5", "", "否", "2026-10-01", "", "extra"],  # a cell past the last column
+    ["Q19", "A001", "L10", "5", "", "否", "2026-10-01", "\u3000"],  # an ideographic space
+    ["Q20", "A001", "L10", "5", "", "否", "2026-09-30", ""],  # a new policy in the locked month
+    ["P-NEW", "A001", "L10", "５", "", "否", "2026-10-01", ""],  # full checks first …
+    ["P-NEW", "A001", "L10", "5", "", "否", "2026-10-01", ""],  # … then a plain duplicate of it
+    ["Q1", "A001", "L10", "5", "", "否", "2026-10-01", ""],  # a plain duplicate of a plain row
+]
+WIDE_CTX = ImportContext(
+    agents={**CTX.agents,  # type: ignore[dict-item]
+            "A003": (date(2020, 1, 1),), "A004": (datetime(2020, 1, 1, 9, 0), None)},  # type: ignore[dict-item]
+    products=CTX.products,
+    locked_months=CTX.locked_months,
+    existing_policies={**CTX.existing_policies, "P-OLD2": date(2026, 10, 9)},
+)
+
+
+def _full_checks_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every row through the full checks: the quick loop and the quick reading of a ``_Row`` switched off."""
+    monkeypatch.setattr(parse_module._Parser, "quick_sales", False)
     monkeypatch.setattr(parse_module._Parser, "_plain_sale_of", lambda self, *values: None)
-    full = _parse(ROWS, ctx)
+
+
+@pytest.mark.parametrize("ctx", [CTX, WIDE_CTX, ImportContext(), ImportContext(agents={}, products=set())])
+@pytest.mark.parametrize("rows", [ROWS, MORE_ROWS, ROWS + MORE_ROWS], ids=["rows", "more", "both"])
+def test_quick_path_agrees_with_full_checks(
+    ctx: ImportContext, rows: list[list[object]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quick = _parse(rows, ctx)
+    _full_checks_only(monkeypatch)
+    full = _parse(rows, ctx)
     assert quick == full
+    for a, b in zip(quick.rows, full.rows, strict=True):  # the same values, spelt the same
+        assert type(a) is type(b) is SalesRow and str(a.premium) == str(b.premium)
 
 
-def test_quick_path_takes_plain_rows() -> None:
-    """The rows the quick path is for do take it (else it would be dead weight)."""
-    taken: list[int] = []
+def test_quick_path_takes_plain_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows the quick path is for do take it (else it would be dead weight): the quick loop takes the
+    plain rows of the file, and the quick reading of a ``_Row`` the ones that only needed trimming."""
+    to_full: list[int] = []
+    full_row = parse_module._Parser._full_row
+    from_row: list[int] = []
     plain = parse_module._Parser._plain_sale_of
 
-    def spy(self: parse_module._Parser, number: int, *values: object) -> object:
+    def spy_full(self: parse_module._Parser, number: int, *args: Any) -> None:
+        to_full.append(number)
+        full_row(self, number, *args)
+
+    def spy_plain(self: parse_module._Parser, number: int, *values: object) -> object:
         rec = plain(self, number, *values)  # type: ignore[arg-type]
         if rec is not None:
-            taken.append(number)
+            from_row.append(number)
         return rec
 
-    parse_module._Parser._plain_sale_of = spy  # type: ignore[method-assign,assignment]
-    try:
-        result = _parse(ROWS, CTX)
-    finally:
-        parse_module._Parser._plain_sale_of = plain  # type: ignore[method-assign]
-    assert taken == [2, 3, 12, 15, 22, 24]  # P1, P2, P-OLD, P13, P18 (control character removed), P20
-    assert len(result.rows) > len(taken)  # the full checks accept the other good rows
+    monkeypatch.setattr(parse_module._Parser, "_full_row", spy_full)
+    monkeypatch.setattr(parse_module._Parser, "_plain_sale_of", spy_plain)
+    result = _parse(ROWS, CTX)
+    quick = sorted(set(range(2, len(ROWS) + 2)) - set(to_full))
+    assert quick == [2, 3, 12, 15]  # P1, P2, P-OLD, P13
+    assert from_row == [22, 24]  # P18 (control character removed), P20 (a short row)
+    assert len(result.rows) > len(quick) + len(from_row)  # the full checks accept the other good rows
+
+
+def test_a_quick_record_is_the_record_the_full_checks_build() -> None:
+    args = ("P1", "A001", "L10", Decimal("1.50"), "VIP", True, date(2026, 10, 1), None)
+    quick = parse_module._new_sales_row(*args, 7)
+    full = SalesRow(*args, row=7)
+    assert quick == full and hash(quick) == hash(full) and repr(quick) == repr(full)
+    with pytest.raises(FrozenInstanceError):
+        quick.premium = Decimal(2)  # type: ignore[misc]
