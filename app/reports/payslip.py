@@ -14,7 +14,8 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -31,6 +32,7 @@ from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -55,7 +57,7 @@ from app.money import fmt_money
 from app.reports.amount_words import chinese_amount
 from app.reports.encryption import encrypt_pdf
 from app.reports.files import file_name, safe_name, staged_output, unique_names
-from app.reports.fonts import BUILTIN_CID_FONT, CID_SUBSTITUTES, FontChoice, cjk_font
+from app.reports.fonts import BUILTIN_CID_FONT, CID_SUBSTITUTES, FontChoice, PayslipTTFont, cjk_font
 from app.results import AgentResult
 from app.summary_columns import (
     DEDUCTIONS,
@@ -193,12 +195,29 @@ def _logo_size(path: str) -> tuple[int, int] | None:
         return None
 
 
+class _Para(Paragraph):
+    """A Paragraph that breaks its lines once per width. A table wraps each cell paragraph when it is
+    measured, again when the slip's KeepInFrame draws it and again when it draws the cell, each time
+    at the same width; breaking a Chinese paragraph measures every character, so the second and third
+    time reuse the first. (A different width, as when KeepInFrame shrinks a slip, breaks it again.)"""
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab's names
+        done = self._wrapped
+        if done is not None and done[0] == availWidth:
+            return done[1]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size)
+        return size
+
+
 def _p(text: object, style: ParagraphStyle) -> Paragraph:
     """A paragraph of user or computed text; escaped, since names and reasons are not markup."""
     value = str(text)
     if style.fontName == BUILTIN_CID_FONT:
         value = value.translate(CID_SUBSTITUTES)
-    return Paragraph(escape(value).replace("\n", "<br/>"), style)
+    return _Para(escape(value).replace("\n", "<br/>"), style)
 
 
 def _fit(text: object, style: ParagraphStyle, width: float) -> str | Paragraph:
@@ -519,10 +538,11 @@ def _footer(options: PayslipOptions, font: str, size: float) -> Any:
 
 
 def render_payslips(
-    agents: Iterable[AgentResult], options: PayslipOptions, *, password: str | None = None
+    agents: Iterable[AgentResult], options: PayslipOptions, *, password: str | None = None, seed: str = ""
 ) -> bytes:
     """The PDF (bytes) with one page per agent (two per A4 sheet when ``options.two_up``);
-    encrypted for ``password`` when given.
+    encrypted for ``password`` when given. ``seed``: the characters a batch of files embeds first
+    (:func:`subset_seed`), so that their first font subset is the same and made once.
 
     Encryption is AES-256 (:func:`app.reports.encryption.encrypt_pdf`). Printing stays allowed
     on an encrypted slip; changing it needs an owner password nobody knows (a random one), so
@@ -550,9 +570,10 @@ def render_payslips(
         story.append(KeepInFrame(width, height - 2, _agent_story(agent, options, st, width), mode="shrink"))
     if not story:
         story.append(_p(tr("没有可打印的工资条。", "No payslips to print."), st.cell))
+    canvasmaker = _seeded_canvas(font, seed)
     if options.two_up:
         doc: BaseDocTemplate = _two_up_doc(buf, len(agents), margin, width, height, footer, meta)
-        doc.build(story)
+        doc.build(story, canvasmaker=canvasmaker)
     else:
         doc = SimpleDocTemplate(
             buf,
@@ -563,10 +584,91 @@ def render_payslips(
             bottomMargin=margin * 1.3,
             **meta,
         )
-        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+        doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=canvasmaker)
     if password is not None:
         return encrypt_pdf(buf.getvalue(), password)
     return buf.getvalue()
+
+
+def _seeded_canvas(font: FontChoice, seed: str) -> Callable[..., Canvas]:
+    """The canvas class of a document: one that gives ``seed``'s characters their font codes first."""
+    ttf = pdfmetrics.getFont(font.name) if seed and font.embedded else None
+    if not isinstance(ttf, PayslipTTFont):
+        return Canvas
+
+    class SeededCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            ttf.seed(self._doc, seed)
+
+    return SeededCanvas
+
+
+def _data_texts(agent: AgentResult, lang: str) -> Iterator[str]:
+    """What a payslip prints from the agent's result apart from who the agent is (code, name, team,
+    bank details): the pay lines, the facts, the scope, the targets and the net in words."""
+    for line in agent.lines:
+        yield line.label_in(lang)
+        yield line.detail_in(lang)
+    for row in fact_rows(agent.facts):
+        yield row.label.in_(lang)
+        yield row.value.in_(lang)
+    scope = scope_text(agent.facts)
+    if scope is not None:
+        yield scope.in_(lang)
+    for text in target_texts(agent.facts):
+        yield text.in_(lang)
+    yield chinese_amount(agent.net)
+
+
+def common_characters(agents: Sequence[AgentResult], lang: str) -> str:
+    """The characters (beyond ASCII) that most of the batch's payslips print from their results,
+    in code point order: a character in more than half of them is never one agent's own text."""
+    counts: Counter[str] = Counter()
+    for agent in agents:
+        counts.update({ch for text in _data_texts(agent, lang) for ch in text if ord(ch) > 127})
+    return "".join(sorted(ch for ch, n in counts.items() if 2 * n > len(agents)))
+
+
+@dataclass(frozen=True)
+class SeedSource:
+    """What :func:`subset_seed` makes a batch's seed from (sent to every worker with its share):
+    ``common`` from :func:`common_characters`, and ``probe``, a slip of the batch without the agent's
+    identity or pay lines, whose characters are the labels every slip prints. ``batch`` names the
+    batch, so that a worker works the seed out once."""
+
+    batch: str
+    common: str
+    probe: AgentResult | None
+
+
+def seed_source(agents: Sequence[AgentResult], lang: str) -> SeedSource:
+    import uuid
+
+    probe = replace(agents[0], code="", name="", team="", lines=()) if agents else None
+    return SeedSource(uuid.uuid4().hex, common_characters(agents, lang), probe)
+
+
+_seed_made: tuple[str, str] | None = None  # (batch, seed) of the last batch this process worked for
+
+
+def subset_seed(source: SeedSource, options: PayslipOptions) -> str:
+    """The characters every file of a batch gives its first font codes (:func:`render_payslips`'s
+    ``seed``): the labels of a slip (those of the probe) and the batch's common characters, in code
+    point order. A file that does not print some of them embeds a few glyphs more; every file starts
+    with the same subset, cut out of the font and compressed once per process."""
+    global _seed_made
+    if _seed_made is not None and _seed_made[0] == source.batch:
+        return _seed_made[1]
+    chars = set(source.common)
+    font = cjk_font(options.font_path, allow_system=not options.builtin_font_only)
+    ttf = pdfmetrics.getFont(font.name) if font.embedded else None
+    if isinstance(ttf, PayslipTTFont) and source.probe is not None:
+        render_payslips([source.probe], replace(options, payees={}, two_up=False))
+        chars.update(chr(code) for code in ttf.last_characters if code > 127)
+    seed = "".join(sorted(chars))
+    _seed_made = (source.batch, seed)
+    return seed
 
 
 def _two_up_doc(
@@ -687,17 +789,20 @@ def write_payslips(
             for name, agent in zip(payslip_filenames(options.month, agents), agents, strict=True)
         ]
     size = pool_size(len(jobs), workers)
+    # Files of one agent each share their first font subset (subset_seed); one file has nothing to share.
+    source = seed_source(agents, language()) if len(jobs) > 1 else None
     with staged_output(Path(out_dir), durable=len(jobs) == 1) as stage:
         if pool is not None or size > 1:
             # The workers render (and encrypt) bytes; only this process writes, through the
             # stage, so a failure in any worker still leaves the folder as it was.
             for name, data in zip(
-                (name for name, _, _ in jobs), _render_in_pool(jobs, options, size, pool), strict=True
+                (name for name, _, _ in jobs), _render_in_pool(jobs, options, size, pool, source), strict=True
             ):
                 stage.write_bytes(name, data)
         else:
+            seed = subset_seed(source, options) if source is not None else ""
             for name, group, password in jobs:
-                stage.write_bytes(name, render_payslips(group, options, password=password))
+                stage.write_bytes(name, render_payslips(group, options, password=password, seed=seed))
     return stage.written
 
 
@@ -729,11 +834,13 @@ def pool_size(files: int, workers: int | None = None) -> int:
 
 
 def _render_chunk(
-    lang: str, options: PayslipOptions, chunk: Sequence[tuple[Sequence[AgentResult], str | None]]
+    lang: str, options: PayslipOptions, chunk: Sequence[tuple[Sequence[AgentResult], str | None]],
+    source: SeedSource | None = None,
 ) -> list[bytes]:
     """A worker's share: the language is the parent's (a spawned worker starts at the default)."""
     set_language(lang)
-    return [render_payslips(group, options, password=password) for group, password in chunk]
+    seed = subset_seed(source, options) if source is not None else ""
+    return [render_payslips(group, options, password=password, seed=seed) for group, password in chunk]
 
 
 def _warm_up(font_path: str, allow_system: bool) -> None:
@@ -762,6 +869,7 @@ def _render_in_pool(
     options: PayslipOptions,
     workers: int,
     started: Executor | None = None,
+    source: SeedSource | None = None,
 ) -> Iterator[bytes]:
     """The files' bytes in the order of ``jobs``, rendered by ``workers`` spawned processes.
 
@@ -779,7 +887,7 @@ def _render_in_pool(
     own = started is None
     pool = started or ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
     try:
-        futures = [pool.submit(_render_chunk, lang, options, chunk) for chunk in chunks]
+        futures = [pool.submit(_render_chunk, lang, options, chunk, source) for chunk in chunks]
         try:
             for future in futures:
                 yield from future.result()
