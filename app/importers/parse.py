@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
-from operator import gt, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 

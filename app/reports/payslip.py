@@ -12,8 +12,6 @@ e-mailed) as one sheet.
 from __future__ import annotations
 
 import io
-import os
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
@@ -57,6 +55,7 @@ from app.money import fmt_money
 from app.reports.amount_words import chinese_amount
 from app.reports.files import file_name, safe_name, staged_output, unique_names
 from app.reports.fonts import BUILTIN_CID_FONT, CID_SUBSTITUTES, FontChoice, PayslipTTFont, cjk_font
+from app.reports.payslip_pool import new_pool, pool_size
 from app.results import AgentResult
 from app.summary_columns import (
     DEDUCTIONS,
@@ -596,11 +595,12 @@ def _seeded_canvas(font: FontChoice, seed: str) -> Callable[..., Canvas]:
     ttf = pdfmetrics.getFont(font.name) if seed and font.embedded else None
     if not isinstance(ttf, PayslipTTFont):
         return Canvas
+    seeded: PayslipTTFont = ttf
 
     class SeededCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            ttf.seed(self._doc, seed)
+            seeded.seed(self._doc, seed)
 
     return SeededCanvas
 
@@ -807,33 +807,6 @@ def write_payslips(
     return stage.written
 
 
-# A batch smaller than this is written in this process: starting the workers (a fresh Python
-# importing reportlab, ~0.5 s each) costs more than it saves on a few dozen files.
-POOL_MIN_FILES = 40
-
-
-def _cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # Windows, macOS
-        return os.cpu_count() or 1
-
-
-def pool_size(files: int, workers: int | None = None) -> int:
-    """How many processes render a batch of ``files`` files; 1 means "in this process".
-
-    ``workers`` ``None`` chooses: every usable core, for a batch of at least
-    :data:`POOL_MIN_FILES` files. An explicit number is used as given (tests, benchmarks).
-    A frozen (PyInstaller) build renders in-process: its executable cannot be re-run as a
-    worker without ``multiprocessing.freeze_support`` in every entry point.
-    """
-    if workers is None:
-        if files < POOL_MIN_FILES or getattr(sys, "frozen", False):
-            return 1
-        workers = _cpu_count()
-    return max(1, min(workers, files))
-
-
 def _render_chunk(
     lang: str, options: PayslipOptions, chunk: Sequence[tuple[Sequence[AgentResult], str | None]],
     source: SeedSource | None = None,
@@ -842,37 +815,6 @@ def _render_chunk(
     set_language(lang)
     seed = subset_seed(source, options) if source is not None else ""
     return [render_payslips(group, options, password=password, seed=seed) for group, password in chunk]
-
-
-def _worker_started() -> None:
-    """A worker, once its work is done, ends without tearing its interpreter down: multiprocessing has
-    flushed its results by the time the interpreter exits, and dismantling reportlab and the parsed font
-    module by module cost the batch 0.2 s at the end, waited for by the command."""
-    import atexit
-
-    atexit.register(os._exit, 0)
-
-
-def _warm_up(font_path: str, allow_system: bool) -> None:
-    """A started worker imports reportlab (unpickling this function did) and loads the font."""
-    cjk_font(font_path, allow_system=allow_system)
-
-
-def start_pool(files: int, font_path: str = "", workers: int | None = None) -> Executor | None:
-    """The worker processes for a batch of ``files`` files, already starting up (importing
-    reportlab, loading the font) while the caller reads the month; ``None`` when the batch is
-    rendered in this process. The caller shuts it down (``with``)."""
-    size = pool_size(files, workers)
-    if size <= 1:
-        return None
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_started)
-    for _ in range(size):
-        pool.submit(_warm_up, font_path, True)
-    return pool
 
 
 def _render_in_pool(
@@ -888,16 +830,12 @@ def _render_in_pool(
     which survive a fork safely; the workers import only reportlab and this module. Jobs go out
     in chunks (a few per worker) so the pickling overhead stays small and the load balanced.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     work = [(list(group), password) for _, group, password in jobs]
     per = max(1, min(16, -(-len(work) // (workers * 4))))
     chunks = [work[i : i + per] for i in range(0, len(work), per)]
     lang = language()
     own = started is None
-    pool = started or ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                          initializer=_worker_started)
+    pool = started or new_pool(workers)
     try:
         futures = [pool.submit(_render_chunk, lang, options, chunk, source) for chunk in chunks]
         try:

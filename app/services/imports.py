@@ -481,7 +481,9 @@ def _insert_new_policies(session: Session, rows: list[Any], ids: dict[str, int])
                     [policy_values(r, ids[r.code]) for r in rows[start:start + INSERT_BATCH]])
 
 
-def _compare_stored(r: Any, old: Any, agent_id: int, changed: list[dict[str, Any]]) -> dict[str, dict[str, str]] | None:
+def _compare_stored(
+    r: Any, old: Any, agent_id: int, changed: list[dict[str, Any]]
+) -> tuple[dict[str, str], dict[str, str]] | None:
     """A file row of a policy on file: what changed (for the audit log) and, queued in ``changed``, the
     update; None when the row repeats the stored policy."""
     values = {
@@ -498,7 +500,7 @@ def _compare_stored(r: Any, old: Any, agent_id: int, changed: list[dict[str, Any
         return None
     # A value equal to the stored one (1000 and 1000.0) keeps the stored text, as an ORM update would.
     changed.append({"b_id": old.id, **{k: s if v == s else v for (k, v), s in zip(values.items(), stored, strict=True)}})
-    return {"before": before, "after": after}
+    return before, after
 
 
 def _write_sales(session: Session, result: ImportResult) -> None:
@@ -515,7 +517,7 @@ def _write_sales(session: Session, result: ImportResult) -> None:
         if old is not None:
             diff = _compare_stored(r, old, ids[r.code], changed)
             if diff is not None:
-                audit(session, "policy.update", entity="policy", key=r.policy_no, **diff)
+                audit(session, "policy.update", entity="policy", key=r.policy_no, before=diff[0], after=diff[1])
     if changed:
         # An import's change counts as an edit: a policy form opened before it cannot overwrite it.
         session.connection().execute(

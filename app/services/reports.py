@@ -140,14 +140,14 @@ def write_payslips(
     manager can fix the list once instead of discovering gaps one file at a time.
     ``combined_name`` names the combined file (the name the user chose in a save dialog).
     ``workers`` is how many processes render the files (``None``: chosen by the batch size,
-    see ``app.reports.payslip.pool_size``).
+    see ``app.reports.payslip_pool.pool_size``).
     The files appear in ``out_dir`` all together or not at all (see ``app.reports.files``).
     """
     pool = None
     if not agent and not combined:
         # Many files: start the worker processes now, so they import reportlab while this one
         # reads the month (a count of the month's results is enough to decide).
-        from app.reports.payslip import start_pool
+        from app.reports.payslip_pool import start_pool
 
         files = session.scalar(select(func.count(PayrollResult.id)).where(PayrollResult.month == month)) or 0
         pool = start_pool(files, get_setting(session, "payslip_font"), workers)

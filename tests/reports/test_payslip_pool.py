@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.i18n import language, set_language
-from app.reports.payslip import POOL_MIN_FILES, pool_size
+from app.reports.payslip_pool import POOL_MIN_FILES, pool_size
 from app.services.demo import demo_months, fill_demo
 from app.services.payroll import calculate_month
 from app.services.reports import write_payslips
