@@ -210,6 +210,22 @@ class _Para(Paragraph):
         return size
 
 
+class _Table(Table):
+    """A Table that lays itself out once per space: KeepInFrame measures a slip's tables and then lays
+    them out again, in the same space, to draw them. (The table's content and style are complete before
+    it is first measured; a different space, as when a slip is shrunk, lays it out again.)"""
+
+    _laid_out: tuple[float, float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab's names
+        done = self._laid_out
+        if done is not None and done[0] == availWidth and done[1] == availHeight:
+            return done[2]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._laid_out = (availWidth, availHeight, size)
+        return size
+
+
 def _p(text: object, style: ParagraphStyle) -> Paragraph:
     """A paragraph of user or computed text; escaped, since names and reasons are not markup."""
     value = str(text)
@@ -320,7 +336,7 @@ def _summary_block(agent: AgentResult, st: _Styles, width: float) -> Table:
             "",
         ]
     )
-    table = Table(rows, colWidths=[label_w, amount_w, label2_w, amount2_w])
+    table = _Table(rows, colWidths=[label_w, amount_w, label2_w, amount2_w])
     table.setStyle(
         TableStyle(
             [
@@ -355,7 +371,7 @@ def _agent_story(agent: AgentResult, options: PayslipOptions, st: _Styles, width
     if logo:
         h = st.base * 2.6
         w = h * logo[0] / max(1, logo[1])
-        header = Table(
+        header = _Table(
             [[Image(options.logo_path, width=w, height=h), branch, ""]],
             colWidths=[w + 4, width - 2 * (w + 4), w + 4],
         )
@@ -407,7 +423,7 @@ def _agent_story(agent: AgentResult, options: PayslipOptions, st: _Styles, width
             tr("账号", "Account"),
             payee.account_tail or "—",
         ])
-    who = Table(
+    who = _Table(
         [[_fit(text, st.head if i % 2 == 0 else st.cell, who_widths[i]) for i, text in enumerate(row)]
          for row in who_rows],
         colWidths=who_widths,
@@ -443,7 +459,7 @@ def _agent_story(agent: AgentResult, options: PayslipOptions, st: _Styles, width
         )
     if len(rows) == 1:
         rows.append([tr("（本月无工资项目）", "(no pay lines this month)"), "", ""])
-    lines = Table(rows, colWidths=[label_w, amount_w, detail_w], repeatRows=1)
+    lines = _Table(rows, colWidths=[label_w, amount_w, detail_w], repeatRows=1)
     lines.setStyle(
         TableStyle(
             [
@@ -465,7 +481,7 @@ def _agent_story(agent: AgentResult, options: PayslipOptions, st: _Styles, width
     story.append(Spacer(1, st.base * 0.6))
 
     key_w, value_w = width * 0.17, width * 0.33
-    facts = Table(_facts_rows(agent, st, key_w, value_w), colWidths=[key_w, value_w, key_w, value_w])
+    facts = _Table(_facts_rows(agent, st, key_w, value_w), colWidths=[key_w, value_w, key_w, value_w])
     facts.setStyle(
         TableStyle(
             [
@@ -486,7 +502,7 @@ def _agent_story(agent: AgentResult, options: PayslipOptions, st: _Styles, width
     if targets:
         rows = [[_fit(TARGETS_LABEL.in_(lang) if i == 0 else "", st.head, key_w),
                  _fit(text.in_(lang), st.detail, width - key_w)] for i, text in enumerate(targets)]
-        block = Table(rows, colWidths=[key_w, width - key_w])
+        block = _Table(rows, colWidths=[key_w, width - key_w])
         block.setStyle(
             TableStyle(
                 [
