@@ -21,7 +21,7 @@ from app.importers.kinds import (
     SalesRow,
     TargetRow,
 )
-from app.importers.parse import ImportContext, ImportResult, parse_file, parse_table, read_file
+from app.importers.parse import ImportContext, ImportResult, column_keys, parse_file, parse_table, read_file
 from app.importers.problems import Problem
 from app.importers.table import Table, TableError, read_table
 
@@ -45,6 +45,7 @@ __all__ = [
     "Table",
     "TableError",
     "TargetRow",
+    "column_keys",
     "parse_file",
     "parse_table",
     "read_file",

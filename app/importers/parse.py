@@ -1360,6 +1360,39 @@ def parse_table(kind: str, table: Table, ctx: ImportContext | None = None) -> Im
         return ImportResult(kind, str(getattr(table, "file", "")), problems=[problem])
 
 
+def column_keys(kind: str, table: Table, key: str) -> set[str]:
+    """Every text a row's ``key`` column (found by its header, as the parser finds it) can be read as:
+    the cell as written, trimmed, without control characters, and as :func:`as_text` shows a number
+    or date cell. A superset of the values the parse gives that column, for the services to look up
+    just those records (a file's policy numbers among the stored ones) before parsing it."""
+    parser = _Parser(kind, table, ImportContext())
+    try:
+        parser.map_headers()
+    except Exception:  # the parse itself will say what is wrong with the header
+        return set()
+    i = parser.index.get(key)
+    out: set[str] = set()
+    if i is None:
+        return out
+    for _, cells in table.rows:
+        if i >= len(cells) or cells[i] is None:
+            continue
+        v = cells[i]
+        if v.__class__ is str:
+            text: str = v  # type: ignore[assignment]
+            out.add(text)
+            trimmed = text.strip()
+            out.add(trimmed)
+            if not text.isprintable():
+                out.add(strip_controls(text)[0].strip())
+        else:
+            try:
+                out.add(as_text(v))
+            except Exception:  # noqa: BLE001 - an unreadable cell is the parse's to explain
+                continue
+    return out
+
+
 def read_file(kind: str, path: Path) -> Table | ImportResult[Any]:
     """Read an import file into a table (the slow part, no checks against the database yet);
     an unreadable file is an :class:`ImportResult` with the problem, not an exception."""

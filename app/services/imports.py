@@ -21,12 +21,21 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table as SqlTable
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.bulk import collector_paused
 from app.fields import code_key
-from app.importers import COLUMNS, ImportContext, ImportResult, Problem, Table, parse_table, read_file
+from app.importers import (
+    COLUMNS,
+    ImportContext,
+    ImportResult,
+    Problem,
+    Table,
+    column_keys,
+    parse_table,
+    read_file,
+)
 from app.periods import parse_period
 from app.services.agents import PAYSLIP_PASSWORD_RULE, agent_employment, payslip_password_problem
 from app.services.audit import audit
@@ -85,7 +94,10 @@ def _all_products_and_indicators(session: Session) -> tuple[set[str], set[str]]:
     return products, indicators
 
 
-def build_context(session: Session, kind: str) -> ImportContext:
+def build_context(session: Session, kind: str, table: Table | None = None) -> ImportContext:
+    """What the database knows that a file of ``kind`` is checked against. With the file's ``table``, the
+    stored policies are those the file names (looked up by number when the database holds more policies
+    than the file has rows), not every policy on file."""
     agents = agent_employment(session)
     products: set[str] = set()
     indicators: set[str] = set()
@@ -93,7 +105,7 @@ def build_context(session: Session, kind: str) -> ImportContext:
         products, indicators = _all_products_and_indicators(session)
     existing_policies: dict[str, date] = {}
     if kind == "sales":
-        existing_policies = dict(session.execute(select(Policy.policy_no, Policy.sign_date)).all())
+        existing_policies = _stored_sign_dates(session, table)
     existing_metric_keys: set[tuple[str, str, str]] = set()
     if kind == "metrics":
         existing_metric_keys = {
@@ -303,7 +315,7 @@ def read_import(kind: str, path: Path, session: Session | None = None) -> ReadIm
             return ReadImport(kind, Path(path), None, table)
         checked = None
         if session is not None:
-            ctx = build_context(session, kind)
+            ctx = build_context(session, kind, table)
             checked = (ctx, parse_table(kind, table, ctx))
         return ReadImport(kind, Path(path), table, checked=checked)
 
@@ -311,7 +323,7 @@ def read_import(kind: str, path: Path, session: Session | None = None) -> ReadIm
 def _parse(session: Session, read: ReadImport) -> ImportResult:
     """The rows of a file that was read, parsed against the database as it is now."""
     assert read.table is not None
-    ctx = build_context(session, read.kind)
+    ctx = build_context(session, read.kind, read.table)
     if read.checked is not None and read.checked[0] == ctx:
         done = read.checked[1]  # parsed against the same context: the parse is a function of (table, context)
         return replace(done, rows=list(done.rows), problems=list(done.problems), warnings=list(done.warnings))
@@ -409,14 +421,44 @@ def _stored_query() -> Any:
     return select(*_STORED_POLICY_COLUMNS).where(_POLICY.c.policy_no.in_(bindparam("nos", expanding=True)))
 
 
-def _stored_numbers(session: Session) -> set[str]:
-    return set(session.connection().execute(select(_POLICY.c.policy_no)).scalars())
+def _few_stored(session: Session, than: int) -> bool:
+    """Whether the database holds at most ``than`` policies (by the highest id, one index step): reading
+    them all is then cheaper than looking a file's numbers up."""
+    top = session.connection().execute(select(func.max(_POLICY.c.id))).scalar()
+    return top is None or top <= than
+
+
+def _in_chunks(session: Session, query: Any, numbers: list[str]) -> Iterator[Any]:
+    conn = session.connection()
+    for start in range(0, len(numbers), LOOKUP_CHUNK):
+        yield from conn.execute(query, {"nos": numbers[start:start + LOOKUP_CHUNK]})
+
+
+def _stored_sign_dates(session: Session, table: Table | None) -> dict[str, date]:
+    """Sign dates of the stored policies a sales file names (every stored policy without the file)."""
+    nos = None if table is None else column_keys("sales", table, "policy_no")
+    everything = select(_POLICY.c.policy_no, _POLICY.c.sign_date)
+    if nos is None or _few_stored(session, len(nos)):
+        rows = session.connection().execute(everything)
+        return {no: day for no, day in rows if nos is None or no in nos}
+    query = everything.where(_POLICY.c.policy_no.in_(bindparam("nos", expanding=True)))
+    return {no: day for no, day in _in_chunks(session, query, sorted(nos))}
+
+
+def _stored_numbers(session: Session, numbers: list[str] | None = None) -> set[str]:
+    """The stored policy numbers among ``numbers`` (all of them without): one query, or lookups in chunks
+    of :data:`LOOKUP_CHUNK` when the database holds more policies than ``numbers`` has."""
+    conn = session.connection()
+    if numbers is None or _few_stored(session, len(numbers)):
+        return set(conn.execute(select(_POLICY.c.policy_no)).scalars())
+    query = select(_POLICY.c.policy_no).where(_POLICY.c.policy_no.in_(bindparam("nos", expanding=True)))
+    return {no for (no,) in _in_chunks(session, query, sorted(set(numbers)))}
 
 
 def stored_policies(session: Session, policy_nos: list[str]) -> dict[str, Any]:
     """The stored policies among ``policy_nos`` by number, as typed rows (attribute access like the model),
     read in chunks of :data:`LOOKUP_CHUNK` numbers."""
-    known = _stored_numbers(session)
+    known = _stored_numbers(session, policy_nos)
     wanted = [no for no in dict.fromkeys(policy_nos) if no in known]
     conn, query = session.connection(), _stored_query()
     found: dict[str, Any] = {}
@@ -434,7 +476,7 @@ def with_stored_policies(session: Session, rows: list[Any], known: set[str] | No
     variable limit, only one chunk of stored rows is in memory at a time, and a file of new
     policies costs one query. ``known``: the stored numbers, when the caller has read them already."""
     if known is None:
-        known = _stored_numbers(session)
+        known = _stored_numbers(session, [r.policy_no for r in rows])
     conn, query = session.connection(), _stored_query()
     for start in range(0, len(rows), LOOKUP_CHUNK):
         chunk = rows[start:start + LOOKUP_CHUNK]
@@ -505,7 +547,7 @@ def _compare_stored(
 
 def _write_sales(session: Session, result: ImportResult) -> None:
     ids = _agent_ids(session)
-    known = _stored_numbers(session)
+    known = _stored_numbers(session, [r.policy_no for r in result.rows])
     # New policies (usually the whole of a month's file) go straight to the driver in file order; only the
     # rows of policies on file are read back and compared.
     _insert_new_policies(session, [r for r in result.rows if r.policy_no not in known] if known else result.rows,

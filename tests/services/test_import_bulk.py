@@ -102,3 +102,33 @@ def test_a_file_with_more_policies_than_sqlite_variables_imports_and_updates(tmp
         audits = s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "policy.update"))
         assert audits == N // 2  # only the policies that changed
     db.dispose()
+
+
+def test_a_small_file_into_many_stored_policies_finds_its_own_by_number(tmp_path: Path) -> None:
+    """With more policies on file than the file has rows, the file's numbers are looked up (not every
+    stored policy read): a stored number is still an update, however the cell spells it."""
+    db = Database(tmp_path / "b.sqlite3")
+    agents = tmp_path / "agents.csv"
+    agents.write_text("code,name,base_salary,hire_date\nA000,甲,3000,2020-01-01\n", encoding="utf-8")
+    many = tmp_path / "many.csv"
+    many.write_text("policy_no,code,product,premium,sign_date\n" + "".join(
+        f"P{i:04d},A000,L10,100,2026-10-01\n" for i in range(50)), encoding="utf-8")
+    few = tmp_path / "few.csv"
+    few.write_text("policy_no,code,product,premium,sign_date,cancel_date\n"
+                   " P0007 ,A000,L10,100,2026-10-01,2026-10-05\n"  # stored, spelt with spaces: a cancel date
+                   "P0003,A000,L10,100,2026-10-01,\n"  # stored, unchanged
+                   "N0001,A000,L10,250,2026-10-02,\n", encoding="utf-8")  # new
+    with db.session_scope(write=True) as s:
+        initialise(s)
+        commit_import(s, "agents", agents)
+        commit_import(s, "sales", many)
+    with db.session_scope(write=True) as s:
+        result = commit_import(s, "sales", few)
+    assert (result.adds, result.updates) == (1, 2)
+    with db.session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(Policy)) == 51
+        p = s.scalar(select(Policy).where(Policy.policy_no == "P0007"))
+        assert p is not None and p.cancel_date == date(2026, 10, 5) and p.version == 2
+        audits = s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "policy.update"))
+        assert audits == 1
+    db.dispose()
