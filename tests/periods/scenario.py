@@ -10,7 +10,8 @@ from app.services.plans import save_plan
 from app.services.setup import initialise
 from db.session import Database
 
-SECTIONS = """
+# The plan sections the scenarios combine (also built into benchmarks/bench_quarter.py).
+Q_PREMIUM = """
 [[targets]]
 code = "q_premium"
 name = "季度保费目标"
@@ -18,7 +19,9 @@ measure = "standard_premium"
 period = "quarter"
 bonus = 1000
 payout = [ { from = 0.8, rate = 0.5 }, { from = 1.0, rate = 1.0 }, { from = 1.2, rate = 1.2 } ]
+"""
 
+M_POLICIES = """
 [[targets]]
 code = "m_policies"
 name = "月度件数目标"
@@ -26,7 +29,9 @@ measure = "policies"
 period = "month"
 bonus = 200
 payout = [ { from = 1, rate = 1 } ]
+"""
 
+Q_ANSWER = """
 [[targets]]
 code = "q_answer"
 name = "季度接通率目标"
@@ -34,6 +39,24 @@ measure = "answer_rate"
 period = "quarter"
 bonus = 300
 payout = [ { from = 1, rate = 1 } ]
+"""
+
+Q_TOP_AWARD = """
+[[period_awards]]
+code = "q_top"
+name = "季度优胜"
+period = "quarter"
+top_share = 0.1
+amount = 800
+"""
+
+SECTIONS = Q_PREMIUM + M_POLICIES + Q_ANSWER
+
+
+def team_award(amount: int) -> str:
+    return f"""
+[team_award]
+amount = {amount}
 """
 
 
