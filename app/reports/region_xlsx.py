@@ -27,9 +27,8 @@ from pathlib import Path
 from app.i18n import language, tr
 from app.money import ZERO, round2
 from app.reports.branch_package import BranchMonth
-from app.reports.files import as_os_error, staged_output
 from app.reports.summary_xlsx import summary_sheet_columns, summary_sheet_keys, write_summary_rows
-from app.reports.xlsx_writer import Column, SummaryBook, new_sheet, save_workbook
+from app.reports.xlsx_writer import Column, SummaryBook, new_sheet, write_book
 from app.summary_columns import (
     DEDUCTIONS,
     GROSS_COLUMNS,
@@ -154,20 +153,11 @@ def write_region(month: str, months: Sequence[BranchMonth], out_path: Path,
     """Write the region workbook to ``out_path`` (staged: never half-written); the overview's figures."""
     generated = generated or datetime.now().replace(microsecond=0)
     figures = [branch_figures(m) for m in months]
-    out_path = Path(out_path)
-    with staged_output(out_path.parent, durable=True) as stage:
-        target = stage.path(out_path.name)
-        book = SummaryBook(title=tr(f"{month} 区域工资汇总", f"Region payroll {month}"),
-                           footer_text=tr("第 &P 页，共 &N 页", "Page &P of &N"), spool_dir=stage.scratch)
-        try:
-            _overview(book, month, months, figures, generated)
-            for m in months:
-                _branch_sheet(book, m, generated)
-            save_workbook(book.finish(), target)
-        except BaseException as exc:
-            book.discard()
-            os_error = as_os_error(exc) if isinstance(exc, Exception) else None
-            if os_error is None or os_error is exc:
-                raise
-            raise os_error from exc
+
+    def fill(book: SummaryBook) -> None:
+        _overview(book, month, months, figures, generated)
+        for m in months:
+            _branch_sheet(book, m, generated)
+
+    write_book(out_path, tr(f"{month} 区域工资汇总", f"Region payroll {month}"), fill)
     return figures
