@@ -19,12 +19,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +33,7 @@ from app.money import MoneyError, money_for_editing, parse_money
 from app.personal import BANK_MAX, BANK_NAME_MAX, ID_LENGTH
 from app.services.agents import BASE_SALARY, PAYSLIP_PASSWORD_RULE, ROLES, AgentInput, AgentView, validate
 from ui.dialogs.common import (
+    OkCancelDialog,
     attempt,
     button_box,
     date_edit,
@@ -75,7 +74,7 @@ def _field_of(message_zh: str) -> str:
     return "form"
 
 
-class AgentDialog(QDialog):
+class AgentDialog(OkCancelDialog):
     """``save`` is called with the typed input when OK is pressed; ``saved`` carries its result."""
 
     saved = Signal(object)
@@ -180,8 +179,6 @@ class AgentDialog(QDialog):
         form.addRow("", self.statutory)
 
         self.buttons = button_box(self, tr("保存", "Save"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -243,10 +240,6 @@ class AgentDialog(QDialog):
         self.si_base.setText(money_for_editing(agent.si_base) if agent.si_base is not None else "")
         self.hf_base.setText(money_for_editing(agent.hf_base) if agent.hf_base is not None else "")
         self.statutory.setChecked(agent.statutory)
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     @Slot(bool)
     def _on_no_leave(self, checked: bool) -> None:
@@ -358,8 +351,6 @@ class LeaveDateDialog(QDialog):
         self.date.setMinimumDate(QDate(agent.hire_date.year, agent.hire_date.month, agent.hire_date.day))
         self.error = error_label(self)
         self.buttons = button_box(self, tr("办理离职", "Mark as left"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.date)
