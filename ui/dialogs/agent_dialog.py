@@ -18,7 +18,6 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,7 +34,6 @@ from app.services.agents import BASE_SALARY, PAYSLIP_PASSWORD_RULE, ROLES, Agent
 from ui.dialogs.common import (
     OkCancelDialog,
     attempt,
-    button_box,
     date_edit,
     error_label,
     set_error,
@@ -178,7 +176,7 @@ class AgentDialog(OkCancelDialog):
         form.addRow(tr("公积金基数（元）", "Housing fund base"), self._with_error(self.hf_base, "hf_base"))
         form.addRow("", self.statutory)
 
-        self.buttons = button_box(self, tr("保存", "Save"))
+        self.add_buttons(tr("保存", "Save"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -322,7 +320,7 @@ class AgentDialog(OkCancelDialog):
             super().accept()
 
 
-class LeaveDateDialog(QDialog):
+class LeaveDateDialog(OkCancelDialog):
     """Asks the leave date (离职日期) before an agent is marked as left."""
 
     saved = Signal(object)
@@ -350,7 +348,7 @@ class LeaveDateDialog(QDialog):
         self.date = date_edit(self, max(default or date.today(), agent.hire_date))
         self.date.setMinimumDate(QDate(agent.hire_date.year, agent.hire_date.month, agent.hire_date.day))
         self.error = error_label(self)
-        self.buttons = button_box(self, tr("办理离职", "Mark as left"))
+        self.add_buttons(tr("办理离职", "Mark as left"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.date)

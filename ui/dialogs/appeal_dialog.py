@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import tr
 from app.services.appeals import KIND_NAMES, STATUS_NAMES, AppealInput, AppealView, Decision
-from ui.dialogs.common import OkCancelDialog, attempt, button_box, date_edit, error_label, to_date
+from ui.dialogs.common import OkCancelDialog, attempt, date_edit, error_label, to_date
 
 
 class AppealDialog(OkCancelDialog):
@@ -77,7 +77,7 @@ class AppealDialog(OkCancelDialog):
             for widget in (self.kind, self.agent, self.record_date, self.indicator):
                 widget.setEnabled(False)
         self.error = error_label(self)
-        self.buttons = button_box(self, tr("提交申诉", "File the appeal"))
+        self.add_buttons(tr("提交申诉", "File the appeal"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -159,7 +159,7 @@ class DecideDialog(OkCancelDialog):
         form.addRow(tr("数值", "Value"), self.value)
         form.addRow(tr("意见", "Comment"), self.comment)
         self.error = error_label(self)
-        self.buttons = button_box(self, tr("确定", "Decide"))
+        self.add_buttons(tr("确定", "Decide"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

@@ -30,9 +30,14 @@ def button_box(dialog: QDialog, ok_text: str | None = None) -> QDialogButtonBox:
 
 
 class OkCancelDialog(QDialog):
-    """A dialog whose :func:`button_box` is ``self.buttons``; ``ok_button`` is its OK button."""
+    """A dialog with a :func:`button_box` in ``self.buttons`` (made by :meth:`add_buttons`);
+    ``ok_button`` is its OK button."""
 
     buttons: QDialogButtonBox
+
+    def add_buttons(self, ok_text: str | None = None) -> QDialogButtonBox:
+        self.buttons = button_box(self, ok_text)
+        return self.buttons
 
     @property
     def ok_button(self) -> QPushButton:

@@ -40,16 +40,7 @@ from app.i18n import language, tr
 from app.money import HUNDRED, ZERO, fmt_num
 from app.services.agents import AgentView
 from app.services.quality import EvaluationView, ScorecardItemView, ScorecardView, score_problems
-from ui.dialogs.common import (
-    ERROR_STYLE,
-    OkCancelDialog,
-    attempt,
-    button_box,
-    date_edit,
-    error_label,
-    set_error,
-    to_date,
-)
+from ui.dialogs.common import ERROR_STYLE, OkCancelDialog, attempt, date_edit, error_label, set_error, to_date
 
 POINTS_PATTERN = r"^\d{0,3}([.]\d{0,2})?$"
 INVALID_FIELD_STYLE = "QLineEdit { border: 1px solid #c62828; background: #fdecea; }"
@@ -216,7 +207,7 @@ class EvaluationDialog(OkCancelDialog):
         self.note.setPlaceholderText(tr("例如通话编号、扣分原因", "e.g. call id, why points were lost"))
 
         self.error = error_label(self)
-        self.buttons = button_box(self, tr("保存", "Save"))
+        self.add_buttons(tr("保存", "Save"))
 
         top = QFormLayout()
         top.addRow(tr("人员", "Agent"), self.agent)
@@ -537,7 +528,7 @@ class OverturnDialog(OkCancelDialog):
         self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(90)
         self.error = error_label(self)
-        self.buttons = button_box(self, tr("改判撤销", "Overturn"))
+        self.add_buttons(tr("改判撤销", "Overturn"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(QLabel(tr("改判原因", "Reason"), self))

@@ -41,7 +41,6 @@ from app.services.sales import (
 from ui.dialogs.common import (
     OkCancelDialog,
     attempt,
-    button_box,
     date_edit,
     error_label,
     set_error,
@@ -154,7 +153,7 @@ class PolicyDialog(OkCancelDialog):
         form.addRow("", self.new_customer)
         form.addRow(tr("撤单日期", "Cancel date"), self._with_error(cancel_row, "cancel_date"))
 
-        self.buttons = button_box(self, tr("保存", "Save"))
+        self.add_buttons(tr("保存", "Save"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -381,7 +380,7 @@ class CancelPolicyDialog(OkCancelDialog):
             )
         note.setVisible(bool(note.text()))
         self.error = error_label(self)
-        self.buttons = button_box(self, tr("保存", "Save"))
+        self.add_buttons(tr("保存", "Save"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.date)

@@ -45,7 +45,6 @@ from app.services.rewards import (
 from ui.dialogs.common import (
     OkCancelDialog,
     attempt,
-    button_box,
     date_edit,
     error_label,
     join_problems,
@@ -86,7 +85,7 @@ class RecordDialog(OkCancelDialog):
         self.form = QFormLayout()
         self.problem = error_label(self)  # the first problem, shown once the user touched the form
         self.form_error = error_label(self)
-        self.buttons = button_box(self, tr("保存", "Save"))
+        self.add_buttons(tr("保存", "Save"))
         self._touched = False
 
     def finish_layout(self, touched: bool) -> None:

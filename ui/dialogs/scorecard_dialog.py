@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.i18n import language, tr
 from app.money import ZERO, fmt_num
 from app.services.quality import ScorecardItemInput, ScorecardSaved, ScorecardView, validate_scorecard
-from ui.dialogs.common import ERROR_STYLE, OkCancelDialog, attempt, button_box, error_label, set_error
+from ui.dialogs.common import ERROR_STYLE, OkCancelDialog, attempt, error_label, set_error
 from ui.dialogs.evaluation_dialog import parse_points
 
 SaveScorecard = Callable[[str, list[ScorecardItemInput]], ScorecardSaved]
@@ -108,7 +108,7 @@ class ScorecardDialog(OkCancelDialog):
         bold.setBold(True)
         self.total.setFont(bold)
         self.error = error_label(self)
-        self.buttons = button_box(self, tr("保存", "Save"))
+        self.add_buttons(tr("保存", "Save"))
 
         form = QFormLayout()
         form.addRow(tr("名称", "Name"), self.name)

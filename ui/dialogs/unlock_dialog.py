@@ -11,7 +11,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.i18n import tr
-from ui.dialogs.common import OkCancelDialog, button_box
+from ui.dialogs.common import OkCancelDialog
 
 
 class UnlockDialog(OkCancelDialog):
@@ -35,7 +35,7 @@ class UnlockDialog(OkCancelDialog):
         self.reason_edit.setPlaceholderText(tr("例如：补录漏报的考勤", "e.g. late attendance records to add"))
         self.reason_edit.setTabChangesFocus(True)
         label.setBuddy(self.reason_edit)
-        self.buttons = button_box(self, tr("解锁", "Unlock"))
+        self.add_buttons(tr("解锁", "Unlock"))
         self.reason_edit.textChanged.connect(self._update_ok)
 
         layout = QVBoxLayout(self)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from app.calendar import is_month
 from app.i18n import tr
 from app.services.plans import PlanVersionView
-from ui.dialogs.common import OkCancelDialog, attempt, button_box, error_label, set_error
+from ui.dialogs.common import OkCancelDialog, attempt, error_label, set_error
 
 SavePlan = Callable[[str, str], str]
 
@@ -75,7 +75,7 @@ class PlanSaveDialog(OkCancelDialog):
         form.addRow(tr("生效月份", "Effective from"), self.effective_from)
         form.addRow(tr("方案名称", "Name"), self.name)
 
-        self.buttons = button_box(self, tr("保存", "Save"))
+        self.add_buttons(tr("保存", "Save"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
