@@ -12,22 +12,20 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.i18n import tr
 from app.money import HUNDRED, fmt_num
+from app.services.agents import SheetAgent
 from app.services.appeal_marks import AppealMark
 from app.services.errors import ValidationFailed
 from app.services.rewards import MetricCell, MetricColumn, MetricsGrid
+from ui.models.agent_sheet import FIXED_COLUMNS, RIGHT, AgentSheetModel
 from ui.models.appeal_marks import mark_brush, mark_tooltip
 
-Index = QModelIndex | QPersistentModelIndex
 Writer = Callable[[list[MetricCell]], dict[tuple[str, str], Decimal | None]]
 
-FIXED_COLUMNS = 2  # 工号, 姓名
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 SUSPECT_BACKGROUND = QColor("#fff3cd")
 
 
@@ -48,22 +46,13 @@ def target_text(column: MetricColumn) -> str:
     )
 
 
-def parse_block(text: str) -> list[list[str]]:
-    """Tab-separated text as Excel puts it on the clipboard: rows of cells, without the final newline."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    while lines and lines[-1] == "":
-        lines.pop()
-    return [line.split("\t") for line in lines]
-
-
-class MetricsGridModel(QAbstractTableModel):
-    failed = Signal(object)  # the exception a refused write raised
+class MetricsGridModel(AgentSheetModel):
+    COLUMN_WORDS = ("指标", "indicator")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._grid = MetricsGrid("", (), (), {})
         self._values: dict[tuple[str, str], Decimal] = {}
-        self._editable = False
         self.writer: Writer | None = None
         self._appeals: dict[tuple[str, str], AppealMark] = {}  # (agent code, indicator) → live appeal
 
@@ -92,9 +81,11 @@ class MetricsGridModel(QAbstractTableModel):
     def grid(self) -> MetricsGrid:
         return self._grid
 
-    @property
-    def editable(self) -> bool:
-        return self._editable
+    def agents(self) -> Sequence[SheetAgent]:
+        return self._grid.agents
+
+    def value_columns(self) -> int:
+        return len(self._grid.indicators)
 
     def indicator(self, column: int) -> MetricColumn | None:
         i = column - FIXED_COLUMNS
@@ -148,37 +139,7 @@ class MetricsGridModel(QAbstractTableModel):
         )
         return True
 
-    def paste(self, top: int, left: int, text: str) -> bool:
-        """Paste a block copied from Excel with its top-left cell at (top, left); all or nothing."""
-        block = parse_block(text)
-        if not block:
-            return False
-        width = max(len(line) for line in block)
-        if left < FIXED_COLUMNS or top + len(block) > self.rowCount() or left + width > self.columnCount():
-            self.failed.emit(
-                ValidationFailed(
-                    [
-                        f"粘贴的内容（{len(block)} 行 × {width} 列）超出了指标区域：请先选中要粘贴到的第一个指标单元格"
-                    ],
-                    [
-                        f"the pasted block ({len(block)} rows × {width} columns) does not fit the indicator cells: "
-                        "select the first indicator cell to paste into"
-                    ],
-                )
-            )
-            return False
-        cells = [
-            (top + r, left + c, cell.strip()) for r, line in enumerate(block) for c, cell in enumerate(line)
-        ]
-        return self.write(cells)
-
     # --- Qt overrides -------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._grid.agents)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else FIXED_COLUMNS + len(self._grid.indicators)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -186,11 +147,11 @@ class MetricsGridModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not (0 <= section < self.columnCount()):
             return None
         indicator = self.indicator(section)
+        if indicator is None:
+            return self.fixed_header(section, role)
         if role == Qt.ItemDataRole.DisplayRole:
-            if indicator is None:
-                return tr("工号", "Code") if section == 0 else tr("姓名", "Name")
             return f"{indicator.name}\n{target_text(indicator)}"
-        if role == Qt.ItemDataRole.ToolTipRole and indicator is not None:
+        if role == Qt.ItemDataRole.ToolTipRole:
             better = (
                 tr("越高越好", "higher is better")
                 if indicator.better == "higher"
@@ -205,34 +166,16 @@ class MetricsGridModel(QAbstractTableModel):
                 "delete the value",
             )
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter) if indicator is not None else LEFT
+            return int(Qt.AlignmentFlag.AlignCenter)
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        if self._editable and index.column() >= FIXED_COLUMNS:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
 
     def _suspect(self, indicator: MetricColumn, value: Decimal | None) -> bool:
         """A share above 100% (typed "95" instead of "95%") is almost surely a slip worth flagging."""
         return value is not None and indicator.is_rate and value > 1
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < self.rowCount()):
-            return None
-        if not (0 <= index.column() < self.columnCount()):
-            return None
-        row, column = index.row(), index.column()
+    def value_data(self, row: int, column: int, role: int) -> Any:
         indicator = self.indicator(column)
         if indicator is None:
-            agent = self._grid.agents[row]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return agent.agent_code if column == 0 else agent.agent_name
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return LEFT
             return None
         value = self.value(row, column)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
@@ -258,13 +201,3 @@ class MetricsGridModel(QAbstractTableModel):
             f"{fmt_num(value * HUNDRED)}% 超过 100%：是否应填 {fmt_num(value)}%？",
             f"{fmt_num(value * HUNDRED)}% is above 100%: did you mean {fmt_num(value)}%?",
         )
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self._editable:
-            return False
-        if self.indicator(index.column()) is None:
-            return False
-        text = "" if value is None else str(value)
-        if text.strip() == self.data(index, Qt.ItemDataRole.EditRole):
-            return True  # leaving an editor unchanged writes nothing (and no audit row)
-        return self.write([(index.row(), index.column(), text)])

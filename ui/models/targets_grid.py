@@ -14,21 +14,18 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.i18n import tr
 from app.money import HUNDRED, fmt_num
+from app.services.agents import SheetAgent
 from app.services.errors import ValidationFailed
 from app.services.targets import TargetColumn, TargetEntry, TargetsGrid, parse_target_value, shown
-from ui.models.rewards_metrics import parse_block
+from ui.models.agent_sheet import FIXED_COLUMNS, RIGHT, AgentSheetModel
 
-Index = QModelIndex | QPersistentModelIndex
 Key = tuple[str, str]  # (agent code, target code)
 
-FIXED_COLUMNS = 2  # 工号, 姓名
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 PENDING_BACKGROUND = QColor("#fff3cd")
 REFUSED_BACKGROUND = QColor("#f8d7da")
 
@@ -43,14 +40,13 @@ def _empty_grid() -> TargetsGrid:
     return TargetsGrid("", "", "", False, "", (), (), {}, {})
 
 
-class TargetsGridModel(QAbstractTableModel):
-    failed = Signal(object)  # a ValidationFailed for a refused edit or paste (nothing changed)
+class TargetsGridModel(AgentSheetModel):
     pending_changed = Signal()
+    COLUMN_WORDS = ("目标", "target")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._grid = _empty_grid()
-        self._editable = False
         self._pending: dict[Key, Decimal | None] = {}  # None: the stored value is to be removed
         self._undo: list[dict[Key, Decimal | None]] = []
         self._refused: set[Key] = set()
@@ -72,9 +68,11 @@ class TargetsGridModel(QAbstractTableModel):
     def grid(self) -> TargetsGrid:
         return self._grid
 
-    @property
-    def editable(self) -> bool:
-        return self._editable
+    def agents(self) -> Sequence[SheetAgent]:
+        return self._grid.agents
+
+    def value_columns(self) -> int:
+        return len(self._grid.columns)
 
     def column(self, column: int) -> TargetColumn | None:
         i = column - FIXED_COLUMNS
@@ -171,20 +169,6 @@ class TargetsGridModel(QAbstractTableModel):
         self._changed_cells(cells)
         return True
 
-    def paste(self, top: int, left: int, text: str) -> bool:
-        """Paste a block copied from Excel with its top-left cell at (top, left); all or nothing."""
-        block = parse_block(text)
-        if not block or not self._editable:
-            return False
-        width = max(len(line) for line in block)
-        if left < FIXED_COLUMNS or top + len(block) > self.rowCount() or left + width > self.columnCount():
-            self.failed.emit(ValidationFailed(
-                [f"粘贴的内容（{len(block)} 行 × {width} 列）超出了目标区域：请先选中要粘贴到的第一个目标单元格"],
-                [f"the pasted block ({len(block)} rows × {width} columns) does not fit the target cells: select "
-                 "the first target cell to paste into"]))
-            return False
-        return self.write([(top + r, left + c, cell.strip()) for r, line in enumerate(block) for c, cell in enumerate(line)])
-
     def undo(self) -> bool:
         if not self._undo:
             return False
@@ -213,22 +197,16 @@ class TargetsGridModel(QAbstractTableModel):
 
     # --- Qt overrides -------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._grid.agents)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else FIXED_COLUMNS + len(self._grid.columns)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or not (0 <= section < self.columnCount()):
             return None
         target = self.column(section)
+        if target is None:
+            return self.fixed_header(section, role)
         if role == Qt.ItemDataRole.DisplayRole:
-            if target is None:
-                return tr("工号", "Code") if section == 0 else tr("姓名", "Name")
             zh, en = target.measure_text()
             return tr(f"{target.name}\n{zh}", f"{target.name}\n{en}")
-        if role == Qt.ItemDataRole.ToolTipRole and target is not None:
+        if role == Qt.ItemDataRole.ToolTipRole:
             zh, en = target.measure_text()
             example = "95%" if target.is_rate else "100000"
             return tr(
@@ -238,30 +216,12 @@ class TargetsGridModel(QAbstractTableModel):
                 f"Enter a target value above 0, e.g. {example}; clear the cell to remove the value",
             )
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter) if target is not None else LEFT
+            return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        if self._editable and index.column() >= FIXED_COLUMNS:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < self.rowCount()):
-            return None
-        if not (0 <= index.column() < self.columnCount()):
-            return None
-        row, column = index.row(), index.column()
+    def value_data(self, row: int, column: int, role: int) -> Any:
         target = self.column(column)
         if target is None:
-            agent = self._grid.agents[row]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return agent.agent_code if column == 0 else agent.agent_name
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return LEFT
             return None
         key = (self._grid.agents[row].agent_code, target.code)
         value = self.value(row, column)
@@ -288,13 +248,3 @@ class TargetsGridModel(QAbstractTableModel):
                 tips.append(tr(f"导入的奖金基数 {fmt_num(bonus)}", f"imported bonus {fmt_num(bonus)}"))
             return "\n".join(tips) or None
         return None
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self._editable:
-            return False
-        if self.column(index.column()) is None:
-            return False
-        text = "" if value is None else str(value)
-        if text.strip() == self.data(index, Qt.ItemDataRole.EditRole):
-            return True
-        return self.write([(index.row(), index.column(), text)])
