@@ -1,4 +1,5 @@
-"""GUI test fixtures: Qt runs offscreen; a small database with four agents."""
+"""GUI test fixtures: Qt runs offscreen; a small database with four agents, the worked example's
+files imported, and the demo branch."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ from pytestqt.qtbot import QtBot  # noqa: E402
 
 from app.i18n import set_language  # noqa: E402
 from app.services.agents import ROLES, AgentInput, add_agent  # noqa: E402
+from app.services.demo import fill_demo  # noqa: E402
+from app.services.imports import commit_import  # noqa: E402
+from app.services.setup import initialise  # noqa: E402
 from db.session import Database  # noqa: E402
+from tests.acceptance.conftest import EXAMPLE  # noqa: E402
 from ui.pages.agents_page import AgentsPage  # noqa: E402
 
 AGENTS = (
@@ -69,6 +74,29 @@ def db(empty_db: Database) -> Database:
         for data in AGENTS:
             add_agent(session, data)
     return empty_db
+
+
+@pytest.fixture
+def example_db(empty_db: Database) -> Database:
+    """The worked example's files (tests/acceptance/worked_example) imported; no month calculated."""
+    with empty_db.session_scope() as session:
+        initialise(session)
+        for kind in ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints"):
+            commit_import(session, kind, EXAMPLE / f"{kind}.csv")
+    return empty_db
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Iterator[Database]:
+    """The demo branch (``branchpay demo``): every month calculated, the first two locked."""
+    database = Database(tmp_path / "demo.sqlite3")
+    with database.session_scope(write=True) as s:
+        fill_demo(s)
+    yield database
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(5000)
+    database.dispose()
 
 
 @pytest.fixture

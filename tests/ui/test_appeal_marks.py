@@ -10,14 +10,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.i18n import set_language
 from app.services import signoff, users
 from app.services.appeals import AppealInput, decide_appeal, file_appeal
-from app.services.imports import commit_import
-from app.services.setup import initialise
 from db.models import Agent, AttendanceRecord
 from db.session import Database
-from tests.acceptance.conftest import EXAMPLE
 from ui.main_window import MainWindow
 from ui.models.appeal_marks import APPEAL_COLOURS
 from ui.pages.appeals_page import AppealsPage
@@ -27,19 +23,8 @@ from ui.pages.rewards_page import RewardsPage
 pytestmark = pytest.mark.gui
 
 MONTH = "2026-10"
-KINDS = ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
 PW = "long enough pw"
 BG, TIP = 8, 3  # Qt.ItemDataRole.BackgroundRole, ToolTipRole
-
-
-@pytest.fixture
-def example_db(empty_db: Database) -> Database:
-    set_language("zh")
-    with empty_db.session_scope() as session:
-        initialise(session)
-        for kind in KINDS:
-            commit_import(session, kind, EXAMPLE / f"{kind}.csv")
-    return empty_db
 
 
 def _records(db: Database) -> list[tuple[str, date, int]]:

@@ -9,27 +9,13 @@ from pytestqt.qtbot import QtBot
 
 from app.i18n import set_language
 from app.services import signoff, users
-from app.services.imports import commit_import
-from app.services.setup import initialise
 from db.session import Database
-from tests.acceptance.conftest import EXAMPLE
 from ui.pages.payroll_page import PayrollPage
 
 pytestmark = pytest.mark.gui
 
 MONTH = "2026-10"
-KINDS = ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
 PW = "long enough pw"
-
-
-@pytest.fixture
-def example_db(empty_db: Database) -> Database:
-    set_language("zh")
-    with empty_db.session_scope() as session:
-        initialise(session)
-        for kind in KINDS:
-            commit_import(session, kind, EXAMPLE / f"{kind}.csv")
-    return empty_db
 
 
 def _page(qtbot: QtBot, db: Database) -> PayrollPage:

@@ -11,8 +11,6 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.services import signoff, users
-from app.services.imports import commit_import
-from app.services.setup import initialise
 from db.session import Database
 from ui.dialogs.audit_dialog import AuditDialog
 from ui.dialogs.sign_in_dialog import SignInDialog, last_user
@@ -27,19 +25,8 @@ from ui.widgets.users_panel import UsersPanel
 
 pytestmark = pytest.mark.gui
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "acceptance" / "worked_example"
-KINDS = ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
 MONTH = "2026-10"
 PW = "long enough pw"
-
-
-@pytest.fixture
-def example_db(empty_db: Database) -> Database:
-    with empty_db.session_scope() as session:
-        initialise(session)
-        for kind in KINDS:
-            commit_import(session, kind, EXAMPLE / f"{kind}.csv")
-    return empty_db
 
 
 @pytest.fixture
