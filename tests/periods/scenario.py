@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from app.plan.toml_io import default_plan_text
@@ -73,7 +74,10 @@ A003,王五,电话咨诉岗,二组,4200,2024-01-01,
 """
 
 
-def make_db(folder: Path, *, sections: str = SECTIONS, agents: str = AGENTS) -> Database:
+def make_db(
+    folder: Path, *, sections: str = SECTIONS, agents: str = AGENTS, imports: Mapping[str, str] | None = None
+) -> Database:
+    """The plan with ``sections`` and the ``agents``; then each of ``imports`` (kind → CSV text) imported."""
     folder.mkdir(parents=True, exist_ok=True)
     db = Database(folder / "branchpay.sqlite3")
     with db.session_scope() as s:
@@ -82,6 +86,10 @@ def make_db(folder: Path, *, sections: str = SECTIONS, agents: str = AGENTS) -> 
         path = folder / "agents.csv"
         path.write_text(agents, encoding="utf-8")
         commit_import(s, "agents", path)
+    if imports:
+        with db.session_scope() as s:
+            for kind, text in imports.items():
+                commit_import(s, kind, write(folder, f"{kind}.csv", text))
     return db
 
 
