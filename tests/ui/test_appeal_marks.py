@@ -10,10 +10,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.services import signoff, users
 from app.services.appeals import AppealInput, decide_appeal, file_appeal
 from db.models import Agent, AttendanceRecord
 from db.session import Database
+from tests.ui.branch_users import add_chain
 from ui.main_window import MainWindow
 from ui.models.appeal_marks import APPEAL_COLOURS
 from ui.pages.appeals_page import AppealsPage
@@ -23,7 +23,6 @@ from ui.pages.rewards_page import RewardsPage
 pytestmark = pytest.mark.gui
 
 MONTH = "2026-10"
-PW = "long enough pw"
 BG, TIP = 8, 3  # Qt.ItemDataRole.BackgroundRole, ToolTipRole
 
 
@@ -107,15 +106,7 @@ def test_the_kpi_grid_marks_an_appealed_value(qtbot: QtBot, example_db: Database
 @pytest.fixture
 def branch(example_db: Database) -> Database:
     """boss (admin), clara (clerk), rita (reviewer)."""
-    db = example_db
-    with db.session_scope(write=True) as s:
-        users.add_user(s, "boss", PW, ["admin"])
-    db.acting_user = "boss"
-    with db.session_scope(write=True) as s:
-        for name, role in (("clara", "clerk"), ("rita", "reviewer")):
-            users.add_user(s, name, PW, [role])
-        signoff.set_chain_settings(s, ("review", "approve"), same_person=False)
-    return db
+    return add_chain(example_db, (("clara", "clerk"), ("rita", "reviewer")), ("review", "approve"))
 
 
 def test_the_appeal_buttons_follow_the_users_roles(qtbot: QtBot, branch: Database) -> None:
