@@ -89,17 +89,14 @@ def test_the_kpi_grid_marks_an_appealed_value(qtbot: QtBot, example_db: Database
     qtbot.addWidget(page)
     page.set_month(MONTH)
     model = page.metrics.model
-    row = next(r for r in range(model.rowCount()) if model.agent_code(r) == "A002")
-    column = next(c for c in range(model.columnCount()) if (i := model.indicator(c)) and i.code == "answer_rate")
-    brush = model.data(model.index(row, column), BG)
+    brush = model.data(model.cell("A002", "answer_rate"), BG)
     assert brush is not None and brush.color() == APPEAL_COLOURS["pending"]
-    assert f"申诉 #{appeal}：待处理" in str(model.data(model.index(row, column), TIP))
-    other = next(r for r in range(model.rowCount()) if model.agent_code(r) == "A001")
-    assert model.data(model.index(other, column), TIP) is None  # not appealed
+    assert f"申诉 #{appeal}：待处理" in str(model.data(model.cell("A002", "answer_rate"), TIP))
+    assert model.data(model.cell("A001", "answer_rate"), TIP) is None  # not appealed
     _decide(example_db, appeal, True, "95%")
     page.refresh()
-    assert model.data(model.index(row, column), BG).color() == APPEAL_COLOURS["upheld"]
-    assert f"申诉 #{appeal}：成立" in str(model.data(model.index(row, column), TIP))
+    assert model.data(model.cell("A002", "answer_rate"), BG).color() == APPEAL_COLOURS["upheld"]
+    assert f"申诉 #{appeal}：成立" in str(model.data(model.cell("A002", "answer_rate"), TIP))
     assert "appeals" in RewardsPage.reads
 
 

@@ -80,10 +80,7 @@ def test_kpi_grid_cell_prefills_a_metric_appeal(qtbot: QtBot, example_db: Databa
     page = RewardsPage(example_db)
     qtbot.addWidget(page)
     page.set_month(MONTH)
-    model = page.metrics.model
-    row = next(r for r in range(model.rowCount()) if model.agent_code(r) == "A002")
-    column = next(c for c in range(model.columnCount()) if (i := model.indicator(c)) and i.code == "answer_rate")
-    page.metrics.table.setCurrentIndex(model.index(row, column))
+    page.metrics.table.setCurrentIndex(page.metrics.model.cell("A002", "answer_rate"))
     dialog = page.appeal_metric()
     assert isinstance(dialog, AppealDialog)
     assert (dialog.kind.currentData(), dialog.agent.text(), dialog.indicator.text()) == ("metric", "A002", "answer_rate")

@@ -20,7 +20,6 @@ from app.services.setup import initialise
 from db.models import Agent, MonthStatus, TargetValue
 from db.session import Database
 from tests.periods.scenario import plan_text, write
-from ui.models.targets_grid import FIXED_COLUMNS
 from ui.pages.rewards_page import RewardsPage
 
 pytestmark = pytest.mark.gui
@@ -61,10 +60,7 @@ def stored(db: Database) -> list[tuple[str, str, str, Decimal, Decimal | None]]:
 
 
 def index(page: RewardsPage, code: str, target: str) -> QModelIndex:
-    model = page.target_grid.model
-    row = next(i for i, a in enumerate(model.grid.agents) if a.agent_code == code)
-    column = FIXED_COLUMNS + next(i for i, c in enumerate(model.grid.columns) if c.code == target)
-    return model.index(row, column)
+    return page.target_grid.model.cell(code, target)
 
 
 def pick(page: RewardsPage, code: str, target: str) -> None:

@@ -51,8 +51,18 @@ class AgentSheetModel(QAbstractTableModel):
     def value_columns(self) -> int:
         raise NotImplementedError
 
+    def value_code(self, column: int) -> str | None:
+        """The code of the value in ``column`` (an indicator's, a target's); None for a fixed column."""
+        raise NotImplementedError
+
     def value(self, row: int, column: int) -> Decimal | None:
         raise NotImplementedError
+
+    def cell(self, agent_code: str, code: str) -> QModelIndex:
+        """The cell of ``agent_code``'s value of ``code``."""
+        row = next(i for i, a in enumerate(self.agents()) if a.agent_code == agent_code)
+        column = next(c for c in range(FIXED_COLUMNS, self.columnCount()) if self.value_code(c) == code)
+        return self.index(row, column)
 
     def value_data(self, row: int, column: int, role: int) -> Any:
         raise NotImplementedError

@@ -91,6 +91,10 @@ class MetricsGridModel(AgentSheetModel):
         i = column - FIXED_COLUMNS
         return self._grid.indicators[i] if 0 <= i < len(self._grid.indicators) else None
 
+    def value_code(self, column: int) -> str | None:
+        indicator = self.indicator(column)
+        return indicator.code if indicator is not None else None
+
     def agent_code(self, row: int) -> str:
         return self._grid.agents[row].agent_code
 

@@ -78,6 +78,10 @@ class TargetsGridModel(AgentSheetModel):
         i = column - FIXED_COLUMNS
         return self._grid.columns[i] if 0 <= i < len(self._grid.columns) else None
 
+    def value_code(self, column: int) -> str | None:
+        target = self.column(column)
+        return target.code if target is not None else None
+
     def key(self, row: int, column: int) -> Key | None:
         target = self.column(column)
         if target is None or not (0 <= row < len(self._grid.agents)):

@@ -730,11 +730,7 @@ class RewardsPage(Page):
         return stored
 
     def select_metric_cell(self, agent_code: str, indicator: str) -> QModelIndex:
-        model = self.metrics.model
-        grid = model.grid
-        row = next(i for i, a in enumerate(grid.agents) if a.agent_code == agent_code)
-        column = FIXED_COLUMNS + next(i for i, c in enumerate(grid.indicators) if c.code == indicator)
-        index = model.index(row, column)
+        index = self.metrics.model.cell(agent_code, indicator)
         self.metrics.table.setCurrentIndex(index)
         self.metrics.table.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         return index
