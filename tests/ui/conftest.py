@@ -77,6 +77,14 @@ def db(empty_db: Database) -> Database:
 
 
 @pytest.fixture
+def plan_db(empty_db: Database) -> Database:
+    """An initialised database: the default plan in force, no agents."""
+    with empty_db.session_scope() as session:
+        initialise(session)
+    return empty_db
+
+
+@pytest.fixture
 def example_db(empty_db: Database) -> Database:
     """The worked example's files (tests/acceptance/worked_example) imported; no month calculated."""
     with empty_db.session_scope() as session:
