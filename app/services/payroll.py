@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.calendar import month_bounds, month_workdays, previous_month
@@ -50,6 +50,7 @@ from app.services.record_changes import void_signoffs
 from app.services.statutory import gather_statutory, outcome_to_json
 from app.services.users import require_role, users_exist
 from app.text import Text
+from db.bulk_insert import update_rows
 from db.models import (
     Adjustment,
     Agent,
@@ -66,6 +67,8 @@ from db.models import (
     QAEvaluation,
 )
 from db.session import claim_write_lock
+from db.types import decimal_text
+from db.versioning import stamp
 
 
 def gather_facts(
@@ -338,15 +341,15 @@ def lock_month(
             f"{month} pays nobody and cannot be locked: a locked empty month could not pay agents entered "
             "later. Import the agents (or check their hire and leave dates) and calculate again.",
         )
-    paid = {no: amount for a in fresh.agents for no, amount in a.policy_paid.items()}
-    if paid:
-        for policy in session.scalars(select(Policy).where(Policy.policy_no.in_(list(paid)))):
-            policy.paid_amount = paid[policy.policy_no]
-            policy.paid_month = month
-    clawed = [c.policy_no for a in facts.agents for c in a.clawbacks]
-    if clawed:
-        for policy in session.scalars(select(Policy).where(Policy.policy_no.in_(clawed))):
-            policy.clawed_month = month
+    # One UPDATE per policy by its number, sent as one executemany by the driver: no ORM object per
+    # policy and no IN list (a busy month pays more policies than SQLite takes variables). Each
+    # counts as a change of the policy (its version), as the ORM edit it replaces did.
+    conn, who = session.connection(), stamp(session)
+    table: Table = Policy.__table__  # type: ignore[assignment]  # a mapped class's table is a Table
+    paid = [(decimal_text(amount), no) for a in fresh.agents for no, amount in a.policy_paid.items()]
+    update_rows(conn, table, "policy_no", ["paid_amount"], paid, same={"paid_month": month, **who}, versioned=True)
+    clawed = [(c.policy_no,) for a in facts.agents for c in a.clawbacks]
+    update_rows(conn, table, "policy_no", [], clawed, same={"clawed_month": month, **who}, versioned=True)
     row = session.get(MonthStatus, month)
     assert row is not None
     row.status = "locked"
