@@ -240,7 +240,8 @@ def test_locking_a_month_stamps_its_paid_policies_as_changed(clerks: tuple[Datab
         assert isinstance(policy.paid_amount, Decimal) and policy.paid_amount > 0
         assert (policy.version, policy.changed_by) == (2, "rita")
         assert policy.changed_at is not None and policy.changed_at.year >= 2026
-    assert stored["P2"].paid_amount > stored["P1"].paid_amount
+    p1, p2 = stored["P1"].paid_amount, stored["P2"].paid_amount
+    assert p1 is not None and p2 is not None and p2 > p1
     with pytest.raises(StaleRecord, match="rita"), bob.session_scope(write=True) as s:
         edit_policy(s, "P1", PolicyInput("P1", "A001", "L10", Decimal("900"), date(2026, 10, 7)),
                     expected_version=form.version)
