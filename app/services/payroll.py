@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.calendar import month_bounds, month_workdays, previous_month
@@ -68,7 +68,7 @@ from db.models import (
 )
 from db.session import claim_write_lock
 from db.types import decimal_text
-from db.versioning import stamp
+from db.versioning import bump_values, stamp
 
 
 def gather_facts(
@@ -399,11 +399,11 @@ def unlock_month(session: Session, month: str, reason: str) -> None:
                            .order_by(MonthStatus.month.desc()))
     if later is not None:
         raise ServiceError(f"只能解锁最近锁定的月份（{later}）。", f"only the latest locked month ({later}) can be unlocked.")
-    for policy in session.scalars(select(Policy).where(Policy.paid_month == month)):
-        policy.paid_amount = None
-        policy.paid_month = None
-    for policy in session.scalars(select(Policy).where(Policy.clawed_month == month)):
-        policy.clawed_month = None
+    # Two statements, no ORM object per policy (a busy month pays tens of thousands); each policy
+    # counts as changed (its version), as the lock's own write did.
+    conn, bump = session.connection(), bump_values(session, Policy)
+    conn.execute(update(Policy).where(Policy.paid_month == month).values(paid_amount=None, paid_month=None, **bump))
+    conn.execute(update(Policy).where(Policy.clawed_month == month).values(clawed_month=None, **bump))
     row.status = "calculated"
     row.locked_at = None
     if row.plan_version_id is not None:

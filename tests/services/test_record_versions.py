@@ -245,3 +245,20 @@ def test_locking_a_month_stamps_its_paid_policies_as_changed(clerks: tuple[Datab
     with pytest.raises(StaleRecord, match="rita"), bob.session_scope(write=True) as s:
         edit_policy(s, "P1", PolicyInput("P1", "A001", "L10", Decimal("900"), date(2026, 10, 7)),
                     expected_version=form.version)
+
+
+def test_unlocking_clears_the_paid_policies_and_counts_as_their_change(clerks: tuple[Database, Database]) -> None:
+    from app.services.payroll import calculate_month, lock_month, unlock_month
+
+    rita, bob = clerks
+    with rita.session_scope(write=True) as s:
+        add_policy(s, PolicyInput("P1", "A001", "L10", Decimal("1000"), date(2026, 10, 7)))
+        calculate_month(s, "2026-10")
+    with rita.session_scope(write=True) as s:
+        lock_month(s, "2026-10")
+    with bob.session_scope(write=True) as s:
+        unlock_month(s, "2026-10", reason="补录一张保单")
+    with rita.session() as s:
+        policy = s.scalar(select(Policy).where(Policy.policy_no == "P1"))
+    assert policy is not None
+    assert (policy.paid_amount, policy.paid_month, policy.version, policy.changed_by) == (None, None, 3, "bob")
