@@ -52,6 +52,20 @@ def private_qsettings(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_box_left_open() -> Iterator[None]:
+    """A message box a test left open would be the next test's active modal widget (the window then
+    waits for it to close before reloading others' changes): close what is left."""
+    yield
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    if QApplication.instance() is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.isVisible():
+            widget.close()
+
+
+@pytest.fixture(autouse=True)
 def chinese() -> Iterator[None]:
     set_language("zh")
     yield
