@@ -47,15 +47,7 @@ from app.reports.trend_sheet import add_trend_sheet
 from app.reports.xlsx_writer import Column, SheetWriter, SummaryBook, agent_columns, write_book
 from app.reports.xlsx_writer import new_sheet as _sheet
 from app.results import AgentResult, MonthResult
-from app.summary_columns import (
-    DEDUCTION_COLUMNS,
-    DEDUCTIONS,
-    GROSS_COLUMNS,
-    TOTAL_LABELS,
-    has_statutory,
-    shown_columns,
-    summary_amounts,
-)
+from app.summary_columns import TOTAL_LABELS, column_label, has_statutory, shown_keys, summary_amounts
 from app.trends import History
 
 ZERO = Decimal(0)
@@ -184,18 +176,15 @@ def _team_groups(agents: Sequence[AgentResult]) -> list[tuple[str, list[AgentRes
     return sorted(teams.items(), key=lambda item: (item[0] == "", item[0]))
 
 
+def money_columns(statutory: bool, lang: str) -> list[Column]:
+    """The money columns of :func:`~app.summary_columns.shown_keys` (社保/公积金/个税 only when the month
+    has a statutory line, docs/pay-rules.md §9); the totals a little wider."""
+    return [Column(column_label(k).in_(lang), 12 if k in TOTAL_LABELS else 11, "money") for k in shown_keys(statutory)]
+
+
 def summary_sheet_columns(statutory: bool, lang: str) -> list[Column]:
-    """The 汇总 sheet's columns: code, name, team, then :func:`summary_sheet_keys`' money columns."""
-    columns = agent_columns()
-    columns += [Column(c.label.in_(lang), 11, "money") for c in GROSS_COLUMNS]
-    columns += [Column(TOTAL_LABELS["gross"].in_(lang), 12, "money")]
-    # 社保/公积金/个税 only when the month has a statutory line (docs/pay-rules.md §9)
-    columns += [Column(c.label.in_(lang), 11, "money") for c in shown_columns(DEDUCTIONS, statutory)]
-    columns += [
-        Column(TOTAL_LABELS["deductions"].in_(lang), 12, "money"),
-        Column(TOTAL_LABELS["net"].in_(lang), 12, "money"),
-    ]
-    return columns
+    """The 汇总 sheet's columns: code, name, team, then the money columns."""
+    return [*agent_columns(), *money_columns(statutory, lang)]
 
 
 def write_summary_rows(sheet: SheetWriter, agents: Sequence[AgentResult], keys: Sequence[str]) -> None:
@@ -238,7 +227,7 @@ def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
     columns = summary_sheet_columns(statutory, language())
     # no autofilter: sorting would move the subtotal and totals rows into the data
     sheet = _sheet(wb, title, columns, header, freeze=(1, 3), autofilter=False, generated=data.generated_at)
-    write_summary_rows(sheet, agents, summary_sheet_keys(statutory))
+    write_summary_rows(sheet, agents, shown_keys(statutory))
     _signature_rows(sheet, data, len(columns))
 
 
@@ -254,27 +243,6 @@ def _signature_rows(sheet: SheetWriter, data: SummaryInput, width: int) -> None:
     sheet.blank_row()  # between the figures and the signatures
     sheet.row(names)
     sheet.row(dates)
-
-
-# The 汇总 sheet's money columns, in order (after code, name and team).
-SUMMARY_SHEET_KEYS: tuple[str, ...] = (
-    *(c.key for c in GROSS_COLUMNS),
-    "gross",
-    *(c.key for c in DEDUCTION_COLUMNS),
-    "deductions",
-    "net",
-)
-
-
-def summary_sheet_keys(statutory: bool) -> tuple[str, ...]:
-    """The 汇总 sheet's money columns for a month with (or without) statutory lines."""
-    return (
-        *(c.key for c in GROSS_COLUMNS),
-        "gross",
-        *(c.key for c in shown_columns(DEDUCTIONS, statutory)),
-        "deductions",
-        "net",
-    )
 
 
 def _detail_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
