@@ -12,20 +12,19 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.i18n import tr
 from app.money import HUNDRED, fmt_num
-from app.services.agents import SheetAgent
 from app.services.appeal_marks import AppealMark
 from app.services.errors import ValidationFailed
 from app.services.rewards import MetricCell, MetricColumn, MetricsGrid
-from ui.models.agent_sheet import FIXED_COLUMNS, RIGHT, AgentSheetModel
+from app.text import Text
 from ui.models.appeal_marks import mark_brush, mark_tooltip
+from ui.models.sheet_grid import FIXED_COLUMNS, LEFT, RIGHT, Index, SheetGridModel
 
 Writer = Callable[[list[MetricCell]], dict[tuple[str, str], Decimal | None]]
-
 SUSPECT_BACKGROUND = QColor("#fff3cd")
 
 
@@ -46,8 +45,8 @@ def target_text(column: MetricColumn) -> str:
     )
 
 
-class MetricsGridModel(AgentSheetModel):
-    COLUMN_WORDS = ("指标", "indicator")
+class MetricsGridModel(SheetGridModel):
+    cells_name = Text("指标", "indicator")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -81,22 +80,20 @@ class MetricsGridModel(AgentSheetModel):
     def grid(self) -> MetricsGrid:
         return self._grid
 
-    def agents(self) -> Sequence[SheetAgent]:
-        return self._grid.agents
-
-    def value_columns(self) -> int:
-        return len(self._grid.indicators)
-
     def indicator(self, column: int) -> MetricColumn | None:
         i = column - FIXED_COLUMNS
         return self._grid.indicators[i] if 0 <= i < len(self._grid.indicators) else None
+
+    def agent_code(self, row: int) -> str:
+        return self._grid.agents[row].agent_code
 
     def value_code(self, column: int) -> str | None:
         indicator = self.indicator(column)
         return indicator.code if indicator is not None else None
 
-    def agent_code(self, row: int) -> str:
-        return self._grid.agents[row].agent_code
+    def agent_texts(self, row: int) -> tuple[str, str]:
+        agent = self._grid.agents[row]
+        return agent.agent_code, agent.agent_name
 
     def value(self, row: int, column: int) -> Decimal | None:
         indicator = self.indicator(column)
@@ -145,17 +142,23 @@ class MetricsGridModel(AgentSheetModel):
 
     # --- Qt overrides -------------------------------------------------------------
 
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._grid.agents)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else FIXED_COLUMNS + len(self._grid.indicators)
+
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not (0 <= section < self.columnCount()):
             return None
         indicator = self.indicator(section)
-        if indicator is None:
-            return self.fixed_header(section, role)
         if role == Qt.ItemDataRole.DisplayRole:
+            if indicator is None:
+                return tr("工号", "Code") if section == 0 else tr("姓名", "Name")
             return f"{indicator.name}\n{target_text(indicator)}"
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole and indicator is not None:
             better = (
                 tr("越高越好", "higher is better")
                 if indicator.better == "higher"
@@ -170,17 +173,20 @@ class MetricsGridModel(AgentSheetModel):
                 "delete the value",
             )
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
+            return int(Qt.AlignmentFlag.AlignCenter) if indicator is not None else LEFT
         return None
 
     def _suspect(self, indicator: MetricColumn, value: Decimal | None) -> bool:
         """A share above 100% (typed "95" instead of "95%") is almost surely a slip worth flagging."""
         return value is not None and indicator.is_rate and value > 1
 
-    def value_data(self, row: int, column: int, role: int) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not self.in_range(index):
+            return None
+        row, column = index.row(), index.column()
         indicator = self.indicator(column)
         if indicator is None:
-            return None
+            return self.fixed_data(row, column, role)
         value = self.value(row, column)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return format_value(indicator, value)
@@ -205,3 +211,13 @@ class MetricsGridModel(AgentSheetModel):
             f"{fmt_num(value * HUNDRED)}% 超过 100%：是否应填 {fmt_num(value)}%？",
             f"{fmt_num(value * HUNDRED)}% is above 100%: did you mean {fmt_num(value)}%?",
         )
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self._editable:
+            return False
+        if self.indicator(index.column()) is None:
+            return False
+        text = "" if value is None else str(value)
+        if text.strip() == self.data(index, Qt.ItemDataRole.EditRole):
+            return True  # leaving an editor unchanged writes nothing (and no audit row)
+        return self.write([(index.row(), index.column(), text)])

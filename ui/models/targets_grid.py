@@ -14,18 +14,17 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.i18n import tr
 from app.money import HUNDRED, fmt_num
-from app.services.agents import SheetAgent
 from app.services.errors import ValidationFailed
 from app.services.targets import TargetColumn, TargetEntry, TargetsGrid, parse_target_value, shown
-from ui.models.agent_sheet import FIXED_COLUMNS, RIGHT, AgentSheetModel
+from app.text import Text
+from ui.models.sheet_grid import FIXED_COLUMNS, LEFT, RIGHT, Index, SheetGridModel
 
 Key = tuple[str, str]  # (agent code, target code)
-
 PENDING_BACKGROUND = QColor("#fff3cd")
 REFUSED_BACKGROUND = QColor("#f8d7da")
 
@@ -40,9 +39,9 @@ def _empty_grid() -> TargetsGrid:
     return TargetsGrid("", "", "", False, "", (), (), {}, {})
 
 
-class TargetsGridModel(AgentSheetModel):
+class TargetsGridModel(SheetGridModel):
     pending_changed = Signal()
-    COLUMN_WORDS = ("目标", "target")
+    cells_name = Text("目标", "target")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -68,19 +67,17 @@ class TargetsGridModel(AgentSheetModel):
     def grid(self) -> TargetsGrid:
         return self._grid
 
-    def agents(self) -> Sequence[SheetAgent]:
-        return self._grid.agents
+    def value_code(self, column: int) -> str | None:
+        target = self.column(column)
+        return target.code if target is not None else None
 
-    def value_columns(self) -> int:
-        return len(self._grid.columns)
+    def agent_texts(self, row: int) -> tuple[str, str]:
+        agent = self._grid.agents[row]
+        return agent.agent_code, agent.agent_name
 
     def column(self, column: int) -> TargetColumn | None:
         i = column - FIXED_COLUMNS
         return self._grid.columns[i] if 0 <= i < len(self._grid.columns) else None
-
-    def value_code(self, column: int) -> str | None:
-        target = self.column(column)
-        return target.code if target is not None else None
 
     def key(self, row: int, column: int) -> Key | None:
         target = self.column(column)
@@ -201,16 +198,22 @@ class TargetsGridModel(AgentSheetModel):
 
     # --- Qt overrides -------------------------------------------------------------
 
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._grid.agents)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else FIXED_COLUMNS + len(self._grid.columns)
+
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or not (0 <= section < self.columnCount()):
             return None
         target = self.column(section)
-        if target is None:
-            return self.fixed_header(section, role)
         if role == Qt.ItemDataRole.DisplayRole:
+            if target is None:
+                return tr("工号", "Code") if section == 0 else tr("姓名", "Name")
             zh, en = target.measure_text()
             return tr(f"{target.name}\n{zh}", f"{target.name}\n{en}")
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole and target is not None:
             zh, en = target.measure_text()
             example = "95%" if target.is_rate else "100000"
             return tr(
@@ -220,13 +223,16 @@ class TargetsGridModel(AgentSheetModel):
                 f"Enter a target value above 0, e.g. {example}; clear the cell to remove the value",
             )
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
+            return int(Qt.AlignmentFlag.AlignCenter) if target is not None else LEFT
         return None
 
-    def value_data(self, row: int, column: int, role: int) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not self.in_range(index):
+            return None
+        row, column = index.row(), index.column()
         target = self.column(column)
         if target is None:
-            return None
+            return self.fixed_data(row, column, role)
         key = (self._grid.agents[row].agent_code, target.code)
         value = self.value(row, column)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
@@ -252,3 +258,13 @@ class TargetsGridModel(AgentSheetModel):
                 tips.append(tr(f"导入的奖金基数 {fmt_num(bonus)}", f"imported bonus {fmt_num(bonus)}"))
             return "\n".join(tips) or None
         return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self._editable:
+            return False
+        if self.column(index.column()) is None:
+            return False
+        text = "" if value is None else str(value)
+        if text.strip() == self.data(index, Qt.ItemDataRole.EditRole):
+            return True
+        return self.write([(index.row(), index.column(), text)])

@@ -90,7 +90,7 @@ from ui.pages.base import Page
 from ui.pages.sales_page import agent_choices, default_day
 from ui.widgets.filters import push_button, search_box, totals_label
 from ui.widgets.locked_banner import LockedBanner
-from ui.widgets.sheet_view import SheetView
+from ui.widgets.sheet_view import SheetTableView
 from ui.widgets.table_view import TableView
 from ui.widgets.targets_grid_box import TargetsGridBox
 
@@ -180,8 +180,8 @@ class TargetsTab(RecordsTab):
         outer.addWidget(self.split)
 
 
-class MetricsTableView(SheetView):
-    """The metrics sheet (every edit is written at once: no undo)."""
+class MetricsTableView(SheetTableView):
+    """The KPI values sheet (every change is saved at once: no undo list)."""
 
     def grid_model(self) -> MetricsGridModel:
         model = self.model()

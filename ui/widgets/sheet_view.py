@@ -1,5 +1,6 @@
-"""The view of an editable agent sheet (ui/models/agent_sheet.py): the KPI metrics grid and the
-targets grid edit the same way."""
+"""The view part of the spreadsheet-like grids (:mod:`ui.models.sheet_grid`): cell selection, type to
+edit, Ctrl+V pastes a block copied from Excel at the top-left selected cell, Delete clears the
+selected cells, and Ctrl+Z undoes when the model keeps an undo list."""
 
 from __future__ import annotations
 
@@ -7,14 +8,11 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
-from ui.models.agent_sheet import FIXED_COLUMNS, AgentSheetModel
+from ui.models.sheet_grid import SheetGridModel
 from ui.widgets.table_view import TableView
 
 
-class SheetView(TableView):
-    """A sheet: cell selection, type to edit, Ctrl+V pastes a block, Delete clears cells, and Ctrl+Z
-    undoes where the model keeps its edits (:meth:`undo`)."""
-
+class SheetTableView(TableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
@@ -26,38 +24,30 @@ class SheetView(TableView):
         )
         self.setSortingEnabled(False)  # a pasted block lands on the rows as they are shown: keep them fixed
 
-    def grid_model(self) -> AgentSheetModel:
+    def sheet_model(self) -> SheetGridModel:
         model = self.model()
-        assert isinstance(model, AgentSheetModel)
+        assert isinstance(model, SheetGridModel)
         return model
 
     def top_left(self) -> QModelIndex:
         """Where a paste starts: the top-left selected cell, else the current cell."""
         indexes = self.selectionModel().selectedIndexes() if self.selectionModel() else []
         if indexes:
-            return self.grid_model().index(min(i.row() for i in indexes), min(i.column() for i in indexes))
+            return self.sheet_model().index(min(i.row() for i in indexes), min(i.column() for i in indexes))
         return self.currentIndex()
 
     def paste_text(self, text: str) -> bool:
         start = self.top_left()
-        if not start.isValid() or not self.grid_model().editable:
+        if not start.isValid():
             return False
-        return self.grid_model().paste(start.row(), start.column(), text)
+        return self.sheet_model().paste(start.row(), start.column(), text)
 
     def clear_selected(self) -> bool:
-        model = self.grid_model()
         indexes = self.selectionModel().selectedIndexes() if self.selectionModel() else []
-        cells = [
-            (i.row(), i.column(), None)
-            for i in indexes
-            if i.column() >= FIXED_COLUMNS and model.value(i.row(), i.column()) is not None
-        ]
-        if not cells or not model.editable:
-            return False
-        return model.write(cells)
+        return self.sheet_model().clear([(i.row(), i.column()) for i in indexes])
 
     def undo(self) -> bool:
-        """Ctrl+Z; False when this sheet has no undo (the key then goes to the table as usual)."""
+        """Ctrl+Z: the model's own undo, for a model that keeps one."""
         return False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 from app.i18n import tr
 from app.services.targets import PeriodChoice
 from ui.models.targets_grid import FIXED_COLUMNS, TargetsGridModel
-from ui.widgets.sheet_view import SheetView
+from ui.widgets.sheet_view import SheetTableView
 
 
-class TargetsTableView(SheetView):
-    """The targets sheet; Ctrl+Z undoes the last unsaved step."""
+class TargetsTableView(SheetTableView):
+    """The targets sheet; Ctrl+Z undoes the last unsaved edit or paste."""
 
     def grid_model(self) -> TargetsGridModel:
         model = self.model()
