@@ -798,21 +798,11 @@ def _pad(text: str, width: int, *, right: bool = False) -> str:
 
 def _table(result: MonthResult, lang: str = "zh", chain_status: str | None = None) -> str:
     """``payroll show``: one row per agent in the payroll table's columns (app.summary_columns)."""
-    from app.summary_columns import (
-        DEDUCTION_COLUMNS,
-        DEDUCTIONS,
-        GROSS_COLUMNS,
-        TOTAL_LABELS,
-        has_statutory,
-        shown_columns,
-        summary_amounts,
-    )
+    from app.summary_columns import column_label, has_statutory, shown_keys, summary_amounts
 
     # 社保/公积金/个税 only for a month with a statutory line (docs/pay-rules.md §9)
-    deduction_columns = shown_columns(DEDUCTIONS, any(has_statutory(a.lines) for a in result.agents))
-    keys = [*(c.key for c in GROSS_COLUMNS), "gross", *(c.key for c in deduction_columns), "deductions", "net"]
-    labels = {c.key: c.label.in_(lang) for c in (*GROSS_COLUMNS, *DEDUCTION_COLUMNS)}
-    labels.update({k: TOTAL_LABELS[k].in_(lang) for k in ("gross", "deductions", "net")})
+    keys = shown_keys(any(has_statutory(a.lines) for a in result.agents))
+    labels = {k: column_label(k).in_(lang) for k in keys}
     rows: list[tuple[str, str, dict[str, Decimal]]] = []
     for a in result.agents:
         amounts = summary_amounts(a.lines)

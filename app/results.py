@@ -8,9 +8,10 @@ turns it into JSON (``docs/formats.md``); the stored facts use the same JSON for
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
+from typing import Protocol
 
 from app.engine.facts import AgentFacts, AgentPay, PayLine
 from app.money import ZERO
@@ -18,6 +19,36 @@ from app.text import Text
 
 JsonScalar = str | int | bool | None
 JsonValue = JsonScalar | dict[str, "JsonValue"] | list["JsonValue"]
+
+
+class _Pay(Protocol):
+    @property
+    def gross(self) -> Decimal: ...
+
+    @property
+    def deductions(self) -> Decimal: ...
+
+    @property
+    def net(self) -> Decimal: ...
+
+
+class PayTotals:
+    """应发, 扣款 and 实发 added up over ``agents``: mixed into the records that hold a list of agents
+    (a month's result here, a what-if's outcome in :mod:`app.simulation`)."""
+
+    agents: Sequence[_Pay]
+
+    @property
+    def gross(self) -> Decimal:
+        return sum((a.gross for a in self.agents), ZERO)
+
+    @property
+    def deductions(self) -> Decimal:
+        return sum((a.deductions for a in self.agents), ZERO)
+
+    @property
+    def net(self) -> Decimal:
+        return sum((a.net for a in self.agents), ZERO)
 
 
 @dataclass(frozen=True)
@@ -40,8 +71,9 @@ class AgentResult:
 
 
 @dataclass(frozen=True)
-class MonthResult:
-    """A month's stored (or freshly computed) result, agents ordered by code."""
+class MonthResult(PayTotals):
+    """A month's stored (or freshly computed) result, agents ordered by code; its totals from
+    :class:`PayTotals`."""
 
     month: str
     status: str  # calculated | locked
@@ -49,18 +81,6 @@ class MonthResult:
     plan_effective_from: str
     agents: tuple[AgentResult, ...]
     warnings: tuple[Text, ...] = ()  # month-wide
-
-    @property
-    def gross(self) -> Decimal:
-        return sum((a.gross for a in self.agents), ZERO)
-
-    @property
-    def deductions(self) -> Decimal:
-        return sum((a.deductions for a in self.agents), ZERO)
-
-    @property
-    def net(self) -> Decimal:
-        return sum((a.net for a in self.agents), ZERO)
 
     def agent(self, code: str) -> AgentResult | None:
         return next((a for a in self.agents if a.code == code), None)

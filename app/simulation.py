@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from app.money import ZERO
+from app.results import PayTotals
 from app.text import Text
 
 LARGEST = 10  # how many of the largest changes a plan's outcome lists
@@ -49,15 +50,12 @@ class AgentDelta:
 
 
 @dataclass(frozen=True)
-class PlanOutcome:
-    """One draft plan over one month: every agent, the totals, who gains and who loses."""
+class PlanOutcome(PayTotals):
+    """One draft plan over one month: every agent, the totals (gross, deductions and net from
+    :class:`~app.results.PayTotals`), who gains and who loses."""
 
     name: str
     agents: tuple[AgentDelta, ...]  # ordered by code
-
-    @property
-    def net(self) -> Decimal:
-        return sum((a.net for a in self.agents), ZERO)
 
     @property
     def baseline_net(self) -> Decimal:
@@ -66,14 +64,6 @@ class PlanOutcome:
     @property
     def delta(self) -> Decimal:
         return self.net - self.baseline_net
-
-    @property
-    def gross(self) -> Decimal:
-        return sum((a.gross for a in self.agents), ZERO)
-
-    @property
-    def deductions(self) -> Decimal:
-        return sum((a.deductions for a in self.agents), ZERO)
 
     @property
     def gainers(self) -> int:

@@ -139,6 +139,25 @@ TOTAL_TIPS: dict[str, Text] = {
 }
 
 
+def shown_keys(statutory: bool) -> tuple[str, ...]:
+    """A printed view's money columns in order: the 应发 columns, 应发合计, the 扣款 columns (社保/公积金/
+    个税 only when ``statutory``), 扣款合计, 实发金额 — the 汇总 sheet, the region overview, ``payroll show``."""
+    return (
+        *(c.key for c in GROSS_COLUMNS),
+        "gross",
+        *(c.key for c in shown_columns(DEDUCTIONS, statutory)),
+        "deductions",
+        "net",
+    )
+
+
+def column_label(key: str) -> Text:
+    """The header of a summary column or of a total (``gross``, ``deductions``, ``net``)."""
+    if key in TOTAL_LABELS:
+        return TOTAL_LABELS[key]
+    return next(c.label for c in SUMMARY_COLUMNS if c.key == key)
+
+
 def _column_for(code: str, amount: Decimal) -> str:
     side = GROSS if amount > 0 else DEDUCTIONS
     for col in SUMMARY_COLUMNS:

@@ -63,3 +63,13 @@ def median(values: list[float]) -> float:
 def warm_up(db: Path, *args: str) -> None:
     """One untimed run that compiles the bytecode of what the timed runs load, as an installed program has it."""
     cli(db, *args)
+
+
+def timed(db: Path, repeat: int, *args: str) -> float:
+    """``branchpay ARGS`` warmed up, then run ``repeat`` times; prints and returns the median seconds."""
+    warm_up(db, *args)
+    runs = [cli(db, *args) for _ in range(repeat)]
+    t = median([r.seconds for r in runs])
+    print(f"branchpay {' '.join(args)}: median {t:.2f} s (best {min(r.seconds for r in runs):.2f} s), "
+          f"peak {max(r.peak_mb for r in runs):.0f} MB over {repeat} runs")
+    return t

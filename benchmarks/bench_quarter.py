@@ -24,43 +24,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 from sqlalchemy import insert, select  # noqa: E402
 
 from app.calendar import month_bounds  # noqa: E402
-from app.plan.toml_io import default_plan_text  # noqa: E402
 from app.services.payroll import calculate_month, lock_month  # noqa: E402
 from app.services.plans import save_plan  # noqa: E402
 from app.services.setup import initialise  # noqa: E402
 from benchmarks._data import random_policy  # noqa: E402
-from benchmarks._whole_command import cli, median, warm_up  # noqa: E402
+from benchmarks._whole_command import timed  # noqa: E402
 from db.models import Agent, KpiMetric, Policy, TargetValue  # noqa: E402
 from db.session import Database  # noqa: E402
+from tests.periods.scenario import Q_ANSWER, Q_PREMIUM, Q_TOP_AWARD, plan_text, team_award  # noqa: E402
 
 TARGET_S = 2.5
-SECTIONS = """
-[[targets]]
-code = "q_premium"
-name = "季度保费目标"
-measure = "standard_premium"
-period = "quarter"
-bonus = 1000
-payout = [ { from = 0.8, rate = 0.5 }, { from = 1.0, rate = 1.0 }, { from = 1.2, rate = 1.2 } ]
-
-[[targets]]
-code = "q_answer"
-name = "季度接通率目标"
-measure = "answer_rate"
-period = "quarter"
-bonus = 300
-payout = [ { from = 1, rate = 1 } ]
-
-[[period_awards]]
-code = "q_top"
-name = "季度优胜"
-period = "quarter"
-top_share = 0.1
-amount = 800
-
-[team_award]
-amount = 300
-"""
+SECTIONS = Q_PREMIUM + Q_ANSWER + Q_TOP_AWARD + team_award(300)
 
 
 def build(path: Path, agents: int, policies: int) -> None:
@@ -68,7 +42,7 @@ def build(path: Path, agents: int, policies: int) -> None:
     rng = random.Random(7)
     with db.session_scope() as s:
         initialise(s)
-        save_plan(s, default_plan_text().replace("schema = 1", "schema = 2", 1) + SECTIONS)
+        save_plan(s, plan_text(SECTIONS))
         s.execute(insert(Agent), [{"code": f"B{i:04d}", "name": f"坐席{i}", "team": f"{i % 12}组",
                                    "base_salary": Decimal(4000), "hire_date": date(2025, 1, 1)}
                                   for i in range(agents)])
@@ -100,10 +74,7 @@ def main() -> None:
         path = Path(tmp) / "quarter.sqlite3"
         build(path, args.agents, args.policies)
         for cmd in (("payroll", "run", "--month", "2026-12"), ("payroll", "verify", "--month", "2026-12")):
-            warm_up(path, *cmd)
-            runs = [cli(path, *cmd) for _ in range(args.repeat)]
-            print(f"branchpay {' '.join(cmd)}: median {median([r.seconds for r in runs]):.2f} s, "
-                  f"peak {max(r.peak_mb for r in runs):.0f} MB over {args.repeat} runs")
+            timed(path, args.repeat, *cmd)
         print(f"target for the quarter's last month: ≤ {TARGET_S} s")
 
 

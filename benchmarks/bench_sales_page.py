@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from app.services.demo import demo_months
-from benchmarks.bench_window import STALL_GOAL, StallMeter, build, peak_rss_mb
+from benchmarks.bench_window import StallMeter, database, peak_rss_mb, report
+from benchmarks.bench_window import timed as window_timed
 from db.session import Database
 
 GOALS = {"load": 0.3, "refresh": 1.0, "sort by premium": 1.0, "search": 1.0, "filter by status": 1.0}
@@ -26,25 +26,9 @@ BIG_GOALS = {"load": 1.0}
 
 
 def timed(app: object, page: object, action: Callable[[], object], meter: StallMeter) -> tuple[float, float]:
-    from PySide6.QtCore import QEventLoop, QThreadPool
-
-    QThreadPool.globalInstance().waitForDone()
-    app.processEvents()  # type: ignore[attr-defined]
-    meter.start()
-    start = time.perf_counter()
-    action()
-    app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)  # type: ignore[attr-defined]
-    loader = page.loader  # type: ignore[attr-defined]
-    if loader.loading:
-        loop = QEventLoop()
-        loader.ended.connect(loop.quit)
-        if loader.loading:
-            loop.exec()
-        loader.ended.disconnect(loop.quit)
+    """The sales page's ``action`` until its rows are read and the rows on screen painted."""
     table = page.table  # type: ignore[attr-defined]
-    table.viewport().repaint()  # the rows on screen painted (read, when lazily read)
-    elapsed = time.perf_counter() - start
-    return elapsed, meter.stop()
+    return window_timed(app, action, lambda: [page], meter, then=lambda: table.viewport().repaint())
 
 
 def one_page(
@@ -77,14 +61,6 @@ def one_page(
     db.dispose()
 
 
-def report(name: str, seconds: float, goal: float, stall: float) -> None:
-    ok = "ok" if seconds <= goal else "SLOW"
-    print(
-        f"  {name:20s} {seconds:7.3f} s   goal ≤ {goal:.1f} s   ratio {seconds / goal:5.2f} {ok}"
-        f"   longest stall {stall:6.3f} s ({'ok' if stall <= STALL_GOAL else 'FREEZES'})"
-    )
-
-
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -102,11 +78,7 @@ def main() -> int:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for agents, policies in sizes:
-            path = folder / f"window-{agents}-{policies}.sqlite3"
-            if not path.exists():
-                t = time.perf_counter()
-                build(path, agents, policies)
-                print(f"built {path.name} in {time.perf_counter() - t:.1f} s")
+            path = database(folder, agents, policies)
             month = demo_months()[-1]
             goals = dict(GOALS, **(BIG_GOALS if policies > 100_000 else {}))
             out: dict[str, list[tuple[float, float]]] = {k: [] for k in GOALS}
@@ -114,7 +86,7 @@ def main() -> int:
                 one_page(app, path, month, meter, out)
             print(f"sales page, {agents} agents, {policies:,} policies in {month} (median of {args.repeat}):")
             for name, runs in out.items():
-                report(name, statistics.median(r[0] for r in runs), goals[name], max(r[1] for r in runs))
+                report(name, statistics.median(r[0] for r in runs), goals[name], max(r[1] for r in runs), width=20)
             print(f"  peak memory of this process so far: {peak_rss_mb():.0f} MB")
     return 0
 

@@ -40,7 +40,7 @@ from app.plan.toml_io import dump_plan, plan_from_dict, plan_to_dict  # noqa: E4
 from app.services.plans import save_plan  # noqa: E402
 from app.services.setup import initialise  # noqa: E402
 from benchmarks._data import random_policy  # noqa: E402
-from benchmarks._whole_command import cli, median, warm_up  # noqa: E402
+from benchmarks._whole_command import cli, timed  # noqa: E402
 from db.models import Agent, AttendanceRecord, Complaint, KpiMetric, Policy, QAEvaluation, TargetValue  # noqa: E402
 from db.session import Database  # noqa: E402
 
@@ -137,15 +137,6 @@ def describe(data: dict) -> None:  # type: ignore[type-arg]
     indicators = {len(a["facts"]["indicator_scores"]) for a in agents}
     print(f"  December: {len(agents)} agents in scopes {dict(scopes)}; indicators scored per agent {sorted(indicators)}; "
           f"target_bonus lines {codes['target_bonus']}, period_award {codes['period_award']}, net {data['totals']['net']}")
-
-
-def timed(path: Path, repeat: int, *cmd: str) -> float:
-    warm_up(path, *cmd)
-    runs = [cli(path, *cmd) for _ in range(repeat)]
-    t = median([r.seconds for r in runs])
-    print(f"branchpay {' '.join(cmd)}: median {t:.2f} s (best {min(r.seconds for r in runs):.2f} s), "
-          f"peak {max(r.peak_mb for r in runs):.0f} MB over {repeat} runs")
-    return t
 
 
 def main() -> int:

@@ -1,8 +1,8 @@
 """Time ``branchpay payroll run --month 2026-12`` with statutory deductions (goal ≤ 2.5 s, issue #15).
 
-300 agents with ID numbers and special deductions, a plan with a ``[statutory]`` section, and
-January–November calculated and locked: December's income tax reads the eleven locked months'
-recorded lines. The command is timed as a fresh process each time.
+300 agents with ID numbers and special deductions, the statutory tests' plan (base pay and a
+``[statutory]`` section with income tax, ``tests/statutory/helpers.py``), and January–November
+calculated and locked: December's income tax reads the eleven locked months' recorded lines. The command is timed as a fresh process each time.
 
 Run: ``.venv/bin/python benchmarks/bench_statutory.py [--agents 300] [--repeat 3]``
 """
@@ -18,23 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
 from benchmarks._whole_command import cli, median  # noqa: E402
+from tests.statutory.helpers import ID_A, plan_text  # noqa: E402
 
 TARGET_S = 2.5
-ID = "11010519491231002X"
-PLAN = """
-schema = 2
-name = "含代扣代缴"
-effective_from = "2026-01"
-[commission]
-tiers = [ { from = 0, rate = 0.02 } ]
-[statutory]
-social_insurance = [ { code = "pension", name = "养老保险", rate = 0.08 },
-                     { code = "medical", name = "医疗保险", rate = 0.02, fixed = 3 },
-                     { code = "unemployment", name = "失业保险", rate = 0.005 } ]
-si_base_floor = 4462
-si_base_ceiling = 22311
-housing_fund_rate = 0.07
-"""
 
 
 def main() -> int:
@@ -45,11 +31,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         db = folder / "bench.sqlite3"
-        (folder / "plan.toml").write_text(PLAN, encoding="utf-8")
+        (folder / "plan.toml").write_text(plan_text(), encoding="utf-8")
         with (folder / "agents.csv").open("w", encoding="utf-8") as fh:
             fh.write("code,name,base_salary,hire_date,id_number,bank_account\n")
             for i in range(args.agents):
-                fh.write(f"A{i:04d},坐席{i},{8000 + 100 * (i % 50)},2024-01-01,{ID},62220202{i:08d}\n")
+                fh.write(f"A{i:04d},坐席{i},{8000 + 100 * (i % 50)},2024-01-01,{ID_A},62220202{i:08d}\n")
         with (folder / "deductions.csv").open("w", encoding="utf-8") as fh:
             fh.write("code,month,children_education,elderly_care\n")
             for m in range(1, 13):

@@ -140,8 +140,9 @@ class StallMeter:
 
 
 def timed(app: object, action: Callable[[], object], pages: Callable[[], list[object]],
-          meter: StallMeter) -> tuple[float, float]:
-    """Seconds until ``action`` is done and no page of ``pages()`` is loading; and the longest stall."""
+          meter: StallMeter, then: Callable[[], object] | None = None) -> tuple[float, float]:
+    """Seconds until ``action`` is done and no page of ``pages()`` is loading (and ``then`` has run:
+    a repaint, say); and the longest stall."""
     from PySide6.QtCore import QEventLoop, QThreadPool
 
     # Each action on its own: a background check the previous one started (the overview's
@@ -162,6 +163,8 @@ def timed(app: object, action: Callable[[], object], pages: Callable[[], list[ob
             if loader.loading:
                 loop.exec()
             loader.ended.disconnect(loop.quit)
+    if then is not None:
+        then()
     elapsed = time.perf_counter() - start
     return elapsed, meter.stop()
 
@@ -215,10 +218,20 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def report(name: str, seconds: float, goal: float, stall: float | None = None) -> None:
+def report(name: str, seconds: float, goal: float, stall: float | None = None, *, width: int = 34) -> None:
     ok = "ok" if seconds <= goal else "SLOW"
     extra = "" if stall is None else f"   longest stall {stall:6.3f} s ({'ok' if stall <= STALL_GOAL else 'FREEZES'})"
-    print(f"  {name:34s} {seconds:7.3f} s   goal ≤ {goal:.1f} s   ratio {seconds / goal:5.2f} {ok}{extra}")
+    print(f"  {name:{width}s} {seconds:7.3f} s   goal ≤ {goal:.1f} s   ratio {seconds / goal:5.2f} {ok}{extra}")
+
+
+def database(folder: Path, agents: int, policies: int) -> Path:
+    """The window's demo-shaped database of that size in ``folder``, built unless it is already there."""
+    path = folder / f"window-{agents}-{policies}.sqlite3"
+    if not path.exists():
+        t = time.perf_counter()
+        build(path, agents, policies)
+        print(f"built {path.name} in {time.perf_counter() - t:.1f} s")
+    return path
 
 
 def main() -> int:
@@ -232,12 +245,8 @@ def main() -> int:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for agents, policies in sizes:
-            path = folder / f"window-{agents}-{policies}.sqlite3"
+            path = database(folder, agents, policies)
             months = demo_months()
-            if not path.exists():
-                t = time.perf_counter()
-                build(path, agents, policies)
-                print(f"built {path.name} in {time.perf_counter() - t:.1f} s")
             busy_month, quiet_month = months[-1], months[0]
             goals = dict(GOALS, **(BIG_GOALS if policies > 100_000 else {}))
             print(f"{agents} agents, {policies:,} policies in {busy_month} (median of {args.repeat}):")

@@ -13,7 +13,6 @@ from typing import Any
 
 from app.money import fmt_num
 from app.plan.model import (
-    BETTER_VALUES,
     COMMISSION_MODES,
     COMPLAINT_LEVELS,
     COUNT_SOURCES,
@@ -33,6 +32,7 @@ from app.plan.toml_io import (
     _load_kpi,
     _load_quality,
     _num,
+    linear_indicator,
     plan_to_dict,
 )
 
@@ -105,19 +105,7 @@ def load_v2_indicator(ck: _Checker, it: dict[str, Any], ip: str, code: str) -> I
             )
     base = Indicator(code=code, name=name, weight=weight, target=Decimal(0), step=Decimal(1), kind=kind)
     if kind == "linear":
-        return replace(
-            base,
-            target=ck.number(it, "target", ip, rate=True, min_value=None) or Decimal(0),
-            step=ck.number(it, "step", ip, rate=True, positive=True) or Decimal(1),
-            step_up=ck.number(it, "step_up", ip, default=None, rate=True, positive=True),
-            step_down=ck.number(it, "step_down", ip, default=None, rate=True, positive=True),
-            down=ck.number(it, "down", ip, default=Decimal(1)),
-            up=ck.number(it, "up", ip, default=Decimal(1)),
-            max_down=ck.number(it, "max_down", ip, default=None),
-            max_up=ck.number(it, "max_up", ip, default=None),
-            better=ck.text(it, "better", ip, default="higher", choices=BETTER_VALUES),
-            source=ck.text(it, "source", ip, default="metric", choices=SOURCE_VALUES),
-        )
+        return linear_indicator(ck, it, ip, base, steps=True)
     if kind == "count":
         return _count_indicator(ck, it, ip, base)
     source = ck.text(it, "source", ip, default="metric", choices=SOURCE_VALUES)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -589,6 +589,28 @@ _INDICATOR_KEYS = (
 INDICATOR_KEYS_V2 = ("kind", "step_up", "step_down", "bands", "points", "points_by_level")
 
 
+def linear_indicator(ck: _Checker, it: dict[str, Any], ip: str, base: Indicator, *, steps: bool = False) -> Indicator:
+    """``base`` with the keys of a linear indicator read from ``it`` (schema 1's only kind; with
+    ``steps``, schema 2's ``step_up`` and ``step_down`` too), in the order the problems are reported."""
+    target = ck.number(it, "target", ip, rate=True, min_value=None) or Decimal(0)
+    step = ck.number(it, "step", ip, rate=True, positive=True) or Decimal(1)
+    step_up = ck.number(it, "step_up", ip, default=None, rate=True, positive=True) if steps else None
+    step_down = ck.number(it, "step_down", ip, default=None, rate=True, positive=True) if steps else None
+    return replace(
+        base,
+        target=target,
+        step=step,
+        step_up=step_up,
+        step_down=step_down,
+        down=ck.number(it, "down", ip, default=Decimal(1)),
+        up=ck.number(it, "up", ip, default=Decimal(1)),
+        max_down=ck.number(it, "max_down", ip, default=None),
+        max_up=ck.number(it, "max_up", ip, default=None),
+        better=ck.text(it, "better", ip, default="higher", choices=BETTER_VALUES),
+        source=ck.text(it, "source", ip, default="metric", choices=SOURCE_VALUES),
+    )
+
+
 def _load_kpi(ck: _Checker, raw: Any, path: str = "kpi") -> KpiConfig:
     t = ck.table(
         raw, path, ("standard", "bonus_from", "bonus_per_point", "deduction_per_point", "indicators")
@@ -615,21 +637,14 @@ def _load_kpi(ck: _Checker, raw: Any, path: str = "kpi") -> KpiConfig:
 
             indicators.append(load_v2_indicator(ck, it, ip, code if isinstance(code, str) else ""))
             continue
-        indicators.append(
-            Indicator(
-                code=code or "",
-                name=ck.text(it, "name", ip, default=code if isinstance(code, str) else "") or "",
-                weight=ck.number(it, "weight", ip, rate=True, positive=True) or Decimal(1),
-                target=ck.number(it, "target", ip, rate=True, min_value=None) or Decimal(0),
-                step=ck.number(it, "step", ip, rate=True, positive=True) or Decimal(1),
-                down=ck.number(it, "down", ip, default=Decimal(1)),
-                up=ck.number(it, "up", ip, default=Decimal(1)),
-                max_down=ck.number(it, "max_down", ip, default=None),
-                max_up=ck.number(it, "max_up", ip, default=None),
-                better=ck.text(it, "better", ip, default="higher", choices=BETTER_VALUES),
-                source=ck.text(it, "source", ip, default="metric", choices=SOURCE_VALUES),
-            )
+        base = Indicator(
+            code=code or "",
+            name=ck.text(it, "name", ip, default=code if isinstance(code, str) else "") or "",
+            weight=ck.number(it, "weight", ip, rate=True, positive=True) or Decimal(1),
+            target=Decimal(0),
+            step=Decimal(1),
         )
+        indicators.append(linear_indicator(ck, it, ip, base))
     return KpiConfig(
         standard=standard if standard is not None else Decimal(80),
         bonus_from=bonus_from if bonus_from is not None else Decimal(90),

@@ -27,17 +27,9 @@ from pathlib import Path
 from app.i18n import language, tr
 from app.money import ZERO, round2
 from app.reports.branch_package import BranchMonth
-from app.reports.files import as_os_error, staged_output
-from app.reports.summary_xlsx import summary_sheet_columns, summary_sheet_keys, write_summary_rows
-from app.reports.xlsx_writer import Column, SummaryBook, new_sheet, save_workbook
-from app.summary_columns import (
-    DEDUCTIONS,
-    GROSS_COLUMNS,
-    TOTAL_LABELS,
-    has_statutory,
-    shown_columns,
-    summary_amounts,
-)
+from app.reports.summary_xlsx import money_columns, summary_sheet_columns, write_summary_rows
+from app.reports.xlsx_writer import Column, SummaryBook, new_sheet, write_book
+from app.summary_columns import has_statutory, shown_keys, summary_amounts
 
 SOURCE_KINDS = {
     "sqlite": ("数据库文件", "database file"),
@@ -105,24 +97,20 @@ def region_figures(rows: Sequence[Figures]) -> Figures:
 
 def overview_keys(months: Sequence[BranchMonth]) -> tuple[str, ...]:
     """The overview's money columns: as a branch's 汇总 sheet, 社保/公积金/个税 when any branch has them."""
-    return summary_sheet_keys(any(has_statutory(a.lines) for m in months for a in m.result.agents))
+    return shown_keys(any(has_statutory(a.lines) for m in months for a in m.result.agents))
 
 
 def _overview(book: SummaryBook, month: str, months: Sequence[BranchMonth], figures: Sequence[Figures],
               generated: datetime) -> None:
     lang = language()
     keys = overview_keys(months)
-    statutory = len(keys) > len(summary_sheet_keys(False))
-    money = [Column(c.label.in_(lang), 11, "money") for c in GROSS_COLUMNS]
-    money.append(Column(TOTAL_LABELS["gross"].in_(lang), 12, "money"))
-    money += [Column(c.label.in_(lang), 11, "money") for c in shown_columns(DEDUCTIONS, statutory)]
-    money += [Column(TOTAL_LABELS[k].in_(lang), 12, "money") for k in ("deductions", "net")]
+    statutory = len(keys) > len(shown_keys(False))
     columns = [
         Column(tr("网点代码", "Branch code"), 10),
         Column(tr("网点名称", "Branch"), 16),
         Column(tr("来源", "Source"), 24),
         Column(tr("人数", "Agents"), 7, "int"),
-        *money,
+        *money_columns(statutory, lang),
         Column(tr("人均实发", "Average net"), 12, "money"),
         Column(tr("平均质检分", "Average QA"), 10, "score"),
         Column(tr("平均绩效分", "Average KPI"), 10, "score"),
@@ -146,7 +134,7 @@ def _branch_sheet(book: SummaryBook, month: BranchMonth, generated: datetime) ->
     header = f"{month.branch.label} {month.result.month} {tr('汇总', 'Summary')}"
     sheet = new_sheet(book, title, summary_sheet_columns(statutory, language()), header, freeze=(1, 3),
                       autofilter=False, generated=generated)
-    write_summary_rows(sheet, agents, summary_sheet_keys(statutory))
+    write_summary_rows(sheet, agents, shown_keys(statutory))
 
 
 def write_region(month: str, months: Sequence[BranchMonth], out_path: Path,
@@ -154,20 +142,11 @@ def write_region(month: str, months: Sequence[BranchMonth], out_path: Path,
     """Write the region workbook to ``out_path`` (staged: never half-written); the overview's figures."""
     generated = generated or datetime.now().replace(microsecond=0)
     figures = [branch_figures(m) for m in months]
-    out_path = Path(out_path)
-    with staged_output(out_path.parent, durable=True) as stage:
-        target = stage.path(out_path.name)
-        book = SummaryBook(title=tr(f"{month} 区域工资汇总", f"Region payroll {month}"),
-                           footer_text=tr("第 &P 页，共 &N 页", "Page &P of &N"), spool_dir=stage.scratch)
-        try:
-            _overview(book, month, months, figures, generated)
-            for m in months:
-                _branch_sheet(book, m, generated)
-            save_workbook(book.finish(), target)
-        except BaseException as exc:
-            book.discard()
-            os_error = as_os_error(exc) if isinstance(exc, Exception) else None
-            if os_error is None or os_error is exc:
-                raise
-            raise os_error from exc
+
+    def fill(book: SummaryBook) -> None:
+        _overview(book, month, months, figures, generated)
+        for m in months:
+            _branch_sheet(book, m, generated)
+
+    write_book(out_path, tr(f"{month} 区域工资汇总", f"Region payroll {month}"), fill)
     return figures

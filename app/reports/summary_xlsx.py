@@ -38,27 +38,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-
 from app.fact_rows import FACT_LABELS, NO_KPI_DATA, SCOPE_LABEL, fact_rows, scope_text
 from app.i18n import language, tr
-from app.reports.files import as_os_error, staged_output
 from app.reports.publication import HEAD, HEADING, XLSX_WIDTHS, Publication, notice_rows
 from app.reports.tax_year import SHEET_NAME as TAX_YEAR_SHEET
 from app.reports.tax_year import TaxYearRow, add_tax_year_sheet
 from app.reports.trend_sheet import add_trend_sheet
-from app.reports.xlsx_writer import Column, SheetWriter, SummaryBook, save_workbook
+from app.reports.xlsx_writer import Column, SheetWriter, SummaryBook, agent_columns, write_book
 from app.reports.xlsx_writer import new_sheet as _sheet
 from app.results import AgentResult, MonthResult
-from app.summary_columns import (
-    DEDUCTION_COLUMNS,
-    DEDUCTIONS,
-    GROSS_COLUMNS,
-    TOTAL_LABELS,
-    has_statutory,
-    shown_columns,
-    summary_amounts,
-)
+from app.summary_columns import TOTAL_LABELS, column_label, has_statutory, shown_keys, summary_amounts
 from app.trends import History
 
 ZERO = Decimal(0)
@@ -187,18 +176,15 @@ def _team_groups(agents: Sequence[AgentResult]) -> list[tuple[str, list[AgentRes
     return sorted(teams.items(), key=lambda item: (item[0] == "", item[0]))
 
 
+def money_columns(statutory: bool, lang: str) -> list[Column]:
+    """The money columns of :func:`~app.summary_columns.shown_keys` (社保/公积金/个税 only when the month
+    has a statutory line, docs/pay-rules.md §9); the totals a little wider."""
+    return [Column(column_label(k).in_(lang), 12 if k in TOTAL_LABELS else 11, "money") for k in shown_keys(statutory)]
+
+
 def summary_sheet_columns(statutory: bool, lang: str) -> list[Column]:
-    """The 汇总 sheet's columns: code, name, team, then :func:`summary_sheet_keys`' money columns."""
-    columns = [Column(tr("工号", "Code"), 9), Column(tr("姓名", "Name"), 10), Column(tr("团队", "Team"), 12)]
-    columns += [Column(c.label.in_(lang), 11, "money") for c in GROSS_COLUMNS]
-    columns += [Column(TOTAL_LABELS["gross"].in_(lang), 12, "money")]
-    # 社保/公积金/个税 only when the month has a statutory line (docs/pay-rules.md §9)
-    columns += [Column(c.label.in_(lang), 11, "money") for c in shown_columns(DEDUCTIONS, statutory)]
-    columns += [
-        Column(TOTAL_LABELS["deductions"].in_(lang), 12, "money"),
-        Column(TOTAL_LABELS["net"].in_(lang), 12, "money"),
-    ]
-    return columns
+    """The 汇总 sheet's columns: code, name, team, then the money columns."""
+    return [*agent_columns(), *money_columns(statutory, lang)]
 
 
 def write_summary_rows(sheet: SheetWriter, agents: Sequence[AgentResult], keys: Sequence[str]) -> None:
@@ -241,7 +227,7 @@ def _summary_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
     columns = summary_sheet_columns(statutory, language())
     # no autofilter: sorting would move the subtotal and totals rows into the data
     sheet = _sheet(wb, title, columns, header, freeze=(1, 3), autofilter=False, generated=data.generated_at)
-    write_summary_rows(sheet, agents, summary_sheet_keys(statutory))
+    write_summary_rows(sheet, agents, shown_keys(statutory))
     _signature_rows(sheet, data, len(columns))
 
 
@@ -259,31 +245,9 @@ def _signature_rows(sheet: SheetWriter, data: SummaryInput, width: int) -> None:
     sheet.row(dates)
 
 
-# The 汇总 sheet's money columns, in order (after code, name and team).
-SUMMARY_SHEET_KEYS: tuple[str, ...] = (
-    *(c.key for c in GROSS_COLUMNS),
-    "gross",
-    *(c.key for c in DEDUCTION_COLUMNS),
-    "deductions",
-    "net",
-)
-
-
-def summary_sheet_keys(statutory: bool) -> tuple[str, ...]:
-    """The 汇总 sheet's money columns for a month with (or without) statutory lines."""
-    return (
-        *(c.key for c in GROSS_COLUMNS),
-        "gross",
-        *(c.key for c in shown_columns(DEDUCTIONS, statutory)),
-        "deductions",
-        "net",
-    )
-
-
 def _detail_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
     columns = [
-        Column(tr("工号", "Code"), 9),
-        Column(tr("姓名", "Name"), 10),
+        *agent_columns(team=False),
         Column(tr("项目代码", "Line code"), 18),
         Column(tr("项目", "Line"), 16),
         Column(tr("金额", "Amount"), 12, "money"),
@@ -301,7 +265,7 @@ def _facts_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -
     (:func:`app.fact_rows.fact_rows`): 出勤/应出勤, 标准保费, 质检均分, 绩效得分 (无数据 when there was
     none), 请假/考勤."""
     lang = language()
-    columns = [Column(tr("工号", "Code"), 9), Column(tr("姓名", "Name"), 10), Column(tr("团队", "Team"), 12)]
+    columns = agent_columns()
     widths = {"attendance": 18, "premium": 20, "qa": 34, "kpi": 30, "leave": 34}
     columns += [Column(label.in_(lang), widths.get(key, 20)) for key, label in FACT_LABELS.items()]
     # schema 2: a 岗位方案 column when any agent is in a scope (docs/pay-rules.md §7.3)
@@ -319,8 +283,7 @@ def _sales_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -
     yes, no = tr("是", "yes"), tr("否", "no")
     columns = [
         Column(tr("保单号", "Policy no"), 16),
-        Column(tr("工号", "Code"), 9),
-        Column(tr("姓名", "Name"), 10),
+        *agent_columns(team=False),
         Column(tr("产品", "Product"), 9),
         Column(tr("产品名称", "Product name"), 16),
         Column(tr("保费", "Premium"), 12, "money"),
@@ -357,9 +320,7 @@ def _sales_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -
 
 def _attendance_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
     columns = [
-        Column(tr("工号", "Code"), 9),
-        Column(tr("姓名", "Name"), 10),
-        Column(tr("团队", "Team"), 12),
+        *agent_columns(),
         Column(tr("应出勤天数", "Workdays"), 10, "days"),
         Column(tr("在职天数", "Employed days"), 10, "days"),
         Column(tr("出勤天数", "Attended days"), 10, "days"),
@@ -405,9 +366,7 @@ def _attendance_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: s
 
 def _qa_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str) -> None:
     columns = [
-        Column(tr("工号", "Code"), 9),
-        Column(tr("姓名", "Name"), 10),
-        Column(tr("团队", "Team"), 12),
+        *agent_columns(),
         Column(tr("质检次数（有效）", "Evaluations (valid)"), 11, "int"),
         Column(tr("平均分", "Average"), 9, "score"),
         Column(tr("等级", "Grade"), 7),
@@ -443,9 +402,7 @@ def _ranking_sheet(wb: SummaryBook, data: SummaryInput, title: str, header: str)
     """Ranking by KPI score for posting on the notice board: scores and the award, never pay."""
     columns = [
         Column(tr("名次", "Rank"), 7, "int"),
-        Column(tr("工号", "Code"), 9),
-        Column(tr("姓名", "Name"), 10),
-        Column(tr("团队", "Team"), 12),
+        *agent_columns(),
         Column(tr("绩效得分", "KPI score"), 10, "score"),
         Column(tr("质检均分", "QA average"), 10, "score"),
         Column(tr("标准保费", "Standard premium"), 12, "money"),
@@ -539,7 +496,7 @@ SHEETS: tuple[tuple[str, str, Callable[[SummaryBook, SummaryInput, str, str], No
 )
 
 
-def _build(data: SummaryInput, book: SummaryBook) -> Workbook:
+def _fill(data: SummaryInput, book: SummaryBook) -> None:
     status = data.result.status
     draft = "" if status == "locked" else tr("（草稿：试算，未锁定）", " (DRAFT: not locked)")
     for zh, en, build in SHEETS:
@@ -551,29 +508,9 @@ def _build(data: SummaryInput, book: SummaryBook) -> Workbook:
     if data.trend is not None and len(data.trend.months) > 1:
         name = tr("趋势", "Trends")
         add_trend_sheet(book, data.trend, name, f"{data.branch_name} {data.trend.months[0]}~{data.month} {name}")
-    return book.finish()
-
-
-def _new_book(data: SummaryInput, spool_dir: Path | None = None) -> SummaryBook:
-    return SummaryBook(
-        title=tr(f"{data.branch_name} {data.month} 工资汇总", f"{data.branch_name} payroll {data.month}"),
-        footer_text=tr("第 &P 页，共 &N 页", "Page &P of &N"),
-        spool_dir=spool_dir,
-    )
 
 
 def write_summary(data: SummaryInput, out_path: Path) -> Path:
     """Build the workbook and write it to ``out_path`` through a staged folder; returns the path."""
-    out_path = Path(out_path)
-    with staged_output(out_path.parent, durable=True) as stage:
-        target = stage.path(out_path.name)
-        book = _new_book(data, stage.scratch)
-        try:
-            save_workbook(_build(data, book), target)
-        except BaseException as exc:
-            book.discard()
-            os_error = as_os_error(exc) if isinstance(exc, Exception) else None
-            if os_error is None or os_error is exc:
-                raise
-            raise os_error from exc
-    return stage.written[0]
+    title = tr(f"{data.branch_name} {data.month} 工资汇总", f"{data.branch_name} payroll {data.month}")
+    return write_book(out_path, title, lambda book: _fill(data, book))

@@ -43,11 +43,10 @@ SHEET_NAME = ("个税累计", "Tax year")
 
 
 def columns() -> list[Column]:
-    from app.reports.xlsx_writer import Column
+    from app.reports.xlsx_writer import Column, agent_columns
 
     return [
-        Column(tr("工号", "Code"), 9),
-        Column(tr("姓名", "Name"), 10),
+        *agent_columns(team=False),
         Column(tr("月份", "Month"), 9),
         Column(tr("本月收入", "Income"), 12, "money"),
         Column(tr("本月社保公积金", "SI + HF"), 12, "money"),

@@ -26,7 +26,7 @@ import datetime as _dt
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -46,6 +46,9 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.constants import SHEET_MAIN_NS
+
+from app.i18n import tr
+from app.reports.files import as_os_error, staged_output
 
 NUMBER_FORMATS = {  # column kind -> number format
     "text": "General",
@@ -443,6 +446,33 @@ def new_sheet(
     return book.add_sheet(
         title, columns, freeze=freeze, autofilter=autofilter, header_text=header, header_right=stamp
     )
+
+
+def agent_columns(*, team: bool = True) -> list[Column]:
+    """The columns that name the agent at the left of a per-agent sheet: 工号, 姓名 and (``team``) 团队."""
+    columns = [Column(tr("工号", "Code"), 9), Column(tr("姓名", "Name"), 10)]
+    return [*columns, Column(tr("团队", "Team"), 12)] if team else columns
+
+
+def write_book(out_path: Path, title: str, fill: Callable[[SummaryBook], object]) -> Path:
+    """A :class:`SummaryBook` titled ``title`` (page numbers in the footer), its sheets added by
+    ``fill``, written to ``out_path`` through :func:`~app.reports.files.staged_output` (spooled in
+    the stage, never half-written). A write failure a library reports its own way (lxml's
+    ``IO_ENOSPC``) is raised as the :class:`OSError` behind it. Returns the written path."""
+    out_path = Path(out_path)
+    with staged_output(out_path.parent, durable=True) as stage:
+        target = stage.path(out_path.name)
+        book = SummaryBook(title=title, footer_text=tr("第 &P 页，共 &N 页", "Page &P of &N"), spool_dir=stage.scratch)
+        try:
+            fill(book)
+            save_workbook(book.finish(), target)
+        except BaseException as exc:
+            book.discard()
+            os_error = as_os_error(exc) if isinstance(exc, Exception) else None
+            if os_error is None or os_error is exc:
+                raise
+            raise os_error from exc
+    return stage.written[0]
 
 
 def save_workbook(wb: Workbook, path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -295,6 +295,29 @@ def get_agent(session: Session, code: str) -> Agent:
     if agent is None:
         raise ValidationFailed([f"没有工号为 {code} 的人员"], [f"no agent with code {code}"])
     return agent
+
+
+@dataclass(frozen=True)
+class SheetAgent:
+    """A row of an agents × values sheet (the KPI metrics grid, the targets grid)."""
+
+    agent_code: str
+    agent_name: str
+
+
+def sheet_agents(
+    session: Session, first: date, last: date, holders: Iterable[int]
+) -> tuple[dict[int, str], tuple[SheetAgent, ...]]:
+    """The rows of a sheet covering ``first``..``last``: the agents employed on any day of it, and
+    the agents among ``holders`` (ids of agents with a stored value in it) who were not, so that
+    no stored value is hidden. Returns their codes by id, and the rows ordered by code."""
+    known = {a.id: a for a in session.scalars(select(Agent).where(
+        Agent.hire_date <= last, Agent.leave_date.is_(None) | (Agent.leave_date >= first)))}
+    missing = set(holders) - set(known)
+    if missing:
+        known.update({a.id: a for a in session.scalars(select(Agent).where(Agent.id.in_(missing)))})
+    rows = tuple(SheetAgent(a.code, a.name) for a in sorted(known.values(), key=lambda a: a.code))
+    return {agent_id: a.code for agent_id, a in known.items()}, rows
 
 
 def agent_employment(session: Session) -> dict[str, tuple[date, date | None]]:

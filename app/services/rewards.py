@@ -26,7 +26,7 @@ from app.engine.adjustments import APPEAL_CORRECTION_CATEGORY
 from app.engine.facts import COMPLAINT_LEVELS, COMPLAINT_STATUSES
 from app.fields import CATEGORY_MAX, TEXT_MAX
 from app.money import D, MoneyError, check_money, fmt_num, parse_money
-from app.services.agents import agents_by_code, get_agent
+from app.services.agents import SheetAgent, agents_by_code, get_agent, sheet_agents
 from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.months import ensure_open, month_of
@@ -505,18 +505,12 @@ class MetricColumn:
 
 
 @dataclass(frozen=True)
-class MetricRow:
-    agent_code: str
-    agent_name: str
-
-
-@dataclass(frozen=True)
 class MetricsGrid:
     """The month's metrics: ``values[(agent_code, indicator)]``; a missing key is an empty cell."""
 
     month: str
     indicators: tuple[MetricColumn, ...]
-    agents: tuple[MetricRow, ...]
+    agents: tuple[SheetAgent, ...]
     values: dict[tuple[str, str], Decimal]
 
 
@@ -538,21 +532,9 @@ def metrics_grid(session: Session, month: str) -> MetricsGrid:
     """
     indicators = metric_indicators(session, month)
     codes = {c.code for c in indicators}
-    first, last = month_bounds(month)
-    employed = list(
-        session.scalars(
-            select(Agent).where(
-                Agent.hire_date <= last, (Agent.leave_date.is_(None)) | (Agent.leave_date >= first)
-            )
-        )
-    )
     rows = list(session.scalars(select(KpiMetric).where(KpiMetric.month == month)))
-    known = {a.id: a for a in employed}
-    missing = {r.agent_id for r in rows} - set(known)
-    if missing:
-        known.update({a.id: a for a in session.scalars(select(Agent).where(Agent.id.in_(missing)))})
-    values = {(known[r.agent_id].code, r.indicator): r.value for r in rows if r.indicator in codes}
-    agents = tuple(MetricRow(a.code, a.name) for a in sorted(known.values(), key=lambda a: a.code))
+    code_of, agents = sheet_agents(session, *month_bounds(month), (r.agent_id for r in rows))
+    values = {(code_of[r.agent_id], r.indicator): r.value for r in rows if r.indicator in codes}
     return MetricsGrid(month, indicators, agents, values)
 
 

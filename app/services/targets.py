@@ -27,6 +27,7 @@ from app.importers.cells import CellError, as_number
 from app.money import fmt_num
 from app.periods import KIND_WORDS, PERIOD_KINDS, PayPeriod, parse_period, period_of
 from app.plan.model import Plan
+from app.services.agents import SheetAgent, sheet_agents
 from app.services.audit import audit
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.imports import ImportRefused, commit_table
@@ -58,12 +59,6 @@ class TargetColumn:
 
 
 @dataclass(frozen=True)
-class TargetAgent:
-    agent_code: str
-    agent_name: str
-
-
-@dataclass(frozen=True)
 class PeriodChoice:
     """A period the grid can show: ``current`` when the month the window shows falls in it."""
 
@@ -87,7 +82,7 @@ class TargetsGrid:
     locked: bool  # pays_in is locked: read only
     plan_name: str  # "" without a plan in force for pays_in
     columns: tuple[TargetColumn, ...]
-    agents: tuple[TargetAgent, ...]
+    agents: tuple[SheetAgent, ...]
     values: dict[tuple[str, str], Decimal]
     bonuses: dict[tuple[str, str], Decimal]
 
@@ -162,16 +157,11 @@ def targets_grid(session: Session, period: str) -> TargetsGrid:
     columns = target_columns(plan, span.kind)
     codes = {c.code for c in columns}
     first, last = month_bounds(span.first_month)[0], month_bounds(span.last_month)[1]
-    known = {a.id: a for a in session.scalars(select(Agent).where(
-        Agent.hire_date <= last, Agent.leave_date.is_(None) | (Agent.leave_date >= first)))}
     stored = [t for t in session.scalars(select(TargetValue).where(TargetValue.period == span.text))
               if t.target in codes]
-    missing = {t.agent_id for t in stored} - set(known)
-    if missing:
-        known.update({a.id: a for a in session.scalars(select(Agent).where(Agent.id.in_(missing)))})
-    values = {(known[t.agent_id].code, t.target): t.value for t in stored}
-    bonuses = {(known[t.agent_id].code, t.target): t.bonus for t in stored if t.bonus is not None}
-    agents = tuple(TargetAgent(a.code, a.name) for a in sorted(known.values(), key=lambda a: a.code))
+    code_of, agents = sheet_agents(session, first, last, (t.agent_id for t in stored))
+    values = {(code_of[t.agent_id], t.target): t.value for t in stored}
+    bonuses = {(code_of[t.agent_id], t.target): t.bonus for t in stored if t.bonus is not None}
     return TargetsGrid(
         period=span.text, kind=span.kind, pays_in=span.last_month, locked=span.last_month in locked_months(session),
         plan_name=plan.name if plan is not None else "", columns=columns, agents=agents, values=values,

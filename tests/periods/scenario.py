@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from app.plan.toml_io import default_plan_text
@@ -10,7 +11,8 @@ from app.services.plans import save_plan
 from app.services.setup import initialise
 from db.session import Database
 
-SECTIONS = """
+# The plan sections the scenarios combine (also built into benchmarks/bench_quarter.py).
+Q_PREMIUM = """
 [[targets]]
 code = "q_premium"
 name = "季度保费目标"
@@ -18,7 +20,9 @@ measure = "standard_premium"
 period = "quarter"
 bonus = 1000
 payout = [ { from = 0.8, rate = 0.5 }, { from = 1.0, rate = 1.0 }, { from = 1.2, rate = 1.2 } ]
+"""
 
+M_POLICIES = """
 [[targets]]
 code = "m_policies"
 name = "月度件数目标"
@@ -26,7 +30,9 @@ measure = "policies"
 period = "month"
 bonus = 200
 payout = [ { from = 1, rate = 1 } ]
+"""
 
+Q_ANSWER = """
 [[targets]]
 code = "q_answer"
 name = "季度接通率目标"
@@ -34,6 +40,24 @@ measure = "answer_rate"
 period = "quarter"
 bonus = 300
 payout = [ { from = 1, rate = 1 } ]
+"""
+
+Q_TOP_AWARD = """
+[[period_awards]]
+code = "q_top"
+name = "季度优胜"
+period = "quarter"
+top_share = 0.1
+amount = 800
+"""
+
+SECTIONS = Q_PREMIUM + M_POLICIES + Q_ANSWER
+
+
+def team_award(amount: int) -> str:
+    return f"""
+[team_award]
+amount = {amount}
 """
 
 
@@ -50,7 +74,10 @@ A003,王五,电话咨诉岗,二组,4200,2024-01-01,
 """
 
 
-def make_db(folder: Path, *, sections: str = SECTIONS, agents: str = AGENTS) -> Database:
+def make_db(
+    folder: Path, *, sections: str = SECTIONS, agents: str = AGENTS, imports: Mapping[str, str] | None = None
+) -> Database:
+    """The plan with ``sections`` and the ``agents``; then each of ``imports`` (kind → CSV text) imported."""
     folder.mkdir(parents=True, exist_ok=True)
     db = Database(folder / "branchpay.sqlite3")
     with db.session_scope() as s:
@@ -59,6 +86,10 @@ def make_db(folder: Path, *, sections: str = SECTIONS, agents: str = AGENTS) -> 
         path = folder / "agents.csv"
         path.write_text(agents, encoding="utf-8")
         commit_import(s, "agents", path)
+    if imports:
+        with db.session_scope() as s:
+            for kind, text in imports.items():
+                commit_import(s, kind, write(folder, f"{kind}.csv", text))
     return db
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from app.services.errors import ServiceError
-from app.services.imports import commit_import
 from app.services.payroll import calculate_month, lock_month, pending_changes, show_month, unlock_month
 from db.session import Database
 from tests.acceptance.conftest import Cli
@@ -48,12 +47,14 @@ def _lines(db: Database, month: str, code: str, *codes: str) -> list[tuple[str, 
         return [(x.code, x.amount, x.detail) for x in agent.lines if x.code in codes]
 
 
+def quarter_db(folder: Path) -> Database:
+    """The quarter of this module: the plan with AWARDS, and its sales, metrics and targets imported."""
+    return make_db(folder, sections=AWARDS, imports={"sales": SALES, "metrics": METRICS, "targets": TARGETS})
+
+
 @pytest.fixture
 def quarter(tmp_path: Path) -> Iterator[Database]:
-    db = make_db(tmp_path, sections=AWARDS)
-    with db.session_scope() as s:
-        for kind, text in (("sales", SALES), ("metrics", METRICS), ("targets", TARGETS)):
-            commit_import(s, kind, write(tmp_path, f"{kind}.csv", text))
+    db = quarter_db(tmp_path)
     yield db
     db.dispose()
 

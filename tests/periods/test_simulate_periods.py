@@ -9,23 +9,18 @@ from pathlib import Path
 import pytest
 
 from app.plan.toml_io import load_plan
-from app.services.imports import commit_import
 from app.services.payroll import calculate_month, lock_month
 from app.services.plans import export_plan
 from app.services.simulate import simulate
 from db.session import Database
-from tests.periods.scenario import make_db, write
-from tests.periods.test_quarter_flow import AWARDS, METRICS, SALES, TARGETS
+from tests.periods.test_quarter_flow import quarter_db
 
 MONTHS = ["2026-10", "2026-11", "2026-12"]
 
 
 @pytest.fixture
 def quarter(tmp_path: Path) -> Iterator[Database]:
-    db = make_db(tmp_path, sections=AWARDS)
-    with db.session_scope() as s:
-        for kind, text in (("sales", SALES), ("metrics", METRICS), ("targets", TARGETS)):
-            commit_import(s, kind, write(tmp_path, f"{kind}.csv", text))
+    db = quarter_db(tmp_path)
     for month in MONTHS:
         with db.session_scope() as s:
             calculate_month(s, month)

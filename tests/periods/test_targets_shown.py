@@ -15,13 +15,12 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.fact_rows import target_texts
-from app.services.imports import commit_import
 from app.services.payroll import calculate_month, lock_month, pending_changes, show_month
 from app.services.payroll_view import target_progress_text, targets_so_far
 from app.services.reports import write_payslips
 from db.models import PayrollResult
 from db.session import Database
-from tests.periods.scenario import make_db, write
+from tests.periods.scenario import make_db
 
 SALES = """policy_no,code,product,premium,sign_date,cancel_date
 P-10,A001,L10,60000,2026-10-12,
@@ -37,10 +36,7 @@ TARGETS = ("工号,目标,期间,目标值,奖金基数\nA001,q_premium,2026-Q4,
 
 @pytest.fixture
 def quarter(tmp_path: Path) -> Iterator[Database]:
-    db = make_db(tmp_path)
-    with db.session_scope() as s:
-        for kind, text in (("sales", SALES), ("metrics", METRICS), ("targets", TARGETS)):
-            commit_import(s, kind, write(tmp_path, f"{kind}.csv", text))
+    db = make_db(tmp_path, imports={"sales": SALES, "metrics": METRICS, "targets": TARGETS})
     yield db
     db.dispose()
 

@@ -1,4 +1,5 @@
-"""GUI test fixtures: Qt runs offscreen; a small database with four agents."""
+"""GUI test fixtures: Qt runs offscreen; a small database with four agents, the worked example's
+files imported, and the demo branch."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ from pytestqt.qtbot import QtBot  # noqa: E402
 
 from app.i18n import set_language  # noqa: E402
 from app.services.agents import ROLES, AgentInput, add_agent  # noqa: E402
+from app.services.demo import fill_demo  # noqa: E402
+from app.services.imports import commit_import  # noqa: E402
+from app.services.setup import initialise  # noqa: E402
 from db.session import Database  # noqa: E402
+from tests.acceptance.conftest import EXAMPLE  # noqa: E402
 from ui.pages.agents_page import AgentsPage  # noqa: E402
 
 AGENTS = (
@@ -47,6 +52,32 @@ def private_qsettings(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_box_left_open() -> Iterator[None]:
+    """What one test leaves behind must not change the next: a message box left open would be its active
+    modal widget (the window then waits for it before reloading others' changes), a modifier key left
+    held would turn its clicks into Ctrl+clicks. Close the one, let go of the other."""
+    yield
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    if QApplication.instance() is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.isVisible():
+            widget.close()
+    # A simulated Ctrl+V leaves Ctrl "held" (offscreen): a later selectRow would add to the selection.
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWidget
+
+    if QGuiApplication.keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+        probe = QWidget()
+        for key in (Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_Alt, Qt.Key.Key_Meta):
+            QTest.keyRelease(probe, key)
+        probe.deleteLater()
+
+
+@pytest.fixture(autouse=True)
 def chinese() -> Iterator[None]:
     set_language("zh")
     yield
@@ -69,6 +100,37 @@ def db(empty_db: Database) -> Database:
         for data in AGENTS:
             add_agent(session, data)
     return empty_db
+
+
+@pytest.fixture
+def plan_db(empty_db: Database) -> Database:
+    """An initialised database: the default plan in force, no agents."""
+    with empty_db.session_scope() as session:
+        initialise(session)
+    return empty_db
+
+
+@pytest.fixture
+def example_db(empty_db: Database) -> Database:
+    """The worked example's files (tests/acceptance/worked_example) imported; no month calculated."""
+    with empty_db.session_scope() as session:
+        initialise(session)
+        for kind in ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints"):
+            commit_import(session, kind, EXAMPLE / f"{kind}.csv")
+    return empty_db
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Iterator[Database]:
+    """The demo branch (``branchpay demo``): every month calculated, the first two locked."""
+    database = Database(tmp_path / "demo.sqlite3")
+    with database.session_scope(write=True) as s:
+        fill_demo(s)
+    yield database
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(5000)
+    database.dispose()
 
 
 @pytest.fixture

@@ -10,14 +10,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.i18n import set_language
-from app.services import signoff, users
 from app.services.appeals import AppealInput, decide_appeal, file_appeal
-from app.services.imports import commit_import
-from app.services.setup import initialise
 from db.models import Agent, AttendanceRecord
 from db.session import Database
-from tests.acceptance.conftest import EXAMPLE
+from tests.ui.branch_users import add_chain
 from ui.main_window import MainWindow
 from ui.models.appeal_marks import APPEAL_COLOURS
 from ui.pages.appeals_page import AppealsPage
@@ -27,19 +23,7 @@ from ui.pages.rewards_page import RewardsPage
 pytestmark = pytest.mark.gui
 
 MONTH = "2026-10"
-KINDS = ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
-PW = "long enough pw"
 BG, TIP = 8, 3  # Qt.ItemDataRole.BackgroundRole, ToolTipRole
-
-
-@pytest.fixture
-def example_db(empty_db: Database) -> Database:
-    set_language("zh")
-    with empty_db.session_scope() as session:
-        initialise(session)
-        for kind in KINDS:
-            commit_import(session, kind, EXAMPLE / f"{kind}.csv")
-    return empty_db
 
 
 def _records(db: Database) -> list[tuple[str, date, int]]:
@@ -105,32 +89,21 @@ def test_the_kpi_grid_marks_an_appealed_value(qtbot: QtBot, example_db: Database
     qtbot.addWidget(page)
     page.set_month(MONTH)
     model = page.metrics.model
-    row = next(r for r in range(model.rowCount()) if model.agent_code(r) == "A002")
-    column = next(c for c in range(model.columnCount()) if (i := model.indicator(c)) and i.code == "answer_rate")
-    brush = model.data(model.index(row, column), BG)
+    brush = model.data(model.cell("A002", "answer_rate"), BG)
     assert brush is not None and brush.color() == APPEAL_COLOURS["pending"]
-    assert f"申诉 #{appeal}：待处理" in str(model.data(model.index(row, column), TIP))
-    other = next(r for r in range(model.rowCount()) if model.agent_code(r) == "A001")
-    assert model.data(model.index(other, column), TIP) is None  # not appealed
+    assert f"申诉 #{appeal}：待处理" in str(model.data(model.cell("A002", "answer_rate"), TIP))
+    assert model.data(model.cell("A001", "answer_rate"), TIP) is None  # not appealed
     _decide(example_db, appeal, True, "95%")
     page.refresh()
-    assert model.data(model.index(row, column), BG).color() == APPEAL_COLOURS["upheld"]
-    assert f"申诉 #{appeal}：成立" in str(model.data(model.index(row, column), TIP))
+    assert model.data(model.cell("A002", "answer_rate"), BG).color() == APPEAL_COLOURS["upheld"]
+    assert f"申诉 #{appeal}：成立" in str(model.data(model.cell("A002", "answer_rate"), TIP))
     assert "appeals" in RewardsPage.reads
 
 
 @pytest.fixture
 def branch(example_db: Database) -> Database:
     """boss (admin), clara (clerk), rita (reviewer)."""
-    db = example_db
-    with db.session_scope(write=True) as s:
-        users.add_user(s, "boss", PW, ["admin"])
-    db.acting_user = "boss"
-    with db.session_scope(write=True) as s:
-        for name, role in (("clara", "clerk"), ("rita", "reviewer")):
-            users.add_user(s, name, PW, [role])
-        signoff.set_chain_settings(s, ("review", "approve"), same_person=False)
-    return db
+    return add_chain(example_db, (("clara", "clerk"), ("rita", "reviewer")), ("review", "approve"))
 
 
 def test_the_appeal_buttons_follow_the_users_roles(qtbot: QtBot, branch: Database) -> None:

@@ -6,18 +6,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.services.appeals import AppealInput, file_appeal, list_appeals
-from app.services.imports import commit_import
 from app.services.payroll import calculate_month
-from app.services.setup import initialise
 from db.models import AttendanceRecord, AuditLog, Complaint, MonthStatus, QAEvaluation
 from db.session import Database
-from tests.acceptance.conftest import EXAMPLE
 from tests.ui.loading import loaded
 from ui.dialogs.appeal_dialog import AppealDialog, DecideDialog
 from ui.pages.appeals_page import COL, AppealsPage
@@ -28,16 +24,6 @@ from ui.pages.reports_page import ReportsPage
 from ui.pages.rewards_page import RewardsPage
 
 MONTH = "2026-10"
-KINDS = ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
-
-
-@pytest.fixture
-def example_db(empty_db: Database) -> Database:
-    with empty_db.session_scope() as session:
-        initialise(session)
-        for kind in KINDS:
-            commit_import(session, kind, EXAMPLE / f"{kind}.csv")
-    return empty_db
 
 
 def _fill(dialog: AppealDialog, reason: str, filed: date) -> None:
@@ -94,10 +80,7 @@ def test_kpi_grid_cell_prefills_a_metric_appeal(qtbot: QtBot, example_db: Databa
     page = RewardsPage(example_db)
     qtbot.addWidget(page)
     page.set_month(MONTH)
-    model = page.metrics.model
-    row = next(r for r in range(model.rowCount()) if model.agent_code(r) == "A002")
-    column = next(c for c in range(model.columnCount()) if (i := model.indicator(c)) and i.code == "answer_rate")
-    page.metrics.table.setCurrentIndex(model.index(row, column))
+    page.metrics.table.setCurrentIndex(page.metrics.model.cell("A002", "answer_rate"))
     dialog = page.appeal_metric()
     assert isinstance(dialog, AppealDialog)
     assert (dialog.kind.currentData(), dialog.agent.text(), dialog.indicator.text()) == ("metric", "A002", "answer_rate")

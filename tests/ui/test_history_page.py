@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from PySide6.QtCharts import QBarSeries, QLineSeries
 from pytestqt.qtbot import QtBot
 
 from app.calendar import shift_month
-from app.services.demo import demo_months, fill_demo
+from app.services.demo import demo_months
 from app.services.payroll import calculate_month, lock_month, show_month
 from db.session import Database
 from ui.pages import AREA_BY_KEY, make_page
@@ -23,19 +22,6 @@ from .loading import loaded
 pytestmark = pytest.mark.gui
 MONTHS = demo_months()
 NEXT = shift_month(MONTHS[-1], 1)
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path) -> Iterator[Database]:
-    db = Database(tmp_path / "demo.sqlite3")
-    with db.session_scope(write=True) as s:
-        fill_demo(s)
-    # the demo has calculated every month (the first two locked)
-    yield db
-    from PySide6.QtCore import QThreadPool
-
-    QThreadPool.globalInstance().waitForDone(5000)
-    db.dispose()
 
 
 def _page(qtbot: QtBot, db: Database) -> HistoryPage:

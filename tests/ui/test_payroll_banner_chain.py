@@ -8,28 +8,13 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.i18n import set_language
-from app.services import signoff, users
-from app.services.imports import commit_import
-from app.services.setup import initialise
 from db.session import Database
-from tests.acceptance.conftest import EXAMPLE
+from tests.ui.branch_users import add_chain
 from ui.pages.payroll_page import PayrollPage
 
 pytestmark = pytest.mark.gui
 
 MONTH = "2026-10"
-KINDS = ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
-PW = "long enough pw"
-
-
-@pytest.fixture
-def example_db(empty_db: Database) -> Database:
-    set_language("zh")
-    with empty_db.session_scope() as session:
-        initialise(session)
-        for kind in KINDS:
-            commit_import(session, kind, EXAMPLE / f"{kind}.csv")
-    return empty_db
 
 
 def _page(qtbot: QtBot, db: Database) -> PayrollPage:
@@ -60,14 +45,7 @@ def test_without_users_the_banner_still_says_lock(qtbot: QtBot, example_db: Data
 
 
 def test_with_the_chain_the_banner_names_the_next_sign_off(qtbot: QtBot, example_db: Database) -> None:
-    db = example_db
-    with db.session_scope(write=True) as s:
-        users.add_user(s, "boss", PW, ["admin"])
-    db.acting_user = "boss"
-    with db.session_scope(write=True) as s:
-        for name, role in (("clara", "clerk"), ("rita", "reviewer"), ("carl", "checker"), ("alan", "approver")):
-            users.add_user(s, name, PW, [role])
-        signoff.set_chain_settings(s, ("review", "check", "approve"), same_person=False)
+    db = add_chain(example_db, (("clara", "clerk"), ("rita", "reviewer"), ("carl", "checker"), ("alan", "approver")), ("review", "check", "approve"))
     db.acting_user = "clara"
     page = _page(qtbot, db)
     _calculate(qtbot, page)

@@ -19,10 +19,8 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.services.imports import commit_import
 from app.services.payroll import calculate_month, show_month
 from app.services.payroll_view import diff_results, month_warnings
-from app.services.setup import initialise
 from db.models import Adjustment, Agent, AuditLog
 from db.session import Database
 from ui.models.payroll_panels import ChangesModel, PayLinesModel, WarningsModel
@@ -31,19 +29,8 @@ from ui.pages.payroll_page import PayrollPage
 
 pytestmark = pytest.mark.gui
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "acceptance" / "worked_example"
-KINDS = ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
 MONTH = "2026-10"
 COL = {key: i for i, key in enumerate(COLUMN_KEYS)}
-
-
-@pytest.fixture
-def example_db(empty_db: Database) -> Database:
-    with empty_db.session_scope() as session:
-        initialise(session)
-        for kind in KINDS:
-            commit_import(session, kind, EXAMPLE / f"{kind}.csv")
-    return empty_db
 
 
 class Recorder:

@@ -8,19 +8,24 @@ from pytestqt.qtbot import QtBot
 
 from app.services.plans import save_plan
 from db.session import Database
-from tests.ui.test_payroll_page import MONTH, calculate, example_db, page, recorder  # noqa: F401
+from tests.ui.test_payroll_page import MONTH, calculate, page, recorder  # noqa: F401
 from ui.pages.payroll_page import PayrollPage
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_heading_names_the_scope(qtbot: QtBot, example_db: Database, page: PayrollPage) -> None:  # noqa: F811
+def _calculate_with_a_scope(qtbot: QtBot, db: Database, payroll: PayrollPage) -> None:
+    """The default plan as schema 2 with a 回访方案 scope for 电话回访岗 (A002), and the month calculated."""
     text = (ROOT / "resources" / "default_plan.toml").read_text(encoding="utf-8")
     scope = '\n[[scopes]]\ncode = "callback"\nname = "回访方案"\nroles = ["电话回访岗"]\n'
-    with example_db.session_scope() as s:
+    with db.session_scope() as s:
         save_plan(s, text.replace("schema = 1", "schema = 2") + scope, source="v2.toml")
-    page.set_month(MONTH)
-    calculate(qtbot, page)
+    payroll.set_month(MONTH)
+    calculate(qtbot, payroll)
+
+
+def test_the_heading_names_the_scope(qtbot: QtBot, example_db: Database, page: PayrollPage) -> None:  # noqa: F811
+    _calculate_with_a_scope(qtbot, example_db, page)
     assert page.select_code("A002")
     assert page.detail.heading.text().endswith("岗位方案：回访方案（callback）")
     assert page.select_code("A001")
@@ -32,12 +37,7 @@ def test_the_team_cell_tip_names_the_scope(qtbot: QtBot, example_db: Database, p
 
     from ui.models.payroll_table import COLUMN_KEYS
 
-    text = (ROOT / "resources" / "default_plan.toml").read_text(encoding="utf-8")
-    scope = '\n[[scopes]]\ncode = "callback"\nname = "回访方案"\nroles = ["电话回访岗"]\n'
-    with example_db.session_scope() as s:
-        save_plan(s, text.replace("schema = 1", "schema = 2") + scope, source="v2.toml")
-    page.set_month(MONTH)
-    calculate(qtbot, page)
+    _calculate_with_a_scope(qtbot, example_db, page)
     model = page.proxy.source()
     tips = {
         model.row(r).code: model.data(model.index(r, COLUMN_KEYS.index("team")), Qt.ItemDataRole.ToolTipRole)

@@ -31,13 +31,6 @@ pytestmark = pytest.mark.gui
 D = Decimal
 
 
-@pytest.fixture
-def plan_db(empty_db: Database) -> Database:
-    with empty_db.session_scope() as session:
-        initialise(session)
-    return empty_db
-
-
 def cell(model, row: int, key: str, text: str) -> None:  # type: ignore[no-untyped-def]
     if model.cell(row, key) == text:  # already so (a column's default)
         return

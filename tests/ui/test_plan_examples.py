@@ -12,19 +12,11 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.plan.examples import EXAMPLE_PLANS, ExamplePlan
-from app.services.setup import initialise
 from db.session import Database
 from tests.ui.test_plan_editor_v2 import assert_round_trip, save
 from tests.ui.test_plan_page import make_page
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def plan_db(empty_db: Database) -> Database:
-    with empty_db.session_scope() as session:
-        initialise(session)
-    return empty_db
 
 
 def test_the_menu_lists_every_example(qtbot: QtBot, plan_db: Database) -> None:

@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from app.plan.toml_io import default_plan_text, load_plan
 from app.services.plans import list_versions, plan_for_month
-from app.services.setup import initialise
 from db.models import MonthStatus, PlanVersion
 from db.session import Database
 from ui.models.plan_tables import Column, PlanRowsModel, PlanVersionsModel, cell_value
@@ -21,13 +20,6 @@ from ui.widgets.plan_editor import INDICATOR_COLUMNS
 from ui.widgets.plan_save_dialog import PlanSaveDialog
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def plan_db(empty_db: Database) -> Database:
-    with empty_db.session_scope() as session:
-        initialise(session)
-    return empty_db
 
 
 def make_page(qtbot: QtBot, db: Database, month: str = "2026-10") -> PlanPage:

@@ -12,23 +12,13 @@ from pytestqt.qtbot import QtBot
 from app.services.plans import plan_for_month, save_plan
 from app.services.setup import initialise
 from db.session import Database
-from tests.periods.scenario import SECTIONS, plan_text
+from tests.periods.scenario import Q_TOP_AWARD, SECTIONS, plan_text, team_award
 from ui.pages.plan_page import PlanPage
 from ui.widgets.plan_save_dialog import PlanSaveDialog
 
 pytestmark = pytest.mark.gui
 
-EXTRA = SECTIONS + """
-[[period_awards]]
-code = "q_top"
-name = "季度优胜"
-period = "quarter"
-top_share = 0.1
-amount = 800
-
-[team_award]
-amount = 500
-"""
+EXTRA = SECTIONS + Q_TOP_AWARD + team_award(500)
 
 
 def test_an_edit_saved_as_a_new_version_keeps_the_targets(qtbot: QtBot, empty_db: Database) -> None:

@@ -12,9 +12,7 @@ from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.services.imports import commit_import
 from app.services.payroll import calculate_month
-from app.services.setup import initialise
 from db.models import Agent
 from db.session import Database
 from ui.ops import Op
@@ -22,18 +20,7 @@ from ui.pages.reports_page import ReportsPage
 
 pytestmark = pytest.mark.gui
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "acceptance" / "worked_example"
-IMPORT_KINDS = ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
 MONTH = "2026-10"
-
-
-@pytest.fixture
-def example_db(empty_db: Database) -> Database:
-    with empty_db.session_scope() as session:
-        initialise(session)
-        for kind in IMPORT_KINDS:
-            commit_import(session, kind, EXAMPLE / f"{kind}.csv")
-    return empty_db
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ through the targets import's checks; undo and discard before saving; a locked pe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,22 +19,9 @@ from app.services.setup import initialise
 from db.models import Agent, MonthStatus, TargetValue
 from db.session import Database
 from tests.periods.scenario import plan_text, write
-from ui.models.targets_grid import FIXED_COLUMNS
 from ui.pages.rewards_page import RewardsPage
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(autouse=True)
-def no_modifier_left(qtbot: QtBot) -> Iterator[None]:
-    """``keySequence("Ctrl+V")`` leaves the application believing Ctrl is still held (offscreen), which makes a
-    later ``selectRow`` add to the selection instead of replacing it: let go of it after each test."""
-    yield
-    from PySide6.QtTest import QTest
-
-    shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
-    if shown:
-        QTest.keyRelease(shown[0], Qt.Key.Key_Control)
 
 
 @pytest.fixture
@@ -61,10 +47,7 @@ def stored(db: Database) -> list[tuple[str, str, str, Decimal, Decimal | None]]:
 
 
 def index(page: RewardsPage, code: str, target: str) -> QModelIndex:
-    model = page.target_grid.model
-    row = next(i for i, a in enumerate(model.grid.agents) if a.agent_code == code)
-    column = FIXED_COLUMNS + next(i for i, c in enumerate(model.grid.columns) if c.code == target)
-    return model.index(row, column)
+    return page.target_grid.model.cell(code, target)
 
 
 def pick(page: RewardsPage, code: str, target: str) -> None:

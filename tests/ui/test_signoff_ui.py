@@ -10,10 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.services import signoff, users
-from app.services.imports import commit_import
-from app.services.setup import initialise
+from app.services import signoff
 from db.session import Database
+from tests.ui.branch_users import PW, add_chain
 from ui.dialogs.audit_dialog import AuditDialog
 from ui.dialogs.sign_in_dialog import SignInDialog, last_user
 from ui.main_window import MainWindow
@@ -27,33 +26,13 @@ from ui.widgets.users_panel import UsersPanel
 
 pytestmark = pytest.mark.gui
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "acceptance" / "worked_example"
-KINDS = ("agents", "sales", "qa", "metrics", "attendance", "praise", "complaints")
 MONTH = "2026-10"
-PW = "long enough pw"
-
-
-@pytest.fixture
-def example_db(empty_db: Database) -> Database:
-    with empty_db.session_scope() as session:
-        initialise(session)
-        for kind in KINDS:
-            commit_import(session, kind, EXAMPLE / f"{kind}.csv")
-    return empty_db
 
 
 @pytest.fixture
 def branch(example_db: Database) -> Database:
     """boss (admin), clara (clerk), rita (reviewer), alan (approver); the branch uses 审核 and 签批."""
-    db = example_db
-    with db.session_scope(write=True) as s:
-        users.add_user(s, "boss", PW, ["admin"])
-    db.acting_user = "boss"
-    with db.session_scope(write=True) as s:
-        for name, role in (("clara", "clerk"), ("rita", "reviewer"), ("alan", "approver")):
-            users.add_user(s, name, PW, [role])
-        signoff.set_chain_settings(s, ("review", "approve"), same_person=False)
-    return db
+    return add_chain(example_db, (("clara", "clerk"), ("rita", "reviewer"), ("alan", "approver")), ("review", "approve"))
 
 
 def payroll_page(qtbot: QtBot, db: Database) -> PayrollPage:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -12,7 +11,7 @@ from PySide6.QtCharts import QBarSeries
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.services.demo import demo_months, fill_demo
+from app.services.demo import demo_months
 from app.services.plans import export_plan
 from db.session import Database
 from tests.db_fingerprint import fingerprint
@@ -23,19 +22,6 @@ from .loading import loaded
 
 pytestmark = pytest.mark.gui
 MONTHS = demo_months()
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path) -> Iterator[Database]:
-    db = Database(tmp_path / "demo.sqlite3")
-    with db.session_scope(write=True) as s:
-        fill_demo(s)
-    # the demo has calculated every month (the first two locked)
-    yield db
-    from PySide6.QtCore import QThreadPool
-
-    QThreadPool.globalInstance().waitForDone(5000)
-    db.dispose()
 
 
 def _page(qtbot: QtBot, db: Database) -> PlanPage:

@@ -18,13 +18,10 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,8 +32,8 @@ from app.money import MoneyError, money_for_editing, parse_money
 from app.personal import BANK_MAX, BANK_NAME_MAX, ID_LENGTH
 from app.services.agents import BASE_SALARY, PAYSLIP_PASSWORD_RULE, ROLES, AgentInput, AgentView, validate
 from ui.dialogs.common import (
+    OkCancelDialog,
     attempt,
-    button_box,
     date_edit,
     error_label,
     set_error,
@@ -75,7 +72,7 @@ def _field_of(message_zh: str) -> str:
     return "form"
 
 
-class AgentDialog(QDialog):
+class AgentDialog(OkCancelDialog):
     """``save`` is called with the typed input when OK is pressed; ``saved`` carries its result."""
 
     saved = Signal(object)
@@ -179,9 +176,7 @@ class AgentDialog(QDialog):
         form.addRow(tr("公积金基数（元）", "Housing fund base"), self._with_error(self.hf_base, "hf_base"))
         form.addRow("", self.statutory)
 
-        self.buttons = button_box(self, tr("保存", "Save"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.add_buttons(tr("保存", "Save"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -243,10 +238,6 @@ class AgentDialog(QDialog):
         self.si_base.setText(money_for_editing(agent.si_base) if agent.si_base is not None else "")
         self.hf_base.setText(money_for_editing(agent.hf_base) if agent.hf_base is not None else "")
         self.statutory.setChecked(agent.statutory)
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     @Slot(bool)
     def _on_no_leave(self, checked: bool) -> None:
@@ -329,7 +320,7 @@ class AgentDialog(QDialog):
             super().accept()
 
 
-class LeaveDateDialog(QDialog):
+class LeaveDateDialog(OkCancelDialog):
     """Asks the leave date (离职日期) before an agent is marked as left."""
 
     saved = Signal(object)
@@ -357,9 +348,7 @@ class LeaveDateDialog(QDialog):
         self.date = date_edit(self, max(default or date.today(), agent.hire_date))
         self.date.setMinimumDate(QDate(agent.hire_date.year, agent.hire_date.month, agent.hire_date.day))
         self.error = error_label(self)
-        self.buttons = button_box(self, tr("办理离职", "Mark as left"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.add_buttons(tr("办理离职", "Mark as left"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.date)

@@ -8,13 +8,10 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -22,10 +19,10 @@ from PySide6.QtWidgets import (
 
 from app.i18n import tr
 from app.services.appeals import KIND_NAMES, STATUS_NAMES, AppealInput, AppealView, Decision
-from ui.dialogs.common import attempt, button_box, date_edit, error_label, to_date
+from ui.dialogs.common import OkCancelDialog, attempt, date_edit, error_label, to_date
 
 
-class AppealDialog(QDialog):
+class AppealDialog(OkCancelDialog):
     """A new appeal. ``prefill`` comes from the record's page (its id, agent, date, indicator);
     ``file`` writes it (the service call), so the dialog does not open the database itself."""
 
@@ -80,9 +77,7 @@ class AppealDialog(QDialog):
             for widget in (self.kind, self.agent, self.record_date, self.indicator):
                 widget.setEnabled(False)
         self.error = error_label(self)
-        self.buttons = button_box(self, tr("提交申诉", "File the appeal"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.add_buttons(tr("提交申诉", "File the appeal"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -90,10 +85,6 @@ class AppealDialog(QDialog):
         self.reason.textChanged.connect(self._update)
         self.kind.currentIndexChanged.connect(self._update)
         self._update()
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     @Slot()
     def _choose(self) -> None:
@@ -126,7 +117,7 @@ class AppealDialog(QDialog):
             super().accept()
 
 
-class DecideDialog(QDialog):
+class DecideDialog(OkCancelDialog):
     """成立 or 驳回 with a comment; an upheld metric appeal takes the decided value."""
 
     decided = Signal(object)  # Decision
@@ -168,9 +159,7 @@ class DecideDialog(QDialog):
         form.addRow(tr("数值", "Value"), self.value)
         form.addRow(tr("意见", "Comment"), self.comment)
         self.error = error_label(self)
-        self.buttons = button_box(self, tr("确定", "Decide"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.add_buttons(tr("确定", "Decide"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -179,10 +168,6 @@ class DecideDialog(QDialog):
         for signal in (self.uphold_button.toggled, self.comment.textChanged, self.value.textChanged):
             signal.connect(self._update)
         self._update()
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     @Slot()
     def _update(self) -> None:

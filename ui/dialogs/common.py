@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QLabel, QPushButton, QWidget
 
 from app.i18n import language, tr
 from app.services.errors import ServiceError
@@ -17,13 +17,31 @@ from ui.errors import show_error
 ERROR_STYLE = "color: #c62828;"
 
 
-def button_box(parent: QWidget, ok_text: str | None = None) -> QDialogButtonBox:
+def button_box(dialog: QDialog, ok_text: str | None = None) -> QDialogButtonBox:
+    """The dialog's translated OK (``ok_text``) and Cancel buttons, wired to its accept and reject."""
     box = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, parent
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
     )
     box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text or tr("确定", "OK"))
     box.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消", "Cancel"))
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
     return box
+
+
+class OkCancelDialog(QDialog):
+    """A dialog with a :func:`button_box` in ``self.buttons`` (made by :meth:`add_buttons`);
+    ``ok_button`` is its OK button."""
+
+    buttons: QDialogButtonBox
+
+    def add_buttons(self, ok_text: str | None = None) -> QDialogButtonBox:
+        self.buttons = button_box(self, ok_text)
+        return self.buttons
+
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
 
 def error_label(parent: QWidget) -> QLabel:

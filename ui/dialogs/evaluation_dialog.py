@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -42,7 +40,7 @@ from app.i18n import language, tr
 from app.money import HUNDRED, ZERO, fmt_num
 from app.services.agents import AgentView
 from app.services.quality import EvaluationView, ScorecardItemView, ScorecardView, score_problems
-from ui.dialogs.common import ERROR_STYLE, attempt, button_box, date_edit, error_label, set_error, to_date
+from ui.dialogs.common import ERROR_STYLE, OkCancelDialog, attempt, date_edit, error_label, set_error, to_date
 
 POINTS_PATTERN = r"^\d{0,3}([.]\d{0,2})?$"
 INVALID_FIELD_STYLE = "QLineEdit { border: 1px solid #c62828; background: #fdecea; }"
@@ -83,7 +81,7 @@ def _qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
 
 
-class EvaluationDialog(QDialog):
+class EvaluationDialog(OkCancelDialog):
     """``save`` is called with the form when OK is pressed; ``saved`` carries its result."""
 
     saved = Signal(object)
@@ -209,9 +207,7 @@ class EvaluationDialog(QDialog):
         self.note.setPlaceholderText(tr("例如通话编号、扣分原因", "e.g. call id, why points were lost"))
 
         self.error = error_label(self)
-        self.buttons = button_box(self, tr("保存", "Save"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.add_buttons(tr("保存", "Save"))
 
         top = QFormLayout()
         top.addRow(tr("人员", "Agent"), self.agent)
@@ -460,10 +456,6 @@ class EvaluationDialog(QDialog):
             problems=problems,
         )
 
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-
     @Slot()
     def revalidate(self) -> bool:
         for item in self._items:
@@ -506,7 +498,7 @@ class EvaluationDialog(QDialog):
             super().accept()
 
 
-class OverturnDialog(QDialog):
+class OverturnDialog(OkCancelDialog):
     """申诉改判: the reason is required because it is what the agent and head office will read."""
 
     saved = Signal(object)
@@ -536,9 +528,7 @@ class OverturnDialog(QDialog):
         self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(90)
         self.error = error_label(self)
-        self.buttons = button_box(self, tr("改判撤销", "Overturn"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.add_buttons(tr("改判撤销", "Overturn"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(QLabel(tr("改判原因", "Reason"), self))
@@ -547,10 +537,6 @@ class OverturnDialog(QDialog):
         layout.addWidget(self.buttons)
         self.reason.textChanged.connect(self._update)
         self._update()
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     @Slot()
     def _update(self) -> None:

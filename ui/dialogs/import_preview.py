@@ -189,8 +189,6 @@ class ImportPreviewDialog(QDialog):
 
         self.buttons = button_box(self, tr("导入", "Import"))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.can_commit)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(file_label)

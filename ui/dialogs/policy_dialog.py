@@ -18,13 +18,10 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,8 +39,8 @@ from app.services.sales import (
     parse_premium,
 )
 from ui.dialogs.common import (
+    OkCancelDialog,
     attempt,
-    button_box,
     date_edit,
     error_label,
     set_error,
@@ -75,7 +72,7 @@ def qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
-class PolicyDialog(QDialog):
+class PolicyDialog(OkCancelDialog):
     """``save`` receives the typed :class:`PolicyInput`; ``saved`` carries the stored PolicyView."""
 
     saved = Signal(object)
@@ -156,9 +153,7 @@ class PolicyDialog(QDialog):
         form.addRow("", self.new_customer)
         form.addRow(tr("撤单日期", "Cancel date"), self._with_error(cancel_row, "cancel_date"))
 
-        self.buttons = button_box(self, tr("保存", "Save"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.add_buttons(tr("保存", "Save"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -287,10 +282,6 @@ class PolicyDialog(QDialog):
 
     # --- validation -------------------------------------------------------------------
 
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-
     def _touch(self, key: str) -> None:
         self._touched.add(key)
         set_error(self.errors["form"], "")
@@ -335,7 +326,7 @@ class PolicyDialog(QDialog):
             super().accept()
 
 
-class CancelPolicyDialog(QDialog):
+class CancelPolicyDialog(OkCancelDialog):
     """Asks the cancel date (撤单日期); for a policy already cancelled it can also withdraw it."""
 
     saved = Signal(object)
@@ -389,9 +380,7 @@ class CancelPolicyDialog(QDialog):
             )
         note.setVisible(bool(note.text()))
         self.error = error_label(self)
-        self.buttons = button_box(self, tr("保存", "Save"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.add_buttons(tr("保存", "Save"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.date)
@@ -399,10 +388,6 @@ class CancelPolicyDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     def accept(self) -> None:
         ok, view = attempt(

@@ -16,13 +16,10 @@ from PySide6.QtCore import QDate, QRegularExpression, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -45,7 +42,15 @@ from app.services.rewards import (
     check_praise,
     parse_amount,
 )
-from ui.dialogs.common import attempt, button_box, date_edit, error_label, join_problems, set_error, to_date
+from ui.dialogs.common import (
+    OkCancelDialog,
+    attempt,
+    date_edit,
+    error_label,
+    join_problems,
+    set_error,
+    to_date,
+)
 from ui.dialogs.policy_dialog import AgentChoice
 
 SIGNED_MONEY_PATTERN = r"^-?\d{0,9}([.]\d{0,2})?$"
@@ -67,7 +72,7 @@ def agent_combo(parent: QWidget, agents: Sequence[AgentChoice], current: str = "
     return combo
 
 
-class RecordDialog(QDialog):
+class RecordDialog(OkCancelDialog):
     """Base of the three dialogs: subclasses build the form and say how to read and check it."""
 
     saved = Signal(object)
@@ -80,9 +85,7 @@ class RecordDialog(QDialog):
         self.form = QFormLayout()
         self.problem = error_label(self)  # the first problem, shown once the user touched the form
         self.form_error = error_label(self)
-        self.buttons = button_box(self, tr("保存", "Save"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.add_buttons(tr("保存", "Save"))
         self._touched = False
 
     def finish_layout(self, touched: bool) -> None:
@@ -93,10 +96,6 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
         self._touched = touched
         self.revalidate()
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     def touch(self, *_args: object) -> None:
         self._touched = True

@@ -14,8 +14,6 @@ from decimal import Decimal
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -32,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.i18n import language, tr
 from app.money import ZERO, fmt_num
 from app.services.quality import ScorecardItemInput, ScorecardSaved, ScorecardView, validate_scorecard
-from ui.dialogs.common import ERROR_STYLE, attempt, button_box, error_label, set_error
+from ui.dialogs.common import ERROR_STYLE, OkCancelDialog, attempt, error_label, set_error
 from ui.dialogs.evaluation_dialog import parse_points
 
 SaveScorecard = Callable[[str, list[ScorecardItemInput]], ScorecardSaved]
@@ -40,7 +38,7 @@ SaveScorecard = Callable[[str, list[ScorecardItemInput]], ScorecardSaved]
 COL_SECTION, COL_NAME, COL_MAX = range(3)
 
 
-class ScorecardDialog(QDialog):
+class ScorecardDialog(OkCancelDialog):
     """``save(name, items)`` is called on OK; ``saved`` carries the :class:`ScorecardSaved`."""
 
     saved = Signal(object)
@@ -110,9 +108,7 @@ class ScorecardDialog(QDialog):
         bold.setBold(True)
         self.total.setFont(bold)
         self.error = error_label(self)
-        self.buttons = button_box(self, tr("保存", "Save"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.add_buttons(tr("保存", "Save"))
 
         form = QFormLayout()
         form.addRow(tr("名称", "Name"), self.name)
@@ -168,10 +164,6 @@ class ScorecardDialog(QDialog):
 
     def total_points(self) -> Decimal:
         return sum((i.max_points for i in self.items() if i.max_points > 0), ZERO)
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     @Slot()
     def revalidate(self) -> bool:

@@ -8,13 +8,13 @@ and a button that cannot succeed should not be pressable.
 from __future__ import annotations
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.i18n import tr
-from ui.dialogs.common import button_box
+from ui.dialogs.common import OkCancelDialog
 
 
-class UnlockDialog(QDialog):
+class UnlockDialog(OkCancelDialog):
     def __init__(self, month: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr(f"解锁 {month}", f"Unlock {month}"))
@@ -35,9 +35,7 @@ class UnlockDialog(QDialog):
         self.reason_edit.setPlaceholderText(tr("例如：补录漏报的考勤", "e.g. late attendance records to add"))
         self.reason_edit.setTabChangesFocus(True)
         label.setBuddy(self.reason_edit)
-        self.buttons = button_box(self, tr("解锁", "Unlock"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.add_buttons(tr("解锁", "Unlock"))
         self.reason_edit.textChanged.connect(self._update_ok)
 
         layout = QVBoxLayout(self)
@@ -49,10 +47,6 @@ class UnlockDialog(QDialog):
 
     def reason(self) -> str:
         return self.reason_edit.toPlainText().strip()
-
-    @property
-    def ok_button(self) -> QWidget:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     @Slot()
     def _update_ok(self) -> None:

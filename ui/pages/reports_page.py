@@ -11,8 +11,9 @@ choices and "open this folder" go through small methods tests replace (Dangerzon
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
@@ -540,6 +541,23 @@ class ReportsPage(Page):
         self._update_buttons()
         return op
 
+    def _run(
+        self,
+        work: Callable[[CancelToken], Any],
+        label: str,
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+    ) -> Op:
+        """``work`` off the GUI thread as the page's one operation; ``done`` / ``failed`` report it
+        beside the button (no message box)."""
+        return self._start(run_op(self, work, label=label, on_done=done, on_failed=failed, show_errors=False))
+
+    def _summary_saved(self, out: Path, text: str) -> None:
+        """A workbook or notice written: say so and offer to open its folder."""
+        self._show_success(self.summary_result, text)
+        self.summary_folder = out.parent
+        self.summary_open_button.setVisible(True)
+
     @Slot()
     def _on_op_finished(self) -> None:
         self.op = None
@@ -621,16 +639,7 @@ class ReportsPage(Page):
             self.payslips_preview_button.setVisible(False)
             self._show_failure(self.payslips_result, exc)
 
-        return self._start(
-            run_op(
-                self,
-                work,
-                label=tr(f"正在生成 {month} 的工资条…", f"Writing the payslips of {month}…"),
-                on_done=done,
-                on_failed=failed,
-                show_errors=False,
-            )
-        )
+        return self._run(work, tr(f"正在生成 {month} 的工资条…", f"Writing the payslips of {month}…"), done, failed)
 
     @Slot()
     def export_summary(self) -> Op | None:
@@ -647,11 +656,7 @@ class ReportsPage(Page):
         work = summary_work(db, month, path)
 
         def done(out: Path) -> None:
-            self._show_success(
-                self.summary_result, tr(f"汇总表已保存：{out}", f"The summary was saved: {out}")
-            )
-            self.summary_folder = out.parent
-            self.summary_open_button.setVisible(True)
+            self._summary_saved(out, tr(f"汇总表已保存：{out}", f"The summary was saved: {out}"))
             self.data_changed.emit("handout")  # the overview's 报表 step follows
 
         def failed(exc: BaseException) -> None:
@@ -659,16 +664,7 @@ class ReportsPage(Page):
             self.summary_open_button.setVisible(False)
             self._show_failure(self.summary_result, exc)
 
-        return self._start(
-            run_op(
-                self,
-                work,
-                label=tr(f"正在导出 {month} 的汇总表…", f"Exporting the summary of {month}…"),
-                on_done=done,
-                on_failed=failed,
-                show_errors=False,
-            )
-        )
+        return self._run(work, tr(f"正在导出 {month} 的汇总表…", f"Exporting the summary of {month}…"), done, failed)
 
     def _export_payment_file(self, what: str, suggested: str, title: str) -> Path | None:
         if self.result is None or self.op is not None:
@@ -724,23 +720,12 @@ class ReportsPage(Page):
                 return export_publication(session, month, path)
 
         def done(out: Path) -> None:
-            self._show_success(self.summary_result, tr(f"公示已保存：{out}", f"The notice was saved: {out}"))
-            self.summary_folder = out.parent
-            self.summary_open_button.setVisible(True)
+            self._summary_saved(out, tr(f"公示已保存：{out}", f"The notice was saved: {out}"))
 
         def failed(exc: BaseException) -> None:
             self._show_failure(self.summary_result, exc)
 
-        return self._start(
-            run_op(
-                self,
-                work,
-                label=tr(f"正在生成 {month} 的奖惩公示…", f"Writing the notice of {month}…"),
-                on_done=done,
-                on_failed=failed,
-                show_errors=False,
-            )
-        )
+        return self._run(work, tr(f"正在生成 {month} 的奖惩公示…", f"Writing the notice of {month}…"), done, failed)
 
     @Slot()
     def save_kind_template(self, kind: str) -> Path | None:

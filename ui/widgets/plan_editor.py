@@ -41,6 +41,7 @@ from app.plan.model import LEAVE_TYPES
 from app.plan.targets_io import SECTION_KEYS
 from ui.dialogs.common import ERROR_STYLE
 from ui.models.plan_tables import Choice, Column, PlanRowsModel, cell_value, percent_text, value_text
+from ui.plan_common import BETTER_CHOICES, GRADE_COLUMNS, MODE_CHOICES, QA_BAND_COLUMNS, doc_get, doc_put
 from ui.widgets.plan_schema2_view import RosterAgent, Schema2View, merge_v2
 from ui.widgets.plan_v2_sections import V2Sections
 
@@ -61,14 +62,6 @@ LEAVE_LABELS: dict[str, tuple[str, str]] = {
 CALENDAR_CHOICES = (
     Choice("cn", "按国家法定节假日（含调休上班日）", "Chinese public holidays (with swapped workdays)"),
     Choice("mon-fri", "只算周一到周五", "Monday to Friday only"),
-)
-MODE_CHOICES = (
-    Choice("marginal", "超额累进（每段按本段比例）", "Marginal (each slice at its tier's rate)"),
-    Choice("whole", "全额累进（全部按最高达到段比例）", "Whole (all at the highest tier reached)"),
-)
-BETTER_CHOICES = (
-    Choice("higher", "越高越好", "Higher is better"),
-    Choice("lower", "越低越好", "Lower is better"),
 )
 SOURCE_CHOICES = (
     Choice("metric", "话务指标", "Telephony"),
@@ -113,14 +106,6 @@ PRODUCT_COLUMNS = (
         tip_zh="与“提成”页产品组的组代码一致；其他组按提成阶梯计提",
         tip_en="a group code of the Commission tab; other groups use the tiers",
     ),
-)
-BAND_COLUMNS = (
-    Column("min", "平均分不低于", "Average at least", tip_zh="必须有一行为 0", tip_en="one row must be 0"),
-    Column("coefficient", "提成系数", "Coefficient"),
-)
-GRADE_COLUMNS = (
-    Column("min", "平均分不低于", "Average at least", tip_zh="必须有一行为 0", tip_en="one row must be 0"),
-    Column("grade", "等级", "Grade", kind="text"),
 )
 INDICATOR_COLUMNS = (
     Column("code", "指标代码", "Code", kind="text"),
@@ -532,7 +517,7 @@ class PlanEditor(QTabWidget):
         left, right = QVBoxLayout(), QVBoxLayout()
         row.addLayout(left, 1)
         row.addLayout(right, 1)
-        self._table(left, "quality.bands", "质检分段系数", "QA bands", BAND_COLUMNS, visible_rows=5)
+        self._table(left, "quality.bands", "质检分段系数", "QA bands", QA_BAND_COLUMNS, visible_rows=5)
         self._table(right, "quality.grades", "质检等级", "QA grades", GRADE_COLUMNS, visible_rows=5)
 
     def _build_kpi(self) -> None:
@@ -701,17 +686,17 @@ class PlanEditor(QTabWidget):
         # [statutory] (docs/pay-rules.md §9) has no form yet: kept as loaded, so saving keeps it
         self._statutory = doc.get("statutory")
         for path, edit in self.fields.items():
-            edit.setText((percent_text if path in self.percent_fields else value_text)(_get(doc, path)))
+            edit.setText((percent_text if path in self.percent_fields else value_text)(doc_get(doc, path)))
         for path, combo in self.combos.items():
-            position = combo.findData(_get(doc, path))
+            position = combo.findData(doc_get(doc, path))
             combo.setCurrentIndex(max(position, 0))
         for path, check in self.checks.items():
-            check.setChecked(bool(_get(doc, path)))
-        chosen = _get(doc, "attendance.full_attendance_breakers") or []
+            check.setChecked(bool(doc_get(doc, path)))
+        chosen = doc_get(doc, "attendance.full_attendance_breakers") or []
         for kind, check in self.breakers.items():
             check.setChecked(kind in chosen)
         for path, table in self.tables.items():
-            value = _get(doc, path)
+            value = doc_get(doc, path)
             if path in MAPPING_TABLES:
                 key_col, value_col = MAPPING_TABLES[path]
                 items = [{key_col: k, value_col: v} for k, v in (value or {}).items()]
@@ -735,12 +720,12 @@ class PlanEditor(QTabWidget):
             if path in self.optional_fields and not text.strip():
                 continue
             kind = "text" if path in ("name", "effective_from") else "number"
-            _put(doc, path, cell_value(text, kind))
+            doc_put(doc, path, cell_value(text, kind))
         for path, combo in self.combos.items():
-            _put(doc, path, combo.currentData())
+            doc_put(doc, path, combo.currentData())
         for path, check in self.checks.items():
-            _put(doc, path, check.isChecked())
-        _put(
+            doc_put(doc, path, check.isChecked())
+        doc_put(
             doc, "attendance.full_attendance_breakers", [k for k, c in self.breakers.items() if c.isChecked()]
         )
         problems: list[str] = []
@@ -761,9 +746,9 @@ class PlanEditor(QTabWidget):
                         )
                     else:
                         mapping[key] = item.get(value_col, "")
-                _put(doc, path, mapping)
+                doc_put(doc, path, mapping)
             else:
-                _put(doc, path, items)
+                doc_put(doc, path, items)
         if self.v2.active:  # every schema-2 key comes from the forms
             doc.pop("statutory", None)
             self.v2.dump_into(doc, problems)
@@ -929,20 +914,3 @@ class PlanEditor(QTabWidget):
     @Slot()
     def _on_edited(self) -> None:
         self.changed.emit()
-
-
-def _get(doc: dict[str, Any], path: str) -> Any:
-    node: Any = doc
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
-def _put(doc: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    node = doc
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value

@@ -12,12 +12,9 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QRegularExpression, Signal, Slot
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,14 +22,14 @@ from PySide6.QtWidgets import (
 from app.calendar import is_month
 from app.i18n import tr
 from app.services.plans import PlanVersionView
-from ui.dialogs.common import attempt, button_box, error_label, set_error
+from ui.dialogs.common import OkCancelDialog, attempt, error_label, set_error
 
 SavePlan = Callable[[str, str], str]
 
 HINT_STYLE = "color: #8d6e00;"
 
 
-class PlanSaveDialog(QDialog):
+class PlanSaveDialog(OkCancelDialog):
     """``saved`` carries the effective month of the stored version."""
 
     saved = Signal(str)
@@ -78,9 +75,7 @@ class PlanSaveDialog(QDialog):
         form.addRow(tr("生效月份", "Effective from"), self.effective_from)
         form.addRow(tr("方案名称", "Name"), self.name)
 
-        self.buttons = button_box(self, tr("保存", "Save"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.add_buttons(tr("保存", "Save"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -92,10 +87,6 @@ class PlanSaveDialog(QDialog):
         self.effective_from.textChanged.connect(self._update)
         self.name.textChanged.connect(self._update)
         self._update()
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     @Slot()
     def _update(self) -> None:

@@ -37,13 +37,10 @@ from app.money import MoneyError, parse_money
 from app.plan.model import COMPLAINT_LEVELS
 from ui.dialogs.common import ERROR_STYLE
 from ui.models.plan_tables import Choice, Column, cell_value, percent_text, value_text
+from ui.plan_common import BETTER_CHOICES, GRADE_COLUMNS, MODE_CHOICES, QA_BAND_COLUMNS, doc_get, doc_put
 
 PROBLEM_STYLE = "QLineEdit, QComboBox { background-color: #ffcdd2; }"
 
-MODE_CHOICES = (
-    Choice("marginal", "超额累进（每段按本段比例）", "Marginal (each slice at its tier's rate)"),
-    Choice("whole", "全额累进（全部按最高达到段比例）", "Whole (all at the highest tier reached)"),
-)
 KIND_CHOICES = (
     Choice("linear", "线性（按步长加减分）", "Linear (points per step)"),
     Choice("relative", "相对本组最高值", "Relative to the best"),
@@ -59,10 +56,6 @@ COUNT_SOURCES = (
     Choice("complaints", "成立的投诉", "Upheld complaints"),
     Choice("absence", "旷工记录", "Absence records"),
     Choice("metric", "指标数值（次数）", "Metric value (a count)"),
-)
-BETTER_CHOICES = (
-    Choice("higher", "越高越好", "Higher is better"),
-    Choice("lower", "越低越好", "Lower is better"),
 )
 LEVEL_LABELS = {"hotline": ("热线投诉", "Hotline"), "city": ("市级投诉", "City"), "province": ("省级投诉", "Province")}
 RATE_HINT = ("百分比，例如 4.5%", "a percentage, e.g. 4.5%")
@@ -104,21 +97,6 @@ class Field:
         return tr(self.zh, self.en)
 
 
-def _get(doc: Any, key: str) -> Any:
-    node = doc
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
-def _put(doc: dict[str, Any], key: str, value: Any) -> None:
-    parts = key.split(".")
-    node = doc
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
 
 
 def money_value(text: str, path: str, problems: list[str]) -> Any:
@@ -227,7 +205,7 @@ class RecordForm(QWidget):
         try:
             for f in self.fields:
                 widget = self.widgets[f.key]
-                value = _get(record, f.key)
+                value = doc_get(record, f.key)
                 if value is None:
                     value = f.default
                 if isinstance(widget, QComboBox):
@@ -242,7 +220,7 @@ class RecordForm(QWidget):
                     else:
                         widget.setText(value_text(value))
             for key, nested in self.nested.items():
-                nested.load(_get(record, key))
+                nested.load(doc_get(record, key))
         finally:
             self._loading = False
         self.show_problems({})
@@ -255,28 +233,28 @@ class RecordForm(QWidget):
                 continue
             widget = self.widgets[f.key]
             if isinstance(widget, QComboBox):
-                _put(out, f.key, widget.currentData())
+                doc_put(out, f.key, widget.currentData())
                 continue
             if isinstance(widget, QCheckBox):
-                _put(out, f.key, widget.isChecked())
+                doc_put(out, f.key, widget.isChecked())
                 continue
             assert isinstance(widget, QLineEdit)
             text = widget.text().strip()
             if f.optional and not text:
                 continue
             if f.kind == "names":
-                _put(out, f.key, names_value(text))
+                doc_put(out, f.key, names_value(text))
             elif f.kind == "text":
-                _put(out, f.key, text)
+                doc_put(out, f.key, text)
             elif f.kind == "money" and text:
-                _put(out, f.key, money_value(text, f"{path}.{f.key}", problems))
+                doc_put(out, f.key, money_value(text, f"{path}.{f.key}", problems))
             else:
-                _put(out, f.key, cell_value(text))
+                doc_put(out, f.key, cell_value(text))
         for key, nested in self.nested.items():
             if keys is None or key in keys:
                 value = nested.dump(f"{path}.{key}", problems)
                 if value is not None:
-                    _put(out, key, value)
+                    doc_put(out, key, value)
         return out
 
     def show_problems(self, problems: dict[str, list[str]]) -> None:
@@ -719,14 +697,6 @@ class IndicatorsEditor(RecordList):
 LEVEL_BONUS_COLUMNS = (
     Column("level", "客户等级", "Customer level", kind="text"),
     Column("rate", "加提比例", "Extra rate", tip_zh=RATE_HINT[0], tip_en=RATE_HINT[1], percent=True),
-)
-QA_BAND_COLUMNS = (
-    Column("min", "平均分不低于", "Average at least", tip_zh="必须有一行为 0", tip_en="one row must be 0"),
-    Column("coefficient", "提成系数", "Coefficient"),
-)
-GRADE_COLUMNS = (
-    Column("min", "平均分不低于", "Average at least", tip_zh="必须有一行为 0", tip_en="one row must be 0"),
-    Column("grade", "等级", "Grade", kind="text"),
 )
 
 

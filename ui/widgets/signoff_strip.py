@@ -7,6 +7,9 @@ the transaction that writes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,6 +28,9 @@ from app.services.signoff import STATUS_NAMES, STEP_NAMES, STEP_ROLE, ChainState
 from db.session import Database
 from ui.errors import show_error
 from ui.roles import Roles, current_roles, needs_role_text
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class SignoffStrip(QFrame):
@@ -178,24 +184,23 @@ class SignoffStrip(QFrame):
             if answer is None:
                 return False
             reason = answer
-        try:
-            with self.db.session_scope(write=True) as session:
-                sign(session, self.month, step, comment, with_pending_appeals=bool(reason), reason=reason)
-        except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
-            self.message = show_error(self, exc)
-            return False
-        self.refresh()
-        self.changed.emit()
-        return True
+        return self._write(
+            lambda session: sign(session, self.month, step, comment, with_pending_appeals=bool(reason), reason=reason)
+        )
 
     @Slot()
     def reject(self) -> bool:
         reason = self.ask_reason(tr(f"退回 {self.month}", f"Reject {self.month}"))
         if reason is None:
             return False
+        return self._write(lambda session: reject(session, self.month, reason))
+
+    def _write(self, action: Callable[[Session], object]) -> bool:
+        """``action`` in one write transaction; then the strip shows the new state and says it changed
+        (a refusal is shown instead, nothing written)."""
         try:
             with self.db.session_scope(write=True) as session:
-                reject(session, self.month, reason)
+                action(session)
         except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
             self.message = show_error(self, exc)
             return False
