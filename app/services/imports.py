@@ -436,13 +436,12 @@ def _in_chunks(session: Session, query: Any, numbers: list[str]) -> Iterator[Any
 
 def _stored_sign_dates(session: Session, table: Table | None) -> dict[str, date]:
     """Sign dates of the stored policies a sales file names (every stored policy without the file)."""
-    nos = None if table is None else column_keys("sales", table, "policy_no")
     everything = select(_POLICY.c.policy_no, _POLICY.c.sign_date)
-    if nos is None or _few_stored(session, len(nos)):
-        rows = session.connection().execute(everything)
-        return {no: day for no, day in rows if nos is None or no in nos}
+    if table is None or _few_stored(session, len(table.rows)):
+        return dict(session.connection().execute(everything).all())  # no more than the file has rows
+    nos = sorted(column_keys("sales", table, "policy_no"))
     query = everything.where(_POLICY.c.policy_no.in_(bindparam("nos", expanding=True)))
-    return {no: day for no, day in _in_chunks(session, query, sorted(nos))}
+    return {no: day for no, day in _in_chunks(session, query, nos)}
 
 
 def _stored_numbers(session: Session, numbers: list[str] | None = None) -> set[str]:
