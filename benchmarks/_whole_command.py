@@ -6,6 +6,7 @@ child's own ``getrusage``), not from the benchmark's process.
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -73,3 +74,12 @@ def timed(db: Path, repeat: int, *args: str) -> float:
     print(f"branchpay {' '.join(args)}: median {t:.2f} s (best {min(r.seconds for r in runs):.2f} s), "
           f"peak {max(r.peak_mb for r in runs):.0f} MB over {repeat} runs")
     return t
+
+
+def branch_size_args(repeat: int = 3) -> argparse.Namespace:
+    """``--agents``, ``--policies`` (a month) and ``--repeat`` from the command line, with the usual branch."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--agents", type=int, default=300)
+    parser.add_argument("--policies", type=int, default=35_000)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    return parser.parse_args()
