@@ -376,10 +376,12 @@ class OverviewPage(Page):
 
     @Slot()
     def _load_ended(self) -> None:
-        """The newest read was applied or failed: what is shown is the page's own again."""
+        """The newest read was applied or failed: the page no longer says 加载中. What it shows stays
+        greyed out while it is another month's (the read failed, or the month changed meanwhile)."""
+        current = self.overview is not None and self.overview.month == self.month
         for widget in (self.banner, self.hint, self.figures_box, self.steps_box):
-            widget.setEnabled(True)
-        if self.overview is not None:
+            widget.setEnabled(current)
+        if self.overview is not None and current:
             self._show_progress(self.overview)
         else:
             self.progress.setText("")
