@@ -233,10 +233,11 @@ def test_month_change_reloads_the_overview(qtbot: QtBot, empty_db: Database) -> 
 
     with qtbot.waitSignal(window.month_changed):
         window.month_selector.set_month("2026-09")
-    assert page.heading.text() == "2026-09 概览" and page.progress.text() == "加载中…"  # said at once
+    assert page.heading.text() == "2026-09 概览（加载中…）" and page.progress.text() == "加载中…"  # said at once
+    assert not page.banner.isVisibleTo(page)  # not October's status under September's heading
     assert not page.steps_box.isEnabled()  # October's steps, greyed out until September's come
     loaded(page)
-    assert page.steps_box.isEnabled()
+    assert page.steps_box.isEnabled() and page.banner.isVisibleTo(page)
     assert page.steps["sales"].summary.text() == "本月还没有签单保单"
     assert page.steps["agents"].summary.text().startswith("本月计薪 2 人")  # A002 joined in October
     assert marks(page)["sales"] == TODO

@@ -354,9 +354,16 @@ class OverviewPage(Page):
         self.progress.setText(tr("加载中…", "Loading…"))
         other_month = self.overview is None or self.overview.month != self.month
         if other_month:
-            self.heading.setText(tr(f"{self.month} 概览", f"Overview of {self.month}"))
-        for widget in (self.banner, self.hint, self.figures_box, self.steps_box):
-            widget.setEnabled(not other_month)
+            # The heading names the month asked for; the old month's status is not shown under it,
+            # its figures and steps stay, greyed out, until the new month's arrive.
+            self.heading.setText(tr(f"{self.month} 概览（加载中…）", f"Overview of {self.month} (loading…)"))
+        self._show_current(not other_month)
+
+    def _show_current(self, current: bool) -> None:
+        """Whether what the page shows is the month's: else the banner is hidden and the rest greyed out."""
+        self.banner.setVisible(current)
+        for widget in (self.hint, self.figures_box, self.steps_box):
+            widget.setEnabled(current)
 
     def _loaded(self, month: str, overview: MonthOverview) -> None:
         if month != self.month:
@@ -379,8 +386,7 @@ class OverviewPage(Page):
         """The newest read was applied or failed: the page no longer says 加载中. What it shows stays
         greyed out while it is another month's (the read failed, or the month changed meanwhile)."""
         current = self.overview is not None and self.overview.month == self.month
-        for widget in (self.banner, self.hint, self.figures_box, self.steps_box):
-            widget.setEnabled(current)
+        self._show_current(current)
         if self.overview is not None and current:
             self._show_progress(self.overview)
         else:
