@@ -42,6 +42,16 @@ def server_url(value: str | URL) -> URL:
     return url.set(drivername=DRIVER)
 
 
+def without_secrets(value: str | URL) -> str:
+    """``value`` with its password (in the URL or its query) left out, to be remembered for the next
+    start: libpq then takes the password from PGPASSWORD or ~/.pgpass, as docs/server-database.md asks."""
+    url = make_url(value) if isinstance(value, str) else value
+    url = url._replace(password=None)  # URL.set(password=None) would keep it: None there means "unchanged"
+    if url.query:
+        url = url.set(query={k: v for k, v in url.query.items() if k.lower() not in _SECRET_QUERY_KEYS})
+    return url.render_as_string(hide_password=False)
+
+
 def display_url(value: str | URL | Path) -> str:
     """``value`` as shown to the user and written to the log: a password (in the URL or its query) as ``***``."""
     if isinstance(value, Path) or not is_server_url(value):

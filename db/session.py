@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import APP_ID
 from app.resources import migrations_dir
 from db.files import create_owner_only, engine_url, ini_escape, make_folder
-from db.server import display_url, is_server_url, server_url
+from db.server import display_url, is_server_url, server_url, without_secrets
 from db.versioning import OWN_CHANGES, count_change, read_counter
 
 MIGRATIONS_DIR = migrations_dir()
@@ -229,10 +229,12 @@ class Database:
         self._path: Path | None = None
         if self.is_server:
             self.location = display_url(str(path))
+            self.address = without_secrets(str(path))  # what the next start may reopen (no password)
             self.engine = make_engine(str(path))
         else:
             self._path = Path(path)
             self.location = str(self._path)
+            self.address = str(self._path.resolve())
             make_folder(self._path.parent)
             if not self._path.exists():
                 # Created owner-only before SQLite opens it; its -wal and -shm files take the same mode.

@@ -41,6 +41,11 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
+def stamp(session: Session) -> dict[str, Any]:
+    """Who changes records in this transaction and when (``changed_by``, ``changed_at``)."""
+    return {"changed_by": actor(session), "changed_at": _now()}
+
+
 def bump_values(session: Session, model: type[Versioned]) -> dict[str, Any]:
     """The ``values()`` an UPDATE statement on ``model`` adds so the change counts as an edit."""
     return {"version": model.version + 1, "changed_by": actor(session), "changed_at": _now()}

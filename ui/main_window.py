@@ -163,6 +163,9 @@ class MainWindow(QMainWindow):
         language_changed = getattr(settings_page, "language_changed", None)
         if language_changed is not None and shell is not None:
             language_changed.connect(self.offer_language_switch)
+        offer_switch = getattr(settings_page, "offer_database_switch", None)
+        if offer_switch is not None:
+            offer_switch(self.open_database_action, self.connect_server_action)
 
         overview = self.pages.get("overview")
         if isinstance(overview, OverviewPage):

@@ -401,6 +401,13 @@ def start(
             with db.session_scope() as session:
                 default_branch = get_setting(session, "branch_name")
             choice = prompter.welcome(default_branch)
+            if choice is not None and choice.start is StartWith.SERVER:
+                # The branch's data is on a server: this PC's new file stays unused (and is not set up).
+                db.dispose()
+                db = None
+                _release(lock)
+                lock = None
+                return start(choice.server_url, prompter, lang_override=lang_override, month=month)
             if choice is not None:
                 with busy_cursor():
                     apply_welcome(db, choice)
@@ -589,8 +596,7 @@ class AppShell(QObject):
         self.prompter: Prompter = DialogPrompter()  # questions asked when opening another database
         self.window = self._build(month)
         self.activation = ActivationServer(_activation_key(db), self.bring_to_front, self)
-        if not db.is_server:
-            remember_database(db.path)
+        remember_database(db.address)
 
     def bring_to_front(self) -> None:
         """A second start on this database: show this window instead, and say why it came forward."""
@@ -791,8 +797,7 @@ class AppShell(QObject):
         old_db.dispose()
         if old_lock is not None:
             old_lock.release()
-        if not db.is_server:
-            remember_database(db.path)
+        remember_database(db.address)
         return new
 
     def open_database(self, path: Path) -> MainWindow | None:

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.calendar import month_bounds, month_workdays, previous_month
@@ -50,6 +50,7 @@ from app.services.record_changes import void_signoffs
 from app.services.statutory import gather_statutory, outcome_to_json
 from app.services.users import require_role, users_exist
 from app.text import Text
+from db.bulk_insert import update_rows
 from db.models import (
     Adjustment,
     Agent,
@@ -66,6 +67,8 @@ from db.models import (
     QAEvaluation,
 )
 from db.session import claim_write_lock
+from db.types import decimal_text
+from db.versioning import bump_values, stamp
 
 
 def gather_facts(
@@ -338,15 +341,15 @@ def lock_month(
             f"{month} pays nobody and cannot be locked: a locked empty month could not pay agents entered "
             "later. Import the agents (or check their hire and leave dates) and calculate again.",
         )
-    paid = {no: amount for a in fresh.agents for no, amount in a.policy_paid.items()}
-    if paid:
-        for policy in session.scalars(select(Policy).where(Policy.policy_no.in_(list(paid)))):
-            policy.paid_amount = paid[policy.policy_no]
-            policy.paid_month = month
-    clawed = [c.policy_no for a in facts.agents for c in a.clawbacks]
-    if clawed:
-        for policy in session.scalars(select(Policy).where(Policy.policy_no.in_(clawed))):
-            policy.clawed_month = month
+    # One UPDATE per policy by its number, sent as one executemany by the driver: no ORM object per
+    # policy and no IN list (a busy month pays more policies than SQLite takes variables). Each
+    # counts as a change of the policy (its version), as the ORM edit it replaces did.
+    conn, who = session.connection(), stamp(session)
+    table: Table = Policy.__table__  # type: ignore[assignment]  # a mapped class's table is a Table
+    paid = [(decimal_text(amount), no) for a in fresh.agents for no, amount in a.policy_paid.items()]
+    update_rows(conn, table, "policy_no", ["paid_amount"], paid, same={"paid_month": month, **who}, versioned=True)
+    clawed = [(c.policy_no,) for a in facts.agents for c in a.clawbacks]
+    update_rows(conn, table, "policy_no", [], clawed, same={"clawed_month": month, **who}, versioned=True)
     row = session.get(MonthStatus, month)
     assert row is not None
     row.status = "locked"
@@ -396,11 +399,11 @@ def unlock_month(session: Session, month: str, reason: str) -> None:
                            .order_by(MonthStatus.month.desc()))
     if later is not None:
         raise ServiceError(f"只能解锁最近锁定的月份（{later}）。", f"only the latest locked month ({later}) can be unlocked.")
-    for policy in session.scalars(select(Policy).where(Policy.paid_month == month)):
-        policy.paid_amount = None
-        policy.paid_month = None
-    for policy in session.scalars(select(Policy).where(Policy.clawed_month == month)):
-        policy.clawed_month = None
+    # Two statements, no ORM object per policy (a busy month pays tens of thousands); each policy
+    # counts as changed (its version), as the lock's own write did.
+    conn, bump = session.connection(), bump_values(session, Policy)
+    conn.execute(update(Policy).where(Policy.paid_month == month).values(paid_amount=None, paid_month=None, **bump))
+    conn.execute(update(Policy).where(Policy.clawed_month == month).values(clawed_month=None, **bump))
     row.status = "calculated"
     row.locked_at = None
     if row.plan_version_id is not None:

@@ -11,7 +11,7 @@ from sqlalchemy import inspect, select, text
 
 from app.services.payroll import calculate_month
 from db.models import PayrollResult
-from db.server import display_url, is_server_url, server_url
+from db.server import display_url, is_server_url, server_url, without_secrets
 from db.session import HEAD_REVISION, Database, NotAFile, current_revision
 from tests.reports.conftest import MONTH, build_example
 
@@ -212,3 +212,10 @@ def test_without_postgresql_binaries_the_fixture_finds_none(monkeypatch: pytest.
     monkeypatch.setenv("PATH", "")
     monkeypatch.setattr(pg_server.glob, "glob", lambda _pattern: [])
     assert pg_server.find_bin_dir() is None
+
+
+def test_the_address_remembered_for_the_next_start_has_no_password() -> None:
+    assert without_secrets("postgresql+psycopg://clerk:S3cret@db.branch:5433/bp?password=Q9&sslmode=require") == (
+        "postgresql+psycopg://clerk@db.branch:5433/bp?sslmode=require"
+    )
+    assert without_secrets("postgresql+psycopg://clerk@db.branch/bp") == "postgresql+psycopg://clerk@db.branch/bp"

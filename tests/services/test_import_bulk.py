@@ -102,3 +102,43 @@ def test_a_file_with_more_policies_than_sqlite_variables_imports_and_updates(tmp
         audits = s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "policy.update"))
         assert audits == N // 2  # only the policies that changed
     db.dispose()
+
+
+def test_a_month_paying_more_policies_than_sqlite_has_variables_locks(tmp_path: Path) -> None:
+    """The lock writes every paid policy (here 33,000, past SQLite's 32,766 variables) through the driver,
+    stored as the ORM stores the same columns."""
+    from app.services.payroll import calculate_month, lock_month
+    from app.services.sales import PolicyInput, edit_policy
+
+    db = Database(tmp_path / "big.sqlite3")
+    n = 33_000
+    with db.session_scope(write=True) as s:
+        initialise(s)
+        agent = Agent(code="A1", name="甲", base_salary=Decimal(3000), hire_date=date(2020, 1, 1))
+        s.add(agent)
+        s.flush()
+        insert_policies(s, (policy_values(SalesRow(f"P{i:06d}", "A1", "L10", Decimal(1000 + i % 7), "", False,
+                                                   date(2026, 10, 1 + i % 28), None), agent.id) for i in range(n)))
+    with db.session_scope(write=True) as s:
+        calculate_month(s, "2026-10")
+    with db.session_scope(write=True) as s:
+        lock_month(s, "2026-10")
+    with db.session_scope() as s:
+        paid = s.scalar(select(func.count()).select_from(Policy).where(Policy.paid_month == "2026-10"))
+        versions = set(s.scalars(select(Policy.version).distinct()))
+    assert paid == n and versions == {2}
+    with db.engine.connect() as conn:
+        (kinds,) = conn.exec_driver_sql(
+            "SELECT DISTINCT typeof(paid_amount) || typeof(changed_at) || typeof(version) FROM policies"
+        ).one()
+        locked_at = conn.exec_driver_sql("SELECT changed_at FROM policies WHERE policy_no = 'P000001'").scalar()
+    assert kinds == "texttextinteger"
+    # an ORM edit stamps the same text form of the time
+    with db.session_scope(write=True) as s:
+        s.add(Policy(policy_no="NEW1", agent_id=agent.id, product_code="L10", premium=Decimal(1),
+                     customer_level="", new_customer=False, sign_date=date(2026, 11, 2)))
+    with db.session_scope(write=True) as s:
+        edit_policy(s, "NEW1", PolicyInput("NEW1", "A1", "L10", Decimal(2), date(2026, 11, 2)))
+    with db.engine.connect() as conn:
+        edited_at = conn.exec_driver_sql("SELECT changed_at FROM policies WHERE policy_no = 'NEW1'").scalar()
+    assert len(str(locked_at)) == len(str(edited_at)) and str(locked_at)[10] == str(edited_at)[10]

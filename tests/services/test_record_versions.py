@@ -216,3 +216,49 @@ def test_a_write_made_with_core_statements_alone_is_counted(clerks: tuple[Databa
         s.execute(update(Agent).where(Agent.code == "A001").values(name="钱七"))
     assert bob.data_change_counter() == start + 1
     assert start + 1 in rita.own_changes
+
+
+def test_locking_a_month_stamps_its_paid_policies_as_changed(clerks: tuple[Database, Database]) -> None:
+    """The lock writes each paid policy's amount and month through the driver (no ORM object per policy):
+    the policy counts as changed (version, who, when) and reads back with the model's own types."""
+    from app.services.payroll import calculate_month, lock_month
+
+    rita, bob = clerks
+    with rita.session_scope(write=True) as s:
+        add_policy(s, PolicyInput("P1", "A001", "L10", Decimal("1000"), date(2026, 10, 7)))
+        add_policy(s, PolicyInput("P2", "A001", "L10", Decimal("2500.50"), date(2026, 10, 8)))
+    with bob.session() as s:
+        form = get_policy_view(s, "P1")
+    with rita.session_scope(write=True) as s:
+        calculate_month(s, "2026-10")
+    with rita.session_scope(write=True) as s:
+        lock_month(s, "2026-10")
+    with bob.session() as s:
+        stored = {p.policy_no: p for p in s.scalars(select(Policy))}
+    for policy in stored.values():
+        assert policy.paid_month == "2026-10" and policy.clawed_month is None
+        assert isinstance(policy.paid_amount, Decimal) and policy.paid_amount > 0
+        assert (policy.version, policy.changed_by) == (2, "rita")
+        assert policy.changed_at is not None and policy.changed_at.year >= 2026
+    p1, p2 = stored["P1"].paid_amount, stored["P2"].paid_amount
+    assert p1 is not None and p2 is not None and p2 > p1
+    with pytest.raises(StaleRecord, match="rita"), bob.session_scope(write=True) as s:
+        edit_policy(s, "P1", PolicyInput("P1", "A001", "L10", Decimal("900"), date(2026, 10, 7)),
+                    expected_version=form.version)
+
+
+def test_unlocking_clears_the_paid_policies_and_counts_as_their_change(clerks: tuple[Database, Database]) -> None:
+    from app.services.payroll import calculate_month, lock_month, unlock_month
+
+    rita, bob = clerks
+    with rita.session_scope(write=True) as s:
+        add_policy(s, PolicyInput("P1", "A001", "L10", Decimal("1000"), date(2026, 10, 7)))
+        calculate_month(s, "2026-10")
+    with rita.session_scope(write=True) as s:
+        lock_month(s, "2026-10")
+    with bob.session_scope(write=True) as s:
+        unlock_month(s, "2026-10", reason="补录一张保单")
+    with rita.session() as s:
+        policy = s.scalar(select(Policy).where(Policy.policy_no == "P1"))
+    assert policy is not None
+    assert (policy.paid_amount, policy.paid_month, policy.version, policy.changed_by) == (None, None, 3, "bob")

@@ -47,6 +47,32 @@ def private_qsettings(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_box_left_open() -> Iterator[None]:
+    """What one test leaves behind must not change the next: a message box left open would be its active
+    modal widget (the window then waits for it before reloading others' changes), a modifier key left
+    held would turn its clicks into Ctrl+clicks. Close the one, let go of the other."""
+    yield
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    if QApplication.instance() is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.isVisible():
+            widget.close()
+    # A simulated Ctrl+V leaves Ctrl "held" (offscreen): a later selectRow would add to the selection.
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWidget
+
+    if QGuiApplication.keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+        probe = QWidget()
+        for key in (Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_Alt, Qt.Key.Key_Meta):
+            QTest.keyRelease(probe, key)
+        probe.deleteLater()
+
+
+@pytest.fixture(autouse=True)
 def chinese() -> Iterator[None]:
     set_language("zh")
     yield

@@ -128,6 +128,8 @@ def test_bare_window_backs_up_but_does_not_restore_and_about_shows_version(
         pass
     (backup,) = list_backups(window.db.path)
     assert backup.path.is_file() and backup.path.stat().st_size > 0
+    assert window.message is not None and "备份完成" in window.message.text()
+    window.message.close()  # left open it would sit over the next test's window as a modal box
     box = window.show_about()
     assert APP_NAME in box.text() and __version__ in box.text()
     box.close()

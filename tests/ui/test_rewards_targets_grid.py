@@ -3,7 +3,6 @@ through the targets import's checks; undo and discard before saving; a locked pe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,18 +23,6 @@ from ui.models.targets_grid import FIXED_COLUMNS
 from ui.pages.rewards_page import RewardsPage
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(autouse=True)
-def no_modifier_left(qtbot: QtBot) -> Iterator[None]:
-    """``keySequence("Ctrl+V")`` leaves the application believing Ctrl is still held (offscreen), which makes a
-    later ``selectRow`` add to the selection instead of replacing it: let go of it after each test."""
-    yield
-    from PySide6.QtTest import QTest
-
-    shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
-    if shown:
-        QTest.keyRelease(shown[0], Qt.Key.Key_Control)
 
 
 @pytest.fixture

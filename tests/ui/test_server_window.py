@@ -66,3 +66,27 @@ def test_the_file_menu_switches_a_file_window_to_a_server_database(
     # An unreachable server: the window stays on the database it had, the password never shown.
     assert shell.connect_server("postgresql+psycopg://x:Hidden77@127.0.0.1:1/none?connect_timeout=2") is None
     assert shell.db.is_server and shell.window is new
+
+
+def test_the_welcome_connects_to_a_server_database_and_the_next_start_reopens_it(
+    qtbot: QtBot, tmp_path: Path, url_with_password: str, shells: list[AppShell]  # noqa: F811
+) -> None:
+    import main
+    from ui.preferences import remembered_database
+
+    local = tmp_path / "branchpay.sqlite3"
+    answer = WelcomeChoice("", "zh", StartWith.SERVER, url_with_password)
+    prompter = Scripted(welcome_answers=[answer, WelcomeChoice("Region East", "zh", StartWith.EMPTY)])
+    shell = start(local, prompter)
+    assert shell is not None, prompter.texts
+    shells.append(shell)
+    # The window is on the server (its own welcome set it up); this PC's file stays unused.
+    assert shell.db.is_server and shell.lock is None
+    assert prompter.asked.count("welcome") == 2
+    assert "Hidden77" not in shell.window.db_label.text()
+    # The next start without --db reopens the server, remembered without its password.
+    remembered = remembered_database()
+    assert isinstance(remembered, str) and "Hidden77" not in remembered and "127.0.0.1" in remembered
+    assert main.parse_args([]).db == remembered
+    settings = shell.window.pages["settings"]
+    assert settings.connect_server_button.isVisibleTo(settings)  # type: ignore[attr-defined]

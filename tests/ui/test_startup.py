@@ -51,6 +51,7 @@ class Scripted:
 
     damaged_answer: DamagedChoice = DamagedChoice.QUIT
     welcome_answer: WelcomeChoice | None = None
+    welcome_answers: list[WelcomeChoice] = field(default_factory=list)  # taken first, one per welcome
     passwords: list[str | None] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
@@ -65,6 +66,8 @@ class Scripted:
 
     def welcome(self, default_branch: str) -> WelcomeChoice | None:
         self.asked.append("welcome")
+        if self.welcome_answers:
+            return self.welcome_answers.pop(0)
         return self.welcome_answer
 
     def password(self, message: str) -> str | None:
@@ -318,6 +321,25 @@ def test_welcome_dialog_collects_a_choice(qtbot: QtBot) -> None:
     assert dialog.choice() == WelcomeChoice("客户服务中心", "en", StartWith.DEMO)
     dialog.branch.setText("")
     assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+
+
+def test_welcome_dialog_offers_a_server_database_and_checks_its_address(qtbot: QtBot) -> None:
+    dialog = WelcomeDialog("客户服务中心")
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not dialog.server_url.isEnabled()
+    dialog.server_radio.setChecked(True)
+    assert dialog.server_url.isEnabled() and not dialog.branch.isEnabled()
+    assert not ok.isEnabled() and dialog.error.text() == "请填写服务器数据库的地址。"
+    dialog.server_url.setText("D:/数据/branchpay.sqlite3")
+    assert not ok.isEnabled() and "postgresql+psycopg://" in dialog.error.text()
+    dialog.server_url.setText(" postgresql+psycopg://clerk@db.branch/branchpay ")
+    assert ok.isEnabled() and dialog.error.text() == ""
+    assert dialog.choice() == WelcomeChoice(
+        "客户服务中心", "zh", StartWith.SERVER, "postgresql+psycopg://clerk@db.branch/branchpay"
+    )
+    dialog.empty_radio.setChecked(True)  # back to this PC: the address no longer counts
+    assert ok.isEnabled() and dialog.choice() == WelcomeChoice("客户服务中心", "zh", StartWith.EMPTY)
 
 
 def test_choosing_english_in_the_welcome_retranslates_it(qtbot: QtBot) -> None:

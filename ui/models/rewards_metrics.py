@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.i18n import tr
@@ -20,14 +20,11 @@ from app.money import HUNDRED, fmt_num
 from app.services.appeal_marks import AppealMark
 from app.services.errors import ValidationFailed
 from app.services.rewards import MetricCell, MetricColumn, MetricsGrid
+from app.text import Text
 from ui.models.appeal_marks import mark_brush, mark_tooltip
+from ui.models.sheet_grid import FIXED_COLUMNS, LEFT, RIGHT, Index, SheetGridModel
 
-Index = QModelIndex | QPersistentModelIndex
 Writer = Callable[[list[MetricCell]], dict[tuple[str, str], Decimal | None]]
-
-FIXED_COLUMNS = 2  # 工号, 姓名
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 SUSPECT_BACKGROUND = QColor("#fff3cd")
 
 
@@ -48,22 +45,13 @@ def target_text(column: MetricColumn) -> str:
     )
 
 
-def parse_block(text: str) -> list[list[str]]:
-    """Tab-separated text as Excel puts it on the clipboard: rows of cells, without the final newline."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    while lines and lines[-1] == "":
-        lines.pop()
-    return [line.split("\t") for line in lines]
-
-
-class MetricsGridModel(QAbstractTableModel):
-    failed = Signal(object)  # the exception a refused write raised
+class MetricsGridModel(SheetGridModel):
+    cells_name = Text("指标", "indicator")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._grid = MetricsGrid("", (), (), {})
         self._values: dict[tuple[str, str], Decimal] = {}
-        self._editable = False
         self.writer: Writer | None = None
         self._appeals: dict[tuple[str, str], AppealMark] = {}  # (agent code, indicator) → live appeal
 
@@ -92,16 +80,16 @@ class MetricsGridModel(QAbstractTableModel):
     def grid(self) -> MetricsGrid:
         return self._grid
 
-    @property
-    def editable(self) -> bool:
-        return self._editable
-
     def indicator(self, column: int) -> MetricColumn | None:
         i = column - FIXED_COLUMNS
         return self._grid.indicators[i] if 0 <= i < len(self._grid.indicators) else None
 
     def agent_code(self, row: int) -> str:
         return self._grid.agents[row].agent_code
+
+    def agent_texts(self, row: int) -> tuple[str, str]:
+        agent = self._grid.agents[row]
+        return agent.agent_code, agent.agent_name
 
     def value(self, row: int, column: int) -> Decimal | None:
         indicator = self.indicator(column)
@@ -148,30 +136,6 @@ class MetricsGridModel(QAbstractTableModel):
         )
         return True
 
-    def paste(self, top: int, left: int, text: str) -> bool:
-        """Paste a block copied from Excel with its top-left cell at (top, left); all or nothing."""
-        block = parse_block(text)
-        if not block:
-            return False
-        width = max(len(line) for line in block)
-        if left < FIXED_COLUMNS or top + len(block) > self.rowCount() or left + width > self.columnCount():
-            self.failed.emit(
-                ValidationFailed(
-                    [
-                        f"粘贴的内容（{len(block)} 行 × {width} 列）超出了指标区域：请先选中要粘贴到的第一个指标单元格"
-                    ],
-                    [
-                        f"the pasted block ({len(block)} rows × {width} columns) does not fit the indicator cells: "
-                        "select the first indicator cell to paste into"
-                    ],
-                )
-            )
-            return False
-        cells = [
-            (top + r, left + c, cell.strip()) for r, line in enumerate(block) for c, cell in enumerate(line)
-        ]
-        return self.write(cells)
-
     # --- Qt overrides -------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -208,32 +172,17 @@ class MetricsGridModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignCenter) if indicator is not None else LEFT
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        if self._editable and index.column() >= FIXED_COLUMNS:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
-
     def _suspect(self, indicator: MetricColumn, value: Decimal | None) -> bool:
         """A share above 100% (typed "95" instead of "95%") is almost surely a slip worth flagging."""
         return value is not None and indicator.is_rate and value > 1
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < self.rowCount()):
-            return None
-        if not (0 <= index.column() < self.columnCount()):
+        if not self.in_range(index):
             return None
         row, column = index.row(), index.column()
         indicator = self.indicator(column)
         if indicator is None:
-            agent = self._grid.agents[row]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return agent.agent_code if column == 0 else agent.agent_name
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return LEFT
-            return None
+            return self.fixed_data(row, column, role)
         value = self.value(row, column)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return format_value(indicator, value)

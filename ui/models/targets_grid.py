@@ -14,21 +14,17 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.i18n import tr
 from app.money import HUNDRED, fmt_num
 from app.services.errors import ValidationFailed
 from app.services.targets import TargetColumn, TargetEntry, TargetsGrid, parse_target_value, shown
-from ui.models.rewards_metrics import parse_block
+from app.text import Text
+from ui.models.sheet_grid import FIXED_COLUMNS, LEFT, RIGHT, Index, SheetGridModel
 
-Index = QModelIndex | QPersistentModelIndex
 Key = tuple[str, str]  # (agent code, target code)
-
-FIXED_COLUMNS = 2  # 工号, 姓名
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 PENDING_BACKGROUND = QColor("#fff3cd")
 REFUSED_BACKGROUND = QColor("#f8d7da")
 
@@ -43,14 +39,13 @@ def _empty_grid() -> TargetsGrid:
     return TargetsGrid("", "", "", False, "", (), (), {}, {})
 
 
-class TargetsGridModel(QAbstractTableModel):
-    failed = Signal(object)  # a ValidationFailed for a refused edit or paste (nothing changed)
+class TargetsGridModel(SheetGridModel):
     pending_changed = Signal()
+    cells_name = Text("目标", "target")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._grid = _empty_grid()
-        self._editable = False
         self._pending: dict[Key, Decimal | None] = {}  # None: the stored value is to be removed
         self._undo: list[dict[Key, Decimal | None]] = []
         self._refused: set[Key] = set()
@@ -72,9 +67,9 @@ class TargetsGridModel(QAbstractTableModel):
     def grid(self) -> TargetsGrid:
         return self._grid
 
-    @property
-    def editable(self) -> bool:
-        return self._editable
+    def agent_texts(self, row: int) -> tuple[str, str]:
+        agent = self._grid.agents[row]
+        return agent.agent_code, agent.agent_name
 
     def column(self, column: int) -> TargetColumn | None:
         i = column - FIXED_COLUMNS
@@ -171,20 +166,6 @@ class TargetsGridModel(QAbstractTableModel):
         self._changed_cells(cells)
         return True
 
-    def paste(self, top: int, left: int, text: str) -> bool:
-        """Paste a block copied from Excel with its top-left cell at (top, left); all or nothing."""
-        block = parse_block(text)
-        if not block or not self._editable:
-            return False
-        width = max(len(line) for line in block)
-        if left < FIXED_COLUMNS or top + len(block) > self.rowCount() or left + width > self.columnCount():
-            self.failed.emit(ValidationFailed(
-                [f"粘贴的内容（{len(block)} 行 × {width} 列）超出了目标区域：请先选中要粘贴到的第一个目标单元格"],
-                [f"the pasted block ({len(block)} rows × {width} columns) does not fit the target cells: select "
-                 "the first target cell to paste into"]))
-            return False
-        return self.write([(top + r, left + c, cell.strip()) for r, line in enumerate(block) for c, cell in enumerate(line)])
-
     def undo(self) -> bool:
         if not self._undo:
             return False
@@ -241,28 +222,13 @@ class TargetsGridModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignCenter) if target is not None else LEFT
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        if self._editable and index.column() >= FIXED_COLUMNS:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < self.rowCount()):
-            return None
-        if not (0 <= index.column() < self.columnCount()):
+        if not self.in_range(index):
             return None
         row, column = index.row(), index.column()
         target = self.column(column)
         if target is None:
-            agent = self._grid.agents[row]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return agent.agent_code if column == 0 else agent.agent_name
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return LEFT
-            return None
+            return self.fixed_data(row, column, role)
         key = (self._grid.agents[row].agent_code, target.code)
         value = self.value(row, column)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):

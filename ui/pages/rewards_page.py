@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Slot
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QGroupBox,
     QHBoxLayout,
@@ -92,6 +90,7 @@ from ui.pages.base import Page
 from ui.pages.sales_page import agent_choices, default_day
 from ui.widgets.filters import push_button, search_box, totals_label
 from ui.widgets.locked_banner import LockedBanner
+from ui.widgets.sheet_view import SheetTableView
 from ui.widgets.table_view import TableView
 from ui.widgets.targets_grid_box import TargetsGridBox
 
@@ -181,63 +180,13 @@ class TargetsTab(RecordsTab):
         outer.addWidget(self.split)
 
 
-class MetricsTableView(TableView):
-    """The grid as a sheet: cell selection, type to edit, Ctrl+V pastes a block, Delete clears cells."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        self.setSortingEnabled(False)  # a pasted block lands on the rows as they are shown: keep them fixed
+class MetricsTableView(SheetTableView):
+    """The KPI values sheet (every change is saved at once: no undo list)."""
 
     def grid_model(self) -> MetricsGridModel:
         model = self.model()
         assert isinstance(model, MetricsGridModel)
         return model
-
-    def top_left(self) -> QModelIndex:
-        """Where a paste starts: the top-left selected cell, else the current cell."""
-        indexes = self.selectionModel().selectedIndexes() if self.selectionModel() else []
-        if indexes:
-            row = min(i.row() for i in indexes)
-            column = min(i.column() for i in indexes)
-            return self.grid_model().index(row, column)
-        return self.currentIndex()
-
-    def paste_text(self, text: str) -> bool:
-        start = self.top_left()
-        if not start.isValid() or not self.grid_model().editable:
-            return False
-        return self.grid_model().paste(start.row(), start.column(), text)
-
-    def clear_selected(self) -> bool:
-        model = self.grid_model()
-        indexes = self.selectionModel().selectedIndexes() if self.selectionModel() else []
-        cells = [
-            (i.row(), i.column(), None)
-            for i in indexes
-            if i.column() >= FIXED_COLUMNS and model.value(i.row(), i.column()) is not None
-        ]
-        if not cells or not model.editable:
-            return False
-        return model.write(cells)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.state() != QAbstractItemView.State.EditingState:
-            if event.matches(QKeySequence.StandardKey.Paste):
-                self.paste_text(QGuiApplication.clipboard().text())
-                event.accept()
-                return
-            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                self.clear_selected()
-                event.accept()
-                return
-        super().keyPressEvent(event)
 
 
 class MetricsTab(QWidget):

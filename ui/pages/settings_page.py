@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QPixmap
+from PySide6.QtGui import QAction, QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -285,6 +285,18 @@ class SettingsPage(Page):
         folder_row.addWidget(self.open_data_button)
         folder_row.addWidget(self.open_backups_button)
         folder_row.addStretch(1)
+        # Shown once the window offers switching (offer_database_switch): the 文件 menu's actions.
+        self.open_other_button = QPushButton(tr("打开其他数据库…", "Open another database…"), box)
+        self.connect_server_button = QPushButton(tr("连接服务器数据库…", "Connect to a server database…"), box)
+        self.connect_server_button.setToolTip(
+            tr("几位同事共用一个网点的数据时，换到 PostgreSQL 服务器上的 BranchPay 数据库",
+               "When colleagues share the branch's data: switch to a BranchPay database on a PostgreSQL server")
+        )
+        switch_row = QHBoxLayout()
+        for button in (self.open_other_button, self.connect_server_button):
+            button.setVisible(False)
+            switch_row.addWidget(button)
+        switch_row.addStretch(1)
 
         self.backup_every_days = QSpinBox(box)
         self.backup_every_days.setRange(1, 365)
@@ -297,8 +309,12 @@ class SettingsPage(Page):
         self.last_backup_label = QLabel(box)
 
         form = QFormLayout(box)
-        form.addRow(tr("数据库文件：", "Database file:"), self.db_path_label)
+        form.addRow(
+            tr("服务器数据库：", "Server database:") if self.db.is_server else tr("数据库文件：", "Database file:"),
+            self.db_path_label,
+        )
         form.addRow("", folder_row)
+        form.addRow("", switch_row)
         form.addRow(tr("自动备份间隔：", "Back up every:"), self.backup_every_days)
         form.addRow(tr("保留备份：", "Keep:"), self.backup_keep)
         form.addRow(tr("上次备份：", "Last backup:"), self.last_backup_label)
@@ -632,6 +648,13 @@ class SettingsPage(Page):
         self.font_label.setToolTip(path)
         self.font_auto.setEnabled(bool(path))
         self._on_edit()
+
+    def offer_database_switch(self, open_other: QAction | None, connect_server: QAction | None) -> None:
+        """Buttons for the window's 文件 → 打开数据库… and 连接服务器数据库… (only a window that can switch has them)."""
+        for button, action in ((self.open_other_button, open_other), (self.connect_server_button, connect_server)):
+            button.setVisible(action is not None)
+            if action is not None:
+                button.clicked.connect(action.trigger)
 
     # --- folders -------------------------------------------------------------------------
 

@@ -5,10 +5,8 @@ The page (ui/pages/rewards_page.py) loads a period's grid and saves it; this wid
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -23,62 +21,20 @@ from PySide6.QtWidgets import (
 from app.i18n import tr
 from app.services.targets import PeriodChoice
 from ui.models.targets_grid import FIXED_COLUMNS, TargetsGridModel
-from ui.widgets.table_view import TableView
+from ui.widgets.sheet_view import SheetTableView
 
 
-class TargetsTableView(TableView):
-    """A sheet: cell selection, type to edit, Ctrl+V pastes a block, Delete clears, Ctrl+Z undoes."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        self.setSortingEnabled(False)  # a pasted block lands on the rows as they are shown
+class TargetsTableView(SheetTableView):
+    """The targets sheet; Ctrl+Z undoes the last unsaved edit or paste."""
 
     def grid_model(self) -> TargetsGridModel:
         model = self.model()
         assert isinstance(model, TargetsGridModel)
         return model
 
-    def top_left(self) -> QModelIndex:
-        indexes = self.selectionModel().selectedIndexes() if self.selectionModel() else []
-        if indexes:
-            return self.grid_model().index(min(i.row() for i in indexes), min(i.column() for i in indexes))
-        return self.currentIndex()
-
-    def paste_text(self, text: str) -> bool:
-        start = self.top_left()
-        if not start.isValid():
-            return False
-        return self.grid_model().paste(start.row(), start.column(), text)
-
-    def clear_selected(self) -> bool:
-        model = self.grid_model()
-        indexes = self.selectionModel().selectedIndexes() if self.selectionModel() else []
-        cells = [(i.row(), i.column(), None) for i in indexes
-                 if i.column() >= FIXED_COLUMNS and model.value(i.row(), i.column()) is not None]
-        return bool(cells) and model.write(cells)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.state() != QAbstractItemView.State.EditingState:
-            if event.matches(QKeySequence.StandardKey.Paste):
-                self.paste_text(QGuiApplication.clipboard().text())
-                event.accept()
-                return
-            if event.matches(QKeySequence.StandardKey.Undo):
-                self.grid_model().undo()
-                event.accept()
-                return
-            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                self.clear_selected()
-                event.accept()
-                return
-        super().keyPressEvent(event)
+    def undo(self) -> bool:
+        self.grid_model().undo()
+        return True
 
 
 class TargetsGridBox(QGroupBox):
