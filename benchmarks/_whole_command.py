@@ -6,6 +6,7 @@ child's own ``getrusage``), not from the benchmark's process.
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -32,10 +33,12 @@ class Run:
     out: str
 
 
-def run(args: list[str], *, check: bool = True) -> Run:
-    """Run ``args`` as a child process; wall time of the whole process and its peak resident memory."""
+def run(args: list[str], *, check: bool = True, cwd: Path = ROOT) -> Run:
+    """Run ``args`` as a child process; wall time of the whole process and its peak resident memory.
+
+    ``cwd``: the checkout whose code a ``-m app.cli`` child runs (another one: the code before, side by side)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(args, cwd=cwd, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert proc.stdout is not None
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -48,8 +51,8 @@ def run(args: list[str], *, check: bool = True) -> Run:
     return Run(elapsed, peak_kb / 1024, text)
 
 
-def cli(db: Path, *args: str, check: bool = True) -> Run:
-    return run([sys.executable, "-m", "app.cli", "--db", str(db), *args], check=check)
+def cli(db: Path, *args: str, check: bool = True, code: Path = ROOT) -> Run:
+    return run([sys.executable, "-m", "app.cli", "--db", str(db), *args], check=check, cwd=code)
 
 
 def python(code: str, *args: str) -> Run:
@@ -60,9 +63,9 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def warm_up(db: Path, *args: str) -> None:
+def warm_up(db: Path, *args: str, code: Path = ROOT) -> None:
     """One untimed run that compiles the bytecode of what the timed runs load, as an installed program has it."""
-    cli(db, *args)
+    cli(db, *args, code=code)
 
 
 def timed(db: Path, repeat: int, *args: str) -> float:
@@ -73,3 +76,12 @@ def timed(db: Path, repeat: int, *args: str) -> float:
     print(f"branchpay {' '.join(args)}: median {t:.2f} s (best {min(r.seconds for r in runs):.2f} s), "
           f"peak {max(r.peak_mb for r in runs):.0f} MB over {repeat} runs")
     return t
+
+
+def branch_size_args(repeat: int = 3) -> argparse.Namespace:
+    """``--agents``, ``--policies`` (a month) and ``--repeat`` from the command line, with the usual branch."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--agents", type=int, default=300)
+    parser.add_argument("--policies", type=int, default=35_000)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    return parser.parse_args()

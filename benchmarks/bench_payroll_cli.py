@@ -8,12 +8,17 @@ a sqlite3 process that selects the month's facts, converts them (Decimal, dates)
 result row and a dozen lines per agent. ``--scale 10`` gives the 10× branch (3,000 agents,
 350,000 policies): its costs should grow no faster than linearly.
 
-Run: ``.venv/bin/python benchmarks/bench_payroll_cli.py [--agents 300] [--policies 35000] [--repeat 5] [--scale 10]``
+``--before DIR`` also times the code of another checkout (e.g. ``git worktree add DIR main``) on the same
+database, alternating run by run with this one, so that both meet the same load on a shared machine.
+
+Run: ``.venv/bin/python benchmarks/bench_payroll_cli.py [--agents 300] [--policies 35000] [--repeat 5] [--scale 10]
+[--before DIR]``
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 from pathlib import Path
@@ -99,6 +104,8 @@ def main() -> int:
     ap.add_argument("--policies", type=int, default=35000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--scale", type=int, default=1, help="multiply agents and policies (10 for the 10× branch)")
+    ap.add_argument("--before", type=Path, default=None,
+                    help="a checkout of the code before: timed side by side on the same database")
     args = ap.parse_args()
     agents, policies = args.agents * args.scale, args.policies * args.scale
     import tempfile
@@ -112,10 +119,14 @@ def main() -> int:
             t = cli(db, "import", kind, str(files[kind]))
             print(f"import {kind:<10} {t:6.2f} s (whole command)")
         warm_up(db, "payroll", "run", "--month", MONTH)  # compiles every module the timed runs load
-        runs, floors = [], []
+        if args.before is not None:
+            warm_up(db, "payroll", "run", "--month", MONTH, code=args.before)
+        runs, floors, befores = [], [], []
         for _ in range(args.repeat):
             runs.append(run_cli(db, "payroll", "run", "--month", MONTH))
             floors.append(python(FLOOR, str(db)))
+            if args.before is not None:
+                befores.append(run_cli(db, "payroll", "run", "--month", MONTH, code=args.before))
         t = median([r.seconds for r in runs])
         f = median([r.seconds for r in floors])
         peak = max(r.peak_mb for r in runs)
@@ -125,6 +136,11 @@ def main() -> int:
         print(f"floor (sqlite3: select + convert the facts, insert results), whole process: {f:.2f} s "
               f"→ payroll run is ×{t / f:.1f} the floor; peak memory {peak:.0f} MB "
               f"(floor {max(r.peak_mb for r in floors):.0f} MB)")
+        if befores:
+            b = median([r.seconds for r in befores])
+            print(f"the code before ({args.before}), side by side: {b:.2f} s (best "
+                  f"{min(r.seconds for r in befores):.2f} s) → this code takes ×{t / b:.2f} of its time")
+        print(f"load average {os.getloadavg()[0]:.1f}")
         show = cli(db, "payroll", "show", "--month", MONTH, "--json")
         print(f"payroll show --json: {show:.2f} s")
         return 0 if t <= TARGET_RUN_S * args.scale else 1

@@ -11,7 +11,6 @@ Run: ``.venv/bin/python benchmarks/bench_quarter.py [--agents 300] [--policies 3
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 import tempfile
@@ -28,7 +27,7 @@ from app.services.payroll import calculate_month, lock_month  # noqa: E402
 from app.services.plans import save_plan  # noqa: E402
 from app.services.setup import initialise  # noqa: E402
 from benchmarks._data import random_policy  # noqa: E402
-from benchmarks._whole_command import timed  # noqa: E402
+from benchmarks._whole_command import branch_size_args, timed  # noqa: E402
 from db.models import Agent, KpiMetric, Policy, TargetValue  # noqa: E402
 from db.session import Database  # noqa: E402
 from tests.periods.scenario import Q_ANSWER, Q_PREMIUM, Q_TOP_AWARD, plan_text, team_award  # noqa: E402
@@ -65,11 +64,7 @@ def build(path: Path, agents: int, policies: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--agents", type=int, default=300)
-    parser.add_argument("--policies", type=int, default=35_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = branch_size_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "quarter.sqlite3"
         build(path, args.agents, args.policies)

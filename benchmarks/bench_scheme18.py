@@ -19,7 +19,6 @@ Run: ``.venv/bin/python benchmarks/bench_scheme18.py [--agents 300] [--policies 
 
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import random
@@ -40,7 +39,7 @@ from app.plan.toml_io import dump_plan, plan_from_dict, plan_to_dict  # noqa: E4
 from app.services.plans import save_plan  # noqa: E402
 from app.services.setup import initialise  # noqa: E402
 from benchmarks._data import random_policy  # noqa: E402
-from benchmarks._whole_command import cli, timed  # noqa: E402
+from benchmarks._whole_command import branch_size_args, cli, timed  # noqa: E402
 from db.models import Agent, AttendanceRecord, Complaint, KpiMetric, Policy, QAEvaluation, TargetValue  # noqa: E402
 from db.session import Database  # noqa: E402
 
@@ -140,11 +139,7 @@ def describe(data: dict) -> None:  # type: ignore[type-arg]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--agents", type=int, default=300)
-    parser.add_argument("--policies", type=int, default=35_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = branch_size_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scheme18.sqlite3"
         build(path, args.agents, args.policies)

@@ -73,8 +73,10 @@ def build(path: Path, agents: int, policies: int) -> tuple[str, str]:
             s.execute(
                 insert(Agent),
                 [
+                    # Without social insurance and tax withholding (§9): those need each person's ID number
+                    # and the year's earlier months, which the demo has for its own agents only.
                     {"code": f"B{i:05d}", "name": f"坐席{i}", "team": f"T{i % 20}", "base_salary": Decimal(4000),
-                     "hire_date": hired}
+                     "hire_date": hired, "statutory": False}
                     for i in range(agents - demo_agents)
                 ],
             )

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from db.models import DataChange, Versioned
 
@@ -65,6 +65,14 @@ def _stamp(session: Session, _context: Any, _instances: Any) -> None:
             obj.version = (obj.version or 1) + 1
             obj.changed_by, obj.changed_at = who, now
     count_change(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _statement(state: ORMExecuteState) -> None:
+    """An INSERT, UPDATE or DELETE statement run through the session flushes no object: count it too,
+    whatever the unit of work (``session_scope(write=True)`` counts its transaction anyway)."""
+    if state.is_insert or state.is_update or state.is_delete:
+        count_change(state.session)
 
 
 def count_change(session: Session) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +47,11 @@ def main() -> None:
         window = MainWindow(db, month=month)
         window.resize(1353, 828)
         window.show()
+        overview = window.pages["overview"]
+        deadline = time.monotonic() + 60
+        while getattr(overview, "loading", False) and time.monotonic() < deadline:  # read off the GUI thread
+            app.processEvents()
+            time.sleep(0.01)
         for _ in range(40):
             app.processEvents()
         window.grab().save(str(ROOT / "docs" / "screenshot-overview.png"))

@@ -88,23 +88,25 @@ def count_sales(
     by_level: dict[str, Decimal] = {}
     new_count = 0
     unknown: dict[str, int] = {}
-    for p in agent.policies:
-        if p.cancel_date is not None or not (first <= p.sign_date <= last):
+    # Unpacked rather than read by attribute (a month holds tens of thousands of policies): the same
+    # arithmetic in the same order, so the same figures.
+    for policy_no, product_code, premium, level, is_new, sign_date, cancel_date in agent.policies:
+        if cancel_date is not None or not (first <= sign_date <= last):
             continue
-        product = products.get(p.product_code)
+        product = products.get(product_code)
         if product is None:
-            unknown[p.product_code] = unknown.get(p.product_code, 0) + 1
+            unknown[product_code] = unknown.get(product_code, 0) + 1
             continue
-        std = p.premium * product.factor
+        std = premium * product.factor
         key = product.group if tables and product.group in tables else REST_GROUP
         s += std
         by_group[key] = by_group.get(key, ZERO) + std
-        rate = level_rates.get(p.customer_level, ZERO)
+        rate = level_rates.get(level, ZERO)
         if rate:
-            by_level[p.customer_level] = by_level.get(p.customer_level, ZERO) + std
-        if p.new_customer:
+            by_level[level] = by_level.get(level, ZERO) + std
+        if is_new:
             new_count += 1
-        counted.append((p.policy_no, std, rate, p.new_customer, key))
+        counted.append((policy_no, std, rate, is_new, key))
     return CountedSales(counted, s, by_group, by_level, new_count, unknown)
 
 

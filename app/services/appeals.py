@@ -31,6 +31,7 @@ from app.importers.kinds import AppealRow
 from app.money import ZERO, fmt_money, fmt_num
 from app.plan.toml_io import DEFAULT_APPEAL_WINDOW_DAYS, appeal_settings
 from app.services.agents import get_agent
+from app.services.appeal_count import pending_count as pending_count  # re-exported
 from app.services.attendance import set_cells
 from app.services.attendance_cells import Entry, format_cell
 from app.services.audit import audit
@@ -173,13 +174,6 @@ def list_appeals(
     if agent_code:
         stmt = stmt.where(func.lower(Agent.code) == agent_code.strip().lower())
     return [_view(a, agent) for a, agent in session.execute(stmt).all()]
-
-
-def pending_count(session: Session, month: str) -> int:
-    """How many appeals against records of ``month`` still wait for a decision."""
-    return session.scalar(
-        select(func.count(Appeal.id)).where(Appeal.month == month, Appeal.status == "pending")
-    ) or 0
 
 
 def record_states(session: Session, kind: str, month: str) -> dict[int | tuple[str, str], str]:

@@ -368,7 +368,7 @@ def check_pending_appeals(
     """Refuse a lock or sign-off of ``month`` while appeals against its records are pending, unless
     overridden with a reason (docs/pay-rules.md §11). Returns how many are pending; a caller that goes
     on with some pending writes its reason to the audit log."""
-    from app.services.appeals import pending_count
+    from app.services.appeal_count import pending_count
 
     n = pending_count(session, month)
     if not n:

@@ -388,7 +388,7 @@ def month_notices(session: Session, month: str, data: MonthResult) -> list[Notic
 def pending_appeals_warning(session: Session, month: str) -> MonthWarning | None:
     """A month with undecided appeals (docs/pay-rules.md §11): locking or signing it off needs a reason.
     None for a locked month: its appeals are decided as corrections of a later month."""
-    from app.services.appeals import pending_count
+    from app.services.appeal_count import pending_count
     from app.services.months import month_status
 
     n = pending_count(session, month)

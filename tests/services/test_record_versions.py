@@ -262,3 +262,14 @@ def test_unlocking_clears_the_paid_policies_and_counts_as_their_change(clerks: t
         policy = s.scalar(select(Policy).where(Policy.policy_no == "P1"))
     assert policy is not None
     assert (policy.paid_amount, policy.paid_month, policy.version, policy.changed_by) == (None, None, 3, "bob")
+
+
+def test_a_statement_run_through_the_session_counts_in_any_unit_of_work(clerks: tuple[Database, Database]) -> None:
+    """A Core UPDATE run by ``session.execute`` in a plain unit of work (not ``write=True``) still counts."""
+    from sqlalchemy import update
+
+    rita, bob = clerks
+    start = bob.data_change_counter()
+    with rita.session_scope() as s:
+        s.execute(update(Agent).where(Agent.code == "A001").values(name="孙八"))
+    assert bob.data_change_counter() == start + 1

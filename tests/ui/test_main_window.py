@@ -23,6 +23,8 @@ from ui.pages.overview_page import OverviewPage
 from ui.pages.sales_page import SalesPage
 from ui.widgets.month_selector import default_month
 
+from .loading import loaded
+
 pytestmark = pytest.mark.gui
 
 
@@ -89,6 +91,7 @@ def test_default_month_is_the_month_before_today(qtbot: QtBot, db: Database) -> 
 def test_overview_shows_real_counts_and_follows_agent_changes(qtbot: QtBot, window: MainWindow) -> None:
     overview = window.pages["overview"]
     assert isinstance(overview, OverviewPage)
+    loaded(overview)  # read off the GUI thread
     agents_step = overview.steps["agents"].summary
     # B002 leaves on 2025-03-31, so all four are paid for March; three are still active.
     assert agents_step.text() == "本月计薪 4 人（本月离职 1 人）；名册在职 3 人、已离职 1 人"
@@ -101,6 +104,7 @@ def test_overview_shows_real_counts_and_follows_agent_changes(qtbot: QtBot, wind
     assert dialog is not None
     dialog.accept()
     window.show_area("overview")
+    loaded(overview)
     assert "名册在职 2 人、已离职 2 人" in agents_step.text()
 
 
@@ -109,7 +113,7 @@ def test_overview_guides_an_empty_database(qtbot: QtBot, empty_db: Database) -> 
     qtbot.addWidget(win)
     overview = win.pages["overview"]
     assert isinstance(overview, OverviewPage)
-    assert "还没有任何人员" in overview.hint.text()
+    assert "还没有任何人员" in loaded(overview).hint.text()
 
 
 def test_bare_window_backs_up_but_does_not_restore_and_about_shows_version(

@@ -14,6 +14,8 @@ from app.services.payroll import show_month
 from db.session import Database
 from ui.pages.overview_page import OverviewPage
 
+from .loading import loaded
+
 pytestmark = pytest.mark.gui
 MONTHS = demo_months()
 
@@ -28,6 +30,7 @@ def test_month_on_month_shows_under_each_figure(qtbot: QtBot, tmp_path: Path) ->
         qtbot.addWidget(page)
         page.show()
         page.set_month(MONTHS[1])
+        loaded(page)  # read off the GUI thread
         with db.session_scope() as s:
             before, now = show_month(s, MONTHS[0]), show_month(s, MONTHS[1])
         net = page.figure_frames["net"].compare
@@ -37,6 +40,7 @@ def test_month_on_month_shows_under_each_figure(qtbot: QtBot, tmp_path: Path) ->
         assert f"{'+' if pct > 0 else ''}{pct.quantize(Decimal('0.1'))}%" in net.text()
         assert not page.figure_frames["warnings"].compare.isVisible()
         page.set_month(MONTHS[0])  # its month before has no result: no 环比
+        loaded(page)
         assert not page.figure_frames["net"].compare.isVisible()
     finally:
         from PySide6.QtCore import QThreadPool

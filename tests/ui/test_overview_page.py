@@ -23,6 +23,8 @@ from ui.pages.payroll_page import PayrollPage
 from ui.pages.quality_page import QualityPage
 from ui.pages.reports_page import ReportsPage
 
+from .loading import loaded
+
 pytestmark = pytest.mark.gui
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "acceptance" / "worked_example"
@@ -44,7 +46,13 @@ def open_window(qtbot: QtBot, db: Database) -> tuple[MainWindow, OverviewPage]:
     window.show()
     page = window.pages["overview"]
     assert isinstance(page, OverviewPage)
-    return window, page
+    return window, loaded(page)  # the overview reads its month off the GUI thread
+
+
+def show_overview(window: MainWindow, page: OverviewPage) -> None:
+    """Show the overview, and wait for what it reads (when it reads anything)."""
+    window.show_area("overview")
+    loaded(page)
 
 
 def marks(page: OverviewPage) -> dict[str, str]:
@@ -78,7 +86,7 @@ def test_quality_step_follows_an_import_on_the_quality_page(
     assert flow.message is not None
     flow.message.close()
 
-    window.show_area("overview")
+    show_overview(window, page)
     assert marks(page)["quality"] == ATTENTION
     assert page.steps["quality"].summary.text() == "6 条质检记录；1 人没有有效质检评分"
     assert next_steps(page) == ["calculate"]
@@ -102,7 +110,7 @@ def test_calculate_and_lock_on_the_payroll_page_show_on_the_overview(
         assert payroll.calculate() is not None
     qtbot.waitUntil(lambda: payroll.op is None, timeout=30_000)
 
-    window.show_area("overview")
+    show_overview(window, page)
     with db.session_scope() as session:
         result = show_month(session, MONTH)
     assert page.banner.status == "calculated"
@@ -122,7 +130,7 @@ def test_calculate_and_lock_on_the_payroll_page_show_on_the_overview(
         assert payroll.lock() is not None
     qtbot.waitUntil(lambda: payroll.op is None, timeout=30_000)
 
-    window.show_area("overview")
+    show_overview(window, page)
     assert page.banner.status == "locked"
     assert marks(page)["lock"] == DONE and marks(page)["calculate"] == DONE
     assert "已锁定" in page.steps["lock"].summary.text()
@@ -152,7 +160,7 @@ def test_payslips_and_summary_written_on_the_reports_page_show_on_the_overview(
     qtbot.waitUntil(lambda: reports.op is None, timeout=30_000)
     assert len(list(tmp_path.glob("*.pdf"))) == 3
 
-    window.show_area("overview")  # the month is not changed: the page is current all the same
+    show_overview(window, page)  # the month is not changed: the page is current all the same
     assert "工资条已生成" in page.steps["reports"].summary.text()
     assert "汇总表尚未导出" in page.steps["reports"].summary.text()
     assert marks(page)["reports"] == TODO
@@ -161,7 +169,7 @@ def test_payslips_and_summary_written_on_the_reports_page_show_on_the_overview(
     with qtbot.waitSignal(reports.data_changed, timeout=30_000):
         assert reports.export_summary() is not None
     qtbot.waitUntil(lambda: reports.op is None, timeout=30_000)
-    window.show_area("overview")
+    show_overview(window, page)
     assert "汇总表已导出" in page.steps["reports"].summary.text()
     assert marks(page)["reports"] == DONE
 
@@ -180,14 +188,14 @@ def test_every_step_button_opens_its_page(qtbot: QtBot, empty_db: Database) -> N
     }
     assert list(page.steps) == list(expected)
     for key, area in expected.items():
-        window.show_area("overview")
+        show_overview(window, page)
         with qtbot.waitSignal(page.navigate) as blocker:
             qtbot.mouseClick(page.steps[key].button, Qt.MouseButton.LeftButton)
         assert blocker.args == [area]
         assert window.current_key() == area
         assert window.stack.currentWidget() is window.pages[area]
 
-    window.show_area("overview")
+    show_overview(window, page)
     qtbot.mouseClick(page.result_button, Qt.MouseButton.LeftButton)
     assert window.current_key() == "payroll"
 
@@ -225,13 +233,17 @@ def test_month_change_reloads_the_overview(qtbot: QtBot, empty_db: Database) -> 
 
     with qtbot.waitSignal(window.month_changed):
         window.month_selector.set_month("2026-09")
-    assert page.heading.text() == "2026-09 概览"
+    assert page.heading.text() == "2026-09 概览（加载中…）" and page.progress.text() == "加载中…"  # said at once
+    assert not page.banner.isVisibleTo(page)  # not October's status under September's heading
+    assert not page.steps_box.isEnabled()  # October's steps, greyed out until September's come
+    loaded(page)
+    assert page.steps_box.isEnabled() and page.banner.isVisibleTo(page)
     assert page.steps["sales"].summary.text() == "本月还没有签单保单"
     assert page.steps["agents"].summary.text().startswith("本月计薪 2 人")  # A002 joined in October
     assert marks(page)["sales"] == TODO
 
     window.month_selector.set_month(MONTH)
-    assert marks(page)["sales"] == DONE
+    assert marks(loaded(page))["sales"] == DONE
 
 
 def test_english_overview(qtbot: QtBot, empty_db: Database) -> None:

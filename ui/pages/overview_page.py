@@ -6,8 +6,12 @@ page that does it — and, once calculated, the result's totals. Everything come
 :func:`app.services.overview.month_overview`; the page only lays it out. A step's button
 emits :attr:`OverviewPage.navigate` with the area to open; the main window shows it.
 
+The month's overview is read off the GUI thread (:class:`ui.loader.Loader`; the stored result of
+a busy month takes a moment): meanwhile the page says 加载中 and, for another month than the one
+shown, greys out what it shows, so nothing of the old month passes for the new one.
+
 Whether a calculated result is still current costs a whole calculation to find out, so it
-is not part of the (synchronous) refresh: the page asks in the background, as the payroll
+is not part of the refresh: the page asks in the background, as the payroll
 page does (:class:`~ui.pages.payroll_page.PendingCheck`), and marks the 月度核算 step when
 the records changed after the calculation.
 """
@@ -32,13 +36,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.bulk import collector_paused
 from app.i18n import tr
 from app.money import fmt_money
 from app.services.overview import ATTENTION, DONE, TITLES, TODO, MonthOverview, Step, month_overview
 from app.services.payroll_view import AgentChange
 from app.trends import change_text
 from db.session import Database
-from ui.errors import show_error
+from ui.loader import Loader
 from ui.ops import Op
 from ui.pages.base import Page
 from ui.pending_check import PendingCheck
@@ -249,6 +254,8 @@ class OverviewPage(Page):
         self._check_later = QTimer(self)
         self._check_later.setSingleShot(True)
         self._check_later.timeout.connect(self._check_if_wanted)
+        self.loader = Loader(self, tr("正在读取本月概览…", "Reading the month's overview…"))
+        self.loader.ended.connect(self._load_ended)
 
         content = QWidget(self)
         self.heading = QLabel(content)
@@ -324,15 +331,43 @@ class OverviewPage(Page):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
+    @property
+    def loading(self) -> bool:
+        """The month's overview is being read (off the GUI thread); the page says 加载中."""
+        return self.loader.loading
+
     def refresh(self) -> None:
+        """Read the month's overview again, off the GUI thread; what is shown stays until it arrives
+        (greyed out when it is another month's)."""
         if not self.month:
             return
-        try:
-            with self.db.session_scope() as session:
-                overview = month_overview(session, self.month)
-        except Exception as exc:  # noqa: BLE001 - a short message; unexpected ones are logged
-            self.message = show_error(self, exc)
-            return
+        month, db = self.month, self.db
+
+        def read() -> MonthOverview:
+            with collector_paused(), db.session_scope() as session:
+                return month_overview(session, month)
+
+        self.loader.start(read, lambda overview: self._loaded(month, overview))
+        self._show_loading()
+
+    def _show_loading(self) -> None:
+        self.progress.setText(tr("加载中…", "Loading…"))
+        other_month = self.overview is None or self.overview.month != self.month
+        if other_month:
+            # The heading names the month asked for; the old month's status is not shown under it,
+            # its figures and steps stay, greyed out, until the new month's arrive.
+            self.heading.setText(tr(f"{self.month} 概览（加载中…）", f"Overview of {self.month} (loading…)"))
+        self._show_current(not other_month)
+
+    def _show_current(self, current: bool) -> None:
+        """Whether what the page shows is the month's: else the banner is hidden and the rest greyed out."""
+        self.banner.setVisible(current)
+        for widget in (self.hint, self.figures_box, self.steps_box):
+            widget.setEnabled(current)
+
+    def _loaded(self, month: str, overview: MonthOverview) -> None:
+        if month != self.month:
+            return  # the month changed meanwhile without a read of its own (the page is hidden): shown later
         known = self.overview
         if (
             known is not None
@@ -345,6 +380,17 @@ class OverviewPage(Page):
             overview = replace(overview, pending=known.pending)
         self.show_overview(overview)
         self.check_pending()
+
+    @Slot()
+    def _load_ended(self) -> None:
+        """The newest read was applied or failed: the page no longer says 加载中. What it shows stays
+        greyed out while it is another month's (the read failed, or the month changed meanwhile)."""
+        current = self.overview is not None and self.overview.month == self.month
+        self._show_current(current)
+        if self.overview is not None and current:
+            self._show_progress(self.overview)
+        else:
+            self.progress.setText("")
 
     # --- is the calculated result still current? (off the GUI thread) --------------------------
 
@@ -428,12 +474,18 @@ class OverviewPage(Page):
             row = self.steps[step.key]
             row.show_step(step)
             row.set_next(step.key == next_step)
-        done = sum(1 for step in steps if not step.open)
-        self.progress.setText(tr(f"已完成 {done} / {len(steps)} 步", f"{done} of {len(steps)} steps done"))
+        self._show_progress(overview)
         # One width for every step's button, so they line up in a column.
         width = max(row.button.sizeHint().width() for row in self.steps.values())
         for row in self.steps.values():
             row.button.setFixedWidth(width)
+
+    def _show_progress(self, overview: MonthOverview) -> None:
+        if self.loading:
+            return  # a newer read is coming: still 加载中
+        done = sum(1 for step in overview.steps if not step.open)
+        steps = len(overview.steps)
+        self.progress.setText(tr(f"已完成 {done} / {steps} 步", f"{done} of {steps} steps done"))
 
 
 __all__ = ["OverviewPage", "StepRow", "mark_text", "status_text"]

@@ -870,7 +870,7 @@ class PayrollPage(Page):
         ):
             return None
         db = self.db
-        from app.services.appeals import pending_count
+        from app.services.appeal_count import pending_count
 
         with db.session_scope() as session:
             pending = pending_count(session, month)

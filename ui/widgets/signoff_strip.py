@@ -174,7 +174,7 @@ class SignoffStrip(QFrame):
         comment = self.ask_comment(tr(f"{name.zh} {self.month}", f"{name.en.capitalize()} of {self.month}"))
         if comment is None:
             return False
-        from app.services.appeals import pending_count
+        from app.services.appeal_count import pending_count
 
         with self.db.session_scope() as session:
             pending = pending_count(session, self.month)
