@@ -68,9 +68,18 @@ class _Runnable(QRunnable):
         try:
             result = self._fn(self._token)
         except BaseException as exc:  # noqa: BLE001 - every failure is reported on the GUI thread
-            self._relay.finished.emit(None, exc)
+            self._report(None, exc)
         else:
-            self._relay.finished.emit(result, None)
+            self._report(result, None)
+
+    def _report(self, result: Any, exc: BaseException | None) -> None:
+        try:
+            self._relay.finished.emit(result, exc)
+        except RuntimeError:
+            # "Signal source has been deleted": the window that asked (a page loading in the background)
+            # was closed while this ran. The work itself ended as usual (its unit of work committed or
+            # rolled back); only its answer has nobody left to go to.
+            log.debug("an operation ended after its window closed")
 
 
 class Op(QObject):

@@ -103,3 +103,26 @@ def test_quiet_work_shows_no_progress_window_and_no_error_box(qtbot: QtBot, pare
         op.start()
     assert [str(e) for e in failures] == ["background check failed"]  # still reported to the caller
     assert boxes() == []  # but nobody is interrupted by a message box
+
+
+def test_work_that_ends_after_its_window_closed_reports_to_nobody_quietly(qtbot: QtBot) -> None:
+    """A page loading in the background is closed (the window quits): the worker ends later and must not
+    raise "Signal source has been deleted" in its thread (pytest-qt fails the test on such an error)."""
+    import shiboken6
+    from PySide6.QtCore import QThreadPool
+
+    widget = QWidget()
+    release, ran = threading.Event(), threading.Event()
+
+    def work(_token: CancelToken) -> int:
+        release.wait(5)
+        ran.set()
+        return 1
+
+    op = Op(widget, work, label="…", quiet=True).start()
+    shiboken6.delete(widget)  # the Op and its relay go with it
+    release.set()
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    assert ran.is_set()
+    QApplication.processEvents()
+    Op._running.discard(op)  # never finished on the GUI thread: its window is gone
