@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 
-def driver_rows(connection: Connection, stmt: Any) -> list[tuple[Any, ...]]:
+def _run(connection: Connection, stmt: Any) -> Any:
+    """The driver's cursor over ``stmt``, executed."""
     compiled = stmt.compile(dialect=connection.dialect)
     params: Any = compiled.params
     if compiled.positiontup is not None:
@@ -19,7 +20,29 @@ def driver_rows(connection: Connection, stmt: Any) -> list[tuple[Any, ...]]:
     cursor = connection.connection.cursor()
     try:
         cursor.execute(str(compiled), params)
+    except BaseException:
+        cursor.close()
+        raise
+    return cursor
+
+
+def driver_rows(connection: Connection, stmt: Any) -> list[tuple[Any, ...]]:
+    cursor = _run(connection, stmt)
+    try:
         return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def driver_column(connection: Connection, stmt: Any) -> list[Any]:
+    """The first value of each row of ``stmt`` (hundreds of thousands of ids, say), read row by row:
+    each row's tuple is freed as soon as its value is taken. A ``fetchall`` keeps every tuple alive
+    at once, and that many live container objects set off the cyclic collector hundreds of times,
+    its full passes over the whole heap included, holding the interpreter lock meanwhile, which a
+    read on a worker thread turns into a frozen window."""
+    cursor = _run(connection, stmt)
+    try:
+        return [row[0] for row in cursor]
     finally:
         cursor.close()
 

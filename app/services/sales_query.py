@@ -26,7 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.calendar import month_bounds
 from app.i18n import tr
 from app.money import ZERO
-from app.services.driver_rows import driver_rows
+from app.services.driver_rows import driver_column
 from app.services.months import locked_months
 from app.services.sales import (
     STATUS_CANCELLED,
@@ -206,7 +206,7 @@ def policy_ids(session: Session, query: PolicyQuery, products: Mapping[str, Prod
     scan = not first_order and _mostly_this_month(session, query.month)
     where = _where(query, scan=scan, sqlite=sqlite)
     stmt = _joined(select(Policy.id), query).where(*where).order_by(*_order_by(query, products))
-    return [row[0] for row in driver_rows(connection, stmt)]
+    return driver_column(connection, stmt)
 
 
 def policy_totals(session: Session, query: PolicyQuery, products: Mapping[str, ProductView]) -> SalesTotals:
