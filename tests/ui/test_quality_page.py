@@ -167,6 +167,52 @@ def test_list_filters_sort_and_totals(qtbot: QtBot, page: QualityPage) -> None:
     assert shown(page, "evaluator") == ["周杰"]
 
 
+def summary_codes(page: QualityPage, column: str = "code") -> list[str]:
+    proxy = page.summary_proxy
+    return [proxy.data(proxy.index(r, SUM_COL[column])) for r in range(proxy.rowCount())]
+
+
+def selected_score(page: QualityPage) -> Decimal | None:
+    evaluation = page.selected_evaluation()
+    return None if evaluation is None else evaluation.score
+
+
+def test_sorting_is_the_models_own_and_survives_a_refresh(qtbot: QtBot, page: QualityPage) -> None:
+    """A header click orders the model's rows (the proxy only filters): "no data" stays last both
+    ways, the order is kept when the month is read again, and the selection follows its row."""
+    seed(page.db)
+    page.refresh()
+    loaded(page)
+    agents = page.summary_proxy.rowCount()
+    assert agents >= 3
+    rated_first = ["90.83"] + ["—"] * (agents - 1)
+    page.summary_table.sortByColumn(SUM_COL["average"], Qt.SortOrder.AscendingOrder)
+    assert summary_codes(page, "average") == rated_first
+    page.summary_table.sortByColumn(SUM_COL["code"], Qt.SortOrder.DescendingOrder)
+    descending = summary_codes(page)
+    assert descending == sorted(descending, reverse=True) and len(descending) == agents
+    page.summary_table.sortByColumn(SUM_COL["average"], Qt.SortOrder.DescendingOrder)
+    assert summary_codes(page, "average") == rated_first
+    assert page.summary_proxy.sortColumn() == -1  # no Python lessThan: the model sorted itself
+    assert page.summary_proxy.source_sort_column() == SUM_COL["average"]
+
+    page.table.sortByColumn(EV_COL["score"], Qt.SortOrder.AscendingOrder)
+    assert shown(page, "score") == ["87", "90", "95.5"]
+    page.table.selectRow(0)
+    assert selected_score(page) == Decimal(87)
+    page.table.sortByColumn(EV_COL["score"], Qt.SortOrder.DescendingOrder)
+    assert shown(page, "score") == ["95.5", "90", "87"]
+    selected = page.table.selectionModel().selectedRows()
+    assert [i.row() for i in selected] == [2]  # the selection followed 87 to the bottom
+    assert selected_score(page) == Decimal(87)
+
+    page.refresh()  # read again: still by score, descending, 87 still selected
+    loaded(page)
+    assert shown(page, "score") == ["95.5", "90", "87"]
+    assert selected_score(page) == Decimal(87)
+    assert summary_codes(page, "average") == rated_first
+
+
 def test_evaluation_form_sums_items_and_saves_them(qtbot: QtBot, page: QualityPage, qa_db: Database) -> None:
     dialog = page.new_evaluation()
     assert isinstance(dialog, EvaluationDialog) and dialog.isVisible()

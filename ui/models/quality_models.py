@@ -142,6 +142,11 @@ class _KeyedTable(ReadOnlyTableModel):
     def sort_key(self, row: int, column: int) -> SortKey:
         raise NotImplementedError
 
+    def display_text(self, row: int, column: int) -> str:
+        """The text cell (``row``, ``column``) shows; the tables' column sizing reads it straight,
+        without making a Qt index per cell."""
+        return str(self.data(self.index(row, column)) or "")
+
 
 class TypedSortProxy(FilterProxy):
     """Passes a sort (a header click) on to its :class:`_KeyedTable`, which orders its own rows by
@@ -220,6 +225,9 @@ class EvaluationsModel(_KeyedTable):
             return ev.evaluator
         return ev.note
 
+    def display_text(self, row: int, column: int) -> str:
+        return self.display(self._rows[row], self.COLUMNS[column][0])
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not self._valid(index):
             return None
@@ -297,7 +305,9 @@ class EvaluationsProxy(TypedSortProxy):
         self._refilter(change)
 
     def accepts_row(self, source_row: int) -> bool:
-        ev = self.source().evaluation(source_row)
+        return self.accepts(self.source().evaluation(source_row))
+
+    def accepts(self, ev: EvaluationView) -> bool:
         if self._scorecard is not None and ev.scorecard_code != self._scorecard:
             return False
         if self._status is not None and ev.status != self._status:
@@ -309,8 +319,9 @@ class EvaluationsProxy(TypedSortProxy):
         return True
 
     def visible(self) -> list[EvaluationView]:
-        model = self.source()
-        return [model.evaluation(self.mapToSource(self.index(r, 0)).row()) for r in range(self.rowCount())]
+        """The evaluations shown, in display order: the model's own (the proxy never sorts)
+        less those filtered out, without mapping every row through the proxy."""
+        return [ev for ev in self.source().evaluations() if self.accepts(ev)]
 
 
 # --- monthly summary ---------------------------------------------------------------------------
@@ -362,6 +373,9 @@ class SummaryModel(_KeyedTable):
         if key == "overturned":
             return str(s.overturned_count) if s.overturned_count else ""
         return fmt_num(s.coefficient) if s.coefficient is not None else "—"
+
+    def display_text(self, row: int, column: int) -> str:
+        return self.display(self._rows[row], self.COLUMNS[column][0])
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not self._valid(index):

@@ -39,10 +39,15 @@ class TableView(QTableView):
         step = max(1, rows // sample)
         header = self.horizontalHeader()
         cells, heads = self.fontMetrics(), header.fontMetrics()
+        # A model may give a cell's text straight (``display_text(row, column)``): no Qt index,
+        # no several Python calls, per sampled cell.
+        text_at = getattr(model, "display_text", None) or (
+            lambda row, col: str(model.data(model.index(row, col)) or "")
+        )
         for col in range(model.columnCount()):
             if self.isColumnHidden(col):
                 continue
-            texts = (str(model.data(model.index(row, col)) or "") for row in range(0, rows, step))
+            texts = (text_at(row, col) for row in range(0, rows, step))
             lines = {line for text in texts for line in text.split("\n")}
             widest = max((cells.horizontalAdvance(line) for line in lines), default=0)  # 中文 is wider than 0-9
             title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
