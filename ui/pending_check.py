@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from app.bulk import collector_paused
 from app.i18n import language, tr
 from app.services.errors import ServiceError
 from app.services.months import month_status
@@ -83,7 +84,10 @@ class PendingCheck(QObject):
         known = _remembered.setdefault(db, {}).get((month, lang))
 
         def work(_token: CancelToken) -> _Outcome:
-            with db.session_scope() as session:
+            # Without the cyclic collector: a busy month's recomputation keeps hundreds of thousands
+            # of objects alive, and each full pass over them held the interpreter lock for up to
+            # half a second at 10× (3,000 agents), freezing the window that reads nothing meanwhile.
+            with collector_paused(), db.session_scope() as session:
                 # First, so it belongs to the snapshot the records below are read from (a change committed
                 # after this read moves the counter on and is checked next time).
                 counter = read_counter(session)
