@@ -3,6 +3,8 @@
 - cold start: ``python main.py --db X --month M`` in a fresh process, offscreen, until the window
   is shown and painted (``BRANCHPAY_READY_EXIT=1`` makes it print ``ready`` then and quit);
 - month change: the overview showing, pick the busy month, until the shown page has its data;
+  and on until its background staleness check has ended too (not a wait of the user, but the
+  window must stay responsive meanwhile: its longest stall is the figure);
 - sales page: first showing (load) and 刷新 (refresh) until the table has its rows;
 - quality page: first showing until its tables have their rows.
 
@@ -52,6 +54,8 @@ GOALS = {
     "quality page load": 0.3,
 }
 BIG_GOALS = {"sales page load": 1.0, "sales page refresh": 1.0}
+#: Background work after an action: no time goal (nobody waits for it), only the stall goal.
+BACKGROUND = "month change, until its check ends"
 STALL_GOAL = 0.2
 DEMO_AGENTS = 300
 
@@ -123,6 +127,7 @@ class StallMeter:
         self.timer.setInterval(10)
         self.timer.timeout.connect(self._tick)
         self.last = time.perf_counter()
+        self.started = self.last
         self.worst = 0.0
 
     def _tick(self) -> None:
@@ -139,6 +144,11 @@ class StallMeter:
         self._tick()
         self.timer.stop()
         return self.worst
+
+    def go_on(self) -> None:
+        """Tick again after :meth:`stop`, keeping the longest stall and the start so far."""
+        self.last = time.perf_counter()
+        self.timer.start()
 
 
 def timed(app: object, action: Callable[[], object], pages: Callable[[], list[object]],
@@ -171,6 +181,24 @@ def timed(app: object, action: Callable[[], object], pages: Callable[[], list[ob
     return elapsed, meter.stop()
 
 
+def until_idle(app: object, meter: StallMeter) -> tuple[float, float]:
+    """After a :func:`timed` action: on until no background work is left (the overview's staleness
+    check); seconds since the action started and the longest stall over the whole time."""
+    from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
+
+    pool = QThreadPool.globalInstance()
+    meter.go_on()
+    if pool.activeThreadCount():
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.setInterval(10)
+        poll.timeout.connect(lambda: loop.quit() if pool.activeThreadCount() == 0 else None)
+        poll.start()
+        loop.exec()
+        poll.stop()
+    return time.perf_counter() - meter.started, meter.stop()
+
+
 def one_window(app: object, db_path: Path, busy_month: str, quiet_month: str, meter: StallMeter,
                out: dict[str, list[tuple[float, float]]]) -> None:
     from PySide6.QtCore import QThreadPool
@@ -185,6 +213,7 @@ def one_window(app: object, db_path: Path, busy_month: str, quiet_month: str, me
     out["month change (overview showing)"].append(
         timed(app, lambda: window.set_month(busy_month), lambda: [overview], meter)
     )
+    out[BACKGROUND].append(until_idle(app, meter))
     sales = window.pages["sales"]
     out["sales page load"].append(timed(app, lambda: window.show_area("sales"), lambda: [sales], meter))
     out["sales page refresh"].append(timed(app, sales.refresh, lambda: [sales], meter))
@@ -206,7 +235,12 @@ def in_window(db_path: Path, busy_month: str, quiet_month: str, repeat: int) -> 
 
     app = QApplication.instance() or QApplication([])
     meter = StallMeter()
-    out: dict[str, list[tuple[float, float]]] = {k: [] for k in GOALS if k != "cold start to first paint"}
+    out: dict[str, list[tuple[float, float]]] = {}
+    for name in GOALS:
+        if name != "cold start to first paint":
+            out[name] = []
+        if name == "month change (overview showing)":
+            out[BACKGROUND] = []
     for _ in range(repeat):
         one_window(app, db_path, busy_month, quiet_month, meter, out)
     return out
@@ -256,6 +290,13 @@ def main() -> int:
             report("cold start to first paint", statistics.median(starts), goals["cold start to first paint"])
             figures = in_window(path, busy_month, quiet_month, args.repeat)
             for name, runs in figures.items():
+                if name == BACKGROUND:
+                    stall = max(r[1] for r in runs)
+                    print(
+                        f"  {name:34s} {statistics.median(r[0] for r in runs):7.3f} s   (off the GUI thread)"
+                        f"   longest stall {stall:6.3f} s ({'ok' if stall <= STALL_GOAL else 'FREEZES'})"
+                    )
+                    continue
                 report(name, statistics.median(r[0] for r in runs), goals[name], max(r[1] for r in runs))
             print(f"  peak memory of this process so far: {peak_rss_mb():.0f} MB")
     return 0
