@@ -1,4 +1,4 @@
-"""Measure month-close speed against the targets: ≥ 120 payslip files/s and an Excel export ≤ 5 s.
+"""Measure month-close speed against the targets: ≥ 120 payslip files/s and an Excel export ≤ 2 s.
 
 Builds a database with the demo branch grown to 300 agents, adds about 35,000 policies
 to the last demo month (a very busy sales month), calculates it, then times
@@ -38,7 +38,7 @@ from db.session import Database  # noqa: E402
 
 PAYSLIPS_PER_SECOND = 120  # files/s for a whole month's batch, whole command (issue #13)
 RUNS = 3
-EXPORT_SECONDS = 5.0
+EXPORT_SECONDS = 2.0  # issue #13: the whole export command ≤ 2 s
 
 
 def build(db: Database, agents: int, policies: int) -> str:
@@ -105,13 +105,22 @@ def main() -> None:
                 f"{rate:5.1f} {unit}/s  goal {PAYSLIPS_PER_SECOND}/s: ratio {rate / PAYSLIPS_PER_SECOND:.2f}×"
             )
 
-        with db.session_scope() as s:
-            t, c = time.perf_counter(), time.process_time()
-            out = export_summary(s, month, folder / "summary.xlsx")
-            elapsed, cpu = time.perf_counter() - t, time.process_time() - c
+        out = folder / "summary.xlsx"
+        export_runs = []
+        for i in range(RUNS + 1):  # the whole `branchpay export` command; the first run compiles the bytecode
+            out.unlink(missing_ok=True)
+            run = cli(db.path, "export", "--month", month, "--out", str(out))
+            if i:
+                export_runs.append(run)
+        elapsed = median([r.seconds for r in export_runs])
+        with db.session_scope() as s:  # the in-process part alone, for comparison
+            t = time.perf_counter()
+            export_summary(s, month, folder / "summary-in-process.xlsx")
+            inner = time.perf_counter() - t
         print(
-            f"{'export':<20} {out.stat().st_size / 1024:13.0f} KiB  wall {elapsed:5.2f} s  cpu {cpu:5.2f} s  "
-            f"(target ≤ {EXPORT_SECONDS:.0f} s: wall ratio {EXPORT_SECONDS / elapsed:.2f}× headroom)"
+            f"{'export':<20} {out.stat().st_size / 1024:13.0f} KiB  whole command {elapsed:5.2f} s "
+            f"(best {min(r.seconds for r in export_runs):.2f}, peak {max(r.peak_mb for r in export_runs):.0f} MB; "
+            f"in-process {inner:.2f} s)  target ≤ {EXPORT_SECONDS:.0f} s: ratio {elapsed / EXPORT_SECONDS:.2f}"
         )
         db.dispose()
 

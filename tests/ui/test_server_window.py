@@ -90,3 +90,12 @@ def test_the_welcome_connects_to_a_server_database_and_the_next_start_reopens_it
     assert main.parse_args([]).db == remembered
     settings = shell.window.pages["settings"]
     assert settings.connect_server_button.isVisibleTo(settings)  # type: ignore[attr-defined]
+    asked: list[str] = []
+
+    def ask_server_url() -> str | None:
+        asked.append("url")
+        return None  # cancelled
+
+    shell.window.ask_server_url = ask_server_url  # type: ignore[method-assign]
+    settings.connect_server_button.click()  # type: ignore[attr-defined]  # the 文件 menu's action
+    assert asked == ["url"]
