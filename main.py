@@ -196,4 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # The frozen BranchPay.exe is also what the payslip workers start (app/reports/payslip_pool.py,
+    # "spawn"): in such a child this runs the worker and exits instead of opening a second window.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     sys.exit(main())

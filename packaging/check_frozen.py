@@ -287,6 +287,8 @@ def check_cli(run: Runner, tmp: Path) -> list[str]:
         raise fail("payslips --encrypt did not write one encrypted PDF", proc)
     say(f"  {encrypted[0].name} is encrypted")
 
+    check_pooled_payslips(run, tmp)
+
     summary = tmp / "export" / f"summary-{month}.xlsx"
     proc = run.cli_run(
         f"export --month {month}", "--db", str(db), "export", "--month", month, "--out", str(summary)
@@ -303,6 +305,34 @@ def check_cli(run: Runner, tmp: Path) -> list[str]:
     if crash_log.exists() and "Traceback" in crash_log.read_text(encoding="utf-8", errors="replace"):
         raise CheckFailed(f"the console program logged a crash:\n{crash_log.read_text(encoding='utf-8')}")
     return notes
+
+
+def check_pooled_payslips(run: Runner, tmp: Path) -> None:
+    """A batch big enough for the worker pool (app/reports/payslip_pool.py): the frozen executable is
+    started again as each worker, which works only because its entry script calls freeze_support."""
+    from app.reports.payslip_pool import POOL_MIN_FILES
+
+    db = tmp / "data" / "pool.sqlite3"
+    n = POOL_MIN_FILES + 5
+    roster = tmp / "pool-agents.csv"
+    roster.write_text(
+        "code,name,base_salary,hire_date\n"
+        + "".join(f"P{i:03d},池{i},4000,2024-01-01\n" for i in range(n)),
+        encoding="utf-8",
+    )
+    month = last_demo_month()
+    run.cli_run("init a database for a pooled payslip batch", "--db", str(db), "init")
+    run.cli_run(f"import agents ({n} agents)", "--db", str(db), "import", "agents", str(roster))
+    run.cli_run(f"payroll run --month {month}", "--db", str(db), "payroll", "run", "--month", month)
+    out = tmp / "payslips-pooled"
+    proc = run.cli_run(
+        f"payslips --month {month}: {n} files, rendered by worker processes",
+        "--db", str(db), "payslips", "--month", month, "--out", str(out),
+    )
+    pdfs = sorted(out.rglob("*.pdf"))
+    if len(pdfs) != n or any(not p.read_bytes().startswith(b"%PDF") for p in pdfs):
+        raise fail(f"the pooled batch wrote {len(pdfs)} PDF files, not {n}", proc)
+    say(f"  {len(pdfs)} PDF payslips from the worker pool")
 
 
 FONT_DIR = "/usr/share/fonts"

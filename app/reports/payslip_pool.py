@@ -7,7 +7,6 @@ before it loads reportlab itself: they import it and load the font while it read
 from __future__ import annotations
 
 import os
-import sys
 from concurrent.futures import Executor
 
 # A batch smaller than this is written in this process: starting the workers (a fresh Python
@@ -27,11 +26,12 @@ def pool_size(files: int, workers: int | None = None) -> int:
 
     ``workers`` ``None`` chooses: every usable core, for a batch of at least
     :data:`POOL_MIN_FILES` files. An explicit number is used as given (tests, benchmarks).
-    A frozen (PyInstaller) build renders in-process: its executable cannot be re-run as a
-    worker without ``multiprocessing.freeze_support`` in every entry point.
+    A frozen (PyInstaller) build uses the pool too: both of its entry scripts (main.py and
+    packaging/branchpay_cli.py) call ``multiprocessing.freeze_support`` first, so the executable
+    started as a worker runs the worker (packaging/check_frozen.py renders a pooled batch).
     """
     if workers is None:
-        if files < POOL_MIN_FILES or getattr(sys, "frozen", False):
+        if files < POOL_MIN_FILES:
             return 1
         workers = _cpu_count()
     return max(1, min(workers, files))
