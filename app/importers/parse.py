@@ -1107,17 +1107,21 @@ class _Parser:
             return None
         return PraiseRow(code, day, description, row=r.number)
 
-    def _metrics(self, r: _Row) -> MetricRow | None:
-        code = r.agent()
-        month = r.month("month")
-        indicator = r.text_req("indicator")
-        indicator = r.known(
+    def _known_indicator(self, r: _Row, indicator: str) -> str:
+        """The plan's spelling of the ``indicator`` column's code; an unknown one is named as a problem."""
+        return r.known(
             "indicator",
             indicator,
             self.indicators,
             ("指标", "indicator"),
             ("请填写方案中已有的指标代码", "use an indicator code from the plan"),
         )
+
+    def _metrics(self, r: _Row) -> MetricRow | None:
+        code = r.agent()
+        month = r.month("month")
+        indicator = r.text_req("indicator")
+        indicator = self._known_indicator(r, indicator)
         value = r.decimal("value", required=True, percent=True)
         if code and month and indicator:
             r.duplicate(
@@ -1231,13 +1235,7 @@ class _Parser:
                     "请填写方案中的指标代码",
                     "enter the indicator code of the plan",
                 )
-            indicator = r.known(
-                "indicator",
-                indicator,
-                self.indicators,
-                ("指标", "indicator"),
-                ("请填写方案中已有的指标代码", "use an indicator code from the plan"),
-            )
+            indicator = self._known_indicator(r, indicator)
         filed = r.day("filed", required=True)
         reason = r.text_req("reason")
         override = r.text("override_reason")
