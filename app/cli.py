@@ -23,8 +23,10 @@ from app.i18n import set_language, tr
 from app.money import ZERO, fmt_money
 
 if TYPE_CHECKING:
+    from app.reports.region_xlsx import Figures
     from app.results import MonthResult
     from app.services.payroll_view import AgentChange, Notice
+    from app.services.region import Consolidated
 
 EXIT_FAILURE = 1
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that went away
@@ -381,14 +383,14 @@ def _region(args: argparse.Namespace) -> int:
     return 0
 
 
-def _region_json(done: Any) -> dict[str, Any]:
+def _region_json(done: Consolidated) -> dict[str, Any]:
     """``region consolidate --json`` (docs/formats.md): the overview sheet's figures."""
     from app.reports.region_xlsx import region_figures
 
     def score(value: Decimal | None) -> str | None:
         return None if value is None else fmt_money(value)
 
-    def figures(f: Any) -> dict[str, Any]:
+    def figures(f: Figures) -> dict[str, Any]:
         return {
             "agents": f.heads,
             "columns": {k: fmt_money(v) for k, v in f.amounts.items() if k not in ("gross", "deductions", "net")},

@@ -514,14 +514,6 @@ def insert_policies(session: Session, rows: Iterable[tuple[Any, ...]]) -> None:
         insert_rows(conn, "policies", _POLICY_COLUMNS, batch)
 
 
-def _insert_new_policies(session: Session, rows: list[Any], ids: dict[str, int]) -> None:
-    """:func:`insert_policies` for file rows that are all new policies, a batch at a time."""
-    conn = session.connection()
-    for start in range(0, len(rows), INSERT_BATCH):
-        insert_rows(conn, "policies", _POLICY_COLUMNS,
-                    [policy_values(r, ids[r.code]) for r in rows[start:start + INSERT_BATCH]])
-
-
 def _compare_stored(
     r: Any, old: Any, agent_id: int, changed: list[dict[str, Any]]
 ) -> tuple[dict[str, str], dict[str, str]] | None:
@@ -549,8 +541,8 @@ def _write_sales(session: Session, result: ImportResult) -> None:
     known = _stored_numbers(session, [r.policy_no for r in result.rows])
     # New policies (usually the whole of a month's file) go straight to the driver in file order; only the
     # rows of policies on file are read back and compared.
-    _insert_new_policies(session, [r for r in result.rows if r.policy_no not in known] if known else result.rows,
-                         ids)
+    new = [r for r in result.rows if r.policy_no not in known] if known else result.rows
+    insert_policies(session, (policy_values(r, ids[r.code]) for r in new))
     if not known:
         return
     changed: list[dict[str, Any]] = []
